@@ -1,0 +1,13 @@
+# Toolchain file: ATmega32U4 at 16 MHz with Debian's gcc-avr and avr-libc.
+set(CMAKE_SYSTEM_NAME Generic)
+set(CMAKE_SYSTEM_PROCESSOR avr)
+find_program(AVR_GCC avr-gcc REQUIRED)
+find_program(AVR_OBJCOPY avr-objcopy REQUIRED)
+find_program(AVR_SIZE avr-size REQUIRED)
+set(CMAKE_C_COMPILER ${AVR_GCC})
+set(CMAKE_TRY_COMPILE_TARGET_TYPE STATIC_LIBRARY)
+set(RS_MCU atmega32u4)
+set(RS_F_CPU 16000000UL)
+set(CMAKE_C_FLAGS_INIT "-mmcu=${RS_MCU} -DF_CPU=${RS_F_CPU} -Os -ffunction-sections -fdata-sections")
+set(CMAKE_EXE_LINKER_FLAGS_INIT "-mmcu=${RS_MCU} -Wl,--gc-sections")
+set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)

@@ -1,0 +1,74 @@
+/*
+ * main.c - rollsense: sensor-driven foam-rolling feedback.
+ * Dispatches to one subcommand per job; see `rollsense --help`.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+struct rs_command {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;
+};
+
+static const struct rs_command commands[] = {
+    { "demo", rs_cmd_demo, "roll along with the built-in simulated roller (no hardware needed)" },
+    { "decode", rs_cmd_decode, "print every frame of a raw captured byte stream as JSON lines" },
+};
+
+void rs_cli_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("rollsense: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+int rs_cli_is_help(const char *arg)
+{
+    return strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0;
+}
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "usage: rollsense [--help] [--version] COMMAND [ARGS...]\n"
+            "\n"
+            "Pressure-sensing foam-roller feedback. Commands:\n");
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    fprintf(out,
+            "\n"
+            "`rollsense COMMAND --help` explains one command.\n"
+            "Exit codes: 0 success, 1 failure at run time, 2 bad command line.\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stdout);
+        return RS_EXIT_OK;
+    }
+    const char *name = argv[1];
+    if (rs_cli_is_help(name)) {
+        usage(stdout);
+        return RS_EXIT_OK;
+    }
+    if (strcmp(name, "--version") == 0 || strcmp(name, "-V") == 0) {
+        printf("rollsense %s (protocol v%u)\n", RS_VERSION_STRING, 1u);
+        return RS_EXIT_OK;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcmp(name, commands[i].name) == 0)
+            return commands[i].run(argc - 1, argv + 1);
+    if (name[0] == '-')
+        rs_cli_error("unknown option '%s' (try 'rollsense --help')", name);
+    else
+        rs_cli_error("unknown command '%s' (try 'rollsense --help')", name);
+    return RS_EXIT_USAGE;
+}
