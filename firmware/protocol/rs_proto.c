@@ -213,7 +213,8 @@ static void get_cal(const uint8_t *p, struct rs_cal *c)
 size_t rs_wire_wrap(uint8_t *raw, size_t n, uint8_t *out)
 {
     put32(raw + n, rs_crc32(0, raw, n));
-    size_t w = rs_cobs_encode(raw, n + 4, out);
+    out[0] = 0;
+    size_t w = 1 + rs_cobs_encode(raw, n + 4, out + 1);
     out[w++] = 0;
     return w;
 }
@@ -374,7 +375,7 @@ int rs_decoder_push(struct rs_decoder *d, uint8_t byte, struct rs_frame *out)
     if (byte != 0) {
         if (d->overflow)
             return 0;
-        if (d->len >= RS_WIRE_MAX - 1) {
+        if (d->len >= sizeof d->buf) {
             /* Longer than any frame can encode to: drop up to the next 0x00. */
             d->overflow = 1;
             d->len = 0;

@@ -4,8 +4,9 @@
  * implementation, compiled into both the firmware (avr-gcc, no malloc) and
  * the host (C11, -Wall -Wextra -Werror).
  *
- * A frame on the wire is COBS(version, type, body..., crc32 LE) followed by a
- * single 0x00 delimiter. The CRC-32 (IEEE 802.3, as zlib's crc32) covers
+ * A frame on the wire is 0x00, COBS(version, type, body..., crc32 LE), 0x00.
+ * The leading delimiter ends whatever partial frame or line noise came before,
+ * so that noise can never cost the next intact frame. The CRC-32 (IEEE 802.3, as zlib's crc32) covers
  * version, type and body. All multi-byte fields are little-endian.
  *
  * Contract of the decoder: it is fed bytes in any split and delivers exactly
@@ -24,8 +25,9 @@
 
 /* Largest decoded frame (version + type + body + CRC). Longer is "oversize". */
 #define RS_FRAME_MAX 64u
-/* Largest encoded frame on the wire, COBS overhead and delimiter included. */
-#define RS_WIRE_MAX (RS_FRAME_MAX + 2u)
+/* Largest encoded frame on the wire: two delimiters and one COBS code byte
+ * (frames are under 254 bytes, so COBS adds exactly one). */
+#define RS_WIRE_MAX (RS_FRAME_MAX + 3u)
 
 /* Frame types. Device to host below 0x80, host to device from 0x80. */
 enum rs_frame_type {
@@ -172,15 +174,14 @@ int rs_body_len(uint8_t type);
 /* ---- encoding ----------------------------------------------------------- */
 
 /*
- * Encode a frame for the wire: COBS(version, type, body, crc) and a trailing
- * 0x00. out must hold RS_WIRE_MAX bytes. Returns the byte count, or 0 for an
+ * Encode a frame for the wire: 0x00, COBS(version, type, body, crc), 0x00. out must hold RS_WIRE_MAX bytes. Returns the byte count, or 0 for an
  * unknown type.
  */
 size_t rs_frame_encode(const struct rs_frame *f, uint8_t *out);
 
 /*
  * Lower level: append the CRC-32 of raw[0..n) at raw[n..n+4) (raw must have
- * room, n + 4 <= RS_FRAME_MAX), COBS-encode and add the delimiter into out
+ * room, n + 4 <= RS_FRAME_MAX), COBS-encode between two delimiters into out
  * (RS_WIRE_MAX bytes). Returns the wire byte count. For frames of types the
  * struct encoder does not know (tests, future extensions).
  */
@@ -200,7 +201,7 @@ struct rs_decoder_stats {
 };
 
 struct rs_decoder {
-    uint8_t buf[RS_WIRE_MAX];
+    uint8_t buf[RS_FRAME_MAX + 1u];   /* COBS bytes of one frame, no delimiters */
     uint8_t len;
     uint8_t overflow;   /* discarding until the next delimiter */
     struct rs_decoder_stats stats;
