@@ -6,7 +6,7 @@
  * good enough and compute the calibration block (struct rs_cal, the same
  * block the device stores in EEPROM). Nothing here touches a port or a file.
  *
- * Every refusal returns a negative enum rs_calib_err and writes one sentence
+ * Every refusal returns a negative enum rs_calibrate_err and writes one sentence
  * for the user into `why` (what is wrong and what to do).
  */
 #ifndef RS_CALIBRATE_H
@@ -19,19 +19,19 @@
 
 #define RS_STANDARD_GRAVITY 9.80665
 
-enum rs_calib_err {
-    RS_CALIB_OK = 0,
-    RS_CALIB_UNSTABLE = -1,     /* readings change too much */
-    RS_CALIB_MASS_SMALL = -2,   /* reference mass below the minimum */
-    RS_CALIB_NO_LOAD = -3,      /* the mass does not show on the sensor */
-    RS_CALIB_ILL_POSED = -4,    /* placements do not determine both sides */
-    RS_CALIB_BAD_ARG = -5,      /* an argument is out of range */
-    RS_CALIB_COUNT = -6,        /* encoder count does not match the turns */
-    RS_CALIB_TOO_FEW = -7,      /* not enough samples in the window */
+enum rs_calibrate_err {
+    RS_CALIBRATE_OK = 0,
+    RS_CALIBRATE_UNSTABLE = -1,     /* readings change too much */
+    RS_CALIBRATE_MASS_SMALL = -2,   /* reference mass below the minimum */
+    RS_CALIBRATE_NO_LOAD = -3,      /* the mass does not show on the sensor */
+    RS_CALIBRATE_ILL_POSED = -4,    /* placements do not determine both sides */
+    RS_CALIBRATE_BAD_ARG = -5,      /* an argument is out of range */
+    RS_CALIBRATE_COUNT = -6,        /* encoder count does not match the turns */
+    RS_CALIBRATE_TOO_FEW = -7,      /* not enough samples in the window */
 };
 
 /* Statistics of a window of raw samples (counts). */
-struct rs_calib_window {
+struct rs_calibrate_window {
     size_t n;
     double mean_left, mean_right;
     double sd_left, sd_right, sd_total;
@@ -39,9 +39,9 @@ struct rs_calib_window {
     double sd_resid;     /* spread of left+right around that straight line */
 };
 
-/* Acceptance limits; rs_calib_limits_default() gives values that work with
+/* Acceptance limits; rs_calibrate_limits_default() gives values that work with
  * the HX711 at 80 SPS (noise about 0.1 N). */
-struct rs_calib_limits {
+struct rs_calibrate_limits {
     double max_sd_n;          /* standard deviation of the total, newtons */
     double max_drift_n_per_s; /* drift of the total, newtons per second */
     double min_mass_kg;       /* smallest reference mass for the span */
@@ -50,29 +50,29 @@ struct rs_calib_limits {
     size_t min_samples;       /* shortest usable window */
 };
 
-void rs_calib_limits_default(struct rs_calib_limits *lim);
+void rs_calibrate_limits_default(struct rs_calibrate_limits *lim);
 
 /* Mean, spread and drift of n samples taken at rate_hz. */
-void rs_calib_window_stats(const int32_t *left, const int32_t *right, size_t n,
-                           double rate_hz, struct rs_calib_window *out);
+void rs_calibrate_window_stats(const int32_t *left, const int32_t *right, size_t n,
+                           double rate_hz, struct rs_calibrate_window *out);
 
 /*
  * Tare: zero both bridges with the roller empty. `cal` supplies the scales
  * used to judge stability in newtons and receives the new offsets.
  */
-int rs_calib_tare(const struct rs_calib_window *w, const struct rs_calib_limits *lim,
+int rs_calibrate_tare(const struct rs_calibrate_window *w, const struct rs_calibrate_limits *lim,
                   struct rs_cal *cal, char *why, size_t cap);
 
 /* One span placement: a known mass resting on the roller. */
-struct rs_calib_placement {
+struct rs_calibrate_placement {
     double mass_kg;
     double d_left, d_right;   /* mean raw counts minus the tare offsets */
 };
 
 /* Check a window taken with mass_kg on the roller and turn it into a placement. */
-int rs_calib_placement(const struct rs_calib_window *w, double mass_kg,
-                       const struct rs_cal *cal, const struct rs_calib_limits *lim,
-                       struct rs_calib_placement *out, char *why, size_t cap);
+int rs_calibrate_placement(const struct rs_calibrate_window *w, double mass_kg,
+                       const struct rs_cal *cal, const struct rs_calibrate_limits *lim,
+                       struct rs_calibrate_placement *out, char *why, size_t cap);
 
 /*
  * Span: solve both scales (counts per newton) by least squares over n
@@ -80,16 +80,16 @@ int rs_calib_placement(const struct rs_calib_window *w, double mass_kg,
  * placements that load the two sides differently (left end, centre, right
  * end); refuses when they do not determine both scales.
  */
-int rs_calib_span_solve(const struct rs_calib_placement *p, size_t n,
+int rs_calibrate_span_solve(const struct rs_calibrate_placement *p, size_t n,
                         struct rs_cal *cal, char *why, size_t cap);
 
 /* Error of a check placement under cal: measured minus true, N and percent. */
-void rs_calib_span_error(const struct rs_cal *cal, const struct rs_calib_placement *check,
+void rs_calibrate_span_error(const struct rs_cal *cal, const struct rs_calibrate_placement *check,
                          double *err_n, double *err_pct);
 
 /* Forces in newtons per side and the lateral position (mm, 0 = centre,
  * + = right) of a raw reading under cal. Position is 0 without load. */
-void rs_calib_apply(const struct rs_cal *cal, int32_t left, int32_t right,
+void rs_calibrate_apply(const struct rs_cal *cal, int32_t left, int32_t right,
                     double *f_left, double *f_right, double *x_mm);
 
 /*
@@ -97,18 +97,18 @@ void rs_calib_apply(const struct rs_cal *cal, int32_t left, int32_t right,
  * Verifies the count (within lim->turns_tolerance revolutions) and sets
  * enc_dir so that this direction counts positive.
  */
-int rs_calib_encoder_turns(int32_t enc_start, int32_t enc_end, double turns,
-                           const struct rs_calib_limits *lim, struct rs_cal *cal,
+int rs_calibrate_encoder_turns(int32_t enc_start, int32_t enc_end, double turns,
+                           const struct rs_calibrate_limits *lim, struct rs_cal *cal,
                            char *why, size_t cap);
 
 /* Effective radius from rolling a measured distance (metres) forward. */
-int rs_calib_radius_from_distance(int32_t enc_start, int32_t enc_end, double distance_m,
+int rs_calibrate_radius_from_distance(int32_t enc_start, int32_t enc_end, double distance_m,
                                   struct rs_cal *cal, char *why, size_t cap);
 
 /* The block a roller has before any calibration (rs_defaults.h). */
-void rs_calib_defaults(struct rs_cal *cal);
+void rs_calibrate_defaults(struct rs_cal *cal);
 
 /* 0 if cal is usable (finite positive scales, radius > 0, enc_dir +-1). */
-int rs_calib_validate(const struct rs_cal *cal, char *why, size_t cap);
+int rs_calibrate_validate(const struct rs_cal *cal, char *why, size_t cap);
 
 #endif

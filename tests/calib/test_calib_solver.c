@@ -48,33 +48,33 @@ static void sample_load(double total_n, double x_mm, double drift_n_s, size_t n,
     }
 }
 
-static struct rs_calib_window window_of(double total_n, double x_mm, double drift, size_t n)
+static struct rs_calibrate_window window_of(double total_n, double x_mm, double drift, size_t n)
 {
     static int32_t l[4000], r[4000];
     sample_load(total_n, x_mm, drift, n, l, r);
-    struct rs_calib_window w;
-    rs_calib_window_stats(l, r, n, 80.0, &w);
+    struct rs_calibrate_window w;
+    rs_calibrate_window_stats(l, r, n, 80.0, &w);
     return w;
 }
 
 /* Tare then span at the three guided positions with a 10 kg mass. */
 static void calibrate(struct rs_cal *cal)
 {
-    struct rs_calib_limits lim;
-    rs_calib_limits_default(&lim);
-    rs_calib_defaults(cal);
+    struct rs_calibrate_limits lim;
+    rs_calibrate_limits_default(&lim);
+    rs_calibrate_defaults(cal);
     char why[256];
-    struct rs_calib_window w = window_of(0, 0, 0, 160);
-    assert_int_equal(rs_calib_tare(&w, &lim, cal, why, sizeof why), RS_CALIB_OK);
+    struct rs_calibrate_window w = window_of(0, 0, 0, 160);
+    assert_int_equal(rs_calibrate_tare(&w, &lim, cal, why, sizeof why), RS_CALIBRATE_OK);
 
     static const double at[] = { -150, 0, 150 };
-    struct rs_calib_placement p[3];
+    struct rs_calibrate_placement p[3];
     for (int i = 0; i < 3; i++) {
         w = window_of(10 * RS_STANDARD_GRAVITY, at[i], 0, 160);
-        assert_int_equal(rs_calib_placement(&w, 10, cal, &lim, &p[i], why, sizeof why),
-                         RS_CALIB_OK);
+        assert_int_equal(rs_calibrate_placement(&w, 10, cal, &lim, &p[i], why, sizeof why),
+                         RS_CALIBRATE_OK);
     }
-    assert_int_equal(rs_calib_span_solve(p, 3, cal, why, sizeof why), RS_CALIB_OK);
+    assert_int_equal(rs_calibrate_span_solve(p, 3, cal, why, sizeof why), RS_CALIBRATE_OK);
 }
 
 static void test_calib_forces_within_one_percent(void **state)
@@ -88,10 +88,10 @@ static void test_calib_forces_within_one_percent(void **state)
         for (size_t i = 0; i < 5; i++) {
             int32_t l[80], r[80];
             sample_load(loads[i], sides[s], 0, 80, l, r);
-            struct rs_calib_window w;
-            rs_calib_window_stats(l, r, 80, 80, &w);
+            struct rs_calibrate_window w;
+            rs_calibrate_window_stats(l, r, 80, 80, &w);
             double fl, fr, x;
-            rs_calib_apply(&cal, (int32_t)lround(w.mean_left), (int32_t)lround(w.mean_right),
+            rs_calibrate_apply(&cal, (int32_t)lround(w.mean_left), (int32_t)lround(w.mean_right),
                            &fl, &fr, &x);
             double err = fabs(fl + fr - loads[i]);
             if (err > fmax(1.0, 0.01 * loads[i]))
@@ -107,19 +107,19 @@ static void test_calib_span_check_placement_reports_error(void **state)
     (void)state;
     struct rs_cal cal;
     calibrate(&cal);
-    struct rs_calib_limits lim;
-    rs_calib_limits_default(&lim);
-    struct rs_calib_window w = window_of(5 * RS_STANDARD_GRAVITY, 60, 0, 160);
-    struct rs_calib_placement check;
+    struct rs_calibrate_limits lim;
+    rs_calibrate_limits_default(&lim);
+    struct rs_calibrate_window w = window_of(5 * RS_STANDARD_GRAVITY, 60, 0, 160);
+    struct rs_calibrate_placement check;
     char why[256];
-    assert_int_equal(rs_calib_placement(&w, 5, &cal, &lim, &check, why, sizeof why), 0);
+    assert_int_equal(rs_calibrate_placement(&w, 5, &cal, &lim, &check, why, sizeof why), 0);
     double en, ep;
-    rs_calib_span_error(&cal, &check, &en, &ep);
+    rs_calibrate_span_error(&cal, &check, &en, &ep);
     assert_true(fabs(ep) < 0.5);
     /* A deliberately wrong scale shows up in the check. */
     cal.scale_left *= 1.1f;
     cal.scale_right *= 1.1f;
-    rs_calib_span_error(&cal, &check, &en, &ep);
+    rs_calibrate_span_error(&cal, &check, &en, &ep);
     assert_true(ep < -8 && ep > -10);
     assert_true(en < -3.5);
 }
@@ -127,10 +127,10 @@ static void test_calib_span_check_placement_reports_error(void **state)
 static void test_calib_refusals(void **state)
 {
     (void)state;
-    struct rs_calib_limits lim;
-    rs_calib_limits_default(&lim);
+    struct rs_calibrate_limits lim;
+    rs_calibrate_limits_default(&lim);
     struct rs_cal cal;
-    rs_calib_defaults(&cal);
+    rs_calibrate_defaults(&cal);
     char why[256];
     static const struct {
         const char *what;
@@ -140,34 +140,34 @@ static void test_calib_refusals(void **state)
         int want;
         const char *says;
     } cases[] = {
-        { "tare under a changing load", 0, 4.0, 0, 0, 160, 1, RS_CALIB_UNSTABLE, "drifting" },
-        { "tare with someone leaning on it", 30, 0, 20, 0, 160, 1, RS_CALIB_UNSTABLE, "changing" },
-        { "tare too short", 0, 0, 0, 0, 10, 1, RS_CALIB_TOO_FEW, "readings" },
-        { "span with 1.5 kg", 1.5 * 9.81, 0, 0, 1.5, 160, 0, RS_CALIB_MASS_SMALL, "at least 2 kg" },
-        { "span placement still moving", 98, 0, 20, 10, 160, 0, RS_CALIB_UNSTABLE, "changing" },
-        { "span mass sliding", 98, 3.0, 0, 10, 160, 0, RS_CALIB_UNSTABLE, "drifting" },
-        { "span mass not on the roller", 0, 0, 0, 10, 160, 0, RS_CALIB_NO_LOAD, "resting" },
-        { "tare steady", 0, 0, 0, 0, 160, 1, RS_CALIB_OK, "" },
-        { "span steady 2 kg", 2 * 9.81, 0, 0, 2, 160, 0, RS_CALIB_OK, "" },
+        { "tare under a changing load", 0, 4.0, 0, 0, 160, 1, RS_CALIBRATE_UNSTABLE, "drifting" },
+        { "tare with someone leaning on it", 30, 0, 20, 0, 160, 1, RS_CALIBRATE_UNSTABLE, "changing" },
+        { "tare too short", 0, 0, 0, 0, 10, 1, RS_CALIBRATE_TOO_FEW, "readings" },
+        { "span with 1.5 kg", 1.5 * 9.81, 0, 0, 1.5, 160, 0, RS_CALIBRATE_MASS_SMALL, "at least 2 kg" },
+        { "span placement still moving", 98, 0, 20, 10, 160, 0, RS_CALIBRATE_UNSTABLE, "changing" },
+        { "span mass sliding", 98, 3.0, 0, 10, 160, 0, RS_CALIBRATE_UNSTABLE, "drifting" },
+        { "span mass not on the roller", 0, 0, 0, 10, 160, 0, RS_CALIBRATE_NO_LOAD, "resting" },
+        { "tare steady", 0, 0, 0, 0, 160, 1, RS_CALIBRATE_OK, "" },
+        { "span steady 2 kg", 2 * 9.81, 0, 0, 2, 160, 0, RS_CALIBRATE_OK, "" },
     };
     /* A tare first, so placements measure from the true offsets. */
-    struct rs_calib_window w0 = window_of(0, 0, 0, 160);
-    assert_int_equal(rs_calib_tare(&w0, &lim, &cal, why, sizeof why), 0);
+    struct rs_calibrate_window w0 = window_of(0, 0, 0, 160);
+    assert_int_equal(rs_calibrate_tare(&w0, &lim, &cal, why, sizeof why), 0);
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        struct rs_calib_window w = window_of(cases[i].load_n, 0, cases[i].drift, cases[i].n);
+        struct rs_calibrate_window w = window_of(cases[i].load_n, 0, cases[i].drift, cases[i].n);
         /* A wobble: a hand leaning on the roller shakes the load. */
         if (cases[i].wobble_n > 0) {
             static int32_t l[160], r[160];
             sample_load(cases[i].load_n, 0, 0, 160, l, r);
             for (int k = 0; k < 160; k++)
                 l[k] += (int32_t)(cases[i].wobble_n * true_scale_l * ((k / 8) % 2 ? 1 : -1));
-            rs_calib_window_stats(l, r, 160, 80, &w);
+            rs_calibrate_window_stats(l, r, 160, 80, &w);
         }
         struct rs_cal c = cal;
-        struct rs_calib_placement p;
+        struct rs_calibrate_placement p;
         why[0] = '\0';
-        int rc = cases[i].tare ? rs_calib_tare(&w, &lim, &c, why, sizeof why)
-                               : rs_calib_placement(&w, cases[i].mass_kg, &c, &lim, &p, why,
+        int rc = cases[i].tare ? rs_calibrate_tare(&w, &lim, &c, why, sizeof why)
+                               : rs_calibrate_placement(&w, cases[i].mass_kg, &c, &lim, &p, why,
                                                     sizeof why);
         if (rc != cases[i].want)
             fail_msg("%s: got %d, want %d (%s)", cases[i].what, rc, cases[i].want, why);
@@ -182,18 +182,18 @@ static void test_calib_span_ill_posed(void **state)
 {
     (void)state;
     struct rs_cal cal;
-    rs_calib_defaults(&cal);
+    rs_calibrate_defaults(&cal);
     char why[256];
     /* Three placements all at the centre cannot separate the two scales. */
-    struct rs_calib_placement p[3] = {
+    struct rs_calibrate_placement p[3] = {
         { 10, 10000, 10000 }, { 10, 10010, 9990 }, { 10, 9995, 10005 },
     };
-    assert_int_equal(rs_calib_span_solve(p, 3, &cal, why, sizeof why), RS_CALIB_ILL_POSED);
+    assert_int_equal(rs_calibrate_span_solve(p, 3, &cal, why, sizeof why), RS_CALIBRATE_ILL_POSED);
     assert_non_null(strstr(why, "left end"));
-    assert_int_equal(rs_calib_span_solve(p, 1, &cal, why, sizeof why), RS_CALIB_ILL_POSED);
+    assert_int_equal(rs_calibrate_span_solve(p, 1, &cal, why, sizeof why), RS_CALIBRATE_ILL_POSED);
     /* A reversed bridge gives a negative scale: refused, not stored. */
-    struct rs_calib_placement rev[2] = { { 10, -150000, 60000 }, { 10, -60000, 150000 } };
-    assert_int_equal(rs_calib_span_solve(rev, 2, &cal, why, sizeof why), RS_CALIB_ILL_POSED);
+    struct rs_calibrate_placement rev[2] = { { 10, -150000, 60000 }, { 10, -60000, 150000 } };
+    assert_int_equal(rs_calibrate_span_solve(rev, 2, &cal, why, sizeof why), RS_CALIBRATE_ILL_POSED);
     assert_non_null(strstr(why, "wiring"));
     assert_true(cal.scale_left == RS_DEFAULT_SCALE_COUNTS_PER_N);
 }
@@ -201,26 +201,26 @@ static void test_calib_span_ill_posed(void **state)
 static void test_calib_encoder_and_radius(void **state)
 {
     (void)state;
-    struct rs_calib_limits lim;
-    rs_calib_limits_default(&lim);
+    struct rs_calibrate_limits lim;
+    rs_calibrate_limits_default(&lim);
     char why[256];
     static const struct {
         int32_t start, end;
         double turns;
         int want, dir;
     } cases[] = {
-        { 0, 5 * 16384, 5, RS_CALIB_OK, 1 },
-        { 1000, 1000 - 3 * 16384 - 800, 3, RS_CALIB_OK, -1 },
-        { INT32_MAX - 100, (int32_t)((uint32_t)INT32_MAX + 2 * 16384u - 100), 2, RS_CALIB_OK, 1 },
-        { 0, 4 * 16384, 5, RS_CALIB_COUNT, 0 },    /* one turn missed */
-        { 0, 5 * 16384 + 3000, 5, RS_CALIB_COUNT, 0 },
-        { 0, 16384, 0, RS_CALIB_BAD_ARG, 0 },
+        { 0, 5 * 16384, 5, RS_CALIBRATE_OK, 1 },
+        { 1000, 1000 - 3 * 16384 - 800, 3, RS_CALIBRATE_OK, -1 },
+        { INT32_MAX - 100, (int32_t)((uint32_t)INT32_MAX + 2 * 16384u - 100), 2, RS_CALIBRATE_OK, 1 },
+        { 0, 4 * 16384, 5, RS_CALIBRATE_COUNT, 0 },    /* one turn missed */
+        { 0, 5 * 16384 + 3000, 5, RS_CALIBRATE_COUNT, 0 },
+        { 0, 16384, 0, RS_CALIBRATE_BAD_ARG, 0 },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         struct rs_cal cal;
-        rs_calib_defaults(&cal);
+        rs_calibrate_defaults(&cal);
         cal.enc_dir = 0;
-        int rc = rs_calib_encoder_turns(cases[i].start, cases[i].end, cases[i].turns, &lim,
+        int rc = rs_calibrate_encoder_turns(cases[i].start, cases[i].end, cases[i].turns, &lim,
                                         &cal, why, sizeof why);
         assert_int_equal(rc, cases[i].want);
         if (rc == 0)
@@ -228,32 +228,32 @@ static void test_calib_encoder_and_radius(void **state)
     }
     /* 2 m rolled on a roller compressed to 67 mm radius. */
     struct rs_cal cal;
-    rs_calib_defaults(&cal);
+    rs_calibrate_defaults(&cal);
     double revs = 2.0 / (2 * M_PI * 0.067);
     int32_t end = (int32_t)lround(revs * 16384);
-    assert_int_equal(rs_calib_radius_from_distance(0, end, 2.0, &cal, why, sizeof why), 0);
+    assert_int_equal(rs_calibrate_radius_from_distance(0, end, 2.0, &cal, why, sizeof why), 0);
     assert_true(fabs(cal.radius_um - 67000.0) < 50);
-    assert_int_equal(rs_calib_radius_from_distance(0, end, 40.0, &cal, why, sizeof why),
-                     RS_CALIB_BAD_ARG);
-    assert_int_equal(rs_calib_radius_from_distance(0, end / 10, 2.0, &cal, why, sizeof why),
-                     RS_CALIB_COUNT);
+    assert_int_equal(rs_calibrate_radius_from_distance(0, end, 40.0, &cal, why, sizeof why),
+                     RS_CALIBRATE_BAD_ARG);
+    assert_int_equal(rs_calibrate_radius_from_distance(0, end / 10, 2.0, &cal, why, sizeof why),
+                     RS_CALIBRATE_COUNT);
 }
 
 static void test_calib_validate(void **state)
 {
     (void)state;
     struct rs_cal cal;
-    rs_calib_defaults(&cal);
+    rs_calibrate_defaults(&cal);
     char why[128];
-    assert_int_equal(rs_calib_validate(&cal, why, sizeof why), 0);
+    assert_int_equal(rs_calibrate_validate(&cal, why, sizeof why), 0);
     cal.scale_left = NAN;
-    assert_int_equal(rs_calib_validate(&cal, why, sizeof why), RS_CALIB_BAD_ARG);
-    rs_calib_defaults(&cal);
+    assert_int_equal(rs_calibrate_validate(&cal, why, sizeof why), RS_CALIBRATE_BAD_ARG);
+    rs_calibrate_defaults(&cal);
     cal.enc_dir = 0;
-    assert_int_equal(rs_calib_validate(&cal, why, sizeof why), RS_CALIB_BAD_ARG);
-    rs_calib_defaults(&cal);
+    assert_int_equal(rs_calibrate_validate(&cal, why, sizeof why), RS_CALIBRATE_BAD_ARG);
+    rs_calibrate_defaults(&cal);
     cal.radius_um = 0;
-    assert_int_equal(rs_calib_validate(&cal, why, sizeof why), RS_CALIB_BAD_ARG);
+    assert_int_equal(rs_calibrate_validate(&cal, why, sizeof why), RS_CALIBRATE_BAD_ARG);
 }
 
 int main(void)
