@@ -1,0 +1,134 @@
+/*
+ * test_calib_store.c - the host's calibration mirror: commit keeps the
+ * previous version, undo restores it (and a second undo redoes), files are
+ * private (0600), damaged files give a clear message, odd serials are safe.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "rs_calstore.h"
+
+static char dir[64];
+
+static int setup(void **state)
+{
+    (void)state;
+    strcpy(dir, "/tmp/rs-calstore-XXXXXX");
+    assert_non_null(mkdtemp(dir));
+    setenv("XDG_DATA_HOME", dir, 1);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    return system(cmd);
+}
+
+static struct rs_cal cal_n(int n)
+{
+    struct rs_cal c = { .offset_left = -1000 * n, .offset_right = 2000 * n,
+                        .scale_left = 2100.25f + (float)n, .scale_right = 2200.5f,
+                        .radius_um = 69000u + (uint32_t)n, .enc_dir = (int8_t)(n % 2 ? -1 : 1),
+                        .serial = "RS-00000042" };
+    return c;
+}
+
+static void test_calib_commit_and_undo(void **state)
+{
+    (void)state;
+    char path[512], why[256];
+    assert_int_equal(rs_calstore_path("RS-00000042", path, sizeof path), 0);
+    assert_non_null(strstr(path, "/rollsense/calibration/RS-00000042.cal"));
+
+    struct rs_calstore st;
+    assert_int_equal(rs_calstore_load(path, &st, why, sizeof why), 0); /* none yet */
+    assert_false(st.has_current);
+    struct rs_cal none;
+    assert_int_equal(rs_calstore_undo(path, &none, why, sizeof why), RS_CALSTORE_NOTHING);
+    assert_non_null(strstr(why, "nothing to undo"));
+
+    struct rs_cal a = cal_n(1), b = cal_n(2), got;
+    assert_int_equal(rs_calstore_commit(path, &a, why, sizeof why), 0);
+    assert_int_equal(rs_calstore_commit(path, &b, why, sizeof why), 0);
+    assert_int_equal(rs_calstore_load(path, &st, why, sizeof why), 0);
+    assert_true(st.has_current && st.has_previous);
+    assert_memory_equal(&st.current, &b, sizeof b);
+    assert_memory_equal(&st.previous, &a, sizeof a);
+
+    assert_int_equal(rs_calstore_undo(path, &got, why, sizeof why), 0);
+    assert_memory_equal(&got, &a, sizeof a);
+    assert_int_equal(rs_calstore_undo(path, &got, why, sizeof why), 0); /* redo */
+    assert_memory_equal(&got, &b, sizeof b);
+
+    struct stat sb;
+    assert_int_equal(stat(path, &sb), 0);
+    assert_int_equal(sb.st_mode & 0777, 0600);
+    char tmp[600];
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    assert_int_not_equal(access(tmp, F_OK), 0); /* no leftovers */
+}
+
+static void test_calib_damaged_mirror(void **state)
+{
+    (void)state;
+    char path[512], why[256];
+    assert_int_equal(rs_calstore_path("RS-DAMAGED", path, sizeof path), 0);
+    struct rs_cal a = cal_n(3);
+    assert_int_equal(rs_calstore_commit(path, &a, why, sizeof why), 0);
+    static const char *bad[] = {
+        "current.offset_left = 12\n",                       /* incomplete */
+        "current.scale_left = lots\n",                      /* not a number */
+        "garbage line\n",
+        "other.offset_left = 1\n",
+        "current.colour = 3\n",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        FILE *f = fopen(path, "w");
+        assert_non_null(f);
+        fputs(bad[i], f);
+        fclose(f);
+        struct rs_calstore st;
+        why[0] = '\0';
+        assert_int_equal(rs_calstore_load(path, &st, why, sizeof why), RS_CALSTORE_CORRUPT);
+        assert_non_null(strstr(why, "damaged"));
+        assert_null(strchr(why, '\n'));
+    }
+    /* Committing over a damaged mirror replaces it. */
+    assert_int_equal(rs_calstore_commit(path, &a, why, sizeof why), 0);
+    struct rs_calstore st;
+    assert_int_equal(rs_calstore_load(path, &st, why, sizeof why), 0);
+    assert_memory_equal(&st.current, &a, sizeof a);
+}
+
+static void test_calib_serial_sanitised(void **state)
+{
+    (void)state;
+    char path[512];
+    assert_int_equal(rs_calstore_path("../../etc/x", path, sizeof path), 0);
+    assert_null(strstr(path, "calibration/.."));
+    assert_non_null(strstr(path, "calibration/______etc_x.cal"));
+    assert_int_equal(rs_calstore_path("", path, sizeof path), 0);
+    assert_non_null(strstr(path, "unknown.cal"));
+    assert_int_equal(rs_calstore_path("A", path, 20), -1);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_calib_commit_and_undo),
+        cmocka_unit_test(test_calib_damaged_mirror),
+        cmocka_unit_test(test_calib_serial_sanitised),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
