@@ -53,7 +53,9 @@ _Static_assert(USB_TICK_OCR < 65536u, "Timer3 compare value");
 #define EP_CFG0_BULK_IN ((1 << EPTYPE1) | (1 << EPDIR))
 #define EP_CFG0_BULK_OUT (1 << EPTYPE1)
 
-/* UEINTX bits are cleared by writing 0; writing 1 leaves them alone. */
+/* UEINTX bits are cleared by writing 0; writing 1 leaves them alone. UECONX is
+ * written whole, never read-modify-written: simavr reads STALLRQ back as set
+ * and a |= would re-request the stall that STALLRQC just cleared. */
 #define UEINTX_CLEAR(bits) (UEINTX = (uint8_t)~(bits))
 
 enum usb_event { EV_RESET = 1u << 0, EV_TICK = 1u << 1 };
@@ -361,10 +363,10 @@ static uint8_t ctl_dispatch(const struct usb_setup *s)
             return 0;
         UENUM = ep;
         if (s->bRequest == 0x03) {
-            UECONX |= 1 << STALLRQ;
+            UECONX = (1 << EPEN) | (1 << STALLRQ);
             usb.halted |= (uint8_t)(1u << ep);
         } else {
-            UECONX |= (1 << STALLRQC) | (1 << RSTDT);
+            UECONX = (1 << EPEN) | (1 << STALLRQC) | (1 << RSTDT);
             UERST = (uint8_t)(1u << ep);
             UERST = 0;
             usb.halted &= (uint8_t)~(1u << ep);
@@ -422,7 +424,7 @@ static void ctl_setup(void)
     /* STALL both remaining stages; the hardware clears STALLRQ on the next SETUP. */
     if (!ctl_dispatch(&s)) {
         UENUM = 0;
-        UECONX |= 1 << STALLRQ;
+        UECONX = (1 << EPEN) | (1 << STALLRQ);
         usb.ctl_state = CTL_IDLE;
     }
 }
@@ -569,6 +571,8 @@ void usb_reboot_bootloader(void)
     UDCON = 1 << DETACH; /* the host sees the port go at once */
     *(volatile uint16_t *)USB_BOOT_KEY_ADDR = USB_BOOT_KEY;
     wdt_enable(WDTO_15MS);
+    /* simavr 1.6 keeps the old period until the next WDR; harmless on silicon. */
+    wdt_reset();
     for (;;) {
     }
 }
