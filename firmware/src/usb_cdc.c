@@ -160,8 +160,8 @@ void usb_init(void)
     for (uint16_t i = 0; i < 4000u && !(PLLCSR & (1 << PLOCK)); i++) {
     }
     USBCON = (1 << USBE) | (1 << OTGPADE); /* unfreeze the clock */
+    UDIEN = 1 << EORSTE;                   /* before attaching: never miss the first reset */
     UDCON = 0;                             /* attach, full speed */
-    UDIEN = 1 << EORSTE;
 
     TCCR3A = 0;
     TCCR3B = (1 << WGM32) | (1 << CS31) | (1 << CS30); /* CTC, clk/64 */

@@ -20,6 +20,8 @@
 
 #include <simavr/avr_usb.h>
 
+#define REG_UDCON 0xE0u
+#define UDCON_DETACH 0x01u
 #define REG_UEINTX 0xE8u
 #define REG_UENUM 0xE9u
 #define UEINTX_TXINI 0x01u
@@ -92,6 +94,12 @@ static int backoff(struct rs_usbh *h, avr_cycle_count_t deadline)
 int rs_usbh_bus_reset(struct rs_usbh *h)
 {
     struct avr_io_usb u = { .pipe = 0, .sz = 0, .buf = NULL };
+    avr_cycle_count_t deadline = h->avr->cycle + h->timeout_cycles;
+    int r;
+    /* A host only sees (and resets) a device that has attached: UDCON.DETACH clear. */
+    while (h->avr->data[REG_UDCON] & UDCON_DETACH)
+        if ((r = backoff(h, deadline)) < 0)
+            return r == RS_USBH_ETIMEOUT ? RS_USBH_ENODEV : r;
     if (avr_ioctl(h->avr, AVR_IOCTL_USB_RESET, &u) != 0)
         return RS_USBH_ENODEV;
     h->address = 0;

@@ -92,7 +92,9 @@ int rs_usbh_init(struct rs_usbh *h, avr_t *avr);
 /* Run the core for at least n cycles. 0, or RS_USBH_ECORE. */
 int rs_usbh_run(struct rs_usbh *h, uint64_t cycles);
 
-/* Bus reset: the device returns to its default state (EP0 only, address 0). */
+/* Bus reset: the device returns to its default state (EP0 only, address 0).
+ * Waits (up to timeout_cycles) for the device to attach first, as a real hub
+ * only resets a port with a device on it; RS_USBH_ENODEV if it never does. */
 int rs_usbh_bus_reset(struct rs_usbh *h);
 
 /*
