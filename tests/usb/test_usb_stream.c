@@ -20,6 +20,7 @@
 #include <cmocka.h>
 
 #include "rs_proto.h"
+#include "usb_bridge.h"
 #include "usb_host.h"
 #include "usb_sim.h"
 
@@ -242,6 +243,68 @@ static void test_dtr_stops_and_resumes(void **state)
     rs_sim_close(s->avr);
 }
 
+static void bridge_rx(void *ctx, const uint8_t *p, size_t n)
+{
+    struct stream *s = ctx;
+    struct rs_frame f;
+    for (size_t i = 0; i < n; i++)
+        if (rs_decoder_push(&s->dec, p[i], &f))
+            on_frame(s, &f);
+}
+
+static void run_core(avr_t *avr, uint64_t cycles)
+{
+    uint64_t end = avr->cycle + cycles;
+    while (avr->cycle < end) {
+        int st = avr_run(avr);
+        assert_true(st != cpu_Done && st != cpu_Crashed);
+    }
+}
+
+/* The bridge rollsense-emu uses: the caller runs the core, a frame timer moves bytes. */
+static void test_bridge_for_emulator(void **state)
+{
+    (void)state;
+    static struct stream s;
+    static struct rs_usb_bridge b;
+    memset(&s, 0, sizeof s);
+    s.avr = rs_sim_open(elf_path);
+    assert_non_null(s.avr);
+    rs_decoder_init(&s.dec);
+    s.check_seq = 1;
+    int r = rs_usb_bridge_attach(&b, s.avr, bridge_rx, &s, 115200);
+    if (r)
+        fail_msg("bridge: %s", rs_usbh_strerror(r));
+    assert_string_equal(b.dev.product, "rollsense roller");
+
+    run_core(s.avr, MS(2000));
+    assert_in_range(s.samples, 155, 161);
+
+    struct rs_frame f = { .type = RS_FT_CMD_GET_INFO };
+    uint8_t wire[RS_WIRE_MAX];
+    f.u.cmd.token = 0x77;
+    size_t n = rs_frame_encode(&f, wire);
+    assert_int_equal(rs_usb_bridge_write(&b, wire, n), n);
+    run_core(s.avr, MS(100));
+    assert_int_equal(rs_usb_bridge_pending(&b), 0);
+    assert_int_equal(s.replies, 1);
+    assert_int_equal(s.last_reply.token, 0x77);
+    assert_int_equal(s.infos, 1);
+
+    assert_int_equal(rs_usb_bridge_set_dtr(&b, 0), 0);
+    run_core(s.avr, MS(100));
+    clear_counts(&s);
+    run_core(s.avr, MS(1000));
+    assert_int_equal(s.samples, 0);
+    s.check_seq = 0;
+    assert_int_equal(rs_usb_bridge_set_dtr(&b, 1), 0);
+    run_core(s.avr, MS(1000));
+    assert_in_range(s.samples, 75, 81);
+    assert_int_equal(b.last_error, 0);
+    assert_clean_decoder(&s);
+    rs_sim_close(s.avr);
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -253,6 +316,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_commands_answered),
         cmocka_unit_test(test_bus_reset_mid_stream),
         cmocka_unit_test(test_dtr_stops_and_resumes),
+        cmocka_unit_test(test_bridge_for_emulator),
         cmocka_unit_test(test_ten_minutes_at_80hz),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -136,6 +136,13 @@ int rs_usbh_in_packet(struct rs_usbh *h, uint8_t ep, uint8_t buf[64], size_t *go
     return RS_USBH_OK;
 }
 
+int rs_usbh_out_packet(struct rs_usbh *h, uint8_t ep, const uint8_t *p, size_t n)
+{
+    if (n > 64 || (n && !p))
+        return RS_USBH_EARG;
+    return ioctl_out(h, AVR_IOCTL_USB_WRITE, ep & 0x0F, p, n);
+}
+
 /* One OUT transaction with NAK retries until the deadline. */
 static int out_packet(struct rs_usbh *h, uint8_t ep, const uint8_t *p, size_t n,
                       avr_cycle_count_t deadline)

@@ -131,9 +131,15 @@ int rs_usbh_bulk_in(struct rs_usbh *h, uint8_t *buf, size_t cap, uint64_t timeou
  * transfer of a whole number of packets when zlp is set). 0 or negative. */
 int rs_usbh_bulk_out(struct rs_usbh *h, const uint8_t *p, size_t n, int zlp);
 
-/* Low level: one IN transaction on endpoint ep (0..4). Returns 0 with *got bytes
- * (0 = a zero-length packet), 1 when the device NAKed, or a negative error. */
+/* Low level: one IN transaction on endpoint ep (0..4), without running the
+ * core. Returns 0 with *got bytes (0 = a zero-length packet), 1 when the
+ * device NAKed, or a negative error. */
 int rs_usbh_in_packet(struct rs_usbh *h, uint8_t ep, uint8_t buf[64], size_t *got);
+
+/* Low level: one OUT transaction of n <= 64 bytes on endpoint ep, without
+ * running the core (safe inside a simavr cycle timer). 0, 1 when NAKed, or a
+ * negative error. */
+int rs_usbh_out_packet(struct rs_usbh *h, uint8_t ep, const uint8_t *p, size_t n);
 
 const char *rs_usbh_strerror(int err);
 
