@@ -188,6 +188,9 @@ static void set_configuration(uint8_t value)
     usb.halted = 0;
     usb.line_state = 0;
     tx_discard();
+    /* Drop whatever the data endpoints' banks still hold. */
+    UERST = (1 << USB_EP_NOTIFY) | (1 << USB_EP_OUT) | (1 << USB_EP_IN);
+    UERST = 0;
     if (value) {
         /* Ascending order: the 32U4 allocates endpoint memory in that order. */
         ep_configure(USB_EP_NOTIFY, EP_CFG0_INT_IN, EP_CFG1(USB_NOTIFY_SIZE));

@@ -328,6 +328,38 @@ static void test_endpoint_halt(void **state)
     close_device(f);
 }
 
+/* SET_CONFIGURATION(0) takes the data endpoints away; (1) brings them back. */
+static void test_deconfigure_reconfigure(void **state)
+{
+    (void)state;
+    struct fixture *f = open_device(NULL);
+    enumerate(f, 115200);
+    uint8_t b[1], buf[256];
+    size_t got;
+    struct rs_usb_setup get_config = { 0x80, 0x08, 0, 0, 1 };
+    struct rs_usb_setup set0 = { 0x00, 0x09, 0, 0, 0 };
+    struct rs_usb_setup set1 = { 0x00, 0x09, 1, 0, 0 };
+
+    assert_int_equal(rs_usbh_control(&f->h, &set0, NULL), 0);
+    assert_int_equal(rs_usbh_control(&f->h, &get_config, b), 1);
+    assert_int_equal(b[0], 0);
+    assert_int_equal(rs_usbh_bulk_in(&f->h, buf, sizeof buf, MS(20), &got), RS_USBH_ENODEV);
+    /* Interface requests need a configuration. */
+    struct rs_usb_setup get_interface = { 0x81, 0x0A, 0, 0, 1 };
+    assert_int_equal(rs_usbh_control(&f->h, &get_interface, b), RS_USBH_ESTALL);
+
+    assert_int_equal(rs_usbh_control(&f->h, &set1, NULL), 0);
+    assert_int_equal(rs_usbh_control(&f->h, &get_config, b), 1);
+    assert_int_equal(b[0], 1);
+    /* Configuring closes the port: nothing until DTR is set again. */
+    assert_int_equal(rs_usbh_bulk_in(&f->h, buf, sizeof buf, MS(50), &got), RS_USBH_ETIMEOUT);
+    assert_int_equal(got, 0);
+    assert_int_equal(rs_usbh_set_control_lines(&f->h, 1, 1), 0);
+    assert_int_equal(rs_usbh_bulk_in(&f->h, buf, sizeof buf, MS(50), &got), 0);
+    assert_true(got > 0);
+    close_device(f);
+}
+
 /* Serial number: from EEPROM in simavr (no signature row), else the fallback. */
 struct serial_case {
     const char *eeprom; /* NULL: EEPROM left blank (0xFF) */
@@ -439,6 +471,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_enumerate_like_linux),
         cmocka_unit_test(test_bad_requests_stall_and_recover),
         cmocka_unit_test(test_endpoint_halt),
+        cmocka_unit_test(test_deconfigure_reconfigure),
         cmocka_unit_test(test_serial_sources),
         cmocka_unit_test(test_1200_baud_touch),
     };

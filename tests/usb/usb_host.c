@@ -24,6 +24,8 @@
 #define UDCON_DETACH 0x01u
 #define REG_UEINTX 0xE8u
 #define REG_UENUM 0xE9u
+#define REG_UECONX 0xEBu
+#define UECONX_EPEN 0x01u
 #define UEINTX_TXINI 0x01u
 #define UEINTX_RXOUTI 0x04u
 #define UEINTX_RXSTPI 0x08u
@@ -33,19 +35,25 @@
 
 #define CYCLES_PER_MS 16000u
 
-static uint8_t peek_ueintx(struct rs_usbh *h, uint8_t ep)
+/* Read an endpoint register (UEINTX, UECONX) of endpoint ep as the core would. */
+static uint8_t peek_ep_reg(struct rs_usbh *h, uint8_t ep, uint16_t reg)
 {
     avr_t *avr = h->avr;
-    int io = AVR_DATA_TO_IO(REG_UEINTX);
+    int io = AVR_DATA_TO_IO(reg);
     uint8_t saved = avr->data[REG_UENUM];
     uint8_t v;
     avr->data[REG_UENUM] = ep;
     if (avr->io[io].r.c)
-        v = avr->io[io].r.c(avr, REG_UEINTX, avr->io[io].r.param);
+        v = avr->io[io].r.c(avr, reg, avr->io[io].r.param);
     else
-        v = avr->data[REG_UEINTX];
+        v = avr->data[reg];
     avr->data[REG_UENUM] = saved;
     return v;
+}
+
+static uint8_t peek_ueintx(struct rs_usbh *h, uint8_t ep)
+{
+    return peek_ep_reg(h, ep, REG_UEINTX);
 }
 
 static int map_ioctl(int r)
@@ -122,6 +130,10 @@ static int ioctl_out(struct rs_usbh *h, unsigned long ctl, uint8_t pipe, const u
 int rs_usbh_in_packet(struct rs_usbh *h, uint8_t ep, uint8_t buf[64], size_t *got)
 {
     ep &= 0x0F;
+    *got = 0;
+    /* simavr answers a disabled bulk endpoint like a NAK; a real one is silent. */
+    if (ep > 4 || !(peek_ep_reg(h, ep, REG_UECONX) & UECONX_EPEN))
+        return RS_USBH_ENODEV;
     uint8_t st = peek_ueintx(h, ep);
     struct avr_io_usb u = { .pipe = (uint8_t)(0x80u | ep), .sz = 64, .buf = buf };
     int r = map_ioctl(avr_ioctl(h->avr, AVR_IOCTL_USB_READ, &u));
