@@ -43,8 +43,8 @@ const char *rs_force_band_name(int band)
 
 static const char *end_reason_name(int r)
 {
-    static const char *const n[] = { "moved", "released", "gap", "fault" };
-    return r >= 0 && r < 4 ? n[r] : "unknown";
+    static const char *const n[] = { "moved", "released", "gap", "fault", "end_of_data" };
+    return r >= 0 && r < 5 ? n[r] : "unknown";
 }
 
 static const char *dose_kind_name(int k)

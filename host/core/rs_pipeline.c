@@ -290,8 +290,17 @@ static void hold_begin(struct rs_pipeline *p, struct rs_events *out)
     emit(out, &ev);
 }
 
-static void hold_cues(struct rs_pipeline *p, struct rs_events *out)
+/*
+ * Cues fall due at the backdated start plus their seconds. While the hold is
+ * in doubt (a force dip, or more than still_net_cm off the spot) they wait:
+ * the hold may turn out to have ended before the cue was due, and a cue must
+ * never announce a hold that is already over. They fire late if the doubt
+ * clears.
+ */
+static void hold_cues(struct rs_pipeline *p, struct rs_events *out, double disp)
 {
+    if (p->dip_since >= 0 || fabs(disp - p->h_spot_disp) > p->cfg.still_net_cm)
+        return;
     const double cues[4] = { p->cfg.cue_min_s, p->cfg.cue_target_s, p->cfg.cue_long_s,
                              p->cfg.cue_release_s };
     double held = p->live.t - p->h.start_t;
@@ -322,6 +331,27 @@ static double departure_time(const struct rs_pipeline *p)
         k--;
     }
     return hist_at(p, k)->t;
+}
+
+/*
+ * Backdate the end of a hold that ended by release: from the first sample of
+ * the dip, walk back while the force was falling by more than 1 % of the
+ * hold mean per sample. That finds the onset of the release, not the moment
+ * the force crossed the dip threshold half-way down.
+ */
+static double release_time(const struct rs_pipeline *p)
+{
+    uint64_t k = p->dip_k, lo = hist_oldest(p);
+    if (k < lo || k >= p->hist_count)
+        return p->dip_prev_t;
+    double ref = p->h_time > 0 ? p->h_sum_f / p->h_time : 0;
+    while (k > lo) {
+        const struct rs_hist_entry *a = hist_at(p, k - 1), *b = hist_at(p, k);
+        if (a->t < p->h.start_t || a->force <= b->force + 0.01 * ref)
+            break;
+        k--;
+    }
+    return k == p->dip_k ? p->dip_prev_t : hist_at(p, k)->t;
 }
 
 /*
@@ -665,13 +695,14 @@ void rs_pipeline_push(struct rs_pipeline *p, const struct rs_sample *s, struct r
                 if (p->dip_since < 0) {
                     p->dip_since = t;
                     p->dip_prev_t = t - dt;
+                    p->dip_k = p->hist_count - 1;
                     p->dip_sum_f = p->dip_sum_x = p->dip_n = 0;
                 }
                 p->dip_sum_f += f;
                 p->dip_sum_x += x;
                 p->dip_n += 1;
                 if (t - p->dip_since > c->hold_dip_max_s)
-                    hold_finish(p, out, p->dip_prev_t, RS_END_RELEASED);
+                    hold_finish(p, out, release_time(p), RS_END_RELEASED);
             } else {
                 if (p->dip_since >= 0) {
                     p->h_sum_f += p->dip_sum_f;
@@ -687,7 +718,7 @@ void rs_pipeline_push(struct rs_pipeline *p, const struct rs_sample *s, struct r
             }
         }
         if (p->hold)
-            hold_cues(p, out);
+            hold_cues(p, out, disp);
     } else if (p->still_run && t - p->still_start >= c->still_time_s - 1e-9 && p->still_n > 0) {
         double mean = p->still_sum_f / p->still_n;
         double need = c->hold_min_bw_pct / 100.0 * bw_n(p);
@@ -698,7 +729,7 @@ void rs_pipeline_push(struct rs_pipeline *p, const struct rs_sample *s, struct r
         }
         if (mean >= need) {
             hold_begin(p, out);
-            hold_cues(p, out);
+            hold_cues(p, out, disp);
         }
     }
 
@@ -725,6 +756,18 @@ void rs_pipeline_push(struct rs_pipeline *p, const struct rs_sample *s, struct r
     L->too_hard = hard;
     band_step(p, out, RS_EV_FORCE_BAND, fbnd, L->bw_pct, hard, &p->force_band, &p->force_cand,
               &p->force_cand_t);
+}
+
+void rs_pipeline_finish(struct rs_pipeline *p, struct rs_events *out)
+{
+    if (!p->hold)
+        return;
+    if (p->dip_since >= 0)
+        hold_finish(p, out, release_time(p), RS_END_RELEASED);
+    else
+        hold_finish(p, out, p->live.t, RS_END_DATA);
+    p->live.hold.active = false;
+    p->live.hold.seconds = 0;
 }
 
 void rs_pipeline_summary(const struct rs_pipeline *p, struct rs_summary *s)

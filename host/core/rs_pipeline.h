@@ -89,7 +89,7 @@ enum rs_force_band {
     RS_FORCE_OVERLOAD,
 };
 
-enum rs_hold_end_reason { RS_END_MOVED, RS_END_RELEASED, RS_END_GAP, RS_END_FAULT };
+enum rs_hold_end_reason { RS_END_MOVED, RS_END_RELEASED, RS_END_GAP, RS_END_FAULT, RS_END_DATA };
 
 enum rs_dose_kind { RS_DOSE_HOLDS, RS_DOSE_SWITCH, RS_DOSE_STOP };
 
@@ -249,6 +249,7 @@ struct rs_pipeline {
     struct rs_hold_info h;
     double h_spot_disp;           /* displacement at the hold spot */
     double dip_prev_t;            /* last sample time before the dip */
+    uint64_t dip_k;               /* history index of the first dip sample */
     double dip_sum_f, dip_sum_x, dip_n;
     double scan_floor_t;          /* stillness cannot be backdated before this */
     double h_sum_f, h_sum_x, h_time, h_ref_sum, h_ref_time;
@@ -279,6 +280,12 @@ void rs_pipeline_push_fault(struct rs_pipeline *p, const struct rs_fault *f,
 
 /* The host lost the device (disconnect, read error). reason is informational. */
 void rs_pipeline_mark_gap(struct rs_pipeline *p, const char *reason, struct rs_events *out);
+
+/*
+ * End of input (end of a file, session stopped): a running hold is ended and
+ * reported (reason "released" if a dip was under way, else "end_of_data").
+ */
+void rs_pipeline_finish(struct rs_pipeline *p, struct rs_events *out);
 
 void rs_pipeline_set_config(struct rs_pipeline *p, const struct rs_config *cfg);
 void rs_pipeline_set_calib(struct rs_pipeline *p, const struct rs_calib *cal);
