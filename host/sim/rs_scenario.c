@@ -153,6 +153,7 @@ int rs_scenario_parse(struct rs_scenario *scn, const char *text, const char *fil
     scn->drift_s = 600;
     scn->check_truth = true;
     double cur_force = 250, cur_x = 90;
+    bool phase_set = false;
     int lineno = 0;
     const char *p = text ? text : "";
     while (*p) {
@@ -286,6 +287,11 @@ int rs_scenario_parse(struct rs_scenario *scn, const char *text, const char *fil
             NEED(1, "MICROSECONDS");
             RANGE(v, 0, 4294967295.0, "us");
             scn->t0_us = (uint32_t)v;
+        } else if (strcmp(kw, "phase") == 0) {
+            NEED(1, "MILLISECONDS");
+            RANGE(v, 0, 12.5, "ms");
+            scn->phase_s = v / 1000.0;
+            phase_set = true;
         } else if (strcmp(kw, "loop") == 0) {
             NEED(0, "nothing");
             scn->loop = true;
@@ -340,6 +346,10 @@ int rs_scenario_parse(struct rs_scenario *scn, const char *text, const char *fil
         errf(err, cap, "%s:%d: no segments (roll, hold, rest, lift)", file, lineno);
         return -1;
     }
+    /* Frames fall between segment boundaries, as they would in reality:
+     * the first frame's offset comes from the seed unless given. */
+    if (!phase_set)
+        scn->phase_s = (double)((scn->seed * 2654435761u) % 1000u) / 1000.0 * 0.0125;
     /* Derived timeline. */
     double t = 0, disp = 0, pos = 0, f = 0;
     bool lifted = true;

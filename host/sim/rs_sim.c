@@ -70,7 +70,7 @@ int rs_sim_next(struct rs_sim *sim, struct rs_sample *out, struct rs_sim_truth *
     uint32_t dropped = 0;
     for (;;) {
         uint64_t k = sim->n;
-        double t = (double)k * (PERIOD_US / 1e6);
+        double t = (double)k * (PERIOD_US / 1e6) + scn->phase_s;
         if (!scn->loop && t >= scn->duration - 1e-9)
             return 0;
         sim->n++;

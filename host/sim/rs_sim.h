@@ -57,6 +57,7 @@ struct rs_scenario {
     double drop;             /* probability a frame is dropped */
     int32_t offset_left, offset_right;
     uint32_t t0_us;
+    double phase_s;          /* scenario time of the first frame, 0..12.5 ms (from the seed) */
     bool loop;
     bool check_truth;        /* tests compare holds with truth (default on) */
     struct { uint16_t bit; double t, dur; } faults[RS_SCN_MAX_FAULTS];
@@ -122,7 +123,7 @@ struct rs_sim {
 };
 
 struct rs_sim_truth {
-    double t;                /* s since the first frame */
+    double t;                /* scenario time, s (the first frame is at phase_s) */
     struct rs_sim_state st;
     uint32_t dropped_before; /* frames dropped just before this one */
     uint16_t status;

@@ -103,6 +103,8 @@ void run_scenario(const struct rs_scenario *scn, const struct rs_config *cfg, si
     while (rs_sim_next(&sim, &f.u.sample, &tr)) {
         if (tr.t >= limit_t)
             break;
+        if (f.u.sample.seq == 0)
+            r->t_offset = tr.t;
         size_t n = rs_frame_encode(&f, wire);
         if (chunk == 0) {
             feed(&fd, r, wire, n);

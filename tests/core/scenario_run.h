@@ -17,6 +17,7 @@ struct run_result {
     char *json;                /* all event JSON lines + summary, '\n'-separated (malloc'd) */
     size_t json_len, json_cap;
     struct rs_summary sum;
+    double t_offset;           /* scenario time of pipeline time 0 (the first frame) */
     /* accuracy */
     size_t speed_checked, speed_bad, leg_checked, leg_bad;
     double speed_worst;        /* worst error beyond the limit, cm/s */

@@ -93,6 +93,9 @@ static void check_expect(const struct run_result *r, const char *name, const cha
     }
 }
 
+/* Worst errors seen, printed per scenario so the margins are visible. */
+static double worst_start, worst_end, worst_cue;
+
 static void check_holds(const struct run_result *r, const struct rs_scenario *scn,
                         const struct rs_config *cfg)
 {
@@ -111,7 +114,10 @@ static void check_holds(const struct run_result *r, const struct rs_scenario *sc
                              cfg->cue_release_s };
     for (int i = 0; i < nt; i++) {
         const struct rs_hold_info *h = &ends[i]->u.hold;
-        double ds = h->start_t - truth[i].start, de = h->end_t - truth[i].end;
+        double off = r->t_offset;
+        double ds = h->start_t + off - truth[i].start, de = h->end_t + off - truth[i].end;
+        worst_start = fmax(worst_start, fabs(ds));
+        worst_end = fmax(worst_end, fabs(de));
         if (fabs(ds) > HOLD_TOL_S || fabs(de) > HOLD_TOL_S) {
             fprintf(stderr, "events:\n%s", r->json);
             fail_msg("%s: hold %d start %+.3f s, end %+.3f s off truth (limit %.3f)", scn->name,
@@ -132,9 +138,11 @@ static void check_holds(const struct run_result *r, const struct rs_scenario *sc
                 fail_msg("%s: hold %d (%.2f s): %g s cue %s", scn->name, i + 1, dur, cues[c],
                          cue ? "fired but the hold never reached it" : "missing");
             }
-            if (cue && fabs(cue->t - (truth[i].start + cues[c])) > CUE_TOL_S)
+            if (cue)
+                worst_cue = fmax(worst_cue, fabs(cue->t + off - (truth[i].start + cues[c])));
+            if (cue && fabs(cue->t + off - (truth[i].start + cues[c])) > CUE_TOL_S)
                 fail_msg("%s: hold %d: %g s cue at %.4f, truth %.4f (limit %.3f)", scn->name,
-                         i + 1, cues[c], cue->t, truth[i].start + cues[c], CUE_TOL_S);
+                         i + 1, cues[c], cue->t + off, truth[i].start + cues[c], CUE_TOL_S);
         }
     }
 }
@@ -156,8 +164,13 @@ static void test_one(void **state)
     run_scenario(&scn, &cfg, 0, 0, &r);
     if (getenv("RS_TEST_VERBOSE"))
         fputs(r.json, stdout);
+    worst_start = worst_end = worst_cue = 0;
     if (scn.check_truth)
         check_holds(&r, &scn, &cfg);
+    print_message("%s [%s]: holds %d, worst start %.3f s, end %.3f s, cue %.3f s; "
+                  "speed checked on %zu frames, leg on %zu\n",
+                  scn.name, scn.label, r.sum.holds[0] + r.sum.holds[1] + r.sum.holds[2],
+                  worst_start, worst_end, worst_cue, r.speed_checked, r.leg_checked);
     if (r.speed_bad)
         fail_msg("%s: speed off limit on %zu of %zu steady frames, worst %.3f cm/s at %.3f s",
                  scn.name, r.speed_bad, r.speed_checked, r.speed_worst, r.speed_worst_t);
