@@ -315,6 +315,105 @@ static void hold_cues(struct rs_pipeline *p, struct rs_events *out, double disp)
 }
 
 /*
+ * Place the moment of rest (or of leaving it) between samples from the
+ * approach. Points: the distance r to the rest position at up to 8 samples
+ * (100 ms) next to sample j, the first one more than eps from rest. Two
+ * models are fitted by least squares and the better one (smaller residual in
+ * r) gives the zero: r linear in time (an instant stop at constant speed)
+ * and sqrt(r) linear in time (a constant deceleration). Either way the zero
+ * is a well-conditioned root of a straight line, which sees through the last
+ * 0.2 mm that the encoder and its jitter cannot resolve.
+ * forward = 0: the points lie before j (arrival); 1: after j (departure).
+ * Returns how far from sample j the zero lies, in seconds, or -1.
+ */
+static double rest_onset(const struct rs_pipeline *p, uint64_t j, double rest, double level,
+                         int forward)
+{
+    double tt[8], rr[8];
+    int n = 0;
+    uint64_t lo = hist_oldest(p), hi = p->hist_count - 1;
+    const struct rs_hist_entry *ej = hist_at(p, j);
+    double dir = rest - ej->disp >= 0 ? 1.0 : -1.0;
+    /* tau grows towards the zero: forwards in time for an arrival. */
+    double tdir = forward ? -1.0 : 1.0;
+    for (uint64_t k = j; n < 8; k = forward ? k + 1 : k - 1) {
+        const struct rs_hist_entry *e = hist_at(p, k);
+        if (e->t < p->scan_floor_t || e->force < level)
+            break;
+        double r = dir * (rest - e->disp);
+        if (r <= 0)
+            break;
+        tt[n] = tdir * (e->t - ej->t);
+        rr[n] = r;
+        n++;
+        if (forward ? k == hi : k == lo)
+            break;
+    }
+    if (n < 3)
+        return -1;
+    /* Which model: compare the speed next to j with the speed 0.15-0.25 s
+     * further from the rest. Braking shows as a clear drop; residuals alone
+     * cannot tell with encoder jitter over 100 ms. */
+    int prefer = -1; /* -1: decide by residual */
+    {
+        double ta = ej->t - tdir * 0.15, tb = ej->t - tdir * 0.25;
+        const struct rs_hist_entry *ea = NULL, *eb = NULL;
+        for (uint64_t k = j, steps = 0; steps < 32; steps++) {
+            const struct rs_hist_entry *e = hist_at(p, k);
+            if (e->t < p->scan_floor_t)
+                break;
+            if (!ea && tdir * (ta - e->t) >= 0)
+                ea = e;
+            if (!eb && tdir * (tb - e->t) >= 0) {
+                eb = e;
+                break;
+            }
+            if (forward ? k == hi : k == lo)
+                break;
+            k = forward ? k + 1 : k - 1;
+        }
+        if (ea && eb && fabs(eb->t - ea->t) > 0.05) {
+            double v_far = fabs(eb->disp - ea->disp) / fabs(eb->t - ea->t);
+            double v_near = n > 1 ? fabs(rr[n - 1] - rr[0]) / fabs(tt[n - 1] - tt[0]) : 0;
+            prefer = v_near < 0.7 * v_far ? 1 : 0;
+        }
+    }
+    double best = -1, best_res = 0;
+    for (int model = 0; model < 2; model++) {
+        if (prefer >= 0 && model != prefer)
+            continue;
+        double st = 0, sy = 0, stt = 0, sty = 0;
+        for (int i = 0; i < n; i++) {
+            double y = model ? sqrt(rr[i]) : rr[i];
+            st += tt[i];
+            sy += y;
+            stt += tt[i] * tt[i];
+            sty += tt[i] * y;
+        }
+        double den = n * stt - st * st;
+        if (den <= 0)
+            continue;
+        double slope = (n * sty - st * sy) / den, icpt = (sy - slope * st) / n;
+        if (slope >= 0)
+            continue; /* not approaching the rest position */
+        double res = 0;
+        for (int i = 0; i < n; i++) {
+            double f = icpt + slope * tt[i];
+            double d = rr[i] - (model ? f * f : f);
+            res += d * d;
+        }
+        double tau = -icpt / slope;
+        if (tau >= 0 && (best < 0 || res < best_res)) {
+            best = tau;
+            best_res = res;
+        }
+    }
+    if (best < 0)
+        return -1;
+    return best > 0.15 ? 0.15 : best;
+}
+
+/*
  * Backdate the end of a hold that ended by movement: walk back from the
  * newest sample while each step moved further in the departure direction.
  * The walk stops at the last sample of rest, which is the hold's end. The
@@ -322,7 +421,7 @@ static void hold_cues(struct rs_pipeline *p, struct rs_events *out, double disp)
  */
 static double departure_time(const struct rs_pipeline *p)
 {
-    uint64_t k = p->hist_count - 1, lo = hist_oldest(p);
+    uint64_t k = p->hist_count - 1, lo = hist_oldest(p), hi = p->hist_count - 1;
     double dir = hist_at(p, k)->disp - p->h_spot_disp >= 0 ? 1.0 : -1.0;
     while (k > lo) {
         const struct rs_hist_entry *a = hist_at(p, k - 1), *b = hist_at(p, k);
@@ -330,7 +429,27 @@ static double departure_time(const struct rs_pipeline *p)
             break;
         k--;
     }
-    return hist_at(p, k)->t;
+    /* Encoder jitter and a gentle start make the walk stop late; place the
+     * start of the movement from the first samples clearly away from rest. */
+    double rest = 0;
+    int n = 0;
+    for (uint64_t i = k; n < 5 && hist_at(p, i)->t >= p->h.start_t; i--) {
+        rest += hist_at(p, i)->disp;
+        n++;
+        if (i == lo)
+            break;
+    }
+    rest /= n;
+    uint64_t j = k;
+    while (j < hi && fabs(hist_at(p, j)->disp - rest) <= p->cfg.backdate_eps_cm)
+        j++;
+    if (fabs(hist_at(p, j)->disp - rest) <= p->cfg.backdate_eps_cm)
+        return hist_at(p, k)->t;
+    double tau = rest_onset(p, j, rest, -1e300, 1);
+    if (tau < 0)
+        return hist_at(p, k)->t;
+    double end = hist_at(p, j)->t - tau;
+    return end < p->h.start_t ? p->h.start_t : end;
 }
 
 /*
@@ -355,23 +474,46 @@ static double release_time(const struct rs_pipeline *p)
 }
 
 /*
- * Backdate the start of stillness: the first sample, going back from now,
- * from which on the roller stayed within backdate_eps_cm of where it is now
- * and the load stayed on. Approaching at v cm/s this is early by about
- * eps/v (20 ms at 1 cm/s with the defaults).
+ * Backdate the start of stillness. Going back from now: the first sample from
+ * which on the roller stayed within backdate_eps_cm of where it is now and
+ * the load stayed on; then rest_onset() places the stop between samples.
+ * Never earlier than the end of the previous hold or a gap.
  */
-static double stillness_start(const struct rs_pipeline *p, double level)
+static double stillness_start(const struct rs_pipeline *p, double level, uint64_t k)
 {
-    uint64_t k = p->hist_count - 1, lo = hist_oldest(p);
+    uint64_t lo = hist_oldest(p);
     const struct rs_hist_entry *now = hist_at(p, k);
     while (k > lo) {
         const struct rs_hist_entry *a = hist_at(p, k - 1);
-        if (a->t < p->scan_floor_t || fabs(a->disp - now->disp) > p->cfg.backdate_eps_cm ||
-            a->force < level)
-            break;
+        if (a->t < p->scan_floor_t || a->force < level)
+            return hist_at(p, k)->t; /* stillness began with the contact or the floor */
+        if (fabs(a->disp - now->disp) > p->cfg.backdate_eps_cm) {
+            double tau = rest_onset(p, k - 1, now->disp, level, 0);
+            double tj = a->t, tk = hist_at(p, k)->t;
+            if (tau < 0)
+                return tk;
+            double s0 = tj + tau;
+            return s0 > now->t ? now->t : s0;
+        }
         k--;
     }
     return hist_at(p, k)->t;
+}
+
+/*
+ * When the hold is confirmed, place its start again: the stillness run began
+ * when the windowed speed fell below the threshold, possibly while the roller
+ * was still creeping to a stop, so take the rest position 0.3 s later (or
+ * now) as the reference and backdate from there.
+ */
+static double hold_start_time(const struct rs_pipeline *p, double level)
+{
+    uint64_t k = p->hist_count - 1, lo = hist_oldest(p);
+    double ref_t = p->still_start + 0.3;
+    while (k > lo && hist_at(p, k - 1)->t >= ref_t)
+        k--;
+    double s0 = stillness_start(p, level, k);
+    return s0 < p->still_start - 0.2 ? p->still_start - 0.2 : s0;
 }
 
 /* ---- gaps ------------------------------------------------------------------- */
@@ -672,7 +814,7 @@ void rs_pipeline_push(struct rs_pipeline *p, const struct rs_sample *s, struct r
         }
     } else if (still_now) {
         p->still_run = true;
-        p->still_start = stillness_start(p, level);
+        p->still_start = stillness_start(p, level, p->hist_count - 1);
         p->still_disp = disp;
         p->still_sum_f = p->still_n = 0;
         for (uint64_t k = hist_oldest(p); k < p->hist_count; k++)
@@ -728,6 +870,7 @@ void rs_pipeline_push(struct rs_pipeline *p, const struct rs_sample *s, struct r
                 need = rm;
         }
         if (mean >= need) {
+            p->still_start = hold_start_time(p, level);
             hold_begin(p, out);
             hold_cues(p, out, disp);
         }

@@ -67,9 +67,40 @@ static double seg_end_force(const struct rs_seg *s)
     return s->kind == RS_SEG_HOLD ? s->force * (1 + s->creep_pct / 100.0) : s->force;
 }
 
+/*
+ * Roll velocity: piecewise linear. From v_start to speed by u_up, constant,
+ * then down to 0 from u_down to the end when the next segment is not a roll
+ * (so holds begin at rest). Instant when accel is 0 (u_up = 0, u_down = dur).
+ * Returns the velocity at u and writes the travel from 0 to u.
+ */
+static double roll_motion(const struct rs_seg *s, double u, double *travel)
+{
+    double v0 = s->v_start, V = s->speed, a = s->u_up, b = s->u_down, D = s->dur;
+    double d = 0, v;
+    if (u <= a) {
+        v = a > 0 ? v0 + (V - v0) * (u / a) : V;
+        d = (v0 + v) / 2 * u;
+    } else {
+        d = (v0 + V) / 2 * a;
+        if (u <= b) {
+            v = V;
+            d += V * (u - a);
+        } else {
+            d += V * (b - a);
+            v = D > b ? V * (1 - (u - b) / (D - b)) : 0;
+            d += (V + v) / 2 * (u - b);
+        }
+    }
+    *travel = d;
+    return v;
+}
+
 static double seg_end_disp(const struct rs_seg *s)
 {
-    return s->kind == RS_SEG_ROLL ? s->disp0 + s->speed * s->dur : s->disp0;
+    double d = 0;
+    if (s->kind == RS_SEG_ROLL)
+        roll_motion(s, s->dur, &d);
+    return s->disp0 + d;
 }
 
 static int parse_segment(struct rs_scenario *scn, const char *kw, char **tok, int ntok,
@@ -272,6 +303,9 @@ int rs_scenario_parse(struct rs_scenario *scn, const char *text, const char *fil
                 errf(err, cap, "%s:%d: drift seconds '%s', allowed > 0", file, lineno, a[1]);
                 return -1;
             }
+        } else if (strcmp(kw, "accel") == 0) {
+            NEED(1, "CM_PER_S2");
+            RANGE(scn->accel, 0, 1000, "cm/s^2");
         } else if (strcmp(kw, "drop") == 0) {
             NEED(1, "FRACTION");
             RANGE(scn->drop, 0, 0.5, "");
@@ -355,6 +389,25 @@ int rs_scenario_parse(struct rs_scenario *scn, const char *text, const char *fil
     bool lifted = true;
     for (int i = 0; i < scn->nseg; i++) {
         struct rs_seg *s = &scn->seg[i];
+        if (s->kind == RS_SEG_ROLL) {
+            bool prev_roll = i > 0 && scn->seg[i - 1].kind == RS_SEG_ROLL;
+            bool next_roll = i + 1 < scn->nseg && scn->seg[i + 1].kind == RS_SEG_ROLL;
+            s->v_start = prev_roll ? scn->seg[i - 1].speed : 0;
+            s->u_up = 0;
+            s->u_down = s->dur;
+            if (scn->accel > 0) {
+                s->u_up = fabs(s->speed - s->v_start) / scn->accel;
+                if (!next_roll)
+                    s->u_down = s->dur - fabs(s->speed) / scn->accel;
+                if (s->u_up > s->u_down) {
+                    errf(err, cap, "%s:%d: roll too short to change speed at %g cm/s^2", file,
+                         s->line, scn->accel);
+                    return -1;
+                }
+            } else {
+                s->v_start = s->speed;
+            }
+        }
         s->t0 = t;
         s->disp0 = disp;
         if (lifted && s->kind != RS_SEG_LIFT)
@@ -442,8 +495,8 @@ void rs_scenario_state(const struct rs_scenario *scn, double t, struct rs_sim_st
     double v = 0, d = 0;
     bool steady = u >= 0.3;
     if (s->kind == RS_SEG_ROLL) {
-        v = s->speed;
-        d = s->speed * u;
+        v = roll_motion(s, u, &d);
+        steady = u >= s->u_up + 0.3 && u <= s->u_down;
     } else if (s->kind == RS_SEG_HOLD) {
         double ws, we;
         wobble_window(s, &ws, &we);

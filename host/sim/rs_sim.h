@@ -44,6 +44,8 @@ struct rs_seg {
     double disp0;            /* cumulative surface travel at start, cm */
     double pos0;             /* position along the calf at start, cm */
     double f_prev;           /* force at the end of the previous segment */
+    double v_start;          /* roll: speed at the start (the previous roll's, or 0) */
+    double u_up, u_down;     /* roll: end of the speed-up, start of the slow-down (s) */
 };
 
 struct rs_scenario {
@@ -55,6 +57,7 @@ struct rs_scenario {
     double enc_noise;        /* +- counts, uniform */
     double drift_n, drift_s; /* drift_n over drift_s, linear, both sides */
     double drop;             /* probability a frame is dropped */
+    double accel;            /* cm/s^2 for speed changes; 0 = instant */
     int32_t offset_left, offset_right;
     uint32_t t0_us;
     double phase_s;          /* scenario time of the first frame, 0..12.5 ms (from the seed) */
