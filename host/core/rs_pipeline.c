@@ -228,6 +228,17 @@ static void hold_finish(struct rs_pipeline *p, struct rs_events *out, double end
     }
     if (end_t < h->start_t)
         end_t = h->start_t;
+    if (reason == RS_END_MOVED) {
+        /* The samples of the departure are not part of the hold. */
+        for (uint64_t k = p->hist_count; k-- > hist_oldest(p) && p->h_time > 1;) {
+            const struct rs_hist_entry *e = hist_at(p, k);
+            if (e->t <= end_t)
+                break;
+            p->h_sum_f -= e->force;
+            p->h_sum_x -= e->x;
+            p->h_time -= 1;
+        }
+    }
     h->end_t = end_t;
     h->seconds = end_t - h->start_t;
     h->mean_n = p->h_time > 0 ? p->h_sum_f / p->h_time : 0;

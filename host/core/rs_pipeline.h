@@ -238,7 +238,6 @@ struct rs_pipeline {
     bool contact;
     double below_since;           /* -1, or when force went below the contact level */
     double pos_anchor;            /* pos_cm = pos_anchor + displacement */
-    enum rs_leg contact_leg;
     /* rolling mean force (moving, in contact) */
     double roll_force_sum, roll_time;
     /* stillness run */

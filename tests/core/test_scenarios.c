@@ -5,6 +5,7 @@
  *   - hold start and end within 100 ms of truth (the reported, backdated times);
  *   - the cues (15, 30, 60, 90 s) within 50 ms of truth, and only for holds
  *     that reached them;
+ *   - the hold's mean force within 2 % + 1 N (+ uncorrected drift);
  *   - the leg right whenever the load is more than 3 cm off the centre line;
  *   - speed within 5 % or 0.2 cm/s wherever the true speed is steady;
  *   - the scenario's own `expect` lines (event counts with field filters).
@@ -123,6 +124,20 @@ static void check_holds(const struct run_result *r, const struct rs_scenario *sc
             fail_msg("%s: hold %d start %+.3f s, end %+.3f s off truth (limit %.3f)", scn->name,
                      i + 1, ds, de, HOLD_TOL_S);
         }
+        /* Mean force of the hold: within 2 % + 1 N, plus any load-cell drift
+         * the auto-zero could not remove yet. */
+        double sum = 0;
+        int ns = 0;
+        for (double tt = truth[i].start; tt < truth[i].end; tt += 0.0125, ns++) {
+            struct rs_sim_state st;
+            rs_scenario_state(scn, tt, &st);
+            sum += st.total_n;
+        }
+        double fmean = ns ? sum / ns : 0;
+        double drift = fabs(scn->drift_n) * truth[i].end / scn->drift_s;
+        if (fabs(h->mean_n - fmean) > 0.02 * fmean + 1 + drift)
+            fail_msg("%s: hold %d mean force %.1f N, truth %.1f N", scn->name, i + 1, h->mean_n,
+                     fmean);
         if (truth[i].leg && (int)h->leg != truth[i].leg)
             fail_msg("%s: hold %d on leg %d, truth %d", scn->name, i + 1, h->leg, truth[i].leg);
         double dur = truth[i].end - truth[i].start;
