@@ -112,7 +112,7 @@ static int parse_segment(struct rs_scenario *scn, const char *kw, char **tok, in
         return -1;
     }
     struct rs_seg s = { .force = cur_force, .x0 = *cur_x, .x1 = *cur_x, .line = line,
-                        .wobble_period = 2.0 };
+                        .wobble_period = 2.0, .bounce_hz = 2.0 };
     if (strcmp(kw, "roll") == 0)
         s.kind = RS_SEG_ROLL;
     else if (strcmp(kw, "hold") == 0)
@@ -159,6 +159,10 @@ static int parse_segment(struct rs_scenario *scn, const char *kw, char **tok, in
             s.dip_s = v;
         else if (strcmp(k, "creep") == 0 && s.kind == RS_SEG_HOLD && fabs(v) <= 50)
             s.creep_pct = v;
+        else if (strcmp(k, "bounce") == 0 && s.kind != RS_SEG_LIFT && v >= 0 && v <= 1000)
+            s.bounce_n = v;
+        else if (strcmp(k, "bounce_hz") == 0 && s.kind != RS_SEG_LIFT && v >= 0.2 && v <= 10)
+            s.bounce_hz = v;
         else {
             errf(err, cap, "%s:%d: option '%s=%g' not allowed for %s (see docs/scenario-format.md)",
                  file, line, k, v, kw);
@@ -481,6 +485,15 @@ void rs_scenario_state(const struct rs_scenario *scn, double t, struct rs_sim_st
             ft *= 1 + s->creep_pct / 100.0 * u / s->dur;
             if (s->dip_s > 0 && fabs(u - s->dur / 2) < s->dip_s / 2)
                 ft *= DIP_FACTOR;
+        }
+        /* Bouncing: whole periods from the segment start, so force is
+         * continuous at the boundaries. */
+        if (s->bounce_n > 0) {
+            double nper = floor(s->dur * s->bounce_hz);
+            if (u < nper / s->bounce_hz)
+                ft += s->bounce_n * sin(2 * PI * s->bounce_hz * u);
+            if (ft < 0)
+                ft = 0;
         }
     }
     double fnow = u < RAMP_S ? s->f_prev + (ft - s->f_prev) * (u / RAMP_S) : ft;

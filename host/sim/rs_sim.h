@@ -38,6 +38,8 @@ struct rs_seg {
     double wobble_period;    /* s */
     double dip_s;            /* hold: a pressure dip of this length mid-hold */
     double creep_pct;        /* hold: force changes by this % over the hold */
+    double bounce_n;         /* force oscillation amplitude, N (bouncing on the roller) */
+    double bounce_hz;        /* its frequency */
     int line;                /* source line */
     /* derived by the parser */
     double t0;               /* start time, s */
