@@ -814,25 +814,39 @@ void rs_pipeline_push(struct rs_pipeline *p, const struct rs_sample *s, struct r
         L->knee_zone = p->knee;
     }
 
-    /* Stillness run. */
+    /* Stillness run, and how long the force has been enough for a hold:
+     * both must hold for still_time_s (a light rest is not a hold, and a
+     * later press starts the hold when it starts, not with the rest). */
+    double need = c->hold_min_bw_pct / 100.0 * bw_n(p);
+    if (p->roll_time > 0) {
+        double rm = c->hold_min_rolling_frac * p->roll_force_sum / p->roll_time;
+        if (rm > need)
+            need = rm;
+    }
     bool still_now = !blocked && speed_ok && speed < c->still_speed_cm_s && f >= level;
     if (p->still_run) {
-        if (!still_now || fabs(disp - p->still_disp) >= c->still_net_cm) {
+        if (!still_now || fabs(disp - p->still_disp) >= c->still_net_cm)
             p->still_run = false;
-        } else {
-            p->still_sum_f += f;
-            p->still_n += 1;
+        else if (f < need)
+            p->strong_since = -1;
+        else if (p->strong_since < 0) {
+            p->strong_since = t;
+            p->strong_k = p->hist_count - 1;
         }
     } else if (still_now) {
         p->still_run = true;
         p->still_start = stillness_start(p, level, p->hist_count - 1);
         p->still_disp = disp;
-        p->still_sum_f = p->still_n = 0;
-        for (uint64_t k = hist_oldest(p); k < p->hist_count; k++)
-            if (hist_at(p, k)->t >= p->still_start) {
-                p->still_sum_f += hist_at(p, k)->force;
-                p->still_n += 1;
-            }
+        /* The force has been enough since the first of the run's samples
+         * from which on it stayed at or above the need. */
+        p->strong_since = -1;
+        for (uint64_t k = p->hist_count; k-- > hist_oldest(p);) {
+            const struct rs_hist_entry *he = hist_at(p, k);
+            if (he->t < p->still_start || he->force < need)
+                break;
+            p->strong_since = he->t;
+            p->strong_k = k;
+        }
     }
 
     /* Holds. */
@@ -872,19 +886,21 @@ void rs_pipeline_push(struct rs_pipeline *p, const struct rs_sample *s, struct r
         }
         if (p->hold)
             hold_cues(p, out, disp);
-    } else if (p->still_run && t - p->still_start >= c->still_time_s - 1e-9 && p->still_n > 0) {
-        double mean = p->still_sum_f / p->still_n;
-        double need = c->hold_min_bw_pct / 100.0 * bw_n(p);
-        if (p->roll_time > 0) {
-            double rm = c->hold_min_rolling_frac * p->roll_force_sum / p->roll_time;
-            if (rm > need)
-                need = rm;
+    } else if (p->still_run && p->strong_since >= 0 &&
+               t - fmax(p->still_start, p->strong_since) >= c->still_time_s - 1e-9) {
+        double s0 = hold_start_time(p, level);
+        if (s0 < p->strong_since) {
+            /* The force came up after the roller stopped: the hold starts
+             * with the press, at the onset of its rise. */
+            uint64_t k = p->strong_k, lo = hist_oldest(p);
+            while (k > lo && hist_at(p, k - 1)->t >= s0 &&
+                   hist_at(p, k - 1)->force < hist_at(p, k)->force - 0.01 * need)
+                k--;
+            s0 = k >= lo ? hist_at(p, k)->t : p->strong_since;
         }
-        if (mean >= need) {
-            p->still_start = hold_start_time(p, level);
-            hold_begin(p, out);
-            hold_cues(p, out, disp);
-        }
+        p->still_start = s0;
+        hold_begin(p, out);
+        hold_cues(p, out, disp);
     }
 
     L->hold.active = p->hold;

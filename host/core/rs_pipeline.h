@@ -242,7 +242,9 @@ struct rs_pipeline {
     double roll_force_sum, roll_time;
     /* stillness run */
     bool still_run;
-    double still_start, still_disp, still_sum_f, still_n;
+    double still_start, still_disp;
+    double strong_since;          /* force >= the hold minimum since, or -1 */
+    uint64_t strong_k;            /* its history index */
     /* hold */
     bool hold;
     struct rs_hold_info h;
