@@ -148,6 +148,41 @@ static int force_band_of(const struct rs_pipeline *p, double bw)
 
 /* ---- init and setters ------------------------------------------------------- */
 
+/* Out-of-range profile values fall back to the defaults (callers validate
+ * user input; this only keeps the arithmetic defined). */
+static void sanitize_profile(struct rs_profile *p)
+{
+    struct rs_profile d;
+    rs_profile_defaults(&d);
+    if (!isfinite(p->body_mass_kg) || p->body_mass_kg < 10 || p->body_mass_kg > 500)
+        p->body_mass_kg = d.body_mass_kg;
+    if (!isfinite(p->calf_length_cm) || p->calf_length_cm < 5 || p->calf_length_cm > RS_CALF_BINS)
+        p->calf_length_cm = d.calf_length_cm;
+    if (!isfinite(p->force_limit_n) || p->force_limit_n < 0)
+        p->force_limit_n = 0;
+}
+
+/* A calibration that would divide by zero or is absurd falls back to the
+ * nominal value for that field and is reported as not calibrated. */
+static void sanitize_calib(struct rs_calib *c)
+{
+    struct rs_calib d;
+    rs_calib_defaults(&d);
+    if (!isfinite(c->scale_left) || fabs(c->scale_left) < 1.0) {
+        c->scale_left = d.scale_left;
+        c->calibrated = false;
+    }
+    if (!isfinite(c->scale_right) || fabs(c->scale_right) < 1.0) {
+        c->scale_right = d.scale_right;
+        c->calibrated = false;
+    }
+    if (c->radius_um < 10000 || c->radius_um > 200000) {
+        c->radius_um = d.radius_um;
+        c->calibrated = false;
+    }
+    c->enc_dir = c->enc_dir < 0 ? -1 : 1;
+}
+
 void rs_pipeline_init(struct rs_pipeline *p, const struct rs_config *cfg,
                       const struct rs_calib *cal, const struct rs_profile *prof)
 {
@@ -160,10 +195,12 @@ void rs_pipeline_init(struct rs_pipeline *p, const struct rs_config *cfg,
         p->cal = *cal;
     else
         rs_calib_defaults(&p->cal);
+    sanitize_calib(&p->cal);
     if (prof)
         p->prof = *prof;
     else
         rs_profile_defaults(&p->prof);
+    sanitize_profile(&p->prof);
     p->unloaded_since = -1;
     p->below_since = -1;
     p->dip_since = -1;
@@ -179,17 +216,17 @@ void rs_pipeline_set_config(struct rs_pipeline *p, const struct rs_config *cfg)
 void rs_pipeline_set_calib(struct rs_pipeline *p, const struct rs_calib *cal)
 {
     p->cal = *cal;
-    if (p->cal.enc_dir != -1)
-        p->cal.enc_dir = 1;
+    sanitize_calib(&p->cal);
     /* A new zero makes the auto-zero correction meaningless: start over. */
     p->zero_l = p->zero_r = 0;
     p->unloaded_since = -1;
-    p->live.calibrated = cal->calibrated;
+    p->live.calibrated = p->cal.calibrated;
 }
 
 void rs_pipeline_set_profile(struct rs_pipeline *p, const struct rs_profile *prof)
 {
     p->prof = *prof;
+    sanitize_profile(&p->prof);
 }
 
 const struct rs_live *rs_pipeline_live(const struct rs_pipeline *p)

@@ -47,8 +47,8 @@ void rs_calib_defaults(struct rs_calib *c);
 void rs_calib_from_cal(struct rs_calib *c, const struct rs_cal *cal, bool calibrated);
 
 struct rs_profile {
-    double body_mass_kg;   /* > 0 */
-    double calf_length_cm; /* Achilles insertion to the back of the knee */
+    double body_mass_kg;   /* 10..500, else the default is used */
+    double calf_length_cm; /* Achilles insertion to the back of the knee, 5..64 */
     double force_limit_n;  /* 0 = none; above it force_band reports too_hard */
 };
 
@@ -288,6 +288,8 @@ void rs_pipeline_mark_gap(struct rs_pipeline *p, const char *reason, struct rs_e
  */
 void rs_pipeline_finish(struct rs_pipeline *p, struct rs_events *out);
 
+/* cfg must be valid (rs_config_parse / rs_config_validate). An absurd
+ * calibration field falls back to the nominal value and clears calibrated. */
 void rs_pipeline_set_config(struct rs_pipeline *p, const struct rs_config *cfg);
 void rs_pipeline_set_calib(struct rs_pipeline *p, const struct rs_calib *cal);
 void rs_pipeline_set_profile(struct rs_pipeline *p, const struct rs_profile *prof);

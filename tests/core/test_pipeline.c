@@ -408,6 +408,55 @@ static void test_event_json(void **state)
     assert_non_null(strstr(j, "{\"type\":\"summary\",\"frames\":42,\"lost\":1,\"gaps\":1,"));
 }
 
+/* Random frames (bad input is not a bug): nothing crashes, values stay finite. */
+static void test_random_input(void **state)
+{
+    (void)state;
+    struct rs_calib cal;
+    rs_calib_defaults(&cal);
+    cal.scale_left = 0;          /* absurd: falls back, not calibrated */
+    cal.radius_um = 0;
+    cal.calibrated = true;
+    rs_pipeline_init(&P, NULL, &cal, NULL);
+    assert_false(rs_pipeline_live(&P)->calibrated);
+    uint64_t r = 12345;
+    uint32_t seq = 0, t = 0;
+    char buf[512];
+    for (int i = 0; i < 300000; i++) {
+        r ^= r << 13; r ^= r >> 7; r ^= r << 17;
+        uint32_t x = (uint32_t)r;
+        seq += (x & 0xff) == 0 ? (x >> 8) : 1;
+        t += (x & 0x300) == 0 ? (x >> 3) : 12500;
+        struct rs_sample s = {
+            .seq = seq, .t_us = t,
+            .left = (int32_t)((r >> 20) & 0xffffff) - 0x800000,
+            .right = (int32_t)((r >> 40) & 0xffffff) - 0x800000,
+            .enc = (x & 0x1000) ? (int32_t)(r >> 32) : (int32_t)(i * 7),
+            .status = (x & 0xf0000) == 0 ? (uint16_t)(r >> 48) : 0,
+        };
+        if (i % 5 == 0) {
+            /* a plausible stretch: loaded and still, so holds can start and end */
+            s.left = 60000;
+            s.right = 600000;
+            s.enc = 1000;
+        }
+        rs_events_clear(&EV);
+        rs_pipeline_push(&P, &s, &EV);
+        if (i % 50000 == 0)
+            rs_pipeline_mark_gap(&P, "test", &EV);
+        for (size_t k = 0; k < EV.n; k++)
+            assert_non_null(rs_event_json(&EV.ev[k], buf, sizeof buf));
+        const struct rs_live *L = rs_pipeline_live(&P);
+        assert_true(isfinite(L->force_n) && isfinite(L->speed_cm_s) && isfinite(L->pos_cm) &&
+                    isfinite(L->x_mm) && isfinite(L->t));
+    }
+    rs_events_clear(&EV);
+    rs_pipeline_finish(&P, &EV);
+    struct rs_summary sum;
+    rs_pipeline_summary(&P, &sum);
+    assert_non_null(rs_summary_json(&sum, buf, sizeof buf));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -422,6 +471,7 @@ int main(void)
         cmocka_unit_test(test_set_profile),
         cmocka_unit_test(test_fault),
         cmocka_unit_test(test_event_json),
+        cmocka_unit_test(test_random_input),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
