@@ -408,6 +408,52 @@ static void test_event_json(void **state)
     assert_non_null(strstr(j, "{\"type\":\"summary\",\"frames\":42,\"lost\":1,\"gaps\":1,"));
 }
 
+/* Force bands by %BW, and too_hard from the band or the profile's limit. */
+struct band_case {
+    double total_n, limit_n;
+    int want_band;
+    bool want_hard;
+};
+
+static const struct band_case band_cases[] = {
+    { 20, 0, RS_FORCE_NONE, false },          /* 2.9 %BW */
+    { 70, 0, RS_FORCE_LIGHT, false },         /* 10.2 */
+    { 150, 0, RS_FORCE_MODERATE, false },     /* 21.8 */
+    { 250, 0, RS_FORCE_TYPICAL, false },      /* 36.4 */
+    { 350, 0, RS_FORCE_HIGH, false },         /* 51.0 */
+    { 480, 0, RS_FORCE_NO_BENEFIT, true },    /* 69.9 */
+    { 600, 0, RS_FORCE_OVERLOAD, true },      /* 87.4 */
+    { 250, 200, RS_FORCE_TYPICAL, true },     /* over the profile's limit */
+    { 150, 200, RS_FORCE_MODERATE, false },
+};
+
+static void test_force_bands(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof band_cases / sizeof band_cases[0]; i++) {
+        const struct band_case *b = &band_cases[i];
+        struct rs_profile prof;
+        rs_profile_defaults(&prof);
+        prof.force_limit_n = b->limit_n;
+        rs_pipeline_init(&P, NULL, NULL, &prof);
+        rs_events_clear(&EV);
+        uint32_t k = 0;
+        push_still(0.5, &k, b->total_n / 2, b->total_n / 2, 0);
+        const struct rs_live *L = rs_pipeline_live(&P);
+        const struct rs_event *e = find(RS_EV_FORCE_BAND);
+        if (L->force_band != b->want_band || L->too_hard != b->want_hard)
+            fail_msg("case %zu: band %d hard %d", i, L->force_band, L->too_hard);
+        if (b->want_band == RS_FORCE_NONE) {
+            assert_null(e);
+        } else {
+            assert_non_null(e); /* after the 250 ms dwell */
+            assert_int_equal(e->u.band.band, b->want_band);
+            assert_int_equal(e->u.band.too_hard, b->want_hard);
+            assert_true(e->t >= 0.25 - 1e-9);
+        }
+    }
+}
+
 /* Random frames (bad input is not a bug): nothing crashes, values stay finite. */
 static void test_random_input(void **state)
 {
@@ -471,6 +517,7 @@ int main(void)
         cmocka_unit_test(test_set_profile),
         cmocka_unit_test(test_fault),
         cmocka_unit_test(test_event_json),
+        cmocka_unit_test(test_force_bands),
         cmocka_unit_test(test_random_input),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
