@@ -574,9 +574,11 @@ static void break_continuity(struct rs_pipeline *p, struct rs_events *out)
     p->still_run = false;
     p->hist_valid_from = p->hist_count;
     p->scan_floor_t = p->live.t;
-    p->contact = false;
-    p->below_since = -1;
     p->unloaded_since = -1;
+    /* Contact and the position along the calf carry on: the encoder count is
+     * cumulative, so the travel across the gap is known. (A lift that begins
+     * and ends inside the gap cannot be seen; the clamp at the calf's ends
+     * corrects the position if the person moved on.) */
 }
 
 static void gap_event(struct rs_pipeline *p, struct rs_events *out, uint32_t lost,
