@@ -1,0 +1,316 @@
+/*
+ * cmd_analyze.c - `rollsense analyze FILE [--json]`: run the detection
+ * pipeline over a recording and print its events and the session summary.
+ *
+ * Input kinds sit behind struct analyze_source (open / next frame / close):
+ * today a raw captured byte stream (what the roller sends, e.g. from
+ * rollsense-sim or a serial capture). A session file reader (SQLite) plugs in
+ * as a second kind: add an entry to sources[] whose probe recognises it.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "rs_config.h"
+#include "rs_pipeline.h"
+#include "rs_proto.h"
+
+struct analyze_source {
+    FILE *in;
+    struct rs_decoder dec;
+    unsigned char buf[4096];
+    size_t len, pos;
+    int error;
+};
+
+struct source_kind {
+    const char *name;
+    /* 1 if the first bytes of the file are this kind. */
+    int (*probe)(const unsigned char *head, size_t n);
+    /* 1 and *out filled, 0 at the end, negative on a read error. */
+    int (*next)(struct analyze_source *s, struct rs_frame *out);
+};
+
+static int raw_probe(const unsigned char *head, size_t n)
+{
+    (void)head;
+    (void)n;
+    return 1; /* anything else is read as raw frames; garbage is skipped */
+}
+
+static int raw_next(struct analyze_source *s, struct rs_frame *out)
+{
+    for (;;) {
+        while (s->pos < s->len)
+            if (rs_decoder_push(&s->dec, s->buf[s->pos++], out))
+                return 1;
+        s->len = fread(s->buf, 1, sizeof s->buf, s->in);
+        s->pos = 0;
+        if (s->len == 0)
+            return ferror(s->in) ? -1 : 0;
+    }
+}
+
+static int sqlite_probe(const unsigned char *head, size_t n)
+{
+    return n >= 16 && memcmp(head, "SQLite format 3", 16) == 0;
+}
+
+static int sqlite_next(struct analyze_source *s, struct rs_frame *out)
+{
+    (void)s;
+    (void)out;
+    return -2; /* session files: reader not built yet */
+}
+
+static const struct source_kind sources[] = {
+    { "session", sqlite_probe, sqlite_next },
+    { "raw", raw_probe, raw_next },
+};
+
+static void help(void)
+{
+    printf("usage: rollsense analyze FILE [--json] [--config FILE] [--mass KG] [--calf CM]\n"
+           "                          [--force-limit N]\n"
+           "\n"
+           "Run the detectors over a recording and print what they found: holds with\n"
+           "their cues, speed and force bands, dose advice, knee-zone warnings, faults\n"
+           "and gaps, then a session summary. FILE is a raw byte stream captured from\n"
+           "a roller (or written by rollsense-sim); '-' reads standard input.\n"
+           "\n"
+           "  --json             one JSON object per line; the last is\n"
+           "                     {\"type\":\"summary\",\"frames\":N,...}\n"
+           "  --config FILE      thresholds (docs/config.md); defaults otherwise\n"
+           "  --mass KG          body mass for %%BW (default 70)\n"
+           "  --calf CM          calf length for the knee zone (default 40)\n"
+           "  --force-limit N    warn above this total force (default none)\n"
+           "\n"
+           "Calibration comes from the recording's cal frame when the device reported a\n"
+           "saved calibration; otherwise nominal values are used and the summary says\n"
+           "\"calibrated\":false.\n");
+}
+
+static int num_arg(const char *opt, const char *v, double lo, double hi, double *out)
+{
+    char *end;
+    double d = strtod(v, &end);
+    if (*v == '\0' || *end || !(d >= lo && d <= hi)) {
+        rs_cli_error("analyze: %s wants a number in %g..%g, got '%s'", opt, lo, hi, v);
+        return -1;
+    }
+    *out = d;
+    return 0;
+}
+
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    size_t cap = 1 << 12, n = 0, r;
+    char *b = malloc(cap);
+    while (b && (r = fread(b + n, 1, cap - n - 1, f)) > 0) {
+        n += r;
+        if (n + 1 == cap) {
+            char *nb = cap < (1u << 20) ? realloc(b, cap * 2) : NULL;
+            if (!nb) {
+                free(b);
+                b = NULL;
+                errno = EFBIG;
+                break;
+            }
+            b = nb;
+            cap *= 2;
+        }
+    }
+    fclose(f);
+    if (b)
+        b[n] = '\0';
+    return b;
+}
+
+static void print_human(const struct rs_event *ev)
+{
+    const struct rs_hold_info *h = &ev->u.hold;
+    printf("%9.3f s  ", ev->t);
+    switch (ev->type) {
+    case RS_EV_HOLD_START:
+        printf("hold %d started at %.2f s on the %s calf, %.1f cm up\n", h->index, h->start_t,
+               rs_leg_name(h->leg), h->pos_cm);
+        break;
+    case RS_EV_HOLD_CUE:
+        printf("hold %d: %g s\n", h->index, h->seconds);
+        break;
+    case RS_EV_HOLD_END:
+        printf("hold %d ended: %.1f s, mean %.0f N (%.0f %%BW), peak %.0f N\n", h->index,
+               h->seconds, h->mean_n, h->mean_bw, h->peak_n);
+        break;
+    case RS_EV_SPEED_BAND:
+        printf("speed %s (%.1f cm/s)\n", rs_speed_band_name(ev->u.band.band), ev->u.band.value);
+        break;
+    case RS_EV_FORCE_BAND:
+        printf("force %s (%.0f %%BW)%s\n", rs_force_band_name(ev->u.band.band), ev->u.band.value,
+               ev->u.band.too_hard ? ": too hard" : "");
+        break;
+    case RS_EV_DOSE:
+        printf("%s\n", ev->u.dose.advice);
+        break;
+    case RS_EV_KNEE_ZONE:
+        printf("%s\n", ev->u.knee.active ? "knee zone: avoid the back of the knee"
+                                          : "left the knee zone");
+        break;
+    case RS_EV_FAULT:
+        printf("sensor fault bits now 0x%02x\n", ev->u.fault.bits);
+        break;
+    case RS_EV_GAP:
+        printf("gap: %u frames lost%s\n", ev->u.gap.lost, ev->u.gap.bridged ? " (bridged)" : "");
+        break;
+    }
+}
+
+static void flush_events(struct rs_events *ev, int json)
+{
+    char line[512];
+    for (size_t i = 0; i < ev->n; i++) {
+        if (json)
+            puts(rs_event_json(&ev->ev[i], line, sizeof line));
+        else
+            print_human(&ev->ev[i]);
+    }
+    rs_events_clear(ev);
+}
+
+int rs_cmd_analyze(int argc, char **argv)
+{
+    const char *path = NULL, *cfg_path = NULL;
+    int json = 0;
+    struct rs_profile prof;
+    rs_profile_defaults(&prof);
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (rs_cli_is_help(a)) {
+            help();
+            return RS_EXIT_OK;
+        } else if (!strcmp(a, "--json")) {
+            json = 1;
+        } else if (!strcmp(a, "--config") || !strcmp(a, "--mass") || !strcmp(a, "--calf") ||
+                   !strcmp(a, "--force-limit")) {
+            if (i + 1 >= argc) {
+                rs_cli_error("analyze: %s needs a value", a);
+                return RS_EXIT_USAGE;
+            }
+            const char *v = argv[++i];
+            int bad = 0;
+            if (!strcmp(a, "--config"))
+                cfg_path = v;
+            else if (!strcmp(a, "--mass"))
+                bad = num_arg(a, v, 20, 250, &prof.body_mass_kg);
+            else if (!strcmp(a, "--calf"))
+                bad = num_arg(a, v, 15, 60, &prof.calf_length_cm);
+            else
+                bad = num_arg(a, v, 0, 5000, &prof.force_limit_n);
+            if (bad)
+                return RS_EXIT_USAGE;
+        } else if (a[0] == '-' && a[1] != '\0') {
+            rs_cli_error("analyze: unknown option '%s' (try 'rollsense analyze --help')", a);
+            return RS_EXIT_USAGE;
+        } else if (path) {
+            rs_cli_error("analyze: takes one FILE, got '%s' and '%s'", path, a);
+            return RS_EXIT_USAGE;
+        } else {
+            path = a;
+        }
+    }
+    if (!path) {
+        rs_cli_error("analyze: missing FILE (try 'rollsense analyze --help')");
+        return RS_EXIT_USAGE;
+    }
+
+    struct rs_config cfg;
+    rs_config_defaults(&cfg);
+    if (cfg_path) {
+        char *text = slurp(cfg_path);
+        if (!text) {
+            rs_cli_error("analyze: cannot read config '%s': %s", cfg_path, strerror(errno));
+            return RS_EXIT_FAIL;
+        }
+        char err[2048];
+        int rc = rs_config_parse(&cfg, text, cfg_path, err, sizeof err);
+        free(text);
+        if (rc < 0) {
+            rs_cli_error("%s", err);
+            return RS_EXIT_FAIL;
+        }
+    }
+
+    static struct analyze_source src;
+    memset(&src, 0, sizeof src);
+    src.in = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+    if (!src.in) {
+        rs_cli_error("analyze: cannot open '%s': %s", path, strerror(errno));
+        return RS_EXIT_FAIL;
+    }
+    rs_decoder_init(&src.dec);
+    src.len = fread(src.buf, 1, sizeof src.buf, src.in);
+    const struct source_kind *kind = NULL;
+    for (size_t i = 0; i < sizeof sources / sizeof sources[0] && !kind; i++)
+        if (sources[i].probe(src.buf, src.len))
+            kind = &sources[i];
+
+    static struct rs_pipeline p;
+    struct rs_calib cal;
+    rs_calib_defaults(&cal);
+    rs_pipeline_init(&p, &cfg, &cal, &prof);
+    struct rs_events ev;
+    rs_events_clear(&ev);
+    struct rs_frame f;
+    int cal_state = -1, rc;
+    while ((rc = kind->next(&src, &f)) > 0) {
+        switch (f.type) {
+        case RS_FT_SAMPLE:
+            rs_pipeline_push(&p, &f.u.sample, &ev);
+            break;
+        case RS_FT_FAULT:
+            rs_pipeline_push_fault(&p, &f.u.fault, &ev);
+            break;
+        case RS_FT_INFO:
+            cal_state = f.u.info.cal_state;
+            break;
+        case RS_FT_CAL:
+            rs_calib_from_cal(&cal, &f.u.cal, cal_state == RS_CAL_OK);
+            rs_pipeline_set_calib(&p, &cal);
+            break;
+        default:
+            break;
+        }
+        flush_events(&ev, json);
+    }
+    if (src.in != stdin)
+        fclose(src.in);
+    if (rc == -2) {
+        rs_cli_error("analyze: '%s' is a session file; reading session files is not "
+                     "supported yet (use a raw capture)", path);
+        return RS_EXIT_FAIL;
+    }
+    if (rc < 0) {
+        rs_cli_error("analyze: read error on '%s'", path);
+        return RS_EXIT_FAIL;
+    }
+    rs_pipeline_finish(&p, &ev);
+    flush_events(&ev, json);
+    struct rs_summary sum;
+    rs_pipeline_summary(&p, &sum);
+    char line[512];
+    if (json) {
+        puts(rs_summary_json(&sum, line, sizeof line));
+    } else {
+        printf("%u frames (%u lost in %u gaps) over %.1f s%s\n", sum.frames, sum.lost, sum.gaps,
+               sum.duration_s, sum.calibrated ? "" : "; not calibrated: nominal values");
+        printf("holds: %d left, %d right, %d uncertain; longest %.1f s; peak %.0f %%BW\n",
+               sum.holds[RS_LEG_LEFT], sum.holds[RS_LEG_RIGHT], sum.holds[RS_LEG_UNCERTAIN],
+               sum.longest_hold_s, sum.peak_bw_pct);
+    }
+    return RS_EXIT_OK;
+}

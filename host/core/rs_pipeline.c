@@ -1,0 +1,999 @@
+/*
+ * rs_pipeline.c - calibration, auto-zero, kinematics and detectors.
+ * See rs_pipeline.h for the contract and docs/detection.md for the rules
+ * and why they are built this way.
+ */
+#include "rs_pipeline.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "rs_defaults.h"
+
+#define G_N_PER_KG 9.80665
+#define PI 3.14159265358979323846
+
+/* Status bits that make forces or positions untrustworthy: holds stop. */
+#define FAULT_BLOCKING (RS_ST_HX_LEFT | RS_ST_HX_RIGHT | RS_ST_MAGNET | RS_ST_ENC_ERROR)
+/* Status bits reported as faults. */
+#define FAULT_REPORTED (FAULT_BLOCKING | RS_ST_ENC_PARITY | RS_ST_OVERFLOW | RS_ST_WDT_RESET)
+
+static const char *const advice_text[] = {
+    [RS_DOSE_HOLDS] = "two or three spots is enough today",
+    [RS_DOSE_SWITCH] = "about 3 minutes on this calf: switch to the other calf",
+    [RS_DOSE_STOP] = "about 6 minutes on this calf: enough for today, stop here",
+};
+
+void rs_calib_defaults(struct rs_calib *c)
+{
+    *c = (struct rs_calib){
+        .offset_left = 0, .offset_right = 0,
+        .scale_left = RS_DEFAULT_SCALE_COUNTS_PER_N, .scale_right = RS_DEFAULT_SCALE_COUNTS_PER_N,
+        .radius_um = RS_DEFAULT_RADIUS_UM, .enc_dir = 1, .calibrated = false,
+    };
+}
+
+void rs_calib_from_cal(struct rs_calib *c, const struct rs_cal *cal, bool calibrated)
+{
+    rs_calib_defaults(c);
+    c->offset_left = cal->offset_left;
+    c->offset_right = cal->offset_right;
+    /* A zero, negative or absurd scale or radius would divide by nothing:
+     * keep the nominal value and leave the block flagged as not calibrated. */
+    bool ok = true;
+    if (isfinite(cal->scale_left) && cal->scale_left > 1.0f)
+        c->scale_left = cal->scale_left;
+    else
+        ok = false;
+    if (isfinite(cal->scale_right) && cal->scale_right > 1.0f)
+        c->scale_right = cal->scale_right;
+    else
+        ok = false;
+    if (cal->radius_um >= 10000 && cal->radius_um <= 200000)
+        c->radius_um = cal->radius_um;
+    else
+        ok = false;
+    c->enc_dir = cal->enc_dir < 0 ? -1 : 1;
+    c->calibrated = calibrated && ok;
+}
+
+void rs_profile_defaults(struct rs_profile *p)
+{
+    *p = (struct rs_profile){ .body_mass_kg = 70, .calf_length_cm = 40, .force_limit_n = 0 };
+}
+
+/* ---- small helpers ---------------------------------------------------------- */
+
+static void emit(struct rs_events *out, const struct rs_event *ev)
+{
+    if (!out)
+        return;
+    if (out->n < RS_EVENTS_MAX)
+        out->ev[out->n++] = *ev;
+    else
+        out->dropped++;
+}
+
+static double bw_n(const struct rs_pipeline *p)
+{
+    double m = p->prof.body_mass_kg > 1 ? p->prof.body_mass_kg : 1;
+    return m * G_N_PER_KG;
+}
+
+static double contact_level_n(const struct rs_pipeline *p)
+{
+    return p->cfg.force_light_pct / 100.0 * bw_n(p);
+}
+
+static const struct rs_hist_entry *hist_at(const struct rs_pipeline *p, uint64_t k)
+{
+    return &p->hist[k % RS_HIST];
+}
+
+/* Oldest usable history index: after the last reset and still in the ring. */
+static uint64_t hist_oldest(const struct rs_pipeline *p)
+{
+    uint64_t lo = p->hist_count > RS_HIST ? p->hist_count - RS_HIST : 0;
+    return p->hist_valid_from > lo ? p->hist_valid_from : lo;
+}
+
+static int calf_bins(const struct rs_pipeline *p)
+{
+    int n = (int)ceil(p->prof.calf_length_cm);
+    if (n < 1)
+        n = 1;
+    return n > RS_CALF_BINS ? RS_CALF_BINS : n;
+}
+
+static enum rs_leg leg_of(const struct rs_pipeline *p, double x_mm)
+{
+    if (x_mm > p->cfg.leg_threshold_mm)
+        return RS_LEG_RIGHT;
+    if (x_mm < -p->cfg.leg_threshold_mm)
+        return RS_LEG_LEFT;
+    return RS_LEG_UNCERTAIN;
+}
+
+static int speed_band_of(const struct rs_pipeline *p, double v)
+{
+    if (!p->live.contact)
+        return RS_SPEED_NONE;
+    if (v < p->cfg.still_speed_cm_s)
+        return RS_SPEED_STILL;
+    if (v < p->cfg.speed_brisk_cm_s)
+        return RS_SPEED_SLOW;
+    if (v <= p->cfg.speed_too_fast_cm_s)
+        return RS_SPEED_BRISK;
+    return RS_SPEED_TOO_FAST;
+}
+
+static int force_band_of(const struct rs_pipeline *p, double bw)
+{
+    const struct rs_config *c = &p->cfg;
+    if (bw < c->force_light_pct)
+        return RS_FORCE_NONE;
+    if (bw < c->force_moderate_pct)
+        return RS_FORCE_LIGHT;
+    if (bw < c->force_typical_pct)
+        return RS_FORCE_MODERATE;
+    if (bw < c->force_high_pct)
+        return RS_FORCE_TYPICAL;
+    if (bw <= c->force_warn_pct)
+        return RS_FORCE_HIGH;
+    if (bw <= c->force_overload_pct)
+        return RS_FORCE_NO_BENEFIT;
+    return RS_FORCE_OVERLOAD;
+}
+
+/* ---- init and setters ------------------------------------------------------- */
+
+/* Out-of-range profile values fall back to the defaults (callers validate
+ * user input; this only keeps the arithmetic defined). */
+static void sanitize_profile(struct rs_profile *p)
+{
+    struct rs_profile d;
+    rs_profile_defaults(&d);
+    if (!isfinite(p->body_mass_kg) || p->body_mass_kg < 10 || p->body_mass_kg > 500)
+        p->body_mass_kg = d.body_mass_kg;
+    if (!isfinite(p->calf_length_cm) || p->calf_length_cm < 5 || p->calf_length_cm > RS_CALF_BINS)
+        p->calf_length_cm = d.calf_length_cm;
+    if (!isfinite(p->force_limit_n) || p->force_limit_n < 0)
+        p->force_limit_n = 0;
+}
+
+/* A calibration that would divide by zero or is absurd falls back to the
+ * nominal value for that field and is reported as not calibrated. */
+static void sanitize_calib(struct rs_calib *c)
+{
+    struct rs_calib d;
+    rs_calib_defaults(&d);
+    if (!isfinite(c->scale_left) || fabs(c->scale_left) < 1.0) {
+        c->scale_left = d.scale_left;
+        c->calibrated = false;
+    }
+    if (!isfinite(c->scale_right) || fabs(c->scale_right) < 1.0) {
+        c->scale_right = d.scale_right;
+        c->calibrated = false;
+    }
+    if (c->radius_um < 10000 || c->radius_um > 200000) {
+        c->radius_um = d.radius_um;
+        c->calibrated = false;
+    }
+    c->enc_dir = c->enc_dir < 0 ? -1 : 1;
+}
+
+void rs_pipeline_init(struct rs_pipeline *p, const struct rs_config *cfg,
+                      const struct rs_calib *cal, const struct rs_profile *prof)
+{
+    memset(p, 0, sizeof *p);
+    if (cfg)
+        p->cfg = *cfg;
+    else
+        rs_config_defaults(&p->cfg);
+    if (cal)
+        p->cal = *cal;
+    else
+        rs_calib_defaults(&p->cal);
+    sanitize_calib(&p->cal);
+    if (prof)
+        p->prof = *prof;
+    else
+        rs_profile_defaults(&p->prof);
+    sanitize_profile(&p->prof);
+    p->unloaded_since = -1;
+    p->below_since = -1;
+    p->dip_since = -1;
+    p->live.calibrated = p->cal.calibrated;
+    p->live.leg = RS_LEG_UNCERTAIN;
+}
+
+void rs_pipeline_set_config(struct rs_pipeline *p, const struct rs_config *cfg)
+{
+    p->cfg = *cfg;
+}
+
+void rs_pipeline_set_calib(struct rs_pipeline *p, const struct rs_calib *cal)
+{
+    p->cal = *cal;
+    sanitize_calib(&p->cal);
+    /* A new zero makes the auto-zero correction meaningless: start over. */
+    p->zero_l = p->zero_r = 0;
+    p->unloaded_since = -1;
+    p->live.calibrated = p->cal.calibrated;
+}
+
+void rs_pipeline_set_profile(struct rs_pipeline *p, const struct rs_profile *prof)
+{
+    p->prof = *prof;
+    sanitize_profile(&p->prof);
+}
+
+const struct rs_live *rs_pipeline_live(const struct rs_pipeline *p)
+{
+    return &p->live;
+}
+
+/* ---- holds -------------------------------------------------------------------- */
+
+static double calf_pos(const struct rs_pipeline *p, double disp)
+{
+    return p->pos_anchor + disp;
+}
+
+static void dose_event(struct rs_pipeline *p, struct rs_events *out, int kind, enum rs_leg leg)
+{
+    struct rs_event ev = { .type = RS_EV_DOSE, .t = p->live.t };
+    ev.u.dose.kind = kind;
+    ev.u.dose.leg = leg;
+    ev.u.dose.holds = p->live.holds[leg];
+    ev.u.dose.minutes = p->live.calf_time_s[leg] / 60.0;
+    ev.u.dose.advice = advice_text[kind];
+    snprintf(p->live.advice, sizeof p->live.advice, "%s", advice_text[kind]);
+    emit(out, &ev);
+}
+
+/* End the running hold at end_t (backdated) and report it. */
+static void hold_finish(struct rs_pipeline *p, struct rs_events *out, double end_t, int reason)
+{
+    struct rs_hold_info *h = &p->h;
+    if (p->dip_since >= 0 && reason != RS_END_RELEASED) {
+        /* A dip that did not end the hold is part of it. */
+        p->h_sum_f += p->dip_sum_f;
+        p->h_sum_x += p->dip_sum_x;
+        p->h_time += p->dip_n;
+    }
+    if (end_t < h->start_t)
+        end_t = h->start_t;
+    if (reason == RS_END_MOVED) {
+        /* The samples of the departure are not part of the hold. */
+        for (uint64_t k = p->hist_count; k-- > hist_oldest(p) && p->h_time > 1;) {
+            const struct rs_hist_entry *e = hist_at(p, k);
+            if (e->t <= end_t)
+                break;
+            p->h_sum_f -= e->force;
+            p->h_sum_x -= e->x;
+            p->h_time -= 1;
+        }
+    }
+    h->end_t = end_t;
+    h->seconds = end_t - h->start_t;
+    h->mean_n = p->h_time > 0 ? p->h_sum_f / p->h_time : 0;
+    h->mean_bw = h->mean_n / bw_n(p) * 100.0;
+    h->peak_bw = h->peak_n / bw_n(p) * 100.0;
+    h->x_mm = p->h_time > 0 ? p->h_sum_x / p->h_time : 0;
+    h->reason = reason;
+    struct rs_event ev = { .type = RS_EV_HOLD_END, .t = p->live.t };
+    ev.u.hold = *h;
+    emit(out, &ev);
+
+    p->hold = false;
+    p->dip_since = -1;
+    p->still_run = false;
+    p->scan_floor_t = p->live.t;
+    p->live.hold.active = false;
+    p->live.holds[h->leg]++;
+    if (h->seconds > p->longest_hold)
+        p->longest_hold = h->seconds;
+    if (h->leg != RS_LEG_UNCERTAIN && !p->dose_holds_done[h->leg] &&
+        p->live.holds[h->leg] >= (int)p->cfg.dose_holds_per_leg) {
+        p->dose_holds_done[h->leg] = true;
+        dose_event(p, out, RS_DOSE_HOLDS, h->leg);
+    }
+}
+
+/* Start a hold at the backdated start of the current stillness run. */
+static void hold_begin(struct rs_pipeline *p, struct rs_events *out)
+{
+    struct rs_hold_info *h = &p->h;
+    memset(h, 0, sizeof *h);
+    p->h_sum_f = p->h_sum_x = p->h_time = 0;
+    /* Figures from the backdated start: the history covers it. */
+    for (uint64_t k = hist_oldest(p); k < p->hist_count; k++) {
+        const struct rs_hist_entry *e = hist_at(p, k);
+        if (e->t < p->still_start)
+            continue;
+        p->h_sum_f += e->force;
+        p->h_sum_x += e->x;
+        p->h_time += 1;
+        if (e->force > h->peak_n)
+            h->peak_n = e->force;
+    }
+    h->start_t = p->still_start;
+    p->h_spot_disp = p->still_disp;
+    h->pos_cm = calf_pos(p, p->still_disp);
+    h->x_mm = p->h_time > 0 ? p->h_sum_x / p->h_time : 0;
+    h->leg = leg_of(p, h->x_mm);
+    h->index = ++p->hold_count;
+    h->mean_n = p->h_time > 0 ? p->h_sum_f / p->h_time : 0;
+    h->mean_bw = h->mean_n / bw_n(p) * 100.0;
+    h->peak_bw = h->peak_n / bw_n(p) * 100.0;
+    h->seconds = p->live.t - h->start_t;
+    p->hold = true;
+    p->dip_since = -1;
+    p->next_cue = 0;
+    p->live.hold.cue = 0;
+    struct rs_event ev = { .type = RS_EV_HOLD_START, .t = p->live.t };
+    ev.u.hold = *h;
+    emit(out, &ev);
+}
+
+/*
+ * Cues fall due at the backdated start plus their seconds. While the hold is
+ * in doubt (a force dip, or more than still_net_cm off the spot) they wait:
+ * the hold may turn out to have ended before the cue was due, and a cue must
+ * never announce a hold that is already over. They fire late if the doubt
+ * clears.
+ */
+static void hold_cues(struct rs_pipeline *p, struct rs_events *out, double disp)
+{
+    if (p->dip_since >= 0 || fabs(disp - p->h_spot_disp) > p->cfg.still_net_cm)
+        return;
+    const double cues[4] = { p->cfg.cue_min_s, p->cfg.cue_target_s, p->cfg.cue_long_s,
+                             p->cfg.cue_release_s };
+    double held = p->live.t - p->h.start_t;
+    while (p->next_cue < 4 && held >= cues[p->next_cue]) {
+        struct rs_event ev = { .type = RS_EV_HOLD_CUE, .t = p->live.t };
+        ev.u.hold = p->h;
+        ev.u.hold.seconds = cues[p->next_cue];
+        p->live.hold.cue = (int)cues[p->next_cue];
+        p->next_cue++;
+        emit(out, &ev);
+    }
+}
+
+/*
+ * Place the moment of rest (or of leaving it) between samples from the
+ * approach. Points: the distance r to the rest position at up to 8 samples
+ * (100 ms) next to sample j, the first one more than eps from rest. Two
+ * models are fitted by least squares and the better one (smaller residual in
+ * r) gives the zero: r linear in time (an instant stop at constant speed)
+ * and sqrt(r) linear in time (a constant deceleration). Either way the zero
+ * is a well-conditioned root of a straight line, which sees through the last
+ * 0.2 mm that the encoder and its jitter cannot resolve.
+ * forward = 0: the points lie before j (arrival); 1: after j (departure).
+ * Returns how far from sample j the zero lies, in seconds, or -1.
+ */
+static double rest_onset(const struct rs_pipeline *p, uint64_t j, double rest, double level,
+                         int forward)
+{
+    double tt[8], rr[8];
+    int n = 0;
+    uint64_t lo = hist_oldest(p), hi = p->hist_count - 1;
+    const struct rs_hist_entry *ej = hist_at(p, j);
+    double dir = rest - ej->disp >= 0 ? 1.0 : -1.0;
+    /* tau grows towards the zero: forwards in time for an arrival. */
+    double tdir = forward ? -1.0 : 1.0;
+    for (uint64_t k = j; n < 8; k = forward ? k + 1 : k - 1) {
+        const struct rs_hist_entry *e = hist_at(p, k);
+        if (e->t < p->scan_floor_t || e->force < level)
+            break;
+        double r = dir * (rest - e->disp);
+        if (r <= 0)
+            break;
+        tt[n] = tdir * (e->t - ej->t);
+        rr[n] = r;
+        n++;
+        if (forward ? k == hi : k == lo)
+            break;
+    }
+    if (n < 3)
+        return -1;
+    /* Which model: compare the speed next to j with the speed 0.15-0.25 s
+     * further from the rest. Braking shows as a clear drop; residuals alone
+     * cannot tell with encoder jitter over 100 ms. */
+    int prefer = -1; /* -1: decide by residual */
+    {
+        double ta = ej->t - tdir * 0.15, tb = ej->t - tdir * 0.25;
+        const struct rs_hist_entry *ea = NULL, *eb = NULL;
+        for (uint64_t k = j, steps = 0; steps < 32; steps++) {
+            const struct rs_hist_entry *e = hist_at(p, k);
+            if (e->t < p->scan_floor_t)
+                break;
+            if (!ea && tdir * (ta - e->t) >= 0)
+                ea = e;
+            if (!eb && tdir * (tb - e->t) >= 0) {
+                eb = e;
+                break;
+            }
+            if (forward ? k == hi : k == lo)
+                break;
+            k = forward ? k + 1 : k - 1;
+        }
+        if (ea && eb && fabs(eb->t - ea->t) > 0.05) {
+            double v_far = fabs(eb->disp - ea->disp) / fabs(eb->t - ea->t);
+            double v_near = n > 1 ? fabs(rr[n - 1] - rr[0]) / fabs(tt[n - 1] - tt[0]) : 0;
+            prefer = v_near < 0.7 * v_far ? 1 : 0;
+        }
+    }
+    double best = -1, best_res = 0;
+    for (int model = 0; model < 2; model++) {
+        if (prefer >= 0 && model != prefer)
+            continue;
+        double st = 0, sy = 0, stt = 0, sty = 0;
+        for (int i = 0; i < n; i++) {
+            double y = model ? sqrt(rr[i]) : rr[i];
+            st += tt[i];
+            sy += y;
+            stt += tt[i] * tt[i];
+            sty += tt[i] * y;
+        }
+        double den = n * stt - st * st;
+        if (den <= 0)
+            continue;
+        double slope = (n * sty - st * sy) / den, icpt = (sy - slope * st) / n;
+        if (slope >= 0)
+            continue; /* not approaching the rest position */
+        double res = 0;
+        for (int i = 0; i < n; i++) {
+            double f = icpt + slope * tt[i];
+            double d = rr[i] - (model ? f * f : f);
+            res += d * d;
+        }
+        double tau = -icpt / slope;
+        if (tau >= 0 && (best < 0 || res < best_res)) {
+            best = tau;
+            best_res = res;
+        }
+    }
+    if (best < 0)
+        return -1;
+    return best > 0.15 ? 0.15 : best;
+}
+
+/*
+ * Backdate the end of a hold that ended by movement: walk back from the
+ * newest sample while each step moved further in the departure direction.
+ * The walk stops at the last sample of rest, which is the hold's end. The
+ * error is under one sample period when the person was still before leaving.
+ */
+static double departure_time(const struct rs_pipeline *p)
+{
+    uint64_t k = p->hist_count - 1, lo = hist_oldest(p), hi = p->hist_count - 1;
+    double dir = hist_at(p, k)->disp - p->h_spot_disp >= 0 ? 1.0 : -1.0;
+    while (k > lo) {
+        const struct rs_hist_entry *a = hist_at(p, k - 1), *b = hist_at(p, k);
+        if (a->t < p->h.start_t || dir * (b->disp - a->disp) <= 0)
+            break;
+        k--;
+    }
+    /* Encoder jitter and a gentle start make the walk stop late; place the
+     * start of the movement from the first samples clearly away from rest. */
+    double rest = 0;
+    int n = 0;
+    for (uint64_t i = k; n < 5 && hist_at(p, i)->t >= p->h.start_t; i--) {
+        rest += hist_at(p, i)->disp;
+        n++;
+        if (i == lo)
+            break;
+    }
+    rest /= n;
+    uint64_t j = k;
+    while (j < hi && fabs(hist_at(p, j)->disp - rest) <= p->cfg.backdate_eps_cm)
+        j++;
+    if (fabs(hist_at(p, j)->disp - rest) <= p->cfg.backdate_eps_cm)
+        return hist_at(p, k)->t;
+    double tau = rest_onset(p, j, rest, -1e300, 1);
+    if (tau < 0)
+        return hist_at(p, k)->t;
+    double end = hist_at(p, j)->t - tau;
+    return end < p->h.start_t ? p->h.start_t : end;
+}
+
+/*
+ * Backdate the end of a hold that ended by release: from the first sample of
+ * the dip, walk back while the force was falling by more than 1 % of the
+ * hold mean per sample. That finds the onset of the release, not the moment
+ * the force crossed the dip threshold half-way down.
+ */
+static double release_time(const struct rs_pipeline *p)
+{
+    uint64_t k = p->dip_k, lo = hist_oldest(p);
+    if (k < lo || k >= p->hist_count)
+        return p->dip_prev_t;
+    double ref = p->h_time > 0 ? p->h_sum_f / p->h_time : 0;
+    while (k > lo) {
+        const struct rs_hist_entry *a = hist_at(p, k - 1), *b = hist_at(p, k);
+        if (a->t < p->h.start_t || a->force <= b->force + 0.01 * ref)
+            break;
+        k--;
+    }
+    return k == p->dip_k ? p->dip_prev_t : hist_at(p, k)->t;
+}
+
+/*
+ * Backdate the start of stillness. Going back from now: the first sample from
+ * which on the roller stayed within backdate_eps_cm of where it is now and
+ * the load stayed on; then rest_onset() places the stop between samples.
+ * Never earlier than the end of the previous hold or a gap.
+ */
+static double stillness_start(const struct rs_pipeline *p, double level, uint64_t k)
+{
+    uint64_t lo = hist_oldest(p);
+    const struct rs_hist_entry *now = hist_at(p, k);
+    while (k > lo) {
+        const struct rs_hist_entry *a = hist_at(p, k - 1);
+        if (a->t < p->scan_floor_t || a->force < level)
+            return hist_at(p, k)->t; /* stillness began with the contact or the floor */
+        if (fabs(a->disp - now->disp) > p->cfg.backdate_eps_cm) {
+            double tau = rest_onset(p, k - 1, now->disp, level, 0);
+            double tj = a->t, tk = hist_at(p, k)->t;
+            if (tau < 0)
+                return tk;
+            double s0 = tj + tau;
+            return s0 > now->t ? now->t : s0;
+        }
+        k--;
+    }
+    return hist_at(p, k)->t;
+}
+
+/*
+ * When the hold is confirmed, place its start again: the stillness run began
+ * when the windowed speed fell below the threshold, possibly while the roller
+ * was still creeping to a stop, so take the rest position 0.3 s later (or
+ * now) as the reference and backdate from there.
+ */
+static double hold_start_time(const struct rs_pipeline *p, double level)
+{
+    uint64_t k = p->hist_count - 1, lo = hist_oldest(p);
+    double ref_t = p->still_start + 0.3;
+    while (k > lo && hist_at(p, k - 1)->t >= ref_t)
+        k--;
+    double s0 = stillness_start(p, level, k);
+    return s0 < p->still_start - 0.2 ? p->still_start - 0.2 : s0;
+}
+
+/* ---- gaps ------------------------------------------------------------------- */
+
+/* Forget everything that spans the gap: estimators restart after it. */
+static void break_continuity(struct rs_pipeline *p, struct rs_events *out)
+{
+    if (p->hold)
+        hold_finish(p, out, p->live.t, RS_END_GAP);
+    p->still_run = false;
+    p->hist_valid_from = p->hist_count;
+    p->scan_floor_t = p->live.t;
+    p->unloaded_since = -1;
+    /* Contact and the position along the calf carry on: the encoder count is
+     * cumulative, so the travel across the gap is known. (A lift that begins
+     * and ends inside the gap cannot be seen; the clamp at the calf's ends
+     * corrects the position if the person moved on.) */
+}
+
+static void gap_event(struct rs_pipeline *p, struct rs_events *out, uint32_t lost,
+                      double seconds, int source, bool bridged)
+{
+    struct rs_event ev = { .type = RS_EV_GAP, .t = p->live.t };
+    ev.u.gap.lost = lost;
+    ev.u.gap.seconds = seconds;
+    ev.u.gap.source = source;
+    ev.u.gap.bridged = bridged;
+    p->live.gaps++;
+    p->live.lost += lost;
+    emit(out, &ev);
+}
+
+void rs_pipeline_mark_gap(struct rs_pipeline *p, const char *reason, struct rs_events *out)
+{
+    (void)reason;
+    gap_event(p, out, 0, 0, RS_GAP_HOST, false);
+    break_continuity(p, out);
+    /* The next sample restarts time and sequence bookkeeping from itself. */
+    p->resync = true;
+}
+
+void rs_pipeline_push_fault(struct rs_pipeline *p, const struct rs_fault *f,
+                            struct rs_events *out)
+{
+    static const uint16_t bit_of[] = {
+        [RS_FAULT_HX_LEFT] = RS_ST_HX_LEFT, [RS_FAULT_HX_RIGHT] = RS_ST_HX_RIGHT,
+        [RS_FAULT_MAGNET] = RS_ST_MAGNET, [RS_FAULT_ENC_PARITY] = RS_ST_ENC_PARITY,
+        [RS_FAULT_ENC_ERROR] = RS_ST_ENC_ERROR, [RS_FAULT_CAL_CORRUPT] = RS_ST_CAL_DEFAULT,
+        [RS_FAULT_OVERFLOW] = RS_ST_OVERFLOW, [RS_FAULT_WATCHDOG] = RS_ST_WDT_RESET,
+    };
+    struct rs_event ev = { .type = RS_EV_FAULT, .t = p->live.t };
+    uint16_t bit = f->code < sizeof bit_of / sizeof bit_of[0] ? bit_of[f->code] : 0;
+    ev.u.fault.set = f->active ? bit : 0;
+    ev.u.fault.cleared = f->active ? 0 : bit;
+    ev.u.fault.bits = p->faults;
+    p->fault_events++;
+    emit(out, &ev);
+}
+
+/* ---- bands ------------------------------------------------------------------ */
+
+/* Report a band once it has lasted band_dwell_ms (debounce). */
+static void band_step(struct rs_pipeline *p, struct rs_events *out, enum rs_event_type type,
+                      int now_band, double value, bool too_hard, int *reported, int *cand,
+                      double *cand_t)
+{
+    int key = now_band * 2 + (too_hard ? 1 : 0);
+    if (key == *reported) {
+        *cand = key;
+        return;
+    }
+    if (key != *cand) {
+        *cand = key;
+        *cand_t = p->live.t;
+    }
+    if (p->live.t - *cand_t + 1e-9 < p->cfg.band_dwell_ms / 1000.0)
+        return;
+    struct rs_event ev = { .type = type, .t = p->live.t };
+    ev.u.band.band = now_band;
+    ev.u.band.prev = *reported / 2;
+    ev.u.band.value = value;
+    ev.u.band.too_hard = too_hard;
+    *reported = key;
+    emit(out, &ev);
+}
+
+/* ---- the per-sample step ----------------------------------------------------- */
+
+void rs_pipeline_push(struct rs_pipeline *p, const struct rs_sample *s, struct rs_events *out)
+{
+    struct rs_live *L = &p->live;
+    const struct rs_config *c = &p->cfg;
+    double dt = 0;
+
+    /* Time, sequence and encoder continuity. */
+    if (!p->started) {
+        p->started = true;
+        p->t_us = 0;
+        p->last_enc = s->enc;
+    } else {
+        uint32_t dseq = s->seq - p->last_seq;
+        uint32_t dtu = s->t_us - p->last_t_us;
+        bool reset = dseq >= 0x80000000u || dtu >= 0x80000000u;
+        if (dseq == 0 && !p->resync)
+            return; /* duplicate frame: already counted */
+        if (p->resync) {
+            /* After a host-side gap (already reported): count what was lost. */
+            p->resync = false;
+            if (reset)
+                dtu = 0;
+            else if (dseq > 1)
+                L->lost += dseq - 1;
+            p->last_enc = s->enc;
+        } else if (reset) {
+            /* The device restarted: its clock and counters began again. */
+            gap_event(p, out, 0, 0, RS_GAP_DEVICE_RESET, false);
+            break_continuity(p, out);
+            p->last_enc = s->enc;
+            dtu = 0;
+        } else {
+            dt = dtu / 1e6;
+            if (dseq > 1) {
+                /* A lost frame or two must not end a hold; longer gaps do. */
+                bool bridged = dtu <= c->gap_bridge_ms * 1000.0 + 13000.0;
+                gap_event(p, out, dseq - 1, dt, RS_GAP_SEQUENCE, bridged);
+                if (!bridged)
+                    break_continuity(p, out);
+            }
+        }
+        p->t_us += dtu;
+    }
+    p->last_seq = s->seq;
+    p->last_t_us = s->t_us;
+    L->frames++;
+    L->t = (double)p->t_us / 1e6;
+    double t = L->t;
+
+    /* Faults. */
+    uint16_t fb = s->status & FAULT_REPORTED;
+    if (fb != p->faults) {
+        struct rs_event ev = { .type = RS_EV_FAULT, .t = t };
+        ev.u.fault.set = fb & (uint16_t)~p->faults;
+        ev.u.fault.cleared = p->faults & (uint16_t)~fb;
+        ev.u.fault.bits = fb;
+        p->faults = fb;
+        p->fault_events++;
+        emit(out, &ev);
+    }
+    L->fault_bits = fb;
+    bool blocked = (fb & FAULT_BLOCKING) != 0;
+
+    /* Encoder: unwrap the cumulative count, convert to surface travel. */
+    int32_t denc = (int32_t)((uint32_t)s->enc - (uint32_t)p->last_enc);
+    p->last_enc = s->enc;
+    if (s->status & (RS_ST_MAGNET | RS_ST_ENC_ERROR))
+        denc = 0; /* no trustworthy angle: no travel */
+    double circ_cm = 2.0 * PI * (double)p->cal.radius_um / 1e4;
+    L->displacement_cm += p->cal.enc_dir * (double)denc * circ_cm / RS_ENC_COUNTS_PER_REV;
+    double disp = L->displacement_cm;
+
+    /* Forces: calibration, then the auto-zero correction. */
+    double l = ((double)s->left - p->cal.offset_left) / p->cal.scale_left - p->zero_l;
+    double r = ((double)s->right - p->cal.offset_right) / p->cal.scale_right - p->zero_r;
+    if (s->status & RS_ST_HX_LEFT)
+        l = 0;
+    if (s->status & RS_ST_HX_RIGHT)
+        r = 0;
+    double f = l + r;
+    double level = contact_level_n(p);
+    L->left_n = l;
+    L->right_n = r;
+    L->force_n = f;
+    L->bw_pct = f / bw_n(p) * 100.0;
+    if (L->bw_pct > p->peak_bw)
+        p->peak_bw = L->bw_pct;
+    double x = f >= level ? ((r / f) - 0.5) * RS_CELL_SPAN_MM : 0;
+    L->x_mm = x;
+    L->leg = f >= level ? leg_of(p, x) : RS_LEG_UNCERTAIN;
+
+    /* History (speed window, backdating). */
+    struct rs_hist_entry *e = &p->hist[p->hist_count % RS_HIST];
+    *e = (struct rs_hist_entry){ .t = t, .disp = disp, .force = f, .x = x };
+    p->hist_count++;
+
+    /* Speed over the window: travel between now and the sample nearest W ago. */
+    double W = c->speed_window_ms / 1000.0;
+    bool speed_ok = false;
+    double vel = 0;
+    {
+        uint64_t k = p->hist_count - 1, lo = hist_oldest(p);
+        while (k > lo && t - hist_at(p, k)->t < W - 0.5 / RS_SAMPLE_RATE_HZ)
+            k--;
+        double span = t - hist_at(p, k)->t;
+        if (span >= W * 0.5) {
+            vel = (disp - hist_at(p, k)->disp) / span;
+            speed_ok = true;
+        }
+    }
+    L->velocity_cm_s = vel;
+    L->speed_cm_s = fabs(vel);
+    double speed = L->speed_cm_s;
+
+    /* Auto-zero: only while unloaded and still, slowly, bounded. */
+    if (!blocked && speed_ok && speed < c->still_speed_cm_s && fabs(l) < c->autozero_band_n &&
+        fabs(r) < c->autozero_band_n) {
+        if (p->unloaded_since < 0)
+            p->unloaded_since = t;
+        if (t - p->unloaded_since >= c->autozero_still_s && dt > 0) {
+            double a = dt / c->autozero_tau_s;
+            if (a > 1)
+                a = 1;
+            p->zero_l += a * l;
+            p->zero_r += a * r;
+            double lim = c->autozero_limit_n;
+            p->zero_l = p->zero_l > lim ? lim : p->zero_l < -lim ? -lim : p->zero_l;
+            p->zero_r = p->zero_r > lim ? lim : p->zero_r < -lim ? -lim : p->zero_r;
+        }
+    } else {
+        p->unloaded_since = -1;
+    }
+    L->zero_left_n = p->zero_l;
+    L->zero_right_n = p->zero_r;
+
+    /* Contact with a short release delay; position re-anchored per contact. */
+    if (f >= level) {
+        p->below_since = -1;
+        if (!p->contact) {
+            p->contact = true;
+            p->pos_anchor = -disp; /* a new contact starts at the Achilles end */
+        }
+    } else if (p->contact) {
+        if (p->below_since < 0)
+            p->below_since = t;
+        if (t - p->below_since >= c->contact_off_ms / 1000.0)
+            p->contact = false;
+    }
+    L->contact = p->contact;
+    double calf_len = p->prof.calf_length_cm;
+    double pos = calf_pos(p, disp);
+    /* The contact cannot be beyond either end of the calf: re-anchor there. */
+    if (pos < 0) {
+        p->pos_anchor = -disp;
+        pos = 0;
+    } else if (pos > calf_len) {
+        p->pos_anchor = calf_len - disp;
+        pos = calf_len;
+    }
+    L->pos_cm = pos;
+
+    /* Rolling mean force, for the hold threshold. */
+    if (p->contact && speed_ok && speed >= c->still_speed_cm_s) {
+        p->roll_force_sum += f;
+        p->roll_time += 1;
+    }
+
+    /* Calf map, time per calf, dose by time. */
+    enum rs_leg leg = L->leg;
+    if (p->contact && leg != RS_LEG_UNCERTAIN && dt > 0) {
+        double dtc = dt > 0.1 ? 0.1 : dt;
+        int bin = (int)floor(pos);
+        int nb = calf_bins(p);
+        bin = bin < 0 ? 0 : bin >= nb ? nb - 1 : bin;
+        L->calf[leg].time_s[bin] += dtc;
+        L->calf[leg].force_ns[bin] += f * dtc;
+        L->calf_time_s[leg] += dtc;
+        if (!p->dose_switch_done[leg] && L->calf_time_s[leg] >= c->dose_switch_min * 60) {
+            p->dose_switch_done[leg] = true;
+            dose_event(p, out, RS_DOSE_SWITCH, leg);
+        }
+        if (!p->dose_stop_done[leg] && L->calf_time_s[leg] >= c->dose_stop_min * 60) {
+            p->dose_stop_done[leg] = true;
+            dose_event(p, out, RS_DOSE_STOP, leg);
+        }
+    }
+
+    /* Knee zone, with 0.5 cm hysteresis on the way out. */
+    {
+        double edge = calf_len - c->knee_zone_cm;
+        bool in = p->contact && leg != RS_LEG_UNCERTAIN &&
+                  (p->knee ? pos >= edge - 0.5 : pos >= edge);
+        if (in != p->knee) {
+            p->knee = in;
+            struct rs_event ev = { .type = RS_EV_KNEE_ZONE, .t = t };
+            ev.u.knee.active = in;
+            ev.u.knee.leg = leg;
+            ev.u.knee.pos_cm = pos;
+            emit(out, &ev);
+        }
+        L->knee_zone = p->knee;
+    }
+
+    /* Stillness run, and how long the force has been enough for a hold:
+     * both must hold for still_time_s (a light rest is not a hold, and a
+     * later press starts the hold when it starts, not with the rest). */
+    double need = c->hold_min_bw_pct / 100.0 * bw_n(p);
+    if (p->roll_time > 0) {
+        double rm = c->hold_min_rolling_frac * p->roll_force_sum / p->roll_time;
+        if (rm > need)
+            need = rm;
+    }
+    bool still_now = !blocked && speed_ok && speed < c->still_speed_cm_s && f >= level;
+    if (p->still_run) {
+        if (!still_now || fabs(disp - p->still_disp) >= c->still_net_cm)
+            p->still_run = false;
+        else if (f < need)
+            p->strong_since = -1;
+        else if (p->strong_since < 0) {
+            p->strong_since = t;
+            p->strong_k = p->hist_count - 1;
+        }
+    } else if (still_now) {
+        p->still_run = true;
+        p->still_start = stillness_start(p, level, p->hist_count - 1);
+        p->still_disp = disp;
+        /* The force has been enough since the first of the run's samples
+         * from which on it stayed at or above the need. */
+        p->strong_since = -1;
+        for (uint64_t k = p->hist_count; k-- > hist_oldest(p);) {
+            const struct rs_hist_entry *he = hist_at(p, k);
+            if (he->t < p->still_start || he->force < need)
+                break;
+            p->strong_since = he->t;
+            p->strong_k = k;
+        }
+    }
+
+    /* Holds. */
+    if (p->hold) {
+        if (blocked) {
+            /* The last trustworthy sample was the previous one. */
+            hold_finish(p, out, t - dt, RS_END_FAULT);
+        } else if (fabs(disp - p->h_spot_disp) > c->hold_move_end_cm) {
+            hold_finish(p, out, departure_time(p), RS_END_MOVED);
+        } else {
+            double ref = p->h_time > 0 ? p->h_sum_f / p->h_time : 0;
+            if (f < c->hold_dip_frac * ref) {
+                if (p->dip_since < 0) {
+                    p->dip_since = t;
+                    p->dip_prev_t = t - dt;
+                    p->dip_k = p->hist_count - 1;
+                    p->dip_sum_f = p->dip_sum_x = p->dip_n = 0;
+                }
+                p->dip_sum_f += f;
+                p->dip_sum_x += x;
+                p->dip_n += 1;
+                if (t - p->dip_since > c->hold_dip_max_s)
+                    hold_finish(p, out, release_time(p), RS_END_RELEASED);
+            } else {
+                if (p->dip_since >= 0) {
+                    p->h_sum_f += p->dip_sum_f;
+                    p->h_sum_x += p->dip_sum_x;
+                    p->h_time += p->dip_n;
+                    p->dip_since = -1;
+                }
+                p->h_sum_f += f;
+                p->h_sum_x += x;
+                p->h_time += 1;
+                if (f > p->h.peak_n)
+                    p->h.peak_n = f;
+            }
+        }
+        if (p->hold)
+            hold_cues(p, out, disp);
+    } else if (p->still_run && p->strong_since >= 0 &&
+               t - fmax(p->still_start, p->strong_since) >= c->still_time_s - 1e-9) {
+        double s0 = hold_start_time(p, level);
+        if (s0 < p->strong_since) {
+            /* The force came up after the roller stopped: the hold starts
+             * with the press, at the onset of its rise. */
+            uint64_t k = p->strong_k, lo = hist_oldest(p);
+            while (k > lo && hist_at(p, k - 1)->t >= s0 &&
+                   hist_at(p, k - 1)->force < hist_at(p, k)->force - 0.01 * need)
+                k--;
+            s0 = k >= lo ? hist_at(p, k)->t : p->strong_since;
+        }
+        p->still_start = s0;
+        hold_begin(p, out);
+        hold_cues(p, out, disp);
+    }
+
+    L->hold.active = p->hold;
+    if (p->hold) {
+        L->hold.seconds = t - p->h.start_t;
+        L->hold.start_t = p->h.start_t;
+        L->hold.leg = p->h.leg;
+        L->hold.pos_cm = p->h.pos_cm;
+    } else {
+        L->hold.seconds = 0;
+        L->hold.cue = 0;
+    }
+
+    /* Bands (debounced). */
+    int sb = speed_band_of(p, speed);
+    L->speed_band = sb;
+    band_step(p, out, RS_EV_SPEED_BAND, sb, speed, false, &p->speed_band, &p->speed_cand,
+              &p->speed_cand_t);
+    int fbnd = p->contact ? force_band_of(p, L->bw_pct) : RS_FORCE_NONE;
+    bool hard = fbnd >= RS_FORCE_NO_BENEFIT ||
+                (p->prof.force_limit_n > 0 && f > p->prof.force_limit_n);
+    L->force_band = fbnd;
+    L->too_hard = hard;
+    band_step(p, out, RS_EV_FORCE_BAND, fbnd, L->bw_pct, hard, &p->force_band, &p->force_cand,
+              &p->force_cand_t);
+}
+
+void rs_pipeline_finish(struct rs_pipeline *p, struct rs_events *out)
+{
+    if (!p->hold)
+        return;
+    if (p->dip_since >= 0)
+        hold_finish(p, out, release_time(p), RS_END_RELEASED);
+    else
+        hold_finish(p, out, p->live.t, RS_END_DATA);
+    p->live.hold.active = false;
+    p->live.hold.seconds = 0;
+}
+
+void rs_pipeline_summary(const struct rs_pipeline *p, struct rs_summary *s)
+{
+    memset(s, 0, sizeof *s);
+    s->frames = p->live.frames;
+    s->lost = p->live.lost;
+    s->gaps = p->live.gaps;
+    for (int i = 0; i < 3; i++) {
+        s->holds[i] = p->live.holds[i];
+        s->calf_time_s[i] = p->live.calf_time_s[i];
+    }
+    s->longest_hold_s = p->longest_hold;
+    s->peak_bw_pct = p->peak_bw;
+    s->duration_s = p->live.t;
+    s->fault_events = p->fault_events;
+    s->zero_left_n = p->zero_l;
+    s->zero_right_n = p->zero_r;
+    s->calibrated = p->cal.calibrated;
+}

@@ -1,0 +1,554 @@
+/*
+ * rs_scenario.c - scenario text parser and the clean physical state of a
+ * scenario at any time. See docs/scenario-format.md.
+ */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rs_defaults.h"
+#include "rs_sim.h"
+
+#define PI 3.14159265358979323846
+#define RAMP_S 0.1          /* force changes ramp over this long */
+#define WOBBLE_SETTLE_S 3.0 /* wobble starts this long into a hold (after detection) */
+#define DIP_FACTOR 0.3      /* a dip drops the force to this fraction */
+
+static void errf(char *err, size_t cap, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void errf(char *err, size_t cap, const char *fmt, ...)
+{
+    if (!err || !cap)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, cap, fmt, ap);
+    va_end(ap);
+}
+
+static int num(const char *s, double *out)
+{
+    char *end;
+    if (!s || !*s)
+        return -1;
+    double v = strtod(s, &end);
+    if (*end || !isfinite(v))
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static const struct { const char *name; uint16_t bit; } fault_names[] = {
+    { "hx_left", RS_ST_HX_LEFT }, { "hx_right", RS_ST_HX_RIGHT }, { "magnet", RS_ST_MAGNET },
+    { "enc_parity", RS_ST_ENC_PARITY }, { "enc_error", RS_ST_ENC_ERROR },
+};
+
+/* Wobble window of a hold segment: [ws, we) in segment time, or ws = we. */
+static void wobble_window(const struct rs_seg *s, double *ws, double *we)
+{
+    *ws = *we = 0;
+    if (s->kind != RS_SEG_HOLD || s->wobble_cm <= 0 || s->wobble_period <= 0)
+        return;
+    /* Whole periods, starting after the hold is established and ending 1 s
+     * before its end, so that the true start and end are unambiguous. */
+    int n = (int)floor((s->dur - 1.0 - WOBBLE_SETTLE_S) / s->wobble_period);
+    if (n <= 0)
+        return;
+    *ws = WOBBLE_SETTLE_S;
+    *we = WOBBLE_SETTLE_S + n * s->wobble_period;
+}
+
+static double seg_end_force(const struct rs_seg *s)
+{
+    if (s->kind == RS_SEG_LIFT)
+        return 0;
+    return s->kind == RS_SEG_HOLD ? s->force * (1 + s->creep_pct / 100.0) : s->force;
+}
+
+/*
+ * Roll velocity: piecewise linear. From v_start to speed by u_up, constant,
+ * then down to 0 from u_down to the end when the next segment is not a roll
+ * (so holds begin at rest). Instant when accel is 0 (u_up = 0, u_down = dur).
+ * Returns the velocity at u and writes the travel from 0 to u.
+ */
+static double roll_motion(const struct rs_seg *s, double u, double *travel)
+{
+    double v0 = s->v_start, V = s->speed, a = s->u_up, b = s->u_down, D = s->dur;
+    double d = 0, v;
+    if (u <= a) {
+        v = a > 0 ? v0 + (V - v0) * (u / a) : V;
+        d = (v0 + v) / 2 * u;
+    } else {
+        d = (v0 + V) / 2 * a;
+        if (u <= b) {
+            v = V;
+            d += V * (u - a);
+        } else {
+            d += V * (b - a);
+            v = D > b ? V * (1 - (u - b) / (D - b)) : 0;
+            d += (V + v) / 2 * (u - b);
+        }
+    }
+    *travel = d;
+    return v;
+}
+
+static double seg_end_disp(const struct rs_seg *s)
+{
+    double d = 0;
+    if (s->kind == RS_SEG_ROLL)
+        roll_motion(s, s->dur, &d);
+    return s->disp0 + d;
+}
+
+static int parse_segment(struct rs_scenario *scn, const char *kw, char **tok, int ntok,
+                         double cur_force, double *cur_x, const char *file, int line, char *err,
+                         size_t cap)
+{
+    if (scn->nseg >= RS_SCN_MAX_SEGS) {
+        errf(err, cap, "%s:%d: more than %d segments", file, line, RS_SCN_MAX_SEGS);
+        return -1;
+    }
+    struct rs_seg s = { .force = cur_force, .x0 = *cur_x, .x1 = *cur_x, .line = line,
+                        .wobble_period = 2.0, .bounce_hz = 2.0 };
+    if (strcmp(kw, "roll") == 0)
+        s.kind = RS_SEG_ROLL;
+    else if (strcmp(kw, "hold") == 0)
+        s.kind = RS_SEG_HOLD;
+    else if (strcmp(kw, "rest") == 0)
+        s.kind = RS_SEG_REST;
+    else
+        s.kind = RS_SEG_LIFT;
+    int need = s.kind == RS_SEG_ROLL ? 2 : 1;
+    if (ntok < need || num(tok[0], &s.dur) || s.dur <= 0 || s.dur > 36000 ||
+        (need == 2 && num(tok[1], &s.speed))) {
+        errf(err, cap, "%s:%d: %s wants %s", file, line, kw,
+             need == 2 ? "SECONDS (> 0) and SPEED_CM_S" : "SECONDS (> 0)");
+        return -1;
+    }
+    if (fabs(s.speed) > 100) {
+        errf(err, cap, "%s:%d: roll speed %g cm/s, allowed -100..100", file, line, s.speed);
+        return -1;
+    }
+    bool x_to = false;
+    for (int i = need; i < ntok; i++) {
+        char *eq = strchr(tok[i], '=');
+        double v;
+        if (!eq || num(eq + 1, &v)) {
+            errf(err, cap, "%s:%d: option '%s' is not KEY=NUMBER", file, line, tok[i]);
+            return -1;
+        }
+        *eq = '\0';
+        const char *k = tok[i];
+        if (strcmp(k, "force") == 0 && v >= 0 && v <= 3000)
+            s.force = v;
+        else if (strcmp(k, "x") == 0 && fabs(v) <= 190) {
+            s.x0 = v;
+            if (!x_to)
+                s.x1 = v;
+        } else if (strcmp(k, "x_to") == 0 && fabs(v) <= 190) {
+            s.x1 = v;
+            x_to = true;
+        } else if (strcmp(k, "wobble") == 0 && s.kind == RS_SEG_HOLD && v >= 0 && v <= 5)
+            s.wobble_cm = v;
+        else if (strcmp(k, "wobble_period") == 0 && s.kind == RS_SEG_HOLD && v >= 0.2 && v <= 20)
+            s.wobble_period = v;
+        else if (strcmp(k, "dip") == 0 && s.kind == RS_SEG_HOLD && v >= 0 && v < s.dur / 2)
+            s.dip_s = v;
+        else if (strcmp(k, "creep") == 0 && s.kind == RS_SEG_HOLD && fabs(v) <= 50)
+            s.creep_pct = v;
+        else if (strcmp(k, "bounce") == 0 && s.kind != RS_SEG_LIFT && v >= 0 && v <= 1000)
+            s.bounce_n = v;
+        else if (strcmp(k, "bounce_hz") == 0 && s.kind != RS_SEG_LIFT && v >= 0.2 && v <= 10)
+            s.bounce_hz = v;
+        else {
+            errf(err, cap, "%s:%d: option '%s=%g' not allowed for %s (see docs/scenario-format.md)",
+                 file, line, k, v, kw);
+            return -1;
+        }
+    }
+    *cur_x = s.x1;
+    scn->seg[scn->nseg++] = s;
+    return 0;
+}
+
+int rs_scenario_parse(struct rs_scenario *scn, const char *text, const char *file, char *err,
+                      size_t cap)
+{
+    if (!file)
+        file = "scenario";
+    memset(scn, 0, sizeof *scn);
+    snprintf(scn->name, sizeof scn->name, "unnamed");
+    scn->seed = 1;
+    scn->mass_kg = 70;
+    scn->calf_cm = 40;
+    scn->noise_n = 0.05;
+    scn->drift_s = 600;
+    scn->check_truth = true;
+    double cur_force = 250, cur_x = 90;
+    bool phase_set = false;
+    int lineno = 0;
+    const char *p = text ? text : "";
+    while (*p) {
+        lineno++;
+        const char *eol = strchr(p, '\n');
+        size_t len = eol ? (size_t)(eol - p) : strlen(p);
+        char buf[256];
+        if (len >= sizeof buf) {
+            errf(err, cap, "%s:%d: line too long", file, lineno);
+            return -1;
+        }
+        memcpy(buf, p, len);
+        buf[len] = '\0';
+        p = eol ? eol + 1 : p + len;
+        if (strncmp(buf, "expect", 6) == 0 && (buf[6] == ' ' || buf[6] == '\t')) {
+            if (scn->nexpect >= RS_SCN_MAX_EXPECT) {
+                errf(err, cap, "%s:%d: more than %d expect lines", file, lineno,
+                     RS_SCN_MAX_EXPECT);
+                return -1;
+            }
+            char *h = strchr(buf, '#');
+            if (h)
+                *h = '\0';
+            size_t el = strlen(buf + 7);
+            if (el >= sizeof scn->expect[0]) {
+                errf(err, cap, "%s:%d: expect line longer than %zu characters", file, lineno,
+                     sizeof scn->expect[0] - 1);
+                return -1;
+            }
+            memcpy(scn->expect[scn->nexpect++], buf + 7, el + 1);
+            continue;
+        }
+        char *h = strchr(buf, '#');
+        if (h)
+            *h = '\0';
+        char *tok[12];
+        int ntok = 0;
+        for (char *s = strtok(buf, " \t\r"); s && ntok < 12; s = strtok(NULL, " \t\r"))
+            tok[ntok++] = s;
+        if (ntok == 0)
+            continue;
+        const char *kw = tok[0];
+        char **a = tok + 1;
+        int na = ntok - 1;
+        double v = 0, v2 = 0;
+#define NEED(n, what)                                                        \
+    do {                                                                     \
+        if (na != (n)) {                                                     \
+            errf(err, cap, "%s:%d: %s wants %s", file, lineno, kw, what);    \
+            return -1;                                                       \
+        }                                                                    \
+    } while (0)
+#define RANGE(val, lo, hi, what)                                                           \
+    do {                                                                                   \
+        if (num(a[0], &(val)) || (val) < (lo) || (val) > (hi)) {                           \
+            errf(err, cap, "%s:%d: %s '%s', allowed %s %g..%g", file, lineno, kw, a[0],     \
+                 what, (double)(lo), (double)(hi));                                        \
+            return -1;                                                                     \
+        }                                                                                  \
+    } while (0)
+        if (strcmp(kw, "name") == 0) {
+            NEED(1, "one word");
+            snprintf(scn->name, sizeof scn->name, "%s", a[0]);
+        } else if (strcmp(kw, "label") == 0) {
+            /* One or more words: what the scenario exercises. */
+            size_t n = 0;
+            scn->label[0] = '\0';
+            for (int i = 0; i < na; i++) {
+                size_t w = strlen(a[i]);
+                if (n + w + 2 > sizeof scn->label) {
+                    errf(err, cap, "%s:%d: labels longer than %zu characters", file, lineno,
+                         sizeof scn->label - 1);
+                    return -1;
+                }
+                if (n)
+                    scn->label[n++] = ' ';
+                memcpy(scn->label + n, a[i], w + 1);
+                n += w;
+            }
+        } else if (strcmp(kw, "seed") == 0) {
+            NEED(1, "a number");
+            RANGE(v, 0, 4e9, "");
+            scn->seed = (uint64_t)v;
+        } else if (strcmp(kw, "mass") == 0) {
+            NEED(1, "KG");
+            RANGE(scn->mass_kg, 20, 250, "kg");
+        } else if (strcmp(kw, "calf") == 0) {
+            NEED(1, "CM");
+            RANGE(scn->calf_cm, 15, 60, "cm");
+        } else if (strcmp(kw, "force") == 0) {
+            NEED(1, "N");
+            RANGE(cur_force, 0, 3000, "N");
+        } else if (strcmp(kw, "x") == 0) {
+            NEED(1, "MM");
+            RANGE(cur_x, -190, 190, "mm");
+        } else if (strcmp(kw, "leg") == 0) {
+            NEED(1, "left or right");
+            if (strcmp(a[0], "left") == 0)
+                cur_x = -90;
+            else if (strcmp(a[0], "right") == 0)
+                cur_x = 90;
+            else {
+                errf(err, cap, "%s:%d: leg '%s', allowed left or right", file, lineno, a[0]);
+                return -1;
+            }
+        } else if (strcmp(kw, "noise") == 0) {
+            NEED(1, "N_RMS");
+            RANGE(scn->noise_n, 0, 20, "N");
+        } else if (strcmp(kw, "enc_noise") == 0) {
+            NEED(1, "COUNTS");
+            RANGE(scn->enc_noise, 0, 100, "counts");
+        } else if (strcmp(kw, "drift") == 0) {
+            NEED(2, "N SECONDS");
+            RANGE(scn->drift_n, -100, 100, "N");
+            if (num(a[1], &scn->drift_s) || scn->drift_s <= 0) {
+                errf(err, cap, "%s:%d: drift seconds '%s', allowed > 0", file, lineno, a[1]);
+                return -1;
+            }
+        } else if (strcmp(kw, "accel") == 0) {
+            NEED(1, "CM_PER_S2");
+            RANGE(scn->accel, 0, 1000, "cm/s^2");
+        } else if (strcmp(kw, "drop") == 0) {
+            NEED(1, "FRACTION");
+            RANGE(scn->drop, 0, 0.5, "");
+        } else if (strcmp(kw, "offset") == 0) {
+            NEED(2, "LEFT RIGHT (raw counts)");
+            if (num(a[0], &v) || num(a[1], &v2) || fabs(v) > 4e6 || fabs(v2) > 4e6) {
+                errf(err, cap, "%s:%d: offset wants two counts, allowed -4e6..4e6", file, lineno);
+                return -1;
+            }
+            scn->offset_left = (int32_t)v;
+            scn->offset_right = (int32_t)v2;
+        } else if (strcmp(kw, "t0") == 0) {
+            NEED(1, "MICROSECONDS");
+            RANGE(v, 0, 4294967295.0, "us");
+            scn->t0_us = (uint32_t)v;
+        } else if (strcmp(kw, "phase") == 0) {
+            NEED(1, "MILLISECONDS");
+            RANGE(v, 0, 12.5, "ms");
+            scn->phase_s = v / 1000.0;
+            phase_set = true;
+        } else if (strcmp(kw, "loop") == 0) {
+            NEED(0, "nothing");
+            scn->loop = true;
+        } else if (strcmp(kw, "truth") == 0) {
+            NEED(1, "on or off");
+            scn->check_truth = strcmp(a[0], "off") != 0;
+        } else if (strcmp(kw, "fault") == 0) {
+            NEED(3, "NAME START_S SECONDS");
+            int f = -1;
+            for (size_t i = 0; i < sizeof fault_names / sizeof fault_names[0]; i++)
+                if (strcmp(a[0], fault_names[i].name) == 0)
+                    f = (int)i;
+            if (f < 0 || scn->nfaults >= RS_SCN_MAX_FAULTS || num(a[1], &v) || num(a[2], &v2) ||
+                v < 0 || v2 <= 0) {
+                errf(err, cap,
+                     "%s:%d: fault wants NAME (hx_left, hx_right, magnet, enc_parity, enc_error) "
+                     "START SECONDS, at most %d",
+                     file, lineno, RS_SCN_MAX_FAULTS);
+                return -1;
+            }
+            scn->faults[scn->nfaults].bit = fault_names[f].bit;
+            scn->faults[scn->nfaults].t = v;
+            scn->faults[scn->nfaults].dur = v2;
+            scn->nfaults++;
+        } else if (strcmp(kw, "gap") == 0) {
+            NEED(2, "START_S SECONDS");
+            if (scn->ngaps >= RS_SCN_MAX_GAPS || num(a[0], &v) || num(a[1], &v2) || v <= 0 ||
+                v2 <= 0) {
+                errf(err, cap, "%s:%d: gap wants START (> 0) SECONDS (> 0), at most %d", file,
+                     lineno, RS_SCN_MAX_GAPS);
+                return -1;
+            }
+            scn->gaps[scn->ngaps].t = v;
+            scn->gaps[scn->ngaps].dur = v2;
+            scn->ngaps++;
+        } else if (strcmp(kw, "roll") == 0 || strcmp(kw, "hold") == 0 ||
+                   strcmp(kw, "rest") == 0 || strcmp(kw, "lift") == 0) {
+            if (parse_segment(scn, kw, a, na, cur_force, &cur_x, file, lineno, err, cap))
+                return -1;
+        } else {
+            errf(err, cap,
+                 "%s:%d: unknown keyword '%s', allowed name label seed mass calf force x leg "
+                 "noise enc_noise drift drop offset t0 loop truth fault gap roll hold rest lift "
+                 "expect",
+                 file, lineno, kw);
+            return -1;
+        }
+#undef NEED
+#undef RANGE
+    }
+    if (scn->nseg == 0) {
+        errf(err, cap, "%s:%d: no segments (roll, hold, rest, lift)", file, lineno);
+        return -1;
+    }
+    /* Frames fall between segment boundaries, as they would in reality:
+     * the first frame's offset comes from the seed unless given. */
+    if (!phase_set)
+        scn->phase_s = (double)((scn->seed * 2654435761u) % 1000u) / 1000.0 * 0.0125;
+    /* Derived timeline. */
+    double t = 0, disp = 0, pos = 0, f = 0;
+    bool lifted = true;
+    for (int i = 0; i < scn->nseg; i++) {
+        struct rs_seg *s = &scn->seg[i];
+        if (s->kind == RS_SEG_ROLL) {
+            bool prev_roll = i > 0 && scn->seg[i - 1].kind == RS_SEG_ROLL;
+            bool next_roll = i + 1 < scn->nseg && scn->seg[i + 1].kind == RS_SEG_ROLL;
+            s->v_start = prev_roll ? scn->seg[i - 1].speed : 0;
+            s->u_up = 0;
+            s->u_down = s->dur;
+            if (scn->accel > 0) {
+                s->u_up = fabs(s->speed - s->v_start) / scn->accel;
+                if (!next_roll)
+                    s->u_down = s->dur - fabs(s->speed) / scn->accel;
+                if (s->u_up > s->u_down) {
+                    errf(err, cap, "%s:%d: roll too short to change speed at %g cm/s^2", file,
+                         s->line, scn->accel);
+                    return -1;
+                }
+            } else {
+                s->v_start = s->speed;
+            }
+        }
+        s->t0 = t;
+        s->disp0 = disp;
+        if (lifted && s->kind != RS_SEG_LIFT)
+            pos = 0; /* a new contact starts at the Achilles end */
+        s->pos0 = pos;
+        s->f_prev = f;
+        double end = seg_end_disp(s);
+        if (s->kind != RS_SEG_LIFT)
+            pos += end - disp;
+        if (pos < -1e-9 || pos > scn->calf_cm + 1e-9) {
+            errf(err, cap, "%s:%d: %s leaves the calf (position %.2f cm), allowed 0..%g", file,
+                 s->line, s->kind == RS_SEG_ROLL ? "roll" : "segment", pos, scn->calf_cm);
+            return -1;
+        }
+        lifted = s->kind == RS_SEG_LIFT;
+        disp = end;
+        f = seg_end_force(s);
+        t += s->dur;
+    }
+    scn->duration = t;
+    scn->cycle_disp = disp;
+    if (scn->loop && (scn->seg[0].kind != RS_SEG_LIFT || scn->seg[scn->nseg - 1].kind != RS_SEG_LIFT)) {
+        errf(err, cap, "%s:%d: a looping scenario must start and end with a lift", file, lineno);
+        return -1;
+    }
+    return 0;
+}
+
+static int find_seg(const struct rs_scenario *scn, double t)
+{
+    int lo = 0, hi = scn->nseg - 1;
+    while (lo < hi) {
+        int mid = (lo + hi + 1) / 2;
+        if (scn->seg[mid].t0 <= t)
+            lo = mid;
+        else
+            hi = mid - 1;
+    }
+    return lo;
+}
+
+void rs_scenario_state(const struct rs_scenario *scn, double t, struct rs_sim_state *o)
+{
+    memset(o, 0, sizeof *o);
+    double base_disp = 0;
+    if (t < 0)
+        t = 0;
+    if (scn->loop && t >= scn->duration) {
+        double k = floor(t / scn->duration);
+        t -= k * scn->duration;
+        base_disp = k * scn->cycle_disp;
+    }
+    int i = find_seg(scn, t);
+    const struct rs_seg *s = &scn->seg[i];
+    double u = t - s->t0;
+    if (u > s->dur) {
+        /* After the end of a non-looping scenario: hold the final state. */
+        u = s->dur;
+    }
+    o->seg = i;
+    int holds = 0;
+    for (int j = 0; j <= i; j++)
+        holds += scn->seg[j].kind == RS_SEG_HOLD;
+    o->hold = s->kind == RS_SEG_HOLD ? holds : 0;
+
+    /* Force. */
+    double ft = 0;
+    if (s->kind != RS_SEG_LIFT) {
+        ft = s->force;
+        if (s->kind == RS_SEG_HOLD) {
+            ft *= 1 + s->creep_pct / 100.0 * u / s->dur;
+            if (s->dip_s > 0 && fabs(u - s->dur / 2) < s->dip_s / 2)
+                ft *= DIP_FACTOR;
+        }
+        /* Bouncing: whole periods from the segment start, so force is
+         * continuous at the boundaries. */
+        if (s->bounce_n > 0) {
+            double nper = floor(s->dur * s->bounce_hz);
+            if (u < nper / s->bounce_hz)
+                ft += s->bounce_n * sin(2 * PI * s->bounce_hz * u);
+            if (ft < 0)
+                ft = 0;
+        }
+    }
+    double fnow = u < RAMP_S ? s->f_prev + (ft - s->f_prev) * (u / RAMP_S) : ft;
+    double x = s->x0 + (s->x1 - s->x0) * (u / s->dur);
+    o->total_n = fnow;
+    o->x_mm = x;
+    o->right_n = fnow * (0.5 + x / 380.0);
+    o->left_n = fnow - o->right_n;
+    o->contact = fnow > 1.0;
+
+    /* Motion. */
+    double v = 0, d = 0;
+    bool steady = u >= 0.3;
+    if (s->kind == RS_SEG_ROLL) {
+        v = roll_motion(s, u, &d);
+        steady = u >= s->u_up + 0.3 && u <= s->u_down;
+    } else if (s->kind == RS_SEG_HOLD) {
+        double ws, we;
+        wobble_window(s, &ws, &we);
+        if (u >= ws && u < we) {
+            double w = 2 * PI / s->wobble_period;
+            d = s->wobble_cm / 2 * sin(w * (u - ws));
+            v = s->wobble_cm / 2 * w * cos(w * (u - ws));
+        }
+        if (we > ws && u >= ws && u < we + 0.3)
+            steady = false;
+    }
+    o->speed_cm_s = v;
+    o->steady = steady;
+    o->disp_cm = base_disp + s->disp0 + d;
+    o->pos_cm = s->kind == RS_SEG_LIFT ? s->pos0 : s->pos0 + d;
+}
+
+void rs_sim_physics(const struct rs_scenario *scn, double t, struct rs_phys *out)
+{
+    struct rs_sim_state st;
+    rs_scenario_state(scn, t, &st);
+    out->left_n = st.left_n;
+    out->right_n = st.right_n;
+    out->angle_rad = st.disp_cm / (RS_DEFAULT_RADIUS_UM / 1e4);
+}
+
+int rs_scenario_holds(const struct rs_scenario *scn, struct rs_truth_hold *out, int max)
+{
+    int n = 0;
+    for (int i = 0; i < scn->nseg; i++) {
+        const struct rs_seg *s = &scn->seg[i];
+        if (s->kind != RS_SEG_HOLD)
+            continue;
+        if (n < max) {
+            double x = (s->x0 + s->x1) / 2;
+            out[n] = (struct rs_truth_hold){ .start = s->t0, .end = s->t0 + s->dur,
+                                              .leg = x > 30 ? 2 : x < -30 ? 1 : 0, .x_mm = x };
+        }
+        n++;
+    }
+    return n;
+}

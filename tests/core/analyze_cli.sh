@@ -1,0 +1,53 @@
+#!/bin/sh
+# analyze_cli.sh BIN_DIR SCENARIO_DIR - `rollsense analyze` end to end on a
+# capture written by rollsense-sim: the events and summary come out as JSON
+# lines, exit codes mean what cli.h says, errors are one line.
+set -eu
+bin=$1
+scn=$2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT INT TERM
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+"$bin/rollsense-sim" "$scn/dropped_1pct.scn" -o "$tmp/cap.bin"
+"$bin/rollsense" analyze "$tmp/cap.bin" --json > "$tmp/out.json"
+last=$(tail -n 1 "$tmp/out.json")
+case $last in '{"type":"summary","frames":'*) ;; *) fail "last line is not the summary: $last" ;; esac
+frames=$(echo "$last" | sed 's/.*"frames":\([0-9]*\).*/\1/')
+lost=$(echo "$last" | sed 's/.*"lost":\([0-9]*\).*/\1/')
+[ "$frames" -gt 6000 ] || fail "frames $frames"
+[ "$lost" -gt 0 ] || fail "lost $lost (1 % of frames are dropped)"
+[ "$(grep -c '"type":"hold_end"' "$tmp/out.json")" -eq 3 ] || fail "want 3 holds"
+grep -q '"type":"hold_cue","t":[0-9.]*,"seconds":30' "$tmp/out.json" || fail "no 30 s cue"
+
+# Same bytes from standard input, same output.
+"$bin/rollsense" analyze - --json < "$tmp/cap.bin" > "$tmp/out2.json"
+cmp -s "$tmp/out.json" "$tmp/out2.json" || fail "stdin output differs"
+
+# Human-readable output ends with the summary lines.
+"$bin/rollsense" analyze "$tmp/cap.bin" | tail -n 1 | grep -q '^holds: 1 left, 2 right' || fail "text summary"
+
+# A bad config: exit 1 and one line naming file, line, key and range.
+printf 'still_time_s = 2\nhold_dip_max_s = 99\n' > "$tmp/bad.conf"
+set +e
+"$bin/rollsense" analyze "$tmp/cap.bin" --config "$tmp/bad.conf" > /dev/null 2> "$tmp/err"
+rc=$?
+set -e
+[ $rc -eq 1 ] || fail "bad config exit $rc"
+[ "$(wc -l < "$tmp/err")" -eq 1 ] || fail "error is not one line"
+grep -q "bad.conf:2: key 'hold_dip_max_s': 99 is out of range, allowed 0.1..10 s" "$tmp/err" || fail "error text: $(cat "$tmp/err")"
+
+# A good config applies: with a 20 s minimum cue, the 15 s hold gets no cue.
+printf 'cue_min_s = 20\ncue_target_s = 30\n' > "$tmp/good.conf"
+"$bin/rollsense" analyze "$tmp/cap.bin" --config "$tmp/good.conf" --json > "$tmp/out3.json"
+grep -q '"seconds":15' "$tmp/out3.json" && fail "config not applied"
+
+# Usage errors: exit 2.
+set +e
+"$bin/rollsense" analyze > /dev/null 2>&1; [ $? -eq 2 ] || fail "no FILE should exit 2"
+"$bin/rollsense" analyze "$tmp/cap.bin" --bogus > /dev/null 2>&1; [ $? -eq 2 ] || fail "bad option should exit 2"
+"$bin/rollsense" analyze "$tmp/cap.bin" --mass 5 > /dev/null 2>&1; [ $? -eq 2 ] || fail "bad mass should exit 2"
+"$bin/rollsense" analyze "$tmp/missing.bin" > /dev/null 2>&1; [ $? -eq 1 ] || fail "missing file should exit 1"
+set -e
+"$bin/rollsense" analyze --help | grep -q '^usage: rollsense analyze' || fail "help"
+echo "analyze_cli: ok"

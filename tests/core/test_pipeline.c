@@ -1,0 +1,524 @@
+/*
+ * test_pipeline.c - the pipeline's parts in isolation, as tables of cases:
+ * calibration and leg, time unwrap, sequence gaps, host gaps, duplicates,
+ * speed and direction, auto-zero bounds, setters, faults, event JSON.
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "rs_defaults.h"
+#include "rs_pipeline.h"
+
+#define SCALE RS_DEFAULT_SCALE_COUNTS_PER_N
+static struct rs_pipeline P;
+static struct rs_events EV;
+
+static struct rs_sample mk(uint32_t seq, uint32_t t_us, double left_n, double right_n,
+                           int32_t enc)
+{
+    return (struct rs_sample){ .seq = seq, .t_us = t_us, .left = (int32_t)lround(left_n * SCALE),
+                               .right = (int32_t)lround(right_n * SCALE), .enc = enc };
+}
+
+static int count(enum rs_event_type t)
+{
+    int n = 0;
+    for (size_t i = 0; i < EV.n; i++)
+        n += EV.ev[i].type == t;
+    return n;
+}
+
+static const struct rs_event *find(enum rs_event_type t)
+{
+    for (size_t i = 0; i < EV.n; i++)
+        if (EV.ev[i].type == t)
+            return &EV.ev[i];
+    return NULL;
+}
+
+struct cal_case {
+    double left_n, right_n;   /* applied */
+    int32_t off_l, off_r;     /* calibration offsets */
+    double scale;             /* counts/N in the calibration (raw uses the same) */
+    double want_x_mm;
+    enum rs_leg want_leg;
+};
+
+static const struct cal_case cal_cases[] = {
+    { 150, 150, 0, 0, SCALE, 0, RS_LEG_UNCERTAIN },
+    { 100, 200, 0, 0, SCALE, 380.0 / 6, RS_LEG_RIGHT },
+    { 200, 100, 0, 0, SCALE, -380.0 / 6, RS_LEG_LEFT },
+    { 300 * (0.5 - 31.0 / 380), 300 * (0.5 + 31.0 / 380), 5000, -7000, SCALE, 31, RS_LEG_RIGHT },
+    { 300 * (0.5 + 31.0 / 380), 300 * (0.5 - 31.0 / 380), 0, 0, 1000, -31, RS_LEG_LEFT },
+    { 300 * (0.5 - 15.0 / 380), 300 * (0.5 + 15.0 / 380), 0, 0, SCALE, 15, RS_LEG_UNCERTAIN },
+    { 10, 5, 0, 0, SCALE, 0, RS_LEG_UNCERTAIN }, /* below contact: no position */
+};
+
+static void test_calibration_and_leg(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof cal_cases / sizeof cal_cases[0]; i++) {
+        const struct cal_case *c = &cal_cases[i];
+        struct rs_calib cal;
+        rs_calib_defaults(&cal);
+        cal.offset_left = c->off_l;
+        cal.offset_right = c->off_r;
+        cal.scale_left = cal.scale_right = c->scale;
+        cal.calibrated = true;
+        rs_pipeline_init(&P, NULL, &cal, NULL);
+        struct rs_sample s = {
+            .seq = 1, .t_us = 0,
+            .left = c->off_l + (int32_t)lround(c->left_n * c->scale),
+            .right = c->off_r + (int32_t)lround(c->right_n * c->scale),
+        };
+        rs_events_clear(&EV);
+        rs_pipeline_push(&P, &s, &EV);
+        const struct rs_live *L = rs_pipeline_live(&P);
+        assert_true(fabs(L->left_n - c->left_n) < 0.01);
+        assert_true(fabs(L->right_n - c->right_n) < 0.01);
+        assert_true(fabs(L->force_n - (c->left_n + c->right_n)) < 0.02);
+        assert_true(fabs(L->bw_pct - L->force_n / (70 * 9.80665) * 100) < 1e-6);
+        if (fabs(L->x_mm - c->want_x_mm) > 0.05 || L->leg != c->want_leg)
+            fail_msg("case %zu: x %.2f leg %d, want %.2f %d", i, L->x_mm, L->leg, c->want_x_mm,
+                     c->want_leg);
+        assert_true(L->calibrated);
+    }
+}
+
+static void test_calib_from_cal(void **state)
+{
+    (void)state;
+    struct rs_calib c;
+    struct rs_cal ok = { .offset_left = 10, .offset_right = -10, .scale_left = 2000,
+                         .scale_right = 2100, .radius_um = 68000, .enc_dir = -1 };
+    rs_calib_from_cal(&c, &ok, true);
+    assert_true(c.calibrated && c.enc_dir == -1 && c.radius_um == 68000 && c.scale_right == 2100);
+    struct rs_cal bad = ok;
+    bad.scale_left = 0;
+    rs_calib_from_cal(&c, &bad, true);
+    assert_false(c.calibrated);
+    assert_true(c.scale_left == RS_DEFAULT_SCALE_COUNTS_PER_N);
+    bad = ok;
+    bad.radius_um = 0;
+    rs_calib_from_cal(&c, &bad, true);
+    assert_false(c.calibrated);
+    assert_true(c.radius_um == RS_DEFAULT_RADIUS_UM);
+    rs_calib_from_cal(&c, &ok, false);
+    assert_false(c.calibrated);
+    rs_calib_defaults(&c);
+    assert_false(c.calibrated);
+    assert_true(c.scale_left == 2189.8f && c.radius_um == 70000);
+}
+
+/* 32-bit device clock wrap: time keeps counting up. */
+static void test_time_wrap(void **state)
+{
+    (void)state;
+    rs_pipeline_init(&P, NULL, NULL, NULL);
+    uint32_t t = 0xFFFFFFFFu - 30000u;
+    for (uint32_t i = 0; i < 10; i++) {
+        struct rs_sample s = mk(i, t + i * 12500u, 0, 0, 0);
+        rs_events_clear(&EV);
+        rs_pipeline_push(&P, &s, &EV);
+        assert_true(fabs(rs_pipeline_live(&P)->t - i * 0.0125) < 1e-9);
+        assert_int_equal(count(RS_EV_GAP), 0);
+    }
+}
+
+struct gap_case {
+    uint32_t dseq;        /* sequence step at frame 5 */
+    uint32_t dt_us;       /* time step at frame 5 */
+    int want_gap_events;
+    uint32_t want_lost;
+    bool want_bridged;
+    int want_source;
+};
+
+static const struct gap_case gap_cases[] = {
+    { 1, 12500, 0, 0, false, 0 },
+    { 2, 25000, 1, 1, true, RS_GAP_SEQUENCE },
+    { 4, 50000, 1, 3, true, RS_GAP_SEQUENCE },
+    { 40, 500000, 1, 39, false, RS_GAP_SEQUENCE },
+    { 0xFFFFFFF0u, 12500, 1, 0, false, RS_GAP_DEVICE_RESET }, /* sequence went back */
+};
+
+static void test_sequence_gaps(void **state)
+{
+    (void)state;
+    for (size_t c = 0; c < sizeof gap_cases / sizeof gap_cases[0]; c++) {
+        const struct gap_case *g = &gap_cases[c];
+        rs_pipeline_init(&P, NULL, NULL, NULL);
+        uint32_t seq = 100, t = 1000;
+        int gaps = 0;
+        const struct rs_event *ge = NULL;
+        for (int i = 0; i < 8; i++) {
+            if (i == 5) {
+                seq += g->dseq;
+                t += g->dt_us;
+            } else if (i > 0) {
+                seq += 1;
+                t += 12500;
+            }
+            struct rs_sample s = mk(seq, t, 0, 0, 0);
+            rs_events_clear(&EV);
+            rs_pipeline_push(&P, &s, &EV);
+            gaps += count(RS_EV_GAP);
+            if (find(RS_EV_GAP))
+                ge = find(RS_EV_GAP);
+            if (ge) {
+                assert_int_equal(ge->u.gap.lost, g->want_lost);
+                assert_int_equal(ge->u.gap.bridged, g->want_bridged);
+                assert_int_equal(ge->u.gap.source, g->want_source);
+                ge = NULL;
+            }
+        }
+        assert_int_equal(gaps, g->want_gap_events);
+        assert_int_equal(rs_pipeline_live(&P)->lost, g->want_lost);
+        assert_int_equal(rs_pipeline_live(&P)->gaps, (uint32_t)g->want_gap_events);
+        assert_int_equal(rs_pipeline_live(&P)->frames, 8);
+    }
+    /* A duplicate frame is ignored. */
+    rs_pipeline_init(&P, NULL, NULL, NULL);
+    struct rs_sample s = mk(1, 0, 0, 0, 0);
+    rs_pipeline_push(&P, &s, &EV);
+    rs_pipeline_push(&P, &s, &EV);
+    assert_int_equal(rs_pipeline_live(&P)->frames, 1);
+}
+
+/* Push a still, loaded spot for `seconds` starting at frame *k. */
+static void push_still(double seconds, uint32_t *k, double left, double right, int32_t enc)
+{
+    for (int i = 0; i < (int)(seconds * 80); i++, (*k)++) {
+        struct rs_sample s = mk(*k, *k * 12500u, left, right, enc);
+        rs_pipeline_push(&P, &s, &EV);
+    }
+}
+
+/* A host-marked gap ends a running hold at the last sample and is reported. */
+static void test_host_gap_ends_hold(void **state)
+{
+    (void)state;
+    rs_pipeline_init(&P, NULL, NULL, NULL);
+    rs_events_clear(&EV);
+    uint32_t k = 0;
+    push_still(5, &k, 50, 250, 1000);
+    assert_int_equal(count(RS_EV_HOLD_START), 1);
+    assert_true(rs_pipeline_live(&P)->hold.active);
+    rs_events_clear(&EV);
+    rs_pipeline_mark_gap(&P, "unplugged", &EV);
+    assert_int_equal(count(RS_EV_GAP), 1);
+    assert_int_equal(find(RS_EV_GAP)->u.gap.source, RS_GAP_HOST);
+    const struct rs_event *e = find(RS_EV_HOLD_END);
+    assert_non_null(e);
+    assert_int_equal(e->u.hold.reason, RS_END_GAP);
+    assert_true(fabs(e->u.hold.end_t - (k - 1) * 0.0125) < 1e-9);
+    assert_false(rs_pipeline_live(&P)->hold.active);
+    /* Frames after reconnect (seq jumped by 200): no second gap event; lost counted. */
+    rs_events_clear(&EV);
+    k += 200;
+    push_still(1, &k, 50, 250, 1000);
+    assert_int_equal(count(RS_EV_GAP), 0);
+    assert_int_equal(count(RS_EV_HOLD_START), 0); /* a new hold needs new stillness */
+    assert_int_equal(rs_pipeline_live(&P)->lost, 200);
+}
+
+struct speed_case {
+    double counts_per_frame;
+    int enc_dir;
+    uint32_t radius_um;
+    double want_velocity; /* cm/s */
+};
+
+static const struct speed_case speed_cases[] = {
+    { 0, 1, 70000, 0 },
+    { 10, 1, 70000, 10 * 80 * 2 * M_PI * 7.0 / 16384 },
+    { -10, 1, 70000, -10 * 80 * 2 * M_PI * 7.0 / 16384 },
+    { 10, -1, 70000, -10 * 80 * 2 * M_PI * 7.0 / 16384 },
+    { 100, 1, 65000, 100 * 80 * 2 * M_PI * 6.5 / 16384 },
+};
+
+static void test_speed(void **state)
+{
+    (void)state;
+    for (size_t c = 0; c < sizeof speed_cases / sizeof speed_cases[0]; c++) {
+        const struct speed_case *sc = &speed_cases[c];
+        struct rs_calib cal;
+        rs_calib_defaults(&cal);
+        cal.enc_dir = sc->enc_dir;
+        cal.radius_um = sc->radius_um;
+        rs_pipeline_init(&P, NULL, &cal, NULL);
+        /* start near the int32 wrap of the cumulative count */
+        int32_t enc0 = INT32_MAX - 500;
+        for (uint32_t i = 0; i < 80; i++) {
+            struct rs_sample s = mk(i, i * 12500u, 100, 100,
+                                    (int32_t)(uint32_t)((int64_t)enc0 + lround(i * sc->counts_per_frame)));
+            rs_pipeline_push(&P, &s, NULL);
+        }
+        const struct rs_live *L = rs_pipeline_live(&P);
+        if (fabs(L->velocity_cm_s - sc->want_velocity) > 1e-6)
+            fail_msg("case %zu: %.6f cm/s, want %.6f", c, L->velocity_cm_s, sc->want_velocity);
+        assert_true(fabs(L->displacement_cm - 79 * sc->want_velocity / 80) < 1e-6);
+    }
+}
+
+/* Changing the radius on the fly rescales from then on: no jump in position. */
+static void test_set_calib_no_jump(void **state)
+{
+    (void)state;
+    rs_pipeline_init(&P, NULL, NULL, NULL);
+    uint32_t i;
+    for (i = 0; i < 40; i++) {
+        struct rs_sample s = mk(i, i * 12500u, 100, 100, (int32_t)(i * 10));
+        rs_pipeline_push(&P, &s, NULL);
+    }
+    double d0 = rs_pipeline_live(&P)->displacement_cm;
+    struct rs_calib cal;
+    rs_calib_defaults(&cal);
+    cal.radius_um = 60000;
+    rs_pipeline_set_calib(&P, &cal);
+    struct rs_sample s = mk(i, i * 12500u, 100, 100, (int32_t)(i * 10));
+    rs_pipeline_push(&P, &s, NULL);
+    double step = rs_pipeline_live(&P)->displacement_cm - d0;
+    assert_true(fabs(step - 10 * 2 * M_PI * 6.0 / 16384) < 1e-9);
+}
+
+struct az_case {
+    double offset_n;     /* per side, unloaded reading */
+    double seconds;
+    double want_zero;    /* auto-zero correction at the end, per side */
+    double tol;
+};
+
+static const struct az_case az_cases[] = {
+    { 2.0, 120, 2.0, 0.05 },   /* tracked */
+    { -3.0, 120, -3.0, 0.05 },
+    { 2.0, 0.9, 0.0, 1e-9 },   /* not before autozero_still_s */
+    { 40.0, 120, 0.0, 1e-9 },  /* a load is not zeroed (40 N per side > band) */
+};
+
+static void test_autozero(void **state)
+{
+    (void)state;
+    for (size_t c = 0; c < sizeof az_cases / sizeof az_cases[0]; c++) {
+        rs_pipeline_init(&P, NULL, NULL, NULL);
+        uint32_t k = 0;
+        push_still(az_cases[c].seconds, &k, az_cases[c].offset_n, az_cases[c].offset_n, 0);
+        const struct rs_live *L = rs_pipeline_live(&P);
+        if (fabs(L->zero_left_n - az_cases[c].want_zero) > az_cases[c].tol ||
+            fabs(L->zero_right_n - az_cases[c].want_zero) > az_cases[c].tol)
+            fail_msg("case %zu: zero %.3f/%.3f, want %.3f", c, L->zero_left_n, L->zero_right_n,
+                     az_cases[c].want_zero);
+    }
+    /* Bounded: a 14 N offset with a 5 N limit stops at 5 N. */
+    struct rs_config cfg;
+    rs_config_defaults(&cfg);
+    cfg.autozero_limit_n = 5;
+    rs_pipeline_init(&P, &cfg, NULL, NULL);
+    uint32_t k = 0;
+    push_still(200, &k, 14, -14, 0);
+    assert_true(fabs(rs_pipeline_live(&P)->zero_left_n - 5) < 1e-9);
+    assert_true(fabs(rs_pipeline_live(&P)->zero_right_n + 5) < 1e-9);
+    /* Not while moving. */
+    rs_pipeline_init(&P, NULL, NULL, NULL);
+    for (uint32_t i = 0; i < 80 * 60; i++) {
+        struct rs_sample s = mk(i, i * 12500u, 2, 2, (int32_t)(i * 20));
+        rs_pipeline_push(&P, &s, NULL);
+    }
+    assert_true(rs_pipeline_live(&P)->zero_left_n == 0);
+}
+
+/* The profile's mass changes %BW from the next sample on. */
+static void test_set_profile(void **state)
+{
+    (void)state;
+    rs_pipeline_init(&P, NULL, NULL, NULL);
+    uint32_t k = 0;
+    push_still(0.1, &k, 100, 100, 0);
+    double bw70 = rs_pipeline_live(&P)->bw_pct;
+    struct rs_profile prof;
+    rs_profile_defaults(&prof);
+    prof.body_mass_kg = 35;
+    rs_pipeline_set_profile(&P, &prof);
+    push_still(0.0125, &k, 100, 100, 0);
+    assert_true(fabs(rs_pipeline_live(&P)->bw_pct - 2 * bw70) < 1e-6);
+}
+
+/* A sensor fault is reported when it appears and clears, and ends a hold. */
+static void test_fault(void **state)
+{
+    (void)state;
+    rs_pipeline_init(&P, NULL, NULL, NULL);
+    rs_events_clear(&EV);
+    uint32_t k = 0;
+    push_still(4, &k, 60, 240, 0);
+    assert_true(rs_pipeline_live(&P)->hold.active);
+    rs_events_clear(&EV);
+    struct rs_sample s = mk(k, k * 12500u, 60, 240, 0);
+    s.status = RS_ST_MAGNET;
+    k++;
+    rs_pipeline_push(&P, &s, &EV);
+    const struct rs_event *f = find(RS_EV_FAULT);
+    assert_non_null(f);
+    assert_int_equal(f->u.fault.set, RS_ST_MAGNET);
+    const struct rs_event *e = find(RS_EV_HOLD_END);
+    assert_non_null(e);
+    assert_int_equal(e->u.hold.reason, RS_END_FAULT);
+    rs_events_clear(&EV);
+    push_still(0.5, &k, 60, 240, 0);
+    f = find(RS_EV_FAULT);
+    assert_non_null(f);
+    assert_int_equal(f->u.fault.cleared, RS_ST_MAGNET);
+    assert_int_equal(rs_pipeline_live(&P)->fault_bits, 0);
+}
+
+/* Every event type has its JSON "type" and parses as one object. */
+static void test_event_json(void **state)
+{
+    (void)state;
+    const char *names[] = { "hold_start", "hold_cue", "hold_end", "speed_band", "force_band",
+                            "dose", "knee_zone", "fault", "gap" };
+    for (int t = RS_EV_HOLD_START; t <= RS_EV_GAP; t++) {
+        struct rs_event ev;
+        memset(&ev, 0, sizeof ev);
+        ev.type = (enum rs_event_type)t;
+        ev.t = 12.5;
+        if (t == RS_EV_DOSE)
+            ev.u.dose.advice = "two or three spots is enough today";
+        if (t == RS_EV_FAULT)
+            ev.u.fault.set = ev.u.fault.bits = 0xff;
+        char buf[512], want[64];
+        const char *j = rs_event_json(&ev, buf, sizeof buf);
+        assert_non_null(j);
+        snprintf(want, sizeof want, "{\"type\":\"%s\",\"t\":12.5000", names[t]);
+        if (strncmp(j, want, strlen(want)))
+            fail_msg("%s", j);
+        assert_int_equal(j[strlen(j) - 1], '}');
+        assert_null(rs_event_json(&ev, buf, 20)); /* too small: NULL, no overflow */
+    }
+    struct rs_summary s = { .frames = 42, .lost = 1, .gaps = 1 };
+    char buf[512];
+    const char *j = rs_summary_json(&s, buf, sizeof buf);
+    assert_non_null(j);
+    assert_non_null(strstr(j, "{\"type\":\"summary\",\"frames\":42,\"lost\":1,\"gaps\":1,"));
+}
+
+/* Force bands by %BW, and too_hard from the band or the profile's limit. */
+struct band_case {
+    double total_n, limit_n;
+    int want_band;
+    bool want_hard;
+};
+
+static const struct band_case band_cases[] = {
+    { 20, 0, RS_FORCE_NONE, false },          /* 2.9 %BW */
+    { 70, 0, RS_FORCE_LIGHT, false },         /* 10.2 */
+    { 150, 0, RS_FORCE_MODERATE, false },     /* 21.8 */
+    { 250, 0, RS_FORCE_TYPICAL, false },      /* 36.4 */
+    { 350, 0, RS_FORCE_HIGH, false },         /* 51.0 */
+    { 480, 0, RS_FORCE_NO_BENEFIT, true },    /* 69.9 */
+    { 600, 0, RS_FORCE_OVERLOAD, true },      /* 87.4 */
+    { 250, 200, RS_FORCE_TYPICAL, true },     /* over the profile's limit */
+    { 150, 200, RS_FORCE_MODERATE, false },
+};
+
+static void test_force_bands(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof band_cases / sizeof band_cases[0]; i++) {
+        const struct band_case *b = &band_cases[i];
+        struct rs_profile prof;
+        rs_profile_defaults(&prof);
+        prof.force_limit_n = b->limit_n;
+        rs_pipeline_init(&P, NULL, NULL, &prof);
+        rs_events_clear(&EV);
+        uint32_t k = 0;
+        push_still(0.5, &k, b->total_n / 2, b->total_n / 2, 0);
+        const struct rs_live *L = rs_pipeline_live(&P);
+        const struct rs_event *e = find(RS_EV_FORCE_BAND);
+        if (L->force_band != b->want_band || L->too_hard != b->want_hard)
+            fail_msg("case %zu: band %d hard %d", i, L->force_band, L->too_hard);
+        if (b->want_band == RS_FORCE_NONE) {
+            assert_null(e);
+        } else {
+            assert_non_null(e); /* after the 250 ms dwell */
+            assert_int_equal(e->u.band.band, b->want_band);
+            assert_int_equal(e->u.band.too_hard, b->want_hard);
+            assert_true(e->t >= 0.25 - 1e-9);
+        }
+    }
+}
+
+/* Random frames (bad input is not a bug): nothing crashes, values stay finite. */
+static void test_random_input(void **state)
+{
+    (void)state;
+    struct rs_calib cal;
+    rs_calib_defaults(&cal);
+    cal.scale_left = 0;          /* absurd: falls back, not calibrated */
+    cal.radius_um = 0;
+    cal.calibrated = true;
+    rs_pipeline_init(&P, NULL, &cal, NULL);
+    assert_false(rs_pipeline_live(&P)->calibrated);
+    uint64_t r = 12345;
+    uint32_t seq = 0, t = 0;
+    char buf[512];
+    for (int i = 0; i < 300000; i++) {
+        r ^= r << 13; r ^= r >> 7; r ^= r << 17;
+        uint32_t x = (uint32_t)r;
+        seq += (x & 0xff) == 0 ? (x >> 8) : 1;
+        t += (x & 0x300) == 0 ? (x >> 3) : 12500;
+        struct rs_sample s = {
+            .seq = seq, .t_us = t,
+            .left = (int32_t)((r >> 20) & 0xffffff) - 0x800000,
+            .right = (int32_t)((r >> 40) & 0xffffff) - 0x800000,
+            .enc = (x & 0x1000) ? (int32_t)(r >> 32) : (int32_t)(i * 7),
+            .status = (x & 0xf0000) == 0 ? (uint16_t)(r >> 48) : 0,
+        };
+        if (i % 5 == 0) {
+            /* a plausible stretch: loaded and still, so holds can start and end */
+            s.left = 60000;
+            s.right = 600000;
+            s.enc = 1000;
+        }
+        rs_events_clear(&EV);
+        rs_pipeline_push(&P, &s, &EV);
+        if (i % 50000 == 0)
+            rs_pipeline_mark_gap(&P, "test", &EV);
+        for (size_t k = 0; k < EV.n; k++)
+            assert_non_null(rs_event_json(&EV.ev[k], buf, sizeof buf));
+        const struct rs_live *L = rs_pipeline_live(&P);
+        assert_true(isfinite(L->force_n) && isfinite(L->speed_cm_s) && isfinite(L->pos_cm) &&
+                    isfinite(L->x_mm) && isfinite(L->t));
+    }
+    rs_events_clear(&EV);
+    rs_pipeline_finish(&P, &EV);
+    struct rs_summary sum;
+    rs_pipeline_summary(&P, &sum);
+    assert_non_null(rs_summary_json(&sum, buf, sizeof buf));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_calibration_and_leg),
+        cmocka_unit_test(test_calib_from_cal),
+        cmocka_unit_test(test_time_wrap),
+        cmocka_unit_test(test_sequence_gaps),
+        cmocka_unit_test(test_host_gap_ends_hold),
+        cmocka_unit_test(test_speed),
+        cmocka_unit_test(test_set_calib_no_jump),
+        cmocka_unit_test(test_autozero),
+        cmocka_unit_test(test_set_profile),
+        cmocka_unit_test(test_fault),
+        cmocka_unit_test(test_event_json),
+        cmocka_unit_test(test_force_bands),
+        cmocka_unit_test(test_random_input),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
