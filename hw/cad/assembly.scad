@@ -64,7 +64,7 @@ module parts() {
     color("SteelBlue") translate([-upright_t / 2, 60, 0]) upright(false);
     color("Orange") for (i = [0, 1]) translate([120, -65 + i * 125, plug_len]) end_cap();
     color("Gold") for (i = [0, 1]) translate([-75, -20 + i * 25, 0]) magnet_holder();
-    color("Orange") for (i = [0:3]) translate([-140, -105 + i * 55, 0]) rotate([180, 0, 0]) cell_seat();
+    color("Orange") for (i = [0:3]) translate([-135 - (i % 2) * 50, -70 + floor(i / 2) * 72, 0]) rotate([180, 0, 0]) cell_seat();
     color("Orange") for (i = [0:3]) translate([-75, -105 + i * 35 + (i >= 2 ? 140 : 0), 0]) cell_foot();
     color("DarkSlateGray") translate([-10, -160, 0]) enclosure_box();
     color("SlateGray") translate([120, -160, 0]) enclosure_lid();

@@ -3,7 +3,7 @@
 
   hwcheck.py net  NETLIST [--pins RS_PINS_H] [--dot OUT.dot] [--svg OUT.svg]
   hwcheck.py pins NETLIST --pins RS_PINS_H [--mutations]
-  hwcheck.py bom  BOM NETLIST [--cad-dir DIR] [--readme README.md]
+  hwcheck.py bom  BOM NETLIST [--cad-dir DIR] [--readme README.md] [--markdown]
   hwcheck.py udev RULES --defaults RS_DEFAULTS_H
 
 Each prints one line per finding, "error[code]: message", and exits 0 when
@@ -82,6 +82,26 @@ def netlist_dot(nl, pinmap):
                 lines.append(f'  "{r}":{port[(r, p)]} -- "{j}" [color="{col}", penwidth=1.6];')
     lines.append("}")
     return "\n".join(lines) + "\n"
+
+
+# --- BOM table for the README -----------------------------------------------
+
+BOM_BEGIN = "<!-- bom-table:begin (generated: tools/hwcheck.py bom bom.csv netlist/rollsense.yaml --markdown) -->"
+BOM_END = "<!-- bom-table:end -->"
+
+
+def bom_markdown(rows):
+    """The README's BOM table, ending with the 'BOM total' line."""
+    out = ["| Ref | Qty | Part | Key specification | Example source | EUR each | EUR |",
+           "|---|---:|---|---|---|---:|---:|"]
+    for r in rows:
+        cells = [r["ref"], str(r["qty"]), r["part"], r["spec"], r["source"],
+                 f"{r['unit_eur']:.2f}", f"{r['qty'] * r['unit_eur']:.2f}"]
+        out.append("| " + " | ".join(c.replace("|", "/") for c in cells) + " |")
+    out.append("")
+    out.append(f"**BOM total: {hw.bom_total(rows):.2f} EUR** (estimate, single unit, 2026 hobby prices; "
+               f"printed parts at filament cost)")
+    return "\n".join(out) + "\n"
 
 
 # --- udev rule --------------------------------------------------------------
@@ -182,7 +202,8 @@ def main(argv):
     a.add_argument("bom")
     a.add_argument("netlist")
     a.add_argument("--cad-dir")
-    a.add_argument("--readme")
+    a.add_argument("--readme", help="check the README's BOM table block (and total) against the CSV")
+    a.add_argument("--markdown", action="store_true", help="print the README's BOM table block")
     a = sub.add_parser("udev")
     a.add_argument("rules")
     a.add_argument("--defaults", required=True)
@@ -225,13 +246,19 @@ def main(argv):
                 cad = [os.path.splitext(n)[0] for n in os.listdir(args.cad_dir) if n.endswith(".scad")]
             findings = hw.check_bom(rows, nl, cad)
             total = hw.bom_total(rows)
+            table = bom_markdown(rows)
+            if args.markdown:
+                print(table, end="")
+                return 0
             if args.readme:
                 with open(args.readme, encoding="utf-8") as fh:
-                    m = re.search(r"BOM total[^0-9]*([0-9]+(?:\.[0-9]+)?)\s*EUR", fh.read())
+                    text = fh.read()
+                m = re.search(re.escape(BOM_BEGIN) + r"\n(.*?)" + re.escape(BOM_END), text, re.S)
                 if not m:
-                    findings.append(("bom-readme-total", f"{args.readme}: no 'BOM total ... NN.NN EUR' line"))
-                elif abs(float(m.group(1)) - total) > 0.005:
-                    findings.append(("bom-readme-total", f"{args.readme}: says {m.group(1)} EUR, bom.csv adds up to {total:.2f} EUR"))
+                    findings.append(("bom-readme", f"{args.readme}: no {BOM_BEGIN} ... {BOM_END} block"))
+                elif m.group(1) != table:
+                    findings.append(("bom-readme", f"{args.readme}: the BOM table or total differs from bom.csv "
+                                     f"(regenerate: hwcheck.py bom --markdown)"))
             if not findings:
                 print(f"bom: {len(rows)} rows, {sum(r['qty'] for r in rows)} items, total {total:.2f} EUR: ok")
         elif args.cmd == "udev":

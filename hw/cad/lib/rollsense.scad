@@ -54,7 +54,7 @@ min_wall       = 1.2;
 
 // --- design choices -------------------------------------------------------------
 base_t      = 18;   // plywood base plate
-base_w      = 260;
+base_w      = 280;
 base_margin = 8;
 floor_gap   = 15;   // unloaded foam bottom above the base plate
 upright_t   = 18;   // along X
@@ -75,6 +75,7 @@ enc_pocket_depth = 1.2;  // encoder board recess in the upright's outer face
 seat_wall   = 4;
 seat_top    = 3;    // seat material between the cell pocket and the base plate
 seat_recess = 1.5;  // room above the cell's tongue to deflect into
+seat_ear    = 9;    // screw ears of the cell seat, front and back
 foot_boss_h = 2.0;  // foot boss height: the frame's clearance above the foot
 foot_d      = 30;
 foot_h      = 5;
@@ -105,6 +106,7 @@ x_chip   = x_outer - enc_pocket_depth - enc_chip_h;
 magnet_gap = x_chip - x_magnet;
 base_l   = cell_span + cell_l + 2 * seat_wall + 2 * base_margin;
 seat_h   = seat_top + seat_recess + cell_t - 1;   // the cell frame stands 1 mm out of the seat
+seat_screw_y = cell_l / 2 + seat_wall + seat_ear / 2;
 side_load_n = overload * rated_load_kg * g * (0.5 + (roller_len / 2) / cell_span);
 lever    = bearing_w / 2 + hub_gap + 3;       // 3 mm of printed hub assumed not to carry load
 shaft_stress = side_load_n * lever / (PI * pow(shaft_d, 3) / 32);
@@ -146,6 +148,9 @@ assert(foot_d - 2 * 3 > cell_tongue_w / 2 && cell_tongue_w - 2 > 4, "RULE cell f
 assert(cell_load_over <= 1.5 * 50 * g, str("RULE cells: ", cell_load_over / g, " kg on one cell beyond its 150 % overload"));
 assert(abs(2 * x_up - cell_span) < 0.01 && base_l >= cell_span + cell_l + 2 * seat_wall,
        "RULE base: the cells must sit on the cell lines RS_CELL_SPAN_MM apart");
+assert(x_up + cell_w / 2 + seat_wall + 3 <= base_l / 2 && x_up + upright_t / 2 + foot_ext + 3 <= base_l / 2
+       && cell_dy + seat_screw_y + seat_ear / 2 + 3 <= base_w / 2,
+       "RULE base: cell seats and upright feet must sit inside the plate, screws 3 mm from the edge");
 assert(box_y - box_outer[1] / 2 >= roller_d / 2 + 5 && box_y + box_outer[1] / 2 <= base_w / 2,
        "RULE enclosure: must sit on the base behind the roller");
 assert(box_inner[0] >= pro_micro[1] + 2 * hx711[1] + 4 * 3 && box_inner[1] >= max(pro_micro[0], hx711[0]) + 2,
@@ -229,22 +234,21 @@ module magnet_holder() {
 // leaves a recess above the tongue. Frame: the face against the plate at z = 0,
 // the seat hangs down to z = -seat_h; the cell enters from below.
 module cell_seat() {
-    ear = 9;
     difference() {
-        translate([-cell_w / 2 - seat_wall - ear, -cell_l / 2 - seat_wall, -seat_h])
-            cube([cell_w + 2 * seat_wall + 2 * ear, cell_l + 2 * seat_wall, seat_h]);
+        translate([-cell_w / 2 - seat_wall, -cell_l / 2 - seat_wall - seat_ear, -seat_h])
+            cube([cell_w + 2 * seat_wall, cell_l + 2 * seat_wall + 2 * seat_ear, seat_h]);
         // cell frame pocket
         translate([-cell_w / 2 - 0.2, -cell_l / 2 - 0.2, -seat_h - 1]) cube([cell_w + 0.4, cell_l + 0.4, cell_t - 1 + 1]);
-        // deflection recess above the tongue
+        // deflection recess above the tongue (the tongue runs along Y)
         translate([-cell_tongue_w / 2 - 1, -cell_l / 2 - 0.2, -seat_h + cell_t - 1 - eps])
             cube([cell_tongue_w + 2, cell_l + 0.4, seat_recess + eps]);
-        // wire exit
-        translate([cell_w / 2 - 1, -4, -seat_h - 1]) cube([seat_wall + 2, 8, cell_t]);
-        // screws 3.5 mm into the plate
+        // wire exit towards the middle of the base
+        translate([-cell_w / 2 - seat_wall - 1, -4, -seat_h - 1]) cube([seat_wall + 2, 8, cell_t]);
+        // two screws into the plate, counterbored from below
         for (s = [-1, 1])
-            translate([s * (cell_w / 2 + seat_wall + ear / 2), 0, -seat_h - 1]) {
-                cylinder(d = 3.8, h = seat_h + 2);
-                cylinder(d = 7.5, h = seat_h - 3 + 1);
+            translate([0, s * seat_screw_y, -seat_h - 1]) {
+                cylinder(d = 3.8, h = seat_h + 2, $fn = 24);
+                cylinder(d = 7.5, h = seat_h - 3 + 1, $fn = 32);
             }
     }
 }
@@ -318,8 +322,8 @@ module base_plate() {
             for (fx = [-upright_t / 2 - foot_ext / 2, upright_t / 2 + foot_ext / 2], sy = [-1, 1])
                 translate([sx * x_up + fx, sy * (upright_w / 2 - 9), -base_t - 1]) cylinder(d = 3, h = base_t + 2, $fn = 16);
             // cell seats
-            for (sy = [-1, 1], ex = [-1, 1])
-                translate([sx * x_up + ex * (cell_w / 2 + seat_wall + 4.5), sy * cell_dy, -base_t - 1])
+            for (sy = [-1, 1], ey = [-1, 1])
+                translate([sx * x_up, sy * cell_dy + ey * seat_screw_y, -base_t - 1])
                     cylinder(d = 2.5, h = base_t + 2, $fn = 16);
         }
         // cable hole under the enclosure's cable entry
