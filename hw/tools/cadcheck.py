@@ -3,6 +3,7 @@
 
   cadcheck.py --defaults rs_defaults.h --lib cad/lib/rollsense.scad
               --outdir DIR PART.scad... [-D name=value ...] [--expect-rule TEXT]
+  cadcheck.py --stl FILE.stl... [--expect CODES]
 
 For each part: openscad renders it to DIR/<part>.stl with the firmware
 header's geometry passed as -D (cell_span, roller_d, roller_len), which runs
@@ -10,6 +11,9 @@ every design-rule assert(); then the STL must be a closed, consistently
 oriented, single-body mesh (own edge check) and admesh must agree (one part,
 no disconnected facets). Also checks that the library's standalone defaults
 equal the header, so opening a part in the GUI shows the real geometry.
+
+--stl checks given STL files only (mesh rules); --expect CODES inverts the
+result as in hwcheck.py (the mesh checks' own fixtures use it).
 
 --params FILE reads a JSON bad parameter set ({"why": ..., "part": ...,
 "defines": {name: value}, "expect_rule": TEXT}); --expect-rule TEXT inverts the result for bad parameter sets: exit 0 only if
@@ -128,15 +132,28 @@ def render(part, outdir, defines):
 
 def main(argv):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--defaults", required=True)
-    ap.add_argument("--lib", required=True)
-    ap.add_argument("--outdir", required=True)
+    ap.add_argument("--defaults")
+    ap.add_argument("--lib")
+    ap.add_argument("--outdir")
     ap.add_argument("-D", dest="defs", action="append", default=[], metavar="NAME=VALUE")
     ap.add_argument("--expect-rule")
     ap.add_argument("--params", help="JSON bad parameter set: {\"defines\": {...}, \"expect_rule\": ...}")
+    ap.add_argument("--stl", action="store_true",
+                    help="the arguments are STL files: run only the mesh checks on them")
+    ap.add_argument("--expect", help="comma-separated finding codes the input must produce (exactly)")
     ap.add_argument("parts", nargs="+")
     args = ap.parse_args(argv)
     try:
+        if args.stl:
+            findings = []
+            for stl in args.parts:
+                nf, problems = stl_mesh_check(stl)
+                problems += admesh_check(stl)
+                findings += [("cad-mesh", f"{os.path.basename(stl)}: {p}") for p in problems]
+            return report(findings, args.expect)
+        if not (args.defaults and args.lib and args.outdir):
+            print("cadcheck: --defaults, --lib and --outdir are required to render parts", file=sys.stderr)
+            return 2
         if args.params:
             with open(args.params, encoding="utf-8") as fh:
                 pset = json.load(fh)
@@ -174,8 +191,20 @@ def main(argv):
     except (hw.HwError, OSError, ValueError, subprocess.TimeoutExpired) as e:
         print(f"cadcheck: {e}", file=sys.stderr)
         return 2
+    return report(findings, args.expect)
+
+
+def report(findings, expect):
     for code, msg in findings:
         print(f"error[{code}]: {msg}")
+    if expect is not None:
+        want = {c for c in expect.split(",") if c}
+        got = {c for c, _ in findings}
+        if got == want:
+            print(f"expected failure seen: {', '.join(sorted(want))}")
+            return 0
+        print(f"cadcheck: expected findings {sorted(want)}, got {sorted(got)}", file=sys.stderr)
+        return 1
     return 1 if findings else 0
 
 
