@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """hwcheck - consistency checks of the rollsense hardware design.
 
-  hwcheck.py net  NETLIST [--pins RS_PINS_H] [--dot OUT.dot] [--svg OUT.svg]
+  hwcheck.py net  NETLIST [--pins RS_PINS_H] [--dot OUT.dot] [--svg OUT.svg] [--snapshot SVG]
   hwcheck.py pins NETLIST --pins RS_PINS_H [--mutations]
   hwcheck.py bom  BOM NETLIST [--cad-dir DIR] [--readme README.md] [--markdown]
   hwcheck.py udev RULES --defaults RS_DEFAULTS_H
@@ -13,6 +13,7 @@ fixture test: exit 0 only if the set of finding codes is exactly the one
 given, so a broken fixture must fail for its intended reason.
 """
 import argparse
+import html
 import os
 import re
 import subprocess
@@ -82,6 +83,24 @@ def netlist_dot(nl, pinmap):
                 lines.append(f'  "{r}":{port[(r, p)]} -- "{j}" [color="{col}", penwidth=1.6];')
     lines.append("}")
     return "\n".join(lines) + "\n"
+
+
+def snapshot_findings(nl, pinmap, svg_path):
+    """A committed wiring.svg must still show every part, pin row and net
+    label that netlist_dot() would draw now (layout may differ between
+    graphviz versions, the texts may not)."""
+    with open(svg_path, encoding="utf-8") as fh:
+        texts = {html.unescape(t).strip() for t in re.findall(r"<text[^>]*>([^<]*)</text>", fh.read())}
+    want = set()
+    for line in netlist_dot(nl, pinmap).splitlines():
+        for t in re.findall(r"<b>(.*?)</b>|<td port=\"p\d+\" align=\"left\">(.*?)</td>|label=\"([^\"]+)\"", line):
+            want.update(html.unescape(x) for x in t if x)
+    want.discard("rollsense wiring (generated from hw/netlist/rollsense.yaml)")
+    missing = sorted(want - texts)
+    if missing:
+        return [("wiring-snapshot", f"{svg_path} is stale: no {', '.join(missing[:5])}"
+                 f"{' ...' if len(missing) > 5 else ''} (redraw: tools/render_previews.sh)")]
+    return []
 
 
 # --- BOM table for the README -----------------------------------------------
@@ -194,6 +213,7 @@ def main(argv):
     a.add_argument("--pins")
     a.add_argument("--dot")
     a.add_argument("--svg")
+    a.add_argument("--snapshot", help="a committed wiring SVG that must still match the netlist")
     a = sub.add_parser("pins")
     a.add_argument("netlist")
     a.add_argument("--pins", required=True)
@@ -217,6 +237,8 @@ def main(argv):
             findings = hw.check_netlist(nl, pinmap)
             if pinmap:
                 findings += hw.check_pinmap(nl, pinmap)
+            if args.snapshot and not findings:
+                findings = snapshot_findings(nl, pinmap, args.snapshot)
             if not findings:
                 print(f"net: {len(nl['parts'])} parts, {len(nl['nets'])} nets, "
                       f"{sum(len(c) for c in nl['nets'].values())} connections: ok")
