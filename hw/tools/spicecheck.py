@@ -4,17 +4,21 @@
   spicecheck.py --defaults rs_defaults.h --model bridge.cir --workdir DIR
                 [--sens-mv-per-v 1.0] [--rated-load-kg 100] [--expect CODES]
 
-Simulates one side (HX711 module + regulator + two half-bridge cells + leads)
-at DC for a set of load cases and checks:
+Simulates both bridges (each: HX711 module + regulator + two half-bridge
+cells + leads) at DC for a set of load cases and checks:
   spice-scale     counts per newton from the circuit match
                   RS_DEFAULT_SCALE_COUNTS_PER_N within 1 %
-  spice-range     every case (rated load and 150 % of it, at the worst
-                  lateral position, plus dead load and worst cell zero
-                  imbalance) stays inside the HX711 input range
+  spice-range     every case (rated load and 150 % of it at the roller's
+                  centre and both ends, on both bridges, plus dead load and
+                  the worst cell zero imbalance) stays inside the HX711
+                  input range (95 % of full scale)
   spice-cm        the input common mode stays inside AGND+1.2 .. AVDD-1.3 V
   spice-avdd      the module's regulator holds AVDD (4.30 V +- 3 %) from
                   4.75 V USB supply upwards
   spice-cell      no single cell sees more than its 150 % safe overload
+  spice-position  for a load at the roller's centre and ends, left + right
+                  gives the load within 0.2 % and right / (left + right)
+                  the position within 1 mm (cells RS_CELL_SPAN_MM apart)
   spice-run       ngspice failed or printed something unparsable
 Exit 0 when all pass, 1 on a finding, 2 on bad usage; --expect as in hwcheck.
 """
@@ -63,23 +67,38 @@ def run(args):
     want = float(d["RS_DEFAULT_SCALE_COUNTS_PER_N"])
     cell_n = CELL_RATED_KG * G
     rel = args.sens_mv_per_v * 1e-3 / cell_n      # relative gauge change per newton
-    # Worst lateral position: the roller's end, right / (left + right) = 1/2 + x / span.
-    worst = 0.5 + (length / 2) / span
+    # Lateral positions: the roller's centre and ends, right / (left + right) = 1/2 + x / span.
     dead = DEAD_LOAD_KG * G / 2                   # per side
     user = args.rated_load_kg * G
 
-    def side(total_on_roller):
-        per_side = total_on_roller * worst + dead
-        return per_side / 2                       # front and back cell share it
+    def cell(total_on_roller, share):
+        """Force on each of the side's two cells (front and back share it)."""
+        return (total_on_roller * share + dead) / 2
 
+    def share(side, x):
+        """Lateral share of one side for a load at x mm (0 = centre, + = right)."""
+        return 0.5 + x / span if side == "R" else 0.5 - x / span
+
+    xs = (-length / 2, 0.0, length / 2)
     cases = [
-        dict(name="cal0", f1=0.0, f2=0.0, zo=0.0, vsup=5.0),
-        dict(name="cal1", f1=cell_n, f2=cell_n, zo=0.0, vsup=5.0),
-        dict(name="empty", f1=side(0), f2=side(0), zo=-ZERO_IMBALANCE, vsup=5.0),
-        dict(name="full", f1=side(user), f2=side(user), zo=ZERO_IMBALANCE, vsup=5.0),
-        dict(name="over", f1=side(OVERLOAD * user), f2=side(OVERLOAD * user), zo=ZERO_IMBALANCE, vsup=5.0),
-        dict(name="overlow", f1=side(OVERLOAD * user), f2=side(OVERLOAD * user), zo=ZERO_IMBALANCE, vsup=4.75),
+        dict(name="cal0", side="-", x=0, f=0.0, zo=0.0, vsup=5.0, range=False),
+        dict(name="cal1", side="-", x=0, f=cell_n, zo=0.0, vsup=5.0, range=False),
     ]
+    for sd in ("L", "R"):
+        cases.append(dict(name=f"empty{sd}", side=sd, x=0, f=cell(0, 0.5), zo=-ZERO_IMBALANCE, vsup=5.0, range=True))
+        for tag, load in (("full", user), ("over", OVERLOAD * user)):
+            for i, x in enumerate(xs):
+                cases.append(dict(name=f"{tag}{sd}{i}", side=sd, x=x, f=cell(load, share(sd, x)),
+                                  zo=ZERO_IMBALANCE, vsup=5.0, range=True))
+        # position check: no imbalance, rated load, so left + right and the
+        # ratio can be compared with the load and its position exactly
+        for i, x in enumerate(xs):
+            cases.append(dict(name=f"pos{sd}{i}", side=sd, x=x, f=cell(user, share(sd, x)),
+                              zo=0.0, vsup=5.0, range=False))
+    cases.append(dict(name="overlow", side="R", x=xs[2], f=cell(OVERLOAD * user, share("R", xs[2])),
+                      zo=ZERO_IMBALANCE, vsup=4.75, range=True))
+    for c in cases:
+        c["f1"] = c["f2"] = c["f"]
     os.makedirs(args.workdir, exist_ok=True)
     deck = os.path.join(args.workdir, "sensor_check.cir")
     with open(deck, "w", encoding="utf-8") as fh:
@@ -91,39 +110,52 @@ def run(args):
         fh.write(out)
     vals = {m.group(1).lower(): float(m.group(2))
             for m in re.finditer(r"^v\((\w+)\)\s*=\s*([-+0-9.eE]+)", out, re.M)}
-    need = [f"{q}_{c['name']}" for c in cases for q in ("avdd", "vdiff", "vcm", "code")]
+    need = [f"{q}_{c['name']}".lower() for c in cases for q in ("avdd", "vdiff", "vcm", "code")]
     missing = [k for k in need if k not in vals]
     if r.returncode != 0 or missing:
         return [("spice-run", f"ngspice exit {r.returncode}, missing {missing[:4]} (see {deck[:-4]}.log)")]
+    v = lambda q, n: vals[f"{q}_{n}".lower()]  # noqa: E731
 
     f = []
-    cpn = (vals["code_cal1"] - vals["code_cal0"]) / (2 * cell_n)
+    c0 = v("code", "cal0")
+    cpn = (v("code", "cal1") - c0) / (2 * cell_n)
     err = (cpn - want) / want
     print(f"spice: counts per newton (one side, gain {GAIN}) = {cpn:.1f}, "
           f"rs_defaults.h says {want:.1f} ({100 * err:+.2f} %)")
     if abs(err) > 0.01:
         f.append(("spice-scale", f"circuit gives {cpn:.1f} counts/N, RS_DEFAULT_SCALE_COUNTS_PER_N is {want}"))
-    print(f"spice: worst lateral share {worst:.3f}; rated roller load {args.rated_load_kg:g} kg, "
-          f"dead load {DEAD_LOAD_KG:g} kg, cell zero imbalance +-{ZERO_IMBALANCE * 1e3:g} mV/V")
-    print(f"{'case':8} {'supply V':>8} {'cell N':>8} {'AVDD V':>7} {'Vdiff mV':>9} {'FS mV':>7} "
-          f"{'used %':>7} {'Vcm V':>6} {'code':>10}")
+    print(f"spice: rated roller load {args.rated_load_kg:g} kg (x{OVERLOAD:g} for 'over'), dead load "
+          f"{DEAD_LOAD_KG:g} kg, cell zero imbalance +-{ZERO_IMBALANCE * 1e3:g} mV/V, leads {args.rw:g} ohm")
+    print(f"{'case':8} {'side':>4} {'x mm':>6} {'supply':>6} {'cell N':>7} {'AVDD V':>7} {'Vdiff mV':>9} "
+          f"{'FS mV':>6} {'used %':>7} {'Vcm V':>6} {'code':>9}")
     for c in cases:
         n = c["name"]
-        avdd, vdiff, vcm, code = (vals[f"{q}_{n}"] for q in ("avdd", "vdiff", "vcm", "code"))
+        avdd, vdiff, vcm, code = (v(q, n) for q in ("avdd", "vdiff", "vcm", "code"))
         fs = 0.5 * avdd / GAIN
         used = abs(vdiff) / fs
-        print(f"{n:8} {c['vsup']:8.2f} {c['f1']:8.1f} {avdd:7.3f} {vdiff * 1e3:9.3f} {fs * 1e3:7.2f} "
-              f"{100 * used:7.1f} {vcm:6.3f} {code:10.0f}")
-        if used >= 0.95 or abs(code) >= 2 ** 23 - 1:
+        print(f"{n:8} {c['side']:>4} {c['x']:6.0f} {c['vsup']:6.2f} {c['f']:7.1f} {avdd:7.3f} "
+              f"{vdiff * 1e3:9.3f} {fs * 1e3:6.2f} {100 * used:7.1f} {vcm:6.3f} {code:9.0f}")
+        if c["range"] and (used >= 0.95 or abs(code) >= 2 ** 23 - 1):
             f.append(("spice-range", f"case {n}: {vdiff * 1e3:.2f} mV is {100 * used:.0f} % of the "
                       f"+-{fs * 1e3:.2f} mV input range (limit 95 %)"))
         if not (1.2 <= vcm <= avdd - 1.3):
             f.append(("spice-cm", f"case {n}: input common mode {vcm:.2f} V outside 1.2..{avdd - 1.3:.2f} V"))
         if abs(avdd - 4.30) > 0.03 * 4.30:
             f.append(("spice-avdd", f"case {n}: AVDD {avdd:.3f} V at {c['vsup']} V supply (want 4.30 V +- 3 %)"))
-        if c["f1"] > CELL_SAFE_OVERLOAD * cell_n:
-            f.append(("spice-cell", f"case {n}: {c['f1'] / G:.1f} kg on one cell exceeds "
+        if c["f"] > CELL_SAFE_OVERLOAD * cell_n:
+            f.append(("spice-cell", f"case {n}: {c['f'] / G:.1f} kg on one cell exceeds "
                       f"{CELL_SAFE_OVERLOAD * CELL_RATED_KG:g} kg safe overload"))
+    # left + right = total force, right / (left + right) = position (design brief)
+    for i, x in enumerate(xs):
+        left = v("code", f"posL{i}") - c0
+        right = v("code", f"posR{i}") - c0
+        total_n = (left + right) / cpn - 2 * dead
+        # the dead load sits at the centre: remove it before taking the ratio
+        x_est = ((right / cpn - dead) / total_n - 0.5) * span
+        print(f"spice: load at x = {x:+.0f} mm: left + right = {total_n:.1f} N (applied {user:.1f} N), "
+              f"position from the ratio {x_est:+.1f} mm")
+        if abs(total_n - user) > 0.002 * user or abs(x_est - x) > 1.0:
+            f.append(("spice-position", f"x = {x:+.0f} mm: sum {total_n:.1f} N, position {x_est:+.1f} mm"))
     return f
 
 
