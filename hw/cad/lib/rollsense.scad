@@ -201,11 +201,9 @@ module end_cap() {
     bore_depth = shaft_in_cap + 0.5;
     difference() {
         union() {
-            translate([0, 0, -plug_len]) {
-                cylinder(d = core_id - plug_fit, h = plug_len - 2);
-                translate([0, 0, -eps]) cylinder(d1 = core_id - plug_fit - 2, d2 = core_id - plug_fit, h = 2 + 2 * eps);
-            }
-            translate([0, 0, -plug_len + 2 - eps]) cylinder(d = core_id - plug_fit, h = plug_len - 2);
+            // plug with a 1 mm lead-in chamfer at its end
+            translate([0, 0, -plug_len]) cylinder(d1 = core_id - plug_fit - 2, d2 = core_id - plug_fit, h = 2 + eps);
+            translate([0, 0, -plug_len + 2]) cylinder(d = core_id - plug_fit, h = plug_len - 2 + eps);
             translate([0, 0, -eps]) cylinder(d = flange_d, h = flange_t + eps);
             translate([0, 0, flange_t - eps]) cylinder(d = hub_d, h = hub_len + eps);
             translate([0, 0, flange_t + hub_len - eps]) cylinder(d = collar_d, h = collar_len + eps);
@@ -268,9 +266,7 @@ module enclosure_box() {
     difference() {
         union() {
             translate([-o[0] / 2, -o[1] / 2, 0]) cube(o);
-            for (s = [-1, 1]) translate([s * (o[0] / 2 + 5), 0, 0]) difference() {
-                translate([-6, -8, 0]) cube([12, 16, 3]);
-            }
+            for (s = [-1, 1]) translate([s * (o[0] / 2 + 5), 0, 0]) translate([-6, -8, 0]) cube([12, 16, 3]);
         }
         translate([-box_inner[0] / 2, -box_inner[1] / 2, box_floor]) cube([box_inner[0], box_inner[1], o[2]]);
         // micro-USB plug opening (the Pro Micro sits against the -X wall)
