@@ -36,17 +36,18 @@ const char *const rs_safety_note[] = {
     NULL,
 };
 
+/* Key and meaning separated by a tab: drawn as two aligned columns. */
 static const char *const help_lines[] = {
     "KEYS",
-    "SPACE   mark a spot (live) / pause (replay)",
-    "M       mute or unmute the cues",
-    "S       save a PNG screenshot",
-    "F       fullscreen on or off",
-    "H or ?  this help",
-    "Q, ESC  quit",
-    "LEFT / RIGHT  seek 5 s (replay)",
-    "+ / -   replay speed",
-    "Press any key to close",
+    "SPACE\tmark a spot (live) / pause (replay)",
+    "M\tmute or unmute the cues",
+    "S\tsave a PNG screenshot",
+    "F\tfullscreen on or off",
+    "H or ?\tthis help",
+    "Q or ESC\tquit",
+    "LEFT, RIGHT\tseek 5 s, with SHIFT 30 s (replay)",
+    "+ or -\treplay speed",
+    "H or ESC closes this help",
     NULL,
 };
 
@@ -678,11 +679,49 @@ static void draw_box_lines(struct rs_render *r, const char *const *lines, struct
         n++;
     struct rs_rect in = rs_rect_inset(box, g->layout.pad * 2);
     int lh = in.h / n;
+    /* One size for all body lines: the largest at which every line (or
+     * both columns of a "key\tmeaning" line) fits. */
+    int keyw = in.w * 3 / 10, gap = g->layout.pad;
+    int k = RS_TEXT_SIZES - 1;
+    for (; k > 0; k--) {
+        if (rs_text_px(k) > lh * 0.6f)
+            continue;
+        bool fits = true;
+        for (int i = 1; i < n && fits; i++) {
+            char left[RS_TEXT_LOG_CHARS];
+            const char *tab = strchr(lines[i], '\t');
+            int tw, th, tw2 = 0, th2 = 0;
+            if (tab) {
+                snprintf(left, sizeof left, "%.*s", (int)(tab - lines[i]), lines[i]);
+                rs_text_measure(&r->text, k, left, &tw, &th);
+                rs_text_measure(&r->text, k, tab + 1, &tw2, &th2);
+                fits = tw <= keyw && tw2 <= in.w - keyw - gap && th <= lh;
+            } else {
+                rs_text_measure(&r->text, k, lines[i], &tw, &th);
+                fits = tw <= in.w && th <= lh;
+            }
+        }
+        if (fits)
+            break;
+    }
     for (int i = 0; i < n; i++) {
         struct rs_rect lb = { in.x, in.y + i * lh, in.w, lh };
         bool head = i == 0, foot = i == n - 1;
-        text(r, lb, head ? 0.85f : 0.6f, head || foot ? RS_AL_CENTRE : RS_AL_LEFT,
-             head ? accent : foot ? rs_colour(RS_C_TEXT_DIM) : rs_colour(RS_C_TEXT), lines[i], NULL);
+        struct rs_rgb c = head ? accent : foot ? rs_colour(RS_C_TEXT_DIM) : rs_colour(RS_C_TEXT);
+        const char *tab = strchr(lines[i], '\t');
+        if (tab) {
+            char left[RS_TEXT_LOG_CHARS];
+            snprintf(left, sizeof left, "%.*s", (int)(tab - lines[i]), lines[i]);
+            struct rs_rect kb = lb, mb = lb;
+            kb.w = keyw;
+            mb.x += keyw + gap;
+            mb.w -= keyw + gap;
+            rs_text_fit(&r->text, kb, rs_text_px(k), RS_AL_LEFT, rs_colour(RS_C_SKY), left, NULL);
+            rs_text_fit(&r->text, mb, rs_text_px(k), RS_AL_LEFT, c, tab + 1, NULL);
+        } else {
+            rs_text_fit(&r->text, lb, head ? (int)(lh * 0.85f) : rs_text_px(k), head || foot ? RS_AL_CENTRE : RS_AL_LEFT,
+                        c, lines[i], NULL);
+        }
     }
 }
 
