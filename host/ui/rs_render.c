@@ -554,8 +554,11 @@ static void chart(struct rs_render *r, struct rs_rect box, const char *label, co
         r->rects[nr++] = (SDL_Rect){ x0, y, x1 - x0 > 0 ? x1 - x0 : 1, lw };
         py = y;
     }
+    /* One call per rectangle: SDL_RenderFillRects allocates a converted
+     * copy of the array on every call. */
     set(r->ren, lc, 255);
-    SDL_RenderFillRects(r->ren, r->rects, nr);
+    for (int i = 0; i < nr; i++)
+        SDL_RenderFillRect(r->ren, &r->rects[i]);
 }
 
 static void draw_charts(struct rs_render *r, const struct rs_view *v)

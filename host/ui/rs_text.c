@@ -62,9 +62,10 @@ void rs_text_free(struct rs_text *t)
 {
     for (int k = 0; k < RS_TEXT_SIZES; k++) {
         struct rs_text_size *z = &t->size[k];
-        for (int g = 0; g < RS_TEXT_GLYPHS; g++)
-            if (z->tex[g])
-                SDL_DestroyTexture(z->tex[g]);
+        for (int c = 0; c < RS_TEXT_COLOURS; c++)
+            for (int g = 0; g < RS_TEXT_GLYPHS; g++)
+                if (z->tex[c][g])
+                    SDL_DestroyTexture(z->tex[c][g]);
         if (z->font)
             TTF_CloseFont(z->font);
     }
@@ -88,22 +89,41 @@ void rs_text_measure(struct rs_text *t, int k, const char *s, int *w, int *h)
     *h = z->height;
 }
 
-static SDL_Texture *glyph(struct rs_text *t, struct rs_text_size *z, int g)
+/* Slot of colour c at this size; when all slots are taken the last one is
+ * recycled (its textures destroyed), which only happens with more than
+ * RS_TEXT_COLOURS text colours at one size. */
+static int colour_slot(struct rs_text_size *z, struct rs_rgb c)
 {
-    if (z->tex[g] || g == 0)
-        return z->tex[g];
-    SDL_Color white = { 255, 255, 255, 255 };
-    SDL_Surface *s = TTF_RenderGlyph32_Blended(z->font, (Uint32)(g + 32), white);
+    for (int i = 0; i < z->ncol; i++)
+        if (z->col[i].r == c.r && z->col[i].g == c.g && z->col[i].b == c.b)
+            return i;
+    int i = z->ncol < RS_TEXT_COLOURS ? z->ncol++ : RS_TEXT_COLOURS - 1;
+    for (int g = 0; g < RS_TEXT_GLYPHS; g++)
+        if (z->tex[i][g]) {
+            SDL_DestroyTexture(z->tex[i][g]);
+            z->tex[i][g] = NULL;
+        }
+    z->col[i] = c;
+    return i;
+}
+
+static SDL_Texture *glyph(struct rs_text *t, struct rs_text_size *z, int slot, int g)
+{
+    if (z->tex[slot][g] || g == 0)
+        return z->tex[slot][g];
+    struct rs_rgb c = z->col[slot];
+    SDL_Color fg = { c.r, c.g, c.b, 255 };
+    SDL_Surface *s = TTF_RenderGlyph32_Blended(z->font, (Uint32)(g + 32), fg);
     if (!s)
         return NULL;
-    z->tex[g] = SDL_CreateTextureFromSurface(t->ren, s);
-    if (z->tex[g]) {
-        SDL_SetTextureBlendMode(z->tex[g], SDL_BLENDMODE_BLEND);
+    z->tex[slot][g] = SDL_CreateTextureFromSurface(t->ren, s);
+    if (z->tex[slot][g]) {
+        SDL_SetTextureBlendMode(z->tex[slot][g], SDL_BLENDMODE_BLEND);
         z->tw[g] = s->w;
         z->th[g] = s->h;
     }
     SDL_FreeSurface(s);
-    return z->tex[g];
+    return z->tex[slot][g];
 }
 
 void rs_text_draw(struct rs_text *t, int k, int x, int y, struct rs_rgb c, const char *s)
@@ -111,11 +131,15 @@ void rs_text_draw(struct rs_text *t, int k, int x, int y, struct rs_rgb c, const
     struct rs_text_size *z = get_size(t, k);
     if (!z)
         return;
+    int before = z->ncol;
+    int slot = colour_slot(z, c);
+    if (z->ncol != before) /* a new colour here: numerals will follow */
+        for (const char *d = "0123456789.-:%"; *d; d++)
+            glyph(t, z, slot, glyph_index((unsigned char)*d));
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
         int g = glyph_index(*p);
-        SDL_Texture *tex = glyph(t, z, g);
+        SDL_Texture *tex = glyph(t, z, slot, g);
         if (tex) {
-            SDL_SetTextureColorMod(tex, c.r, c.g, c.b);
             SDL_Rect d = { x, y, z->tw[g], z->th[g] };
             SDL_RenderCopy(t->ren, tex, NULL, &d);
         }

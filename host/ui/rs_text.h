@@ -3,9 +3,13 @@
  *
  * Why not one texture per string: the numerals change every frame, and a
  * texture per string would allocate every frame. Instead each font size
- * keeps one texture per printable ASCII glyph, created on first use; a
- * string is drawn glyph by glyph, tinted with a colour mod. After warm-up
- * drawing text allocates nothing. Font sizes come from a fixed geometric
+ * keeps one texture per printable ASCII glyph and colour, created on first
+ * use; a string is drawn glyph by glyph. The colour is baked into the
+ * glyph instead of set as a colour mod because the software renderer
+ * rebuilds (allocates) its blit map whenever a texture's colour mod
+ * changes. When a colour is first used at a size, the numeral glyphs
+ * (digits . - : %) are made at once, so a changing number never needs a
+ * new glyph later. After warm-up drawing text allocates nothing. Font sizes come from a fixed geometric
  * ladder (8 px x 1.15^k) opened on first use, so resizing the window never
  * rebuilds anything. Only ASCII 32..126 is drawn; other bytes draw as '?'.
  *
@@ -25,6 +29,7 @@
 
 #define RS_TEXT_SIZES 30
 #define RS_TEXT_GLYPHS 95 /* ASCII 32..126 */
+#define RS_TEXT_COLOURS 12 /* distinct text colours per size before recycling */
 #define RS_TEXT_LOG_MAX 160
 #define RS_TEXT_LOG_CHARS 48
 
@@ -34,7 +39,9 @@ struct rs_text_size {
     int px, height, ascent;
     int adv[RS_TEXT_GLYPHS];
     int extent[RS_TEXT_GLYPHS]; /* max(advance, ink right edge) */
-    SDL_Texture *tex[RS_TEXT_GLYPHS];
+    int ncol;
+    struct rs_rgb col[RS_TEXT_COLOURS];
+    SDL_Texture *tex[RS_TEXT_COLOURS][RS_TEXT_GLYPHS];
     int tw[RS_TEXT_GLYPHS], th[RS_TEXT_GLYPHS];
 };
 

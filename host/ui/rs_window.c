@@ -131,6 +131,12 @@ int rs_window_open(struct rs_window **out, const struct rs_window_config *cfg, c
         goto fail;
     }
     SDL_SetWindowMinimumSize(w->win, 320, 200);
+    /* With the software renderer, present through the video driver's own
+     * framebuffer; SDL would otherwise upload every frame through a hidden
+     * OpenGL texture (under offscreen: Mesa's swrast, which allocates per
+     * frame and costs milliseconds). */
+    if (cfg->software)
+        SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
     if (!cfg->software)
         w->ren = SDL_CreateRenderer(w->win, -1, SDL_RENDERER_ACCELERATED | SDL_RENDERER_PRESENTVSYNC);
     if (!w->ren)
@@ -170,6 +176,11 @@ void rs_window_close(struct rs_window *w)
 const char *rs_window_audio_error(const struct rs_window *w)
 {
     return w->audio ? NULL : w->audio_err;
+}
+
+const struct rs_render_geom *rs_window_geometry(const struct rs_window *w)
+{
+    return rs_render_geometry(w->rr);
 }
 
 bool rs_window_safety_note_shown(const struct rs_window *w)
