@@ -18,6 +18,7 @@ static const struct rs_rgb table[RS_C_COUNT] = {
     [RS_C_VERMILLION] = { 0xD5, 0x5E, 0x00 },
     [RS_C_PURPLE] = { 0xCC, 0x79, 0xA7 },
     [RS_C_GREY] = { 0x8A, 0x8F, 0x98 },
+    [RS_C_AZURE] = { 0x33, 0x7A, 0xFF },
 };
 
 struct rs_rgb rs_colour(enum rs_colour c)
@@ -30,7 +31,7 @@ struct rs_rgb rs_force_band_colour(enum rs_force_band b)
     /* Light to typical run cool (blue to green); high, no-benefit and
      * overload run warm (yellow, orange, vermillion). */
     static const enum rs_colour map[RS_FB_COUNT] = {
-        RS_C_GREY, RS_C_SKY, RS_C_BLUE, RS_C_GREEN, RS_C_YELLOW, RS_C_ORANGE, RS_C_VERMILLION,
+        RS_C_GREY, RS_C_SKY, RS_C_AZURE, RS_C_GREEN, RS_C_YELLOW, RS_C_ORANGE, RS_C_VERMILLION,
     };
     return rs_colour((unsigned)b < RS_FB_COUNT ? map[b] : RS_C_GREY);
 }

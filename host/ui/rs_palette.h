@@ -33,6 +33,7 @@ enum rs_colour {
     RS_C_VERMILLION,  /* Okabe-Ito vermillion  D55E00 */
     RS_C_PURPLE,      /* Okabe-Ito reddish purple CC79A7 */
     RS_C_GREY,        /* neutral, "no contact" */
+    RS_C_AZURE,       /* Okabe-Ito blue lightened to 337AFF: readable text on the dark panels */
     RS_C_COUNT
 };
 

@@ -288,15 +288,27 @@ static void test_scripted_session_text(void **state)
 static void test_sizes(void **state)
 {
     (void)state;
-    static const struct { int w, h; } sizes[] = { { 800, 480 }, { 1024, 600 }, { 1920, 1080 }, { 3840, 2160 } };
+    static const struct { int w, h; float scale; } sizes[] = {
+        { 800, 480, 1 }, { 1024, 600, 1 }, { 1920, 1080, 1 }, { 2560, 1600, 2 }, { 3840, 2160, 1 }, { 3840, 2160, 2 },
+    };
     for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
         struct ui_harness u;
         assert_int_equal(ui_harness_open(&u, sizes[i].w, sizes[i].h), 0);
+        u.scale = sizes[i].scale;
         for (int s = 0; s < RS_VS_COUNT; s++) {
             rs_viewscript_state(&view, (enum rs_viewscript_state)s);
             ui_harness_render(&u, &view, &plain);
             check_text_boxes(&u, rs_viewscript_name((enum rs_viewscript_state)s));
         }
+        /* Hold ring semantics hold at every size. */
+        rs_viewscript_state(&view, RS_VS_ROLLING);
+        view.hold_active = true;
+        view.hold_s = 7.5f;
+        ui_harness_render(&u, &view, &plain);
+        assert_true(fabs(ring_fraction(&u, rs_colour(RS_C_SKY)) - 0.5) <= 0.02);
+        char name[96];
+        snprintf(name, sizeof name, "hold-7s-%dx%d-scale%.0f", u.w, u.h, (double)u.scale);
+        assert_int_equal(ui_harness_save_png(&u, artifact_dir, name), 0);
         ui_harness_close(&u);
     }
 }

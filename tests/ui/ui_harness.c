@@ -31,6 +31,7 @@ int ui_harness_open(struct ui_harness *u, int w, int h)
     memset(u, 0, sizeof *u);
     u->w = w;
     u->h = h;
+    u->scale = 1.0f;
     u->win = SDL_CreateWindow("rollsense test", 0, 0, w, h, SDL_WINDOW_HIDDEN);
     if (!u->win) {
         fprintf(stderr, "SDL_CreateWindow: %s\n", SDL_GetError());
@@ -67,7 +68,7 @@ void ui_harness_close(struct ui_harness *u)
 
 void ui_harness_render(struct ui_harness *u, const struct rs_view *v, const struct rs_overlay *ov)
 {
-    rs_render_frame(u->rr, v, ov, u->w, u->h, 1.0f);
+    rs_render_frame(u->rr, v, ov, u->w, u->h, u->scale);
     SDL_RenderReadPixels(u->ren, NULL, SDL_PIXELFORMAT_ARGB8888, u->pixels, u->w * 4);
 }
 

@@ -18,6 +18,7 @@ struct ui_harness {
     SDL_Renderer *ren;
     struct rs_render *rr;
     int w, h;
+    float scale;    /* HiDPI scale passed to the renderer (1 by default) */
     Uint32 *pixels; /* last read-back frame, ARGB8888, w*h */
 };
 
