@@ -219,7 +219,10 @@ static void draw_status(struct rs_render *r, const struct rs_view *v, const stru
     text(r, c, 0.8f, RS_AL_LEFT, rs_colour(v->sensor_fault ? RS_C_VERMILLION : RS_C_TEXT_DIM), b, NULL);
 
     c = col(p, 0.50f, 0.66f);
-    snprintf(b, sizeof b, "LOSS %.1f%%", v->loss_pct);
+    if (v->frames_lost)
+        snprintf(b, sizeof b, "LOSS %.1f%% (%u)", v->loss_pct, (unsigned)v->frames_lost);
+    else
+        snprintf(b, sizeof b, "LOSS %.1f%%", v->loss_pct);
     text(r, c, 0.8f, RS_AL_LEFT, rs_colour(v->loss_pct >= 1.0f ? RS_C_ORANGE : RS_C_TEXT_DIM), b, NULL);
 
     c = col(p, 0.67f, 0.80f);

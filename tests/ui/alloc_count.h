@@ -10,7 +10,8 @@
 #define ALLOC_COUNT_H
 
 void alloc_count_start(void);
-/* Stop counting; returns the allocations since alloc_count_start(). */
+/* Stop counting; returns the allocations since alloc_count_start(), or -1
+ * when counting is unavailable (AddressSanitizer builds). */
 long alloc_count_stop(void);
 
 #endif

@@ -102,12 +102,45 @@ static void test_layout(void **state)
     }
 }
 
+static double lin(uint8_t c)
+{
+    double v = c / 255.0;
+    return v <= 0.03928 ? v / 12.92 : pow((v + 0.055) / 1.055, 2.4);
+}
+
+/* WCAG 2 contrast ratio. */
+static double contrast(struct rs_rgb a, struct rs_rgb b)
+{
+    double la = 0.2126 * lin(a.r) + 0.7152 * lin(a.g) + 0.0722 * lin(a.b);
+    double lb = 0.2126 * lin(b.r) + 0.7152 * lin(b.g) + 0.0722 * lin(b.b);
+    return la > lb ? (la + 0.05) / (lb + 0.05) : (lb + 0.05) / (la + 0.05);
+}
+
+/* Text and band colours stand out from the panels: 4.5:1 (WCAG AA) for
+ * body text, 3:1 (AA large text) for the large coloured band words and
+ * numerals, and more for the main numerals. */
+static void test_contrast(void **state)
+{
+    (void)state;
+    struct rs_rgb panel = rs_colour(RS_C_PANEL), bg = rs_colour(RS_C_BG);
+    assert_true(contrast(rs_colour(RS_C_TEXT), panel) >= 12.0);
+    assert_true(contrast(rs_colour(RS_C_TEXT_DIM), panel) >= 7.0);
+    for (int b = 0; b < RS_FB_COUNT; b++)
+        assert_true(contrast(rs_force_band_colour((enum rs_force_band)b), panel) >= 3.0);
+    for (int b = 0; b < RS_SB_COUNT; b++)
+        assert_true(contrast(rs_speed_band_colour((enum rs_speed_band)b), panel) >= 3.0);
+    for (int p = RS_HP_TO15; p <= RS_HP_RELEASE; p++)
+        assert_true(contrast(rs_hold_phase_colour((enum rs_hold_phase)p), panel) >= 3.0);
+    assert_true(contrast(rs_colour(RS_C_YELLOW), panel) >= 4.5); /* advice text */
+    assert_true(contrast(rs_colour(RS_C_TEXT), bg) >= 12.0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_force_bands), cmocka_unit_test(test_speed_bands),
         cmocka_unit_test(test_history_ring), cmocka_unit_test(test_hold_phases),
-        cmocka_unit_test(test_layout),
+        cmocka_unit_test(test_layout), cmocka_unit_test(test_contrast),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
