@@ -651,20 +651,49 @@ static void draw_timeline(struct rs_render *r, const struct rs_view *v)
     struct rs_render_geom *g = &r->geom;
     struct rs_rect p = rs_rect_inset(g->layout.panel[RS_P_TIMELINE], g->layout.pad / 2);
     char b[48], t0[16], t1[16];
+
+    /* Transport state icon: two bars when paused, a triangle when playing. */
+    struct rs_rect icon = row(col(p, 0.0f, 0.05f), 0.2f, 0.8f);
+    if (icon.w > icon.h)
+        icon.w = icon.h;
+    struct rs_rgb ic = rs_colour(v->replay_paused ? RS_C_ORANGE : RS_C_GREEN);
+    g->transport_icon = icon;
+    if (v->replay_paused) {
+        fill(r, (struct rs_rect){ icon.x, icon.y, icon.w * 2 / 5, icon.h }, ic);
+        fill(r, (struct rs_rect){ icon.x + icon.w * 3 / 5, icon.y, icon.w * 2 / 5, icon.h }, ic);
+    } else {
+        SDL_Color c = { ic.r, ic.g, ic.b, 255 };
+        r->vert[0] = (SDL_Vertex){ { (float)icon.x, (float)icon.y }, c, { 0, 0 } };
+        r->vert[1] = (SDL_Vertex){ { (float)(icon.x + icon.w), icon.y + icon.h / 2.0f }, c, { 0, 0 } };
+        r->vert[2] = (SDL_Vertex){ { (float)icon.x, (float)(icon.y + icon.h) }, c, { 0, 0 } };
+        SDL_RenderGeometry(r->ren, NULL, r->vert, 3, NULL, 0);
+    }
     snprintf(b, sizeof b, "%s %.2gx", v->replay_paused ? "PAUSED" : "PLAYING", (double)v->replay_speed);
-    text(r, col(p, 0.0f, 0.18f), 0.7f, RS_AL_LEFT, rs_colour(v->replay_paused ? RS_C_ORANGE : RS_C_GREEN), b, NULL);
+    text(r, col(p, 0.06f, 0.22f), 0.7f, RS_AL_LEFT, ic, b, NULL);
     fmt_mmss(t0, sizeof t0, v->replay_pos_s);
     fmt_mmss(t1, sizeof t1, v->replay_len_s);
     snprintf(b, sizeof b, "%s / %s", t0, t1);
-    text(r, col(p, 0.19f, 0.35f), 0.7f, RS_AL_CENTRE, rs_colour(RS_C_TEXT), b, NULL);
-    struct rs_rect bar = row(col(p, 0.37f, 0.76f), 0.35f, 0.65f);
+    text(r, col(p, 0.23f, 0.38f), 0.7f, RS_AL_CENTRE, rs_colour(RS_C_TEXT), b, NULL);
+    struct rs_rect bar = row(col(p, 0.40f, 0.77f), 0.35f, 0.65f);
+    g->timeline_bar = bar;
     fill(r, bar, rs_colour(RS_C_TRACK));
-    float f = v->replay_len_s > 0 ? v->replay_pos_s / v->replay_len_s : 0;
+    float len = v->replay_len_s > 0 ? v->replay_len_s : 1;
+    float f = v->replay_pos_s / len;
     f = f < 0 ? 0 : f > 1 ? 1 : f;
     fill(r, (struct rs_rect){ bar.x, bar.y, (int)lroundf(bar.w * f), bar.h }, rs_colour(RS_C_SKY));
+    /* Marks: yellow ticks above the bar. */
+    unsigned nm = v->replay_nmarks < RS_VIEW_MARKS_MAX ? v->replay_nmarks : RS_VIEW_MARKS_MAX;
+    for (unsigned i = 0; i < nm; i++) {
+        float mf = v->replay_marks_s[i] / len;
+        if (mf < 0 || mf > 1)
+            continue;
+        int mx = bar.x + (int)lroundf(bar.w * mf);
+        fill(r, (struct rs_rect){ mx - g->layout.line / 2, bar.y - bar.h / 2, g->layout.line > 1 ? g->layout.line : 2, bar.h / 2 },
+             rs_colour(RS_C_YELLOW));
+    }
     int hx = bar.x + (int)lroundf(bar.w * f);
     fill(r, (struct rs_rect){ hx - g->layout.line, bar.y - bar.h / 2, 2 * g->layout.line, bar.h * 2 }, rs_colour(RS_C_TEXT));
-    text(r, col(p, 0.78f, 1.0f), 0.5f, RS_AL_RIGHT, rs_colour(RS_C_TEXT_DIM), "<- -> seek  +/- speed", NULL);
+    text(r, col(p, 0.79f, 1.0f), 0.5f, RS_AL_RIGHT, rs_colour(RS_C_TEXT_DIM), "<- -> seek  +/- speed", NULL);
 }
 
 static void draw_box_lines(struct rs_render *r, const char *const *lines, struct rs_rgb accent)

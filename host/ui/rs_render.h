@@ -61,6 +61,8 @@ struct rs_render_geom {
     enum rs_alert alert[RS_RENDER_ALERT_SLOTS];
     struct rs_rect alert_rect[RS_RENDER_ALERT_SLOTS];
     struct rs_rect overlay_box;     /* help or safety box, 0x0 if none */
+    struct rs_rect timeline_bar;    /* replay: 0 .. replay_len_s left to right */
+    struct rs_rect transport_icon;  /* replay: pause bars or play triangle */
     int ntext;
     const struct rs_text_box *text;
 };

@@ -21,6 +21,8 @@
 #define RS_VIEW_HISTORY_HZ 10
 /* Calf map: 1 cm bins; 48 cm covers any adult calf with room to spare. */
 #define RS_VIEW_CALF_BINS 48
+/* Marks (holds, user marks) shown on the replay timeline. */
+#define RS_VIEW_MARKS_MAX 32
 /* Dose advice and free status text, bytes including the NUL. */
 #define RS_VIEW_TEXT_MAX 80
 
@@ -116,6 +118,8 @@ struct rs_view {
     float replay_pos_s;
     float replay_len_s;
     float replay_speed;   /* 1 = real time */
+    uint8_t replay_nmarks;
+    float replay_marks_s[RS_VIEW_MARKS_MAX]; /* session times of holds and marks */
 };
 
 /* Reset a view to "nothing known yet" (live mode, disconnected). */

@@ -159,6 +159,8 @@ void rs_viewscript_state(struct rs_view *v, enum rs_viewscript_state s)
         v->replay_pos_s = 140.0f;
         v->replay_len_s = 312.0f;
         v->replay_speed = 2.0f;
+        for (int i = 0; i < 3; i++) /* the three holds */
+            v->replay_marks_s[v->replay_nmarks++] = holds[i].t0;
         v->frames_lost = 12;
         v->loss_pct = 1.5f;
         break;

@@ -218,6 +218,45 @@ static void test_leg_indicator(void **state)
     }
 }
 
+/* Replay: the timeline is filled up to the position, marks stand above
+ * it, and the transport icon says paused (two bars) or playing (triangle). */
+static void test_replay_timeline(void **state)
+{
+    (void)state;
+    for (int paused = 0; paused < 2; paused++) {
+        rs_viewscript_state(&view, RS_VS_REPLAY);
+        view.replay_paused = paused;
+        view.replay_pos_s = 100;
+        view.replay_len_s = 400;
+        ui_harness_render(&big, &view, &plain);
+        const struct rs_render_geom *g = rs_render_geometry(big.rr);
+        struct rs_rect bar = g->timeline_bar;
+        assert_true(bar.w > 0);
+        int y = bar.y + bar.h - 2;
+        assert_true(ui_rgb_near(ui_pixel(&big, bar.x + bar.w / 8, y), rs_colour(RS_C_SKY), 2));
+        assert_true(ui_rgb_near(ui_pixel(&big, bar.x + bar.w * 3 / 8, y), rs_colour(RS_C_TRACK), 2));
+        assert_true(ui_rgb_near(ui_pixel(&big, bar.x + bar.w * 3 / 4, y), rs_colour(RS_C_TRACK), 2));
+        /* The first hold (15 s of 400) is a yellow tick above the bar. */
+        int mx = bar.x + (int)(bar.w * 15.0f / 400.0f);
+        assert_true(ui_rgb_near(ui_pixel(&big, mx, bar.y - 2), rs_colour(RS_C_YELLOW), 2));
+        struct rs_rect ic = g->transport_icon;
+        struct rs_rgb mid = ui_pixel(&big, ic.x + ic.w / 2, ic.y + ic.h / 2);
+        struct rs_rgb left = ui_pixel(&big, ic.x + ic.w / 5, ic.y + ic.h / 2);
+        if (paused) {
+            assert_true(ui_rgb_near(mid, rs_colour(RS_C_PANEL), 2));
+            assert_true(ui_rgb_near(left, rs_colour(RS_C_ORANGE), 2));
+            assert_true(text_logged(&big, "PAUSED 2x"));
+        } else {
+            assert_true(ui_rgb_near(mid, rs_colour(RS_C_GREEN), 2));
+            assert_true(text_logged(&big, "PLAYING 2x"));
+        }
+    }
+    /* Live: no timeline at all. */
+    rs_viewscript_state(&view, RS_VS_ROLLING);
+    ui_harness_render(&big, &view, &plain);
+    assert_int_equal(rs_render_geometry(big.rr)->timeline_bar.w, 0);
+}
+
 /* Every string drawn lies inside its panel, none was dropped, and no two
  * strings share a pixel. */
 static void check_text_boxes(const struct ui_harness *u, const char *what)
@@ -323,6 +362,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_speed_bands_and_too_fast),
         cmocka_unit_test(test_knee_zone),
         cmocka_unit_test(test_leg_indicator),
+        cmocka_unit_test(test_replay_timeline),
         cmocka_unit_test(test_key_states_screenshots_and_text),
         cmocka_unit_test(test_scripted_session_text),
         cmocka_unit_test(test_sizes),
