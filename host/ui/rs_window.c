@@ -178,6 +178,11 @@ const char *rs_window_audio_error(const struct rs_window *w)
     return w->audio ? NULL : w->audio_err;
 }
 
+SDL_Window *rs_window_sdl(struct rs_window *w)
+{
+    return w->win;
+}
+
 const struct rs_render_geom *rs_window_geometry(const struct rs_window *w)
 {
     return rs_render_geometry(w->rr);

@@ -81,6 +81,10 @@ const char *rs_window_audio_error(const struct rs_window *w);
 /* True while the first-run safety note is on screen. */
 bool rs_window_safety_note_shown(const struct rs_window *w);
 
+/* The SDL window (tests, embedding). */
+struct SDL_Window;
+struct SDL_Window *rs_window_sdl(struct rs_window *w);
+
 /* Geometry of the last frame drawn (tests). */
 struct rs_render_geom;
 const struct rs_render_geom *rs_window_geometry(const struct rs_window *w);

@@ -4,6 +4,7 @@
  * overlay, the missing-font message, and no heap allocation per frame.
  * Events are injected with SDL_PushEvent; nothing waits on time.
  */
+#define _XOPEN_SOURCE 700 /* nftw */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,6 +13,7 @@
 
 #include <SDL.h>
 #include <SDL_image.h>
+#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,11 +43,17 @@ static int setup(void **state)
     return ui_harness_sdl_init();
 }
 
+static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st;
+    (void)flag;
+    (void)ftw;
+    return remove(path);
+}
+
 static int rm_rf(const char *dir)
 {
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    return system(cmd);
+    return nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 }
 
 static int teardown(void **state)
@@ -193,6 +201,26 @@ static void test_screenshot(void **state)
     rs_window_close(w);
 }
 
+/* A resized window is laid out for its new size on the next frame. */
+static void test_resize(void **state)
+{
+    (void)state;
+    static const struct { int w, h; } sizes[] = { { 800, 480 }, { 1920, 1080 }, { 1024, 600 } };
+    struct rs_window *w = open_window();
+    struct rs_ui_actions act;
+    rs_viewscript_state(&view, RS_VS_HOLD_TO30);
+    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+        SDL_SetWindowSize(rs_window_sdl(w), sizes[i].w, sizes[i].h);
+        assert_int_equal(rs_window_frame(w, &view, &act), 0);
+        const struct rs_render_geom *g = rs_window_geometry(w);
+        assert_int_equal(g->layout.w, sizes[i].w);
+        assert_int_equal(g->layout.h, sizes[i].h);
+        for (int t = 0; t < g->ntext; t++)
+            assert_false(g->text[t].dropped);
+    }
+    rs_window_close(w);
+}
+
 static void test_missing_font(void **state)
 {
     (void)state;
@@ -251,6 +279,7 @@ int main(void)
         cmocka_unit_test(test_safety_note_first_run),
         cmocka_unit_test(test_keys),
         cmocka_unit_test(test_screenshot),
+        cmocka_unit_test(test_resize),
         cmocka_unit_test(test_missing_font),
         cmocka_unit_test(test_no_allocation_per_frame),
     };
