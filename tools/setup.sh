@@ -9,7 +9,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git
   # host libraries
   libserialport-dev libusb-1.0-0-dev libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev
-  libsqlite3-dev sqlite3 fontconfig fonts-dejavu-core
+  libsqlite3-dev sqlite3 fontconfig libfontconfig-dev fonts-dejavu-core
   # firmware cross-build and emulation
   gcc-avr binutils-avr avr-libc simavr libsimavr-dev libelf-dev
   # tests: unit tests, fuzzing, UI smoke tests

@@ -16,6 +16,7 @@ enum { RS_EXIT_OK = 0, RS_EXIT_FAIL = 1, RS_EXIT_USAGE = 2 };
 int rs_cmd_decode(int argc, char **argv);
 int rs_cmd_demo(int argc, char **argv);
 int rs_cmd_analyze(int argc, char **argv);
+int rs_cmd_view_test(int argc, char **argv);
 
 /* Print "rollsense: <message>" as one line on stderr. */
 void rs_cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -17,6 +17,7 @@ struct rs_command {
 static const struct rs_command commands[] = {
     { "demo", rs_cmd_demo, "roll along with the built-in simulated roller (no hardware needed)" },
     { "analyze", rs_cmd_analyze, "run the detectors over a recording: events and a session summary" },
+    { "view-test", rs_cmd_view_test, "show the feedback window on a scripted session (no roller needed)" },
     { "decode", rs_cmd_decode, "print every frame of a raw captured byte stream as JSON lines" },
 };
 

@@ -1,0 +1,90 @@
+/*
+ * rs_audio.c - SDL audio shell around struct rs_synth (see rs_audio.h).
+ */
+#include "rs_audio.h"
+
+#include <SDL.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+struct rs_audio {
+    SDL_AudioDeviceID dev;
+    struct rs_synth synth;
+};
+
+static void callback(void *user, Uint8 *stream, int len)
+{
+    struct rs_audio *a = user;
+    rs_synth_render(&a->synth, (int16_t *)stream, (size_t)len / sizeof(int16_t));
+}
+
+int rs_audio_open(struct rs_audio **out, float volume, char *err, size_t errcap)
+{
+    *out = NULL;
+    if (!SDL_WasInit(SDL_INIT_AUDIO) && SDL_InitSubSystem(SDL_INIT_AUDIO) != 0) {
+        snprintf(err, errcap, "no audio: %s", SDL_GetError());
+        return -1;
+    }
+    struct rs_audio *a = calloc(1, sizeof *a);
+    if (!a) {
+        snprintf(err, errcap, "no audio: out of memory");
+        return -1;
+    }
+    SDL_AudioSpec want = { 0 }, have;
+    want.freq = 48000;
+    want.format = AUDIO_S16SYS;
+    want.channels = 1;
+    want.samples = 1024;
+    want.callback = callback;
+    want.userdata = a;
+    rs_synth_init(&a->synth, want.freq);
+    rs_synth_set_volume(&a->synth, volume);
+    a->dev = SDL_OpenAudioDevice(NULL, 0, &want, &have, 0);
+    if (!a->dev) {
+        snprintf(err, errcap, "no audio device: %s", SDL_GetError());
+        free(a);
+        return -1;
+    }
+    SDL_PauseAudioDevice(a->dev, 0);
+    *out = a;
+    return 0;
+}
+
+void rs_audio_close(struct rs_audio *a)
+{
+    if (!a)
+        return;
+    SDL_CloseAudioDevice(a->dev);
+    free(a);
+}
+
+int rs_audio_cues(struct rs_audio *a, unsigned mask, uint64_t now_ms)
+{
+    if (!a || !mask)
+        return 0;
+    int n = 0;
+    SDL_LockAudioDevice(a->dev);
+    for (int c = 0; c < RS_CUE_COUNT; c++)
+        if (mask & (1u << c))
+            n += rs_synth_trigger(&a->synth, (enum rs_cue)c, now_ms);
+    SDL_UnlockAudioDevice(a->dev);
+    return n;
+}
+
+void rs_audio_set_muted(struct rs_audio *a, bool muted)
+{
+    if (!a)
+        return;
+    SDL_LockAudioDevice(a->dev);
+    rs_synth_set_muted(&a->synth, muted);
+    SDL_UnlockAudioDevice(a->dev);
+}
+
+void rs_audio_set_volume(struct rs_audio *a, float volume)
+{
+    if (!a)
+        return;
+    SDL_LockAudioDevice(a->dev);
+    rs_synth_set_volume(&a->synth, volume);
+    SDL_UnlockAudioDevice(a->dev);
+}

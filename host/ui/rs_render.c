@@ -1,0 +1,841 @@
+/*
+ * rs_render.c - the live/replay frame (see rs_render.h).
+ *
+ * Reading from two metres decides the proportions: the force and speed
+ * numerals take most of their panel's height, labels stay small, and every
+ * colour-coded state is also written in words. Geometry that tests probe
+ * is recorded in r->geom as it is drawn.
+ */
+#include "rs_render.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define RING_SEGMENTS 120
+
+struct rs_render {
+    SDL_Renderer *ren;
+    struct rs_text text;
+    struct rs_render_geom geom;
+    /* Fixed scratch for geometry: no allocation per frame. */
+    SDL_Vertex vert[2 * (RING_SEGMENTS + 1)];
+    int index[6 * RING_SEGMENTS];
+    SDL_Rect rects[2 * RS_VIEW_HISTORY_N];
+};
+
+const char *const rs_safety_note[] = {
+    "BEFORE YOU ROLL",
+    "Stop and see a doctor or physio if your calf is swollen, warm or red,",
+    "or hurts at rest: these can be signs of a blood clot (deep-vein thrombosis).",
+    "Pressure should feel comfortably uncomfortable, never sharp.",
+    "Stop at once on sharp pain, numbness or tingling.",
+    "Never press on the back of the knee.",
+    "Press any key to continue",
+    NULL,
+};
+
+/* Key and meaning separated by a tab: drawn as two aligned columns. */
+static const char *const help_lines[] = {
+    "KEYS",
+    "SPACE\tmark a spot (live) / pause (replay)",
+    "M\tmute or unmute the cues",
+    "S\tsave a PNG screenshot",
+    "F\tfullscreen on or off",
+    "H or ?\tthis help",
+    "Q or ESC\tquit",
+    "LEFT, RIGHT\tseek 5 s, with SHIFT 30 s (replay)",
+    "+ or -\treplay speed",
+    "H or ESC closes this help",
+    NULL,
+};
+
+/* ---- small drawing helpers ---------------------------------------------- */
+
+static void set(SDL_Renderer *ren, struct rs_rgb c, Uint8 a)
+{
+    SDL_SetRenderDrawColor(ren, c.r, c.g, c.b, a);
+}
+
+static void fill(struct rs_render *r, struct rs_rect x, struct rs_rgb c)
+{
+    if (x.w <= 0 || x.h <= 0)
+        return;
+    set(r->ren, c, 255);
+    SDL_Rect s = { x.x, x.y, x.w, x.h };
+    SDL_RenderFillRect(r->ren, &s);
+}
+
+static void outline(struct rs_render *r, struct rs_rect x, int t, struct rs_rgb c)
+{
+    fill(r, (struct rs_rect){ x.x, x.y, x.w, t }, c);
+    fill(r, (struct rs_rect){ x.x, x.y + x.h - t, x.w, t }, c);
+    fill(r, (struct rs_rect){ x.x, x.y, t, x.h }, c);
+    fill(r, (struct rs_rect){ x.x + x.w - t, x.y, t, x.h }, c);
+}
+
+/* Annulus sector from fraction f0 to f1 of a turn, clockwise from 12 o'clock. */
+static void arc(struct rs_render *r, int cx, int cy, int ro, int ri, float f0, float f1, struct rs_rgb c)
+{
+    if (f1 <= f0)
+        return;
+    int n = (int)ceilf((f1 - f0) * RING_SEGMENTS);
+    if (n < 1)
+        n = 1;
+    SDL_Color col = { c.r, c.g, c.b, 255 };
+    for (int i = 0; i <= n; i++) {
+        float a = (float)(2.0 * M_PI) * (f0 + (f1 - f0) * (float)i / (float)n);
+        float s = sinf(a), co = cosf(a);
+        r->vert[2 * i] = (SDL_Vertex){ { cx + ro * s, cy - ro * co }, col, { 0, 0 } };
+        r->vert[2 * i + 1] = (SDL_Vertex){ { cx + ri * s, cy - ri * co }, col, { 0, 0 } };
+    }
+    for (int i = 0; i < n; i++) {
+        int *ix = &r->index[6 * i];
+        ix[0] = 2 * i;
+        ix[1] = 2 * i + 1;
+        ix[2] = 2 * i + 2;
+        ix[3] = 2 * i + 1;
+        ix[4] = 2 * i + 3;
+        ix[5] = 2 * i + 2;
+    }
+    SDL_RenderGeometry(r->ren, NULL, r->vert, 2 * (n + 1), r->index, 6 * n);
+}
+
+static void disc(struct rs_render *r, int cx, int cy, int rad, struct rs_rgb c)
+{
+    arc(r, cx, cy, rad, 0, 0.0f, 1.0f, c);
+}
+
+static struct rs_rect row(struct rs_rect p, float y0, float y1)
+{
+    int a = p.y + (int)lroundf(p.h * y0), b = p.y + (int)lroundf(p.h * y1);
+    return (struct rs_rect){ p.x, a, p.w, b - a };
+}
+
+static struct rs_rect col(struct rs_rect p, float x0, float x1)
+{
+    int a = p.x + (int)lroundf(p.w * x0), b = p.x + (int)lroundf(p.w * x1);
+    return (struct rs_rect){ a, p.y, b - a, p.h };
+}
+
+static int text(struct rs_render *r, struct rs_rect box, float size_of_h, enum rs_align al,
+                struct rs_rgb c, const char *s, struct rs_rect *out)
+{
+    return rs_text_fit(&r->text, box, (int)(box.h * size_of_h), al, c, s, out);
+}
+
+static void panel_begin(struct rs_render *r, enum rs_panel p)
+{
+    struct rs_rect x = r->geom.layout.panel[p];
+    rs_text_set_panel(&r->text, p, x);
+    fill(r, x, rs_colour(RS_C_PANEL));
+}
+
+static void fmt_mmss(char *b, size_t n, float s)
+{
+    if (!(s >= 0))
+        s = 0;
+    unsigned t = (unsigned)s;
+    snprintf(b, n, "%u:%02u", t / 60, t % 60);
+}
+
+struct rs_rgb rs_leg_colour(enum rs_leg leg)
+{
+    return rs_colour(leg == RS_LEG_LEFT ? RS_C_BLUE : leg == RS_LEG_RIGHT ? RS_C_PURPLE : RS_C_TRACK);
+}
+
+struct rs_rgb rs_alert_colour(enum rs_alert a)
+{
+    switch (a) {
+    case RS_AL_SLOW_DOWN:
+    case RS_AL_OVERLOAD:
+    case RS_AL_RELEASE:
+    case RS_AL_SENSOR:
+        return rs_colour(RS_C_VERMILLION);
+    case RS_AL_KNEE:
+        return rs_colour(RS_C_PURPLE);
+    case RS_AL_TOO_HARD:
+        return rs_colour(RS_C_ORANGE);
+    case RS_AL_UNCALIBRATED:
+        return rs_colour(RS_C_YELLOW);
+    case RS_AL_DISCONNECTED:
+        return rs_colour(RS_C_GREY);
+    case RS_AL_ADVICE:
+        return rs_colour(RS_C_PANEL);
+    default:
+        return rs_colour(RS_C_PANEL);
+    }
+}
+
+static const char *alert_text(enum rs_alert a)
+{
+    switch (a) {
+    case RS_AL_SLOW_DOWN: return "SLOW DOWN";
+    case RS_AL_KNEE: return "AVOID THE BACK OF THE KNEE";
+    case RS_AL_OVERLOAD: return "TOO HARD - EASE OFF";
+    case RS_AL_TOO_HARD: return "EASE OFF - NO EXTRA BENEFIT";
+    case RS_AL_RELEASE: return "RELEASE NOW";
+    case RS_AL_SENSOR: return "SENSOR FAULT";
+    case RS_AL_DISCONNECTED: return "NO ROLLER CONNECTED";
+    case RS_AL_UNCALIBRATED: return "NOT CALIBRATED - RAW UNITS";
+    case RS_AL_ADVICE: return "dose advice";
+    default: return "";
+    }
+}
+
+/* Dark text on the light banner colours, white on the dark ones. */
+static struct rs_rgb on_colour(struct rs_rgb bg)
+{
+    int lum = 299 * bg.r + 587 * bg.g + 114 * bg.b;
+    return lum > 150000 ? rs_colour(RS_C_BG) : rs_colour(RS_C_TEXT);
+}
+
+/* ---- panels ------------------------------------------------------------- */
+
+static void draw_status(struct rs_render *r, const struct rs_view *v, const struct rs_overlay *ov)
+{
+    panel_begin(r, RS_P_STATUS);
+    struct rs_rect p = rs_rect_inset(r->geom.layout.panel[RS_P_STATUS], r->geom.layout.pad / 2);
+    char b[RS_VIEW_TEXT_MAX + 16];
+    struct rs_rect c;
+
+    /* Link: a dot and a word. */
+    c = col(p, 0.0f, 0.24f);
+    int d = c.h * 6 / 10;
+    struct rs_rgb lc = rs_colour(v->link == RS_LINK_CONNECTED ? RS_C_GREEN :
+                                 v->link == RS_LINK_CONNECTING ? RS_C_YELLOW : RS_C_VERMILLION);
+    disc(r, c.x + d / 2, c.y + c.h / 2, d / 2, lc);
+    c.x += d + d / 2;
+    c.w -= d + d / 2;
+    text(r, c, 0.8f, RS_AL_LEFT, rs_colour(RS_C_TEXT),
+         v->link == RS_LINK_CONNECTED ? "CONNECTED" : v->link == RS_LINK_CONNECTING ? "CONNECTING" : "NO ROLLER", NULL);
+
+    c = col(p, 0.25f, 0.49f);
+    if (v->sensor_fault)
+        snprintf(b, sizeof b, "SENSOR: %s", v->sensor_text[0] ? v->sensor_text : "FAULT");
+    else
+        snprintf(b, sizeof b, "SENSOR OK");
+    text(r, c, 0.8f, RS_AL_LEFT, rs_colour(v->sensor_fault ? RS_C_VERMILLION : RS_C_TEXT_DIM), b, NULL);
+
+    c = col(p, 0.50f, 0.66f);
+    if (v->frames_lost)
+        snprintf(b, sizeof b, "LOSS %.1f%% (%u)", v->loss_pct, (unsigned)v->frames_lost);
+    else
+        snprintf(b, sizeof b, "LOSS %.1f%%", v->loss_pct);
+    text(r, c, 0.8f, RS_AL_LEFT, rs_colour(v->loss_pct >= 1.0f ? RS_C_ORANGE : RS_C_TEXT_DIM), b, NULL);
+
+    c = col(p, 0.67f, 0.80f);
+    char t[16];
+    fmt_mmss(t, sizeof t, v->session_s);
+    snprintf(b, sizeof b, "%s %s", v->mode == RS_MODE_REPLAY ? "REPLAY" : v->mode == RS_MODE_DEMO ? "DEMO" : "LIVE", t);
+    text(r, c, 0.8f, RS_AL_LEFT, rs_colour(RS_C_TEXT), b, NULL);
+
+    c = col(p, 0.81f, 0.90f);
+    if (v->recording) {
+        disc(r, c.x + d / 2, c.y + c.h / 2, d / 2, rs_colour(RS_C_VERMILLION));
+        c.x += d + d / 2;
+        c.w -= d + d / 2;
+        text(r, c, 0.8f, RS_AL_LEFT, rs_colour(RS_C_TEXT), "REC", NULL);
+    }
+
+    c = col(p, 0.91f, 1.0f);
+    if (ov->muted)
+        snprintf(b, sizeof b, "MUTED");
+    else
+        snprintf(b, sizeof b, "VOL %d", ov->volume_pct);
+    text(r, c, 0.8f, RS_AL_RIGHT, rs_colour(ov->muted ? RS_C_ORANGE : RS_C_TEXT_DIM), b, NULL);
+}
+
+static void draw_alerts(struct rs_render *r, const struct rs_view *v, const struct rs_overlay *ov)
+{
+    (void)ov;
+    panel_begin(r, RS_P_ALERT);
+    struct rs_render_geom *g = &r->geom;
+    enum rs_alert cand[RS_AL_COUNT];
+    int n = 0;
+    if (v->speed_band == RS_SB_TOO_FAST)
+        cand[n++] = RS_AL_SLOW_DOWN;
+    if (v->in_knee_zone)
+        cand[n++] = RS_AL_KNEE;
+    if (v->force_band == RS_FB_OVERLOAD)
+        cand[n++] = RS_AL_OVERLOAD;
+    else if (v->force_band == RS_FB_NO_BENEFIT)
+        cand[n++] = RS_AL_TOO_HARD;
+    if (v->hold_active && v->hold_s >= 90.0f)
+        cand[n++] = RS_AL_RELEASE;
+    if (v->sensor_fault)
+        cand[n++] = RS_AL_SENSOR;
+    if (v->link == RS_LINK_DISCONNECTED && v->mode != RS_MODE_REPLAY)
+        cand[n++] = RS_AL_DISCONNECTED;
+    if (!v->calibrated)
+        cand[n++] = RS_AL_UNCALIBRATED;
+    /* The dose advice takes a free slot; urgent alerts push it out until
+     * they clear. */
+    if (v->advice[0])
+        cand[n++] = RS_AL_ADVICE;
+    if (n > RS_RENDER_ALERT_SLOTS)
+        n = RS_RENDER_ALERT_SLOTS;
+    g->nalerts = n;
+
+    struct rs_rect p = g->layout.panel[RS_P_ALERT];
+    int gap = g->layout.pad;
+    for (int i = 0; i < n; i++) {
+        struct rs_rect s = p;
+        s.w = (p.w - gap * (n - 1)) / n;
+        s.x = p.x + i * (s.w + gap);
+        g->alert[i] = cand[i];
+        g->alert_rect[i] = s;
+        struct rs_rgb bg = rs_alert_colour(cand[i]);
+        fill(r, s, bg);
+        if (cand[i] == RS_AL_ADVICE)
+            text(r, rs_rect_inset(s, g->layout.pad / 2), 0.6f, RS_AL_CENTRE, rs_colour(RS_C_YELLOW), v->advice, NULL);
+        else
+            text(r, rs_rect_inset(s, g->layout.pad / 2), 0.8f, RS_AL_CENTRE, on_colour(bg), alert_text(cand[i]), NULL);
+    }
+}
+
+static void draw_force(struct rs_render *r, const struct rs_view *v)
+{
+    panel_begin(r, RS_P_FORCE);
+    struct rs_render_geom *g = &r->geom;
+    struct rs_rect p = rs_rect_inset(g->layout.panel[RS_P_FORCE], g->layout.pad);
+    /* Uncalibrated bands mean nothing: neutral colour, "RAW". */
+    struct rs_rgb bc = v->calibrated ? rs_force_band_colour(v->force_band) : rs_colour(RS_C_GREY);
+    char b[48];
+
+    g->force_band_bar = row(p, 0.0f, 0.07f);
+    fill(r, g->force_band_bar, bc);
+
+    struct rs_rect lab = row(p, 0.09f, 0.22f);
+    text(r, col(lab, 0.0f, 0.35f), 0.9f, RS_AL_LEFT, rs_colour(RS_C_TEXT_DIM), "FORCE", NULL);
+    text(r, col(lab, 0.36f, 1.0f), 0.9f, RS_AL_RIGHT, bc,
+         v->calibrated ? rs_force_band_name(v->force_band) : "RAW", NULL);
+
+    /* Numerals and unit share a row; the unit goes right of the number. */
+    struct rs_rect num = row(p, 0.23f, 0.66f);
+    if (v->calibrated)
+        snprintf(b, sizeof b, "%.0f", (double)v->force_n);
+    else
+        snprintf(b, sizeof b, "%ld", lroundf(v->force_n));
+    struct rs_rect nb = col(num, 0.0f, 0.76f);
+    text(r, nb, 1.0f, RS_AL_RIGHT, bc, b, NULL);
+    struct rs_rect ub = col(num, 0.78f, 1.0f);
+    ub = row(ub, 0.35f, 0.95f);
+    text(r, ub, 0.8f, RS_AL_LEFT, rs_colour(RS_C_TEXT_DIM), v->calibrated ? "N" : "raw", NULL);
+
+    struct rs_rect pct = row(p, 0.67f, 0.83f);
+    if (!v->calibrated)
+        snprintf(b, sizeof b, "calibrate for N and %%BW");
+    else if (v->bw_known)
+        snprintf(b, sizeof b, "%.0f %%BW", (double)v->force_pct);
+    else
+        snprintf(b, sizeof b, "-- %%BW (no profile)");
+    text(r, pct, 0.95f, RS_AL_CENTRE, rs_colour(RS_C_TEXT), b, NULL);
+
+    /* Left/right split as one bar: the left share from the left. */
+    struct rs_rect sb = row(p, 0.86f, 1.0f);
+    struct rs_rect lt = col(sb, 0.0f, 0.22f), bar = col(sb, 0.24f, 0.76f), rt = col(sb, 0.78f, 1.0f);
+    snprintf(b, sizeof b, "L %.0f", (double)v->left_n);
+    text(r, lt, 0.9f, RS_AL_LEFT, rs_colour(RS_C_TEXT_DIM), b, NULL);
+    snprintf(b, sizeof b, "R %.0f", (double)v->right_n);
+    text(r, rt, 0.9f, RS_AL_RIGHT, rs_colour(RS_C_TEXT_DIM), b, NULL);
+    bar = row(bar, 0.25f, 0.75f);
+    fill(r, bar, rs_colour(RS_C_TRACK));
+    float tot = v->left_n + v->right_n;
+    if (tot > 0) {
+        float share = v->left_n / tot;
+        struct rs_rect lb = bar;
+        lb.w = (int)lroundf(bar.w * share);
+        fill(r, lb, rs_leg_colour(RS_LEG_LEFT));
+        struct rs_rect rb = bar;
+        rb.x = lb.x + lb.w;
+        rb.w = bar.w - lb.w;
+        fill(r, rb, rs_leg_colour(RS_LEG_RIGHT));
+    }
+}
+
+static void draw_hold(struct rs_render *r, const struct rs_view *v)
+{
+    panel_begin(r, RS_P_HOLD);
+    struct rs_render_geom *g = &r->geom;
+    struct rs_rect p = rs_rect_inset(g->layout.panel[RS_P_HOLD], g->layout.pad);
+    struct rs_rect lab = row(p, 0.0f, 0.13f);
+    text(r, lab, 0.9f, RS_AL_CENTRE, rs_colour(RS_C_TEXT_DIM), "HOLD", NULL);
+
+    struct rs_rect area = row(p, 0.15f, 0.84f);
+    int ro = (area.w < area.h ? area.w : area.h) / 2;
+    int thick = ro / 5;
+    int cx = area.x + area.w / 2, cy = area.y + area.h / 2;
+    enum rs_hold_phase ph = rs_hold_phase(v->hold_active, v->hold_s);
+    float f = rs_hold_lap_fraction(v->hold_s);
+    struct rs_rgb pc = rs_hold_phase_colour(ph);
+    if (ph >= RS_HP_DONE)
+        thick = ro / 4; /* target reached: a heavier ring, filled disc */
+    int ri = ro - thick;
+    g->ring_cx = cx;
+    g->ring_cy = cy;
+    g->ring_outer = ro;
+    g->ring_inner = ri;
+
+    struct rs_rgb numc = rs_colour(RS_C_TEXT);
+    switch (ph) {
+    case RS_HP_NONE:
+        arc(r, cx, cy, ro, ri, 0, 1, rs_colour(RS_C_TRACK));
+        break;
+    case RS_HP_TO15:
+        arc(r, cx, cy, ro, ri, 0, 1, rs_colour(RS_C_TRACK));
+        arc(r, cx, cy, ro, ri, 0, f, pc);
+        break;
+    case RS_HP_TO30:
+        arc(r, cx, cy, ro, ri, 0, 1, rs_hold_phase_colour(RS_HP_TO15));
+        arc(r, cx, cy, ro, ri, 0, f, pc);
+        break;
+    default:
+        arc(r, cx, cy, ro, ri, 0, 1, pc);
+        disc(r, cx, cy, ri - g->layout.line * 2, pc);
+        numc = on_colour(pc);
+        break;
+    }
+
+    char b[16];
+    if (v->hold_active)
+        snprintf(b, sizeof b, "%d", (int)v->hold_s);
+    else
+        snprintf(b, sizeof b, "-");
+    /* The numerals sit inside the inner circle's inscribed square. */
+    int sq = (int)(ri * 1.3f);
+    struct rs_rect nb = { cx - sq / 2, cy - sq / 2, sq, sq };
+    text(r, nb, 0.75f, RS_AL_CENTRE, ph == RS_HP_NONE ? rs_colour(RS_C_TEXT_DIM) : numc, b, NULL);
+
+    static const char *const caption[] = {
+        [RS_HP_NONE] = "ROLL SLOWLY", [RS_HP_TO15] = "HOLDING",     [RS_HP_TO30] = "15 s REACHED",
+        [RS_HP_DONE] = "30 s - DONE", [RS_HP_LONG] = "LONG HOLD", [RS_HP_RELEASE] = "RELEASE NOW",
+    };
+    struct rs_rect cap = row(p, 0.86f, 1.0f);
+    text(r, cap, 0.9f, RS_AL_CENTRE, ph == RS_HP_NONE ? rs_colour(RS_C_TEXT_DIM) : pc, caption[ph], NULL);
+}
+
+static void draw_speed(struct rs_render *r, const struct rs_view *v)
+{
+    panel_begin(r, RS_P_SPEED);
+    struct rs_render_geom *g = &r->geom;
+    struct rs_rect full = g->layout.panel[RS_P_SPEED];
+    struct rs_rect p = rs_rect_inset(full, g->layout.pad);
+    struct rs_rgb bc = v->calibrated ? rs_speed_band_colour(v->speed_band) : rs_colour(RS_C_GREY);
+    char b[32];
+    if (v->speed_band == RS_SB_TOO_FAST)
+        outline(r, full, g->layout.pad / 2 > 2 ? g->layout.pad / 2 : 2, bc);
+
+    struct rs_rect lab = row(p, 0.09f, 0.22f);
+    text(r, col(lab, 0.0f, 0.35f), 0.9f, RS_AL_LEFT, rs_colour(RS_C_TEXT_DIM), "SPEED", NULL);
+    text(r, col(lab, 0.36f, 1.0f), 0.9f, RS_AL_RIGHT, bc, v->calibrated ? rs_speed_band_name(v->speed_band) : "RAW", NULL);
+
+    struct rs_rect num = row(p, 0.23f, 0.66f);
+    float sp = fabsf(v->speed_cms);
+    if (v->calibrated)
+        snprintf(b, sizeof b, "%.1f", (double)sp);
+    else
+        snprintf(b, sizeof b, "%.0f", (double)sp);
+    text(r, col(num, 0.0f, 0.70f), 1.0f, RS_AL_RIGHT, bc, b, NULL);
+    text(r, row(col(num, 0.72f, 1.0f), 0.35f, 0.95f), 0.8f, RS_AL_LEFT, rs_colour(RS_C_TEXT_DIM),
+         v->calibrated ? "cm/s" : "cnt/s", NULL);
+
+    /* Gauge: the three moving bands on a 0..20 cm/s scale, marker on top. */
+    struct rs_rect ga = row(p, 0.70f, 0.86f);
+    g->speed_gauge = ga;
+    static const struct { float lo, hi; enum rs_speed_band b; } seg[] = {
+        { 0.0f, 10.0f, RS_SB_SLOW }, { 10.0f, 15.0f, RS_SB_BRISK }, { 15.0f, RS_RENDER_GAUGE_MAX, RS_SB_TOO_FAST },
+    };
+    for (size_t i = 0; i < sizeof seg / sizeof seg[0]; i++) {
+        int x0 = ga.x + (int)lroundf(ga.w * seg[i].lo / RS_RENDER_GAUGE_MAX);
+        int x1 = ga.x + (int)lroundf(ga.w * seg[i].hi / RS_RENDER_GAUGE_MAX);
+        struct rs_rgb sc = rs_speed_band_colour(seg[i].b);
+        if (seg[i].b != v->speed_band) /* dim the bands we are not in */
+            sc = (struct rs_rgb){ (uint8_t)(sc.r / 3), (uint8_t)(sc.g / 3), (uint8_t)(sc.b / 3) };
+        fill(r, (struct rs_rect){ x0, ga.y, x1 - x0, ga.h }, sc);
+    }
+    if (v->calibrated) {
+        float s = sp > RS_RENDER_GAUGE_MAX ? RS_RENDER_GAUGE_MAX : sp;
+        int mx = ga.x + (int)lroundf(ga.w * s / RS_RENDER_GAUGE_MAX);
+        int mw = g->layout.line * 2;
+        fill(r, (struct rs_rect){ mx - mw / 2 - g->layout.line, ga.y - ga.h / 4, mw + 2 * g->layout.line, ga.h + ga.h / 2 }, rs_colour(RS_C_BG));
+        fill(r, (struct rs_rect){ mx - mw / 2, ga.y - ga.h / 4, mw, ga.h + ga.h / 2 }, rs_colour(RS_C_TEXT));
+    }
+    struct rs_rect ticks = row(p, 0.88f, 1.0f);
+    static const char *const tick_text[] = { "0", "10", "15", "20" };
+    static const float tick_at[] = { 0, 10, 15, 20 };
+    for (int i = 0; i < 4; i++) {
+        int tw = ticks.w / 8;
+        int x = ticks.x + (int)lroundf(ticks.w * tick_at[i] / RS_RENDER_GAUGE_MAX);
+        struct rs_rect tb = { i == 0 ? x : i == 3 ? x - tw : x - tw / 2, ticks.y, tw, ticks.h };
+        text(r, tb, 0.9f, i == 0 ? RS_AL_LEFT : i == 3 ? RS_AL_RIGHT : RS_AL_CENTRE,
+             rs_colour(RS_C_TEXT_DIM), tick_text[i], NULL);
+    }
+}
+
+static void draw_leg(struct rs_render *r, const struct rs_view *v)
+{
+    panel_begin(r, RS_P_LEG);
+    struct rs_render_geom *g = &r->geom;
+    struct rs_rect p = rs_rect_inset(g->layout.panel[RS_P_LEG], g->layout.pad);
+    char b[32];
+
+    struct rs_rect badge = row(p, 0.0f, 0.24f);
+    g->leg_badge = badge;
+    struct rs_rgb lc = rs_leg_colour(v->leg);
+    fill(r, badge, lc);
+    text(r, rs_rect_inset(badge, g->layout.pad / 2), 0.85f, RS_AL_CENTRE, on_colour(lc),
+         v->leg == RS_LEG_LEFT ? "LEFT" : v->leg == RS_LEG_RIGHT ? "RIGHT" : "NO LEG", NULL);
+
+    /* Position bar: ankle at the bottom, knee at the top, like the calf on
+     * the roller seen from the side. */
+    struct rs_rect body = row(p, 0.28f, 1.0f);
+    struct rs_rect labels = col(body, 0.0f, 0.58f);
+    struct rs_rect bar = col(body, 0.66f, 0.94f);
+    struct rs_rect knee_l = row(labels, 0.0f, 0.16f), ankle_l = row(labels, 0.84f, 1.0f);
+    text(r, knee_l, 0.9f, RS_AL_LEFT, rs_colour(RS_C_TEXT_DIM), "KNEE", NULL);
+    text(r, ankle_l, 0.9f, RS_AL_LEFT, rs_colour(RS_C_TEXT_DIM), "ANKLE", NULL);
+    g->pos_bar = bar;
+    fill(r, bar, rs_colour(RS_C_TRACK));
+    float len = rs_view_calf_length(v);
+    float kz = v->knee_zone_cm > 0 ? v->knee_zone_cm : 5.0f;
+    int kh = (int)lroundf(bar.h * (kz / len));
+    g->knee_zone = (struct rs_rect){ bar.x, bar.y, bar.w, kh };
+    struct rs_rgb kc = rs_colour(RS_C_PURPLE);
+    if (!v->in_knee_zone)
+        kc = (struct rs_rgb){ (uint8_t)(kc.r / 2), (uint8_t)(kc.g / 2), (uint8_t)(kc.b / 2) };
+    fill(r, g->knee_zone, kc);
+    if (v->on_calf) {
+        float pos = v->position_cm < 0 ? 0 : v->position_cm > len ? len : v->position_cm;
+        int my = bar.y + bar.h - (int)lroundf(bar.h * pos / len);
+        int mh = g->layout.line * 3;
+        struct rs_rect m = { bar.x - bar.w / 3, my - mh / 2, bar.w + 2 * (bar.w / 3), mh };
+        fill(r, m, rs_colour(RS_C_TEXT));
+        snprintf(b, sizeof b, "%.0f cm", (double)v->position_cm);
+        struct rs_rect pl = row(labels, 0.40f, 0.60f);
+        text(r, pl, 0.95f, RS_AL_LEFT, rs_colour(RS_C_TEXT), b, NULL);
+    }
+}
+
+static void chart(struct rs_render *r, struct rs_rect box, const char *label, const struct rs_view_history *h,
+                  bool force, float ymax, const float *refs, int nrefs, struct rs_rgb lc)
+{
+    struct rs_render_geom *g = &r->geom;
+    struct rs_rect lab = row(box, 0.0f, 0.24f);
+    text(r, lab, 0.85f, RS_AL_LEFT, rs_colour(RS_C_TEXT_DIM), label, NULL);
+    struct rs_rect plot = row(box, 0.26f, 1.0f);
+    fill(r, plot, rs_colour(RS_C_BG));
+    if (force) /* the typical band, 30-45 %BW */ {
+        int y0 = plot.y + plot.h - (int)lroundf(plot.h * 45.0f / ymax);
+        int y1 = plot.y + plot.h - (int)lroundf(plot.h * 30.0f / ymax);
+        struct rs_rgb gc = rs_colour(RS_C_GREEN);
+        fill(r, (struct rs_rect){ plot.x, y0, plot.w, y1 - y0 }, (struct rs_rgb){ (uint8_t)(gc.r / 3), (uint8_t)(gc.g / 3), (uint8_t)(gc.b / 3) });
+    }
+    for (int i = 0; i < nrefs; i++) {
+        int y = plot.y + plot.h - (int)lroundf(plot.h * refs[i] / ymax);
+        fill(r, (struct rs_rect){ plot.x, y, plot.w, 1 > g->layout.line / 2 ? 1 : g->layout.line / 2 }, rs_colour(RS_C_GRID));
+    }
+    unsigned n = h->count;
+    if (n < 2)
+        return;
+    /* x: the full width is 30 s, newest at the right edge. Each sample is
+     * a horizontal run of line-width height plus a vertical joint to the
+     * next, as rectangles: crisp at any size, no per-frame allocation. */
+    int lw = g->layout.line;
+    int nr = 0, py = 0;
+    for (unsigned i = 0; i < n; i++) {
+        float val = force ? rs_view_history_force(h, i) : fabsf(rs_view_history_speed(h, i));
+        val = val > ymax ? ymax : val < 0 ? 0 : val;
+        int x0 = plot.x + plot.w - (int)lroundf((float)(n - i) * plot.w / RS_VIEW_HISTORY_N);
+        int x1 = plot.x + plot.w - (int)lroundf((float)(n - 1 - i) * plot.w / RS_VIEW_HISTORY_N);
+        int y = plot.y + plot.h - lw - (int)lroundf(val * (plot.h - lw) / ymax);
+        if (i > 0 && y != py) {
+            int a0 = y < py ? y : py, a1 = y < py ? py : y;
+            r->rects[nr++] = (SDL_Rect){ x0, a0, lw, a1 - a0 + lw };
+        }
+        r->rects[nr++] = (SDL_Rect){ x0, y, x1 - x0 > 0 ? x1 - x0 : 1, lw };
+        py = y;
+    }
+    /* One call per rectangle: SDL_RenderFillRects allocates a converted
+     * copy of the array on every call. */
+    set(r->ren, lc, 255);
+    for (int i = 0; i < nr; i++)
+        SDL_RenderFillRect(r->ren, &r->rects[i]);
+}
+
+static void draw_charts(struct rs_render *r, const struct rs_view *v)
+{
+    panel_begin(r, RS_P_CHARTS);
+    struct rs_render_geom *g = &r->geom;
+    struct rs_rect p = rs_rect_inset(g->layout.panel[RS_P_CHARTS], g->layout.pad);
+    static const float frefs[] = { 30, 45, 60 };
+    static const float srefs[] = { 10, 15 };
+    float fmax = 100.0f;
+    if (!v->calibrated) { /* raw counts / 1000: scale to what is there */
+        fmax = 1.0f;
+        for (unsigned i = 0; i < v->history.count; i++)
+            if (rs_view_history_force(&v->history, i) > fmax)
+                fmax = rs_view_history_force(&v->history, i);
+        fmax *= 1.2f;
+    }
+    chart(r, row(p, 0.0f, 0.48f), v->calibrated ? "FORCE %BW, LAST 30 s" : "FORCE RAW/1000, LAST 30 s",
+          &v->history, true, fmax, v->calibrated ? frefs : NULL, v->calibrated ? 3 : 0, rs_colour(RS_C_SKY));
+    chart(r, row(p, 0.52f, 1.0f), "SPEED cm/s, LAST 30 s", &v->history, false, 25.0f, srefs, 2,
+          rs_colour(RS_C_YELLOW));
+}
+
+static void calf_map(struct rs_render *r, struct rs_rect box, const struct rs_view_calf *c, float len,
+                     const char *label, struct rs_rgb lc)
+{
+    struct rs_render_geom *g = &r->geom;
+    struct rs_rect lab = row(box, 0.0f, 0.14f);
+    text(r, lab, 0.9f, RS_AL_CENTRE, lc, label, NULL);
+    struct rs_rect m = row(box, 0.16f, 1.0f);
+    fill(r, m, rs_colour(RS_C_BG));
+    int bins = (int)ceilf(len);
+    if (bins > RS_VIEW_CALF_BINS)
+        bins = RS_VIEW_CALF_BINS;
+    float tmax = 1.0f;
+    for (int i = 0; i < bins; i++)
+        if (c->time_s[i] > tmax)
+            tmax = c->time_s[i];
+    /* Left half: time over the bin (brightness); right half: pressure
+     * (band colour). Hold spots: a white square at the right edge. */
+    struct rs_rect th = col(m, 0.0f, 0.48f), ph = col(m, 0.52f, 0.80f), hs = col(m, 0.84f, 1.0f);
+    for (int i = 0; i < bins; i++) {
+        int y1 = m.y + m.h - (int)lroundf(m.h * i / len);
+        int y0 = m.y + m.h - (int)lroundf(m.h * (i + 1) / len);
+        if (y0 < m.y)
+            y0 = m.y;
+        if (c->time_s[i] > 0) {
+            float k = 0.3f + 0.7f * sqrtf(c->time_s[i] / tmax);
+            struct rs_rgb s = rs_colour(RS_C_SKY);
+            fill(r, (struct rs_rect){ th.x, y0, th.w, y1 - y0 },
+                 (struct rs_rgb){ (uint8_t)(s.r * k), (uint8_t)(s.g * k), (uint8_t)(s.b * k) });
+            fill(r, (struct rs_rect){ ph.x, y0, ph.w, y1 - y0 }, rs_force_band_colour(rs_view_force_band(c->pressure_pct[i])));
+        }
+        if (c->holds[i]) {
+            int sz = hs.w < (y1 - y0) * 2 ? hs.w : (y1 - y0) * 2;
+            fill(r, (struct rs_rect){ hs.x, (y0 + y1) / 2 - sz / 2, sz, sz }, rs_colour(RS_C_TEXT));
+        }
+    }
+    (void)g;
+}
+
+static void draw_map(struct rs_render *r, const struct rs_view *v)
+{
+    panel_begin(r, RS_P_MAP);
+    struct rs_render_geom *g = &r->geom;
+    struct rs_rect p = rs_rect_inset(g->layout.panel[RS_P_MAP], g->layout.pad);
+    float len = rs_view_calf_length(v);
+    calf_map(r, col(p, 0.0f, 0.19f), &v->calf[0], len, "L", rs_leg_colour(RS_LEG_LEFT));
+    calf_map(r, col(p, 0.22f, 0.41f), &v->calf[1], len, "R", rs_leg_colour(RS_LEG_RIGHT));
+
+    struct rs_rect c = col(p, 0.45f, 1.0f);
+    char b[48], t0[16], t1[16];
+    text(r, row(c, 0.02f, 0.17f), 0.9f, RS_AL_LEFT, rs_colour(RS_C_TEXT_DIM), "HOLDS", NULL);
+    snprintf(b, sizeof b, "L %u   R %u", v->holds[0], v->holds[1]);
+    text(r, row(c, 0.18f, 0.44f), 0.95f, RS_AL_LEFT, rs_colour(RS_C_TEXT), b, NULL);
+    text(r, row(c, 0.52f, 0.67f), 0.9f, RS_AL_LEFT, rs_colour(RS_C_TEXT_DIM), "TIME PER CALF", NULL);
+    fmt_mmss(t0, sizeof t0, v->calf_time_s[0]);
+    fmt_mmss(t1, sizeof t1, v->calf_time_s[1]);
+    snprintf(b, sizeof b, "L %s  R %s", t0, t1);
+    text(r, row(c, 0.68f, 0.94f), 0.95f, RS_AL_LEFT, rs_colour(RS_C_TEXT), b, NULL);
+
+}
+
+static void draw_timeline(struct rs_render *r, const struct rs_view *v)
+{
+    panel_begin(r, RS_P_TIMELINE);
+    struct rs_render_geom *g = &r->geom;
+    struct rs_rect p = rs_rect_inset(g->layout.panel[RS_P_TIMELINE], g->layout.pad / 2);
+    char b[48], t0[16], t1[16];
+
+    /* Transport state icon: two bars when paused, a triangle when playing. */
+    struct rs_rect icon = row(col(p, 0.0f, 0.05f), 0.2f, 0.8f);
+    if (icon.w > icon.h)
+        icon.w = icon.h;
+    struct rs_rgb ic = rs_colour(v->replay_paused ? RS_C_ORANGE : RS_C_GREEN);
+    g->transport_icon = icon;
+    if (v->replay_paused) {
+        fill(r, (struct rs_rect){ icon.x, icon.y, icon.w * 2 / 5, icon.h }, ic);
+        fill(r, (struct rs_rect){ icon.x + icon.w * 3 / 5, icon.y, icon.w * 2 / 5, icon.h }, ic);
+    } else {
+        SDL_Color c = { ic.r, ic.g, ic.b, 255 };
+        r->vert[0] = (SDL_Vertex){ { (float)icon.x, (float)icon.y }, c, { 0, 0 } };
+        r->vert[1] = (SDL_Vertex){ { (float)(icon.x + icon.w), icon.y + icon.h / 2.0f }, c, { 0, 0 } };
+        r->vert[2] = (SDL_Vertex){ { (float)icon.x, (float)(icon.y + icon.h) }, c, { 0, 0 } };
+        SDL_RenderGeometry(r->ren, NULL, r->vert, 3, NULL, 0);
+    }
+    snprintf(b, sizeof b, "%s %.2gx", v->replay_paused ? "PAUSED" : "PLAYING", (double)v->replay_speed);
+    text(r, col(p, 0.06f, 0.22f), 0.7f, RS_AL_LEFT, ic, b, NULL);
+    fmt_mmss(t0, sizeof t0, v->replay_pos_s);
+    fmt_mmss(t1, sizeof t1, v->replay_len_s);
+    snprintf(b, sizeof b, "%s / %s", t0, t1);
+    text(r, col(p, 0.23f, 0.38f), 0.7f, RS_AL_CENTRE, rs_colour(RS_C_TEXT), b, NULL);
+    struct rs_rect bar = row(col(p, 0.40f, 0.77f), 0.35f, 0.65f);
+    g->timeline_bar = bar;
+    fill(r, bar, rs_colour(RS_C_TRACK));
+    float len = v->replay_len_s > 0 ? v->replay_len_s : 1;
+    float f = v->replay_pos_s / len;
+    f = f < 0 ? 0 : f > 1 ? 1 : f;
+    fill(r, (struct rs_rect){ bar.x, bar.y, (int)lroundf(bar.w * f), bar.h }, rs_colour(RS_C_SKY));
+    /* Marks: yellow ticks above the bar. */
+    unsigned nm = v->replay_nmarks < RS_VIEW_MARKS_MAX ? v->replay_nmarks : RS_VIEW_MARKS_MAX;
+    for (unsigned i = 0; i < nm; i++) {
+        float mf = v->replay_marks_s[i] / len;
+        if (mf < 0 || mf > 1)
+            continue;
+        int mx = bar.x + (int)lroundf(bar.w * mf);
+        fill(r, (struct rs_rect){ mx - g->layout.line / 2, bar.y - bar.h / 2, g->layout.line > 1 ? g->layout.line : 2, bar.h / 2 },
+             rs_colour(RS_C_YELLOW));
+    }
+    int hx = bar.x + (int)lroundf(bar.w * f);
+    fill(r, (struct rs_rect){ hx - g->layout.line, bar.y - bar.h / 2, 2 * g->layout.line, bar.h * 2 }, rs_colour(RS_C_TEXT));
+    text(r, col(p, 0.79f, 1.0f), 0.5f, RS_AL_RIGHT, rs_colour(RS_C_TEXT_DIM), "<- -> seek  +/- speed", NULL);
+}
+
+static void draw_box_lines(struct rs_render *r, const char *const *lines, struct rs_rgb accent)
+{
+    struct rs_render_geom *g = &r->geom;
+    int w = g->layout.w, h = g->layout.h;
+    SDL_SetRenderDrawBlendMode(r->ren, SDL_BLENDMODE_BLEND);
+    SDL_SetRenderDrawColor(r->ren, 0, 0, 0, 200);
+    SDL_RenderFillRect(r->ren, NULL);
+    SDL_SetRenderDrawBlendMode(r->ren, SDL_BLENDMODE_NONE);
+    struct rs_rect box = { w / 14, h / 10, w - w / 7, h - h / 5 };
+    g->overlay_box = box;
+    fill(r, box, rs_colour(RS_C_PANEL));
+    outline(r, box, g->layout.line * 2, accent);
+    rs_text_set_panel(&r->text, RS_P_COUNT, box);
+    int n = 0;
+    while (lines[n])
+        n++;
+    struct rs_rect in = rs_rect_inset(box, g->layout.pad * 2);
+    int lh = in.h / n;
+    /* One size for all body lines: the largest at which every line (or
+     * both columns of a "key\tmeaning" line) fits. */
+    int keyw = in.w * 3 / 10, gap = g->layout.pad;
+    int k = RS_TEXT_SIZES - 1;
+    for (; k > 0; k--) {
+        if (rs_text_px(k) > lh * 0.6f)
+            continue;
+        bool fits = true;
+        for (int i = 1; i < n && fits; i++) {
+            char left[RS_TEXT_LOG_CHARS];
+            const char *tab = strchr(lines[i], '\t');
+            int tw, th, tw2 = 0, th2 = 0;
+            if (tab) {
+                snprintf(left, sizeof left, "%.*s", (int)(tab - lines[i]), lines[i]);
+                rs_text_measure(&r->text, k, left, &tw, &th);
+                rs_text_measure(&r->text, k, tab + 1, &tw2, &th2);
+                fits = tw <= keyw && tw2 <= in.w - keyw - gap && th <= lh;
+            } else {
+                rs_text_measure(&r->text, k, lines[i], &tw, &th);
+                fits = tw <= in.w && th <= lh;
+            }
+        }
+        if (fits)
+            break;
+    }
+    for (int i = 0; i < n; i++) {
+        struct rs_rect lb = { in.x, in.y + i * lh, in.w, lh };
+        bool head = i == 0, foot = i == n - 1;
+        struct rs_rgb c = head ? accent : foot ? rs_colour(RS_C_TEXT_DIM) : rs_colour(RS_C_TEXT);
+        const char *tab = strchr(lines[i], '\t');
+        if (tab) {
+            char left[RS_TEXT_LOG_CHARS];
+            snprintf(left, sizeof left, "%.*s", (int)(tab - lines[i]), lines[i]);
+            struct rs_rect kb = lb, mb = lb;
+            kb.w = keyw;
+            mb.x += keyw + gap;
+            mb.w -= keyw + gap;
+            rs_text_fit(&r->text, kb, rs_text_px(k), RS_AL_LEFT, rs_colour(RS_C_SKY), left, NULL);
+            rs_text_fit(&r->text, mb, rs_text_px(k), RS_AL_LEFT, c, tab + 1, NULL);
+        } else {
+            rs_text_fit(&r->text, lb, head ? (int)(lh * 0.85f) : rs_text_px(k), head || foot ? RS_AL_CENTRE : RS_AL_LEFT,
+                        c, lines[i], NULL);
+        }
+    }
+}
+
+/* ---- public ------------------------------------------------------------- */
+
+int rs_render_create(struct rs_render **out, SDL_Renderer *ren, const char *font_path, char *err, size_t errcap)
+{
+    *out = NULL;
+    struct rs_render *r = calloc(1, sizeof *r);
+    if (!r) {
+        snprintf(err, errcap, "out of memory");
+        return -1;
+    }
+    r->ren = ren;
+    if (!TTF_WasInit() && TTF_Init() != 0) {
+        snprintf(err, errcap, "cannot start SDL_ttf: %s", TTF_GetError());
+        free(r);
+        return -1;
+    }
+    if (rs_text_init(&r->text, ren, font_path) != 0) {
+        snprintf(err, errcap, "cannot open font '%s': %s", font_path, TTF_GetError());
+        free(r);
+        return -1;
+    }
+    *out = r;
+    return 0;
+}
+
+void rs_render_destroy(struct rs_render *r)
+{
+    if (!r)
+        return;
+    rs_text_free(&r->text);
+    free(r);
+}
+
+void rs_render_frame(struct rs_render *r, const struct rs_view *v, const struct rs_overlay *ov,
+                     int w, int h, float scale)
+{
+    static const struct rs_overlay none = { .volume_pct = 100 };
+    if (!ov)
+        ov = &none;
+    struct rs_render_geom *g = &r->geom;
+    memset(g, 0, sizeof *g);
+    rs_layout_compute(&g->layout, w, h, scale, v->mode == RS_MODE_REPLAY);
+    r->text.min_px = (int)lroundf(10.0f * g->layout.scale);
+    rs_text_log_reset(&r->text);
+
+    SDL_SetRenderDrawBlendMode(r->ren, SDL_BLENDMODE_NONE);
+    set(r->ren, rs_colour(RS_C_BG), 255);
+    SDL_RenderClear(r->ren);
+
+    draw_status(r, v, ov);
+    draw_alerts(r, v, ov);
+    draw_force(r, v);
+    draw_hold(r, v);
+    draw_speed(r, v);
+    draw_leg(r, v);
+    draw_charts(r, v);
+    draw_map(r, v);
+    if (v->mode == RS_MODE_REPLAY)
+        draw_timeline(r, v);
+    if (ov->toast && ov->toast[0]) {
+        struct rs_rect a = g->layout.panel[RS_P_ALERT];
+        rs_text_set_panel(&r->text, RS_P_ALERT, a);
+        struct rs_rect tb = { a.x + a.w * 3 / 4, a.y, a.w / 4, a.h };
+        fill(r, tb, rs_colour(RS_C_BLUE));
+        text(r, rs_rect_inset(tb, g->layout.pad / 2), 0.6f, RS_AL_CENTRE, rs_colour(RS_C_TEXT), ov->toast, NULL);
+    }
+    if (ov->safety_note)
+        draw_box_lines(r, rs_safety_note, rs_colour(RS_C_ORANGE));
+    else if (ov->help)
+        draw_box_lines(r, help_lines, rs_colour(RS_C_SKY));
+
+    g->ntext = r->text.nlog;
+    g->text = r->text.log;
+}
+
+const struct rs_render_geom *rs_render_geometry(const struct rs_render *r)
+{
+    return &r->geom;
+}

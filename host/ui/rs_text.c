@@ -1,0 +1,205 @@
+/*
+ * rs_text.c - glyph-cached text drawing (see rs_text.h).
+ */
+#include "rs_text.h"
+
+#include <math.h>
+#include <string.h>
+
+int rs_text_px(int k)
+{
+    return (int)lround(8.0 * pow(1.15, k));
+}
+
+static struct rs_text_size *get_size(struct rs_text *t, int k)
+{
+    if (k < 0 || k >= RS_TEXT_SIZES)
+        return NULL;
+    struct rs_text_size *z = &t->size[k];
+    if (!z->tried) {
+        z->tried = true;
+        z->px = rs_text_px(k);
+        z->font = TTF_OpenFont(t->path, z->px);
+        if (z->font) {
+            TTF_SetFontHinting(z->font, TTF_HINTING_LIGHT);
+            z->height = TTF_FontHeight(z->font);
+            z->ascent = TTF_FontAscent(z->font);
+            for (int g = 0; g < RS_TEXT_GLYPHS; g++) {
+                int minx = 0, maxx = 0, miny = 0, maxy = 0, adv = 0;
+                if (TTF_GlyphMetrics32(z->font, (Uint32)(g + 32), &minx, &maxx, &miny, &maxy, &adv) != 0)
+                    adv = maxx = z->px / 2;
+                z->adv[g] = adv;
+                z->extent[g] = maxx > adv ? maxx : adv;
+            }
+        }
+    }
+    return z->font ? z : NULL;
+}
+
+static int glyph_index(unsigned char ch)
+{
+    if (ch < 32 || ch > 126)
+        ch = '?';
+    return ch - 32;
+}
+
+int rs_text_init(struct rs_text *t, SDL_Renderer *ren, const char *font_path)
+{
+    memset(t, 0, sizeof *t);
+    t->ren = ren;
+    t->min_px = 11;
+    t->panel = -1;
+    size_t n = strlen(font_path);
+    if (n + 1 > sizeof t->path) {
+        TTF_SetError("font path too long");
+        return -1;
+    }
+    memcpy(t->path, font_path, n + 1);
+    return get_size(t, 8) ? 0 : -1;
+}
+
+void rs_text_free(struct rs_text *t)
+{
+    for (int k = 0; k < RS_TEXT_SIZES; k++) {
+        struct rs_text_size *z = &t->size[k];
+        for (int c = 0; c < RS_TEXT_COLOURS; c++)
+            for (int g = 0; g < RS_TEXT_GLYPHS; g++)
+                if (z->tex[c][g])
+                    SDL_DestroyTexture(z->tex[c][g]);
+        if (z->font)
+            TTF_CloseFont(z->font);
+    }
+    memset(t, 0, sizeof *t);
+}
+
+void rs_text_measure(struct rs_text *t, int k, const char *s, int *w, int *h)
+{
+    struct rs_text_size *z = get_size(t, k);
+    *w = *h = 0;
+    if (!z)
+        return;
+    int x = 0, right = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        int g = glyph_index(*p);
+        if (x + z->extent[g] > right)
+            right = x + z->extent[g];
+        x += z->adv[g];
+    }
+    *w = right > x ? right : x;
+    *h = z->height;
+}
+
+/* Slot of colour c at this size; when all slots are taken the last one is
+ * recycled (its textures destroyed), which only happens with more than
+ * RS_TEXT_COLOURS text colours at one size. */
+static int colour_slot(struct rs_text_size *z, struct rs_rgb c)
+{
+    for (int i = 0; i < z->ncol; i++)
+        if (z->col[i].r == c.r && z->col[i].g == c.g && z->col[i].b == c.b)
+            return i;
+    int i = z->ncol < RS_TEXT_COLOURS ? z->ncol++ : RS_TEXT_COLOURS - 1;
+    for (int g = 0; g < RS_TEXT_GLYPHS; g++)
+        if (z->tex[i][g]) {
+            SDL_DestroyTexture(z->tex[i][g]);
+            z->tex[i][g] = NULL;
+        }
+    z->col[i] = c;
+    return i;
+}
+
+static SDL_Texture *glyph(struct rs_text *t, struct rs_text_size *z, int slot, int g)
+{
+    if (z->tex[slot][g] || g == 0)
+        return z->tex[slot][g];
+    struct rs_rgb c = z->col[slot];
+    SDL_Color fg = { c.r, c.g, c.b, 255 };
+    SDL_Surface *s = TTF_RenderGlyph32_Blended(z->font, (Uint32)(g + 32), fg);
+    if (!s)
+        return NULL;
+    z->tex[slot][g] = SDL_CreateTextureFromSurface(t->ren, s);
+    if (z->tex[slot][g]) {
+        SDL_SetTextureBlendMode(z->tex[slot][g], SDL_BLENDMODE_BLEND);
+        z->tw[g] = s->w;
+        z->th[g] = s->h;
+    }
+    SDL_FreeSurface(s);
+    return z->tex[slot][g];
+}
+
+void rs_text_draw(struct rs_text *t, int k, int x, int y, struct rs_rgb c, const char *s)
+{
+    struct rs_text_size *z = get_size(t, k);
+    if (!z)
+        return;
+    int before = z->ncol;
+    int slot = colour_slot(z, c);
+    if (z->ncol != before) /* a new colour here: numerals will follow */
+        for (const char *d = "0123456789.-:%"; *d; d++)
+            glyph(t, z, slot, glyph_index((unsigned char)*d));
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        int g = glyph_index(*p);
+        SDL_Texture *tex = glyph(t, z, slot, g);
+        if (tex) {
+            SDL_Rect d = { x, y, z->tw[g], z->th[g] };
+            SDL_RenderCopy(t->ren, tex, NULL, &d);
+        }
+        x += z->adv[g];
+    }
+}
+
+static void log_box(struct rs_text *t, struct rs_rect box, bool dropped, const char *s)
+{
+    if (t->nlog >= RS_TEXT_LOG_MAX)
+        return;
+    struct rs_text_box *b = &t->log[t->nlog++];
+    b->box = box;
+    b->panel = t->panel;
+    b->dropped = dropped;
+    size_t n = strlen(s);
+    if (n >= sizeof b->text)
+        n = sizeof b->text - 1;
+    memcpy(b->text, s, n);
+    b->text[n] = '\0';
+}
+
+int rs_text_fit(struct rs_text *t, struct rs_rect box, int max_px, enum rs_align al,
+                struct rs_rgb c, const char *s, struct rs_rect *out)
+{
+    int k = RS_TEXT_SIZES - 1;
+    while (k > 0 && rs_text_px(k) > max_px)
+        k--;
+    for (; k >= 0; k--) {
+        if (rs_text_px(k) < t->min_px)
+            break;
+        int w, h;
+        rs_text_measure(t, k, s, &w, &h);
+        if (h == 0 || w > box.w || h > box.h)
+            continue;
+        struct rs_rect r = { box.x, box.y + (box.h - h) / 2, w, h };
+        if (al == RS_AL_CENTRE)
+            r.x = box.x + (box.w - w) / 2;
+        else if (al == RS_AL_RIGHT)
+            r.x = box.x + box.w - w;
+        rs_text_draw(t, k, r.x, r.y, c, s);
+        log_box(t, r, false, s);
+        if (out)
+            *out = r;
+        return k;
+    }
+    log_box(t, box, true, s);
+    if (out)
+        *out = (struct rs_rect){ box.x, box.y, 0, 0 };
+    return -1;
+}
+
+void rs_text_log_reset(struct rs_text *t)
+{
+    t->nlog = 0;
+    t->panel = -1;
+}
+
+void rs_text_set_panel(struct rs_text *t, int panel, struct rs_rect r)
+{
+    t->panel = panel;
+    t->clip = r;
+}

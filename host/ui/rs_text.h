@@ -1,0 +1,93 @@
+/*
+ * rs_text.h - text drawing for the renderer (internal to rs_ui).
+ *
+ * Why not one texture per string: the numerals change every frame, and a
+ * texture per string would allocate every frame. Instead each font size
+ * keeps one texture per printable ASCII glyph and colour, created on first
+ * use; a string is drawn glyph by glyph. The colour is baked into the
+ * glyph instead of set as a colour mod because the software renderer
+ * rebuilds (allocates) its blit map whenever a texture's colour mod
+ * changes. When a colour is first used at a size, the numeral glyphs
+ * (digits . - : %) are made at once, so a changing number never needs a
+ * new glyph later. After warm-up drawing text allocates nothing. Font sizes come from a fixed geometric
+ * ladder (8 px x 1.15^k) opened on first use, so resizing the window never
+ * rebuilds anything. Only ASCII 32..126 is drawn; other bytes draw as '?'.
+ *
+ * Every drawn or dropped string is logged (box, panel, text) for the frame,
+ * in a fixed array, so tests can check that no text leaves its panel or
+ * overlaps other text.
+ */
+#ifndef RS_TEXT_H
+#define RS_TEXT_H
+
+#include <SDL.h>
+#include <SDL_ttf.h>
+#include <stdbool.h>
+
+#include "rs_layout.h"
+#include "rs_palette.h"
+
+#define RS_TEXT_SIZES 30
+#define RS_TEXT_GLYPHS 95 /* ASCII 32..126 */
+#define RS_TEXT_COLOURS 12 /* distinct text colours per size before recycling */
+#define RS_TEXT_LOG_MAX 160
+#define RS_TEXT_LOG_CHARS 48
+
+struct rs_text_size {
+    TTF_Font *font;
+    bool tried;         /* open attempted (success or not) */
+    int px, height, ascent;
+    int adv[RS_TEXT_GLYPHS];
+    int extent[RS_TEXT_GLYPHS]; /* max(advance, ink right edge) */
+    int ncol;
+    struct rs_rgb col[RS_TEXT_COLOURS];
+    SDL_Texture *tex[RS_TEXT_COLOURS][RS_TEXT_GLYPHS];
+    int tw[RS_TEXT_GLYPHS], th[RS_TEXT_GLYPHS];
+};
+
+struct rs_text_box {
+    struct rs_rect box;   /* the string's box: width by metrics, font height */
+    int panel;            /* enum rs_panel, or -1 for overlays */
+    bool dropped;         /* did not fit even at the smallest size: not drawn */
+    char text[RS_TEXT_LOG_CHARS];
+};
+
+struct rs_text {
+    SDL_Renderer *ren;
+    char path[512];
+    struct rs_text_size size[RS_TEXT_SIZES];
+    int min_px;           /* smallest size used (legibility floor), by scale */
+    int panel;            /* panel id stamped into new log entries */
+    struct rs_rect clip;  /* panel rect for the log */
+    int nlog;
+    struct rs_text_box log[RS_TEXT_LOG_MAX];
+};
+
+enum rs_align { RS_AL_LEFT, RS_AL_CENTRE, RS_AL_RIGHT };
+
+/* Open the font at one size to prove it works. Returns 0 or -1 (SDL_ttf's
+ * message in TTF_GetError()). TTF_Init must have been called. */
+int rs_text_init(struct rs_text *t, SDL_Renderer *ren, const char *font_path);
+void rs_text_free(struct rs_text *t);
+
+/* Pixel size of ladder step k. */
+int rs_text_px(int k);
+
+/* Width and height of s at step k (0, 0 if that size cannot be opened). */
+void rs_text_measure(struct rs_text *t, int k, const char *s, int *w, int *h);
+
+/* Draw s into box, at the largest ladder size whose font height is at most
+ * max_px (and at least t->min_px) and that fits box; aligned horizontally,
+ * centred vertically. Returns the step used, or -1 when it did not fit
+ * (nothing drawn, logged as dropped). *out (optional) gets the text box. */
+int rs_text_fit(struct rs_text *t, struct rs_rect box, int max_px, enum rs_align al,
+                struct rs_rgb c, const char *s, struct rs_rect *out);
+
+/* Draw s at step k with its top-left at x, y (no fitting). */
+void rs_text_draw(struct rs_text *t, int k, int x, int y, struct rs_rgb c, const char *s);
+
+/* Start a new frame's log / set the panel that following strings belong to. */
+void rs_text_log_reset(struct rs_text *t);
+void rs_text_set_panel(struct rs_text *t, int panel, struct rs_rect r);
+
+#endif

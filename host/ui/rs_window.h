@@ -1,0 +1,95 @@
+/*
+ * rs_window.h - the live/replay window: events, keys, fullscreen,
+ * screenshots, help overlay, the first-run safety note and audio cues.
+ *
+ * The caller owns the clock and the data. Once per frame it passes the
+ * current struct rs_view to rs_window_frame(), which handles pending
+ * events, derives the due audio cues from the change since the last view,
+ * draws, presents, and reports what the user asked for in struct
+ * rs_ui_actions. Wiring a pipeline is therefore:
+ *
+ *   while (!(act.bits & RS_UI_QUIT)) {
+ *       step the pipeline to now, fill `view`;
+ *       rs_window_frame(win, &view, &act);
+ *       act on act.bits (pause, mark, seek, speed);
+ *   }
+ *
+ * Keys: space mark (live) / pause (replay), m mute, s screenshot,
+ * f fullscreen, h or ? help, q or Esc quit, Left/Right seek 5 s (Shift 30 s)
+ * and +/- (or Up/Down) speed in replay.
+ */
+#ifndef RS_WINDOW_H
+#define RS_WINDOW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "rs_view.h"
+
+struct rs_window_config {
+    const char *title;          /* NULL: "rollsense" */
+    int width, height;          /* logical size; 0: 1280 x 800 */
+    bool fullscreen;
+    bool hidden;                /* tests: do not show the window */
+    bool software;              /* force the software renderer */
+    bool no_audio;              /* do not open an audio device */
+    bool derive_cues;           /* sound cues from view changes (default on in demo/live) */
+    float volume;               /* 0..1 */
+    bool muted;
+    const char *screenshot_dir; /* NULL: the current directory */
+    const char *config_dir;     /* NULL: $XDG_CONFIG_HOME/rollsense or ~/.config/rollsense */
+};
+
+enum rs_ui_action {
+    RS_UI_QUIT = 1u << 0,
+    RS_UI_PAUSE = 1u << 1,      /* replay: toggle pause */
+    RS_UI_MARK = 1u << 2,       /* live: mark this moment/spot */
+    RS_UI_MUTE = 1u << 3,       /* mute toggled; see muted */
+    RS_UI_SEEK = 1u << 4,       /* replay: seek by seek_s */
+    RS_UI_SPEED = 1u << 5,      /* replay: change speed by speed_steps */
+    RS_UI_SCREENSHOT = 1u << 6, /* a screenshot was written to screenshot */
+    RS_UI_FULLSCREEN = 1u << 7, /* fullscreen toggled */
+    RS_UI_HELP = 1u << 8,       /* help overlay toggled */
+};
+
+struct rs_ui_actions {
+    unsigned bits;      /* enum rs_ui_action, for this frame only */
+    float seek_s;       /* relative, summed over the frame's key presses */
+    int speed_steps;    /* +1 faster, -1 slower, summed */
+    bool muted;         /* current mute state */
+    unsigned cues;      /* cues sounded this frame (1u << enum rs_cue) */
+    char screenshot[512];
+};
+
+struct rs_window;
+
+/* Open the window, renderer, font and (unless no_audio) audio. Returns 0,
+ * or -1 with a one-line reason in err. No audio device is not an error:
+ * the window runs silent and rs_window_audio_error() says why. */
+int rs_window_open(struct rs_window **out, const struct rs_window_config *cfg, char *err, size_t errcap);
+void rs_window_close(struct rs_window *w);
+
+/* One frame: events, cues, draw, present. Returns 0, or -1 if drawing
+ * failed (reason in err of the last open, via SDL_GetError()). */
+int rs_window_frame(struct rs_window *w, const struct rs_view *v, struct rs_ui_actions *act);
+
+/* Sound cues explicitly (1u << enum rs_cue), e.g. from pipeline events. */
+void rs_window_cues(struct rs_window *w, unsigned mask);
+
+/* NULL when audio works, else why it does not. */
+const char *rs_window_audio_error(const struct rs_window *w);
+/* True while the first-run safety note is on screen. */
+bool rs_window_safety_note_shown(const struct rs_window *w);
+
+/* The SDL window (tests, embedding). */
+struct SDL_Window;
+struct SDL_Window *rs_window_sdl(struct rs_window *w);
+
+/* Geometry of the last frame drawn (tests). */
+struct rs_render_geom;
+const struct rs_render_geom *rs_window_geometry(const struct rs_window *w);
+
+/* Path of the marker file that records that the safety note was read. */
+int rs_window_safety_marker(const char *config_dir, char *path, size_t cap);
+
+#endif
