@@ -26,7 +26,7 @@ struct rs_rgb rs_colour(enum rs_colour c)
     return (unsigned)c < RS_C_COUNT ? table[c] : table[RS_C_TEXT];
 }
 
-struct rs_rgb rs_force_band_colour(enum rs_force_band b)
+struct rs_rgb rs_force_band_colour(enum rs_view_force_band b)
 {
     /* Light to typical run cool (blue to green); high, no-benefit and
      * overload run warm (yellow, orange, vermillion). */
@@ -36,7 +36,7 @@ struct rs_rgb rs_force_band_colour(enum rs_force_band b)
     return rs_colour((unsigned)b < RS_FB_COUNT ? map[b] : RS_C_GREY);
 }
 
-struct rs_rgb rs_speed_band_colour(enum rs_speed_band b)
+struct rs_rgb rs_speed_band_colour(enum rs_view_speed_band b)
 {
     static const enum rs_colour map[RS_SB_COUNT] = {
         RS_C_SKY, RS_C_GREEN, RS_C_ORANGE, RS_C_VERMILLION,

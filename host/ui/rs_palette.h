@@ -42,8 +42,8 @@ enum rs_colour {
 enum rs_hold_phase { RS_HP_NONE, RS_HP_TO15, RS_HP_TO30, RS_HP_DONE, RS_HP_LONG, RS_HP_RELEASE };
 
 struct rs_rgb rs_colour(enum rs_colour c);
-struct rs_rgb rs_force_band_colour(enum rs_force_band b);
-struct rs_rgb rs_speed_band_colour(enum rs_speed_band b);
+struct rs_rgb rs_force_band_colour(enum rs_view_force_band b);
+struct rs_rgb rs_speed_band_colour(enum rs_view_speed_band b);
 
 /* Phase of a hold of s seconds (RS_HP_NONE when !active). */
 enum rs_hold_phase rs_hold_phase(bool active, float s);

@@ -140,9 +140,9 @@ static void fmt_mmss(char *b, size_t n, float s)
     snprintf(b, n, "%u:%02u", t / 60, t % 60);
 }
 
-struct rs_rgb rs_leg_colour(enum rs_leg leg)
+struct rs_rgb rs_leg_colour(enum rs_view_leg leg)
 {
-    return rs_colour(leg == RS_LEG_LEFT ? RS_C_BLUE : leg == RS_LEG_RIGHT ? RS_C_PURPLE : RS_C_TRACK);
+    return rs_colour(leg == RS_VLEG_LEFT ? RS_C_BLUE : leg == RS_VLEG_RIGHT ? RS_C_PURPLE : RS_C_TRACK);
 }
 
 struct rs_rgb rs_alert_colour(enum rs_alert a)
@@ -203,13 +203,13 @@ static void draw_status(struct rs_render *r, const struct rs_view *v, const stru
     /* Link: a dot and a word. */
     c = col(p, 0.0f, 0.24f);
     int d = c.h * 6 / 10;
-    struct rs_rgb lc = rs_colour(v->link == RS_LINK_CONNECTED ? RS_C_GREEN :
-                                 v->link == RS_LINK_CONNECTING ? RS_C_YELLOW : RS_C_VERMILLION);
+    struct rs_rgb lc = rs_colour(v->link == RS_VLINK_CONNECTED ? RS_C_GREEN :
+                                 v->link == RS_VLINK_CONNECTING ? RS_C_YELLOW : RS_C_VERMILLION);
     disc(r, c.x + d / 2, c.y + c.h / 2, d / 2, lc);
     c.x += d + d / 2;
     c.w -= d + d / 2;
     text(r, c, 0.8f, RS_AL_LEFT, rs_colour(RS_C_TEXT),
-         v->link == RS_LINK_CONNECTED ? "CONNECTED" : v->link == RS_LINK_CONNECTING ? "CONNECTING" : "NO ROLLER", NULL);
+         v->link == RS_VLINK_CONNECTED ? "CONNECTED" : v->link == RS_VLINK_CONNECTING ? "CONNECTING" : "NO ROLLER", NULL);
 
     c = col(p, 0.25f, 0.49f);
     if (v->sensor_fault)
@@ -266,7 +266,7 @@ static void draw_alerts(struct rs_render *r, const struct rs_view *v, const stru
         cand[n++] = RS_AL_RELEASE;
     if (v->sensor_fault)
         cand[n++] = RS_AL_SENSOR;
-    if (v->link == RS_LINK_DISCONNECTED && v->mode != RS_MODE_REPLAY)
+    if (v->link == RS_VLINK_DISCONNECTED && v->mode != RS_MODE_REPLAY)
         cand[n++] = RS_AL_DISCONNECTED;
     if (!v->calibrated)
         cand[n++] = RS_AL_UNCALIBRATED;
@@ -310,7 +310,7 @@ static void draw_force(struct rs_render *r, const struct rs_view *v)
     struct rs_rect lab = row(p, 0.09f, 0.22f);
     text(r, col(lab, 0.0f, 0.35f), 0.9f, RS_AL_LEFT, rs_colour(RS_C_TEXT_DIM), "FORCE", NULL);
     text(r, col(lab, 0.36f, 1.0f), 0.9f, RS_AL_RIGHT, bc,
-         v->calibrated ? rs_force_band_name(v->force_band) : "RAW", NULL);
+         v->calibrated ? rs_view_force_band_name(v->force_band) : "RAW", NULL);
 
     /* Numerals and unit share a row; the unit goes right of the number. */
     struct rs_rect num = row(p, 0.23f, 0.66f);
@@ -347,11 +347,11 @@ static void draw_force(struct rs_render *r, const struct rs_view *v)
         float share = v->left_n / tot;
         struct rs_rect lb = bar;
         lb.w = (int)lroundf(bar.w * share);
-        fill(r, lb, rs_leg_colour(RS_LEG_LEFT));
+        fill(r, lb, rs_leg_colour(RS_VLEG_LEFT));
         struct rs_rect rb = bar;
         rb.x = lb.x + lb.w;
         rb.w = bar.w - lb.w;
-        fill(r, rb, rs_leg_colour(RS_LEG_RIGHT));
+        fill(r, rb, rs_leg_colour(RS_VLEG_RIGHT));
     }
 }
 
@@ -429,7 +429,7 @@ static void draw_speed(struct rs_render *r, const struct rs_view *v)
 
     struct rs_rect lab = row(p, 0.09f, 0.22f);
     text(r, col(lab, 0.0f, 0.35f), 0.9f, RS_AL_LEFT, rs_colour(RS_C_TEXT_DIM), "SPEED", NULL);
-    text(r, col(lab, 0.36f, 1.0f), 0.9f, RS_AL_RIGHT, bc, v->calibrated ? rs_speed_band_name(v->speed_band) : "RAW", NULL);
+    text(r, col(lab, 0.36f, 1.0f), 0.9f, RS_AL_RIGHT, bc, v->calibrated ? rs_view_speed_band_name(v->speed_band) : "RAW", NULL);
 
     struct rs_rect num = row(p, 0.23f, 0.66f);
     float sp = fabsf(v->speed_cms);
@@ -444,7 +444,7 @@ static void draw_speed(struct rs_render *r, const struct rs_view *v)
     /* Gauge: the three moving bands on a 0..20 cm/s scale, marker on top. */
     struct rs_rect ga = row(p, 0.70f, 0.86f);
     g->speed_gauge = ga;
-    static const struct { float lo, hi; enum rs_speed_band b; } seg[] = {
+    static const struct { float lo, hi; enum rs_view_speed_band b; } seg[] = {
         { 0.0f, 10.0f, RS_SB_SLOW }, { 10.0f, 15.0f, RS_SB_BRISK }, { 15.0f, RS_RENDER_GAUGE_MAX, RS_SB_TOO_FAST },
     };
     for (size_t i = 0; i < sizeof seg / sizeof seg[0]; i++) {
@@ -486,7 +486,7 @@ static void draw_leg(struct rs_render *r, const struct rs_view *v)
     struct rs_rgb lc = rs_leg_colour(v->leg);
     fill(r, badge, lc);
     text(r, rs_rect_inset(badge, g->layout.pad / 2), 0.85f, RS_AL_CENTRE, on_colour(lc),
-         v->leg == RS_LEG_LEFT ? "LEFT" : v->leg == RS_LEG_RIGHT ? "RIGHT" : "NO LEG", NULL);
+         v->leg == RS_VLEG_LEFT ? "LEFT" : v->leg == RS_VLEG_RIGHT ? "RIGHT" : "NO LEG", NULL);
 
     /* Position bar: ankle at the bottom, knee at the top, like the calf on
      * the roller seen from the side. */
@@ -629,8 +629,8 @@ static void draw_map(struct rs_render *r, const struct rs_view *v)
     struct rs_render_geom *g = &r->geom;
     struct rs_rect p = rs_rect_inset(g->layout.panel[RS_P_MAP], g->layout.pad);
     float len = rs_view_calf_length(v);
-    calf_map(r, col(p, 0.0f, 0.19f), &v->calf[0], len, "L", rs_leg_colour(RS_LEG_LEFT));
-    calf_map(r, col(p, 0.22f, 0.41f), &v->calf[1], len, "R", rs_leg_colour(RS_LEG_RIGHT));
+    calf_map(r, col(p, 0.0f, 0.19f), &v->calf[0], len, "L", rs_leg_colour(RS_VLEG_LEFT));
+    calf_map(r, col(p, 0.22f, 0.41f), &v->calf[1], len, "R", rs_leg_colour(RS_VLEG_RIGHT));
 
     struct rs_rect c = col(p, 0.45f, 1.0f);
     char b[48], t0[16], t1[16];

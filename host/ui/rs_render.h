@@ -84,7 +84,7 @@ void rs_render_frame(struct rs_render *r, const struct rs_view *v, const struct 
 const struct rs_render_geom *rs_render_geometry(const struct rs_render *r);
 
 /* Colour of the leg indicator badge. */
-struct rs_rgb rs_leg_colour(enum rs_leg leg);
+struct rs_rgb rs_leg_colour(enum rs_view_leg leg);
 /* Banner colour of an alert. */
 struct rs_rgb rs_alert_colour(enum rs_alert a);
 

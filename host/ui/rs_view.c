@@ -12,7 +12,7 @@ void rs_view_init(struct rs_view *v)
     v->calibrated = true;
     v->bw_known = true;
     v->knee_zone_cm = 5.0f;
-    v->link = RS_LINK_DISCONNECTED;
+    v->link = RS_VLINK_DISCONNECTED;
     v->replay_speed = 1.0f;
 }
 
@@ -40,16 +40,16 @@ float rs_view_history_speed(const struct rs_view_history *h, unsigned i)
     return h->speed_cms[(h->head + i) % RS_VIEW_HISTORY_N];
 }
 
-enum rs_force_band rs_view_force_band(float pct)
+enum rs_view_force_band rs_view_force_band(float pct)
 {
     static const float upper[] = { 5, 15, 30, 45, 60, 80 };
     for (unsigned i = 0; i < sizeof upper / sizeof upper[0]; i++)
         if (pct < upper[i])
-            return (enum rs_force_band)i;
+            return (enum rs_view_force_band)i;
     return RS_FB_OVERLOAD;
 }
 
-enum rs_speed_band rs_view_speed_band(float cms)
+enum rs_view_speed_band rs_view_speed_band(float cms)
 {
     if (cms < 0)
         cms = -cms;
@@ -62,7 +62,7 @@ enum rs_speed_band rs_view_speed_band(float cms)
     return RS_SB_TOO_FAST;
 }
 
-const char *rs_force_band_name(enum rs_force_band b)
+const char *rs_view_force_band_name(enum rs_view_force_band b)
 {
     static const char *const names[RS_FB_COUNT] = {
         "NO CONTACT", "LIGHT", "MODERATE", "TYPICAL", "HIGH", "NO EXTRA BENEFIT", "OVERLOAD",
@@ -70,7 +70,7 @@ const char *rs_force_band_name(enum rs_force_band b)
     return (unsigned)b < RS_FB_COUNT ? names[b] : "?";
 }
 
-const char *rs_speed_band_name(enum rs_speed_band b)
+const char *rs_view_speed_band_name(enum rs_view_speed_band b)
 {
     static const char *const names[RS_SB_COUNT] = { "STILL", "SLOW", "BRISK", "TOO FAST" };
     return (unsigned)b < RS_SB_COUNT ? names[b] : "?";

@@ -27,7 +27,7 @@
 #define RS_VIEW_TEXT_MAX 80
 
 /* Force bands of design.md section 7, by %BW. */
-enum rs_force_band {
+enum rs_view_force_band {
     RS_FB_NONE,       /* < 5 %BW: no contact */
     RS_FB_LIGHT,      /* 5-15 */
     RS_FB_MODERATE,   /* 15-30 */
@@ -39,7 +39,7 @@ enum rs_force_band {
 };
 
 /* Speed bands of design.md section 7. */
-enum rs_speed_band {
+enum rs_view_speed_band {
     RS_SB_STILL,    /* < 0.5 cm/s */
     RS_SB_SLOW,     /* 0.5-10: the goal */
     RS_SB_BRISK,    /* 10-15 */
@@ -47,9 +47,9 @@ enum rs_speed_band {
     RS_SB_COUNT
 };
 
-enum rs_leg { RS_LEG_NONE, RS_LEG_LEFT, RS_LEG_RIGHT };
+enum rs_view_leg { RS_VLEG_NONE, RS_VLEG_LEFT, RS_VLEG_RIGHT };
 
-enum rs_link_state { RS_LINK_DISCONNECTED, RS_LINK_CONNECTING, RS_LINK_CONNECTED };
+enum rs_view_link { RS_VLINK_DISCONNECTED, RS_VLINK_CONNECTING, RS_VLINK_CONNECTED };
 
 enum rs_view_mode { RS_MODE_LIVE, RS_MODE_DEMO, RS_MODE_REPLAY };
 
@@ -77,18 +77,18 @@ struct rs_view {
     float force_n;        /* total; raw counts when !calibrated */
     float force_pct;      /* %BW */
     float left_n, right_n;
-    enum rs_force_band force_band;
+    enum rs_view_force_band force_band;
 
     /* Speed; raw encoder counts/s when !calibrated. */
     float speed_cms;
-    enum rs_speed_band speed_band;
+    enum rs_view_speed_band speed_band;
 
     /* Hold: the clock starts at the start of stillness (design.md 7). */
     bool hold_active;
     float hold_s;
 
     /* Where the leg is. position_cm from the Achilles end of the calf. */
-    enum rs_leg leg;
+    enum rs_view_leg leg;
     bool on_calf;         /* false: position unknown / not in contact */
     float position_cm;
     float calf_length_cm; /* calibrated calf length, 0 = unknown (use 35) */
@@ -104,7 +104,7 @@ struct rs_view {
     char advice[RS_VIEW_TEXT_MAX]; /* dose advice, "" for none */
 
     /* Connection and sensor. */
-    enum rs_link_state link;
+    enum rs_view_link link;
     bool sensor_fault;
     char sensor_text[RS_VIEW_TEXT_MAX]; /* e.g. "left load cell", "" when ok */
     uint32_t frames_lost;
@@ -134,12 +134,12 @@ float rs_view_history_speed(const struct rs_view_history *h, unsigned i);
 
 /* Band classification by the design.md defaults; the pipeline may classify
  * with configured thresholds instead and write the band directly. */
-enum rs_force_band rs_view_force_band(float pct);
-enum rs_speed_band rs_view_speed_band(float cms);
+enum rs_view_force_band rs_view_force_band(float pct);
+enum rs_view_speed_band rs_view_speed_band(float cms);
 
 /* Short upper-case names ("TYPICAL", "TOO FAST") for labels and logs. */
-const char *rs_force_band_name(enum rs_force_band b);
-const char *rs_speed_band_name(enum rs_speed_band b);
+const char *rs_view_force_band_name(enum rs_view_force_band b);
+const char *rs_view_speed_band_name(enum rs_view_speed_band b);
 
 /* Calf length to draw with: the calibrated one, or 35 cm when unknown. */
 float rs_view_calf_length(const struct rs_view *v);

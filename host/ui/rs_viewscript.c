@@ -10,17 +10,17 @@
 #define BW_N (75.0f * 9.81f)
 
 struct moment {
-    enum rs_leg leg;
+    enum rs_view_leg leg;
     float pos_cm, speed_cms, force_pct;
     int hold;      /* 1-based hold number on the scripted timeline, 0 none */
     float hold_s;
 };
 
 /* Holds: start, length (the clock starts at the start of stillness). */
-static const struct { float t0, len, pos; enum rs_leg leg; } holds[] = {
-    { 15, 25, 18, RS_LEG_LEFT },
-    { 50, 35, 12, RS_LEG_LEFT },
-    { 105, 20, 22, RS_LEG_LEFT },
+static const struct { float t0, len, pos; enum rs_view_leg leg; } holds[] = {
+    { 15, 25, 18, RS_VLEG_LEFT },
+    { 50, 35, 12, RS_VLEG_LEFT },
+    { 105, 20, 22, RS_VLEG_LEFT },
 };
 
 /* Slow rolling: 2..30 cm and back at 5 cm/s (a triangle wave). */
@@ -39,7 +39,7 @@ static float roll_pos(float t, float *speed)
 
 static struct moment at(float t)
 {
-    struct moment m = { .leg = t < 127 ? RS_LEG_LEFT : RS_LEG_RIGHT, .force_pct = 36 };
+    struct moment m = { .leg = t < 127 ? RS_VLEG_LEFT : RS_VLEG_RIGHT, .force_pct = 36 };
     for (int i = 0; i < 3; i++) {
         if (t >= holds[i].t0 && t < holds[i].t0 + holds[i].len) {
             m.pos_cm = holds[i].pos;
@@ -56,7 +56,7 @@ static struct moment at(float t)
         return m;
     }
     if (t >= 125 && t < 127) { /* lifting the leg off to switch */
-        m.leg = RS_LEG_NONE;
+        m.leg = RS_VLEG_NONE;
         m.force_pct = 2;
         m.pos_cm = 0;
         return m;
@@ -69,14 +69,14 @@ static struct moment at(float t)
 static void apply(struct rs_view *v, const struct moment *m)
 {
     v->leg = m->leg;
-    v->on_calf = m->leg != RS_LEG_NONE;
+    v->on_calf = m->leg != RS_VLEG_NONE;
     v->position_cm = m->pos_cm;
     v->speed_cms = m->speed_cms;
     v->speed_band = rs_view_speed_band(m->speed_cms);
     v->force_pct = m->force_pct;
     v->force_band = rs_view_force_band(m->force_pct);
     v->force_n = m->force_pct / 100.0f * BW_N;
-    float right_share = m->leg == RS_LEG_RIGHT ? 0.72f : 0.28f;
+    float right_share = m->leg == RS_VLEG_RIGHT ? 0.72f : 0.28f;
     v->right_n = v->force_n * right_share;
     v->left_n = v->force_n - v->right_n;
     v->hold_active = m->hold != 0;
@@ -89,7 +89,7 @@ void rs_viewscript_at(struct rs_view *v, float t)
     rs_view_init(v);
     t = fmodf(t < 0 ? 0 : t, RS_VIEWSCRIPT_LOOP_S);
     v->mode = RS_MODE_DEMO;
-    v->link = RS_LINK_CONNECTED;
+    v->link = RS_VLINK_CONNECTED;
     v->recording = true;
     v->calf_length_cm = 36;
     v->session_s = t;
@@ -101,8 +101,8 @@ void rs_viewscript_at(struct rs_view *v, float t)
     for (int i = 0; i <= steps; i++) {
         float ti = i * dt;
         struct moment m = at(ti);
-        if (m.leg != RS_LEG_NONE) {
-            int leg = m.leg == RS_LEG_RIGHT;
+        if (m.leg != RS_VLEG_NONE) {
+            int leg = m.leg == RS_VLEG_RIGHT;
             int bin = (int)m.pos_cm;
             if (bin >= 0 && bin < RS_VIEW_CALF_BINS) {
                 struct rs_view_calf *c = &v->calf[leg];
@@ -168,7 +168,7 @@ void rs_viewscript_state(struct rs_view *v, enum rs_viewscript_state s)
     default:
         rs_viewscript_at(v, 10.0f);
         v->calibrated = false;
-        v->link = RS_LINK_DISCONNECTED;
+        v->link = RS_VLINK_DISCONNECTED;
         v->recording = false;
         v->force_n = 183512;
         v->speed_cms = 2215;

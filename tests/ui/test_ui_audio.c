@@ -206,7 +206,7 @@ static void test_cues_between_table(void **state)
     (void)state;
     static const struct {
         bool pa; float ps; bool ca; float cs;
-        enum rs_speed_band psb, csb; enum rs_force_band pfb, cfb;
+        enum rs_view_speed_band psb, csb; enum rs_view_force_band pfb, cfb;
         unsigned want;
     } cases[] = {
         { false, 0, false, 0, RS_SB_SLOW, RS_SB_SLOW, RS_FB_TYPICAL, RS_FB_TYPICAL, 0 },

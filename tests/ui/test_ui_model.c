@@ -18,7 +18,7 @@
 static void test_force_bands(void **state)
 {
     (void)state;
-    static const struct { float pct; enum rs_force_band b; } cases[] = {
+    static const struct { float pct; enum rs_view_force_band b; } cases[] = {
         { -3, RS_FB_NONE }, { 0, RS_FB_NONE }, { 4.99f, RS_FB_NONE }, { 5, RS_FB_LIGHT },
         { 14.9f, RS_FB_LIGHT }, { 15, RS_FB_MODERATE }, { 30, RS_FB_TYPICAL }, { 44.9f, RS_FB_TYPICAL },
         { 45, RS_FB_HIGH }, { 60, RS_FB_NO_BENEFIT }, { 79.9f, RS_FB_NO_BENEFIT }, { 80, RS_FB_OVERLOAD },
@@ -31,7 +31,7 @@ static void test_force_bands(void **state)
 static void test_speed_bands(void **state)
 {
     (void)state;
-    static const struct { float cms; enum rs_speed_band b; } cases[] = {
+    static const struct { float cms; enum rs_view_speed_band b; } cases[] = {
         { 0, RS_SB_STILL }, { 0.49f, RS_SB_STILL }, { -0.49f, RS_SB_STILL }, { 0.5f, RS_SB_SLOW },
         { 10, RS_SB_SLOW }, { 10.01f, RS_SB_BRISK }, { -12, RS_SB_BRISK }, { 15, RS_SB_BRISK },
         { 15.01f, RS_SB_TOO_FAST }, { -40, RS_SB_TOO_FAST },
@@ -126,9 +126,9 @@ static void test_contrast(void **state)
     assert_true(contrast(rs_colour(RS_C_TEXT), panel) >= 12.0);
     assert_true(contrast(rs_colour(RS_C_TEXT_DIM), panel) >= 7.0);
     for (int b = 0; b < RS_FB_COUNT; b++)
-        assert_true(contrast(rs_force_band_colour((enum rs_force_band)b), panel) >= 3.0);
+        assert_true(contrast(rs_force_band_colour((enum rs_view_force_band)b), panel) >= 3.0);
     for (int b = 0; b < RS_SB_COUNT; b++)
-        assert_true(contrast(rs_speed_band_colour((enum rs_speed_band)b), panel) >= 3.0);
+        assert_true(contrast(rs_speed_band_colour((enum rs_view_speed_band)b), panel) >= 3.0);
     for (int p = RS_HP_TO15; p <= RS_HP_RELEASE; p++)
         assert_true(contrast(rs_hold_phase_colour((enum rs_hold_phase)p), panel) >= 3.0);
     assert_true(contrast(rs_colour(RS_C_YELLOW), panel) >= 4.5); /* advice text */

@@ -134,19 +134,19 @@ static void test_force_band_colours(void **state)
         assert_int_equal(view.force_band, b);
         ui_harness_render(&big, &view, &plain);
         const struct rs_render_geom *g = rs_render_geometry(big.rr);
-        assert_true(ui_rgb_near(centre(&big, g->force_band_bar), rs_force_band_colour((enum rs_force_band)b), 2));
-        assert_true(text_logged(&big, rs_force_band_name((enum rs_force_band)b)));
+        assert_true(ui_rgb_near(centre(&big, g->force_band_bar), rs_force_band_colour((enum rs_view_force_band)b), 2));
+        assert_true(text_logged(&big, rs_view_force_band_name((enum rs_view_force_band)b)));
     }
     /* All seven band colours differ clearly from each other. */
     for (int a = 0; a < RS_FB_COUNT; a++)
         for (int b = a + 1; b < RS_FB_COUNT; b++)
-            assert_false(ui_rgb_near(rs_force_band_colour((enum rs_force_band)a), rs_force_band_colour((enum rs_force_band)b), 40));
+            assert_false(ui_rgb_near(rs_force_band_colour((enum rs_view_force_band)a), rs_force_band_colour((enum rs_view_force_band)b), 40));
 }
 
 static void test_speed_bands_and_too_fast(void **state)
 {
     (void)state;
-    static const struct { float cms; enum rs_speed_band band; bool slow_down; } cases[] = {
+    static const struct { float cms; enum rs_view_speed_band band; bool slow_down; } cases[] = {
         { 0.0f, RS_SB_STILL, false }, { 5.0f, RS_SB_SLOW, false },
         { 12.0f, RS_SB_BRISK, false }, { 18.0f, RS_SB_TOO_FAST, true },
     };
@@ -167,7 +167,7 @@ static void test_speed_bands_and_too_fast(void **state)
             for (int s = 0; s < 3; s++) {
                 struct rs_rgb px = ui_pixel(u, ga.x + (int)(ga.w * seg_mid[s] / RS_RENDER_GAUGE_MAX), ga.y + ga.h - 2);
                 bool full = (int)cases[i].band == s + 1;
-                assert_int_equal(ui_rgb_near(px, rs_speed_band_colour((enum rs_speed_band)(s + 1)), 2), full);
+                assert_int_equal(ui_rgb_near(px, rs_speed_band_colour((enum rs_view_speed_band)(s + 1)), 2), full);
             }
             bool banner = g->nalerts > 0 && g->alert[0] == RS_AL_SLOW_DOWN;
             assert_int_equal(banner, cases[i].slow_down);
@@ -205,8 +205,8 @@ static void test_knee_zone(void **state)
 static void test_leg_indicator(void **state)
 {
     (void)state;
-    static const struct { enum rs_leg leg; const char *word; enum rs_colour c; } cases[] = {
-        { RS_LEG_LEFT, "LEFT", RS_C_BLUE }, { RS_LEG_RIGHT, "RIGHT", RS_C_PURPLE }, { RS_LEG_NONE, "NO LEG", RS_C_TRACK },
+    static const struct { enum rs_view_leg leg; const char *word; enum rs_colour c; } cases[] = {
+        { RS_VLEG_LEFT, "LEFT", RS_C_BLUE }, { RS_VLEG_RIGHT, "RIGHT", RS_C_PURPLE }, { RS_VLEG_NONE, "NO LEG", RS_C_TRACK },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         rs_viewscript_state(&view, RS_VS_ROLLING);
