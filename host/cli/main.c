@@ -15,6 +15,8 @@ struct rs_command {
 };
 
 static const struct rs_command commands[] = {
+    { "live", rs_cmd_live, "connect to a roller and stream (headless JSON lines for now)" },
+    { "devices", rs_cmd_devices, "list connected rollers: port, serial, firmware, calibration" },
     { "demo", rs_cmd_demo, "roll along with the built-in simulated roller (no hardware needed)" },
     { "decode", rs_cmd_decode, "print every frame of a raw captured byte stream as JSON lines" },
 };

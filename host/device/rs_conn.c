@@ -35,6 +35,7 @@ struct rs_conn {
     uint32_t good_frames;        /* on this link */
     int last_wait_err;           /* avoid repeating the same "waiting" event */
     bool ever_streamed;
+    bool announced;              /* the first status line was sent */
 
     /* waiting (no link) accounting */
     bool waiting;
@@ -447,6 +448,11 @@ int rs_conn_step(struct rs_conn *c, int max_wait_ms)
 {
     if (c->fatal)
         return c->fatal;
+    if (!c->announced) {
+        c->announced = true;
+        struct rs_conn_event ev = { .type = RS_EV_STATE };
+        emit(c, &ev);
+    }
     if (max_wait_ms < 0)
         max_wait_ms = 0;
     if (!c->link) {
