@@ -56,6 +56,12 @@ struct rs_conn {
     struct rs_clock clock;
     struct rs_seq seq;
     struct rs_hotplug *hotplug;
+    /*
+     * Two identities: usb_serial is what discovery matches (the USB serial
+     * string; --device or the first roller picked), st.serial is the serial
+     * from the info frame, which every later connection must repeat.
+     */
+    char usb_serial[RS_DESC_STR];
     struct rs_conn_stats st;
     int fatal;
     char msg[RS_CONN_MSG];
@@ -151,7 +157,7 @@ struct rs_conn *rs_conn_new(const struct rs_conn_config *cfg, const struct rs_si
     rs_clock_init(&c->clock);
     rs_seq_init(&c->seq);
     if (cfg->serial)
-        snprintf(c->st.serial, sizeof c->st.serial, "%s", cfg->serial);
+        copy_str(c->usb_serial, sizeof c->usb_serial, cfg->serial);
     if (!cfg->port && !cfg->open_link) {
         c->hotplug = rs_hotplug_new();
         if (!c->hotplug) {
@@ -289,13 +295,15 @@ static const char *discover(struct rs_conn *c, char *path, size_t cap)
         copy_str(rollers[i].serial, sizeof rollers[i].serial, ports[i].serial);
     }
     size_t idx = 0;
-    int rc = rs_pick_roller(rollers, n, c->st.serial[0] ? c->st.serial : NULL, &idx);
+    int rc = rs_pick_roller(rollers, n, c->usb_serial[0] ? c->usb_serial : NULL, &idx);
     if (rc == RS_PICK_OK) {
         snprintf(path, cap, "%s", rollers[idx].path);
+        if (!c->usb_serial[0])
+            copy_str(c->usb_serial, sizeof c->usb_serial, rollers[idx].serial);
         return path;
     }
     char msg[RS_CONN_MSG];
-    rs_pick_message(rc, rollers, n, c->st.serial, msg, sizeof msg);
+    rs_pick_message(rc, rollers, n, c->usb_serial, msg, sizeof msg);
     if (rc == RS_PICK_AMBIGUOUS) {
         snprintf(c->msg, sizeof c->msg, "%s", msg);
         c->fatal = RS_CONN_ERR_PICK;
@@ -364,10 +372,13 @@ static void on_info(struct rs_conn *c, const struct rs_frame *f)
     char serial[RS_SERIAL_LEN + 1];
     memcpy(serial, in->serial, RS_SERIAL_LEN);
     serial[RS_SERIAL_LEN] = '\0';
-    if (c->st.serial[0] && serial[0] && strcasecmp(serial, c->st.serial) != 0) {
+    /* With --port and --device, the info frame must confirm the serial. */
+    const char *want = c->st.serial[0] ? c->st.serial
+                       : (c->cfg.port && c->cfg.serial) ? c->cfg.serial : "";
+    if (want[0] && strcasecmp(serial, want) != 0) {
         char why[400];
         snprintf(why, sizeof why, "roller %s on %s is not the session's roller %s; waiting",
-                 serial, c->port, c->st.serial);
+                 serial[0] ? serial : "(no serial)", c->port, want);
         notice(c, why);
         lose_link(c, RS_LINK_ERR_NOT_FOUND);
         return;

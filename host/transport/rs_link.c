@@ -41,6 +41,7 @@ int rs_link_errno_class(int err, int opening)
     case EBUSY:
         return RS_LINK_ERR_BUSY;
     case ENOTTY:
+    case EISDIR:
     case EINVAL:
         return RS_LINK_ERR_ARG;
     case ENOMEM:
