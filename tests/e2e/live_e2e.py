@@ -9,7 +9,7 @@ commands before it sends, and the driver waits for the host's output lines
 (with deadlines), so the tests are bounded but not timing-fragile.
 
 usage: live_e2e.py TEST --rollsense BIN --gen CAPTURE_GEN [--emu EMU]
-TEST: replay | garbage | version | unplug | emu
+TEST: replay | garbage | version | devices | unplug | emu
 """
 import argparse
 import json
@@ -341,6 +341,58 @@ def test_version(args, tmp):
     print("version: ok: " + err.strip(), flush=True)
 
 
+def test_devices(args, tmp):
+    """`rollsense devices --port PTY` asks the fake for its info frame."""
+    info = gen(args, tmp, "info", "info.bin", "E2E0004")
+    for json_mode in (True, False):
+        fake = FakeRoller(tmp.path("roller-dev"))
+        fake.plug()
+        cmd = [args.rollsense, "devices", "--port", fake.link] + (["--json"] if json_mode else [])
+        p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        try:
+            deadline = time.monotonic() + 10
+            while p.poll() is None and time.monotonic() < deadline:
+                select.select([fake.master], [], [], 0.05)
+                fake.got_command = False
+                fake.drain()
+                if fake.got_command:       # answer every GET_INFO
+                    fake.write_all(info, deadline)
+            out, err = p.communicate(timeout=10)
+        finally:
+            fake.unplug()
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+        if p.returncode != 0:
+            fail("devices exited %d: %s" % (p.returncode, err.decode()))
+        text = out.decode()
+        if json_mode:
+            objs = [json.loads(x) for x in text.splitlines()]
+            want = {"type": "device", "port": fake.link, "serial": "E2E0004", "firmware": "0.1.0",
+                    "protocol": 1, "calibration": "default", "streaming": True}
+            if objs != [want]:
+                fail("devices --json: %r" % objs)
+        elif "E2E0004" not in text or "0.1.0" not in text or "default" not in text:
+            fail("devices: %r" % text)
+    # A port where nothing answers: listed with the reason, still exit 0.
+    fake = FakeRoller(tmp.path("roller-mute"))
+    fake.plug()
+    try:
+        p = subprocess.run([args.rollsense, "devices", "--port", fake.link, "--json"],
+                           capture_output=True, timeout=20)
+    finally:
+        fake.unplug()
+    obj = json.loads(p.stdout.decode())
+    if p.returncode != 0 or "error" not in obj:
+        fail("devices on a mute port: %r" % obj)
+    # A port that does not exist: one line on stderr, exit 1.
+    p = subprocess.run([args.rollsense, "devices", "--port", tmp.path("nothing")],
+                       capture_output=True, timeout=20)
+    if p.returncode != 1 or p.stderr.decode().count("\n") != 1:
+        fail("devices on a missing port: exit %d %r" % (p.returncode, p.stderr))
+    print("devices: ok", flush=True)
+
+
 def test_unplug(args, tmp):
     """50 unplug/replug cycles with a real-time 80 Hz fake."""
     cycles = 50
@@ -472,7 +524,7 @@ def test_emu(args, tmp):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("test", choices=["replay", "garbage", "version", "unplug", "emu"])
+    ap.add_argument("test", choices=["replay", "garbage", "version", "devices", "unplug", "emu"])
     ap.add_argument("--rollsense", required=True)
     ap.add_argument("--gen", required=True)
     ap.add_argument("--emu")
