@@ -9,7 +9,7 @@ commands before it sends, and the driver waits for the host's output lines
 (with deadlines), so the tests are bounded but not timing-fragile.
 
 usage: live_e2e.py TEST --rollsense BIN --gen CAPTURE_GEN [--emu EMU]
-TEST: replay | garbage | version | devices | unplug | emu
+TEST: replay | garbage | version | devices | duration | unplug | emu
 """
 import argparse
 import json
@@ -491,6 +491,55 @@ def test_unplug(args, tmp):
               usage.ru_utime + usage.ru_stime, json.dumps(summary)), flush=True)
 
 
+def test_duration(args, tmp):
+    """--duration ends the session by itself; rate_hz from a real-time 80 Hz
+    fake; SIGTERM also ends a session with a summary and exit 0."""
+    info = gen(args, tmp, "info", "info.bin", "E2E0005")
+    frames = split_frames(gen(args, tmp, "samples", "samples.bin", 1000))
+    for mode in ("duration", "sigterm"):
+        fake = FakeRoller(tmp.path("roller-" + mode))
+        fake.plug()
+        extra = ["--duration", "3"] if mode == "duration" else []
+        host = Host(args, fake.link, extra)
+        t0 = time.monotonic()
+        try:
+            deadline = t0 + 20
+            while not fake.got_command:
+                fake.drain()
+                host.poll_lines(0.01)
+                if time.monotonic() > deadline:
+                    fail("host never sent a command")
+            fake.write_all(info, deadline)
+            t_stream = time.monotonic()
+            sent = 0
+            while host.p.poll() is None and time.monotonic() < deadline:
+                due = int((time.monotonic() - t_stream) * RATE_HZ) + 1
+                while sent < min(due, len(frames)):
+                    fake.write_all(frames[sent], deadline, host)
+                    sent += 1
+                fake.drain()
+                if host.poll_lines(0.002) is None:
+                    break
+                if mode == "sigterm" and sent >= 160:
+                    host.p.send_signal(signal.SIGTERM)
+                    break
+            summary = host.finish()
+        finally:
+            fake.unplug()
+            if host.p.poll() is None:
+                host.p.kill()
+                host.p.wait()
+        wall = time.monotonic() - t0
+        if mode == "duration":
+            if not (2.9 <= summary["duration_s"] <= 3.5) or wall > 6:
+                fail("--duration 3: duration_s %.3f, wall %.1f s" % (summary["duration_s"], wall))
+            if not (78.4 <= summary["rate_hz"] <= 81.6) or summary["lost"] != 0:
+                fail("rate_hz %.3f lost %d (want 80 +- 2 %%, 0)" % (summary["rate_hz"], summary["lost"]))
+        elif summary["frames"] < 100:
+            fail("SIGTERM session: %r" % summary)
+        print("%s: ok, summary %s" % (mode, json.dumps(summary)), flush=True)
+
+
 def test_emu(args, tmp):
     """Acceptance against the emulated roller: 15 s, 80 Hz +- 1 %, no loss."""
     emu = subprocess.Popen([args.emu, "--pty", "--realtime"], stdout=subprocess.PIPE,
@@ -524,7 +573,8 @@ def test_emu(args, tmp):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("test", choices=["replay", "garbage", "version", "devices", "unplug", "emu"])
+    ap.add_argument("test", choices=["replay", "garbage", "version", "devices", "duration",
+                                        "unplug", "emu"])
     ap.add_argument("--rollsense", required=True)
     ap.add_argument("--gen", required=True)
     ap.add_argument("--emu")
