@@ -36,6 +36,7 @@ struct rs_conn {
     int last_wait_err;           /* avoid repeating the same "waiting" event */
     bool ever_streamed;
     bool announced;              /* the first status line was sent */
+    bool told_wrong_roller;      /* the "not the session's roller" notice was sent */
 
     /* waiting (no link) accounting */
     bool waiting;
@@ -227,10 +228,9 @@ static void lose_link(struct rs_conn *c, int err)
         c->gap_wait_cpu = 0;
         c->st.gaps++;
         rs_seq_gap(&c->seq);
-        set_state(c, RS_CONN_DISCONNECTED, rs_link_strerror(err));
-    } else if (!c->ever_streamed) {
-        set_state(c, RS_CONN_SEARCHING, rs_link_strerror(err));
     }
+    /* A reconnect that fails before its first sample stays inside the same gap. */
+    set_state(c, c->gap_open ? RS_CONN_DISCONNECTED : RS_CONN_SEARCHING, rs_link_strerror(err));
 }
 
 static void end_wait(struct rs_conn *c)
@@ -376,11 +376,16 @@ static void on_info(struct rs_conn *c, const struct rs_frame *f)
     const char *want = c->st.serial[0] ? c->st.serial
                        : (c->cfg.port && c->cfg.serial) ? c->cfg.serial : "";
     if (want[0] && strcasecmp(serial, want) != 0) {
-        char why[400];
-        snprintf(why, sizeof why, "roller %s on %s is not the session's roller %s; waiting",
-                 serial[0] ? serial : "(no serial)", c->port, want);
-        notice(c, why);
+        if (!c->told_wrong_roller) {
+            char why[400];
+            snprintf(why, sizeof why, "roller %s on %s is not the session's roller %s; waiting",
+                     serial[0] ? serial : "(no serial)", c->port, want);
+            notice(c, why);
+            c->told_wrong_roller = true;
+        }
         lose_link(c, RS_LINK_ERR_NOT_FOUND);
+        /* Reopening another user's roller five times a second helps nobody. */
+        c->next_try_ms = now_ms(c) + (c->cfg.retry_ms > 500 ? c->cfg.retry_ms : 500);
         return;
     }
     if (!c->st.serial[0])
@@ -400,6 +405,7 @@ static void on_sample(struct rs_conn *c, const struct rs_sample *s, int64_t arri
     if (!c->got_sample) {
         c->got_sample = true;
         c->ever_streamed = true;
+        c->told_wrong_roller = false;
         if (first_after_gap)
             close_gap(c, true, missed);
         set_state(c, RS_CONN_STREAMING, NULL);

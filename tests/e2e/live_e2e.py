@@ -9,7 +9,7 @@ commands before it sends, and the driver waits for the host's output lines
 (with deadlines), so the tests are bounded but not timing-fragile.
 
 usage: live_e2e.py TEST --rollsense BIN --gen CAPTURE_GEN [--emu EMU]
-TEST: replay | garbage | version | devices | duration | unplug | emu
+TEST: replay | garbage | version | devices | duration | discovery | unplug | emu
 """
 import argparse
 import json
@@ -540,6 +540,26 @@ def test_duration(args, tmp):
         print("%s: ok, summary %s" % (mode, json.dumps(summary)), flush=True)
 
 
+def test_discovery(args, tmp):
+    """Discovery with no roller attached: waits (scanning twice a second)
+    without burning CPU, says so once, and ends with a summary."""
+    p = subprocess.run([args.rollsense, "live", "--headless", "--json", "--duration", "2"],
+                       capture_output=True, timeout=30)
+    if p.returncode != 0:
+        fail("discovery: exit %d %r" % (p.returncode, p.stderr))
+    lines = [json.loads(x) for x in p.stdout.decode().splitlines()]
+    if any(o.get("type") == "status" and o.get("state") == "connecting" for o in lines):
+        print("discovery: SKIP (a real roller is attached)", flush=True)
+        return
+    notices = [o for o in lines if o.get("type") == "notice"]
+    s = lines[-1]
+    if len(notices) != 1 or "no roller found" not in notices[0]["message"]:
+        fail("discovery: notices %r" % notices)
+    if s.get("type") != "summary" or s["wait_cpu_s"] >= 0.01 * s["wait_s"]:
+        fail("discovery: CPU while searching: %r" % s)
+    print("discovery: ok, %.3f %% CPU while searching" % (100 * s["wait_cpu_s"] / s["wait_s"]), flush=True)
+
+
 def test_emu(args, tmp):
     """Acceptance against the emulated roller: 15 s, 80 Hz +- 1 %, no loss."""
     emu = subprocess.Popen([args.emu, "--pty", "--realtime"], stdout=subprocess.PIPE,
@@ -574,7 +594,7 @@ def test_emu(args, tmp):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("test", choices=["replay", "garbage", "version", "devices", "duration",
-                                        "unplug", "emu"])
+                                        "discovery", "unplug", "emu"])
     ap.add_argument("--rollsense", required=True)
     ap.add_argument("--gen", required=True)
     ap.add_argument("--emu")
