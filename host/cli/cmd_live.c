@@ -6,6 +6,7 @@
  * faults and (with --frames) every sample; a final summary object on exit.
  * The window mode will attach to the same hook (live_sample) once it exists.
  */
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,7 +28,17 @@ static void on_signal(int sig)
 struct live {
     bool frames;        /* --frames: one object per sample */
     FILE *out;
+    FILE *capture;      /* --capture FILE: raw bytes as read, or NULL */
+    bool capture_failed;
 };
+
+/* Raw bytes for --capture (input for `rollsense decode` and replay tests). */
+static void live_bytes(void *ctx, const uint8_t *buf, size_t n)
+{
+    struct live *lv = ctx;
+    if (lv->capture && !lv->capture_failed && fwrite(buf, 1, n, lv->capture) != n)
+        lv->capture_failed = true;
+}
 
 static void put_line(struct live *lv, const char *line)
 {
@@ -175,7 +186,7 @@ static void summary(struct live *lv, const struct rs_conn_stats *st, double elap
 static void help(void)
 {
     printf("usage: rollsense live [--port PATH] [--device SERIAL] --headless --json\n"
-           "                      [--duration S] [--frames]\n"
+           "                      [--duration S] [--frames] [--capture FILE]\n"
            "\n"
            "Connect to a roller and stream. Without --port the roller is found by\n"
            "its USB identity (1209:0001, \"rollsense roller\"); with several, pick one\n"
@@ -188,6 +199,7 @@ static void help(void)
            "  --json           one JSON object per line on stdout (docs/live-json.md)\n"
            "  --duration S     stop after S seconds (default: until SIGINT/SIGTERM)\n"
            "  --frames         also one object per sample frame\n"
+           "  --capture FILE   also write every byte read from the port to FILE\n"
            "\n"
            "On exit it prints {\"type\":\"summary\",\"frames\":N,\"lost\":N,\"crc_errors\":N,\n"
            "\"gaps\":N,\"rate_hz\":X,...} and exits 0; 1 if the session could not go on\n"
@@ -200,6 +212,7 @@ int rs_cmd_live(int argc, char **argv)
     struct live lv = { .out = stdout };
     bool headless = false, json = false;
     double duration = -1;
+    const char *capture_path = NULL;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (rs_cli_is_help(a)) {
@@ -212,7 +225,7 @@ int rs_cmd_live(int argc, char **argv)
         } else if (strcmp(a, "--frames") == 0) {
             lv.frames = true;
         } else if ((strcmp(a, "--port") == 0 || strcmp(a, "--device") == 0 ||
-                    strcmp(a, "--duration") == 0)) {
+                    strcmp(a, "--duration") == 0 || strcmp(a, "--capture") == 0)) {
             if (i + 1 >= argc || argv[i + 1][0] == '\0') {
                 rs_cli_error("live: %s needs a value", a);
                 return RS_EXIT_USAGE;
@@ -220,6 +233,8 @@ int rs_cmd_live(int argc, char **argv)
             const char *v = argv[++i];
             if (strcmp(a, "--port") == 0) {
                 cfg.port = v;
+            } else if (strcmp(a, "--capture") == 0) {
+                capture_path = v;
             } else if (strcmp(a, "--device") == 0) {
                 cfg.serial = v;
             } else {
@@ -240,6 +255,14 @@ int rs_cmd_live(int argc, char **argv)
         return RS_EXIT_USAGE;
     }
 
+    if (capture_path) {
+        lv.capture = fopen(capture_path, "wb");
+        if (!lv.capture) {
+            rs_cli_error("live: cannot create capture file '%s': %s", capture_path, strerror(errno));
+            return RS_EXIT_FAIL;
+        }
+    }
+
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
@@ -249,7 +272,7 @@ int rs_cmd_live(int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);
 
     struct rs_sink sink = { .ctx = &lv, .sample = live_sample, .frame = live_frame,
-                            .event = live_event };
+                            .event = live_event, .bytes = live_bytes };
     struct rs_conn *c = rs_conn_new(&cfg, &sink);
     if (!c) {
         rs_cli_error("live: out of memory");
@@ -274,5 +297,9 @@ int rs_cmd_live(int argc, char **argv)
     if (rc < 0)
         rs_cli_error("live: %s", rs_conn_message(c));
     rs_conn_free(c);
+    if (lv.capture && (fclose(lv.capture) != 0 || lv.capture_failed)) {
+        rs_cli_error("live: writing the capture file '%s' failed", capture_path);
+        return RS_EXIT_FAIL;
+    }
     return rc < 0 ? RS_EXIT_FAIL : RS_EXIT_OK;
 }

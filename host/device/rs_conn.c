@@ -432,6 +432,8 @@ static void on_bytes(struct rs_conn *c, const uint8_t *buf, int n)
     int64_t arrival = mono_us();
     struct rs_frame f;
     c->st.bytes += (uint64_t)n;
+    if (c->sink.bytes && n > 0)
+        c->sink.bytes(c->sink.ctx, buf, (size_t)n);
     for (int i = 0; i < n && c->link; i++) {
         if (!rs_decoder_push(&c->dec, buf[i], &f))
             continue;

@@ -15,6 +15,7 @@
 #define RS_CONN_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "rs_link.h"
@@ -63,6 +64,9 @@ struct rs_sink {
     void (*frame)(void *ctx, const struct rs_frame *f, double t);
     /* Connection events. May be NULL. */
     void (*event)(void *ctx, const struct rs_conn_event *ev);
+    /* Every chunk of bytes exactly as read from the port, before decoding
+     * (raw captures, `rollsense decode` input). May be NULL. */
+    void (*bytes)(void *ctx, const uint8_t *buf, size_t n);
 };
 
 struct rs_conn_config {

@@ -10,9 +10,8 @@
 #include "rs_link.h"
 #include "rs_sp_api.h"
 
-static void take_str(char *dst, char *src, const struct rs_sp_api *api)
+static void take_str(char *dst, const char *src)
 {
-    (void)api;
     snprintf(dst, RS_DESC_STR, "%s", src ? src : "");
 }
 
@@ -38,9 +37,9 @@ int rs_scan_ports(const struct rs_sp_api *api, struct rs_port_desc *out, size_t 
                 d->pid = (uint16_t)pid;
             }
             /* libserialport returns pointers into the port struct: copy, never free. */
-            take_str(d->product, api->get_port_usb_product(list[i]), api);
-            take_str(d->manufacturer, api->get_port_usb_manufacturer(list[i]), api);
-            take_str(d->serial, api->get_port_usb_serial(list[i]), api);
+            take_str(d->product, api->get_port_usb_product(list[i]));
+            take_str(d->manufacturer, api->get_port_usb_manufacturer(list[i]));
+            take_str(d->serial, api->get_port_usb_serial(list[i]));
         }
         (*n)++;
     }

@@ -217,7 +217,8 @@ def check_samples(samples, n):
 def replay_once(args, tmp, data, info, pattern, n):
     fake = FakeRoller(tmp.path("roller-" + pattern))
     fake.plug()
-    host = Host(args, fake.link, ["--frames"])
+    capture = tmp.path("capture-" + pattern + ".bin")
+    host = Host(args, fake.link, ["--frames", "--capture", capture])
     try:
         # Wait for the host's commands, then send info and the capture.
         deadline = time.monotonic() + 10
@@ -256,6 +257,9 @@ def replay_once(args, tmp, data, info, pattern, n):
     check_samples(samples, n)
     if summary["frames"] != n or summary["lost"] != 0 or summary["crc_errors"] != 0:
         fail("%s: summary %r" % (pattern, summary))
+    with open(capture, "rb") as f:
+        if f.read() != info + data:
+            fail("%s: --capture did not record the bytes exactly" % pattern)
     print("%s: %d frames ok, summary %s" % (pattern, n, json.dumps(summary)), flush=True)
     return host
 
