@@ -174,6 +174,7 @@ static void summary(struct live *lv, const struct rs_conn_stats *st, double elap
     rs_json_int(&j, "bytes", (long long)st->bytes);
     rs_json_int(&j, "gap_missed", (long long)st->gap_missed);
     rs_json_int(&j, "connects", st->connects);
+    rs_json_int(&j, "stalls", st->stalls);
     rs_json_num(&j, "wait_s", st->wait_s, 3);
     rs_json_num(&j, "wait_cpu_s", st->wait_cpu_s, 4);
     rs_json_num(&j, "drift_ppm", st->drift_ppm, 1);

@@ -29,6 +29,8 @@ struct rs_conn {
     uint8_t token;
     int64_t next_try_ms;         /* when to try opening again */
     int64_t info_due_ms;         /* when to resend info/start */
+    int64_t last_sample_ms;      /* arrival of the last sample */
+    int64_t stall_retry_ms;      /* while stalled: when to resend start */
     int info_tries;
     bool got_info;               /* on this link */
     bool got_sample;             /* on this link */
@@ -98,6 +100,7 @@ const char *rs_conn_state_name(enum rs_conn_state s)
     case RS_CONN_CONNECTING: return "connecting";
     case RS_CONN_STREAMING: return "streaming";
     case RS_CONN_DISCONNECTED: return "disconnected";
+    case RS_CONN_STALLED: return "stalled";
     }
     return "unknown";
 }
@@ -147,6 +150,8 @@ struct rs_conn *rs_conn_new(const struct rs_conn_config *cfg, const struct rs_si
         c->cfg.retry_ms = 200;
     if (c->cfg.info_timeout_ms <= 0)
         c->cfg.info_timeout_ms = 1000;
+    if (c->cfg.stall_ms <= 0)
+        c->cfg.stall_ms = 2000;
     if (sink)
         c->sink = *sink;
     c->t0_us = mono_us();
@@ -309,8 +314,9 @@ static const char *discover(struct rs_conn *c, char *path, size_t cap)
         c->fatal = RS_CONN_ERR_PICK;
         return NULL;
     }
-    if (c->last_wait_err != rc) {
-        c->last_wait_err = rc;
+    /* Offset: pick codes must not collide with rs_link_err codes. */
+    if (c->last_wait_err != rc - 100) {
+        c->last_wait_err = rc - 100;
         notice(c, msg);
     }
     return NULL;
@@ -409,7 +415,10 @@ static void on_sample(struct rs_conn *c, const struct rs_sample *s, int64_t arri
         if (first_after_gap)
             close_gap(c, true, missed);
         set_state(c, RS_CONN_STREAMING, NULL);
+    } else if (c->state == RS_CONN_STALLED) {
+        set_state(c, RS_CONN_STREAMING, "samples resumed");
     }
+    c->last_sample_ms = (arrival_us - c->t0_us) / 1000;
     if (lost) {
         c->st.lost += lost;
         struct rs_conn_event ev = { .type = RS_EV_LOST, .seq = s->seq, .count = lost };
@@ -457,6 +466,30 @@ static void on_bytes(struct rs_conn *c, const uint8_t *buf, int n)
     }
 }
 
+/*
+ * Samples stopped but the port is still open (a hung device, an emulator
+ * paused): say so, and ask for the stream again every stall_ms. Lost frames
+ * are still counted from the sequence numbers when samples return.
+ */
+static void check_stall(struct rs_conn *c)
+{
+    if (!c->got_sample)
+        return;
+    int64_t ms = now_ms(c);
+    if (c->state == RS_CONN_STREAMING && ms - c->last_sample_ms >= c->cfg.stall_ms) {
+        c->st.stalls++;
+        char why[64];
+        snprintf(why, sizeof why, "no samples for %.1f s", c->cfg.stall_ms / 1000.0);
+        set_state(c, RS_CONN_STALLED, why);
+    } else if (!(c->state == RS_CONN_STALLED && ms >= c->stall_retry_ms)) {
+        return;
+    }
+    c->stall_retry_ms = ms + c->cfg.stall_ms;
+    int rc = request_stream(c);
+    if (rc < 0)
+        lose_link(c, rc);
+}
+
 static void sleep_ms(int ms)
 {
     if (ms > 0)
@@ -485,11 +518,12 @@ int rs_conn_step(struct rs_conn *c, int max_wait_ms)
         return c->fatal;
     }
     int wait = max_wait_ms;
-    if (!c->got_sample) {
-        int64_t left = c->info_due_ms - now_ms(c);
-        if (left < wait)
-            wait = left < 0 ? 0 : (int)left;
-    }
+    int64_t due = !c->got_sample ? c->info_due_ms
+                  : c->state == RS_CONN_STALLED ? c->stall_retry_ms
+                  : c->last_sample_ms + c->cfg.stall_ms;
+    int64_t left = due - now_ms(c);
+    if (left < wait)
+        wait = left < 0 ? 0 : (int)left;
     uint8_t buf[4096];
     int n = rs_link_read(c->link, buf, sizeof buf, wait);
     if (n < 0) {
@@ -507,7 +541,9 @@ int rs_conn_step(struct rs_conn *c, int max_wait_ms)
             c->info_due_ms = now_ms(c) + 5 * c->cfg.info_timeout_ms;
         if (rc < 0)
             lose_link(c, rc);
+        return 0;
     }
+    check_stall(c);
     return 0;
 }
 

@@ -26,6 +26,7 @@ enum rs_conn_state {
     RS_CONN_CONNECTING,    /* link open, info and start requested, no sample yet */
     RS_CONN_STREAMING,     /* samples arriving */
     RS_CONN_DISCONNECTED,  /* link lost after streaming: a gap is open */
+    RS_CONN_STALLED,       /* link open but no sample for stall_ms: start is resent */
 };
 
 const char *rs_conn_state_name(enum rs_conn_state s);
@@ -77,6 +78,7 @@ struct rs_conn_config {
     void *open_ctx;
     int retry_ms;         /* reopen interval while the port is absent; 0: 200 */
     int info_timeout_ms;  /* resend info/start after this silence; 0: 1000 */
+    int stall_ms;         /* streaming but silent this long = stalled; 0: 2000 */
 };
 
 /* Fatal conditions: the session cannot go on (message: rs_conn_message()). */
@@ -101,6 +103,7 @@ struct rs_conn_stats {
     uint32_t clock_jumps;
     uint32_t seq_resets;
     uint32_t connects;
+    uint32_t stalls;          /* times samples stopped without the link failing */
     char serial[RS_SERIAL_LEN + 1]; /* the session's roller, "" until known */
 };
 

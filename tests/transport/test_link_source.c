@@ -27,6 +27,7 @@ struct sim {
     uint32_t skip_seq;       /* this seq is "lost" on the wire (0 = none) */
     int vanish_after;        /* produce GONE after this many frames (0 = never) */
     int sent;
+    uint64_t silent_from_us, silent_to_us; /* frames due in between are never sent */
     bool send_info;
     const char *serial;
     struct rs_decoder cmd_dec;
@@ -87,6 +88,8 @@ static int sim_produce(void *ctx, uint64_t now_us, uint8_t *buf, size_t cap, uin
             break;
         uint32_t seq = s->next_seq++;
         if (seq == s->skip_seq && seq != 0)
+            continue;
+        if (due >= s->silent_from_us && due < s->silent_to_us)
             continue;
         struct rs_frame f = { .type = RS_FT_SAMPLE };
         f.u.sample.seq = seq;
@@ -189,7 +192,7 @@ static int world_open(void *ctx, struct rs_link **out)
 }
 
 struct record {
-    int samples, gaps, resumed, lost_events, notices, states[4];
+    int samples, gaps, resumed, lost_events, notices, states[5];
     uint32_t last_seq;
     bool ordered;
     int64_t missed;
@@ -223,7 +226,7 @@ static void rec_event(void *ctx, const struct rs_conn_event *ev)
         r->notices++;
 }
 
-static struct rs_conn *start(struct world *w, struct record *r)
+static struct rs_conn *start_cfg(struct world *w, struct record *r, int stall_ms)
 {
     memset(w, 0, sizeof *w);
     memset(r, 0, sizeof *r);
@@ -231,11 +234,45 @@ static struct rs_conn *start(struct world *w, struct record *r)
     w->dev.serial = "SIM1";
     w->dev.skip_seq = 10;
     w->dev.vanish_after = 30;
-    struct rs_conn_config cfg = { .open_link = world_open, .open_ctx = w, .retry_ms = 50 };
+    struct rs_conn_config cfg = { .open_link = world_open, .open_ctx = w, .retry_ms = 50,
+                                  .stall_ms = stall_ms };
     struct rs_sink sink = { .ctx = r, .sample = rec_sample, .event = rec_event };
     struct rs_conn *c = rs_conn_new(&cfg, &sink);
     assert_non_null(c);
     return c;
+}
+
+static struct rs_conn *start(struct world *w, struct record *r)
+{
+    return start_cfg(w, r, 0);
+}
+
+static void test_conn_stall(void **state)
+{
+    (void)state;
+    struct world w;
+    struct record r;
+    struct rs_conn *c = start_cfg(&w, &r, 200);
+    w.dev.vanish_after = 0;
+    w.dev.skip_seq = 0;
+    /* Silent from 0.25 s to 0.75 s after START (frames 20..59 never sent). */
+    w.dev.silent_from_us = 250000;
+    w.dev.silent_to_us = 750000;
+    int64_t deadline = mono_us() + 5000000;
+    while (mono_us() < deadline && r.samples < 50)
+        assert_int_equal(rs_conn_step(c, 50), 0);
+    assert_int_equal(r.samples, 50);
+    assert_int_equal(r.states[RS_CONN_STALLED], 1);
+    assert_int_equal(r.states[RS_CONN_STREAMING], 2);   /* and back */
+    assert_int_equal(r.gaps, 0);                        /* the link never failed */
+    assert_true(w.dev.commands[0] >= 2);                /* START was asked again */
+    assert_int_equal(w.opens, 1);
+    rs_conn_finish(c);
+    struct rs_conn_stats st;
+    rs_conn_get_stats(c, &st);
+    assert_int_equal(st.stalls, 1);
+    assert_int_equal(st.lost, 40);                      /* counted from seq, not guessed */
+    rs_conn_free(c);
 }
 
 static void test_conn_gap_and_resume(void **state)
@@ -310,6 +347,7 @@ int main(void)
         cmocka_unit_test(test_source_emulated_time),
         cmocka_unit_test(test_conn_gap_and_resume),
         cmocka_unit_test(test_conn_other_roller_refused),
+        cmocka_unit_test(test_conn_stall),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
