@@ -341,6 +341,93 @@ static void test_conn_other_roller_refused(void **state)
     rs_conn_free(c);
 }
 
+/* ---- hostile bytes: random data and valid frames, in random chunk sizes --- */
+
+struct noise {
+    uint64_t x;        /* xorshift state */
+    size_t left;       /* bytes still to produce */
+    uint32_t seq;
+};
+
+static uint64_t xorshift(uint64_t *x)
+{
+    *x ^= *x << 13;
+    *x ^= *x >> 7;
+    *x ^= *x << 17;
+    return *x;
+}
+
+static int noise_produce(void *ctx, uint64_t now_us, uint8_t *buf, size_t cap, uint64_t *next_us)
+{
+    (void)now_us;
+    (void)next_us;
+    struct noise *z = ctx;
+    if (z->left == 0)
+        return RS_LINK_ERR_GONE;
+    size_t n = 1 + (size_t)(xorshift(&z->x) % cap);
+    if (n > z->left)
+        n = z->left;
+    size_t i = 0;
+    while (i < n) {
+        if (xorshift(&z->x) % 8 == 0 && n - i >= RS_WIRE_MAX + 1) {
+            /* A delimiter first, as after any corruption on a real line. */
+            buf[i++] = 0;
+            struct rs_frame f = { .type = RS_FT_SAMPLE };
+            f.u.sample.seq = z->seq++;
+            uint8_t wire[RS_WIRE_MAX];
+            size_t k = rs_frame_encode(&f, wire);
+            memcpy(buf + i, wire, k);
+            i += k;
+        } else {
+            size_t run = 1 + (size_t)(xorshift(&z->x) % 100);
+            for (size_t k = 0; k < run && i < n; k++)
+                buf[i++] = (uint8_t)xorshift(&z->x);
+        }
+    }
+    z->left -= n;
+    return (int)n;
+}
+
+static struct noise the_noise;
+
+static int noise_open(void *ctx, struct rs_link **out)
+{
+    struct rs_byte_source src = { .ctx = ctx, .produce = noise_produce };
+    return rs_link_open_source(out, &src, "noise");
+}
+
+static void count_sample(void *ctx, const struct rs_sample *s, double t)
+{
+    (void)s;
+    (void)t;
+    (*(int *)ctx)++;
+}
+
+static void test_conn_survives_noise(void **state)
+{
+    (void)state;
+    the_noise = (struct noise){ .x = 0x9e3779b97f4a7c15ull, .left = 2u << 20 };
+    int samples = 0;
+    struct rs_conn_config cfg = { .open_link = noise_open, .open_ctx = &the_noise, .retry_ms = 10 };
+    struct rs_sink sink = { .ctx = &samples, .sample = count_sample };
+    struct rs_conn *c = rs_conn_new(&cfg, &sink);
+    assert_non_null(c);
+    /* No crash (ASan in the sanitize preset), no fatal error, bytes all consumed. */
+    for (int i = 0; i < 5000 && the_noise.left > 0; i++)
+        assert_int_equal(rs_conn_step(c, 10), 0);
+    assert_int_equal(the_noise.left, 0);
+    rs_conn_finish(c);
+    struct rs_conn_stats st;
+    rs_conn_get_stats(c, &st);
+    assert_int_equal(st.bytes, 2u << 20);
+    assert_int_equal(st.frames, (uint64_t)samples);
+    /* Every embedded frame survives the noise around it. */
+    assert_int_equal(samples, the_noise.seq);
+    assert_true(samples > 1000);
+    assert_true(st.dec.crc_errors + st.dec.framing_errors + st.dec.oversize > 1000);
+    rs_conn_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -348,6 +435,7 @@ int main(void)
         cmocka_unit_test(test_conn_gap_and_resume),
         cmocka_unit_test(test_conn_other_roller_refused),
         cmocka_unit_test(test_conn_stall),
+        cmocka_unit_test(test_conn_survives_noise),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
