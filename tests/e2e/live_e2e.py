@@ -537,8 +537,10 @@ def test_duration(args, tmp):
         if mode == "duration":
             if not (2.9 <= summary["duration_s"] <= 3.5) or wall > 6:
                 fail("--duration 3: duration_s %.3f, wall %.1f s" % (summary["duration_s"], wall))
-            if not (78.4 <= summary["rate_hz"] <= 81.6) or summary["lost"] != 0:
-                fail("rate_hz %.3f lost %d (want 80 +- 2 %%, 0)" % (summary["rate_hz"], summary["lost"]))
+            # The fake is paced by a Python loop on a shared machine: allow 3 %
+            # here; the 1 % acceptance is the emulated roller's (test_emu).
+            if not (77.6 <= summary["rate_hz"] <= 82.4) or summary["lost"] != 0:
+                fail("rate_hz %.3f lost %d (want 80 +- 3 %%, 0)" % (summary["rate_hz"], summary["lost"]))
         elif summary["frames"] < 100:
             fail("SIGTERM session: %r" % summary)
         print("%s: ok, summary %s" % (mode, json.dumps(summary)), flush=True)
