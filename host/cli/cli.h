@@ -17,6 +17,8 @@ int rs_cmd_decode(int argc, char **argv);
 int rs_cmd_demo(int argc, char **argv);
 int rs_cmd_analyze(int argc, char **argv);
 int rs_cmd_view_test(int argc, char **argv);
+int rs_cmd_devices(int argc, char **argv);
+int rs_cmd_live(int argc, char **argv);
 
 /* Print "rollsense: <message>" as one line on stderr. */
 void rs_cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

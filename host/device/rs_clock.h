@@ -1,0 +1,81 @@
+/*
+ * rs_clock.h - map device timestamps to host time, and count lost frames.
+ *
+ * Pure: no clock is read here; the caller passes the host time at which each
+ * sample arrived. Device time is a 32-bit µs counter that wraps every
+ * 71.6 minutes; it is unwrapped against the elapsed host time, so a wrap is
+ * recognised even across a long unplug. The mapping is
+ *     host = anchor_host + x + a + b * x,   x = unwrapped device µs since anchor
+ * where a (offset) and b (drift) come from an incremental least-squares fit
+ * of (host - device) against device time. USB latency only adds a constant
+ * to a; jitter averages out.
+ *
+ * A jump is a device time that does not fit the elapsed host time (device
+ * reset, a clock fault, a different roller): then the fit restarts at a new
+ * anchor, the previous drift estimate is kept as the starting value, and
+ * `jumps` counts it.
+ */
+#ifndef RS_CLOCK_H
+#define RS_CLOCK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* A device time within this much (plus RS_CLOCK_JUMP_PPM of the elapsed host
+ * time) of what the host clock predicts is not a jump. Covers USB buffering
+ * and a host that was briefly descheduled. */
+#define RS_CLOCK_JUMP_TOL_US 1000000u
+#define RS_CLOCK_JUMP_PPM 20000u
+/* Drift estimates beyond this are clamped (crystal: ~50 ppm; resonator: 0.5 %). */
+#define RS_CLOCK_MAX_DRIFT_PPM 20000.0
+
+struct rs_clock {
+    bool anchored;
+    uint32_t last_dev;      /* last raw device time */
+    uint64_t last_host;     /* host µs of the last sample */
+    uint64_t anchor_host;   /* host µs of the anchor sample */
+    int64_t x;              /* unwrapped device µs since the anchor */
+    /* Running fit of y = host - anchor_host - x against x (Welford). */
+    double n, mean_x, mean_y, m2_x, c_xy;
+    double drift;           /* b, dimensionless (1e-6 = 1 ppm) */
+    uint32_t wraps;         /* times the 32-bit device clock wrapped */
+    uint32_t jumps;         /* re-anchors because device time jumped */
+};
+
+void rs_clock_init(struct rs_clock *c);
+
+/*
+ * Feed one sample: its device time and the host time (µs, monotonic) it
+ * arrived. Returns the sample's time on the host clock (µs), from the fit.
+ */
+uint64_t rs_clock_map(struct rs_clock *c, uint32_t dev_us, uint64_t host_us);
+
+/* Current drift estimate in ppm (device clock slow = positive). */
+double rs_clock_drift_ppm(const struct rs_clock *c);
+
+/*
+ * Sequence numbers: loss is counted, never guessed (design.md section 5).
+ * rs_seq_push() returns how many frames were lost just before seq (0 in the
+ * normal case). A sequence number that goes backwards or repeats is a device
+ * reset or a duplicate: it is counted in `resets`, becomes the new baseline
+ * and loses nothing. After rs_seq_gap() (an unplug), the next push starts a
+ * new baseline and its distance from the old one goes to *missed instead.
+ */
+struct rs_seq {
+    bool have;
+    bool after_gap;
+    uint32_t last;
+    uint64_t lost;
+    uint32_t resets;
+};
+
+void rs_seq_init(struct rs_seq *s);
+void rs_seq_gap(struct rs_seq *s);
+/*
+ * missed (may be NULL): set only for the first push after a gap, to the
+ * number of frames the device produced during the gap, or -1 when the device
+ * restarted its count (unknown).
+ */
+uint32_t rs_seq_push(struct rs_seq *s, uint32_t seq, int64_t *missed);
+
+#endif

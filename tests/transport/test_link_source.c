@@ -1,0 +1,441 @@
+/*
+ * test_link_source.c - the in-process backend (emulated time: no real sleeps)
+ * and connection life over it: info and start on connect, loss counting, a
+ * gap on unplug, reconnect to the same roller and refusal of another one.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <time.h>
+#include <cmocka.h>
+
+#include "rs_conn.h"
+#include "rs_link.h"
+#include "rs_proto.h"
+
+/* ---- a simulated roller: 80 Hz sample frames once started ----------------- */
+
+struct sim {
+    uint64_t emu_now;        /* emulated clock (µs) when clock hooks are used */
+    int produce_calls;
+    int sleeps;
+    bool started;
+    uint32_t next_seq;
+    uint64_t start_us;       /* elapsed time of START */
+    uint32_t skip_seq;       /* this seq is "lost" on the wire (0 = none) */
+    int vanish_after;        /* produce GONE after this many frames (0 = never) */
+    int sent;
+    uint64_t silent_from_us, silent_to_us; /* frames due in between are never sent */
+    bool send_info;
+    const char *serial;
+    struct rs_decoder cmd_dec;
+    int commands[8];
+};
+
+static uint64_t emu_now(void *ctx) { return ((struct sim *)ctx)->emu_now; }
+static void emu_sleep(void *ctx, uint64_t us)
+{
+    struct sim *s = ctx;
+    s->sleeps++;
+    s->emu_now += us;
+}
+
+static int sim_consume(void *ctx, const uint8_t *buf, size_t n, uint64_t now_us)
+{
+    struct sim *s = ctx;
+    struct rs_frame f;
+    for (size_t i = 0; i < n; i++)
+        if (rs_decoder_push(&s->cmd_dec, buf[i], &f)) {
+            if (f.type >= RS_FT_CMD_START && f.type <= RS_FT_CMD_RESET)
+                s->commands[f.type - RS_FT_CMD_START]++;
+            if (f.type == RS_FT_CMD_START && !s->started) {
+                s->started = true;
+                s->start_us = now_us;
+                s->send_info = true;
+            }
+            if (f.type == RS_FT_CMD_GET_INFO)
+                s->send_info = true;
+        }
+    return 0;
+}
+
+static int sim_produce(void *ctx, uint64_t now_us, uint8_t *buf, size_t cap, uint64_t *next_us)
+{
+    struct sim *s = ctx;
+    s->produce_calls++;
+    size_t n = 0;
+    if (s->send_info && cap >= RS_WIRE_MAX) {
+        struct rs_frame f = { .type = RS_FT_INFO };
+        f.u.info.sample_rate_hz = 80;
+        memcpy(f.u.info.serial, s->serial, strlen(s->serial));
+        n += rs_frame_encode(&f, buf);
+        s->send_info = false;
+    }
+    if (!s->started) {
+        return (int)n;
+    }
+    for (;;) {
+        uint64_t due = s->start_us + (uint64_t)s->next_seq * 12500u;
+        if (due > now_us) {
+            *next_us = due;
+            break;
+        }
+        if (s->vanish_after && s->sent >= s->vanish_after)
+            return n ? (int)n : RS_LINK_ERR_GONE;
+        if (cap - n < RS_WIRE_MAX)
+            break;
+        uint32_t seq = s->next_seq++;
+        if (seq == s->skip_seq && seq != 0)
+            continue;
+        if (due >= s->silent_from_us && due < s->silent_to_us)
+            continue;
+        struct rs_frame f = { .type = RS_FT_SAMPLE };
+        f.u.sample.seq = seq;
+        f.u.sample.t_us = (uint32_t)(seq * 12500u);
+        f.u.sample.left = (int32_t)seq * 3;
+        n += rs_frame_encode(&f, buf + n);
+        s->sent++;
+    }
+    return (int)n;
+}
+
+static void test_source_emulated_time(void **state)
+{
+    (void)state;
+    struct sim s = { .serial = "SIM1" };
+    rs_decoder_init(&s.cmd_dec);
+    struct rs_byte_source src = { .ctx = &s, .produce = sim_produce, .consume = sim_consume,
+                                  .clock_ctx = &s, .now_us = emu_now, .sleep_us = emu_sleep };
+    struct rs_link *l = NULL;
+    assert_int_equal(rs_link_open_source(&l, &src, "sim"), 0);
+    assert_string_equal(rs_link_backend(l), "source");
+    uint8_t buf[4096];
+    /* Not started: a read waits its whole timeout, in one sleep, and returns 0. */
+    assert_int_equal(rs_link_read(l, buf, sizeof buf, 100), 0);
+    assert_int_equal(s.emu_now, 100000);
+    assert_int_equal(s.sleeps, 1);
+    /* START: info frame at once, then one sample per 12.5 ms, each read sleeping
+     * exactly until the next one is due (no polling loop). */
+    struct rs_frame cmd = { .type = RS_FT_CMD_START };
+    uint8_t wire[RS_WIRE_MAX];
+    size_t n = rs_frame_encode(&cmd, wire);
+    assert_int_equal(rs_link_write(l, wire, n, 100), (int)n);
+    struct rs_decoder dec;
+    rs_decoder_init(&dec);
+    struct rs_frame f;
+    int samples = 0, infos = 0;
+    s.sleeps = 0;
+    s.produce_calls = 0;
+    for (int r = 0; r < 80; r++) {
+        int k = rs_link_read(l, buf, sizeof buf, 1000);
+        assert_true(k > 0);
+        for (int i = 0; i < k; i++)
+            if (rs_decoder_push(&dec, buf[i], &f)) {
+                if (f.type == RS_FT_SAMPLE) {
+                    assert_int_equal(f.u.sample.seq, samples);
+                    samples++;
+                } else if (f.type == RS_FT_INFO) {
+                    infos++;
+                }
+            }
+    }
+    assert_int_equal(infos, 1);
+    assert_int_equal(samples, 80);
+    assert_true(s.produce_calls <= 2 * 80);
+    assert_true(s.sleeps <= 80);
+    /* 80 samples at 12.5 ms: the emulated clock moved ~1 s, never past. */
+    assert_true(s.emu_now >= 100000 + 79 * 12500 && s.emu_now <= 100000 + 80 * 12500);
+    /* An unplug in the source surfaces as RS_LINK_ERR_GONE. */
+    s.vanish_after = s.sent;
+    s.emu_now += 100000;
+    assert_int_equal(rs_link_read(l, buf, sizeof buf, 10), RS_LINK_ERR_GONE);
+    rs_link_close(l);
+}
+
+/* ---- connection life over the source backend (real clock, ~1.5 s) -------- */
+
+struct world {
+    struct sim dev;            /* the roller; survives unplugs */
+    int64_t unplug_until_us;   /* monotonic: the port is absent until then */
+    int opens;
+    int plan;                  /* 0: same roller returns; 1: another roller appears */
+};
+
+static int64_t mono_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* Every open is a fresh link; the device's elapsed time restarts with it, so
+ * keep the device's own sequence/time continuous across links by offsetting. */
+static int world_open(void *ctx, struct rs_link **out)
+{
+    struct world *w = ctx;
+    if (mono_us() < w->unplug_until_us)
+        return RS_LINK_ERR_NOT_FOUND;
+    w->opens++;
+    if (w->opens > 1) {
+        /* The roller kept counting while away: 24 frames later, a fresh start. */
+        w->dev.started = false;
+        w->dev.next_seq += 24;
+        w->dev.vanish_after = 0;
+        if (w->plan == 1)
+            w->dev.serial = "OTHER";
+    }
+    rs_decoder_init(&w->dev.cmd_dec);
+    struct rs_byte_source src = { .ctx = &w->dev, .produce = sim_produce, .consume = sim_consume };
+    return rs_link_open_source(out, &src, "sim");
+}
+
+struct record {
+    int samples, gaps, resumed, lost_events, notices, states[5];
+    uint32_t last_seq;
+    bool ordered;
+    int64_t missed;
+    double last_t;
+};
+
+static void rec_sample(void *ctx, const struct rs_sample *s, double t)
+{
+    struct record *r = ctx;
+    if (r->samples && s->seq <= r->last_seq)
+        r->ordered = false;
+    r->last_seq = s->seq;
+    r->samples++;
+    r->last_t = t;
+}
+
+static void rec_event(void *ctx, const struct rs_conn_event *ev)
+{
+    struct record *r = ctx;
+    if (ev->type == RS_CONN_EV_STATE)
+        r->states[ev->state]++;
+    if (ev->type == RS_CONN_EV_GAP) {
+        r->gaps++;
+        r->missed = ev->missed;
+        r->resumed += ev->resumed;
+        assert_true(ev->gap_end > ev->gap_start);
+    }
+    if (ev->type == RS_CONN_EV_LOST)
+        r->lost_events++;
+    if (ev->type == RS_CONN_EV_NOTICE)
+        r->notices++;
+}
+
+static struct rs_conn *start_cfg(struct world *w, struct record *r, int stall_ms)
+{
+    memset(w, 0, sizeof *w);
+    memset(r, 0, sizeof *r);
+    r->ordered = true;
+    w->dev.serial = "SIM1";
+    w->dev.skip_seq = 10;
+    w->dev.vanish_after = 30;
+    struct rs_conn_config cfg = { .open_link = world_open, .open_ctx = w, .retry_ms = 50,
+                                  .stall_ms = stall_ms };
+    struct rs_sink sink = { .ctx = r, .sample = rec_sample, .event = rec_event };
+    struct rs_conn *c = rs_conn_new(&cfg, &sink);
+    assert_non_null(c);
+    return c;
+}
+
+static struct rs_conn *start(struct world *w, struct record *r)
+{
+    return start_cfg(w, r, 0);
+}
+
+static void test_conn_stall(void **state)
+{
+    (void)state;
+    struct world w;
+    struct record r;
+    struct rs_conn *c = start_cfg(&w, &r, 200);
+    w.dev.vanish_after = 0;
+    w.dev.skip_seq = 0;
+    /* Silent from 0.25 s to 0.75 s after START (frames 20..59 never sent). */
+    w.dev.silent_from_us = 250000;
+    w.dev.silent_to_us = 750000;
+    int64_t deadline = mono_us() + 5000000;
+    while (mono_us() < deadline && r.samples < 50)
+        assert_int_equal(rs_conn_step(c, 50), 0);
+    assert_int_equal(r.samples, 50);
+    assert_int_equal(r.states[RS_CONN_STALLED], 1);
+    assert_int_equal(r.states[RS_CONN_STREAMING], 2);   /* and back */
+    assert_int_equal(r.gaps, 0);                        /* the link never failed */
+    assert_true(w.dev.commands[0] >= 2);                /* START was asked again */
+    assert_int_equal(w.opens, 1);
+    rs_conn_finish(c);
+    struct rs_conn_stats st;
+    rs_conn_get_stats(c, &st);
+    assert_int_equal(st.stalls, 1);
+    assert_int_equal(st.lost, 40);                      /* counted from seq, not guessed */
+    rs_conn_free(c);
+}
+
+static void test_conn_gap_and_resume(void **state)
+{
+    (void)state;
+    struct world w;
+    struct record r;
+    struct rs_conn *c = start(&w, &r);
+    int64_t deadline = mono_us() + 5000000;
+    bool unplugged = false;
+    while (mono_us() < deadline && r.samples < 60) {
+        assert_int_equal(rs_conn_step(c, 50), 0);
+        if (!unplugged && rs_conn_state(c) == RS_CONN_DISCONNECTED) {
+            unplugged = true;
+            w.unplug_until_us = mono_us() + 300000;
+        }
+    }
+    assert_int_equal(r.samples, 60);
+    assert_true(r.ordered);
+    assert_int_equal(w.dev.commands[0], 2); /* one START per connection */
+    assert_int_equal(r.gaps, 1);
+    assert_int_equal(r.resumed, 1);
+    assert_int_equal(r.missed, 24);
+    assert_int_equal(r.lost_events, 1);
+    assert_int_equal(r.states[RS_CONN_STREAMING], 2);
+    assert_int_equal(r.states[RS_CONN_DISCONNECTED], 1);
+    rs_conn_finish(c);
+    struct rs_conn_stats st;
+    rs_conn_get_stats(c, &st);
+    assert_int_equal(st.frames, 60);
+    assert_int_equal(st.lost, 1);
+    assert_int_equal(st.gaps, 1);
+    assert_int_equal(st.gap_missed, 24);
+    assert_int_equal(st.connects, 2);
+    assert_string_equal(st.serial, "SIM1");
+    assert_true(st.rate_hz > 60 && st.rate_hz < 100);
+    assert_true(st.wait_s >= 0.25);
+    rs_conn_free(c);
+}
+
+static void test_conn_other_roller_refused(void **state)
+{
+    (void)state;
+    struct world w;
+    struct record r;
+    struct rs_conn *c = start(&w, &r);
+    w.plan = 1;
+    int64_t deadline = mono_us() + 1500000;
+    while (mono_us() < deadline)
+        assert_int_equal(rs_conn_step(c, 50), 0);
+    /* It streamed, lost the roller, and then only ever saw another one. */
+    assert_int_equal(r.samples, 30);
+    assert_int_equal(r.states[RS_CONN_STREAMING], 1);
+    assert_int_equal(r.notices, 1);   /* said once, not at every retry */
+    assert_true(w.opens >= 3);        /* kept retrying... */
+    assert_true(w.opens <= 6);        /* ...but at most twice a second */
+    assert_int_equal(rs_conn_state(c), RS_CONN_DISCONNECTED);
+    rs_conn_finish(c);
+    /* The session ended inside the gap: it is reported, not resumed. */
+    assert_int_equal(r.gaps, 1);
+    assert_int_equal(r.resumed, 0);
+    struct rs_conn_stats st;
+    rs_conn_get_stats(c, &st);
+    assert_int_equal(st.gaps, 1);
+    assert_string_equal(st.serial, "SIM1");
+    rs_conn_free(c);
+}
+
+/* ---- hostile bytes: random data and valid frames, in random chunk sizes --- */
+
+struct noise {
+    uint64_t x;        /* xorshift state */
+    size_t left;       /* bytes still to produce */
+    uint32_t seq;
+};
+
+static uint64_t xorshift(uint64_t *x)
+{
+    *x ^= *x << 13;
+    *x ^= *x >> 7;
+    *x ^= *x << 17;
+    return *x;
+}
+
+static int noise_produce(void *ctx, uint64_t now_us, uint8_t *buf, size_t cap, uint64_t *next_us)
+{
+    (void)now_us;
+    (void)next_us;
+    struct noise *z = ctx;
+    if (z->left == 0)
+        return RS_LINK_ERR_GONE;
+    size_t n = 1 + (size_t)(xorshift(&z->x) % cap);
+    if (n > z->left)
+        n = z->left;
+    size_t i = 0;
+    while (i < n) {
+        if (xorshift(&z->x) % 8 == 0 && n - i >= RS_WIRE_MAX + 1) {
+            /* A delimiter first, as after any corruption on a real line. */
+            buf[i++] = 0;
+            struct rs_frame f = { .type = RS_FT_SAMPLE };
+            f.u.sample.seq = z->seq++;
+            uint8_t wire[RS_WIRE_MAX];
+            size_t k = rs_frame_encode(&f, wire);
+            memcpy(buf + i, wire, k);
+            i += k;
+        } else {
+            size_t run = 1 + (size_t)(xorshift(&z->x) % 100);
+            for (size_t k = 0; k < run && i < n; k++)
+                buf[i++] = (uint8_t)xorshift(&z->x);
+        }
+    }
+    z->left -= n;
+    return (int)n;
+}
+
+static struct noise the_noise;
+
+static int noise_open(void *ctx, struct rs_link **out)
+{
+    struct rs_byte_source src = { .ctx = ctx, .produce = noise_produce };
+    return rs_link_open_source(out, &src, "noise");
+}
+
+static void count_sample(void *ctx, const struct rs_sample *s, double t)
+{
+    (void)s;
+    (void)t;
+    (*(int *)ctx)++;
+}
+
+static void test_conn_survives_noise(void **state)
+{
+    (void)state;
+    the_noise = (struct noise){ .x = 0x9e3779b97f4a7c15ull, .left = 2u << 20 };
+    int samples = 0;
+    struct rs_conn_config cfg = { .open_link = noise_open, .open_ctx = &the_noise, .retry_ms = 10 };
+    struct rs_sink sink = { .ctx = &samples, .sample = count_sample };
+    struct rs_conn *c = rs_conn_new(&cfg, &sink);
+    assert_non_null(c);
+    /* No crash (ASan in the sanitize preset), no fatal error, bytes all consumed. */
+    for (int i = 0; i < 5000 && the_noise.left > 0; i++)
+        assert_int_equal(rs_conn_step(c, 10), 0);
+    assert_int_equal(the_noise.left, 0);
+    rs_conn_finish(c);
+    struct rs_conn_stats st;
+    rs_conn_get_stats(c, &st);
+    assert_int_equal(st.bytes, 2u << 20);
+    assert_int_equal(st.frames, (uint64_t)samples);
+    /* Every embedded frame survives the noise around it. */
+    assert_int_equal(samples, the_noise.seq);
+    assert_true(samples > 1000);
+    assert_true(st.dec.crc_errors + st.dec.framing_errors + st.dec.oversize > 1000);
+    rs_conn_free(c);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_source_emulated_time),
+        cmocka_unit_test(test_conn_gap_and_resume),
+        cmocka_unit_test(test_conn_other_roller_refused),
+        cmocka_unit_test(test_conn_stall),
+        cmocka_unit_test(test_conn_survives_noise),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
