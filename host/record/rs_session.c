@@ -1,0 +1,657 @@
+/*
+ * rs_session.c - the session reader (see rs_session.h for the contract).
+ *
+ * Two cursors, one over frames and one over the log, merged by the log's
+ * after_frame column. Each cursor remembers the last id it delivered, so
+ * after SQLite reports corruption it can re-seek past the damaged region
+ * (WHERE id > last + skip, skip doubling) instead of giving up.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <sqlite3.h>
+
+#include "rs_jsonq.h"
+#include "rs_record_int.h"
+#include "rs_schema.h"
+#include "rs_session.h"
+
+#define META_MAX 32
+#define META_VALUE_MAX 8192
+#define TEXT_MAX 8192
+
+struct cursor {
+    sqlite3_stmt *st;
+    int64_t last_id;   /* last id delivered (or skipped) */
+    bool eof;
+    bool have;         /* a row is peeked into the fields below */
+    bool restart;      /* re-bind from last_id before the next step */
+};
+
+struct rs_session {
+    sqlite3 *db;
+    struct cursor fc, lc;
+    /* peeked frame row */
+    int64_t f_id, f_host, f_dev;
+    struct rs_frame f_frame;
+    /* peeked log row */
+    int64_t l_id, l_after, l_host, l_dev;
+    int l_kind;
+    char l_type[128];
+    char l_data[TEXT_MAX];
+    /* delivered strings */
+    char type[128];
+    char data[TEXT_MAX];
+
+    int nmeta;
+    char *meta_key[META_MAX];
+    char *meta_val[META_MAX];
+
+    struct rs_session_damage dmg;
+    char dmg_msg[640];
+};
+
+const char *rs_session_strerror(int err)
+{
+    switch (err) {
+    case RS_SESSION_OK: return "ok";
+    case RS_SESSION_ENOENT: return "cannot open the file";
+    case RS_SESSION_ENOTDB: return "not an SQLite database";
+    case RS_SESSION_ENOTSESS: return "not a rollsense session";
+    case RS_SESSION_EVERSION: return "newer session format";
+    case RS_SESSION_EEMPTY: return "nothing was recorded";
+    case RS_SESSION_ECORRUPT: return "damaged beyond reading";
+    default: return "unknown error";
+    }
+}
+
+static int is_corrupt(int rc)
+{
+    rc &= 0xff;
+    return rc == SQLITE_CORRUPT || rc == SQLITE_NOTADB || rc == SQLITE_IOERR ||
+           rc == SQLITE_FORMAT || rc == SQLITE_RANGE || rc == SQLITE_MISMATCH ||
+           rc == SQLITE_ERROR || rc == SQLITE_NOMEM || rc == SQLITE_TOOBIG;
+}
+
+/* One integer from a single-row query, or the SQLite error code. */
+static int query_int(sqlite3 *db, const char *sql, int64_t *out)
+{
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+    if (rc != SQLITE_OK)
+        return rc;
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *out = sqlite3_column_int64(st, 0);
+        rc = SQLITE_OK;
+    } else if (rc == SQLITE_DONE) {
+        rc = SQLITE_EMPTY;
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/*
+ * Bytes missing at the end of a file cut short: the SQLite header (offset 16:
+ * page size, offset 28: page count) says how long the main file should be.
+ * 0 when it is whole or the header is not trustworthy.
+ */
+static uint64_t truncated_bytes(const char *path, off_t size)
+{
+    unsigned char h[100];
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return 0;
+    size_t n = fread(h, 1, sizeof h, f);
+    fclose(f);
+    if (n < sizeof h || memcmp(h, "SQLite format 3", 16) != 0)
+        return 0;
+    uint32_t ps = (uint32_t)h[16] << 8 | h[17];
+    if (ps == 1)
+        ps = 65536;
+    uint32_t pages = (uint32_t)h[28] << 24 | (uint32_t)h[29] << 16 | (uint32_t)h[30] << 8 | h[31];
+    uint64_t want = (uint64_t)ps * pages;
+    return want > (uint64_t)size ? want - (uint64_t)size : 0;
+}
+
+static void load_meta(struct rs_session *s)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "SELECT key, value FROM meta", -1, &st, NULL) != SQLITE_OK) {
+        s->dmg.meta_lost = true;
+        return;
+    }
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW && s->nmeta < META_MAX) {
+        const char *k = (const char *)sqlite3_column_text(st, 0);
+        const char *v = (const char *)sqlite3_column_text(st, 1);
+        if (!k || !v || strlen(v) >= META_VALUE_MAX || strlen(k) > 64) {
+            s->dmg.bad_rows++;
+            continue;
+        }
+        s->meta_key[s->nmeta] = strdup(k);
+        s->meta_val[s->nmeta] = strdup(v);
+        if (!s->meta_key[s->nmeta] || !s->meta_val[s->nmeta]) {
+            free(s->meta_key[s->nmeta]);
+            free(s->meta_val[s->nmeta]);
+            break;
+        }
+        s->nmeta++;
+    }
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+        s->dmg.meta_lost = true;
+    sqlite3_finalize(st);
+}
+
+const char *rs_session_meta(struct rs_session *s, const char *key)
+{
+    for (int i = 0; i < s->nmeta; i++)
+        if (strcmp(s->meta_key[i], key) == 0)
+            return s->meta_val[i];
+    return NULL;
+}
+
+static void set_msg(char *msg, size_t cap, const char *fmt, const char *path, const char *detail)
+{
+    if (msg && cap)
+        snprintf(msg, cap, fmt, path, detail);
+}
+
+void rs_session_close(struct rs_session *s)
+{
+    if (!s)
+        return;
+    sqlite3_finalize(s->fc.st);
+    sqlite3_finalize(s->lc.st);
+    sqlite3_close(s->db);
+    for (int i = 0; i < s->nmeta; i++) {
+        free(s->meta_key[i]);
+        free(s->meta_val[i]);
+    }
+    free(s);
+}
+
+int rs_session_open(struct rs_session **out, const char *path, char *msg, size_t msgcap)
+{
+    *out = NULL;
+    struct stat sb;
+    if (stat(path, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+        set_msg(msg, msgcap, "%s: cannot open: %s", path,
+                errno && !S_ISREG(sb.st_mode) ? strerror(errno) : "not a regular file");
+        return RS_SESSION_ENOENT;
+    }
+    if (sb.st_size == 0) {
+        set_msg(msg, msgcap, "%s: %s", path,
+                "empty session: the recording stopped before anything was committed");
+        return RS_SESSION_EEMPTY;
+    }
+    struct rs_session *s = calloc(1, sizeof *s);
+    if (!s) {
+        set_msg(msg, msgcap, "%s: %s", path, "out of memory");
+        return RS_SESSION_ENOENT;
+    }
+    s->dmg.truncated_bytes = truncated_bytes(path, sb.st_size);
+    /* Read-only: a reader never changes a session. A session killed while
+     * recording still has its -wal file; SQLite reads it through the -shm
+     * index, which it may create next to the file. */
+    int64_t app = 0, ver = 0, ntab = 0;
+    int rc = SQLITE_OK;
+    for (int attempt = 0; attempt < 2; attempt++) {
+        rc = sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READONLY, NULL);
+        if (rc == SQLITE_OK) {
+            sqlite3_extended_result_codes(s->db, 1);
+            /* Second try: SQLite refuses a file shorter than its header
+             * says unless the schema checks are relaxed; we only read. */
+            if (attempt == 1)
+                sqlite3_exec(s->db, "PRAGMA writable_schema=ON", NULL, NULL, NULL);
+            rc = query_int(s->db, "PRAGMA application_id", &app);
+        }
+        if (rc == SQLITE_OK)
+            rc = query_int(s->db, "PRAGMA user_version", &ver);
+        if (rc == SQLITE_OK)
+            rc = query_int(s->db, "SELECT count(*) FROM sqlite_master", &ntab);
+        if ((rc & 0xff) != SQLITE_CORRUPT || attempt == 1)
+            break;
+        sqlite3_close(s->db);
+        s->db = NULL;
+    }
+    if (rc != SQLITE_OK) {
+        int err;
+        if ((rc & 0xff) == SQLITE_NOTADB) {
+            err = RS_SESSION_ENOTDB;
+            set_msg(msg, msgcap, "%s: %s", path,
+                    "not a session file (not an SQLite database, or its header is damaged)");
+        } else if ((rc & 0xff) == SQLITE_CANTOPEN || (rc & 0xff) == SQLITE_PERM ||
+                   (rc & 0xff) == SQLITE_READONLY) {
+            err = RS_SESSION_ENOENT;
+            set_msg(msg, msgcap, "%s: cannot open: %s", path, sqlite3_errstr(rc));
+        } else {
+            err = RS_SESSION_ECORRUPT;
+            set_msg(msg, msgcap, "%s: damaged beyond reading (%s)", path, sqlite3_errstr(rc));
+        }
+        rs_session_close(s);
+        return err;
+    }
+    if (app == 0 && ver == 0 && ntab == 0) {
+        set_msg(msg, msgcap, "%s: %s", path,
+                "empty session: the recording stopped before anything was committed");
+        rs_session_close(s);
+        return RS_SESSION_EEMPTY;
+    }
+    if (app != RS_SESSION_APP_ID) {
+        set_msg(msg, msgcap, "%s: %s", path,
+                "not a rollsense session (an SQLite database of another application)");
+        rs_session_close(s);
+        return RS_SESSION_ENOTSESS;
+    }
+    if (ver > RS_SESSION_FORMAT || ver < 1) {
+        char d[160];
+        snprintf(d, sizeof d,
+                 "session format v%lld %s; this rollsense reads v1 to v%d%s", (long long)ver,
+                 ver < 1 ? "is invalid" : "is newer than this program", RS_SESSION_FORMAT,
+                 ver < 1 ? "" : " (update rollsense to read it)");
+        set_msg(msg, msgcap, "%s: %s", path, d);
+        rs_session_close(s);
+        return RS_SESSION_EVERSION;
+    }
+    rc = sqlite3_prepare_v2(s->db, "SELECT id, host_us, dev_us, raw FROM frames WHERE id > ?1"
+                                   " ORDER BY id",
+                            -1, &s->fc.st, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_prepare_v2(s->db,
+                                "SELECT id, after_frame, kind, host_us, dev_us, type, data"
+                                " FROM log WHERE id > ?1 ORDER BY id",
+                                -1, &s->lc.st, NULL);
+    if (rc != SQLITE_OK) {
+        set_msg(msg, msgcap, "%s: damaged beyond reading (%s)", path, sqlite3_errmsg(s->db));
+        rs_session_close(s);
+        return RS_SESSION_ECORRUPT;
+    }
+    load_meta(s);
+    s->fc.restart = s->lc.restart = true;
+    *out = s;
+    return 0;
+}
+
+/*
+ * Step a cursor to its next row. On a corruption error, re-seek past the
+ * damaged region: try id > last + 1, + 2, + 4 ... (bounded), counting the ids
+ * jumped over as lost. Returns true with the statement on a row.
+ */
+static bool cursor_step(struct rs_session *s, struct cursor *c)
+{
+    if (c->eof)
+        return false;
+    int64_t skip = 0;
+    for (int attempt = 0; attempt < 64; attempt++) {
+        if (c->restart) {
+            sqlite3_reset(c->st);
+            sqlite3_bind_int64(c->st, 1, c->last_id + skip);
+            c->restart = false;
+        }
+        int rc = sqlite3_step(c->st);
+        if (rc == SQLITE_ROW) {
+            int64_t id = sqlite3_column_int64(c->st, 0);
+            if (skip > 0 && id > c->last_id + 1)
+                s->dmg.lost_rows += (uint64_t)(id - c->last_id - 1);
+            return true;
+        }
+        if (rc == SQLITE_DONE) {
+            c->eof = true;
+            return false;
+        }
+        if (!is_corrupt(rc))
+            break;
+        if (skip == 0)
+            s->dmg.corrupt_regions++;
+        skip = skip ? skip * 2 : 1;
+        if (skip > ((int64_t)1 << 40))
+            break;
+        c->restart = true;
+    }
+    c->eof = true;
+    return false;
+}
+
+static void peek_frame(struct rs_session *s)
+{
+    while (!s->fc.have && cursor_step(s, &s->fc)) {
+        sqlite3_stmt *st = s->fc.st;
+        s->f_id = sqlite3_column_int64(st, 0);
+        s->fc.last_id = s->f_id;
+        s->f_host = sqlite3_column_int64(st, 1);
+        s->f_dev = sqlite3_column_int64(st, 2);
+        const void *raw = sqlite3_column_blob(st, 3);
+        int n = sqlite3_column_bytes(st, 3);
+        if (!raw || n < 6 || n > (int)RS_FRAME_MAX ||
+            sqlite3_column_type(st, 1) != SQLITE_INTEGER ||
+            sqlite3_column_type(st, 2) != SQLITE_INTEGER ||
+            rs_frame_parse(raw, (size_t)n, &s->f_frame) != RS_DEC_OK) {
+            s->dmg.bad_frames++;
+            continue;
+        }
+        s->fc.have = true;
+    }
+}
+
+static void copy_text(char *dst, size_t cap, const unsigned char *src)
+{
+    snprintf(dst, cap, "%s", src ? (const char *)src : "");
+}
+
+static void peek_log(struct rs_session *s)
+{
+    while (!s->lc.have && cursor_step(s, &s->lc)) {
+        sqlite3_stmt *st = s->lc.st;
+        s->l_id = sqlite3_column_int64(st, 0);
+        s->lc.last_id = s->l_id;
+        s->l_after = sqlite3_column_int64(st, 1);
+        s->l_kind = sqlite3_column_int(st, 2);
+        s->l_host = sqlite3_column_int64(st, 3);
+        s->l_dev = sqlite3_column_int64(st, 4);
+        const unsigned char *type = sqlite3_column_text(st, 5);
+        const unsigned char *data = sqlite3_column_text(st, 6);
+        if (!type || !data || (s->l_kind != RS_LOG_GAP && s->l_kind != RS_LOG_EVENT &&
+                               s->l_kind != RS_LOG_MARK)) {
+            s->dmg.bad_rows++;
+            continue;
+        }
+        copy_text(s->l_type, sizeof s->l_type, type);
+        copy_text(s->l_data, sizeof s->l_data, data);
+        s->lc.have = true;
+    }
+}
+
+int rs_session_next(struct rs_session *s, struct rs_item *it)
+{
+    peek_frame(s);
+    peek_log(s);
+    if (!s->fc.have && !s->lc.have)
+        return 0;
+    memset(it, 0, sizeof *it);
+    /* A log row stored after frame k comes before frame k + 1. */
+    if (s->lc.have && (!s->fc.have || s->l_after < s->f_id)) {
+        static const enum rs_item_kind kinds[] = { RS_ITEM_FRAME, RS_ITEM_GAP, RS_ITEM_EVENT,
+                                                   RS_ITEM_MARK };
+        it->kind = kinds[s->l_kind];
+        it->id = s->l_id;
+        it->host_us = s->l_host;
+        it->dev_us = s->l_dev;
+        memcpy(s->type, s->l_type, sizeof s->type);
+        memcpy(s->data, s->l_data, sizeof s->data);
+        it->type = s->type;
+        it->json = s->data;
+        s->lc.have = false;
+        return 1;
+    }
+    it->kind = RS_ITEM_FRAME;
+    it->id = s->f_id;
+    it->host_us = s->f_host;
+    it->dev_us = s->f_dev;
+    it->frame = s->f_frame;
+    it->type = rs_frame_type_name(s->f_frame.type);
+    it->json = "";
+    s->fc.have = false;
+    return 1;
+}
+
+/* dev_us of the first frame with id >= id, its id; false if none or unreadable. */
+static bool frame_at(sqlite3 *db, int64_t id, int64_t *found, int64_t *dev)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, "SELECT id, dev_us FROM frames WHERE id >= ?1 ORDER BY id LIMIT 1",
+                           -1, &st, NULL) != SQLITE_OK)
+        return false;
+    sqlite3_bind_int64(st, 1, id);
+    bool ok = sqlite3_step(st) == SQLITE_ROW;
+    if (ok) {
+        *found = sqlite3_column_int64(st, 0);
+        *dev = sqlite3_column_int64(st, 1);
+    }
+    sqlite3_finalize(st);
+    return ok;
+}
+
+/*
+ * The recorder stores dev_us non-decreasing in id order, so a binary search
+ * over rowids finds a time in O(log n) point queries, without an index.
+ */
+int rs_session_seek(struct rs_session *s, int64_t dev_us)
+{
+    int64_t lo = 0, hi = 0, id, dev;
+    query_int(s->db, "SELECT min(id) FROM frames", &lo);
+    query_int(s->db, "SELECT max(id) FROM frames", &hi);
+    int64_t target = hi + 1;
+    while (lo <= hi) {
+        int64_t mid = lo + (hi - lo) / 2;
+        if (!frame_at(s->db, mid, &id, &dev)) {
+            hi = mid - 1;
+            continue;
+        }
+        if (dev >= dev_us) {
+            target = id;
+            hi = mid - 1;
+        } else {
+            lo = id + 1;
+        }
+    }
+    s->fc = (struct cursor){ .st = s->fc.st, .last_id = target - 1, .restart = true };
+    int64_t first_log = 0;
+    sqlite3_stmt *st;
+    s->lc = (struct cursor){ .st = s->lc.st, .last_id = INT64_MAX - 1, .restart = true };
+    if (sqlite3_prepare_v2(s->db, "SELECT min(id) FROM log WHERE after_frame >= ?1", -1, &st,
+                           NULL) == SQLITE_OK) {
+        sqlite3_bind_int64(st, 1, target - 1);
+        if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) == SQLITE_INTEGER) {
+            first_log = sqlite3_column_int64(st, 0);
+            s->lc.last_id = first_log - 1;
+        }
+        sqlite3_finalize(st);
+    }
+    return 0;
+}
+
+int rs_session_span(struct rs_session *s, uint64_t *frames, int64_t *first_dev_us,
+                    int64_t *last_dev_us)
+{
+    int64_t lo = 0, hi = 0, id, d0 = 0, d1 = 0;
+    *frames = 0;
+    *first_dev_us = *last_dev_us = 0;
+    if (query_int(s->db, "SELECT min(id) FROM frames", &lo) != SQLITE_OK ||
+        query_int(s->db, "SELECT max(id) FROM frames", &hi) != SQLITE_OK || hi < lo || lo <= 0)
+        return 0;
+    if (frame_at(s->db, lo, &id, &d0))
+        *first_dev_us = d0;
+    if (frame_at(s->db, hi, &id, &d1))
+        *last_dev_us = d1;
+    /* Rows are never deleted, so rowids are contiguous. */
+    *frames = (uint64_t)(hi - lo + 1);
+    return 0;
+}
+
+void rs_summary_parse(const char *json, struct rs_session_summary *s)
+{
+    double v;
+    if (rs_jsonq_num(json, "duration_s", &v))
+        s->duration_s = v;
+    if (rs_jsonq_num(json, "frames", &v) && v >= 0)
+        s->frames = (uint64_t)v;
+    if (rs_jsonq_num(json, "holds_left", &v) && v >= 0 && v < 1e6)
+        s->holds[0] = (unsigned)v;
+    if (rs_jsonq_num(json, "holds_right", &v) && v >= 0 && v < 1e6)
+        s->holds[1] = (unsigned)v;
+    if (rs_jsonq_num(json, "longest_hold_s", &v))
+        s->longest_hold_s = v;
+    if (rs_jsonq_num(json, "peak_bw_pct", &v))
+        s->peak_bw_pct = v;
+}
+
+int rs_summary_from_events(sqlite3 *db, struct rs_session_summary *s)
+{
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(db, "SELECT data FROM log WHERE kind = 2 AND type = 'hold_end'",
+                                -1, &st, NULL);
+    if (rc != SQLITE_OK)
+        return rc;
+    s->holds[0] = s->holds[1] = 0;
+    s->longest_hold_s = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *d = (const char *)sqlite3_column_text(st, 0);
+        char leg[16];
+        double v;
+        if (!d || !rs_jsonq_str(d, "leg", leg, sizeof leg))
+            continue;
+        if (strcmp(leg, "left") == 0)
+            s->holds[0]++;
+        else if (strcmp(leg, "right") == 0)
+            s->holds[1]++;
+        else
+            continue;
+        if (rs_jsonq_num(d, "duration_s", &v) && v > s->longest_hold_s)
+            s->longest_hold_s = v;
+        if (rs_jsonq_num(d, "peak_bw_pct", &v) && (isnan(s->peak_bw_pct) || v > s->peak_bw_pct))
+            s->peak_bw_pct = v;
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+const char *rs_summary_json(const struct rs_session_summary *s, char *buf, size_t cap)
+{
+    int n = snprintf(buf, cap,
+                     "{\"duration_s\":%.3f,\"frames\":%llu,\"holds_left\":%u,\"holds_right\":%u,"
+                     "\"longest_hold_s\":%.3f,\"peak_bw_pct\":",
+                     s->duration_s, (unsigned long long)s->frames, s->holds[0], s->holds[1],
+                     s->longest_hold_s);
+    if (n < 0 || (size_t)n >= cap)
+        return NULL;
+    int m = isfinite(s->peak_bw_pct) ? snprintf(buf + n, cap - (size_t)n, "%.1f}", s->peak_bw_pct)
+                                     : snprintf(buf + n, cap - (size_t)n, "null}");
+    if (m < 0 || (size_t)(n + m) >= cap)
+        return NULL;
+    return buf;
+}
+
+int rs_session_summary(struct rs_session *s, struct rs_session_summary *sum)
+{
+    memset(sum, 0, sizeof *sum);
+    sum->peak_bw_pct = NAN;
+    const char *started = rs_session_meta(s, "started");
+    double v;
+    if (started && rs_jsonq_num(started, "host_us", &v))
+        sum->start_host_us = (int64_t)v;
+    if (started && rs_jsonq_num(started, "tz_offset_s", &v) && fabs(v) <= 18 * 3600)
+        sum->tz_offset_s = (int)v;
+    const char *stored = rs_session_meta(s, "summary");
+    if (stored) {
+        rs_summary_parse(stored, sum);
+        sum->complete = true;
+        return 0;
+    }
+    int64_t d0, d1;
+    rs_session_span(s, &sum->frames, &d0, &d1);
+    sum->duration_s = (double)(d1 - d0) / 1e6;
+    rs_summary_from_events(s->db, sum);
+    return 0;
+}
+
+void rs_session_get_damage(const struct rs_session *s, struct rs_session_damage *d)
+{
+    *d = s->dmg;
+}
+
+const char *rs_session_damage_message(struct rs_session *s)
+{
+    const struct rs_session_damage *d = &s->dmg;
+    if (!d->bad_frames && !d->bad_rows && !d->corrupt_regions && !d->meta_lost &&
+        !d->truncated_bytes)
+        return NULL;
+    char *p = s->dmg_msg;
+    size_t cap = sizeof s->dmg_msg;
+    int n = snprintf(p, cap, "damaged session file:");
+    const char *sep = " ";
+    if (d->truncated_bytes) {
+        n += snprintf(p + n, cap - (size_t)n,
+                      "%struncated (%llu KiB missing at the end, the frames stored there are lost)",
+                      sep, (unsigned long long)(d->truncated_bytes + 1023) / 1024);
+        sep = "; ";
+    }
+    if (d->corrupt_regions && n >= 0 && (size_t)n < cap) {
+        n += snprintf(p + n, cap - (size_t)n,
+                      "%s%llu corrupt region%s skipped (%llu rows known lost, more may be)", sep,
+                      (unsigned long long)d->corrupt_regions, d->corrupt_regions == 1 ? "" : "s",
+                      (unsigned long long)d->lost_rows);
+        sep = "; ";
+    }
+    if (d->bad_frames && n >= 0 && (size_t)n < cap) {
+        n += snprintf(p + n, cap - (size_t)n, "%s%llu frame%s failed the checksum and %s skipped",
+                      sep, (unsigned long long)d->bad_frames, d->bad_frames == 1 ? "" : "s",
+                      d->bad_frames == 1 ? "was" : "were");
+        sep = "; ";
+    }
+    if (d->bad_rows && n >= 0 && (size_t)n < cap) {
+        n += snprintf(p + n, cap - (size_t)n, "%s%llu unreadable event/meta row%s skipped", sep,
+                      (unsigned long long)d->bad_rows, d->bad_rows == 1 ? "" : "s");
+        sep = "; ";
+    }
+    if (d->meta_lost && n >= 0 && (size_t)n < cap)
+        snprintf(p + n, cap - (size_t)n, "%sthe snapshot (device, calibration, profile) is lost",
+                 sep);
+    return s->dmg_msg;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+#include <dirent.h>
+
+int rs_session_list(const char *dir, rs_session_list_fn fn, void *ctx)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return -errno;
+    size_t n = 0, cap = 0;
+    char **names = NULL;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        size_t len = strlen(e->d_name);
+        if (len <= 9 || strcmp(e->d_name + len - 9, ".rsession") != 0)
+            continue;
+        if (n == cap) {
+            size_t nc = cap ? cap * 2 : 64;
+            char **nn = realloc(names, nc * sizeof *nn);
+            if (!nn)
+                break;
+            names = nn;
+            cap = nc;
+        }
+        if (!(names[n] = strdup(e->d_name)))
+            break;
+        n++;
+    }
+    closedir(d);
+    if (n)
+        qsort(names, n, sizeof *names, cmp_str);
+    for (size_t i = 0; i < n; i++) {
+        char path[1024], msg[512];
+        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+        struct rs_session *s;
+        if (rs_session_open(&s, path, msg, sizeof msg) != 0) {
+            fn(ctx, path, NULL, msg);
+        } else {
+            struct rs_session_summary sum;
+            rs_session_summary(s, &sum);
+            fn(ctx, path, &sum, rs_session_damage_message(s));
+            rs_session_close(s);
+        }
+        free(names[i]);
+    }
+    free(names);
+    return (int)n;
+}
