@@ -15,6 +15,9 @@ enum { RS_EXIT_OK = 0, RS_EXIT_FAIL = 1, RS_EXIT_USAGE = 2 };
 /* Each subcommand gets argv[0] = its own name. */
 int rs_cmd_decode(int argc, char **argv);
 int rs_cmd_demo(int argc, char **argv);
+int rs_cmd_export(int argc, char **argv);
+int rs_cmd_report(int argc, char **argv);
+int rs_cmd_sessions(int argc, char **argv);
 
 /* Print "rollsense: <message>" as one line on stderr. */
 void rs_cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -17,6 +17,9 @@ struct rs_command {
 static const struct rs_command commands[] = {
     { "demo", rs_cmd_demo, "roll along with the built-in simulated roller (no hardware needed)" },
     { "decode", rs_cmd_decode, "print every frame of a raw captured byte stream as JSON lines" },
+    { "sessions", rs_cmd_sessions, "list the recorded sessions (date, duration, holds, peak)" },
+    { "export", rs_cmd_export, "write a session as samples.csv, events.csv and summary.json" },
+    { "report", rs_cmd_report, "draw a session's force, speed, holds and calf map as a PNG" },
 };
 
 void rs_cli_error(const char *fmt, ...)

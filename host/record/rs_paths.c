@@ -102,3 +102,30 @@ const char *rs_iso8601(int64_t host_us, int tz_offset_s, char *buf, size_t cap)
              tz_offset_s < 0 ? '-' : '+', off / 3600, off % 3600 / 60);
     return buf;
 }
+
+int rs_rec_start(struct rs_rec **out, const char *path, char *path_out, size_t path_cap,
+                 char *err, size_t errcap)
+{
+    char dir[768], chosen[1024];
+    int64_t now = rs_rec_now_us();
+    *out = NULL;
+    if (!path) {
+        if (rs_rec_session_dir(dir, sizeof dir) != 0) {
+            snprintf(err, errcap, "no session directory: set XDG_DATA_HOME or HOME");
+            return RS_REC_EOPEN;
+        }
+        int rc = rs_rec_mkdirs(dir);
+        if (rc) {
+            snprintf(err, errcap, "cannot create session directory '%s': %s", dir, strerror(-rc));
+            return RS_REC_EOPEN;
+        }
+        if (rs_rec_new_path(dir, now, chosen, sizeof chosen) != 0) {
+            snprintf(err, errcap, "no free session file name in '%s'", dir);
+            return RS_REC_EOPEN;
+        }
+        path = chosen;
+    }
+    if (path_out)
+        snprintf(path_out, path_cap, "%s", path);
+    return rs_rec_open(out, path, now, rs_rec_tz_offset(now), err, errcap);
+}

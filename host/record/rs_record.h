@@ -152,4 +152,13 @@ int64_t rs_rec_now_us(void);
 
 const char *rs_rec_strerror(int err);
 
+/*
+ * What live and demo do for `--record PATH` / default recording: open a new
+ * session at path, or (path NULL) at a new name in rs_rec_session_dir(),
+ * creating the directories 0700. Host clock and local UTC offset from the
+ * system. The chosen path is copied to path_out (may be NULL).
+ */
+int rs_rec_start(struct rs_rec **out, const char *path, char *path_out, size_t path_cap,
+                 char *err, size_t errcap);
+
 #endif
