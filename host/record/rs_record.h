@@ -116,7 +116,8 @@ int rs_rec_close(struct rs_rec *r, int64_t host_us, const char *summary_json);
 /* 0 while recording, else the error that stopped it. */
 int rs_rec_status(const struct rs_rec *r);
 
-/* One line for the user once stopped ("recording stopped: disk full ..."), or NULL. */
+/* One line for the user once stopped ("recording stopped: disk full (...); live
+ * feedback goes on; the session file keeps the first 12.3 s ..."), or NULL. */
 const char *rs_rec_error(const struct rs_rec *r);
 
 void rs_rec_get_stats(const struct rs_rec *r, struct rs_rec_stats *st);

@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -83,16 +85,49 @@ static int64_t mono_us(void)
     return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
-/* Map a failed SQLite write to our error class; the seam for foreign codes. */
-static int map_sqlite(sqlite3 *db, int rc)
+static long long file_size(const char *path, const char *suffix)
 {
-    int sys = sqlite3_system_errno(db);
-    if ((rc & 0xff) == SQLITE_FULL || sys == ENOSPC || sys == EFBIG
-#ifdef EDQUOT
-        || sys == EDQUOT
-#endif
-    )
+    char p[600];
+    struct stat st;
+    snprintf(p, sizeof p, "%s%s", path, suffix);
+    return stat(p, &st) == 0 ? (long long)st.st_size : 0;
+}
+
+/*
+ * Map a failed SQLite write to our error class; the seam for foreign codes.
+ * SQLite reports ENOSPC as SQLITE_FULL but a file size limit (EFBIG) as a
+ * plain SQLITE_IOERR_WRITE, and its saved errno is not reliable after the
+ * failure, so a failed write is diagnosed from the outside: free space on
+ * the file system and the process's RLIMIT_FSIZE against the file sizes.
+ * Sets *why to a short reason for the message.
+ */
+static int map_sqlite(const struct rs_rec *r, int rc, const char **why)
+{
+    int prim = rc & 0xff;
+    *why = "write error";
+    if (prim != SQLITE_FULL && prim != SQLITE_IOERR)
+        return RS_REC_EIO;
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_FSIZE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY) {
+        long long lim = (long long)rl.rlim_cur, margin = 64 * 1024;
+        if (file_size(r->path, "") + margin >= lim || file_size(r->path, "-wal") + margin >= lim) {
+            *why = "file size limit reached";
+            return RS_REC_EFULL;
+        }
+    }
+    char dir[512];
+    snprintf(dir, sizeof dir, "%s", r->path);
+    char *slash = strrchr(dir, '/');
+    if (slash)
+        *(slash == dir ? slash + 1 : slash) = '\0';
+    else
+        snprintf(dir, sizeof dir, ".");
+    struct statvfs vs;
+    if (prim == SQLITE_FULL ||
+        (statvfs(dir, &vs) == 0 && (unsigned long long)vs.f_bavail * vs.f_frsize < 1024 * 1024)) {
+        *why = "disk full";
         return RS_REC_EFULL;
+    }
     return RS_REC_EIO;
 }
 
@@ -104,17 +139,15 @@ static int stop(struct rs_rec *r, int rc)
 {
     if (r->status)
         return r->status;
-    int sys = sqlite3_system_errno(r->db);
-    r->status = map_sqlite(r->db, rc);
-    const char *what = r->status == RS_REC_EFULL ? "disk full or file size limit reached"
-                                                 : "write error";
+    const char *what;
+    r->status = map_sqlite(r, rc, &what);
     double kept_s = r->st.last_committed_dev_us >= 0
                         ? (double)(r->st.last_committed_dev_us - r->first_dev_us) / 1e6
                         : 0.0;
     snprintf(r->msg, sizeof r->msg,
-             "recording stopped: %s (%s%s%s); the session file keeps the first %.1f s "
-             "(%llu frames): %s",
-             what, sqlite3_errstr(rc), sys ? ", " : "", sys ? strerror(sys) : "", kept_s,
+             "recording stopped: %s (%s); live feedback goes on; the session file keeps the "
+             "first %.1f s (%llu frames): %s",
+             what, sqlite3_errstr(rc), kept_s,
              (unsigned long long)r->st.committed_frames, r->path);
     if (r->in_txn) {
         sqlite3_exec(r->db, "ROLLBACK", NULL, NULL, NULL);

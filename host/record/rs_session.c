@@ -199,14 +199,13 @@ int rs_session_open(struct rs_session **out, const char *path, char *msg, size_t
      * recording still has its -wal file; SQLite reads it through the -shm
      * index, which it may create next to the file. */
     int64_t app = 0, ver = 0, ntab = 0;
-    int rc = SQLITE_OK;
-    for (int attempt = 0; attempt < 2; attempt++) {
-        rc = sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READONLY, NULL);
+    int rc = SQLITE_OK, flags = SQLITE_OPEN_READONLY;
+    bool relaxed = false;
+    for (int attempt = 0; attempt < 3; attempt++) {
+        rc = sqlite3_open_v2(path, &s->db, flags, NULL);
         if (rc == SQLITE_OK) {
             sqlite3_extended_result_codes(s->db, 1);
-            /* Second try: SQLite refuses a file shorter than its header
-             * says unless the schema checks are relaxed; we only read. */
-            if (attempt == 1)
+            if (relaxed)
                 sqlite3_exec(s->db, "PRAGMA writable_schema=ON", NULL, NULL, NULL);
             rc = query_int(s->db, "PRAGMA application_id", &app);
         }
@@ -214,8 +213,18 @@ int rs_session_open(struct rs_session **out, const char *path, char *msg, size_t
             rc = query_int(s->db, "PRAGMA user_version", &ver);
         if (rc == SQLITE_OK)
             rc = query_int(s->db, "SELECT count(*) FROM sqlite_master", &ntab);
-        if ((rc & 0xff) != SQLITE_CORRUPT || attempt == 1)
+        if ((rc & 0xff) == SQLITE_CORRUPT && !relaxed) {
+            /* SQLite refuses a file shorter than its header says unless
+             * the schema checks are relaxed; we only read. */
+            relaxed = true;
+        } else if ((rc & 0xff) == SQLITE_READONLY && flags == SQLITE_OPEN_READONLY) {
+            /* A recorder killed mid-write leaves a WAL whose index must be
+             * rebuilt, which a read-only connection may not do. Recovery
+             * only replays committed transactions; no session data changes. */
+            flags = SQLITE_OPEN_READWRITE;
+        } else {
             break;
+        }
         sqlite3_close(s->db);
         s->db = NULL;
     }
