@@ -166,7 +166,7 @@ int rs_export_csv(struct rs_session *s, const char *session_path, const char *di
             have_t0 = true;
         }
         /* device time relative to the first frame, exact in microseconds */
-        int64_t rel = it.dev_us - t0;
+        int64_t rel = rs_sub_sat(it.dev_us, t0); /* never INT64_MIN: -rel is defined */
         char dt[40];
         snprintf(dt, sizeof dt, "%s%" PRId64 ".%06" PRId64, rel < 0 ? "-" : "",
                  (rel < 0 ? -rel : rel) / 1000000, (rel < 0 ? -rel : rel) % 1000000);

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "rs_record.h"
+#include "rs_record_int.h"
 #include "rs_session.h"
 
 int rs_rec_session_dir(char *buf, size_t cap)
@@ -87,7 +88,7 @@ const char *rs_iso8601(int64_t host_us, int tz_offset_s, char *buf, size_t cap)
 {
     if (tz_offset_s < -18 * 3600 || tz_offset_s > 18 * 3600)
         tz_offset_s = 0;
-    int64_t local_us = host_us + (int64_t)tz_offset_s * 1000000;
+    int64_t local_us = rs_add_sat(host_us, (int64_t)tz_offset_s * 1000000);
     int64_t secs = fdiv(local_us, 1000000);
     long us = (long)(local_us - secs * 1000000);
     time_t t = (time_t)secs;

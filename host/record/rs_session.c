@@ -299,26 +299,34 @@ static bool cursor_step(struct rs_session *s, struct cursor *c)
     for (int attempt = 0; attempt < 64; attempt++) {
         if (c->restart) {
             sqlite3_reset(c->st);
-            sqlite3_bind_int64(c->st, 1, c->last_id + skip);
+            sqlite3_bind_int64(c->st, 1, rs_add_sat(c->last_id, skip));
             c->restart = false;
         }
         int rc = sqlite3_step(c->st);
         if (rc == SQLITE_ROW) {
             int64_t id = sqlite3_column_int64(c->st, 0);
-            if (skip > 0 && id > c->last_id + 1)
-                s->dmg.lost_rows += (uint64_t)(id - c->last_id - 1);
+            if (id <= c->last_id) {
+                /* a damaged b-tree can answer out of order: treat it as a
+                 * corrupt region, so every delivered id is larger than the
+                 * last and the iteration always ends */
+                rc = SQLITE_CORRUPT;
+                goto corrupt;
+            }
+            if (skip > 0 && id > c->last_id && (uint64_t)id - (uint64_t)c->last_id > 1)
+                s->dmg.lost_rows += (uint64_t)id - (uint64_t)c->last_id - 1;
             return true;
         }
         if (rc == SQLITE_DONE) {
             c->eof = true;
             return false;
         }
+    corrupt:
         if (!is_corrupt(rc))
             break;
         if (skip == 0)
             s->dmg.corrupt_regions++;
         skip = skip ? skip * 2 : 1;
-        if (skip > ((int64_t)1 << 40))
+        if (skip > ((int64_t)1 << 40) || rs_add_sat(c->last_id, skip) == INT64_MAX)
             break;
         c->restart = true;
     }
@@ -434,30 +442,30 @@ int rs_session_seek(struct rs_session *s, int64_t dev_us)
     int64_t lo = 0, hi = 0, id, dev;
     query_int(s->db, "SELECT min(id) FROM frames", &lo);
     query_int(s->db, "SELECT max(id) FROM frames", &hi);
-    int64_t target = hi + 1;
-    while (lo <= hi) {
-        int64_t mid = lo + (hi - lo) / 2;
-        if (!frame_at(s->db, mid, &id, &dev)) {
-            hi = mid - 1;
+    int64_t target = rs_add_sat(hi, 1);
+    for (int guard = 0; lo <= hi && guard < 200; guard++) {
+        int64_t mid = lo + (int64_t)(((uint64_t)hi - (uint64_t)lo) / 2);
+        if (!frame_at(s->db, mid, &id, &dev) || id < mid) {
+            hi = rs_sub_sat(mid, 1);
             continue;
         }
         if (dev >= dev_us) {
             target = id;
-            hi = mid - 1;
+            hi = rs_sub_sat(mid, 1);
         } else {
-            lo = id + 1;
+            lo = rs_add_sat(id, 1);
         }
     }
-    s->fc = (struct cursor){ .st = s->fc.st, .last_id = target - 1, .restart = true };
+    s->fc = (struct cursor){ .st = s->fc.st, .last_id = rs_sub_sat(target, 1), .restart = true };
     int64_t first_log = 0;
     sqlite3_stmt *st;
     s->lc = (struct cursor){ .st = s->lc.st, .last_id = INT64_MAX - 1, .restart = true };
     if (sqlite3_prepare_v2(s->db, "SELECT min(id) FROM log WHERE after_frame >= ?1", -1, &st,
                            NULL) == SQLITE_OK) {
-        sqlite3_bind_int64(st, 1, target - 1);
+        sqlite3_bind_int64(st, 1, rs_sub_sat(target, 1));
         if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) == SQLITE_INTEGER) {
             first_log = sqlite3_column_int64(st, 0);
-            s->lc.last_id = first_log - 1;
+            s->lc.last_id = rs_sub_sat(first_log, 1);
         }
         sqlite3_finalize(st);
     }
@@ -478,7 +486,7 @@ int rs_session_span(struct rs_session *s, uint64_t *frames, int64_t *first_dev_u
     if (frame_at(s->db, hi, &id, &d1))
         *last_dev_us = d1;
     /* Rows are never deleted, so rowids are contiguous. */
-    *frames = (uint64_t)(hi - lo + 1);
+    *frames = (uint64_t)hi - (uint64_t)lo + 1;
     return 0;
 }
 
@@ -487,7 +495,7 @@ void rs_summary_parse(const char *json, struct rs_session_summary *s)
     double v;
     if (rs_jsonq_num(json, "duration_s", &v))
         s->duration_s = v;
-    if (rs_jsonq_num(json, "frames", &v) && v >= 0)
+    if (rs_jsonq_num(json, "frames", &v) && v >= 0 && v < 1e18)
         s->frames = (uint64_t)v;
     if (rs_jsonq_num(json, "holds_left", &v) && v >= 0 && v < 1e6)
         s->holds[0] = (unsigned)v;
@@ -552,7 +560,7 @@ int rs_session_summary(struct rs_session *s, struct rs_session_summary *sum)
     const char *started = rs_session_meta(s, "started");
     double v;
     if (started && rs_jsonq_num(started, "host_us", &v))
-        sum->start_host_us = (int64_t)v;
+        sum->start_host_us = rs_d2i64(v);
     if (started && rs_jsonq_num(started, "tz_offset_s", &v) && fabs(v) <= 18 * 3600)
         sum->tz_offset_s = (int)v;
     const char *stored = rs_session_meta(s, "summary");
@@ -563,7 +571,7 @@ int rs_session_summary(struct rs_session *s, struct rs_session_summary *sum)
     }
     int64_t d0, d1;
     rs_session_span(s, &sum->frames, &d0, &d1);
-    sum->duration_s = (double)(d1 - d0) / 1e6;
+    sum->duration_s = ((double)d1 - (double)d0) / 1e6;
     rs_summary_from_events(s->db, sum);
     return 0;
 }

@@ -85,7 +85,7 @@ int rs_report_from_session(struct rs_session *s, struct rs_report_data *d, char 
     int open_leg = -1;
     double open_start = 0;
     while (rs_session_next(s, &it) > 0) {
-        double t = (double)(it.dev_us - first) / 1e6;
+        double t = ((double)it.dev_us - (double)first) / 1e6;
         if (it.kind == RS_ITEM_FRAME && it.frame.type == RS_FT_SAMPLE) {
             double f[2];
             forces(&cal, &it.frame.u.sample, f);
@@ -113,8 +113,8 @@ int rs_report_from_session(struct rs_session *s, struct rs_report_data *d, char 
             }
         }
     }
-    d->duration_s = (double)(t_end - first) / 1e6;
-    if (d->duration_s <= 0)
+    d->duration_s = ((double)t_end - (double)first) / 1e6;
+    if (!(d->duration_s > 0))
         d->duration_s = 1e-3;
     if (open_leg >= 0 && d->nholds < 64) /* a hold still running at the end */
         d->holds[d->nholds++] = (struct rs_report_hold){ open_start, d->duration_s, open_leg };
@@ -135,10 +135,9 @@ int rs_report_from_session(struct rs_session *s, struct rs_report_data *d, char 
     while (rs_session_next(s, &it) > 0) {
         if (it.kind != RS_ITEM_FRAME || it.frame.type != RS_FT_SAMPLE)
             continue;
-        double t = (double)(it.dev_us - first) / 1e6;
-        size_t b = t <= 0 ? 0 : (size_t)(t / width);
-        if (b >= n)
-            b = n - 1;
+        double t = ((double)it.dev_us - (double)first) / 1e6;
+        double bd = t / width;
+        size_t b = !(bd > 0) ? 0 : bd >= (double)n ? n - 1 : (size_t)bd;
         double f[2];
         forces(&cal, &it.frame.u.sample, f);
         double p = it.frame.u.sample.enc * cal.cm_per_count;
@@ -151,9 +150,8 @@ int rs_report_from_session(struct rs_session *s, struct rs_report_data *d, char 
         if (total > LOADED_N && isfinite(pmin)) {
             /* which leg: where along the roller the load sits */
             int leg = f[1] / total >= 0.5 ? RS_LEG_RIGHT : RS_LEG_LEFT;
-            int bin = (int)((p - pmin) / prange * RS_REPORT_BINS);
-            if (bin < 0) bin = 0;
-            if (bin >= RS_REPORT_BINS) bin = RS_REPORT_BINS - 1;
+            double bf = (p - pmin) / prange * RS_REPORT_BINS;
+            int bin = !(bf > 0) ? 0 : bf >= RS_REPORT_BINS ? RS_REPORT_BINS - 1 : (int)bf;
             map_sum[leg][bin] += total;
         }
     }
@@ -179,7 +177,7 @@ int rs_report_from_session(struct rs_session *s, struct rs_report_data *d, char 
     char iso[48] = "";
     if (sum.start_host_us)
         rs_iso8601(sum.start_host_us, sum.tz_offset_s, iso, sizeof iso);
-    long sec = lround(d->duration_s);
+    long sec = d->duration_s < 1e9 ? lround(d->duration_s) : 999999999L;
     snprintf(d->title, sizeof d->title, "rollsense session %.10s %.5s   %ld:%02ld   %u+%u holds",
              iso, iso[0] ? iso + 11 : "", sec / 60, sec % 60, sum.holds[0], sum.holds[1]);
     snprintf(d->note, sizeof d->note,
