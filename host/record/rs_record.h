@@ -90,7 +90,8 @@ int rs_rec_gap(struct rs_rec *r, int64_t host_us, const char *reason);
 
 /*
  * A detector event at device time dev_us (-1: the last frame's): type
- * ("hold_start", "hold_end", ...) and its JSON object. hold_end events carry
+ * ("hold_start", "hold_end", ...) and its JSON object (RS_REC_EARG if json is
+ * not one object). hold_end events carry
  * duration_s, leg ("left"/"right") and peak_bw_pct; the session listing
  * falls back to them when a session has no summary.
  */

@@ -17,6 +17,7 @@
 
 #include "rs_defaults.h"
 #include "rs_json.h"
+#include "rs_jsonq.h"
 #include "rs_record.h"
 #include "rs_record_int.h"
 #include "rs_schema.h"
@@ -372,6 +373,9 @@ int rs_rec_gap(struct rs_rec *r, int64_t host_us, const char *reason)
 int rs_rec_event(struct rs_rec *r, int64_t host_us, int64_t dev_us, const char *type,
                  const char *json)
 {
+    /* Stored JSON is embedded verbatim in exports: refuse what is not an object. */
+    if (!json || !rs_jsonq_valid(json) || *json != '{')
+        return r->status ? r->status : RS_REC_EARG;
     if (dev_us < 0)
         dev_us = r->have_sample ? r->dev_us : 0;
     return put_log(r, RS_LOG_EVENT, host_us, dev_us, type, json);

@@ -244,6 +244,38 @@ static void test_permissions(void **state)
     umask(old);
 }
 
+/* rs_rec_start: default place under XDG_DATA_HOME, directories 0700, file 0600. */
+static void test_start_default(void **state)
+{
+    struct fixture *fx = *state;
+    char *oxdg = getenv("XDG_DATA_HOME") ? strdup(getenv("XDG_DATA_HOME")) : NULL;
+    char data[400], path[1024], err[512], dir[600];
+    snprintf(data, sizeof data, "%s/data", fx->dir);
+    setenv("XDG_DATA_HOME", data, 1);
+    mode_t old = umask(022);
+    struct rs_rec *r;
+    assert_int_equal(rs_rec_start(&r, NULL, path, sizeof path, err, sizeof err), 0);
+    snprintf(dir, sizeof dir, "%s/rollsense/sessions/", data);
+    assert_memory_equal(path, dir, strlen(dir));
+    assert_non_null(strstr(path, ".rsession"));
+    struct stat st;
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0600);
+    snprintf(dir, sizeof dir, "%s/rollsense", data);
+    assert_int_equal(stat(dir, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0700);
+    /* invalid event JSON is refused, valid accepted */
+    assert_int_equal(rs_rec_event(r, T0_US, -1, "x", "not json"), RS_REC_EARG);
+    assert_int_equal(rs_rec_event(r, T0_US, -1, "x", "{\"a\":1"), RS_REC_EARG);
+    assert_int_equal(rs_rec_event(r, T0_US, -1, "x", "{\"a\":1}"), 0);
+    assert_int_equal(rs_rec_close(r, T0_US, NULL), 0);
+    /* --record PATH: that path, never overwritten */
+    assert_int_equal(rs_rec_start(&r, path, NULL, 0, err, sizeof err), RS_REC_EOPEN);
+    umask(old);
+    if (oxdg) setenv("XDG_DATA_HOME", oxdg, 1); else unsetenv("XDG_DATA_HOME");
+    free(oxdg);
+}
+
 static void test_session_dir(void **state)
 {
     (void)state;
@@ -775,6 +807,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_summary_fallback, setup, teardown),
         cmocka_unit_test_setup_teardown(test_permissions, setup, teardown),
         cmocka_unit_test(test_session_dir),
+        cmocka_unit_test_setup_teardown(test_start_default, setup, teardown),
         cmocka_unit_test_setup_teardown(test_commit_interval, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clock_wrap_and_reset, setup, teardown),
         cmocka_unit_test_setup_teardown(test_open_errors, setup, teardown),
