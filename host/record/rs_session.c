@@ -478,8 +478,22 @@ int rs_session_span(struct rs_session *s, uint64_t *frames, int64_t *first_dev_u
     int64_t lo = 0, hi = 0, id, d0 = 0, d1 = 0;
     *frames = 0;
     *first_dev_us = *last_dev_us = 0;
-    if (query_int(s->db, "SELECT min(id) FROM frames", &lo) != SQLITE_OK ||
-        query_int(s->db, "SELECT max(id) FROM frames", &hi) != SQLITE_OK || hi < lo || lo <= 0)
+    if (query_int(s->db, "SELECT min(id) FROM frames", &lo) != SQLITE_OK || lo <= 0)
+        return 0;
+    if (query_int(s->db, "SELECT max(id) FROM frames", &hi) != SQLITE_OK) {
+        /* The end of the table is damaged (e.g. truncated): binary search
+         * for the last id that can still be reached. */
+        int64_t a = lo, b = (int64_t)1 << 40;
+        while (a < b) {
+            int64_t mid = a + (b - a + 1) / 2;
+            if (frame_at(s->db, mid, &id, &d1))
+                a = mid;
+            else
+                b = mid - 1;
+        }
+        hi = a;
+    }
+    if (hi < lo)
         return 0;
     if (frame_at(s->db, lo, &id, &d0))
         *first_dev_us = d0;

@@ -65,28 +65,25 @@ int rs_report_from_session(struct rs_session *s, struct rs_report_data *d, char 
     memset(d, 0, sizeof *d);
     struct rs_session_summary sum;
     rs_session_summary(s, &sum);
-    uint64_t frames;
-    int64_t first, last;
-    rs_session_span(s, &frames, &first, &last);
-    if (frames == 0) {
-        snprintf(err, errcap, "the session has no frames to draw");
-        return -1;
-    }
     struct cal cal0;
     load_cal(s, &cal0);
     bool calibrated = cal0.have;
 
-    /* Pass 1: the range of positions where a leg was loaded, and the holds. */
+    /* Pass 1: what is readable (the file may be damaged, so no counts are
+     * trusted), the range of positions where a leg was loaded, the holds. */
     struct cal cal = cal0;
     double pmin = INFINITY, pmax = -INFINITY;
-    int64_t t_end = first;
+    int64_t first = 0, t_end = 0;
+    uint64_t frames = 0;
+    int64_t hold_dev[64][2];
     struct rs_item it;
     rs_session_seek(s, INT64_MIN);
     int open_leg = -1;
-    double open_start = 0;
+    int64_t open_start = 0;
     while (rs_session_next(s, &it) > 0) {
-        double t = ((double)it.dev_us - (double)first) / 1e6;
         if (it.kind == RS_ITEM_FRAME && it.frame.type == RS_FT_SAMPLE) {
+            if (frames++ == 0)
+                first = t_end = it.dev_us;
             double f[2];
             forces(&cal, &it.frame.u.sample, f);
             if (f[0] + f[1] > LOADED_N) {
@@ -103,21 +100,34 @@ int rs_report_from_session(struct rs_session *s, struct rs_report_data *d, char 
             double dur;
             if (strcmp(it.type, "hold_start") == 0) {
                 open_leg = l;
-                open_start = t;
+                open_start = it.dev_us;
             } else if (strcmp(it.type, "hold_end") == 0 && d->nholds < 64) {
-                double start = open_leg >= 0 ? open_start : t;
+                int64_t start = open_leg >= 0 ? open_start : it.dev_us;
                 if (rs_jsonq_num(it.json, "duration_s", &dur) && dur >= 0 && dur < 1e5)
-                    start = t - dur;
-                d->holds[d->nholds++] = (struct rs_report_hold){ start, t, l };
+                    start = it.dev_us - (int64_t)(dur * 1e6);
+                hold_dev[d->nholds][0] = start;
+                hold_dev[d->nholds][1] = it.dev_us;
+                d->holds[d->nholds++].leg = l;
                 open_leg = -1;
             }
         }
     }
+    if (frames == 0) {
+        snprintf(err, errcap, "the session has no readable frames to draw");
+        return -1;
+    }
+    if (open_leg >= 0 && d->nholds < 64) { /* a hold still running at the end */
+        hold_dev[d->nholds][0] = open_start;
+        hold_dev[d->nholds][1] = t_end;
+        d->holds[d->nholds++].leg = open_leg;
+    }
+    for (size_t i = 0; i < d->nholds; i++) {
+        d->holds[i].start_s = ((double)hold_dev[i][0] - (double)first) / 1e6;
+        d->holds[i].end_s = ((double)hold_dev[i][1] - (double)first) / 1e6;
+    }
     d->duration_s = ((double)t_end - (double)first) / 1e6;
     if (!(d->duration_s > 0))
         d->duration_s = 1e-3;
-    if (open_leg >= 0 && d->nholds < 64) /* a hold still running at the end */
-        d->holds[d->nholds++] = (struct rs_report_hold){ open_start, d->duration_s, open_leg };
 
     /* Pass 2: bucketed series and the calf map. */
     size_t n = frames < RS_REPORT_POINTS ? (size_t)frames : RS_REPORT_POINTS;

@@ -72,6 +72,9 @@ python3 -c "import json,sys; json.load(open(sys.argv[1]))" "$dir/out/summary.jso
 "$rs" report "$sess/2025-11-21T18-20-56.rsession" -o "$dir/r.png"
 [ "$(head -c 8 "$dir/r.png" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ] || fail "report is not a PNG"
 "$rs" report "$dir/int.rsession" -o "$dir/r2.png" || fail "report of an interrupted session"
+"$rs" report "$sess/2025-11-24T10-00-00.rsession" -o "$dir/r3.png" 2> "$dir/err" || fail "report of a truncated session"
+[ "$(wc -l < "$dir/err")" -eq 1 ] && grep -q "truncated" "$dir/err" || fail "damaged report message: $(cat "$dir/err")"
+[ -s "$dir/r3.png" ] || fail "no picture of the truncated session"
 
 # clear errors, exit codes
 set +e
