@@ -130,3 +130,19 @@ int rs_rec_start(struct rs_rec **out, const char *path, char *path_out, size_t p
         snprintf(path_out, path_cap, "%s", path);
     return rs_rec_open(out, path, now, rs_rec_tz_offset(now), err, errcap);
 }
+
+int rs_rec_parse_opt(int argc, char **argv, int *i, struct rs_rec_opts *o)
+{
+    if (strcmp(argv[*i], "--no-record") == 0) {
+        o->enabled = false;
+        return 1;
+    }
+    if (strcmp(argv[*i], "--record") == 0) {
+        if (*i + 1 >= argc)
+            return -1;
+        o->enabled = true;
+        o->path = argv[++*i];
+        return 1;
+    }
+    return 0;
+}

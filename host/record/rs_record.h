@@ -155,6 +155,20 @@ int64_t rs_rec_now_us(void);
 const char *rs_rec_strerror(int err);
 
 /*
+ * Command-line options of the commands that record (live, demo):
+ *   --record PATH   record to PATH instead of the session directory
+ *   --no-record     do not record
+ * Call for argv[*i]; returns 1 if it consumed the option (and its value,
+ * advancing *i), 0 if argv[*i] is not a recording option, -1 if --record
+ * lacks its value.
+ */
+struct rs_rec_opts {
+    bool enabled;      /* default true */
+    const char *path;  /* NULL: a new name in rs_rec_session_dir() */
+};
+int rs_rec_parse_opt(int argc, char **argv, int *i, struct rs_rec_opts *o);
+
+/*
  * What live and demo do for `--record PATH` / default recording: open a new
  * session at path, or (path NULL) at a new name in rs_rec_session_dir(),
  * creating the directories 0700. Host clock and local UTC offset from the

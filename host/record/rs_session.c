@@ -416,6 +416,36 @@ int rs_session_next(struct rs_session *s, struct rs_item *it)
     return 1;
 }
 
+long rs_session_log(struct rs_session *s, rs_session_item_fn fn, void *ctx)
+{
+    static const enum rs_item_kind kinds[] = { RS_ITEM_FRAME, RS_ITEM_GAP, RS_ITEM_EVENT,
+                                               RS_ITEM_MARK };
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "SELECT id, kind, host_us, dev_us, type, data FROM log"
+                                  " ORDER BY id", -1, &st, NULL) != SQLITE_OK)
+        return 0;
+    long n = 0;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        int kind = sqlite3_column_int(st, 1);
+        const unsigned char *type = sqlite3_column_text(st, 4);
+        const unsigned char *data = sqlite3_column_text(st, 5);
+        if (!type || !data || kind < RS_LOG_GAP || kind > RS_LOG_MARK)
+            continue;
+        struct rs_item it;
+        memset(&it, 0, sizeof it);
+        it.kind = kinds[kind];
+        it.id = sqlite3_column_int64(st, 0);
+        it.host_us = sqlite3_column_int64(st, 2);
+        it.dev_us = sqlite3_column_int64(st, 3);
+        it.type = (const char *)type;
+        it.json = (const char *)data;
+        fn(ctx, &it);
+        n++;
+    }
+    sqlite3_finalize(st);
+    return n;
+}
+
 /* dev_us of the first frame with id >= id, its id; false if none or unreadable. */
 static bool frame_at(sqlite3 *db, int64_t id, int64_t *found, int64_t *dev)
 {

@@ -244,6 +244,69 @@ static void test_permissions(void **state)
     umask(old);
 }
 
+struct log_count {
+    int gaps, events, marks;
+    int64_t last_id;
+    int ordered;
+};
+
+static void count_log(void *ctx, const struct rs_item *it)
+{
+    struct log_count *c = ctx;
+    c->gaps += it->kind == RS_ITEM_GAP;
+    c->events += it->kind == RS_ITEM_EVENT;
+    c->marks += it->kind == RS_ITEM_MARK;
+    c->ordered &= it->id > c->last_id;
+    c->last_id = it->id;
+}
+
+static void test_log_only(void **state)
+{
+    struct fixture *fx = *state;
+    record_std(fx->path, 300, true);
+    struct rs_session *s;
+    assert_int_equal(rs_session_open(&s, fx->path, NULL, 0), 0);
+    struct rs_item it;
+    assert_int_equal(rs_session_next(s, &it), 1); /* position is not disturbed */
+    struct log_count c = { 0, 0, 0, 0, 1 };
+    assert_int_equal(rs_session_log(s, count_log, &c), 4);
+    assert_int_equal(c.gaps, 1);
+    assert_int_equal(c.events, 2);
+    assert_int_equal(c.marks, 1);
+    assert_true(c.ordered);
+    assert_int_equal(rs_session_next(s, &it), 1);
+    assert_int_equal(it.kind, RS_ITEM_FRAME);
+    assert_int_equal(it.frame.u.sample.seq, 0);
+    rs_session_close(s);
+}
+
+static void test_parse_opt(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *argv[3];
+        int argc, want, next_i, enabled;
+        const char *path;
+    } cases[] = {
+        { { "--record", "/x/s.rsession", NULL }, 2, 1, 1, 1, "/x/s.rsession" },
+        { { "--no-record", NULL, NULL }, 1, 1, 0, 0, NULL },
+        { { "--record", NULL, NULL }, 1, -1, 0, 1, NULL },
+        { { "--seconds", "3", NULL }, 2, 0, 0, 1, NULL },
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        struct rs_rec_opts o = { true, NULL };
+        int i = 0;
+        int rc = rs_rec_parse_opt(cases[k].argc, (char **)cases[k].argv, &i, &o);
+        assert_int_equal(rc, cases[k].want);
+        assert_int_equal(i, cases[k].next_i);
+        assert_int_equal(o.enabled, cases[k].enabled);
+        if (cases[k].path)
+            assert_string_equal(o.path, cases[k].path);
+        else
+            assert_null(o.path);
+    }
+}
+
 /* rs_rec_start: default place under XDG_DATA_HOME, directories 0700, file 0600. */
 static void test_start_default(void **state)
 {
@@ -807,6 +870,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_summary_fallback, setup, teardown),
         cmocka_unit_test_setup_teardown(test_permissions, setup, teardown),
         cmocka_unit_test(test_session_dir),
+        cmocka_unit_test_setup_teardown(test_log_only, setup, teardown),
+        cmocka_unit_test(test_parse_opt),
         cmocka_unit_test_setup_teardown(test_start_default, setup, teardown),
         cmocka_unit_test_setup_teardown(test_commit_interval, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clock_wrap_and_reset, setup, teardown),
