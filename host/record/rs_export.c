@@ -198,6 +198,7 @@ int rs_export_csv(struct rs_session *s, const char *session_path, const char *di
         fputc('\n', fe);
         st->events++;
     }
+    /* '|' not '||': both files must be closed whatever the first one did */
     if (finish(fs, sp, msg, msgcap) | finish(fe, ep, msg, msgcap))
         return -1;
 

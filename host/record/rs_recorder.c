@@ -420,7 +420,8 @@ void rs_rec_on_commit(struct rs_rec *r, void (*fn)(void *, const struct rs_rec_s
     r->on_commit_ctx = ctx;
 }
 
-static void time_json(const char *key, int64_t host_us, int tz, char *buf, size_t cap)
+/* {"host_us":..,"iso":"...","tz_offset_s":..}: the started/ended meta rows. */
+static void time_json(int64_t host_us, int tz, char *buf, size_t cap)
 {
     char iso[48];
     struct rs_json j;
@@ -428,7 +429,6 @@ static void time_json(const char *key, int64_t host_us, int tz, char *buf, size_
     rs_json_int(&j, "host_us", host_us);
     rs_json_str(&j, "iso", rs_iso8601(host_us, tz, iso, sizeof iso));
     rs_json_int(&j, "tz_offset_s", tz);
-    (void)key;
     rs_json_end(&j);
 }
 
@@ -502,7 +502,7 @@ int rs_rec_open(struct rs_rec **out, const char *path, int64_t host_us, int tz_o
                                 &r->ins_meta, NULL);
     if (rc == SQLITE_OK) {
         r->in_txn = true;
-        time_json("started", host_us, tz_offset_s, meta, sizeof meta);
+        time_json(host_us, tz_offset_s, meta, sizeof meta);
         rc = rs_rec_meta(r, "started", meta) ? SQLITE_ERROR : SQLITE_OK;
     }
     if (rc == SQLITE_OK) {
@@ -545,7 +545,7 @@ int rs_rec_close(struct rs_rec *r, int64_t host_us, const char *summary_json)
         }
         int rc = summary_json ? rs_rec_meta(r, "summary", summary_json) : 0;
         char meta[256];
-        time_json("ended", host_us, r->tz_offset_s, meta, sizeof meta);
+        time_json(host_us, r->tz_offset_s, meta, sizeof meta);
         if (!rc)
             rc = rs_rec_meta(r, "ended", meta);
         if (!rc)

@@ -6,6 +6,7 @@
  * after SQLite reports corruption it can re-seek past the damaged region
  * (WHERE id > last + skip, skip doubling) instead of giving up.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -179,9 +180,12 @@ int rs_session_open(struct rs_session **out, const char *path, char *msg, size_t
 {
     *out = NULL;
     struct stat sb;
-    if (stat(path, &sb) != 0 || !S_ISREG(sb.st_mode)) {
-        set_msg(msg, msgcap, "%s: cannot open: %s", path,
-                errno && !S_ISREG(sb.st_mode) ? strerror(errno) : "not a regular file");
+    if (stat(path, &sb) != 0) {
+        set_msg(msg, msgcap, "%s: cannot open: %s", path, strerror(errno));
+        return RS_SESSION_ENOENT;
+    }
+    if (!S_ISREG(sb.st_mode)) {
+        set_msg(msg, msgcap, "%s: cannot open: %s", path, "not a regular file");
         return RS_SESSION_ENOENT;
     }
     if (sb.st_size == 0) {
@@ -669,8 +673,6 @@ static int cmp_str(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
-
-#include <dirent.h>
 
 int rs_session_list(const char *dir, rs_session_list_fn fn, void *ctx)
 {
