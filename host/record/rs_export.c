@@ -161,7 +161,9 @@ int rs_export_csv(struct rs_session *s, const char *session_path, const char *di
     int64_t t0 = 0;
     char iso[64], buf[512];
     while (rs_session_next(s, &it) > 0) {
-        if (!have_t0 && it.kind == RS_ITEM_FRAME) {
+        /* time zero: the first sample (frames before it, e.g. the info
+         * frame at connection, carry no device time of their own) */
+        if (!have_t0 && it.kind == RS_ITEM_FRAME && it.frame.type == RS_FT_SAMPLE) {
             t0 = it.dev_us;
             have_t0 = true;
         }

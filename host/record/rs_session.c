@@ -506,6 +506,20 @@ int rs_session_seek(struct rs_session *s, int64_t dev_us)
     return 0;
 }
 
+/* One dev_us from a query with one id parameter; false if none or unreadable. */
+static bool sample_dev(sqlite3 *db, const char *sql, int64_t id, int64_t *dev)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+        return false;
+    sqlite3_bind_int64(st, 1, id);
+    bool ok = sqlite3_step(st) == SQLITE_ROW;
+    if (ok)
+        *dev = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return ok;
+}
+
 int rs_session_span(struct rs_session *s, uint64_t *frames, int64_t *first_dev_us,
                     int64_t *last_dev_us)
 {
@@ -529,9 +543,15 @@ int rs_session_span(struct rs_session *s, uint64_t *frames, int64_t *first_dev_u
     }
     if (hi < lo)
         return 0;
-    if (frame_at(s->db, lo, &id, &d0))
+    /* The span is that of the samples: frames before the first sample (the
+     * info frame at connection) carry no device time of their own. */
+    if (sample_dev(s->db, "SELECT dev_us FROM frames WHERE type = 2 AND id >= ?1"
+                          " ORDER BY id LIMIT 1", lo, &d0) ||
+        frame_at(s->db, lo, &id, &d0))
         *first_dev_us = d0;
-    if (frame_at(s->db, hi, &id, &d1))
+    if (sample_dev(s->db, "SELECT dev_us FROM frames WHERE type = 2 AND id <= ?1"
+                          " ORDER BY id DESC LIMIT 1", hi, &d1) ||
+        frame_at(s->db, hi, &id, &d1))
         *last_dev_us = d1;
     /* Rows are never deleted, so rowids are contiguous. */
     *frames = (uint64_t)hi - (uint64_t)lo + 1;

@@ -106,7 +106,8 @@ int rs_session_seek(struct rs_session *s, int64_t dev_us);
 typedef void (*rs_session_item_fn)(void *ctx, const struct rs_item *it);
 long rs_session_log(struct rs_session *s, rs_session_item_fn fn, void *ctx);
 
-/* Frames, device time span and host start of the stored frames (cheap: rowid ends). */
+/* Stored frames (all types; ids are contiguous, so this is rowid arithmetic)
+ * and the device time of the first and last sample frame. Cheap. */
 int rs_session_span(struct rs_session *s, uint64_t *frames, int64_t *first_dev_us,
                     int64_t *last_dev_us);
 

@@ -22,6 +22,7 @@
 #include "test_util.h"
 
 #define T0_US 1763745656000000LL /* 2025-11-21T17:20:56Z */
+#define DEV0_US 300000000u       /* device clock at the first sample of record_std */
 
 struct fixture {
     char dir[256];
@@ -68,6 +69,7 @@ static void record_std(const char *path, uint32_t n, bool close_it)
     for (uint32_t i = 0; i < n; i++) {
         uint32_t seq = i >= 100 ? i + 5 : i;
         struct rs_frame f = rs_test_sample(seq);
+        f.u.sample.t_us += DEV0_US; /* the device has been up for a while */
         int64_t host = T0_US + (int64_t)seq * 12500 + 3000;
         assert_int_equal(rs_rec_frame(r, host, &f), 0);
         if (i == 50)
@@ -129,8 +131,9 @@ static void test_round_trip(void **state)
                     expect_seq += 5;
                 }
                 struct rs_frame want = rs_test_sample(expect_seq);
+                want.u.sample.t_us += DEV0_US;
                 assert_memory_equal(&it.frame.u.sample, &want.u.sample, sizeof want.u.sample);
-                assert_int_equal(it.dev_us, (int64_t)expect_seq * 12500);
+                assert_int_equal(it.dev_us, DEV0_US + (int64_t)expect_seq * 12500);
                 assert_int_equal(it.host_us, T0_US + (int64_t)expect_seq * 12500 + 3000);
                 samples++;
                 expect_seq++;
@@ -178,7 +181,7 @@ static void test_round_trip(void **state)
     assert_int_equal(sum.tz_offset_s, 3600);
 
     /* seek: the next frame is the first at or after the time */
-    rs_session_seek(s, 200 * 12500 + 1);
+    rs_session_seek(s, DEV0_US + 200 * 12500 + 1);
     assert_int_equal(rs_session_next(s, &it), 1);
     assert_int_equal(it.kind, RS_ITEM_FRAME);
     assert_int_equal(it.frame.u.sample.seq, 201);
@@ -733,10 +736,10 @@ static void test_export_round_trip(void **state)
     while (rs_session_next(s, &it) > 0) {
         if (it.kind != RS_ITEM_FRAME)
             continue;
-        if (t0 < 0)
-            t0 = it.dev_us;
         if (it.frame.type != RS_FT_SAMPLE)
             continue;
+        if (t0 < 0)
+            t0 = it.dev_us;
         assert_non_null(fgets(line, sizeof line, f));
         char *fl[12];
         assert_int_equal(csv_split(line, fl, 12), 10);
