@@ -83,7 +83,10 @@ static void print_one(void *vctx, const char *path, const struct rs_session_summ
         snprintf(when, sizeof when, "%.10s %.8s", iso, iso + 11);
     }
     long sec = sum->duration_s >= 0 && sum->duration_s < 1e9 ? lround(sum->duration_s) : 0;
-    snprintf(dur, sizeof dur, "%ld:%02ld", sec / 60, sec % 60);
+    if (sec >= 3600)
+        snprintf(dur, sizeof dur, "%ld:%02ld:%02ld", sec / 3600, sec / 60 % 60, sec % 60);
+    else
+        snprintf(dur, sizeof dur, "%ld:%02ld", sec / 60, sec % 60);
     if (isfinite(sum->peak_bw_pct))
         snprintf(peak, sizeof peak, "%.0f%%", sum->peak_bw_pct);
     else

@@ -129,16 +129,26 @@ static void plot(struct canvas *c, const struct rs_report_data *d, const struct 
         px = x;
         py = y;
     }
-    /* time axis */
-    double tstep, ttop = nice_max(d->duration_s, &tstep);
-    (void)ttop;
-    for (double t = 0; t <= d->duration_s + 1e-9; t += tstep) {
+    /* time axis: a round step from a fixed list, labels s, m:ss or h:mm:ss */
+    static const double steps[] = { 1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800,
+                                     3600, 7200, 10800, 21600, 43200, 86400 };
+    double tstep = steps[sizeof steps / sizeof steps[0] - 1];
+    for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++)
+        if (d->duration_s / steps[i] <= 10) {
+            tstep = steps[i];
+            break;
+        }
+    for (int k = 0; k <= 20 && k * tstep <= d->duration_s + 1e-9; k++) {
+        double t = k * tstep;
         int x = rs_report_x(d, t);
+        long ts = (long)t;
         fill(c, x, r->y + r->h, 1, 5, 0x444444);
-        if (d->duration_s >= 120)
-            snprintf(buf, sizeof buf, "%d:%02d", (int)t / 60, (int)t % 60);
+        if (d->duration_s >= 3600)
+            snprintf(buf, sizeof buf, "%ld:%02ld:%02ld", ts / 3600, ts / 60 % 60, ts % 60);
+        else if (d->duration_s >= 120)
+            snprintf(buf, sizeof buf, "%ld:%02ld", ts / 60, ts % 60);
         else
-            snprintf(buf, sizeof buf, "%g s", t);
+            snprintf(buf, sizeof buf, "%ld s", ts);
         text(c, c->small, x - 10, r->y + r->h + 6, buf, 0x444444, 0);
     }
 }

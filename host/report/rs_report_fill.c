@@ -129,20 +129,29 @@ int rs_report_from_session(struct rs_session *s, struct rs_report_data *d, char 
     if (!(d->duration_s > 0))
         d->duration_s = 1e-3;
 
-    /* Pass 2: bucketed series and the calf map. */
-    size_t n = frames < RS_REPORT_POINTS ? (size_t)frames : RS_REPORT_POINTS;
-    if (n < 2)
-        n = 2;
+    /* Pass 2: bucketed series and the calf map. A bucket is at least
+     * 200 ms wide: the encoder's 0.03 mm steps need a 100-250 ms window to
+     * give a speed (design brief, section 2). */
+    double nmax = fmin(fmin((double)RS_REPORT_POINTS, (double)frames), ceil(d->duration_s / 0.2));
+    size_t n = nmax < 2 ? 2 : (size_t)nmax;
     double width = d->duration_s / (double)n;
     static const double nanv = NAN;
+    /* speed = distance rolled / time covered, both summed per bucket from
+     * successive samples (not net displacement: rolling goes back and forth) */
     double fsum[RS_REPORT_POINTS] = { 0 }, tsum[RS_REPORT_POINTS] = { 0 },
-           plast[RS_REPORT_POINTS], tlast[RS_REPORT_POINTS];
+           dist[RS_REPORT_POINTS] = { 0 }, dtime[RS_REPORT_POINTS] = { 0 };
     unsigned cnt[RS_REPORT_POINTS] = { 0 };
     double map_sum[2][RS_REPORT_BINS] = { { 0 } };
     double prange = pmax > pmin ? pmax - pmin : 1;
+    double p_prev = 0, t_prev = 0;
+    bool have_prev = false;
     cal = cal0;
     rs_session_seek(s, INT64_MIN);
     while (rs_session_next(s, &it) > 0) {
+        if (it.kind == RS_ITEM_GAP) {
+            have_prev = false; /* never measure speed across a gap */
+            continue;
+        }
         if (it.kind != RS_ITEM_FRAME || it.frame.type != RS_FT_SAMPLE)
             continue;
         double t = ((double)it.dev_us - (double)first) / 1e6;
@@ -153,9 +162,14 @@ int rs_report_from_session(struct rs_session *s, struct rs_report_data *d, char 
         double p = it.frame.u.sample.enc * cal.cm_per_count;
         fsum[b] += f[0] + f[1];
         tsum[b] += t;
-        plast[b] = p;
-        tlast[b] = t;
         cnt[b]++;
+        if (have_prev && t > t_prev && t - t_prev < 0.5) {
+            dist[b] += fabs(p - p_prev);
+            dtime[b] += t - t_prev;
+        }
+        p_prev = p;
+        t_prev = t;
+        have_prev = true;
         double total = f[0] + f[1];
         if (total > LOADED_N && isfinite(pmin)) {
             /* which leg: where along the roller the load sits */
@@ -166,7 +180,6 @@ int rs_report_from_session(struct rs_session *s, struct rs_report_data *d, char 
         }
     }
     d->n = n;
-    double pp = nanv, tp = nanv;
     for (size_t b = 0; b < n; b++) {
         if (!cnt[b]) {
             d->t_s[b] = (b + 0.5) * width;
@@ -175,10 +188,7 @@ int rs_report_from_session(struct rs_session *s, struct rs_report_data *d, char 
         }
         d->t_s[b] = tsum[b] / cnt[b];
         d->force_n[b] = fsum[b] / cnt[b];
-        d->speed_cm_s[b] = isfinite(tp) && tlast[b] > tp ? fabs(plast[b] - pp) / (tlast[b] - tp)
-                                                         : nanv;
-        pp = plast[b];
-        tp = tlast[b];
+        d->speed_cm_s[b] = dtime[b] > 0 ? dist[b] / dtime[b] : nanv;
     }
     for (int l = 0; l < 2; l++)
         for (int b = 0; b < RS_REPORT_BINS; b++)
@@ -188,8 +198,13 @@ int rs_report_from_session(struct rs_session *s, struct rs_report_data *d, char 
     if (sum.start_host_us)
         rs_iso8601(sum.start_host_us, sum.tz_offset_s, iso, sizeof iso);
     long sec = d->duration_s < 1e9 ? lround(d->duration_s) : 999999999L;
-    snprintf(d->title, sizeof d->title, "rollsense session %.10s %.5s   %ld:%02ld   %u+%u holds",
-             iso, iso[0] ? iso + 11 : "", sec / 60, sec % 60, sum.holds[0], sum.holds[1]);
+    char dur[32];
+    if (sec >= 3600)
+        snprintf(dur, sizeof dur, "%ld:%02ld:%02ld", sec / 3600, sec / 60 % 60, sec % 60);
+    else
+        snprintf(dur, sizeof dur, "%ld:%02ld", sec / 60, sec % 60);
+    snprintf(d->title, sizeof d->title, "rollsense session %.10s %.5s   %s   %u+%u holds", iso,
+             iso[0] ? iso + 11 : "", dur, sum.holds[0], sum.holds[1]);
     snprintf(d->note, sizeof d->note,
              "Force: raw counts scaled by %s; position and speed from the encoder; holds from "
              "the recorded events.",
