@@ -39,6 +39,9 @@ struct rs_session {
     /* peeked frame row */
     int64_t f_id, f_host, f_dev;
     struct rs_frame f_frame;
+    uint8_t f_raw[RS_FRAME_MAX];
+    size_t f_raw_len;
+    uint8_t raw_out[RS_FRAME_MAX]; /* the delivered frame's bytes */
     /* peeked log row */
     int64_t l_id, l_after, l_host, l_dev;
     int l_kind;
@@ -355,6 +358,8 @@ static void peek_frame(struct rs_session *s)
             s->dmg.bad_frames++;
             continue;
         }
+        memcpy(s->f_raw, raw, (size_t)n);
+        s->f_raw_len = (size_t)n;
         s->fc.have = true;
     }
 }
@@ -414,6 +419,9 @@ int rs_session_next(struct rs_session *s, struct rs_item *it)
     it->host_us = s->f_host;
     it->dev_us = s->f_dev;
     it->frame = s->f_frame;
+    memcpy(s->raw_out, s->f_raw, s->f_raw_len);
+    it->raw = s->raw_out;
+    it->raw_len = s->f_raw_len;
     it->type = rs_frame_type_name(s->f_frame.type);
     it->json = "";
     s->fc.have = false;

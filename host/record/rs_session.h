@@ -51,6 +51,10 @@ struct rs_item {
     int64_t dev_us;           /* device time, unwrapped, us */
     int64_t id;               /* frame id (frames) or log id (others) */
     struct rs_frame frame;    /* RS_ITEM_FRAME */
+    const uint8_t *raw;       /* RS_ITEM_FRAME: the stored frame bytes (version, type,
+                                 body, CRC-32), for a replay through rs_frame_parse()
+                                 or rs_wire_wrap() + the streaming decoder */
+    size_t raw_len;
     const char *type;         /* event type, mark label, gap reason */
     const char *json;         /* event/gap/mark data (JSON object text) */
 };

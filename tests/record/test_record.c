@@ -122,6 +122,17 @@ static void test_round_trip(void **state)
     int64_t last_dev = -1;
     while (rs_session_next(s, &it) > 0) {
         assert_true(it.dev_us >= last_dev);
+        if (it.kind == RS_ITEM_FRAME) {
+            /* the stored bytes are the frame: they parse to the same struct */
+            struct rs_frame again;
+            assert_int_equal(rs_frame_parse(it.raw, it.raw_len, &again), RS_DEC_OK);
+            assert_int_equal(again.type, it.frame.type);
+            if (again.type == RS_FT_SAMPLE) {
+                assert_int_equal(again.u.sample.seq, it.frame.u.sample.seq);
+                assert_int_equal(again.u.sample.left, it.frame.u.sample.left);
+                assert_int_equal(again.u.sample.enc, it.frame.u.sample.enc);
+            }
+        }
         last_dev = it.dev_us;
         switch (it.kind) {
         case RS_ITEM_FRAME:
