@@ -43,8 +43,7 @@ enum rs_rec_err {
     RS_REC_EOPEN = -1,   /* cannot create or open the file */
     RS_REC_EFULL = -2,   /* disk full or file size limit reached */
     RS_REC_EIO = -3,     /* another write error */
-    RS_REC_EARG = -4,    /* bad argument (e.g. JSON text too long) */
-    RS_REC_ESTOPPED = -5,/* recorder stopped by an earlier error */
+    RS_REC_EARG = -4,    /* bad argument (e.g. JSON text too long or not an object) */
 };
 
 struct rs_rec;

@@ -67,7 +67,6 @@ const char *rs_rec_strerror(int err)
     case RS_REC_EFULL: return "disk full or file size limit reached";
     case RS_REC_EIO: return "write error";
     case RS_REC_EARG: return "bad argument";
-    case RS_REC_ESTOPPED: return "recording stopped";
     default: return "unknown error";
     }
 }

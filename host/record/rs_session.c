@@ -31,6 +31,8 @@ struct cursor {
     bool eof;
     bool have;         /* a row is peeked into the fields below */
     bool restart;      /* re-bind from last_id before the next step */
+    int64_t hw;        /* highest id examined so far: damage is counted once,
+                          however often a replay or report rereads the file */
 };
 
 struct rs_session {
@@ -319,7 +321,7 @@ static bool cursor_step(struct rs_session *s, struct cursor *c)
                 rc = SQLITE_CORRUPT;
                 goto corrupt;
             }
-            if (skip > 0 && id > c->last_id && (uint64_t)id - (uint64_t)c->last_id > 1)
+            if (skip > 0 && id > c->hw && (uint64_t)id - (uint64_t)c->last_id > 1)
                 s->dmg.lost_rows += (uint64_t)id - (uint64_t)c->last_id - 1;
             return true;
         }
@@ -330,7 +332,7 @@ static bool cursor_step(struct rs_session *s, struct cursor *c)
     corrupt:
         if (!is_corrupt(rc))
             break;
-        if (skip == 0)
+        if (skip == 0 && c->last_id >= c->hw)
             s->dmg.corrupt_regions++;
         skip = skip ? skip * 2 : 1;
         if (skip > ((int64_t)1 << 40) || rs_add_sat(c->last_id, skip) == INT64_MAX)
@@ -355,9 +357,12 @@ static void peek_frame(struct rs_session *s)
             sqlite3_column_type(st, 1) != SQLITE_INTEGER ||
             sqlite3_column_type(st, 2) != SQLITE_INTEGER ||
             rs_frame_parse(raw, (size_t)n, &s->f_frame) != RS_DEC_OK) {
-            s->dmg.bad_frames++;
+            if (s->f_id > s->fc.hw)
+                s->dmg.bad_frames++;
+            s->fc.hw = s->f_id > s->fc.hw ? s->f_id : s->fc.hw;
             continue;
         }
+        s->fc.hw = s->f_id > s->fc.hw ? s->f_id : s->fc.hw;
         memcpy(s->f_raw, raw, (size_t)n);
         s->f_raw_len = (size_t)n;
         s->fc.have = true;
@@ -381,9 +386,12 @@ static void peek_log(struct rs_session *s)
         s->l_dev = sqlite3_column_int64(st, 4);
         const unsigned char *type = sqlite3_column_text(st, 5);
         const unsigned char *data = sqlite3_column_text(st, 6);
+        bool seen = s->l_id <= s->lc.hw;
+        s->lc.hw = seen ? s->lc.hw : s->l_id;
         if (!type || !data || (s->l_kind != RS_LOG_GAP && s->l_kind != RS_LOG_EVENT &&
                                s->l_kind != RS_LOG_MARK)) {
-            s->dmg.bad_rows++;
+            if (!seen)
+                s->dmg.bad_rows++;
             continue;
         }
         copy_text(s->l_type, sizeof s->l_type, type);
@@ -498,10 +506,12 @@ int rs_session_seek(struct rs_session *s, int64_t dev_us)
             lo = rs_add_sat(id, 1);
         }
     }
-    s->fc = (struct cursor){ .st = s->fc.st, .last_id = rs_sub_sat(target, 1), .restart = true };
+    s->fc = (struct cursor){ .st = s->fc.st, .last_id = rs_sub_sat(target, 1), .restart = true,
+                             .hw = s->fc.hw };
     int64_t first_log = 0;
     sqlite3_stmt *st;
-    s->lc = (struct cursor){ .st = s->lc.st, .last_id = INT64_MAX - 1, .restart = true };
+    s->lc = (struct cursor){ .st = s->lc.st, .last_id = INT64_MAX - 1, .restart = true,
+                             .hw = s->lc.hw };
     if (sqlite3_prepare_v2(s->db, "SELECT min(id) FROM log WHERE after_frame >= ?1", -1, &st,
                            NULL) == SQLITE_OK) {
         sqlite3_bind_int64(st, 1, rs_sub_sat(target, 1));
