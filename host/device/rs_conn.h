@@ -79,6 +79,13 @@ struct rs_conn_config {
     int retry_ms;         /* reopen interval while the port is absent; 0: 200 */
     int info_timeout_ms;  /* resend info/start after this silence; 0: 1000 */
     int stall_ms;         /* streaming but silent this long = stalled; 0: 2000 */
+    /* Optional session clock, for emulated time (`rollsense demo --fast`,
+     * tests): now_us returns monotonic µs, sleep_us waits or advances it.
+     * Give the byte source of open_link the same clock. Both NULL: the real
+     * monotonic clock and poll(). */
+    void *clock_ctx;
+    uint64_t (*now_us)(void *clock_ctx);
+    void (*sleep_us)(void *clock_ctx, uint64_t us);
 };
 
 /* Fatal conditions: the session cannot go on (message: rs_conn_message()). */
