@@ -83,10 +83,14 @@ static int run_window(struct rs_conn *c, struct rs_session *s, const struct rs_r
     if (rs_window_audio_error(win))
         fprintf(stderr, "rollsense: %s: running silent (%s)\n", o->who, rs_window_audio_error(win));
     static struct rs_view view; /* large: not on the stack, filled every frame */
+    rs_view_init(&view);
     struct rs_ui_actions act = { 0 };
     int rc = 0, frame = 0;
     while (!(act.bits & RS_UI_QUIT)) {
-        double step = o->frame_step_s > 0 ? o->frame_step_s : 1.0 / 60.0;
+        /* About 60 frames per second; 10 while no roller is there (nothing
+         * moves, keys still answer), so waiting for a device stays cheap. */
+        double step = o->frame_step_s > 0 ? o->frame_step_s
+                      : view.link == RS_VLINK_DISCONNECTED && frame > 0 ? 0.1 : 1.0 / 60.0;
         *conn_rc = step_until(c, o, rs_conn_now(c) + step);
         if (*conn_rc < 0 || should_stop(c, o))
             break;
@@ -94,7 +98,7 @@ static int run_window(struct rs_conn *c, struct rs_session *s, const struct rs_r
         if (cues && !act.muted)
             rs_window_cues(win, cues);
         rs_session_view(s, rs_conn_now(c), &view);
-        if (o->screenshot_after > 0 && ++frame == o->screenshot_after)
+        if (++frame == o->screenshot_after)
             press(SDLK_s);
         if (rs_window_frame(win, &view, &act) != 0) {
             snprintf(err, errcap, "drawing failed: %s", SDL_GetError());
