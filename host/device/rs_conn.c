@@ -406,6 +406,11 @@ static void on_info(struct rs_conn *c, const struct rs_frame *f)
         c->got_info = true;
         struct rs_conn_event ev = { .type = RS_CONN_EV_INFO, .info = in, .version = f->version };
         emit(c, &ev);
+        /* The roller is the session's: ask for its calibration block, which
+         * reaches the sink as a cal frame. A failed write shows up as a read
+         * error on the next step. */
+        if (c->link)
+            send_cmd(c->link, RS_FT_CMD_GET_CAL, ++c->token);
     }
 }
 

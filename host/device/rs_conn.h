@@ -1,7 +1,8 @@
 /*
  * rs_conn.h - the life of one live session's connection to a roller.
  *
- * open -> request info and start streaming -> deliver samples; on unplug or
+ * open -> request info and start streaming (and, once the info frame names
+ * the session's roller, its calibration: GET_CAL) -> deliver samples; on unplug or
  * I/O error: mark a gap, keep the session, reconnect when the same roller
  * (same serial number) returns, resume. Discovery and hotplug pick the port
  * when none is given. The caller drives it with rs_conn_step() in a loop;

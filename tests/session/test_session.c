@@ -752,7 +752,14 @@ static void test_demo_path_loops(void **state)
     struct emu e = { .now = 1000000, .roller = &r };
     static struct collect c;
     memset(&c, 0, sizeof c);
-    struct rs_session *s = new_session(&c, &scn);
+    /* Start from nominal values: the calibration must come from the roller
+     * (info says "ok", rs_conn asks GET_CAL, the cal frame is applied). */
+    struct rs_session_config sc = { .mode = RS_MODE_DEMO, .line = collect_line, .line_ctx = &c };
+    rs_config_defaults(&sc.cfg);
+    rs_calib_defaults(&sc.cal);
+    rs_profile_defaults(&sc.prof);
+    struct rs_session *s = rs_session_new(&sc);
+    assert_false(rs_session_live(s)->calibrated);
     struct rs_sink sink = rs_session_sink(s);
     struct rs_conn_config cc = { .open_link = emu_open, .open_ctx = &e, .clock_ctx = &e,
                                  .now_us = emu_now, .sleep_us = emu_sleep };
@@ -776,6 +783,8 @@ static void test_demo_path_loops(void **state)
     assert_string_equal(st.serial, RS_SIMROLLER_SERIAL);
     assert_true(st.frames > 2.5 * scn.duration * 80 - 100);
     assert_non_null(strstr(c.lines[c.n - 1], "\"holds_left\":3"));
+    assert_non_null(strstr(c.lines[c.n - 1], "\"calibrated\":true"));
+    assert_true(rs_session_live(s)->calibrated);
     rs_conn_free(conn);
     rs_session_free(s);
     collect_free(&c);
