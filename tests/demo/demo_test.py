@@ -4,7 +4,7 @@ analyze). Each test uses its own mkdtemp directory as XDG_CONFIG_HOME, so no
 user config or safety-note marker leaks in.
 
 usage: demo_test.py TEST --rollsense BIN [--artifacts DIR]
-TEST: events | window | nodisplay | config
+TEST: events | window | nodisplay | config | usage
 """
 import argparse
 import json
@@ -176,9 +176,36 @@ def test_config(args, tmp):
     print("config: ok", flush=True)
 
 
+def test_usage(args, tmp):
+    """Bad command lines exit 2 with one line; --help exits 0; a scenario
+    file plays like a built-in one."""
+    env = env_with(tmp)
+    for argv in (["demo", "--scenario", os.path.join(tmp, "nope.scn"), "--headless", "--json"],
+                 ["demo", "--headless"], ["demo", "--bogus"], ["demo", "--duration", "-1"],
+                 ["demo", "--screenshot-after", "5", "--headless", "--json"],
+                 ["live", "--headless"], ["live", "--volume", "300"]):
+        p = run(args, argv, env, timeout=20)
+        err = p.stderr.decode().splitlines()
+        if p.returncode != 2 or len(err) != 1 or not err[0].startswith("rollsense: ") or p.stdout:
+            fail("%r: exit %d, stderr %r" % (argv, p.returncode, err))
+    for cmd in ("demo", "live"):
+        p = run(args, [cmd, "--help"], env, timeout=20)
+        if p.returncode != 0 or b"usage: rollsense " + cmd.encode() not in p.stdout:
+            fail("%s --help" % cmd)
+    scn = os.path.join(tmp, "mine.scn")
+    with open(scn, "w") as f:
+        f.write("leg left\nlift 1\nroll 4 3\nhold 16\nroll 3 -3\nlift 1\n")
+    p = run(args, ["demo", "--scenario", scn, "--headless", "--json", "--fast"], env)
+    lines = [json.loads(x) for x in p.stdout.decode().splitlines()]
+    ends = [o for o in lines if o["type"] == "hold_end"]
+    if p.returncode != 0 or len(ends) != 1 or ends[0]["leg"] != "left" or lines[-1]["type"] != "summary":
+        fail("scenario file: exit %d, %r" % (p.returncode, ends))
+    print("usage: ok", flush=True)
+
+
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("test", choices=["events", "window", "nodisplay", "config"])
+    ap.add_argument("test", choices=["events", "window", "nodisplay", "config", "usage"])
     ap.add_argument("--rollsense", required=True)
     ap.add_argument("--artifacts")
     args = ap.parse_args()
