@@ -96,30 +96,31 @@ def test_window(args, tmp):
     open(os.path.join(tmp, "xdg", "rollsense", "safety-note-seen"), "w").close()
     env = env_with(tmp, SDL_VIDEODRIVER="offscreen", SDL_AUDIODRIVER="dummy",
                    SDL_RENDER_DRIVER="software")
-    p = run(args, ["demo", "--fast", "--mute", "--screenshot-after", "256", "--screenshot-dir",
-                   shots, "--json"], env)
-    if p.returncode != 0:
-        fail("exit %d: %s" % (p.returncode, p.stderr.decode()))
-    out = p.stdout.decode().splitlines()
-    shot_lines = [x for x in out if x.startswith("screenshot: ")]
-    if len(shot_lines) != 1:
-        fail("want one screenshot line, got %r" % shot_lines)
-    path = shot_lines[0][len("screenshot: "):]
-    if not os.path.isfile(path) or os.path.dirname(path) != shots:
-        fail("screenshot %r missing" % path)
-    w, h = png_size(path)
-    if (w, h) != (1280, 800):
-        fail("screenshot is %dx%d, want 1280x800" % (w, h))
-    objs = [json.loads(x) for x in out if x.startswith("{")]
-    if objs[-1]["type"] != "summary":
-        fail("no summary after the window closed")
-    starts = [o for o in objs if o["type"] == "hold_start"]
-    if len(starts) != 2:
-        fail("64 s into the demo there should be 2 holds started, got %d" % len(starts))
-    if args.artifacts:
-        os.makedirs(args.artifacts, exist_ok=True)
-        shutil.copy(path, os.path.join(args.artifacts, "demo-64s-1280x800.png"))
-    print("window: ok, %s (%dx%d)" % (path, w, h), flush=True)
+    for w, h in ((1280, 800), (800, 480)):
+        p = run(args, ["demo", "--fast", "--mute", "--screenshot-after", "256", "--screenshot-dir",
+                       shots, "--json", "--size", "%dx%d" % (w, h)], env)
+        if p.returncode != 0:
+            fail("exit %d: %s" % (p.returncode, p.stderr.decode()))
+        out = p.stdout.decode().splitlines()
+        shot_lines = [x for x in out if x.startswith("screenshot: ")]
+        if len(shot_lines) != 1:
+            fail("want one screenshot line, got %r" % shot_lines)
+        path = shot_lines[0][len("screenshot: "):]
+        if not os.path.isfile(path) or os.path.dirname(path) != shots:
+            fail("screenshot %r missing" % path)
+        if png_size(path) != (w, h):
+            fail("screenshot is %dx%d, want %dx%d" % (png_size(path) + (w, h)))
+        objs = [json.loads(x) for x in out if x.startswith("{")]
+        if objs[-1]["type"] != "summary":
+            fail("no summary after the window closed")
+        starts = [o for o in objs if o["type"] == "hold_start"]
+        if len(starts) != 2:
+            fail("64 s into the demo there should be 2 holds started, got %d" % len(starts))
+        if args.artifacts:
+            os.makedirs(args.artifacts, exist_ok=True)
+            shutil.copy(path, os.path.join(args.artifacts, "demo-64s-%dx%d.png" % (w, h)))
+        os.remove(path)
+        print("window: ok, %dx%d" % (w, h), flush=True)
 
 
 def test_nodisplay(args, tmp):
