@@ -414,9 +414,12 @@ static void on_conn_event(void *ctx, const struct rs_conn_event *ev)
     case RS_CONN_EV_STATE:
         if (ev->state == RS_CONN_STREAMING)
             s->ever_connected = true;
-        /* The device is gone: the pipeline must not bridge the silence. */
-        if (ev->state == RS_CONN_DISCONNECTED && s->state != RS_CONN_DISCONNECTED &&
-            rs_pipeline_live(&s->pipe)->frames > 0) {
+        /* Samples stopped (unplugged, or stalled for seconds with the port
+         * open): the pipeline must not bridge the silence, so a running hold
+         * ends here. Only the step out of streaming is a gap; failed
+         * reconnects inside the same gap are not new ones. */
+        if ((ev->state == RS_CONN_DISCONNECTED || ev->state == RS_CONN_STALLED) &&
+            s->state == RS_CONN_STREAMING && rs_pipeline_live(&s->pipe)->frames > 0) {
             rs_pipeline_mark_gap(&s->pipe, ev->reason ? ev->reason : "disconnected", &s->ev);
             flush_events(s);
         }

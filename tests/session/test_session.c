@@ -487,9 +487,18 @@ static void test_session_gap_ends_hold(void **state)
     assert_int_equal(v.link, RS_VLINK_DISCONNECTED);
     assert_false(v.hold_active);
     assert_float_equal(v.force_n, 0, 1e-6);
-    /* A second DISCONNECTED state line (failed reconnect) is not a second gap. */
+    /* Failed reconnects inside the same gap are not new gaps. */
     conn_state(&k, RS_CONN_DISCONNECTED, 17.6);
+    conn_state(&k, RS_CONN_CONNECTING, 17.7);
+    conn_state(&k, RS_CONN_DISCONNECTED, 17.8);
     assert_int_equal(c.gap_events, 1);
+    /* Back, then a stall (port open, no samples): that is a gap too. */
+    conn_state(&k, RS_CONN_STREAMING, 18.5);
+    feed(&k, &sim, 13.0);
+    conn_state(&k, RS_CONN_STALLED, 20.0);
+    assert_int_equal(c.gap_events, 2);
+    conn_state(&k, RS_CONN_STREAMING, 21.0);
+    assert_int_equal(c.gap_events, 2);
     /* The connection's lost frames show as loss in the view. */
     struct rs_conn_event lost = { .type = RS_CONN_EV_LOST, .t = 18, .port = "test", .seq = 9, .count = 4 };
     k.event(k.ctx, &lost);
