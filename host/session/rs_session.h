@@ -62,7 +62,9 @@ struct rs_session_observer {
     void (*sample)(void *ctx, const struct rs_sample *s, double t);
     /* Every other device frame (info, reply, fault, cal). */
     void (*frame)(void *ctx, const struct rs_frame *f, double t);
-    /* Every raw chunk exactly as read from the port (t: when it was handed on). */
+    /* Every raw chunk exactly as read from the port. rs_sink's bytes hook
+     * carries no time, so t is the session time of the latest sample or
+     * connection event (the chunk arrived at or after it). */
     void (*bytes)(void *ctx, const uint8_t *buf, size_t n, double t);
     /* Connection events (status, gaps, lost frames, notices). */
     void (*conn_event)(void *ctx, const struct rs_conn_event *ev);
