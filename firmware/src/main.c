@@ -1,19 +1,77 @@
 /*
- * main.c - firmware entry point (placeholder until the sensor firmware lands):
- * watchdog on, protocol linked in, idle loop.
+ * main.c - the roller firmware's main loop.
+ *
+ * Everything runs here; the ISRs (hal_avr.c) only record events. Each pass:
+ * feed the watchdog, run the USB stack, poll the HX711s (a read happens only
+ * when a conversion is ready, so a pass never waits on a sensor), on the
+ * 1 kHz tick exchange one encoder frame and do the housekeeping, feed the
+ * received command bytes of both transports to their decoders, then sleep
+ * (idle mode) until the next interrupt. The longest pass is one HX711 read
+ * plus one frame encode, well under a millisecond; the watchdog (120 ms)
+ * restarts a device that hangs anyway.
  */
+#include <avr/interrupt.h>
 #include <avr/io.h>
+#include <avr/sleep.h>
 #include <avr/wdt.h>
 
-#include "rs_proto.h"
+#include "hal_avr.h"
+#include "rs_dev.h"
+#include "usb_cdc.h"
+
+static struct rs_dev dev;
+static struct rs_cmd_link link_uart;
+static struct rs_cmd_link link_usb;
 
 int main(void)
 {
-    wdt_enable(WDTO_250MS);
-    static uint8_t wire[RS_WIRE_MAX];
-    struct rs_frame f = { .type = RS_FT_INFO };
-    volatile size_t n = rs_frame_encode(&f, wire);
-    (void)n;
-    for (;;)
+    uint8_t mcusr = MCUSR;
+    MCUSR = 0;
+    wdt_disable();
+
+    hal_init();
+    usb_init();
+    rs_cmd_link_init(&link_uart);
+    rs_cmd_link_init(&link_usb);
+    set_sleep_mode(SLEEP_MODE_IDLE);
+    sei();
+    rs_dev_init(&dev, rs_hal_now_us(), (mcusr & _BV(WDRF)) ? 1 : 0);
+    wdt_enable(WDTO_120MS);
+
+    for (;;) {
         wdt_reset();
+        usb_task();
+
+        uint32_t now = rs_hal_now_us();
+        uint32_t cap;
+        /* A capture older than one period is stale (e.g. the chip was
+         * reconnected): stamp with the read time instead. */
+        if (!hal_capture(&cap) || (uint32_t)(now - cap) > RS_HX_PERIOD_US)
+            cap = now;
+        if (rs_dev_poll_hx(&dev, now, cap))
+            hal_capture_clear();
+
+        if (hal_take_tick()) {
+            rs_dev_poll_enc(&dev);
+            rs_dev_tick_ms(&dev, now);
+        }
+
+        int16_t c;
+        while ((c = hal_uart_getc()) >= 0)
+            rs_dev_rx(&dev, &link_uart, (uint8_t)c);
+        while ((c = usb_cdc_getc()) >= 0)
+            rs_dev_rx(&dev, &link_usb, (uint8_t)c);
+
+        if (dev.reset_req && hal_uart_tx_idle())
+            hal_restart(dev.reset_req == RS_DEV_RESET_BOOTLOADER);
+
+        cli();
+        if (!hal_work_pending()) {
+            sleep_enable();
+            sei();
+            sleep_cpu();
+            sleep_disable();
+        }
+        sei();
+    }
 }

@@ -1,0 +1,44 @@
+/*
+ * rs_hal.h - the firmware's hardware access layer: the only calls through
+ * which the device logic (rs_hx711.c, rs_enc.c, rs_calstore.c, rs_dev.c)
+ * touches the chip. firmware/src/hal_avr.c implements it for the ATmega32U4;
+ * tests/fwunit/fake_hal.c implements it on the host so the same logic runs
+ * under cmocka.
+ *
+ * Contract: every call returns in bounded time (no waiting on a sensor), so a
+ * missing or hung part can never stall the main loop.
+ */
+#ifndef RS_HAL_H
+#define RS_HAL_H
+
+#include <stdint.h>
+
+/* HX711 channels. */
+enum rs_hx_ch { RS_HX_LEFT = 0, RS_HX_RIGHT = 1, RS_HX_COUNT = 2 };
+
+/* Device clock in microseconds since start-up; wraps at 2^32 (71.6 min). */
+uint32_t rs_hal_now_us(void);
+
+/* HX711 data line level (1 high = busy or absent, 0 = conversion ready). */
+uint8_t rs_hal_hx_dout(uint8_t ch);
+/* Drive the HX711 clock line. */
+void rs_hal_hx_sck(uint8_t ch, uint8_t level);
+
+/* One 16-bit SPI frame to the angle encoder (chip-select framed): sends
+ * `out`, returns what the encoder shifted out during the same frame. */
+uint16_t rs_hal_enc_xfer(uint16_t out);
+
+/* EEPROM. ee_busy() is 1 while a write is in progress; ee_write() starts one
+ * byte write and returns at once (the caller checks ee_busy() first). */
+uint8_t rs_hal_ee_read(uint16_t addr);
+uint8_t rs_hal_ee_busy(void);
+void rs_hal_ee_write(uint16_t addr, uint8_t v);
+
+/* Queue one whole wire frame on every transport. Returns 0 when at least
+ * one transport took it, -1 when it was dropped everywhere. */
+int8_t rs_hal_send(const uint8_t *wire, uint8_t n);
+
+/* Status LED on (1) or off (0). */
+void rs_hal_led(uint8_t on);
+
+#endif

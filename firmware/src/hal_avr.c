@@ -1,0 +1,283 @@
+/*
+ * hal_avr.c - rs_hal.h and hal_avr.h on the ATmega32U4 at 16 MHz.
+ *
+ * Clock: Timer1 free-running at 2 MHz (prescaler 8); its overflow ISR counts
+ * 32.768 ms periods, so us = (overflows << 15) + (TCNT1 >> 1). That sum
+ * wraps at 2^32 us (71.6 minutes) exactly as the wire field does.
+ * Timer0 in CTC mode gives the 1 kHz tick that paces the encoder and the
+ * housekeeping (Timer4 is left alone: simavr does not emulate it).
+ */
+#include <avr/interrupt.h>
+#include <avr/io.h>
+#include <avr/wdt.h>
+
+#include "hal_avr.h"
+#include "rs_hal.h"
+#include "rs_pins.h"
+#include "usb_cdc.h"
+
+/* ---- pins, from the one pin map ------------------------------------------ */
+
+#define RS_DIR_IN 0
+#define RS_DIR_OUT 1
+#define RS_PIN_FUNCS(sig, port, bit, dir, label, net)                            \
+    static inline void pin_set_##sig(uint8_t v)                                 \
+    {                                                                           \
+        if (v)                                                                  \
+            PORT##port |= (uint8_t)(1u << (bit));                               \
+        else                                                                    \
+            PORT##port &= (uint8_t) ~(1u << (bit));                             \
+    }                                                                           \
+    static inline uint8_t pin_get_##sig(void) { return (PIN##port >> (bit)) & 1u; } \
+    static inline void pin_init_##sig(void)                                     \
+    {                                                                           \
+        if (RS_DIR_##dir)                                                       \
+            DDR##port |= (uint8_t)(1u << (bit));                                \
+        else                                                                    \
+            PORT##port |= (uint8_t)(1u << (bit)); /* pull-up: absent = high */  \
+    }
+RS_PINMAP(RS_PIN_FUNCS)
+#define RS_PIN_INIT_CALL(sig, port, bit, dir, label, net) pin_init_##sig();
+
+/* ---- ISR state ------------------------------------------------------------ */
+
+#define UART_RX_SIZE 32u
+#define UART_TX_SIZE 128u
+_Static_assert((UART_RX_SIZE & (UART_RX_SIZE - 1u)) == 0, "RX ring size must be a power of two");
+_Static_assert((UART_TX_SIZE & (UART_TX_SIZE - 1u)) == 0, "TX ring size must be a power of two");
+
+static volatile uint32_t t1_overflows;
+static volatile uint8_t tick_pending;
+static volatile uint8_t cap_pending;
+static volatile uint32_t cap_us;
+static volatile uint8_t rx_head, rx_tail;
+static uint8_t rx_buf[UART_RX_SIZE];
+static volatile uint8_t tx_head, tx_tail;
+static uint8_t tx_buf[UART_TX_SIZE];
+
+ISR(TIMER1_OVF_vect)
+{
+    t1_overflows++;
+}
+
+/* Ticks plus overflows as us; an overflow not yet counted by its ISR shows
+ * as TOV1 set with a small timer value. Interrupts must be off. */
+static uint32_t ticks_to_us(uint16_t t)
+{
+    uint32_t o = t1_overflows;
+    if ((TIFR1 & _BV(TOV1)) && t < 0x8000u)
+        o++;
+    return (o << 15) + (t >> 1);
+}
+
+ISR(TIMER1_CAPT_vect)
+{
+    cap_us = ticks_to_us(ICR1);
+    cap_pending = 1;
+}
+
+ISR(TIMER0_COMPA_vect)
+{
+    tick_pending = 1;
+}
+
+ISR(USART1_RX_vect)
+{
+    uint8_t b = UDR1;
+    uint8_t next = (uint8_t)((rx_head + 1u) & (UART_RX_SIZE - 1u));
+    if (next != rx_tail) {
+        rx_buf[rx_head] = b;
+        rx_head = next;
+    }
+}
+
+ISR(USART1_UDRE_vect)
+{
+    if (tx_tail == tx_head) {
+        UCSR1B &= (uint8_t)~_BV(UDRIE1);
+        return;
+    }
+    UDR1 = tx_buf[tx_tail];
+    tx_tail = (uint8_t)((tx_tail + 1u) & (UART_TX_SIZE - 1u));
+}
+
+/* ---- hal_avr.h ------------------------------------------------------------ */
+
+void hal_init(void)
+{
+    RS_PINMAP(RS_PIN_INIT_CALL)
+    pin_set_ENC_CS(1);
+    pin_set_LED(RS_LED_ACTIVE_LOW);
+
+    /* Timer1: normal mode, clk/8, input capture on the falling edge. */
+    TCCR1A = 0;
+    TCCR1B = _BV(CS11);
+    TIFR1 = _BV(ICF1) | _BV(TOV1);
+    TIMSK1 = _BV(TOIE1) | _BV(ICIE1);
+
+    /* Timer0: CTC, clk/64, 250 counts = 1 ms. */
+    TCCR0A = _BV(WGM01);
+    TCCR0B = _BV(CS01) | _BV(CS00);
+    OCR0A = 249;
+    TIMSK0 = _BV(OCIE0A);
+
+    /* SPI master, mode 1 (AS5048A), clk/16 = 1 MHz. */
+    SPCR = _BV(SPE) | _BV(MSTR) | _BV(CPHA) | _BV(SPR0);
+
+    /* USART1: 1 Mbaud (U2X, UBRR 1 at 16 MHz, exact), 8N1. */
+    UCSR1A = _BV(U2X1);
+    UBRR1 = 1;
+    UCSR1C = _BV(UCSZ11) | _BV(UCSZ10);
+    UCSR1B = _BV(RXCIE1) | _BV(RXEN1) | _BV(TXEN1);
+}
+
+uint8_t hal_take_tick(void)
+{
+    uint8_t t = tick_pending;
+    tick_pending = 0;
+    return t;
+}
+
+uint8_t hal_capture(uint32_t *t_us)
+{
+    cli();
+    uint8_t p = cap_pending;
+    *t_us = cap_us;
+    sei();
+    return p;
+}
+
+void hal_capture_clear(void)
+{
+    cli();
+    TIFR1 = _BV(ICF1);
+    cap_pending = 0;
+    sei();
+}
+
+int16_t hal_uart_getc(void)
+{
+    if (rx_tail == rx_head)
+        return -1;
+    uint8_t b = rx_buf[rx_tail];
+    rx_tail = (uint8_t)((rx_tail + 1u) & (UART_RX_SIZE - 1u));
+    return b;
+}
+
+uint8_t hal_uart_tx_idle(void)
+{
+    return tx_head == tx_tail;
+}
+
+uint8_t hal_work_pending(void)
+{
+    return tick_pending || cap_pending || rx_head != rx_tail;
+}
+
+void hal_restart(uint8_t bootloader)
+{
+    cli();
+    if (bootloader)
+        *(volatile uint16_t *)0x0800 = 0x7777; /* Caterina's magic key */
+    wdt_enable(WDTO_15MS);
+    for (;;) {
+    }
+}
+
+/* ---- rs_hal.h ------------------------------------------------------------- */
+
+uint32_t rs_hal_now_us(void)
+{
+    uint8_t sreg = SREG;
+    cli();
+    uint32_t us = ticks_to_us(TCNT1);
+    SREG = sreg;
+    return us;
+}
+
+uint8_t rs_hal_hx_dout(uint8_t ch)
+{
+    return ch == RS_HX_LEFT ? pin_get_HX_L_DOUT() : pin_get_HX_R_DOUT();
+}
+
+void rs_hal_hx_sck(uint8_t ch, uint8_t level)
+{
+    if (ch == RS_HX_LEFT)
+        pin_set_HX_L_SCK(level);
+    else
+        pin_set_HX_R_SCK(level);
+    if (level)
+        __asm__ __volatile__("nop\n\tnop\n\tnop\n\tnop"); /* >= 0.2 us high */
+}
+
+static uint8_t spi_byte(uint8_t out)
+{
+    SPDR = out;
+    while (!(SPSR & _BV(SPIF))) {
+        /* 8 SPI clocks at 1 MHz: hardware, always ends */
+    }
+    return SPDR;
+}
+
+uint16_t rs_hal_enc_xfer(uint16_t out)
+{
+    pin_set_ENC_CS(0);
+    uint8_t hi = spi_byte((uint8_t)(out >> 8));
+    uint8_t lo = spi_byte((uint8_t)out);
+    pin_set_ENC_CS(1);
+    return (uint16_t)((hi << 8) | lo);
+}
+
+uint8_t rs_hal_ee_read(uint16_t addr)
+{
+    while (EECR & _BV(EEPE)) {
+        /* callers check rs_hal_ee_busy() first; never loops in practice */
+    }
+    EEAR = addr;
+    EECR |= _BV(EERE);
+    return EEDR;
+}
+
+uint8_t rs_hal_ee_busy(void)
+{
+    return (EECR & _BV(EEPE)) ? 1 : 0;
+}
+
+void rs_hal_ee_write(uint16_t addr, uint8_t v)
+{
+    EEAR = addr;
+    EEDR = v;
+    uint8_t sreg = SREG;
+    cli();
+    EECR = _BV(EEMPE); /* erase + write, atomic mode */
+    EECR |= _BV(EEPE);
+    SREG = sreg;
+}
+
+static uint8_t uart_put(const uint8_t *p, uint8_t n)
+{
+    uint8_t head = tx_head;
+    uint8_t used = (uint8_t)((head - tx_tail) & (UART_TX_SIZE - 1u));
+    if ((uint8_t)(UART_TX_SIZE - 1u - used) < n)
+        return 0;
+    for (uint8_t i = 0; i < n; i++) {
+        tx_buf[head] = p[i];
+        head = (uint8_t)((head + 1u) & (UART_TX_SIZE - 1u));
+    }
+    tx_head = head;
+    UCSR1B |= _BV(UDRIE1);
+    return 1;
+}
+
+int8_t rs_hal_send(const uint8_t *wire, uint8_t n)
+{
+    uint8_t ok = uart_put(wire, n);
+    if (usb_cdc_connected() && usb_cdc_write(wire, n) == n)
+        ok = 1;
+    return ok ? 0 : -1;
+}
+
+void rs_hal_led(uint8_t on)
+{
+    pin_set_LED(RS_LED_ACTIVE_LOW ? !on : on);
+}

@@ -1,0 +1,280 @@
+/*
+ * rs_dev.c - device logic: frames, status, commands (see rs_dev.h).
+ */
+#include "rs_dev.h"
+
+#include <string.h>
+
+#include "rs_defaults.h"
+
+static int8_t send_frame(struct rs_dev *d, const struct rs_frame *f)
+{
+    uint8_t wire[RS_WIRE_MAX];
+    uint8_t n = (uint8_t)rs_frame_encode(f, wire);
+    (void)d;
+    return rs_hal_send(wire, n);
+}
+
+static void send_reply(struct rs_dev *d, uint8_t token, uint8_t cmd, uint8_t code)
+{
+    struct rs_frame f;
+    f.type = RS_FT_REPLY;
+    f.u.reply.token = token;
+    f.u.reply.cmd = cmd;
+    f.u.reply.code = code;
+    send_frame(d, &f);
+}
+
+static void send_info(struct rs_dev *d)
+{
+    struct rs_frame f;
+    f.type = RS_FT_INFO;
+    f.u.info.fw_major = RS_FW_MAJOR;
+    f.u.info.fw_minor = RS_FW_MINOR;
+    f.u.info.fw_patch = RS_FW_PATCH;
+    f.u.info.cal_state = d->cal_state;
+    f.u.info.sample_rate_hz = RS_SAMPLE_RATE_HZ;
+    f.u.info.enc_counts_per_rev = (uint16_t)RS_ENC_COUNTS_PER_REV;
+    f.u.info.hw_rev = RS_HW_REV;
+    f.u.info.streaming = d->streaming;
+    memcpy(f.u.info.serial, d->cal.serial, RS_SERIAL_LEN);
+    send_frame(d, &f);
+}
+
+static void send_cal(struct rs_dev *d)
+{
+    struct rs_frame f;
+    f.type = RS_FT_CAL;
+    f.u.cal = d->cal;
+    send_frame(d, &f);
+}
+
+/* Fault bits that produce fault frames, and their codes. */
+static uint8_t current_faults(struct rs_dev *d)
+{
+    uint8_t b = 0;
+    if (d->hx[RS_HX_LEFT].fault)
+        b |= RS_ST_HX_LEFT;
+    if (d->hx[RS_HX_RIGHT].fault)
+        b |= RS_ST_HX_RIGHT;
+    if (d->enc.magnet_bad)
+        b |= RS_ST_MAGNET;
+    return b;
+}
+
+uint16_t rs_dev_status(struct rs_dev *d)
+{
+    uint16_t st = (uint16_t)(current_faults(d) | d->boot_status);
+    uint8_t e = rs_enc_take_status(&d->enc);
+    if (e & RS_ENC_ST_PARITY)
+        st |= RS_ST_ENC_PARITY;
+    if (e & RS_ENC_ST_ERROR)
+        st |= RS_ST_ENC_ERROR;
+    if (d->cal_state != RS_CAL_OK)
+        st |= RS_ST_CAL_DEFAULT;
+    if (d->overflow)
+        st |= RS_ST_OVERFLOW;
+    return st;
+}
+
+static void emit_sample(struct rs_dev *d, uint32_t t_us)
+{
+    d->last_frame_us = t_us;
+    if (!d->streaming)
+        return;
+    struct rs_frame f;
+    f.type = RS_FT_SAMPLE;
+    f.u.sample.seq = d->seq++;
+    f.u.sample.t_us = t_us;
+    f.u.sample.left = d->value[RS_HX_LEFT];
+    f.u.sample.right = d->value[RS_HX_RIGHT];
+    f.u.sample.enc = d->enc.count;
+    f.u.sample.status = rs_dev_status(d);
+    d->overflow = send_frame(d, &f) < 0 ? 1 : 0;
+}
+
+void rs_dev_init(struct rs_dev *d, uint32_t now_us, uint8_t wdt_reset)
+{
+    memset(d, 0, sizeof *d);
+    d->cal_state = rs_calstore_load(&d->store, &d->cal);
+    rs_hx_init(&d->hx[RS_HX_LEFT], now_us);
+    rs_hx_init(&d->hx[RS_HX_RIGHT], now_us);
+    rs_enc_init(&d->enc);
+    d->boot_status = wdt_reset ? RS_ST_WDT_RESET : 0;
+    d->last_frame_us = now_us;
+    d->streaming = 1;
+    send_info(d);
+}
+
+int8_t rs_dev_poll_hx(struct rs_dev *d, uint32_t now_us, uint32_t left_cap_us)
+{
+    int32_t v;
+    /* Right first, so a right conversion ready together with the left one
+     * goes into the left one's frame. */
+    if (rs_hx_poll(&d->hx[RS_HX_RIGHT], RS_HX_RIGHT, now_us, &v)) {
+        d->value[RS_HX_RIGHT] = v;
+        if (d->hx[RS_HX_LEFT].fault)
+            emit_sample(d, now_us);
+    }
+    if (rs_hx_poll(&d->hx[RS_HX_LEFT], RS_HX_LEFT, now_us, &v)) {
+        d->value[RS_HX_LEFT] = v;
+        emit_sample(d, left_cap_us);
+        return 1;
+    }
+    return 0;
+}
+
+void rs_dev_poll_enc(struct rs_dev *d)
+{
+    rs_enc_step(&d->enc);
+}
+
+static const uint8_t fault_code[3] = { RS_FAULT_HX_LEFT, RS_FAULT_HX_RIGHT, RS_FAULT_MAGNET };
+
+void rs_dev_tick_ms(struct rs_dev *d, uint32_t now_us)
+{
+    /* Fault frames on every change of a fault condition. */
+    uint8_t now_f = current_faults(d);
+    uint8_t changed = (uint8_t)(now_f ^ d->faults);
+    for (uint8_t i = 0; i < 3; i++) {
+        if (!(changed & (1u << i)))
+            continue;
+        struct rs_frame f;
+        f.type = RS_FT_FAULT;
+        f.u.fault.code = fault_code[i];
+        f.u.fault.active = (now_f >> i) & 1u;
+        f.u.fault.t_us = now_us;
+        send_frame(d, &f);
+    }
+    d->faults = now_f;
+
+    /* Both bridges silent: keep the stream alive on the nominal period. */
+    if (d->hx[RS_HX_LEFT].fault && d->hx[RS_HX_RIGHT].fault &&
+        (uint32_t)(now_us - d->last_frame_us) >= RS_HX_PERIOD_US)
+        emit_sample(d, now_us);
+
+    switch (rs_calstore_step(&d->store)) {
+    case RS_CALSTORE_DONE:
+        d->cal_state = RS_CAL_OK;
+        send_reply(d, d->save_token, RS_FT_CMD_SAVE_CAL, RS_REPLY_ACK);
+        break;
+    case RS_CALSTORE_FAILED:
+        send_reply(d, d->save_token, RS_FT_CMD_SAVE_CAL, RS_NAK_STORAGE);
+        break;
+    default:
+        break;
+    }
+
+    /* LED: identify blinks at 2 Hz; otherwise on while streaming without a
+     * fault, blinking at 4 Hz with a fault, off when stopped. */
+    d->led_ms++;
+    uint8_t on;
+    if (d->led_ticks) {
+        on = (d->led_ms / 250u) & 1u;
+        if (d->led_ms >= 500u) {
+            d->led_ms = 0;
+            d->led_ticks--;
+        }
+    } else {
+        if (d->led_ms >= 250u)
+            d->led_ms = 0;
+        on = d->streaming ? (now_f ? (d->led_ms < 125u) : 1u) : 0u;
+    }
+    rs_hal_led(on);
+}
+
+/* IEEE single: finite and non-zero. */
+static uint8_t float_ok(float f)
+{
+    uint32_t u;
+    memcpy(&u, &f, sizeof u);
+    return ((u >> 23) & 0xffu) != 0xffu && (u & 0x7fffffffu) != 0;
+}
+
+static uint8_t cal_valid(const struct rs_cal *c)
+{
+    return (c->enc_dir == 1 || c->enc_dir == -1) && float_ok(c->scale_left) &&
+           float_ok(c->scale_right) && c->radius_um >= 1000u && c->radius_um <= 1000000u;
+}
+
+void rs_dev_command(struct rs_dev *d, const struct rs_frame *f)
+{
+    uint8_t token = f->u.cmd.token;
+    uint8_t code = RS_REPLY_ACK;
+    switch (f->type) {
+    case RS_FT_CMD_START:
+        d->streaming = 1;
+        send_reply(d, token, f->type, code);
+        send_info(d);
+        return;
+    case RS_FT_CMD_STOP:
+        d->streaming = 0;
+        break;
+    case RS_FT_CMD_GET_INFO:
+        send_reply(d, token, f->type, code);
+        send_info(d);
+        return;
+    case RS_FT_CMD_GET_CAL:
+        send_reply(d, token, f->type, code);
+        send_cal(d);
+        return;
+    case RS_FT_CMD_SET_CAL:
+        if (cal_valid(&f->u.cmd.arg.cal))
+            d->cal = f->u.cmd.arg.cal;
+        else
+            code = RS_NAK_ARG;
+        break;
+    case RS_FT_CMD_SAVE_CAL:
+        if (rs_calstore_save(&d->store, &d->cal) != 0) {
+            code = RS_NAK_BUSY;
+            break;
+        }
+        d->save_token = token;
+        return; /* answered when the write is verified (rs_dev_tick_ms) */
+    case RS_FT_CMD_IDENTIFY:
+        d->led_ticks = (uint8_t)(f->u.cmd.arg.identify_s * 2u > 255u ? 255u
+                                                                      : f->u.cmd.arg.identify_s * 2u);
+        d->led_ms = 0;
+        break;
+    case RS_FT_CMD_RESET:
+        if (f->u.cmd.arg.reset_mode > 1) {
+            code = RS_NAK_ARG;
+            break;
+        }
+        d->reset_req = f->u.cmd.arg.reset_mode ? RS_DEV_RESET_BOOTLOADER : RS_DEV_RESET_RESTART;
+        break;
+    default:
+        return; /* device-to-host types: not for us, ignored */
+    }
+    send_reply(d, token, f->type, code);
+}
+
+void rs_cmd_link_init(struct rs_cmd_link *l)
+{
+    rs_decoder_init(&l->dec);
+    l->wire_len = 0;
+}
+
+void rs_dev_rx(struct rs_dev *d, struct rs_cmd_link *l, uint8_t byte)
+{
+    struct rs_frame f;
+    uint8_t wl = l->wire_len;
+    uint32_t unknown = l->dec.stats.unknown_type;
+    uint32_t short_body = l->dec.stats.bad_length;
+    l->wire_len = byte ? (uint8_t)(wl < 255u ? wl + 1u : wl) : 0;
+    if (rs_decoder_push(&l->dec, byte, &f)) {
+        rs_dev_command(d, &f);
+        return;
+    }
+    if (byte != 0 || (unknown == l->dec.stats.unknown_type && short_body == l->dec.stats.bad_length))
+        return;
+    /* An intact frame (CRC good) that the decoder refused: it left the
+     * decoded bytes (version, type, body, crc) in its buffer. Frames under
+     * 254 bytes carry one COBS overhead byte, so the decoded length is
+     * wl - 1 and a token exists if the body is at least one byte. */
+    uint8_t type = l->dec.buf[1];
+    if (type < 0x80u)
+        return;
+    uint8_t token = (wl >= 8u) ? l->dec.buf[2] : 0;
+    send_reply(d, token, type, unknown != l->dec.stats.unknown_type ? RS_NAK_UNKNOWN : RS_NAK_LENGTH);
+}
