@@ -63,7 +63,7 @@ struct rs_dev {
     uint8_t faults;             /* fault bits as last reported (enum rs_status_bit) */
     uint8_t save_token;         /* token of the SAVE_CAL awaiting its reply */
     uint8_t led_ticks;          /* identify: remaining half-second blinks */
-    uint16_t led_ms;
+    uint8_t led_phase;          /* housekeeping calls within the blink period */
     uint8_t reset_req;          /* enum rs_dev_reset */
 };
 
@@ -80,9 +80,11 @@ int8_t rs_dev_poll_hx(struct rs_dev *d, uint32_t now_us, uint32_t left_cap_us);
 /* One encoder exchange: call at 1 kHz. */
 void rs_dev_poll_enc(struct rs_dev *d);
 
-/* Millisecond housekeeping: fault frames, EEPROM save progress, identify LED,
- * the fallback frame clock. Call once per millisecond tick. */
-void rs_dev_tick_ms(struct rs_dev *d, uint32_t now_us);
+/* Housekeeping: HX711 fault timing, fault frames, EEPROM save progress (one
+ * byte per call), LED, the fallback frame clock. Call every
+ * RS_DEV_HOUSEKEEPING_MS milliseconds. */
+#define RS_DEV_HOUSEKEEPING_MS 4u
+void rs_dev_housekeeping(struct rs_dev *d, uint32_t now_us);
 
 /* Feed one received command byte from link l. */
 void rs_dev_rx(struct rs_dev *d, struct rs_cmd_link *l, uint8_t byte);

@@ -24,6 +24,11 @@
 #define RS_ENC_REG_DIAG 0x3ffdu
 #define RS_ENC_REG_ANGLE 0x3fffu
 
+/* Read commands with the read bit and even parity (rs_enc_read_cmd(reg)). */
+#define RS_ENC_CMD_ANGLE 0xffffu
+#define RS_ENC_CMD_DIAG 0xfffdu
+#define RS_ENC_CMD_CLEAR_ERROR 0x4001u
+
 /* Frame bits. */
 #define RS_ENC_PARITY 0x8000u
 #define RS_ENC_EF 0x4000u   /* reply: error flag; command: read (1) / write (0) */
@@ -54,6 +59,7 @@ struct rs_enc {
     uint8_t clear_err; /* send CLEAR_ERROR next */
     uint8_t magnet_bad;/* current magnet state from the last diagnostics */
     uint8_t sticky;    /* RS_ENC_ST_PARITY / _ERROR since the last take */
+    uint8_t stalls;    /* consecutive steps with the previous frame unfinished */
 };
 
 /* Even parity of all 16 bits: 1 if the word is valid. */
@@ -70,7 +76,10 @@ uint16_t rs_enc_next_cmd(struct rs_enc *e);
 /* Process the reply received while sending the command from rs_enc_next_cmd. */
 void rs_enc_reply(struct rs_enc *e, uint16_t reply);
 
-/* One full exchange through the HAL. */
+/* Once per tick: take the reply of the frame started last time (if it
+ * finished) and start the next one. A frame unfinished for RS_ENC_STALL_MAX
+ * steps is aborted and reported as an encoder error. */
+#define RS_ENC_STALL_MAX 8u
 void rs_enc_step(struct rs_enc *e);
 
 /* Current status flags (magnet state plus the sticky ones) and reset of the

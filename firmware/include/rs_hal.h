@@ -24,9 +24,16 @@ uint8_t rs_hal_hx_dout(uint8_t ch);
 /* Drive the HX711 clock line. */
 void rs_hal_hx_sck(uint8_t ch, uint8_t level);
 
-/* One 16-bit SPI frame to the angle encoder (chip-select framed): sends
- * `out`, returns what the encoder shifted out during the same frame. */
-uint16_t rs_hal_enc_xfer(uint16_t out);
+/* Angle encoder SPI frames, interrupt driven so the CPU sleeps meanwhile.
+ * enc_start() selects the encoder and starts shifting the 16-bit `out`;
+ * enc_poll() reports RS_ENC_XFER_IDLE (nothing started or result already
+ * taken), _BUSY, or _DONE with the 16 bits the encoder sent back during
+ * that frame (once per frame). enc_abort() deselects and forgets a frame
+ * that never finished. */
+enum rs_enc_xfer { RS_ENC_XFER_IDLE = 0, RS_ENC_XFER_BUSY = 1, RS_ENC_XFER_DONE = 2 };
+void rs_hal_enc_start(uint16_t out);
+uint8_t rs_hal_enc_poll(uint16_t *reply);
+void rs_hal_enc_abort(void);
 
 /* EEPROM. ee_busy() is 1 while a write is in progress; ee_write() starts one
  * byte write and returns at once (the caller checks ee_busy() first). */

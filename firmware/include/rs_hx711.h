@@ -30,10 +30,14 @@ void rs_hx_init(struct rs_hx *h, uint32_t now_us);
 
 /*
  * Poll one channel without waiting: if a fresh conversion is ready, read it
- * (25 clocks: channel A, gain 128 next), store it in *value and return 1;
- * otherwise return 0. Updates the fault state either way. One call takes one
- * read at most (about 60 us on the chip).
+ * (25 clocks: channel A, gain 128 next), store it in *value, clear the fault
+ * and return 1; otherwise return 0. One call takes one read at most (about
+ * 100 us on the chip).
  */
 int8_t rs_hx_poll(struct rs_hx *h, uint8_t ch, uint32_t now_us, int32_t *value);
+
+/* Fault timing: sets the fault after RS_HX_FAULT_US without a good read.
+ * Called every few milliseconds (the caller's period adds to the latency). */
+void rs_hx_check(struct rs_hx *h, uint32_t now_us);
 
 #endif

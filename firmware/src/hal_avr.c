@@ -1,14 +1,15 @@
 /*
  * hal_avr.c - rs_hal.h and hal_avr.h on the ATmega32U4 at 16 MHz.
  *
- * Clock: Timer1 free-running at 2 MHz (prescaler 8); its overflow ISR counts
- * 32.768 ms periods, so us = (overflows << 15) + (TCNT1 >> 1). That sum
- * wraps at 2^32 us (71.6 minutes) exactly as the wire field does.
+ * Clock: Timer1 free-running at 2 MHz (prescaler 8); its overflow ISR adds
+ * 32768 us to a 32-bit base every 32.768 ms, so us = base + TCNT1 / 2. That
+ * sum wraps at 2^32 us (71.6 minutes) exactly as the wire field does.
  * Timer0 in CTC mode gives the 1 kHz tick that paces the encoder and the
  * housekeeping (Timer4 is left alone: simavr does not emulate it).
  */
 #include <avr/interrupt.h>
 #include <avr/io.h>
+#include <avr/sleep.h>
 #include <avr/wdt.h>
 
 #include "hal_avr.h"
@@ -46,39 +47,59 @@ RS_PINMAP(RS_PIN_FUNCS)
 _Static_assert((UART_RX_SIZE & (UART_RX_SIZE - 1u)) == 0, "RX ring size must be a power of two");
 _Static_assert((UART_TX_SIZE & (UART_TX_SIZE - 1u)) == 0, "TX ring size must be a power of two");
 
-static volatile uint32_t t1_overflows;
-static volatile uint8_t tick_pending;
+static volatile uint32_t t1_base_us; /* us at the last Timer1 overflow */
+static volatile uint8_t events;
 static volatile uint8_t cap_pending;
 static volatile uint32_t cap_us;
 static volatile uint8_t rx_head, rx_tail;
 static uint8_t rx_buf[UART_RX_SIZE];
 static volatile uint8_t tx_head, tx_tail;
 static uint8_t tx_buf[UART_TX_SIZE];
+enum { SPI_IDLE = 0, SPI_HI, SPI_LO, SPI_DONE };
+static volatile uint8_t spi_state;
+static volatile uint8_t spi_tx_lo;
+static volatile uint16_t spi_rx;
 
 ISR(TIMER1_OVF_vect)
 {
-    t1_overflows++;
+    t1_base_us += 32768u; /* 65536 ticks of 0.5 us */
 }
 
-/* Ticks plus overflows as us; an overflow not yet counted by its ISR shows
- * as TOV1 set with a small timer value. Interrupts must be off. */
+/* Timer ticks as us; an overflow not yet counted by its ISR shows as TOV1
+ * set with a small timer value. Interrupts must be off. (An addition per
+ * overflow instead of a shift per call: AVR shifts cost a loop.) */
 static uint32_t ticks_to_us(uint16_t t)
 {
-    uint32_t o = t1_overflows;
+    uint32_t base = t1_base_us;
     if ((TIFR1 & _BV(TOV1)) && t < 0x8000u)
-        o++;
-    return (o << 15) + (t >> 1);
+        base += 32768u;
+    return base + (t >> 1);
 }
 
 ISR(TIMER1_CAPT_vect)
 {
     cap_us = ticks_to_us(ICR1);
     cap_pending = 1;
+    events |= HAL_EV_CAPTURE;
+}
+
+/* Encoder frame: two bytes, the second started from the first's interrupt. */
+ISR(SPI_STC_vect)
+{
+    if (spi_state == SPI_HI) {
+        spi_rx = (uint16_t)SPDR << 8;
+        spi_state = SPI_LO;
+        SPDR = spi_tx_lo;
+    } else if (spi_state == SPI_LO) {
+        spi_rx |= SPDR;
+        pin_set_ENC_CS(1);
+        spi_state = SPI_DONE;
+    }
 }
 
 ISR(TIMER0_COMPA_vect)
 {
-    tick_pending = 1;
+    events |= HAL_EV_TICK;
 }
 
 ISR(USART1_RX_vect)
@@ -89,6 +110,7 @@ ISR(USART1_RX_vect)
         rx_buf[rx_head] = b;
         rx_head = next;
     }
+    events |= HAL_EV_RX;
 }
 
 ISR(USART1_UDRE_vect)
@@ -105,6 +127,7 @@ ISR(USART1_UDRE_vect)
 
 void hal_init(void)
 {
+    set_sleep_mode(SLEEP_MODE_IDLE);
     RS_PINMAP(RS_PIN_INIT_CALL)
     pin_set_ENC_CS(1);
     pin_set_LED(RS_LED_ACTIVE_LOW);
@@ -122,7 +145,7 @@ void hal_init(void)
     TIMSK0 = _BV(OCIE0A);
 
     /* SPI master, mode 1 (AS5048A), clk/16 = 1 MHz. */
-    SPCR = _BV(SPE) | _BV(MSTR) | _BV(CPHA) | _BV(SPR0);
+    SPCR = _BV(SPIE) | _BV(SPE) | _BV(MSTR) | _BV(CPHA) | _BV(SPR0);
 
     /* USART1: 1 Mbaud (U2X, UBRR 1 at 16 MHz, exact), 8N1. */
     UCSR1A = _BV(U2X1);
@@ -131,11 +154,25 @@ void hal_init(void)
     UCSR1B = _BV(RXCIE1) | _BV(RXEN1) | _BV(TXEN1);
 }
 
-uint8_t hal_take_tick(void)
+uint8_t hal_take_events(void)
 {
-    uint8_t t = tick_pending;
-    tick_pending = 0;
-    return t;
+    cli();
+    uint8_t ev = events;
+    events = 0;
+    sei();
+    return ev;
+}
+
+void hal_sleep(void)
+{
+    cli();
+    if (!events) {
+        sleep_enable();
+        sei(); /* the instruction after SEI runs before any interrupt */
+        sleep_cpu();
+        sleep_disable();
+    }
+    sei();
 }
 
 uint8_t hal_capture(uint32_t *t_us)
@@ -167,11 +204,6 @@ int16_t hal_uart_getc(void)
 uint8_t hal_uart_tx_idle(void)
 {
     return tx_head == tx_tail;
-}
-
-uint8_t hal_work_pending(void)
-{
-    return tick_pending || cap_pending || rx_head != rx_tail;
 }
 
 void hal_restart(uint8_t bootloader)
@@ -210,22 +242,31 @@ void rs_hal_hx_sck(uint8_t ch, uint8_t level)
         __asm__ __volatile__("nop\n\tnop\n\tnop\n\tnop"); /* >= 0.2 us high */
 }
 
-static uint8_t spi_byte(uint8_t out)
+void rs_hal_enc_start(uint16_t out)
 {
-    SPDR = out;
-    while (!(SPSR & _BV(SPIF))) {
-        /* 8 SPI clocks at 1 MHz: hardware, always ends */
-    }
-    return SPDR;
+    spi_tx_lo = (uint8_t)out;
+    spi_state = SPI_HI;
+    pin_set_ENC_CS(0);
+    SPDR = (uint8_t)(out >> 8);
 }
 
-uint16_t rs_hal_enc_xfer(uint16_t out)
+uint8_t rs_hal_enc_poll(uint16_t *reply)
 {
-    pin_set_ENC_CS(0);
-    uint8_t hi = spi_byte((uint8_t)(out >> 8));
-    uint8_t lo = spi_byte((uint8_t)out);
+    uint8_t st = spi_state;
+    if (st == SPI_DONE) {
+        *reply = spi_rx;
+        spi_state = SPI_IDLE;
+        return RS_ENC_XFER_DONE;
+    }
+    return st == SPI_IDLE ? RS_ENC_XFER_IDLE : RS_ENC_XFER_BUSY;
+}
+
+void rs_hal_enc_abort(void)
+{
+    cli();
+    spi_state = SPI_IDLE;
     pin_set_ENC_CS(1);
-    return (uint16_t)((hi << 8) | lo);
+    sei();
 }
 
 uint8_t rs_hal_ee_read(uint16_t addr)

@@ -4,8 +4,8 @@
  *
  * The ISRs only record: a 1 kHz tick flag (Timer0), the time of the left
  * HX711's data-ready edge (Timer1 input capture on ICP1 = PD4 = HX_L_DOUT),
- * received USART bytes (32-byte ring) and the USART transmit drain (128-byte
- * ring). Everything else runs in the main loop.
+ * received USART bytes (32-byte ring), the USART transmit drain (128-byte
+ * ring) and the second byte of an encoder SPI frame. Everything else runs in the main loop.
  */
 #ifndef RS_HAL_AVR_H
 #define RS_HAL_AVR_H
@@ -14,8 +14,18 @@
 
 void hal_init(void);
 
-/* 1 if a millisecond tick happened since the last call. */
-uint8_t hal_take_tick(void);
+/* Events recorded by the ISRs for the main loop. */
+enum {
+    HAL_EV_TICK = 1u << 0,    /* 1 kHz tick */
+    HAL_EV_CAPTURE = 1u << 1, /* left HX711 data-ready edge captured */
+    HAL_EV_RX = 1u << 2,      /* USART byte received */
+};
+/* Take and clear the pending events (atomically). */
+uint8_t hal_take_events(void);
+/* Sleep (idle mode) until an interrupt, unless an event is already pending.
+ * Every interrupt ends it, including those that record no event (USART
+ * transmit, USB), so the caller runs its per-pass work after each one. */
+void hal_sleep(void);
 
 /* The captured time of the last left data-ready edge in *t_us; returns 1 if
  * there is one not yet consumed. */
@@ -27,10 +37,6 @@ void hal_capture_clear(void);
 int16_t hal_uart_getc(void);
 /* 1 when the USART transmit ring is empty. */
 uint8_t hal_uart_tx_idle(void);
-
-/* 1 if an event is pending that the main loop has not handled yet. Call with
- * interrupts disabled, just before sleeping. */
-uint8_t hal_work_pending(void);
 
 /* Restart through the watchdog (bootloader: leave the Caterina magic key). */
 void hal_restart(uint8_t bootloader) __attribute__((noreturn));

@@ -131,8 +131,11 @@ void rs_dev_poll_enc(struct rs_dev *d)
 
 static const uint8_t fault_code[3] = { RS_FAULT_HX_LEFT, RS_FAULT_HX_RIGHT, RS_FAULT_MAGNET };
 
-void rs_dev_tick_ms(struct rs_dev *d, uint32_t now_us)
+void rs_dev_housekeeping(struct rs_dev *d, uint32_t now_us)
 {
+    rs_hx_check(&d->hx[RS_HX_LEFT], now_us);
+    rs_hx_check(&d->hx[RS_HX_RIGHT], now_us);
+
     /* Fault frames on every change of a fault condition. */
     uint8_t now_f = current_faults(d);
     uint8_t changed = (uint8_t)(now_f ^ d->faults);
@@ -165,20 +168,22 @@ void rs_dev_tick_ms(struct rs_dev *d, uint32_t now_us)
         break;
     }
 
-    /* LED: identify blinks at 2 Hz; otherwise on while streaming without a
-     * fault, blinking at 4 Hz with a fault, off when stopped. */
-    d->led_ms++;
+    /* LED, in steps of RS_DEV_HOUSEKEEPING_MS: identify blinks at 2 Hz;
+     * otherwise on while streaming without a fault, blinking at 4 Hz with a
+     * fault, off when stopped. */
+    enum { HALF_S = 500u / RS_DEV_HOUSEKEEPING_MS, QUARTER_S = 250u / RS_DEV_HOUSEKEEPING_MS };
     uint8_t on;
+    d->led_phase++;
     if (d->led_ticks) {
-        on = (d->led_ms / 250u) & 1u;
-        if (d->led_ms >= 500u) {
-            d->led_ms = 0;
+        on = d->led_phase < HALF_S / 2u;
+        if (d->led_phase >= HALF_S) {
+            d->led_phase = 0;
             d->led_ticks--;
         }
     } else {
-        if (d->led_ms >= 250u)
-            d->led_ms = 0;
-        on = d->streaming ? (now_f ? (d->led_ms < 125u) : 1u) : 0u;
+        if (d->led_phase >= QUARTER_S)
+            d->led_phase = 0;
+        on = d->streaming ? (now_f ? d->led_phase < QUARTER_S / 2u : 1u) : 0u;
     }
     rs_hal_led(on);
 }
@@ -230,11 +235,11 @@ void rs_dev_command(struct rs_dev *d, const struct rs_frame *f)
             break;
         }
         d->save_token = token;
-        return; /* answered when the write is verified (rs_dev_tick_ms) */
+        return; /* answered when the write is verified (rs_dev_housekeeping) */
     case RS_FT_CMD_IDENTIFY:
         d->led_ticks = (uint8_t)(f->u.cmd.arg.identify_s * 2u > 255u ? 255u
                                                                       : f->u.cmd.arg.identify_s * 2u);
-        d->led_ms = 0;
+        d->led_phase = 0;
         break;
     case RS_FT_CMD_RESET:
         if (f->u.cmd.arg.reset_mode > 1) {

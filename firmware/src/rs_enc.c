@@ -9,11 +9,12 @@ enum { ASK_NONE = 0, ASK_ANGLE, ASK_DIAG, ASK_CLEAR };
 
 uint8_t rs_enc_parity_ok(uint16_t frame)
 {
-    frame ^= frame >> 8;
-    frame ^= frame >> 4;
-    frame ^= frame >> 2;
-    frame ^= frame >> 1;
-    return (frame & 1u) == 0;
+    /* Fold to one bit with byte-wide constant shifts (cheap on the AVR). */
+    uint8_t x = (uint8_t)(frame ^ (frame >> 8));
+    x ^= (uint8_t)(x >> 4);
+    x ^= (uint8_t)(x >> 2);
+    x ^= (uint8_t)(x >> 1);
+    return (x & 1u) == 0;
 }
 
 uint16_t rs_enc_read_cmd(uint16_t reg)
@@ -40,28 +41,29 @@ void rs_enc_init(struct rs_enc *e)
     e->clear_err = 0;
     e->magnet_bad = 0;
     e->sticky = 0;
+    e->stalls = 0;
 }
 
 uint16_t rs_enc_next_cmd(struct rs_enc *e)
 {
     uint8_t kind;
-    uint16_t reg;
+    uint16_t cmd; /* the read commands with parity, checked by the unit tests */
     if (e->clear_err) {
         e->clear_err = 0;
         kind = ASK_CLEAR;
-        reg = RS_ENC_REG_CLEAR_ERROR;
+        cmd = RS_ENC_CMD_CLEAR_ERROR;
     } else if (e->phase == 0) {
         kind = ASK_DIAG;
-        reg = RS_ENC_REG_DIAG;
+        cmd = RS_ENC_CMD_DIAG;
     } else {
         kind = ASK_ANGLE;
-        reg = RS_ENC_REG_ANGLE;
+        cmd = RS_ENC_CMD_ANGLE;
     }
     if (++e->phase >= RS_ENC_DIAG_EVERY)
         e->phase = 0;
     e->prev = e->cur;
     e->cur = kind;
-    return rs_enc_read_cmd(reg);
+    return cmd;
 }
 
 void rs_enc_reply(struct rs_enc *e, uint16_t reply)
@@ -103,8 +105,24 @@ void rs_enc_reply(struct rs_enc *e, uint16_t reply)
 
 void rs_enc_step(struct rs_enc *e)
 {
-    uint16_t cmd = rs_enc_next_cmd(e);
-    rs_enc_reply(e, rs_hal_enc_xfer(cmd));
+    uint16_t reply;
+    switch (rs_hal_enc_poll(&reply)) {
+    case RS_ENC_XFER_BUSY:
+        if (++e->stalls < RS_ENC_STALL_MAX)
+            return;
+        rs_hal_enc_abort();
+        e->sticky |= RS_ENC_ST_ERROR;
+        e->cur = ASK_NONE; /* the lost frame's answer is unknown */
+        break;
+    case RS_ENC_XFER_DONE:
+        rs_enc_reply(e, reply);
+        break;
+    default:
+        e->cur = ASK_NONE; /* no frame in flight: nothing to attribute */
+        break;
+    }
+    e->stalls = 0;
+    rs_hal_enc_start(rs_enc_next_cmd(e));
 }
 
 uint8_t rs_enc_take_status(struct rs_enc *e)
