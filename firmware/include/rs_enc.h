@@ -26,7 +26,7 @@
 
 /* Read commands with the read bit and even parity (rs_enc_read_cmd(reg)). */
 #define RS_ENC_CMD_ANGLE 0xffffu
-#define RS_ENC_CMD_DIAG 0xfffdu
+#define RS_ENC_CMD_DIAG 0x7ffdu
 #define RS_ENC_CMD_CLEAR_ERROR 0x4001u
 
 /* Frame bits. */

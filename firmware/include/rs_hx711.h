@@ -2,9 +2,10 @@
  * rs_hx711.h - HX711 24-bit bridge ADC: bit-banged read and the
  * missing/stuck-chip monitor.
  *
- * A conversion counts as "data ready" only when DOUT is low after it was seen
- * high since the previous read: a chip that is absent (DOUT pulled high) or
- * stuck (DOUT low for ever) produces no data-ready, and after
+ * A conversion counts as "data ready" only when DOUT is low and, if DOUT was
+ * still low right after the previous read (a live chip raises it after the
+ * 25th clock), it was seen high since: a chip that is absent (DOUT pulled
+ * high) or stuck (DOUT low for ever) produces no data-ready, and after
  * RS_HX_FAULT_US without one the channel is in fault. The first good read
  * clears the fault.
  */

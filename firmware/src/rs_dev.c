@@ -151,10 +151,16 @@ void rs_dev_housekeeping(struct rs_dev *d, uint32_t now_us)
     }
     d->faults = now_f;
 
-    /* Both bridges silent: keep the stream alive on the nominal period. */
+    /* Both bridges silent: keep the stream alive on the nominal period
+     * (stamped when sent; the schedule advances by whole periods so the
+     * average rate stays 80 Hz despite this function's 4 ms steps). */
     if (d->hx[RS_HX_LEFT].fault && d->hx[RS_HX_RIGHT].fault &&
-        (uint32_t)(now_us - d->last_frame_us) >= RS_HX_PERIOD_US)
+        (uint32_t)(now_us - d->last_frame_us) >= RS_HX_PERIOD_US) {
+        uint32_t next = d->last_frame_us + RS_HX_PERIOD_US;
         emit_sample(d, now_us);
+        if ((uint32_t)(now_us - next) < RS_HX_PERIOD_US)
+            d->last_frame_us = next;
+    }
 
     switch (rs_calstore_step(&d->store)) {
     case RS_CALSTORE_DONE:

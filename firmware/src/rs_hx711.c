@@ -16,7 +16,7 @@ int32_t rs_hx_sign_extend(uint32_t raw24)
 void rs_hx_init(struct rs_hx *h, uint32_t now_us)
 {
     h->last_ok_us = now_us;
-    h->armed = 0;
+    h->armed = 1; /* a conversion may already wait at start-up: read it */
     h->fault = 0;
 }
 
