@@ -41,11 +41,9 @@
 /* Reset requests raised by the RESET command for main.c. */
 enum rs_dev_reset { RS_DEV_RESET_NONE = 0, RS_DEV_RESET_RESTART = 1, RS_DEV_RESET_BOOTLOADER = 2 };
 
-/* One command input (USART or USB): a decoder and the wire length of the
- * frame being received, which gives the body length of bad frames. */
+/* One command input (USART or USB): its own decoder. */
 struct rs_cmd_link {
     struct rs_decoder dec;
-    uint8_t wire_len;
 };
 
 struct rs_dev {
@@ -65,6 +63,8 @@ struct rs_dev {
     uint8_t led_ticks;          /* identify: remaining half-second blinks */
     uint8_t led_phase;          /* housekeeping calls within the blink period */
     uint8_t reset_req;          /* enum rs_dev_reset */
+    uint8_t npend;              /* answers waiting for room on the transports */
+    struct rs_frame pend[2];    /* a reply and its data frame */
 };
 
 /* Start-up: load calibration, arm the monitors. wdt_reset is 1 if the last
@@ -79,6 +79,8 @@ int8_t rs_dev_poll_hx(struct rs_dev *d, uint32_t now_us, uint32_t left_cap_us);
 
 /* One encoder exchange: call at 1 kHz. */
 void rs_dev_poll_enc(struct rs_dev *d);
+/* An encoder frame has finished: use its reply now. */
+void rs_dev_enc_done(struct rs_dev *d);
 
 /* Housekeeping: HX711 fault timing, fault frames, EEPROM save progress (one
  * byte per call), LED, the fallback frame clock. Call every
@@ -86,7 +88,22 @@ void rs_dev_poll_enc(struct rs_dev *d);
 #define RS_DEV_HOUSEKEEPING_MS 4u
 void rs_dev_housekeeping(struct rs_dev *d, uint32_t now_us);
 
-/* Feed one received command byte from link l. */
+/* Answers (reply, info, cal) are never dropped: when the transports have
+ * no room they wait here. rs_dev_flush() retries them (call every pass);
+ * while rs_dev_busy() the caller must not feed command bytes, so the host's
+ * next commands wait in the receive ring (back-pressure) instead. */
+void rs_dev_flush(struct rs_dev *d);
+static inline uint8_t rs_dev_busy(const struct rs_dev *d)
+{
+    return d->npend != 0;
+}
+
+/* Feed received command bytes from link l. Stops early when a command
+ * left answers waiting (rs_dev_busy); returns the count consumed, the rest
+ * stays with the caller. */
+uint8_t rs_dev_rx_bytes(struct rs_dev *d, struct rs_cmd_link *l, const uint8_t *p, uint8_t n);
+/* One byte (ignored while busy; for tests and byte-wise transports that
+ * check rs_dev_busy first). */
 void rs_dev_rx(struct rs_dev *d, struct rs_cmd_link *l, uint8_t byte);
 
 void rs_cmd_link_init(struct rs_cmd_link *l);

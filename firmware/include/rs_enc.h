@@ -60,6 +60,7 @@ struct rs_enc {
     uint8_t magnet_bad;/* current magnet state from the last diagnostics */
     uint8_t sticky;    /* RS_ENC_ST_PARITY / _ERROR since the last take */
     uint8_t stalls;    /* consecutive steps with the previous frame unfinished */
+    uint8_t in_flight; /* a frame was started and its reply not yet taken */
 };
 
 /* Even parity of all 16 bits: 1 if the word is valid. */
@@ -76,11 +77,14 @@ uint16_t rs_enc_next_cmd(struct rs_enc *e);
 /* Process the reply received while sending the command from rs_enc_next_cmd. */
 void rs_enc_reply(struct rs_enc *e, uint16_t reply);
 
-/* Once per tick: take the reply of the frame started last time (if it
- * finished) and start the next one. A frame unfinished for RS_ENC_STALL_MAX
- * steps is aborted and reported as an encoder error. */
+/* Once per tick: take the reply of the frame started last time (if it has
+ * not been taken yet) and start the next one. A frame unfinished for
+ * RS_ENC_STALL_MAX steps is aborted and reported as an encoder error. */
 #define RS_ENC_STALL_MAX 8u
 void rs_enc_step(struct rs_enc *e);
+/* Take the reply as soon as the frame has finished (call when the SPI
+ * interrupt says so): keeps the angle's age down to one frame. */
+void rs_enc_collect(struct rs_enc *e);
 
 /* Current status flags (magnet state plus the sticky ones) and reset of the
  * sticky ones: call once per sample frame. */

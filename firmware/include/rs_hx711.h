@@ -37,8 +37,9 @@ void rs_hx_init(struct rs_hx *h, uint32_t now_us);
  */
 int8_t rs_hx_poll(struct rs_hx *h, uint8_t ch, uint32_t now_us, int32_t *value);
 
-/* Fault timing: sets the fault after RS_HX_FAULT_US without a good read.
+/* Fault timing: sets the fault after RS_HX_FAULT_US without a good read,
+ * and while in fault probes a chip whose DOUT stays low (see the source).
  * Called every few milliseconds (the caller's period adds to the latency). */
-void rs_hx_check(struct rs_hx *h, uint32_t now_us);
+void rs_hx_check(struct rs_hx *h, uint8_t ch, uint32_t now_us);
 
 #endif

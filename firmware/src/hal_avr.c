@@ -42,13 +42,13 @@ RS_PINMAP(RS_PIN_FUNCS)
 
 /* ---- ISR state ------------------------------------------------------------ */
 
-#define UART_RX_SIZE 32u
+#define UART_RX_SIZE 256u
 #define UART_TX_SIZE 128u
-_Static_assert((UART_RX_SIZE & (UART_RX_SIZE - 1u)) == 0, "RX ring size must be a power of two");
+_Static_assert(UART_RX_SIZE == 256u, "RX ring indices are bytes that wrap by themselves");
 _Static_assert((UART_TX_SIZE & (UART_TX_SIZE - 1u)) == 0, "TX ring size must be a power of two");
 
 static volatile uint32_t t1_base_us; /* us at the last Timer1 overflow */
-static volatile uint8_t events;
+volatile uint8_t hal_events;
 static volatile uint8_t cap_pending;
 static volatile uint32_t cap_us;
 static volatile uint8_t rx_head, rx_tail;
@@ -80,7 +80,7 @@ ISR(TIMER1_CAPT_vect)
 {
     cap_us = ticks_to_us(ICR1);
     cap_pending = 1;
-    events |= HAL_EV_CAPTURE;
+    hal_events |= HAL_EV_CAPTURE;
 }
 
 /* Encoder frame: two bytes, the second started from the first's interrupt. */
@@ -94,23 +94,30 @@ ISR(SPI_STC_vect)
         spi_rx |= SPDR;
         pin_set_ENC_CS(1);
         spi_state = SPI_DONE;
+        hal_events |= HAL_EV_ENC;
     }
 }
 
 ISR(TIMER0_COMPA_vect)
 {
-    events |= HAL_EV_TICK;
+    hal_events |= HAL_EV_TICK;
 }
 
+/* Wakes the main loop for command handling only at a frame delimiter or
+ * when the ring is half full; other bytes wait for the 1 kHz tick. That
+ * keeps a busy line (a byte every 11 us) from costing a main-loop pass per
+ * byte. */
 ISR(USART1_RX_vect)
 {
     uint8_t b = UDR1;
-    uint8_t next = (uint8_t)((rx_head + 1u) & (UART_RX_SIZE - 1u));
+    uint8_t head = rx_head;
+    uint8_t next = (uint8_t)(head + 1u);
     if (next != rx_tail) {
-        rx_buf[rx_head] = b;
+        rx_buf[head] = b;
         rx_head = next;
     }
-    events |= HAL_EV_RX;
+    if (b == 0 || (uint8_t)(next - rx_tail) >= UART_RX_SIZE / 2u)
+        hal_events |= HAL_EV_RX;
 }
 
 ISR(USART1_UDRE_vect)
@@ -154,26 +161,7 @@ void hal_init(void)
     UCSR1B = _BV(RXCIE1) | _BV(RXEN1) | _BV(TXEN1);
 }
 
-uint8_t hal_take_events(void)
-{
-    cli();
-    uint8_t ev = events;
-    events = 0;
-    sei();
-    return ev;
-}
 
-void hal_sleep(void)
-{
-    cli();
-    if (!events) {
-        sleep_enable();
-        sei(); /* the instruction after SEI runs before any interrupt */
-        sleep_cpu();
-        sleep_disable();
-    }
-    sei();
-}
 
 uint8_t hal_capture(uint32_t *t_us)
 {
@@ -192,13 +180,18 @@ void hal_capture_clear(void)
     sei();
 }
 
-int16_t hal_uart_getc(void)
+uint8_t hal_uart_peek(const uint8_t **p)
 {
-    if (rx_tail == rx_head)
-        return -1;
-    uint8_t b = rx_buf[rx_tail];
-    rx_tail = (uint8_t)((rx_tail + 1u) & (UART_RX_SIZE - 1u));
-    return b;
+    uint8_t head = rx_head, tail = rx_tail;
+    *p = &rx_buf[tail];
+    /* Contiguous run only: up to the ring's end. */
+    /* head < tail means tail >= 1, so the run to the end fits a byte. */
+    return head >= tail ? (uint8_t)(head - tail) : (uint8_t)(UART_RX_SIZE - tail);
+}
+
+void hal_uart_consume(uint8_t n)
+{
+    rx_tail = (uint8_t)(rx_tail + n);
 }
 
 uint8_t hal_uart_tx_idle(void)

@@ -2,13 +2,14 @@
  * main.c - the roller firmware's main loop.
  *
  * Everything runs here; the ISRs (hal_avr.c) only record events. Each pass:
- * feed the watchdog, run the USB stack, poll the HX711s (a read happens only
- * when a conversion is ready, so a pass never waits on a sensor), on the
- * 1 kHz tick exchange one encoder frame (every 4th tick: housekeeping), feed the
- * received command bytes of both transports to their decoders, then sleep
- * (idle mode) until the next interrupt. The longest pass is one HX711 read
- * plus one frame encode, well under a millisecond; the watchdog (120 ms)
- * restarts a device that hangs anyway.
+ * feed the watchdog, run the USB stack, on the 1 kHz tick exchange one
+ * encoder frame, poll the HX711s on the left chip's data-ready edge and
+ * every 4th tick (a read happens only when a conversion is ready, so a pass
+ * never waits on a sensor), feed the received command bytes of both
+ * transports to their decoders, then sleep (idle mode) until the next
+ * interrupt. The longest pass is two HX711 reads (one per chip, about
+ * 0.1 ms each) plus a few frame encodes, well under a millisecond; the
+ * watchdog (120 ms) restarts a device that hangs anyway.
  */
 #include <avr/interrupt.h>
 #include <avr/io.h>
@@ -17,6 +18,9 @@
 #include "hal_avr.h"
 #include "rs_dev.h"
 #include "usb_cdc.h"
+
+/* Command bytes taken per transport per pass (see the loop). */
+#define RX_BUDGET 64u
 
 static struct rs_dev dev;
 static struct rs_cmd_link link_uart;
@@ -41,11 +45,25 @@ int main(void)
         wdt_reset();
         usb_task();
 
-        /* Sensors are polled on the 1 kHz tick and when the left chip's
-         * data-ready edge was captured; wake-ups for the USART transmitter
-         * alone (the most frequent ones) cost only this loop's checks. */
+        /* The encoder runs on every 1 kHz tick. The HX711s are polled when
+         * the left chip's data-ready edge is captured (the right one's
+         * conversion of the same period is read then too) and every
+         * RS_DEV_HOUSEKEEPING_MS ticks, which catches a right conversion
+         * within 4 ms and drives the fault timing. Wake-ups for the USART
+         * transmitter alone (the most frequent ones) cost only this loop's
+         * checks. */
         uint8_t ev = hal_take_events();
-        if (ev & (HAL_EV_TICK | HAL_EV_CAPTURE)) {
+        if (ev & HAL_EV_ENC)
+            rs_dev_enc_done(&dev);
+        uint8_t house = 0;
+        if (ev & HAL_EV_TICK) {
+            rs_dev_poll_enc(&dev);
+            if (++ms >= RS_DEV_HOUSEKEEPING_MS) {
+                ms = 0;
+                house = 1;
+            }
+        }
+        if (house || (ev & HAL_EV_CAPTURE)) {
             uint32_t now = rs_hal_now_us();
             uint32_t cap;
             /* A capture older than one period is stale (e.g. the chip was
@@ -54,25 +72,44 @@ int main(void)
                 cap = now;
             if (rs_dev_poll_hx(&dev, now, cap))
                 hal_capture_clear();
-            if (ev & HAL_EV_TICK) {
-                rs_dev_poll_enc(&dev);
-                if (++ms >= RS_DEV_HOUSEKEEPING_MS) {
-                    ms = 0;
-                    rs_dev_housekeeping(&dev, now);
-                }
-            }
+            if (house)
+                rs_dev_housekeeping(&dev, now);
         }
 
-        int16_t c;
-        if (ev & HAL_EV_RX)
-            while ((c = hal_uart_getc()) >= 0)
-                rs_dev_rx(&dev, &link_uart, (uint8_t)c);
-        while ((c = usb_cdc_getc()) >= 0)
-            rs_dev_rx(&dev, &link_usb, (uint8_t)c);
+        /* Command bytes, a bounded number per pass: a host that sends the
+         * next command as soon as it sees a reply would otherwise keep this
+         * loop here for ever, starving the sensors and the watchdog. What
+         * is left waits in the ring for the next pass (no sleep then). While
+         * answers wait for room (rs_dev_busy), commands wait too. */
+        uint8_t more = 0;
+        if (rs_dev_busy(&dev))
+            rs_dev_flush(&dev);
+        if (ev & (HAL_EV_RX | HAL_EV_TICK)) {
+            const uint8_t *p;
+            for (uint8_t round = 0; round < 2; round++) { /* the ring may wrap once */
+                uint8_t n = hal_uart_peek(&p);
+                if (!n)
+                    break;
+                if (n > RX_BUDGET)
+                    n = RX_BUDGET;
+                hal_uart_consume(rs_dev_rx_bytes(&dev, &link_uart, p, n));
+            }
+            more = !rs_dev_busy(&dev) && hal_uart_peek(&p);
+            int16_t c;
+            for (uint8_t budget = RX_BUDGET; budget && !rs_dev_busy(&dev); budget--) {
+                if ((c = usb_cdc_getc()) < 0)
+                    break;
+                rs_dev_rx(&dev, &link_usb, (uint8_t)c);
+                more |= budget == 1;
+            }
+        }
 
         if (dev.reset_req && hal_uart_tx_idle())
             hal_restart(dev.reset_req == RS_DEV_RESET_BOOTLOADER);
 
-        hal_sleep();
+        /* With answers waiting, sleep anyway: the USART's transmit interrupt
+         * (room freed) wakes the loop to retry. */
+        if (!more)
+            hal_sleep();
     }
 }

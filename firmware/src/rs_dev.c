@@ -15,6 +15,23 @@ static int8_t send_frame(struct rs_dev *d, const struct rs_frame *f)
     return rs_hal_send(wire, n);
 }
 
+/* Answers go out in order or wait in d->pend (see rs_dev_flush). */
+static void send_answer(struct rs_dev *d, const struct rs_frame *f)
+{
+    if (d->npend == 0 && send_frame(d, f) == 0)
+        return;
+    if (d->npend < 2)
+        d->pend[d->npend++] = *f;
+}
+
+void rs_dev_flush(struct rs_dev *d)
+{
+    while (d->npend && send_frame(d, &d->pend[0]) == 0) {
+        d->pend[0] = d->pend[1];
+        d->npend--;
+    }
+}
+
 static void send_reply(struct rs_dev *d, uint8_t token, uint8_t cmd, uint8_t code)
 {
     struct rs_frame f;
@@ -22,7 +39,7 @@ static void send_reply(struct rs_dev *d, uint8_t token, uint8_t cmd, uint8_t cod
     f.u.reply.token = token;
     f.u.reply.cmd = cmd;
     f.u.reply.code = code;
-    send_frame(d, &f);
+    send_answer(d, &f);
 }
 
 static void send_info(struct rs_dev *d)
@@ -38,7 +55,7 @@ static void send_info(struct rs_dev *d)
     f.u.info.hw_rev = RS_HW_REV;
     f.u.info.streaming = d->streaming;
     memcpy(f.u.info.serial, d->cal.serial, RS_SERIAL_LEN);
-    send_frame(d, &f);
+    send_answer(d, &f);
 }
 
 static void send_cal(struct rs_dev *d)
@@ -46,7 +63,7 @@ static void send_cal(struct rs_dev *d)
     struct rs_frame f;
     f.type = RS_FT_CAL;
     f.u.cal = d->cal;
-    send_frame(d, &f);
+    send_answer(d, &f);
 }
 
 /* Fault bits that produce fault frames, and their codes. */
@@ -79,6 +96,10 @@ uint16_t rs_dev_status(struct rs_dev *d)
 
 static void emit_sample(struct rs_dev *d, uint32_t t_us)
 {
+    /* Timestamps never go backwards, whatever mix of captured and read
+     * times the fault paths produce (the host relies on it). */
+    if ((int32_t)(t_us - d->last_frame_us) <= 0 && d->seq)
+        t_us = d->last_frame_us + 1u;
     d->last_frame_us = t_us;
     if (!d->streaming)
         return;
@@ -110,17 +131,20 @@ int8_t rs_dev_poll_hx(struct rs_dev *d, uint32_t now_us, uint32_t left_cap_us)
 {
     int32_t v;
     /* Right first, so a right conversion ready together with the left one
-     * goes into the left one's frame. */
-    if (rs_hx_poll(&d->hx[RS_HX_RIGHT], RS_HX_RIGHT, now_us, &v)) {
+     * goes into the left one's frame; both before any frame is sent, so a
+     * left chip coming back does not follow a right-driven frame with an
+     * older timestamp. */
+    uint8_t left_was_out = d->hx[RS_HX_LEFT].fault;
+    int8_t got_r = rs_hx_poll(&d->hx[RS_HX_RIGHT], RS_HX_RIGHT, now_us, &v);
+    if (got_r)
         d->value[RS_HX_RIGHT] = v;
-        if (d->hx[RS_HX_LEFT].fault)
-            emit_sample(d, now_us);
-    }
     if (rs_hx_poll(&d->hx[RS_HX_LEFT], RS_HX_LEFT, now_us, &v)) {
         d->value[RS_HX_LEFT] = v;
         emit_sample(d, left_cap_us);
         return 1;
     }
+    if (got_r && left_was_out)
+        emit_sample(d, now_us);
     return 0;
 }
 
@@ -129,12 +153,17 @@ void rs_dev_poll_enc(struct rs_dev *d)
     rs_enc_step(&d->enc);
 }
 
+void rs_dev_enc_done(struct rs_dev *d)
+{
+    rs_enc_collect(&d->enc);
+}
+
 static const uint8_t fault_code[3] = { RS_FAULT_HX_LEFT, RS_FAULT_HX_RIGHT, RS_FAULT_MAGNET };
 
 void rs_dev_housekeeping(struct rs_dev *d, uint32_t now_us)
 {
-    rs_hx_check(&d->hx[RS_HX_LEFT], now_us);
-    rs_hx_check(&d->hx[RS_HX_RIGHT], now_us);
+    rs_hx_check(&d->hx[RS_HX_LEFT], RS_HX_LEFT, now_us);
+    rs_hx_check(&d->hx[RS_HX_RIGHT], RS_HX_RIGHT, now_us);
 
     /* Fault frames on every change of a fault condition. */
     uint8_t now_f = current_faults(d);
@@ -150,6 +179,11 @@ void rs_dev_housekeeping(struct rs_dev *d, uint32_t now_us)
         send_frame(d, &f);
     }
     d->faults = now_f;
+    /* A bridge just failed: say so at once in a sample frame rather than
+     * with the next conversion of the other side (up to 12.5 ms later), so
+     * the status bit is out within 50 ms of the chip's last conversion. */
+    if (changed & now_f & (RS_ST_HX_LEFT | RS_ST_HX_RIGHT))
+        emit_sample(d, now_us);
 
     /* Both bridges silent: keep the stream alive on the nominal period
      * (stamped when sent; the schedule advances by whole periods so the
@@ -263,21 +297,23 @@ void rs_dev_command(struct rs_dev *d, const struct rs_frame *f)
 void rs_cmd_link_init(struct rs_cmd_link *l)
 {
     rs_decoder_init(&l->dec);
-    l->wire_len = 0;
 }
 
-void rs_dev_rx(struct rs_dev *d, struct rs_cmd_link *l, uint8_t byte)
+/* The end of a frame on link l (a 0x00 delimiter). Not inlined: its frame
+ * buffer would make every rs_dev_rx_bytes() call pay a big stack frame. */
+static __attribute__((noinline)) void rx_delimiter(struct rs_dev *d, struct rs_cmd_link *l)
 {
     struct rs_frame f;
-    uint8_t wl = l->wire_len;
+    /* Encoded bytes before this delimiter (the decoder's count; it drops
+     * to 0 after an oversize run, which yields no frame anyway). */
+    uint8_t wl = l->dec.overflow ? 0 : l->dec.len;
     uint32_t unknown = l->dec.stats.unknown_type;
     uint32_t short_body = l->dec.stats.bad_length;
-    l->wire_len = byte ? (uint8_t)(wl < 255u ? wl + 1u : wl) : 0;
-    if (rs_decoder_push(&l->dec, byte, &f)) {
+    if (rs_decoder_push(&l->dec, 0, &f)) {
         rs_dev_command(d, &f);
         return;
     }
-    if (byte != 0 || (unknown == l->dec.stats.unknown_type && short_body == l->dec.stats.bad_length))
+    if (unknown == l->dec.stats.unknown_type && short_body == l->dec.stats.bad_length)
         return;
     /* An intact frame (CRC good) that the decoder refused: it left the
      * decoded bytes (version, type, body, crc) in its buffer. Frames under
@@ -288,4 +324,26 @@ void rs_dev_rx(struct rs_dev *d, struct rs_cmd_link *l, uint8_t byte)
         return;
     uint8_t token = (wl >= 8u) ? l->dec.buf[2] : 0;
     send_reply(d, token, type, unknown != l->dec.stats.unknown_type ? RS_NAK_UNKNOWN : RS_NAK_LENGTH);
+}
+
+uint8_t rs_dev_rx_bytes(struct rs_dev *d, struct rs_cmd_link *l, const uint8_t *p, uint8_t n)
+{
+    uint8_t i = 0;
+    while (i < n && !d->npend) {
+        uint8_t b = p[i++];
+        if (b == 0) {
+            rx_delimiter(d, l);
+            continue;
+        }
+        /* The common case, kept short: at 1 Mbaud a byte comes every 176
+         * CPU cycles. A non-zero byte never completes a frame, so the
+         * decoder does not touch the output frame. */
+        rs_decoder_push(&l->dec, b, NULL);
+    }
+    return i;
+}
+
+void rs_dev_rx(struct rs_dev *d, struct rs_cmd_link *l, uint8_t byte)
+{
+    rs_dev_rx_bytes(d, l, &byte, 1);
 }

@@ -42,6 +42,7 @@ void rs_enc_init(struct rs_enc *e)
     e->magnet_bad = 0;
     e->sticky = 0;
     e->stalls = 0;
+    e->in_flight = 0;
 }
 
 uint16_t rs_enc_next_cmd(struct rs_enc *e)
@@ -103,26 +104,36 @@ void rs_enc_reply(struct rs_enc *e, uint16_t reply)
     }
 }
 
+void rs_enc_collect(struct rs_enc *e)
+{
+    if (!e->in_flight)
+        return;
+    uint16_t reply;
+    uint8_t st = rs_hal_enc_poll(&reply);
+    if (st == RS_ENC_XFER_BUSY)
+        return;
+    e->in_flight = 0;
+    e->stalls = 0;
+    if (st == RS_ENC_XFER_DONE)
+        rs_enc_reply(e, reply);
+    else
+        e->cur = ASK_NONE; /* frame lost: its answer cannot be attributed */
+}
+
 void rs_enc_step(struct rs_enc *e)
 {
-    uint16_t reply;
-    switch (rs_hal_enc_poll(&reply)) {
-    case RS_ENC_XFER_BUSY:
+    rs_enc_collect(e);
+    if (e->in_flight) {
         if (++e->stalls < RS_ENC_STALL_MAX)
             return;
         rs_hal_enc_abort();
         e->sticky |= RS_ENC_ST_ERROR;
         e->cur = ASK_NONE; /* the lost frame's answer is unknown */
-        break;
-    case RS_ENC_XFER_DONE:
-        rs_enc_reply(e, reply);
-        break;
-    default:
-        e->cur = ASK_NONE; /* no frame in flight: nothing to attribute */
-        break;
+        e->in_flight = 0;
+        e->stalls = 0;
     }
-    e->stalls = 0;
     rs_hal_enc_start(rs_enc_next_cmd(e));
+    e->in_flight = 1;
 }
 
 uint8_t rs_enc_take_status(struct rs_enc *e)

@@ -49,17 +49,29 @@ int8_t rs_hx_poll(struct rs_hx *h, uint8_t ch, uint32_t now_us, int32_t *value)
     }
     if (!h->armed)
         return 0;
-    *value = rs_hx_sign_extend(hx_shift_in(ch));
+    uint32_t raw = hx_shift_in(ch);
     /* After the 25th clock a live chip raises DOUT until the next
-     * conversion; low here means stuck, and it stays unarmed. */
-    h->armed = rs_hal_hx_dout(ch) ? 1 : 0;
+     * conversion. Still low: the chip is stuck and what we shifted in is
+     * not a conversion; drop it and wait to see DOUT high again. */
+    if (!rs_hal_hx_dout(ch)) {
+        h->armed = 0;
+        return 0;
+    }
+    *value = rs_hx_sign_extend(raw);
     h->last_ok_us = now_us;
     h->fault = 0;
     return 1;
 }
 
-void rs_hx_check(struct rs_hx *h, uint32_t now_us)
+void rs_hx_check(struct rs_hx *h, uint8_t ch, uint32_t now_us)
 {
     if ((uint32_t)(now_us - h->last_ok_us) > RS_HX_FAULT_US)
         h->fault = 1;
+    /* A chip that was stuck and recovered holds DOUT low with a fresh
+     * conversion and never raises it unless clocked: probe it with one
+     * discarded read; if DOUT then goes high it is alive again. */
+    if (h->fault && !h->armed && !rs_hal_hx_dout(ch)) {
+        (void)hx_shift_in(ch);
+        h->armed = rs_hal_hx_dout(ch);
+    }
 }

@@ -23,17 +23,16 @@ static void on_output(struct avr_irq_t *irq, uint32_t value, void *param)
 static void on_xon(struct avr_irq_t *irq, uint32_t value, void *param)
 {
     (void)irq;
-    (void)value;
     struct rs_emu_uart *u = param;
-    u->xoff = 0;
+    if (value)
+        u->xoff = 0;
 }
 
 static void on_xoff(struct avr_irq_t *irq, uint32_t value, void *param)
 {
     (void)irq;
-    (void)value;
     struct rs_emu_uart *u = param;
-    u->xoff = 1;
+    u->xoff = value ? 1 : 0;
 }
 
 static avr_cycle_count_t feed(struct avr_t *avr, avr_cycle_count_t when, void *param)
@@ -60,7 +59,7 @@ void rs_emu_uart_attach(struct rs_emu_uart *u, struct avr_t *avr, rs_emu_bytes_f
     u->head = u->tail = 0;
     u->xoff = 0;
     u->feeding = 0;
-    u->byte_us = 10; /* 1 Mbaud, 8N1 */
+    u->byte_us = 11; /* 1 Mbaud, 8N1 is 10 us; simavr's USART takes 11 (it counts a parity bit) */
     u->tx_bytes = u->rx_bytes = 0;
     uint32_t flags = 0;
     avr_ioctl(avr, AVR_IOCTL_UART_GET_FLAGS('1'), &flags);
