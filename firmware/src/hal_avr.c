@@ -205,6 +205,7 @@ void hal_restart(uint8_t bootloader)
     if (bootloader)
         *(volatile uint16_t *)0x0800 = 0x7777; /* Caterina's magic key */
     wdt_enable(WDTO_15MS);
+    wdt_reset(); /* start the short period now (simavr applies it at a WDR) */
     for (;;) {
     }
 }

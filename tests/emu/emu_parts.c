@@ -166,7 +166,9 @@ static void enc_spi(struct avr_irq_t *irq, uint32_t value, void *param)
     (void)irq;
     struct rs_emu_enc *c = param;
     uint8_t out = 0xff; /* MISO idles high when the encoder is not selected */
-    if (c->cs_low && c->byte_idx < 2) {
+    if (c->absent) {
+        c->byte_idx = 0;
+    } else if (c->cs_low && c->byte_idx < 2) {
         out = c->byte_idx == 0 ? (uint8_t)(c->shift_out >> 8) : (uint8_t)c->shift_out;
         c->shift_in = (uint16_t)((c->shift_in << 8) | (value & 0xffu));
         c->byte_idx++;

@@ -14,7 +14,9 @@
  * of ANGLE (0x3FFF), DIAG (0x3FFD) and CLEAR ERROR (0x0001) are modelled with
  * even parity (bit 15) and the error flag (bit 14), which is set after a
  * command with bad parity and cleared by CLEAR ERROR. Without a magnet DIAG
- * reports COMP_H (field too weak) and the angle is noise.
+ * reports COMP_H (field too weak) and the angle is noise. Test knobs:
+ * `corrupt` flips the parity of the next N replies, `absent` leaves MISO
+ * high (every reply reads 0xFFFF: error flag set, parity even).
  */
 #ifndef RS_EMU_PARTS_H
 #define RS_EMU_PARTS_H
@@ -51,6 +53,7 @@ struct rs_emu_enc {
     uint8_t cs_low;
     uint8_t error;        /* error flag pending */
     uint32_t corrupt;     /* corrupt the parity of this many replies */
+    uint8_t absent;       /* no encoder on the bus: MISO stays high */
     uint64_t frames;      /* complete frames */
     uint64_t angle_reads;
     uint32_t rng;

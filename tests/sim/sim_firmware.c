@@ -8,11 +8,13 @@
  *   sim_firmware values    bridge values equal the injected ones exactly
  *   sim_firmware encoder   cumulative count = model over 1000 revolutions
  *                          forward then back at 5 rev/s, and fast
- *   sim_firmware faults    HX711 unplugged / stuck, magnet removed: status bit
+ *   sim_firmware faults    HX711 unplugged / stuck, magnet removed, encoder
+ *                          parity errors and encoder absent: status bit
  *                          within 50 ms, cleared after, stream never stops
  *   sim_firmware eeprom    reset at 50 instants of a calibration save: the
  *                          old or the new block every time
  *   sim_firmware commands  10,000 random and malformed command frames
+ *   sim_firmware reset     RESET restarts through the watchdog
  *
  * Everything is measured in simulated time (16 MHz cycles).
  */
@@ -86,7 +88,9 @@ static void model_rolling(void *ctx, double t, struct rs_phys *p)
 static int test_stream(void)
 {
     struct sim *s = calloc(1, sizeof *s);
-    sim_boot(s, (struct rs_model){ model_rolling, NULL }, NULL, 0);
+    /* The right chip's clock 0.1 % fast: its conversions slide through
+     * the left ones' period over the run, as two real chips' would. */
+    sim_boot_period(s, (struct rs_model){ model_rolling, NULL }, 12488);
     sim_run_us(s, 1000000); /* start-up */
     size_t from = s->nframes;
     uint64_t c0 = rs_emu_cycle(&s->emu);
@@ -125,6 +129,12 @@ static int test_stream(void)
     printf("stream: timestamp vs conversion offset spread %lld us\n", (long long)(off_max - off_min));
     SIM_CHECK(off_max - off_min <= 2, "timestamps drift from the conversions by %lld us",
               (long long)(off_max - off_min));
+    /* Every right conversion was read: each frame's right value is one of
+     * the right chip's conversions, and no conversion was overwritten. */
+    printf("stream: right chip %llu conversions, %llu overwritten unread\n",
+           (unsigned long long)s->emu.hx[1].conversions, (unsigned long long)s->emu.hx[1].missed);
+    SIM_CHECK(s->emu.hx[1].missed == 0 && s->emu.hx[0].missed == 0, "conversions missed: left %llu right %llu",
+              (unsigned long long)s->emu.hx[0].missed, (unsigned long long)s->emu.hx[1].missed);
     sim_free(s);
     free(s);
     return 0;
@@ -330,7 +340,41 @@ static int test_faults(void)
 {
     struct sim *s = calloc(1, sizeof *s);
     sim_boot(s, (struct rs_model){ model_faults, NULL }, NULL, 0);
-    sim_run_us(s, 14000000);
+    sim_run_us(s, 13000000);
+    /* Encoder faults from the emulator's knobs: five replies with bad
+     * parity, then 300 ms without an encoder on the bus (MISO high). */
+    size_t enc_from = s->nframes;
+    s->emu.enc.corrupt = 5;
+    sim_run_us(s, 500000);
+    size_t absent_from = s->nframes;
+    s->emu.enc.absent = 1;
+    sim_run_us(s, 300000);
+    size_t back_from = s->nframes;
+    s->emu.enc.absent = 0;
+    sim_run_us(s, 500000);
+    uint16_t or_parity = 0, or_absent = 0, last_st = 0;
+    int32_t enc_before = 0, enc_during_min = INT32_MAX, enc_during_max = INT32_MIN;
+    for (size_t i = enc_from; i < s->nframes; i++) {
+        if (s->frames[i].f.type != RS_FT_SAMPLE)
+            continue;
+        const struct rs_sample *x = &s->frames[i].f.u.sample;
+        if (i < absent_from) {
+            or_parity |= x->status;
+            enc_before = x->enc;
+        } else if (i < back_from) {
+            or_absent |= x->status;
+            if (x->enc < enc_during_min)
+                enc_during_min = x->enc;
+            if (x->enc > enc_during_max)
+                enc_during_max = x->enc;
+        }
+        last_st = x->status;
+    }
+    printf("faults: encoder parity errors -> status 0x%x; encoder absent -> status 0x%x, count %d..%d (held at %d)\n",
+           or_parity, or_absent, enc_during_min, enc_during_max, enc_before);
+    SIM_CHECK(or_parity & RS_ST_ENC_PARITY, "parity errors not reported");
+    SIM_CHECK(or_absent & RS_ST_ENC_ERROR, "absent encoder not reported");
+    SIM_CHECK(!(last_st & (RS_ST_ENC_ERROR | RS_ST_ENC_PARITY | RS_ST_MAGNET)), "encoder status stuck: 0x%x", last_st);
     for (size_t e = 0; e < FAULT_EVENTS; e++) {
         const struct fault_event *ev = &fault_events[e];
         double set_at = -1, clear_at = -1;
@@ -733,6 +777,38 @@ static int test_commands(void)
     return 0;
 }
 
+/* ---- reset: the RESET command restarts through the watchdog ------------------------------ */
+
+static int test_reset(void)
+{
+    struct sim *s = calloc(1, sizeof *s);
+    sim_boot(s, (struct rs_model){ model_rolling, NULL }, NULL, 0);
+    sim_run_us(s, 500000);
+    struct rs_frame f = { .type = RS_FT_CMD_RESET };
+    f.u.cmd.token = 0x31;
+    f.u.cmd.arg.reset_mode = 0;
+    size_t from = s->nframes;
+    sim_send(s, &f);
+    long ack = sim_wait(s, from, RS_FT_REPLY, 0x31, 20000);
+    SIM_CHECK(ack >= 0 && s->frames[ack].f.u.reply.code == RS_REPLY_ACK, "RESET not acknowledged");
+    long info = ack >= 0 ? sim_wait(s, (size_t)ack, RS_FT_INFO, -1, 300000) : -1;
+    SIM_CHECK(info >= 0, "no start-up info frame after RESET");
+    if (info >= 0) {
+        double dt = (double)(s->frames[info].cycle - s->frames[ack].cycle) / 16000.0;
+        printf("reset: restarted %.2f ms after the ACK\n", dt);
+        SIM_CHECK(dt < 100, "restart took %.2f ms", dt);
+        long smp = sim_wait(s, (size_t)info, RS_FT_SAMPLE, -1, 100000);
+        SIM_CHECK(smp >= 0, "no samples after the restart");
+        if (smp >= 0) {
+            SIM_CHECK(s->frames[smp].f.u.sample.seq == 0, "seq %u after restart", s->frames[smp].f.u.sample.seq);
+            SIM_CHECK(s->frames[smp].f.u.sample.status & RS_ST_WDT_RESET, "watchdog reset not flagged");
+        }
+    }
+    sim_free(s);
+    free(s);
+    return 0;
+}
+
 /* ---- main ------------------------------------------------------------------------------------ */
 
 int main(int argc, char **argv)
@@ -743,9 +819,10 @@ int main(int argc, char **argv)
     } tests[] = {
         { "stream", test_stream }, { "values", test_values }, { "encoder", test_encoder },
         { "faults", test_faults }, { "eeprom", test_eeprom }, { "commands", test_commands },
+        { "reset", test_reset },
     };
     if (argc != 2) {
-        fprintf(stderr, "usage: sim_firmware stream|values|encoder|faults|eeprom|commands\n");
+        fprintf(stderr, "usage: sim_firmware stream|values|encoder|faults|eeprom|commands|reset\n");
         return 2;
     }
     for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++) {

@@ -48,7 +48,8 @@ static void on_conv(void *ctx, uint8_t ch, uint64_t cycle, int32_t value)
     s->nconv[ch]++;
 }
 
-void sim_boot(struct sim *s, struct rs_model model, const uint8_t *eeprom, size_t eeprom_len)
+static void boot(struct sim *s, struct rs_model model, const uint8_t *eeprom, size_t eeprom_len,
+                 uint32_t right_period_us)
 {
     memset(s, 0, sizeof *s);
     rs_decoder_init(&s->dec);
@@ -61,10 +62,21 @@ void sim_boot(struct sim *s, struct rs_model model, const uint8_t *eeprom, size_
     o.on_tx = on_tx;
     o.on_conv = on_conv;
     o.ctx = s;
+    o.hx_period_us[1] = right_period_us;
     if (rs_emu_init(&s->emu, &o) < 0) {
         fprintf(stderr, "cannot start the emulator\n");
         exit(1);
     }
+}
+
+void sim_boot(struct sim *s, struct rs_model model, const uint8_t *eeprom, size_t eeprom_len)
+{
+    boot(s, model, eeprom, eeprom_len, 0);
+}
+
+void sim_boot_period(struct sim *s, struct rs_model model, uint32_t right_period_us)
+{
+    boot(s, model, NULL, 0, right_period_us);
 }
 
 void sim_free(struct sim *s)
