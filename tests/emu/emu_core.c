@@ -219,6 +219,12 @@ void rs_emu_free(struct rs_emu *e)
          * itself is small and simavr offers no call to free it. */
         avr_terminate(e->avr);
     }
+    if (e->fw) {
+        /* The image was copied into the core by avr_load_firmware. */
+        elf_firmware_t *fw = e->fw;
+        free(fw->flash);
+        free(fw->eeprom);
+    }
     free(e->fw);
     e->avr = NULL;
     e->fw = NULL;

@@ -59,7 +59,8 @@ static void send_raw(uint8_t version, uint8_t type, const uint8_t *body, size_t 
     uint8_t raw[RS_FRAME_MAX], wire[RS_WIRE_MAX];
     raw[0] = version;
     raw[1] = type;
-    memcpy(raw + 2, body, n);
+    if (n)
+        memcpy(raw + 2, body, n);
     size_t w = rs_wire_wrap(raw, n + 2, wire);
     if (bad_crc)
         wire[w - 2] ^= 0x01; /* last CRC byte (never 0 after the flip? keep it non-zero) */
