@@ -41,8 +41,9 @@ uint8_t rs_hal_ee_read(uint16_t addr);
 uint8_t rs_hal_ee_busy(void);
 void rs_hal_ee_write(uint16_t addr, uint8_t v);
 
-/* Queue one whole wire frame on every transport. Returns 0 when at least
- * one transport took it, -1 when it was dropped everywhere. */
+/* Queue one whole wire frame on every transport (never part of one).
+ * Returns 0 when the primary transport took it (USB while the host holds
+ * the port open, else the USART), -1 when it was dropped there. */
 int8_t rs_hal_send(const uint8_t *wire, uint8_t n);
 
 /* Status LED on (1) or off (0). */

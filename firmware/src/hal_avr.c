@@ -304,12 +304,24 @@ static uint8_t uart_put(const uint8_t *p, uint8_t n)
     return 1;
 }
 
+/* Frames the USB port refused (full) while open; the stack counts its own
+ * drops too (usb_cdc_dropped). For diagnostics with a debugger. */
+static uint16_t usb_refused;
+
+/* Every frame goes to both transports. When the host holds the USB port
+ * open, that is the primary one: success means USB took the frame (the
+ * USART is a best-effort mirror, and a retried answer may appear twice
+ * there). Otherwise success means the USART took it. */
 int8_t rs_hal_send(const uint8_t *wire, uint8_t n)
 {
-    uint8_t ok = uart_put(wire, n);
-    if (usb_cdc_connected() && usb_cdc_write(wire, n) == n)
-        ok = 1;
-    return ok ? 0 : -1;
+    uint8_t uart_ok = uart_put(wire, n);
+    if (usb_cdc_connected()) {
+        if (usb_cdc_write(wire, n) == n)
+            return 0;
+        usb_refused++;
+        return -1;
+    }
+    return uart_ok ? 0 : -1;
 }
 
 void rs_hal_led(uint8_t on)
