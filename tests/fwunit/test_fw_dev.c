@@ -325,6 +325,42 @@ static void test_stop_silences_samples(void **state)
     assert_int_equal(fake_count(RS_FT_INFO, from), 1);
 }
 
+/* Answers wait for room instead of being dropped, and command intake
+ * pauses meanwhile (back-pressure). */
+static void test_answers_wait(void **state)
+{
+    (void)state;
+    boot();
+    struct rs_frame f;
+    memset(&f, 0, sizeof f);
+    uint8_t wire[2 * RS_WIRE_MAX];
+    f.type = RS_FT_CMD_GET_INFO;
+    f.u.cmd.token = 1;
+    size_t n1 = rs_frame_encode(&f, wire);
+    f.u.cmd.token = 2;
+    size_t n2 = rs_frame_encode(&f, wire + n1);
+    unsigned from = fake.nframes;
+    fake.send_fail = 1; /* transports full */
+    uint8_t used = rs_dev_rx_bytes(&dev, &link, wire, (uint8_t)(n1 + n2));
+    assert_int_equal(used, n1); /* stopped after the first command */
+    assert_true(rs_dev_busy(&dev));
+    assert_int_equal(fake.nframes, from);
+    rs_dev_flush(&dev); /* still full */
+    assert_int_equal(fake.nframes, from);
+    fake.send_fail = 0;
+    rs_dev_flush(&dev);
+    assert_false(rs_dev_busy(&dev));
+    assert_int_equal(fake.nframes, from + 2);
+    assert_int_equal(fake.frames[from].type, RS_FT_REPLY);
+    assert_int_equal(fake.frames[from].u.reply.token, 1);
+    assert_int_equal(fake.frames[from + 1].type, RS_FT_INFO);
+    /* The rest is taken now. */
+    assert_int_equal(rs_dev_rx_bytes(&dev, &link, wire + used, (uint8_t)n2), n2);
+    const struct rs_reply *r = last_reply(from + 2);
+    assert_non_null(r);
+    assert_int_equal(r->token, 2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -334,6 +370,7 @@ int main(void)
         cmocka_unit_test(test_bad_frames_table),
         cmocka_unit_test(test_sample_rule),
         cmocka_unit_test(test_stop_silences_samples),
+        cmocka_unit_test(test_answers_wait),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
