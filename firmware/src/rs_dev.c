@@ -58,6 +58,16 @@ static void send_info(struct rs_dev *d)
     send_answer(d, &f);
 }
 
+static void send_fault(struct rs_dev *d, uint8_t code, uint8_t active, uint32_t t_us)
+{
+    struct rs_frame f;
+    f.type = RS_FT_FAULT;
+    f.u.fault.code = code;
+    f.u.fault.active = active;
+    f.u.fault.t_us = t_us;
+    send_frame(d, &f);
+}
+
 static void send_cal(struct rs_dev *d)
 {
     struct rs_frame f;
@@ -125,6 +135,11 @@ void rs_dev_init(struct rs_dev *d, uint32_t now_us, uint8_t wdt_reset)
     d->last_frame_us = now_us;
     d->streaming = 1;
     send_info(d);
+    /* One-off conditions found at start-up, announced once. */
+    if (d->cal_state == RS_CAL_CORRUPT)
+        send_fault(d, RS_FAULT_CAL_CORRUPT, 1, now_us);
+    if (wdt_reset)
+        send_fault(d, RS_FAULT_WATCHDOG, 1, now_us);
 }
 
 int8_t rs_dev_poll_hx(struct rs_dev *d, uint32_t now_us, uint32_t left_cap_us)
@@ -169,14 +184,8 @@ void rs_dev_housekeeping(struct rs_dev *d, uint32_t now_us)
     uint8_t now_f = current_faults(d);
     uint8_t changed = (uint8_t)(now_f ^ d->faults);
     for (uint8_t i = 0; i < 3; i++) {
-        if (!(changed & (1u << i)))
-            continue;
-        struct rs_frame f;
-        f.type = RS_FT_FAULT;
-        f.u.fault.code = fault_code[i];
-        f.u.fault.active = (now_f >> i) & 1u;
-        f.u.fault.t_us = now_us;
-        send_frame(d, &f);
+        if (changed & (1u << i))
+            send_fault(d, fault_code[i], (now_f >> i) & 1u, now_us);
     }
     d->faults = now_f;
     /* A bridge just failed: say so at once in a sample frame rather than
@@ -228,18 +237,21 @@ void rs_dev_housekeeping(struct rs_dev *d, uint32_t now_us)
     rs_hal_led(on);
 }
 
-/* IEEE single: finite and non-zero. */
-static uint8_t float_ok(float f)
+/* IEEE single: finite and positive (sign clear, exponent not all ones, not
+ * zero), checked on the bits: no float code on the chip. */
+static uint8_t scale_ok(float f)
 {
     uint32_t u;
     memcpy(&u, &f, sizeof u);
-    return ((u >> 23) & 0xffu) != 0xffu && (u & 0x7fffffffu) != 0;
+    return !(u & 0x80000000u) && ((u >> 23) & 0xffu) != 0xffu && u != 0;
 }
 
+/* docs/protocol.md: NAK 3 if a scale is not finite and positive, the radius
+ * is 0 or enc_dir is not +-1. */
 static uint8_t cal_valid(const struct rs_cal *c)
 {
-    return (c->enc_dir == 1 || c->enc_dir == -1) && float_ok(c->scale_left) &&
-           float_ok(c->scale_right) && c->radius_um >= 1000u && c->radius_um <= 1000000u;
+    return (c->enc_dir == 1 || c->enc_dir == -1) && scale_ok(c->scale_left) &&
+           scale_ok(c->scale_right) && c->radius_um != 0;
 }
 
 void rs_dev_command(struct rs_dev *d, const struct rs_frame *f)
@@ -247,22 +259,21 @@ void rs_dev_command(struct rs_dev *d, const struct rs_frame *f)
     uint8_t token = f->u.cmd.token;
     uint8_t code = RS_REPLY_ACK;
     switch (f->type) {
+    /* Answers with data send the data frame first, then the ACK
+     * (docs/protocol.md). */
     case RS_FT_CMD_START:
         d->streaming = 1;
-        send_reply(d, token, f->type, code);
         send_info(d);
-        return;
+        break;
     case RS_FT_CMD_STOP:
         d->streaming = 0;
         break;
     case RS_FT_CMD_GET_INFO:
-        send_reply(d, token, f->type, code);
         send_info(d);
-        return;
+        break;
     case RS_FT_CMD_GET_CAL:
-        send_reply(d, token, f->type, code);
         send_cal(d);
-        return;
+        break;
     case RS_FT_CMD_SET_CAL:
         if (cal_valid(&f->u.cmd.arg.cal))
             d->cal = f->u.cmd.arg.cal;

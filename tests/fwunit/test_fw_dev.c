@@ -47,6 +47,8 @@ static void send_cmd(uint8_t type, uint8_t token, uint8_t arg)
             f.u.cmd.arg.cal.enc_dir = 0; /* invalid */
         if (arg == 2)
             f.u.cmd.arg.cal.radius_um = 0; /* invalid */
+        if (arg == 3)
+            f.u.cmd.arg.cal.scale_right = -2189.8f; /* invalid: not positive */
     }
     uint8_t wire[RS_WIRE_MAX];
     size_t n = rs_frame_encode(&f, wire);
@@ -90,6 +92,26 @@ static void test_boot_info(void **state)
     assert_int_equal(fake.frames[0].u.info.enc_counts_per_rev, 16384);
 }
 
+static void test_boot_faults(void **state)
+{
+    (void)state;
+    fake_reset();
+    fake.ee[3] = 0x12; /* not blank, no valid block */
+    rs_dev_init(&dev, 0, 1);
+    int at = fake_find(RS_FT_INFO, 0);
+    assert_true(at >= 0);
+    assert_int_equal(fake.frames[at].u.info.cal_state, RS_CAL_CORRUPT);
+    unsigned corrupt = 0, wdt = 0;
+    for (unsigned i = 0; i < fake.nframes; i++) {
+        if (fake.frames[i].type != RS_FT_FAULT)
+            continue;
+        corrupt += fake.frames[i].u.fault.code == RS_FAULT_CAL_CORRUPT && fake.frames[i].u.fault.active;
+        wdt += fake.frames[i].u.fault.code == RS_FAULT_WATCHDOG && fake.frames[i].u.fault.active;
+    }
+    assert_int_equal(corrupt, 1);
+    assert_int_equal(wdt, 1);
+}
+
 /* Each good command: expected reply code and the frame that follows it. */
 static void test_commands_table(void **state)
 {
@@ -104,6 +126,7 @@ static void test_commands_table(void **state)
         { RS_FT_CMD_SET_CAL, 0, RS_REPLY_ACK, 0 },
         { RS_FT_CMD_SET_CAL, 1, RS_NAK_ARG, 0 },
         { RS_FT_CMD_SET_CAL, 2, RS_NAK_ARG, 0 },
+        { RS_FT_CMD_SET_CAL, 3, RS_NAK_ARG, 0 },
         { RS_FT_CMD_IDENTIFY, 3, RS_REPLY_ACK, 0 },
         { RS_FT_CMD_RESET, 2, RS_NAK_ARG, 0 },
         { RS_FT_CMD_RESET, 0, RS_REPLY_ACK, 0 },
@@ -113,18 +136,20 @@ static void test_commands_table(void **state)
         unsigned from = fake.nframes;
         uint8_t token = (uint8_t)(0x40 + i);
         send_cmd(cases[i].type, token, cases[i].arg);
-        assert_true(fake.nframes > from);
-        const struct rs_frame *r = &fake.frames[from];
+        /* Data first, then the reply (docs/protocol.md). */
+        unsigned at = from;
+        if (cases[i].follow) {
+            assert_int_equal(fake.nframes, from + 2);
+            assert_int_equal(fake.frames[from].type, cases[i].follow);
+            at = from + 1;
+        } else {
+            assert_int_equal(fake.nframes, from + 1);
+        }
+        const struct rs_frame *r = &fake.frames[at];
         assert_int_equal(r->type, RS_FT_REPLY);
         assert_int_equal(r->u.reply.token, token);
         assert_int_equal(r->u.reply.cmd, cases[i].type);
         assert_int_equal(r->u.reply.code, cases[i].code);
-        if (cases[i].follow) {
-            assert_int_equal(fake.nframes, from + 2);
-            assert_int_equal(fake.frames[from + 1].type, cases[i].follow);
-        } else {
-            assert_int_equal(fake.nframes, from + 1);
-        }
     }
     /* Effects. */
     assert_int_equal(dev.cal.offset_left, 4242);          /* the valid SET_CAL only */
@@ -351,9 +376,9 @@ static void test_answers_wait(void **state)
     rs_dev_flush(&dev);
     assert_false(rs_dev_busy(&dev));
     assert_int_equal(fake.nframes, from + 2);
-    assert_int_equal(fake.frames[from].type, RS_FT_REPLY);
-    assert_int_equal(fake.frames[from].u.reply.token, 1);
-    assert_int_equal(fake.frames[from + 1].type, RS_FT_INFO);
+    assert_int_equal(fake.frames[from].type, RS_FT_INFO);
+    assert_int_equal(fake.frames[from + 1].type, RS_FT_REPLY);
+    assert_int_equal(fake.frames[from + 1].u.reply.token, 1);
     /* The rest is taken now. */
     assert_int_equal(rs_dev_rx_bytes(&dev, &link, wire + used, (uint8_t)n2), n2);
     const struct rs_reply *r = last_reply(from + 2);
@@ -365,6 +390,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_boot_info),
+        cmocka_unit_test(test_boot_faults),
         cmocka_unit_test(test_commands_table),
         cmocka_unit_test(test_save_reply_deferred),
         cmocka_unit_test(test_bad_frames_table),

@@ -159,8 +159,8 @@ int main(int argc, char **argv)
                 } else if (fr.type == RS_FT_REPLY && fr.u.reply.token == 0x5a &&
                            fr.u.reply.cmd == RS_FT_CMD_GET_INFO && fr.u.reply.code == RS_REPLY_ACK) {
                     replied = 1;
-                } else if (fr.type == RS_FT_INFO && replied) {
-                    info = 1;
+                } else if (fr.type == RS_FT_INFO && sent) {
+                    info = 1; /* the answer's data frame (sent before the ACK) */
                 }
             }
             if (samples >= 100 && !sent) {

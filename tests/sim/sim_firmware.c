@@ -602,8 +602,8 @@ static size_t build_case(int c, uint8_t token, uint8_t *wire, int *expect_code, 
         if (c == C_SET_CAL_BAD) {
             switch (rnd() % 3) {
             case 0: f.u.cmd.arg.cal.enc_dir = 0; break;
-            case 1: f.u.cmd.arg.cal.radius_um = 5; break;
-            default: f.u.cmd.arg.cal.scale_left = 0.0f; break;
+            case 1: f.u.cmd.arg.cal.radius_um = 0; break;
+            default: f.u.cmd.arg.cal.scale_left = (rnd() & 1) ? 0.0f : -1.5f; break;
             }
             *expect_code = RS_NAK_ARG;
         }
@@ -699,6 +699,7 @@ static int test_commands(void)
     size_t stream_from = s->nframes;
     unsigned counts[C_COUNT] = { 0 }, wrong = 0, missing = 0, unexpected = 0;
     int save_pending = -1; /* token of an unanswered SAVE_CAL */
+    size_t save_from = 0;
     static uint8_t wire[400];
     int prev_c = 0;
     for (int i = 0; i < 10000; i++) {
@@ -716,6 +717,7 @@ static int test_commands(void)
         sim_send_bytes(s, wire, n);
         if (c == C_SAVE) {
             save_pending = token;
+            save_from = from;
             continue;
         }
         if (code >= 0) {
@@ -758,6 +760,12 @@ static int test_commands(void)
         }
     }
     sim_run_us(s, 500000);
+    if (save_pending >= 0) {
+        long at = sim_wait(s, save_from, RS_FT_REPLY, save_pending, 0);
+        if (at >= 0 && s->frames[at].f.u.reply.cmd == RS_FT_CMD_SAVE_CAL &&
+            s->frames[at].f.u.reply.code == RS_REPLY_ACK)
+            save_pending = -1;
+    }
     struct stream_stats st = check_stream(s, stream_from, 0);
     printf("commands: 10000 frames in %.1f simulated s:", sim_t(s));
     for (int c = 0; c < C_COUNT; c++)
