@@ -57,7 +57,7 @@ int main(int argc, char **argv)
     rs_decoder_init(&b.dec);
     struct rs_emu_opts o = { 0 };
     o.elf_path = elf;
-    rs_model_default(&o.model);
+    rs_emu_model_default(&o.model);
     o.on_tx = on_tx;
     o.ctx = &b;
     static struct rs_emu e;

@@ -95,7 +95,7 @@ void rs_emu_drive_pin(struct rs_emu *e, const char *signal, uint8_t level)
 
 /* ---- model ------------------------------------------------------------------ */
 
-void rs_emu_phys(struct rs_emu *e, struct rs_phys *out)
+void rs_emu_phys(struct rs_emu *e, struct rs_emu_phys *out)
 {
     e->opts.model.eval(e->opts.model.ctx, rs_emu_time_s(e), out);
 }
@@ -114,7 +114,7 @@ static double gauss(struct rs_emu *e)
     return sqrt(-2.0 * log(u[0])) * cos(6.283185307179586 * u[1]);
 }
 
-int32_t rs_emu_hx_counts(struct rs_emu *e, uint8_t ch, const struct rs_phys *p)
+int32_t rs_emu_hx_counts(struct rs_emu *e, uint8_t ch, const struct rs_emu_phys *p)
 {
     double v = p->force_n[ch] * RS_DEFAULT_SCALE_COUNTS_PER_N + e->opts.offset_counts[ch];
     if (e->opts.noise_counts > 0)

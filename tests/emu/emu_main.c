@@ -24,6 +24,9 @@
 #include <unistd.h>
 
 #include "rs_emu.h"
+#ifdef RS_EMU_HAVE_SIMUSER
+#include "emu_simuser.h"
+#endif
 
 #define OUT_MAX 65536u /* device bytes held while the pty is full */
 
@@ -61,8 +64,10 @@ static void usage(FILE *f)
             "serial stream on a new pseudo-terminal, whose path is the first line of\n"
             "standard output. Runs until killed.\n"
             "  --firmware ELF   firmware image (default: this build's %s)\n"
-            "  --scenario FILE  motion and forces over time (docs/firmware.md); default:\n"
-            "                   built-in calf rolling\n"
+            "  --scenario FILE  what happens on the roller: a simulated-user scenario\n"
+            "                   (docs/scenario-format.md; builtin:NAME for a built-in)\n"
+            "                   or a keyframe file (first line t=..., docs/firmware.md);\n"
+            "                   default: built-in calf rolling\n"
             "  --realtime       pace simulated time to the wall clock (default: as fast\n"
             "                   as the reader takes the data)\n"
             "  --noise COUNTS   HX711 noise, standard deviation in counts (default 0)\n"
@@ -106,6 +111,7 @@ int main(int argc, char **argv)
     int realtime = 0, pty = 0;
     double noise = 0;
     unsigned long seed = 1;
+    int noise_set = 0, seed_set = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *val = (i + 1 < argc) ? argv[i + 1] : NULL;
@@ -125,12 +131,20 @@ int main(int argc, char **argv)
                 scenario_path = val;
             else if (!strcmp(a, "--transport"))
                 transport = val;
-            else if (!strcmp(a, "--noise") && ((noise = strtod(val, &end)) < 0 || *end || end == val)) {
-                fprintf(stderr, "rollsense-emu: --noise needs a number >= 0\n");
-                return 2;
-            } else if (!strcmp(a, "--seed") && ((seed = strtoul(val, &end, 0)), *end || end == val)) {
-                fprintf(stderr, "rollsense-emu: --seed needs a number\n");
-                return 2;
+            else if (!strcmp(a, "--noise")) {
+                noise = strtod(val, &end);
+                noise_set = 1;
+                if (noise < 0 || *end || end == val) {
+                    fprintf(stderr, "rollsense-emu: --noise needs a number >= 0\n");
+                    return 2;
+                }
+            } else if (!strcmp(a, "--seed")) {
+                seed = strtoul(val, &end, 0);
+                seed_set = 1;
+                if (*end || end == val) {
+                    fprintf(stderr, "rollsense-emu: --seed needs a number\n");
+                    return 2;
+                }
             }
             i++;
         } else {
@@ -147,25 +161,53 @@ int main(int argc, char **argv)
         return 2;
     }
 
-    struct rs_scenario *sc = NULL;
+    struct rs_emu_keyframes *sc = NULL;
+#ifdef RS_EMU_HAVE_SIMUSER
+    struct rs_emu_simuser *user = NULL;
+#endif
     struct rs_emu_opts o = { 0 };
     static struct emu_main m;
     o.elf_path = elf ? elf : rs_emu_default_elf();
-    o.noise_counts = noise;
-    o.seed = (uint32_t)seed;
     o.on_tx = on_tx;
     o.ctx = &m;
+    rs_emu_model_default(&o.model);
     if (scenario_path) {
         char err[300];
-        sc = rs_scenario_load(scenario_path, err, sizeof err);
-        if (!sc) {
-            fprintf(stderr, "rollsense-emu: %s\n", err);
-            return 2;
+        static char text[4096];
+        size_t n = 0;
+        FILE *f = strncmp(scenario_path, "builtin:", 8) ? fopen(scenario_path, "r") : NULL;
+        if (f) {
+            n = fread(text, 1, sizeof text - 1, f);
+            fclose(f);
         }
-        rs_scenario_model(sc, &o.model);
-    } else {
-        rs_model_default(&o.model);
+        text[n] = 0;
+        if (f && rs_emu_is_keyframes(text)) {
+            sc = rs_emu_keyframes_load(scenario_path, err, sizeof err);
+            if (!sc) {
+                fprintf(stderr, "rollsense-emu: %s\n", err);
+                return 2;
+            }
+            rs_emu_keyframes_model(sc, &o.model);
+        } else {
+#ifdef RS_EMU_HAVE_SIMUSER
+            user = rs_emu_simuser_load(scenario_path, err, sizeof err);
+            if (!user) {
+                fprintf(stderr, "rollsense-emu: %s\n", err);
+                return 2;
+            }
+            rs_emu_simuser_apply(user, &o);
+#else
+            fprintf(stderr, "rollsense-emu: %s: not a keyframe file (t=...), and this build has no "
+                            "simulated user (host/sim) for scenario files\n", scenario_path);
+            return 2;
+#endif
+        }
     }
+    /* Command-line noise and seed override the scenario's. */
+    if (noise_set)
+        o.noise_counts = noise;
+    if (seed_set)
+        o.seed = (uint32_t)seed;
 
     char path[128];
     int master = open_pty(path, sizeof path);
@@ -237,6 +279,9 @@ int main(int argc, char **argv)
     close(slave);
     close(master);
     rs_emu_free(&emu);
-    rs_scenario_free(sc);
+    rs_emu_keyframes_free(sc);
+#ifdef RS_EMU_HAVE_SIMUSER
+    rs_emu_simuser_free(user);
+#endif
     return rc;
 }

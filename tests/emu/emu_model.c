@@ -1,7 +1,7 @@
 /*
- * emu_model.c - default motion and scenario files (see rs_model.h).
+ * emu_model.c - default motion and scenario files (see emu_model.h).
  */
-#include "rs_model.h"
+#include "emu_model.h"
 
 #include <errno.h>
 #include <math.h>
@@ -11,7 +11,7 @@
 
 #include "rs_defaults.h"
 
-void rs_phys_split(double total_n, double x_mm, double *left_n, double *right_n)
+void rs_emu_phys_split(double total_n, double x_mm, double *left_n, double *right_n)
 {
     double r = 0.5 + x_mm / RS_CELL_SPAN_MM;
     if (r < 0)
@@ -22,7 +22,7 @@ void rs_phys_split(double total_n, double x_mm, double *left_n, double *right_n)
     *left_n = total_n - *right_n;
 }
 
-static void default_eval(void *ctx, double t, struct rs_phys *out)
+static void default_eval(void *ctx, double t, struct rs_emu_phys *out)
 {
     (void)ctx;
     const double two_pi = 6.283185307179586;
@@ -34,13 +34,13 @@ static void default_eval(void *ctx, double t, struct rs_phys *out)
     else
         turns = 0.6 * sin(two_pi * 30.0 / 8.0); /* hold */
     memset(out, 0, sizeof *out);
-    rs_phys_split(total, -90.0, &out->force_n[0], &out->force_n[1]);
+    rs_emu_phys_split(total, -90.0, &out->force_n[0], &out->force_n[1]);
     out->angle_rad = two_pi * turns;
     out->hx_ok[0] = out->hx_ok[1] = 1;
     out->magnet_ok = 1;
 }
 
-void rs_model_default(struct rs_model *m)
+void rs_emu_model_default(struct rs_emu_model *m)
 {
     m->eval = default_eval;
     m->ctx = NULL;
@@ -50,10 +50,10 @@ void rs_model_default(struct rs_model *m)
 
 struct rs_key {
     double t;
-    struct rs_phys p;
+    struct rs_emu_phys p;
 };
 
-struct rs_scenario {
+struct rs_emu_keyframes {
     struct rs_key *keys;
     size_t n;
 };
@@ -111,13 +111,28 @@ static int parse_line(char *line, struct rs_key *k, double *total, double *x, in
         return -1;
     }
     if (*use_total)
-        rs_phys_split(*total, *x, &k->p.force_n[0], &k->p.force_n[1]);
+        rs_emu_phys_split(*total, *x, &k->p.force_n[0], &k->p.force_n[1]);
     return 0;
 }
 
-struct rs_scenario *rs_scenario_parse(const char *text, char *err, size_t errlen)
+int rs_emu_is_keyframes(const char *text)
 {
-    struct rs_scenario *s = calloc(1, sizeof *s);
+    /* Skip blank and comment lines; a keyframe file starts with "t=". */
+    const char *p = text;
+    for (;;) {
+        p += strspn(p, " \t\r\n");
+        if (*p != '#')
+            break;
+        p = strchr(p, '\n');
+        if (!p)
+            return 0;
+    }
+    return p[0] == 't' && p[1] == '=';
+}
+
+struct rs_emu_keyframes *rs_emu_keyframes_parse(const char *text, char *err, size_t errlen)
+{
+    struct rs_emu_keyframes *s = calloc(1, sizeof *s);
     char *copy = strdup(text);
     if (!s || !copy) {
         snprintf(err, errlen, "out of memory");
@@ -161,17 +176,17 @@ struct rs_scenario *rs_scenario_parse(const char *text, char *err, size_t errlen
     free(copy);
     if (!s->n) {
         snprintf(err, errlen, "no keyframes");
-        rs_scenario_free(s);
+        rs_emu_keyframes_free(s);
         return NULL;
     }
     return s;
 fail:
     free(copy);
-    rs_scenario_free(s);
+    rs_emu_keyframes_free(s);
     return NULL;
 }
 
-struct rs_scenario *rs_scenario_load(const char *path, char *err, size_t errlen)
+struct rs_emu_keyframes *rs_emu_keyframes_load(const char *path, char *err, size_t errlen)
 {
     FILE *f = fopen(path, "r");
     if (!f) {
@@ -201,14 +216,14 @@ struct rs_scenario *rs_scenario_load(const char *path, char *err, size_t errlen)
     }
     buf[n] = 0;
     char inner[200];
-    struct rs_scenario *s = rs_scenario_parse(buf, inner, sizeof inner);
+    struct rs_emu_keyframes *s = rs_emu_keyframes_parse(buf, inner, sizeof inner);
     free(buf);
     if (!s)
         snprintf(err, errlen, "%s: %s", path, inner);
     return s;
 }
 
-void rs_scenario_free(struct rs_scenario *s)
+void rs_emu_keyframes_free(struct rs_emu_keyframes *s)
 {
     if (!s)
         return;
@@ -216,14 +231,14 @@ void rs_scenario_free(struct rs_scenario *s)
     free(s);
 }
 
-double rs_scenario_duration(const struct rs_scenario *s)
+double rs_emu_keyframes_duration(const struct rs_emu_keyframes *s)
 {
     return s->keys[s->n - 1].t;
 }
 
-static void scenario_eval(void *ctx, double t, struct rs_phys *out)
+static void scenario_eval(void *ctx, double t, struct rs_emu_phys *out)
 {
-    const struct rs_scenario *s = ctx;
+    const struct rs_emu_keyframes *s = ctx;
     if (t <= s->keys[0].t) {
         *out = s->keys[0].p;
         return;
@@ -248,7 +263,7 @@ static void scenario_eval(void *ctx, double t, struct rs_phys *out)
     out->angle_rad = a->p.angle_rad + f * (b->p.angle_rad - a->p.angle_rad);
 }
 
-void rs_scenario_model(struct rs_scenario *s, struct rs_model *m)
+void rs_emu_keyframes_model(struct rs_emu_keyframes *s, struct rs_emu_model *m)
 {
     m->eval = scenario_eval;
     m->ctx = s;

@@ -26,7 +26,7 @@ static void hx_set_dout(struct rs_emu_hx *h, uint8_t level)
 static avr_cycle_count_t hx_convert(struct avr_t *avr, avr_cycle_count_t when, void *param)
 {
     struct rs_emu_hx *h = param;
-    struct rs_phys p;
+    struct rs_emu_phys p;
     rs_emu_phys(h->emu, &p);
     uint8_t mode = !p.hx_ok[h->ch] ? RS_HX_ABSENT : p.hx_stuck[h->ch] ? RS_HX_STUCK : RS_HX_OK;
     h->mode = mode;
@@ -110,7 +110,7 @@ static uint32_t enc_rand(struct rs_emu_enc *c)
 /* A command frame is complete: prepare the answer for the next frame. */
 static void enc_command(struct rs_emu_enc *c, uint16_t cmd)
 {
-    struct rs_phys p;
+    struct rs_emu_phys p;
     rs_emu_phys(c->emu, &p);
     uint16_t data = 0;
     if (with_parity(cmd) != cmd) {

@@ -1,7 +1,7 @@
 /*
  * emu_parts.h - virtual sensor parts wired to the firmware's pins
  * (rs_pins.h): two HX711 bridge ADCs and an AS5048A-class SPI encoder.
- * They take their physical inputs from the emulator's model (rs_model.h).
+ * They take their physical inputs from the emulator's model (emu_model.h).
  *
  * HX711 (bit level): a cycle timer makes one conversion per period (80 SPS:
  * 12.5 ms). At a conversion the part samples the model, latches the 24-bit

@@ -16,7 +16,7 @@
 
 #include "emu_parts.h"
 #include "emu_uart.h"
-#include "rs_model.h"
+#include "emu_model.h"
 
 struct avr_t;
 
@@ -25,7 +25,7 @@ typedef void (*rs_emu_conv_fn)(void *ctx, uint8_t ch, uint64_t cycle, int32_t va
 
 struct rs_emu_opts {
     const char *elf_path;        /* firmware image (required) */
-    struct rs_model model;       /* physical model (required) */
+    struct rs_emu_model model;       /* physical model (required) */
     double noise_counts;         /* HX711 noise, standard deviation in counts (0 = off) */
     int32_t offset_counts[2];    /* bridge zero offsets in counts */
     uint32_t seed;               /* noise seed */
@@ -69,9 +69,9 @@ uint64_t rs_emu_cycle(const struct rs_emu *e);
 double rs_emu_time_s(const struct rs_emu *e);
 
 /* Evaluate the model now (used by the parts). */
-void rs_emu_phys(struct rs_emu *e, struct rs_phys *out);
+void rs_emu_phys(struct rs_emu *e, struct rs_emu_phys *out);
 /* One HX711 reading for side ch under the model state p (scale, offset, noise). */
-int32_t rs_emu_hx_counts(struct rs_emu *e, uint8_t ch, const struct rs_phys *p);
+int32_t rs_emu_hx_counts(struct rs_emu *e, uint8_t ch, const struct rs_emu_phys *p);
 
 /* Host -> device bytes on the transport. */
 size_t rs_emu_send(struct rs_emu *e, const uint8_t *p, size_t n);

@@ -4,7 +4,10 @@
  * the device stream there both ways; --scenario drives the sensors; SIGTERM
  * ends it with status 0; bad command lines exit 2.
  *
- *   sim_emu_cli PATH-TO-rollsense-emu
+ *   sim_emu_cli PATH-TO-rollsense-emu            the contract, with keyframe files
+ *   sim_emu_cli PATH-TO-rollsense-emu SCENARIO   a scenario that loads the
+ *       roller and rolls within its first 5 s drives the sensors (used with
+ *       the simulated user's builtin:quick when host/sim is in the build)
  */
 #define _GNU_SOURCE 1
 #include <errno.h>
@@ -91,14 +94,66 @@ static int run_status(char *const argv[])
     return wait_exit(pid);
 }
 
+/* Run emu with a scenario and check that the sensors see load and motion
+ * in the first 400 samples (5 s). */
+static void check_motion(const char *scenario)
+{
+    int out;
+    pid_t pid = spawn((char *[]){ "rollsense-emu", "--scenario", (char *)scenario, "--pty", NULL }, &out);
+    char path[256];
+    CHECK(read_line(out, path, sizeof path, 20000) == 0, "%s: no first line", scenario);
+    int fd = open(path, O_RDWR | O_NOCTTY | O_NONBLOCK);
+    CHECK(fd >= 0, "cannot open %s", path);
+    int samples = 0;
+    double max_n = 0;
+    int32_t enc_min = INT32_MAX, enc_max = INT32_MIN;
+    struct rs_decoder dec;
+    rs_decoder_init(&dec);
+    while (fd >= 0 && samples < 400) {
+        struct pollfd pfd = { .fd = fd, .events = POLLIN };
+        if (poll(&pfd, 1, 10000) <= 0)
+            break;
+        uint8_t buf[512];
+        ssize_t n = read(fd, buf, sizeof buf);
+        for (ssize_t i = 0; i < n; i++) {
+            struct rs_frame fr;
+            if (!rs_decoder_push(&dec, buf[i], &fr) || fr.type != RS_FT_SAMPLE)
+                continue;
+            samples++;
+            double total = (fr.u.sample.left + fr.u.sample.right) / 2189.8;
+            if (total > max_n)
+                max_n = total;
+            if (fr.u.sample.enc < enc_min)
+                enc_min = fr.u.sample.enc;
+            if (fr.u.sample.enc > enc_max)
+                enc_max = fr.u.sample.enc;
+        }
+    }
+    printf("emu cli: %s: %d samples, peak load %.1f N, encoder range %d counts\n", scenario, samples, max_n,
+           enc_max - enc_min);
+    CHECK(samples >= 400, "%s: %d samples", scenario, samples);
+    CHECK(max_n > 100, "%s: peak load %.1f N", scenario, max_n);
+    CHECK(enc_max - enc_min > 1000, "%s: the roller did not turn", scenario);
+    CHECK(dec.stats.crc_errors == 0, "%s: CRC errors", scenario);
+    if (fd >= 0)
+        close(fd);
+    kill(pid, SIGTERM);
+    CHECK(wait_exit(pid) == 0, "%s: exit status", scenario);
+    close(out);
+}
+
 int main(int argc, char **argv)
 {
-    if (argc != 2) {
-        fprintf(stderr, "usage: sim_emu_cli PATH-TO-rollsense-emu\n");
+    if (argc != 2 && argc != 3) {
+        fprintf(stderr, "usage: sim_emu_cli PATH-TO-rollsense-emu [SCENARIO]\n");
         return 2;
     }
     emu = argv[1];
     signal(SIGPIPE, SIG_IGN);
+    if (argc == 3) {
+        check_motion(argv[2]);
+        return failures ? 1 : 0;
+    }
 
     /* Command-line errors and --help. */
     CHECK(run_status((char *[]){ "rollsense-emu", "--help", NULL }) == 0, "--help");
@@ -124,6 +179,13 @@ int main(int argc, char **argv)
     fprintf(f, "t=0 left=banana\n");
     fclose(f);
     CHECK(run_status((char *[]){ "rollsense-emu", "--pty", "--scenario", bad, NULL }) == 2, "bad scenario");
+    char rolling[600];
+    snprintf(rolling, sizeof rolling, "%s/rolling.kf", d);
+    f = fopen(rolling, "w");
+    fprintf(f, "t=0 total=0 x=-90 rev=0\nt=1 total=250 rev=0\nt=4 rev=0.5\nt=5 total=0\n");
+    fclose(f);
+    check_motion(rolling);
+    unlink(rolling);
 
     /* The real thing. */
     int out;

@@ -72,12 +72,12 @@ static struct stream_stats check_stream(const struct sim *s, size_t from, int ch
 /* ---- models -------------------------------------------------------------------- */
 
 /* Calf rolling without faults, forces changing every conversion. */
-static void model_rolling(void *ctx, double t, struct rs_phys *p)
+static void model_rolling(void *ctx, double t, struct rs_emu_phys *p)
 {
     (void)ctx;
     memset(p, 0, sizeof *p);
     double total = 250 + 60 * sin(TWO_PI * t / 3.7) + 0.37 * t;
-    rs_phys_split(total, -90 + 40 * sin(TWO_PI * t / 11), &p->force_n[0], &p->force_n[1]);
+    rs_emu_phys_split(total, -90 + 40 * sin(TWO_PI * t / 11), &p->force_n[0], &p->force_n[1]);
     p->angle_rad = TWO_PI * 0.6 * sin(TWO_PI * t / 8);
     p->hx_ok[0] = p->hx_ok[1] = 1;
     p->magnet_ok = 1;
@@ -90,7 +90,7 @@ static int test_stream(void)
     struct sim *s = calloc(1, sizeof *s);
     /* The right chip's clock 0.1 % fast: its conversions slide through
      * the left ones' period over the run, as two real chips' would. */
-    sim_boot_period(s, (struct rs_model){ model_rolling, NULL }, 12488);
+    sim_boot_period(s, (struct rs_emu_model){ model_rolling, NULL }, 12488);
     sim_run_us(s, 1000000); /* start-up */
     size_t from = s->nframes;
     uint64_t c0 = rs_emu_cycle(&s->emu);
@@ -144,7 +144,7 @@ static int test_stream(void)
 
 /* Forces that differ at every conversion and sweep the whole 24-bit range,
  * both signs, including saturation at both ends. */
-static void model_values(void *ctx, double t, struct rs_phys *p)
+static void model_values(void *ctx, double t, struct rs_emu_phys *p)
 {
     (void)ctx;
     memset(p, 0, sizeof *p);
@@ -158,7 +158,7 @@ static void model_values(void *ctx, double t, struct rs_phys *p)
 static int test_values(void)
 {
     struct sim *s = calloc(1, sizeof *s);
-    sim_boot(s, (struct rs_model){ model_values, NULL }, NULL, 0);
+    sim_boot(s, (struct rs_emu_model){ model_values, NULL }, NULL, 0);
     sim_run_us(s, 500000);
     size_t from = s->nframes;
     sim_run_us(s, 30000000);
@@ -226,7 +226,7 @@ static double enc_angle(double t)
     return a;
 }
 
-static void model_encoder(void *ctx, double t, struct rs_phys *p)
+static void model_encoder(void *ctx, double t, struct rs_emu_phys *p)
 {
     (void)ctx;
     memset(p, 0, sizeof *p);
@@ -239,7 +239,7 @@ static void model_encoder(void *ctx, double t, struct rs_phys *p)
 static int test_encoder(void)
 {
     struct sim *s = calloc(1, sizeof *s);
-    sim_boot(s, (struct rs_model){ model_encoder, NULL }, NULL, 0);
+    sim_boot(s, (struct rs_emu_model){ model_encoder, NULL }, NULL, 0);
     int64_t ref = rs_emu_angle_count(enc_angle(0));
     double t_end = 0;
     for (size_t i = 0; i < ENC_LEGS; i++)
@@ -319,7 +319,7 @@ static const struct fault_event fault_events[] = {
 };
 #define FAULT_EVENTS (sizeof fault_events / sizeof fault_events[0])
 
-static void model_faults(void *ctx, double t, struct rs_phys *p)
+static void model_faults(void *ctx, double t, struct rs_emu_phys *p)
 {
     model_rolling(ctx, t, p);
     for (size_t i = 0; i < FAULT_EVENTS; i++) {
@@ -339,7 +339,7 @@ static void model_faults(void *ctx, double t, struct rs_phys *p)
 static int test_faults(void)
 {
     struct sim *s = calloc(1, sizeof *s);
-    sim_boot(s, (struct rs_model){ model_faults, NULL }, NULL, 0);
+    sim_boot(s, (struct rs_emu_model){ model_faults, NULL }, NULL, 0);
     sim_run_us(s, 13000000);
     /* Encoder faults from the emulator's knobs: five replies with bad
      * parity, then 300 ms without an encoder on the bus (MISO high). */
@@ -415,7 +415,7 @@ static int test_faults(void)
 
 /* ---- eeprom: reset during a calibration save ------------------------------------------------- */
 
-static void model_rest(void *ctx, double t, struct rs_phys *p)
+static void model_rest(void *ctx, double t, struct rs_emu_phys *p)
 {
     (void)ctx;
     (void)t;
@@ -453,7 +453,7 @@ static void save_run(const uint8_t *ee, const struct rs_cal *cal, uint64_t cut_c
                      uint64_t *start_cycle, uint64_t *ack_cycle)
 {
     struct sim *s = calloc(1, sizeof *s);
-    sim_boot(s, (struct rs_model){ model_rest, NULL }, ee, RS_EMU_EEPROM_SIZE);
+    sim_boot(s, (struct rs_emu_model){ model_rest, NULL }, ee, RS_EMU_EEPROM_SIZE);
     sim_run_us(s, 200000);
     struct rs_frame f = { .type = RS_FT_CMD_SET_CAL };
     f.u.cmd.token = 8;
@@ -483,7 +483,7 @@ static void save_run(const uint8_t *ee, const struct rs_cal *cal, uint64_t cut_c
 static void read_back(const uint8_t *ee, uint8_t *state, struct rs_cal *cal)
 {
     struct sim *s = calloc(1, sizeof *s);
-    sim_boot(s, (struct rs_model){ model_rest, NULL }, ee, RS_EMU_EEPROM_SIZE);
+    sim_boot(s, (struct rs_emu_model){ model_rest, NULL }, ee, RS_EMU_EEPROM_SIZE);
     sim_run_us(s, 100000);
     struct rs_frame f = { .type = RS_FT_CMD_GET_INFO };
     f.u.cmd.token = 1;
@@ -694,7 +694,7 @@ static size_t build_case(int c, uint8_t token, uint8_t *wire, int *expect_code, 
 static int test_commands(void)
 {
     struct sim *s = calloc(1, sizeof *s);
-    sim_boot(s, (struct rs_model){ model_rolling, NULL }, NULL, 0);
+    sim_boot(s, (struct rs_emu_model){ model_rolling, NULL }, NULL, 0);
     sim_run_us(s, 300000);
     size_t stream_from = s->nframes;
     unsigned counts[C_COUNT] = { 0 }, wrong = 0, missing = 0, unexpected = 0;
@@ -790,7 +790,7 @@ static int test_commands(void)
 static int test_reset(void)
 {
     struct sim *s = calloc(1, sizeof *s);
-    sim_boot(s, (struct rs_model){ model_rolling, NULL }, NULL, 0);
+    sim_boot(s, (struct rs_emu_model){ model_rolling, NULL }, NULL, 0);
     sim_run_us(s, 500000);
     struct rs_frame f = { .type = RS_FT_CMD_RESET };
     f.u.cmd.token = 0x31;

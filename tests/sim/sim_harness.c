@@ -48,7 +48,7 @@ static void on_conv(void *ctx, uint8_t ch, uint64_t cycle, int32_t value)
     s->nconv[ch]++;
 }
 
-static void boot(struct sim *s, struct rs_model model, const uint8_t *eeprom, size_t eeprom_len,
+static void boot(struct sim *s, struct rs_emu_model model, const uint8_t *eeprom, size_t eeprom_len,
                  uint32_t right_period_us)
 {
     memset(s, 0, sizeof *s);
@@ -69,12 +69,12 @@ static void boot(struct sim *s, struct rs_model model, const uint8_t *eeprom, si
     }
 }
 
-void sim_boot(struct sim *s, struct rs_model model, const uint8_t *eeprom, size_t eeprom_len)
+void sim_boot(struct sim *s, struct rs_emu_model model, const uint8_t *eeprom, size_t eeprom_len)
 {
     boot(s, model, eeprom, eeprom_len, 0);
 }
 
-void sim_boot_period(struct sim *s, struct rs_model model, uint32_t right_period_us)
+void sim_boot_period(struct sim *s, struct rs_emu_model model, uint32_t right_period_us)
 {
     boot(s, model, NULL, 0, right_period_us);
 }

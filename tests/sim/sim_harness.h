@@ -36,10 +36,10 @@ struct sim {
 #define SIM_US(us) ((uint64_t)(us) * 16u)
 
 /* Boot a fresh emulated roller. eeprom may be NULL. Exits the test on error. */
-void sim_boot(struct sim *s, struct rs_model model, const uint8_t *eeprom, size_t eeprom_len);
+void sim_boot(struct sim *s, struct rs_emu_model model, const uint8_t *eeprom, size_t eeprom_len);
 /* Same, with the right HX711 running at its own period (real chips have
  * independent oscillators). */
-void sim_boot_period(struct sim *s, struct rs_model model, uint32_t right_period_us);
+void sim_boot_period(struct sim *s, struct rs_emu_model model, uint32_t right_period_us);
 void sim_free(struct sim *s);
 void sim_run_us(struct sim *s, uint64_t us);
 /* Run until a frame of `type` (and, for replies, the token) arrives after

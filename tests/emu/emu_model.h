@@ -1,13 +1,13 @@
 /*
- * rs_model.h - the physical model behind the emulated roller: what the
+ * emu_model.h - the physical model behind the emulated roller: what the
  * sensors would see, as functions of simulated time.
  *
  * A model is one callback: given t (seconds since the emulated power-up) it
- * fills struct rs_phys. The emulator's parts call it when they sample (each
+ * fills struct rs_emu_phys. The emulator's parts call it when they sample (each
  * HX711 at its conversions, the encoder at each SPI frame), so any source of
- * motion can drive the roller: the built-in default motion, a scenario file
- * (rs_scenario_*), a test's own function, or later the host's simulated user
- * (host/sim) through an adapter with the same signature.
+ * motion can drive the roller: the built-in default motion, a keyframe file
+ * (rs_emu_keyframes_*), a test's own function, or the host's simulated user
+ * (host/sim, docs/scenario-format.md) through emu_simuser.h.
  *
  * Units: newtons per side (left / right load-cell line), roller angle in
  * radians (cumulative, not wrapped: 2 pi per revolution, positive = the
@@ -15,13 +15,13 @@
  * RS_DEFAULT_SCALE_COUNTS_PER_N (+ offset and noise), angle code =
  * floor(rad / 2 pi * 16384) mod 16384.
  */
-#ifndef RS_MODEL_H
-#define RS_MODEL_H
+#ifndef RS_EMU_MODEL_H
+#define RS_EMU_MODEL_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-struct rs_phys {
+struct rs_emu_phys {
     double force_n[2];   /* [0] left, [1] right */
     double angle_rad;
     uint8_t hx_ok[2];    /* 0: chip disconnected (DOUT floats high) */
@@ -29,22 +29,22 @@ struct rs_phys {
     uint8_t magnet_ok;   /* 0: magnet missing (field too weak) */
 };
 
-struct rs_model {
-    void (*eval)(void *ctx, double t_s, struct rs_phys *out);
+struct rs_emu_model {
+    void (*eval)(void *ctx, double t_s, struct rs_emu_phys *out);
     void *ctx;
 };
 
 /* Split a total force at lateral position x_mm (0 = centre, + = right) into
  * the two load-cell lines, using RS_CELL_SPAN_MM. */
-void rs_phys_split(double total_n, double x_mm, double *left_n, double *right_n);
+void rs_emu_phys_split(double total_n, double x_mm, double *left_n, double *right_n);
 
 /* The built-in motion: a person rolling the left calf, 250 N at x = -90 mm
  * with a slow force wobble, rolling back and forth (about 0.6 turns each way
  * in 4 s), with a 10 s hold every 40 s. */
-void rs_model_default(struct rs_model *m);
+void rs_emu_model_default(struct rs_emu_model *m);
 
 /*
- * Scenario files (text, one keyframe per line, '#' starts a comment):
+ * Keyframe files (text, one keyframe per line, '#' starts a comment):
  *
  *   t=0    total=0   x=0   angle=0
  *   t=1.5  total=300 x=-90 angle=6.28
@@ -55,20 +55,23 @@ void rs_model_default(struct rs_model *m);
  * magnet (1 present, 0 missing). Keys not given keep the previous line's
  * value. Forces and angle are interpolated linearly between keyframes;
  * connection flags switch at their keyframe. After the last keyframe its
- * values hold. This is the emulator's format until the host's simulated user
- * (host/sim) defines the shared one; see docs/firmware.md.
+ * values hold. A low-level format for sensor tests (exact values, plugging
+ * and unplugging at given times); people rolling are described in the
+ * simulated user's scenario format instead (emu_simuser.h). A keyframe
+ * file is recognised by its first statement starting with "t=".
  */
-struct rs_scenario;
+struct rs_emu_keyframes;
 
-/* Load a scenario. Returns NULL and writes a one-line reason to err
+/* Load a keyframe file. Returns NULL and writes a one-line reason to err
  * (errlen bytes) on failure. */
-struct rs_scenario *rs_scenario_load(const char *path, char *err, size_t errlen);
-/* Parse scenario text (same format) from memory. */
-struct rs_scenario *rs_scenario_parse(const char *text, char *err, size_t errlen);
-void rs_scenario_free(struct rs_scenario *s);
+struct rs_emu_keyframes *rs_emu_keyframes_load(const char *path, char *err, size_t errlen);
+/* Parse keyframe text from memory. */
+int rs_emu_is_keyframes(const char *text);
+struct rs_emu_keyframes *rs_emu_keyframes_parse(const char *text, char *err, size_t errlen);
+void rs_emu_keyframes_free(struct rs_emu_keyframes *s);
 /* A model that plays the scenario (valid while s lives). */
-void rs_scenario_model(struct rs_scenario *s, struct rs_model *m);
+void rs_emu_keyframes_model(struct rs_emu_keyframes *s, struct rs_emu_model *m);
 /* Time of the last keyframe. */
-double rs_scenario_duration(const struct rs_scenario *s);
+double rs_emu_keyframes_duration(const struct rs_emu_keyframes *s);
 
 #endif
