@@ -42,8 +42,12 @@ uint8_t rs_hal_ee_busy(void);
 void rs_hal_ee_write(uint16_t addr, uint8_t v);
 
 /* Queue one whole wire frame on every transport (never part of one).
- * Returns 0 when the primary transport took it (USB while the host holds
- * the port open, else the USART), -1 when it was dropped there. */
+ * The result is about the primary transport (USB once the host has opened
+ * the port, the USART before): RS_SEND_OK it took the frame; RS_SEND_FULL
+ * it is open but had no room (an answer may be retried, a sample is lost);
+ * RS_SEND_CLOSED the host closed the port (nobody to retry for; samples
+ * are lost to that host, which sees the gap). */
+enum rs_send_result { RS_SEND_OK = 0, RS_SEND_CLOSED = 1, RS_SEND_FULL = -1 };
 int8_t rs_hal_send(const uint8_t *wire, uint8_t n);
 
 /* Status LED on (1) or off (0). */

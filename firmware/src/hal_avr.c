@@ -304,24 +304,23 @@ static uint8_t uart_put(const uint8_t *p, uint8_t n)
     return 1;
 }
 
-/* Frames the USB port refused (full) while open; the stack counts its own
- * drops too (usb_cdc_dropped). For diagnostics with a debugger. */
-static uint16_t usb_refused;
+/* The primary transport is USB from the first time the host opens the port
+ * (until the next reset), the USART before that. */
+static uint8_t usb_primary;
 
-/* Every frame goes to both transports. When the host holds the USB port
- * open, that is the primary one: success means USB took the frame (the
- * USART is a best-effort mirror, and a retried answer may appear twice
- * there). Otherwise success means the USART took it. */
+/* Every frame goes to both transports, whole or not at all. The result
+ * speaks for the primary one: the USART is a debug mirror once USB is in
+ * use (a retried answer may then appear twice there). */
 int8_t rs_hal_send(const uint8_t *wire, uint8_t n)
 {
     uint8_t uart_ok = uart_put(wire, n);
     if (usb_cdc_connected()) {
-        if (usb_cdc_write(wire, n) == n)
-            return 0;
-        usb_refused++;
-        return -1;
+        usb_primary = 1;
+        return usb_cdc_write(wire, n) == n ? RS_SEND_OK : RS_SEND_FULL;
     }
-    return uart_ok ? 0 : -1;
+    if (usb_primary)
+        return RS_SEND_CLOSED;
+    return uart_ok ? RS_SEND_OK : RS_SEND_FULL;
 }
 
 void rs_hal_led(uint8_t on)

@@ -18,7 +18,7 @@ static int8_t send_frame(struct rs_dev *d, const struct rs_frame *f)
 /* Answers go out in order or wait in d->pend (see rs_dev_flush). */
 static void send_answer(struct rs_dev *d, const struct rs_frame *f)
 {
-    if (d->npend == 0 && send_frame(d, f) == 0)
+    if (d->npend == 0 && send_frame(d, f) != RS_SEND_FULL)
         return;
     if (d->npend < 2)
         d->pend[d->npend++] = *f;
@@ -26,7 +26,7 @@ static void send_answer(struct rs_dev *d, const struct rs_frame *f)
 
 void rs_dev_flush(struct rs_dev *d)
 {
-    while (d->npend && send_frame(d, &d->pend[0]) == 0) {
+    while (d->npend && send_frame(d, &d->pend[0]) != RS_SEND_FULL) {
         d->pend[0] = d->pend[1];
         d->npend--;
     }
@@ -121,7 +121,9 @@ static void emit_sample(struct rs_dev *d, uint32_t t_us)
     f.u.sample.right = d->value[RS_HX_RIGHT];
     f.u.sample.enc = d->enc.count;
     f.u.sample.status = rs_dev_status(d);
-    d->overflow = send_frame(d, &f) < 0 ? 1 : 0;
+    /* Not delivered to the primary transport (full, or its port closed):
+     * the next sample that is delivered carries OVERFLOW. */
+    d->overflow = send_frame(d, &f) != RS_SEND_OK ? 1 : 0;
 }
 
 void rs_dev_init(struct rs_dev *d, uint32_t now_us, uint8_t wdt_reset)
