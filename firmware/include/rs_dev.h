@@ -71,11 +71,10 @@ struct rs_dev {
  * reset came from the watchdog. Streaming starts at once (with an info frame). */
 void rs_dev_init(struct rs_dev *d, uint32_t now_us, uint8_t wdt_reset);
 
-/* Poll both HX711 without waiting. left_cap_us is the captured time of the
- * left data-ready edge (pass now_us when none was captured). Sends the
- * sample frame when due. Returns 1 if the left chip was read (the capture
- * was used), else 0. */
-int8_t rs_dev_poll_hx(struct rs_dev *d, uint32_t now_us, uint32_t left_cap_us);
+/* Poll both HX711 without waiting; sends the sample frame when due, stamped
+ * with the left conversion's time (rs_hal_hx_stamp). Returns 1 if the left
+ * chip was read (the caller forgets the captures its data bits made), else 0. */
+int8_t rs_dev_poll_hx(struct rs_dev *d, uint32_t now_us);
 
 /* One encoder exchange: call at 1 kHz. */
 void rs_dev_poll_enc(struct rs_dev *d);

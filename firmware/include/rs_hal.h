@@ -23,6 +23,10 @@ uint32_t rs_hal_now_us(void);
 uint8_t rs_hal_hx_dout(uint8_t ch);
 /* Drive the HX711 clock line. */
 void rs_hal_hx_sck(uint8_t ch, uint8_t level);
+/* Device time of the conversion waiting on channel ch (call before reading
+ * it): the captured data-ready edge where the hardware has one (left: Timer1
+ * input capture) and it is younger than one period, else the current time. */
+uint32_t rs_hal_hx_stamp(uint8_t ch);
 
 /* Angle encoder SPI frames, interrupt driven so the CPU sleeps meanwhile.
  * enc_start() selects the encoder and starts shifting the 16-bit `out`;

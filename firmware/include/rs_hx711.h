@@ -22,6 +22,7 @@ struct rs_hx {
     uint32_t last_ok_us; /* time of the last good read (or of start-up) */
     uint8_t armed;       /* DOUT seen high since the last read */
     uint8_t fault;       /* 1 while missing or stuck */
+    uint32_t stamp_us;   /* time of the conversion last read (rs_hal_hx_stamp) */
 };
 
 /* Sign-extend a 24-bit two's complement HX711 word. */
@@ -31,8 +32,8 @@ void rs_hx_init(struct rs_hx *h, uint32_t now_us);
 
 /*
  * Poll one channel without waiting: if a fresh conversion is ready, read it
- * (25 clocks: channel A, gain 128 next), store it in *value, clear the fault
- * and return 1; otherwise return 0. One call takes one read at most (about
+ * (25 clocks: channel A, gain 128 next), store it in *value and its time in
+ * h->stamp_us, clear the fault and return 1; otherwise return 0. One call takes one read at most (about
  * 100 us on the chip).
  */
 int8_t rs_hx_poll(struct rs_hx *h, uint8_t ch, uint32_t now_us, int32_t *value);

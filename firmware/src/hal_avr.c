@@ -212,11 +212,24 @@ void hal_restart(uint8_t bootloader)
 
 /* ---- rs_hal.h ------------------------------------------------------------- */
 
+/* A time t that should be at or just before ref but reads about one Timer1
+ * period (32768 us) early lost an overflow: simavr can show TCNT1 wrapped a
+ * few cycles before it raises TOV1 (real hardware sets both in the same
+ * clock, so there this never fires). */
+static uint32_t fix_overflow(uint32_t t, uint32_t ref)
+{
+    if ((int32_t)(ref - t) > 16384)
+        t += 32768u;
+    return t;
+}
+
 uint32_t rs_hal_now_us(void)
 {
+    static uint32_t last;
     uint8_t sreg = SREG;
     cli();
-    uint32_t us = ticks_to_us(TCNT1);
+    uint32_t us = fix_overflow(ticks_to_us(TCNT1), last);
+    last = us;
     SREG = sreg;
     return us;
 }
@@ -224,6 +237,15 @@ uint32_t rs_hal_now_us(void)
 uint8_t rs_hal_hx_dout(uint8_t ch)
 {
     return ch == RS_HX_LEFT ? pin_get_HX_L_DOUT() : pin_get_HX_R_DOUT();
+}
+
+uint32_t rs_hal_hx_stamp(uint8_t ch)
+{
+    uint32_t now = rs_hal_now_us(), cap;
+    if (ch != RS_HX_LEFT || !hal_capture(&cap))
+        return now;
+    cap = fix_overflow(cap, now);
+    return (uint32_t)(now - cap) > 12500u ? now : cap;
 }
 
 void rs_hal_hx_sck(uint8_t ch, uint8_t level)

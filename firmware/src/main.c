@@ -65,12 +65,7 @@ int main(void)
         }
         if (house || (ev & HAL_EV_CAPTURE)) {
             uint32_t now = rs_hal_now_us();
-            uint32_t cap;
-            /* A capture older than one period is stale (e.g. the chip was
-             * reconnected): stamp with the read time instead. */
-            if (!hal_capture(&cap) || (uint32_t)(now - cap) > RS_HX_PERIOD_US)
-                cap = now;
-            if (rs_dev_poll_hx(&dev, now, cap))
+            if (rs_dev_poll_hx(&dev, now))
                 hal_capture_clear();
             if (house)
                 rs_dev_housekeeping(&dev, now);

@@ -144,7 +144,7 @@ void rs_dev_init(struct rs_dev *d, uint32_t now_us, uint8_t wdt_reset)
         send_fault(d, RS_FAULT_WATCHDOG, 1, now_us);
 }
 
-int8_t rs_dev_poll_hx(struct rs_dev *d, uint32_t now_us, uint32_t left_cap_us)
+int8_t rs_dev_poll_hx(struct rs_dev *d, uint32_t now_us)
 {
     int32_t v;
     /* Right first, so a right conversion ready together with the left one
@@ -157,7 +157,7 @@ int8_t rs_dev_poll_hx(struct rs_dev *d, uint32_t now_us, uint32_t left_cap_us)
         d->value[RS_HX_RIGHT] = v;
     if (rs_hx_poll(&d->hx[RS_HX_LEFT], RS_HX_LEFT, now_us, &v)) {
         d->value[RS_HX_LEFT] = v;
-        emit_sample(d, left_cap_us);
+        emit_sample(d, d->hx[RS_HX_LEFT].stamp_us);
         return 1;
     }
     if (got_r && left_was_out)

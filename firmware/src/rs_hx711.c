@@ -18,6 +18,7 @@ void rs_hx_init(struct rs_hx *h, uint32_t now_us)
     h->last_ok_us = now_us;
     h->armed = 1; /* a conversion may already wait at start-up: read it */
     h->fault = 0;
+    h->stamp_us = now_us;
 }
 
 /* 24 data clocks MSB first, then one more to select channel A / gain 128.
@@ -49,6 +50,8 @@ int8_t rs_hx_poll(struct rs_hx *h, uint8_t ch, uint32_t now_us, int32_t *value)
     }
     if (!h->armed)
         return 0;
+    /* Stamp before clocking: the data bits make edges of their own. */
+    uint32_t stamp = rs_hal_hx_stamp(ch);
     uint32_t raw = hx_shift_in(ch);
     /* After the 25th clock a live chip raises DOUT until the next
      * conversion. Still low: the chip is stuck and what we shifted in is
@@ -58,6 +61,7 @@ int8_t rs_hx_poll(struct rs_hx *h, uint8_t ch, uint32_t now_us, int32_t *value)
         return 0;
     }
     *value = rs_hx_sign_extend(raw);
+    h->stamp_us = stamp;
     h->last_ok_us = now_us;
     h->fault = 0;
     return 1;

@@ -40,6 +40,11 @@ uint8_t rs_hal_hx_dout(uint8_t ch)
     return h->ready && h->clocks == 0 ? 0 : 1;
 }
 
+uint32_t rs_hal_hx_stamp(uint8_t ch)
+{
+    return fake.hx[ch].stamp ? fake.hx[ch].stamp : fake.now_us;
+}
+
 void rs_hal_hx_sck(uint8_t ch, uint8_t level)
 {
     struct fake_hx *h = &fake.hx[ch];

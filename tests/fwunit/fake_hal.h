@@ -21,6 +21,7 @@ struct fake_hx {
     int clocks;       /* rising edges since the conversion */
     int sck;
     int reads;
+    uint32_t stamp;   /* rs_hal_hx_stamp answer (0: the current time) */
 };
 
 #define FAKE_FRAMES_MAX 4096

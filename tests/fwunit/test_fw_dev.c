@@ -17,6 +17,14 @@
 static struct rs_dev dev;
 static struct rs_cmd_link link;
 
+/* Poll at `now` with the left conversion captured at `cap`. */
+static int8_t poll_at(uint32_t now, uint32_t cap)
+{
+    fake.now_us = now;
+    fake.hx[0].stamp = cap;
+    return rs_dev_poll_hx(&dev, now);
+}
+
 static void boot(void)
 {
     fake_reset();
@@ -252,14 +260,14 @@ static void test_sample_rule(void **state)
     boot();
     uint32_t t = 0;
     int32_t v = 0;
-    rs_dev_poll_hx(&dev, t, t); /* arm both */
+    poll_at(t, t); /* arm both */
     unsigned from = fake.nframes;
     for (int i = 0; i < 10; i++) {
         t += RS_HX_PERIOD_US;
         fake_hx_convert(1, 100 + i);
         fake_hx_convert(0, -100 - i);
-        assert_int_equal(rs_dev_poll_hx(&dev, t + 300, t), 1);
-        rs_dev_poll_hx(&dev, t + 400, t + 400); /* re-arm */
+        assert_int_equal(poll_at(t + 300, t), 1);
+        poll_at(t + 400, t + 400); /* re-arm */
         rs_dev_housekeeping(&dev, t + 500);
     }
     assert_int_equal(fake_count(RS_FT_SAMPLE, from), 10);
@@ -284,8 +292,8 @@ static void test_sample_rule(void **state)
     for (int i = 0; i < 8; i++) {
         t += RS_HX_PERIOD_US;
         fake_hx_convert(1, 500 + i);
-        rs_dev_poll_hx(&dev, t, t);
-        rs_dev_poll_hx(&dev, t + 100, t + 100);
+        poll_at(t, t);
+        poll_at(t + 100, t + 100);
         rs_dev_housekeeping(&dev, t + 200);
     }
     int fault_at = fake_find(RS_FT_FAULT, from);
@@ -305,7 +313,7 @@ static void test_sample_rule(void **state)
     from = fake.nframes;
     for (int i = 0; i < 100; i++) {
         t += 4000;
-        rs_dev_poll_hx(&dev, t, t);
+        poll_at(t, t);
         rs_dev_housekeeping(&dev, t);
     }
     unsigned n = fake_count(RS_FT_SAMPLE, from);
@@ -314,17 +322,17 @@ static void test_sample_rule(void **state)
 
     /* Dropped frames: the next sent one carries OVERFLOW, seq counts on. */
     fake.hx[0].mode = fake.hx[1].mode = FAKE_HX_OK;
-    rs_dev_poll_hx(&dev, t, t);
+    poll_at(t, t);
     fake.send_fail = 1;
     t += RS_HX_PERIOD_US;
     fake_hx_convert(0, 1);
-    rs_dev_poll_hx(&dev, t, t);
+    poll_at(t, t);
     fake.send_fail = 0;
     t += RS_HX_PERIOD_US;
-    rs_dev_poll_hx(&dev, t, t);
+    poll_at(t, t);
     fake_hx_convert(0, 2);
     from = fake.nframes;
-    rs_dev_poll_hx(&dev, t, t);
+    poll_at(t, t);
     int at = fake_find(RS_FT_SAMPLE, from);
     assert_true(at >= 0);
     assert_true(fake.frames[at].u.sample.status & RS_ST_OVERFLOW);
@@ -338,12 +346,12 @@ static void test_stop_silences_samples(void **state)
     send_cmd(RS_FT_CMD_STOP, 1, 0);
     unsigned from = fake.nframes;
     uint32_t t = 0;
-    rs_dev_poll_hx(&dev, t, t);
+    poll_at(t, t);
     for (int i = 0; i < 5; i++) {
         t += RS_HX_PERIOD_US;
         fake_hx_convert(0, i);
-        rs_dev_poll_hx(&dev, t, t);
-        rs_dev_poll_hx(&dev, t + 1, t + 1);
+        poll_at(t, t);
+        poll_at(t + 1, t + 1);
     }
     assert_int_equal(fake_count(RS_FT_SAMPLE, from), 0);
     send_cmd(RS_FT_CMD_START, 2, 0);
