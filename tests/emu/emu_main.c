@@ -2,7 +2,7 @@
  * emu_main.c - rollsense-emu: the emulated roller on a pseudo-terminal.
  *
  *   rollsense-emu [--firmware ELF] [--scenario FILE] [--realtime]
- *                 [--noise COUNTS] [--seed N] [--transport uart] --pty
+ *                 [--noise COUNTS] [--seed N] [--transport uart|usb] --pty
  *
  * Prints the pty path as the first line of stdout, then serves the device's
  * serial stream there in both directions until killed (SIGTERM / SIGINT end
@@ -26,6 +26,9 @@
 #include "rs_emu.h"
 #ifdef RS_EMU_HAVE_SIMUSER
 #include "emu_simuser.h"
+#endif
+#ifdef RS_EMU_HAVE_USB
+#include "emu_usb.h"
 #endif
 
 #define OUT_MAX 65536u /* device bytes held while the pty is full */
@@ -59,7 +62,7 @@ static void usage(FILE *f)
 {
     fprintf(f,
             "usage: rollsense-emu [--firmware ELF] [--scenario FILE] [--realtime]\n"
-            "                     [--noise COUNTS] [--seed N] [--transport uart] --pty\n"
+            "                     [--noise COUNTS] [--seed N] [--transport uart|usb] --pty\n"
             "Runs the roller firmware in simavr with virtual sensors and serves its\n"
             "serial stream on a new pseudo-terminal, whose path is the first line of\n"
             "standard output. Runs until killed.\n"
@@ -72,7 +75,8 @@ static void usage(FILE *f)
             "                   as the reader takes the data)\n"
             "  --noise COUNTS   HX711 noise, standard deviation in counts (default 0)\n"
             "  --seed N         noise seed\n"
-            "  --transport T    device transport: uart (USART1, 1 Mbaud; the only one yet)\n"
+            "  --transport T    device transport: uart (USART1, 1 Mbaud; default) or usb\n"
+            "                   (CDC-ACM through the USB host model, when built with tests/usb)\n"
             "  --pty            serve on a pseudo-terminal (required)\n",
             rs_emu_default_elf());
 }
@@ -156,8 +160,18 @@ int main(int argc, char **argv)
         fprintf(stderr, "rollsense-emu: --pty is required (the only way to serve the stream)\n");
         return 2;
     }
-    if (strcmp(transport, "uart") != 0) {
-        fprintf(stderr, "rollsense-emu: transport '%s' is not available (only uart)\n", transport);
+    int use_usb = 0;
+#ifdef RS_EMU_HAVE_USB
+    use_usb = !strcmp(transport, "usb");
+#endif
+    if (strcmp(transport, "uart") != 0 && !use_usb) {
+        fprintf(stderr, "rollsense-emu: transport '%s' is not available (uart%s)\n", transport,
+#ifdef RS_EMU_HAVE_USB
+                " or usb"
+#else
+                " only"
+#endif
+        );
         return 2;
     }
 
@@ -168,7 +182,7 @@ int main(int argc, char **argv)
     struct rs_emu_opts o = { 0 };
     static struct emu_main m;
     o.elf_path = elf ? elf : rs_emu_default_elf();
-    o.on_tx = on_tx;
+    o.on_tx = use_usb ? NULL : on_tx; /* with USB, USART1 output is ignored */
     o.ctx = &m;
     rs_emu_model_default(&o.model);
     if (scenario_path) {
@@ -226,6 +240,15 @@ int main(int argc, char **argv)
     static struct rs_emu emu;
     if (rs_emu_init(&emu, &o) < 0)
         return 1;
+#ifdef RS_EMU_HAVE_USB
+    if (use_usb) {
+        char err[200];
+        if (rs_emu_usb_attach(&emu, on_tx, &m, err, sizeof err) < 0) {
+            fprintf(stderr, "rollsense-emu: %s\n", err);
+            return 1;
+        }
+    }
+#endif
 
     struct sigaction sa = { 0 };
     sa.sa_handler = on_signal;
@@ -244,8 +267,14 @@ int main(int argc, char **argv)
         /* Host -> device. */
         uint8_t in[256];
         ssize_t r = read(master, in, sizeof in);
-        if (r > 0)
-            rs_emu_send(&emu, in, (size_t)r);
+        if (r > 0) {
+#ifdef RS_EMU_HAVE_USB
+            if (use_usb)
+                rs_emu_usb_write(in, (size_t)r);
+            else
+#endif
+                rs_emu_send(&emu, in, (size_t)r);
+        }
 
         /* Device -> host. */
         if (m.out_len) {
