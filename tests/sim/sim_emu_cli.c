@@ -5,9 +5,10 @@
  * ends it with status 0; bad command lines exit 2.
  *
  *   sim_emu_cli PATH-TO-rollsense-emu            the contract, with keyframe files
- *   sim_emu_cli PATH-TO-rollsense-emu SCENARIO   a scenario that loads the
- *       roller and rolls within its first 5 s drives the sensors (used with
- *       the simulated user's builtin:quick when host/sim is in the build)
+ *   sim_emu_cli PATH-TO-rollsense-emu SCENARIO [TRANSPORT]   a scenario
+ *       that loads the roller and rolls within its first 5 s drives the
+ *       sensors, over the given transport (used with the simulated user's
+ *       builtin:quick, and with usb, when host/sim and tests/usb are built)
  */
 #define _GNU_SOURCE 1
 #include <errno.h>
@@ -96,10 +97,12 @@ static int run_status(char *const argv[])
 
 /* Run emu with a scenario and check that the sensors see load and motion
  * in the first 400 samples (5 s). */
-static void check_motion(const char *scenario)
+static void check_motion(const char *scenario, const char *transport)
 {
     int out;
-    pid_t pid = spawn((char *[]){ "rollsense-emu", "--scenario", (char *)scenario, "--pty", NULL }, &out);
+    pid_t pid = spawn((char *[]){ "rollsense-emu", "--scenario", (char *)scenario, "--transport", (char *)transport,
+                                  "--pty", NULL },
+                      &out);
     char path[256];
     CHECK(read_line(out, path, sizeof path, 20000) == 0, "%s: no first line", scenario);
     int fd = open(path, O_RDWR | O_NOCTTY | O_NONBLOCK);
@@ -129,8 +132,8 @@ static void check_motion(const char *scenario)
                 enc_max = fr.u.sample.enc;
         }
     }
-    printf("emu cli: %s: %d samples, peak load %.1f N, encoder range %d counts\n", scenario, samples, max_n,
-           enc_max - enc_min);
+    printf("emu cli: %s over %s: %d samples, peak load %.1f N, encoder range %d counts\n", scenario, transport,
+           samples, max_n, enc_max - enc_min);
     CHECK(samples >= 400, "%s: %d samples", scenario, samples);
     CHECK(max_n > 100, "%s: peak load %.1f N", scenario, max_n);
     CHECK(enc_max - enc_min > 1000, "%s: the roller did not turn", scenario);
@@ -144,14 +147,14 @@ static void check_motion(const char *scenario)
 
 int main(int argc, char **argv)
 {
-    if (argc != 2 && argc != 3) {
-        fprintf(stderr, "usage: sim_emu_cli PATH-TO-rollsense-emu [SCENARIO]\n");
+    if (argc < 2 || argc > 4) {
+        fprintf(stderr, "usage: sim_emu_cli PATH-TO-rollsense-emu [SCENARIO [TRANSPORT]]\n");
         return 2;
     }
     emu = argv[1];
     signal(SIGPIPE, SIG_IGN);
-    if (argc == 3) {
-        check_motion(argv[2]);
+    if (argc >= 3) {
+        check_motion(argv[2], argc == 4 ? argv[3] : "uart");
         return failures ? 1 : 0;
     }
 
@@ -184,7 +187,7 @@ int main(int argc, char **argv)
     f = fopen(rolling, "w");
     fprintf(f, "t=0 total=0 x=-90 rev=0\nt=1 total=250 rev=0\nt=4 rev=0.5\nt=5 total=0\n");
     fclose(f);
-    check_motion(rolling);
+    check_motion(rolling, "uart");
     unlink(rolling);
 
     /* The real thing. */
