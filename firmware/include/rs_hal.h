@@ -21,8 +21,12 @@ uint32_t rs_hal_now_us(void);
 
 /* HX711 data line level (1 high = busy or absent, 0 = conversion ready). */
 uint8_t rs_hal_hx_dout(uint8_t ch);
-/* Drive the HX711 clock line. */
-void rs_hal_hx_sck(uint8_t ch, uint8_t level);
+/* Clock one conversion out of an HX711: 24 data clocks, MSB first, sampled
+ * while PD_SCK is high (the chip shifts on the rising edge), then a 25th
+ * clock that keeps channel A at gain 128. Returns the 24 raw bits. PD_SCK
+ * stays high well under the 50 us power-down limit even if an ISR (a few
+ * us at most) runs in between. About 20 us on the chip. */
+uint32_t rs_hal_hx_read(uint8_t ch);
 /* Device time of the conversion waiting on channel ch (call before reading
  * it): the captured data-ready edge where the hardware has one (left: Timer1
  * input capture) and it is younger than one period, else the current time. */

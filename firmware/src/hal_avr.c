@@ -248,14 +248,35 @@ uint32_t rs_hal_hx_stamp(uint8_t ch)
     return (uint32_t)(now - cap) > 12500u ? now : cap;
 }
 
-void rs_hal_hx_sck(uint8_t ch, uint8_t level)
+/* The read loop per chip, with the pins as compile-time port operations
+ * (sbi/cbi/sbic): about 12 cycles per bit instead of three calls. */
+#define RS_HX_READ_FN(name, SCK, DOUT)                                          \
+    static uint32_t name(void)                                                  \
+    {                                                                           \
+        uint8_t b[3];                                                           \
+        for (uint8_t k = 0; k < 3; k++) {                                       \
+            uint8_t v = 0;                                                      \
+            for (uint8_t i = 0; i < 8; i++) {                                   \
+                pin_set_##SCK(1);                                               \
+                __asm__ __volatile__("nop\n\tnop\n\tnop"); /* >= 0.2 us high */ \
+                v = (uint8_t)(v << 1);                                          \
+                if (pin_get_##DOUT())                                           \
+                    v |= 1u;                                                    \
+                pin_set_##SCK(0);                                               \
+            }                                                                   \
+            b[k] = v;                                                           \
+        }                                                                       \
+        pin_set_##SCK(1);                                                       \
+        __asm__ __volatile__("nop\n\tnop\n\tnop");                             \
+        pin_set_##SCK(0);                                                       \
+        return ((uint32_t)b[0] << 16) | ((uint16_t)b[1] << 8) | b[2];           \
+    }
+RS_HX_READ_FN(hx_read_left, HX_L_SCK, HX_L_DOUT)
+RS_HX_READ_FN(hx_read_right, HX_R_SCK, HX_R_DOUT)
+
+uint32_t rs_hal_hx_read(uint8_t ch)
 {
-    if (ch == RS_HX_LEFT)
-        pin_set_HX_L_SCK(level);
-    else
-        pin_set_HX_R_SCK(level);
-    if (level)
-        __asm__ __volatile__("nop\n\tnop\n\tnop\n\tnop"); /* >= 0.2 us high */
+    return ch == RS_HX_LEFT ? hx_read_left() : hx_read_right();
 }
 
 void rs_hal_enc_start(uint16_t out)

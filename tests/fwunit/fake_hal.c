@@ -45,7 +45,8 @@ uint32_t rs_hal_hx_stamp(uint8_t ch)
     return fake.hx[ch].stamp ? fake.hx[ch].stamp : fake.now_us;
 }
 
-void rs_hal_hx_sck(uint8_t ch, uint8_t level)
+/* The chip side of the bit-level protocol, driven by fake_sck(). */
+static void fake_sck(uint8_t ch, uint8_t level)
 {
     struct fake_hx *h = &fake.hx[ch];
     if (level && !h->sck && h->mode == FAKE_HX_OK && h->ready) {
@@ -57,6 +58,20 @@ void rs_hal_hx_sck(uint8_t ch, uint8_t level)
         }
     }
     h->sck = level;
+}
+
+/* The same clocking as the firmware's HAL, against the fake chip. */
+uint32_t rs_hal_hx_read(uint8_t ch)
+{
+    uint32_t v = 0;
+    for (int i = 0; i < 24; i++) {
+        fake_sck(ch, 1);
+        v = (v << 1) | rs_hal_hx_dout(ch);
+        fake_sck(ch, 0);
+    }
+    fake_sck(ch, 1);
+    fake_sck(ch, 0);
+    return v;
 }
 
 void rs_hal_enc_start(uint16_t out)
