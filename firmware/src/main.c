@@ -40,6 +40,7 @@ int main(void)
     rs_dev_init(&dev, rs_hal_now_us(), (mcusr & _BV(WDRF)) ? 1 : 0);
     wdt_enable(WDTO_120MS);
     uint8_t ms = 0;
+    uint8_t more = 0; /* command bytes left over for the next pass */
 
     for (;;) {
         wdt_reset();
@@ -76,10 +77,10 @@ int main(void)
          * loop here for ever, starving the sensors and the watchdog. What
          * is left waits in the ring for the next pass (no sleep then). While
          * answers wait for room (rs_dev_busy), commands wait too. */
-        uint8_t more = 0;
         if (rs_dev_busy(&dev))
             rs_dev_flush(&dev);
-        if (ev & (HAL_EV_RX | HAL_EV_TICK)) {
+        if ((ev & (HAL_EV_RX | HAL_EV_TICK)) || more) {
+            more = 0;
             const uint8_t *p;
             for (uint8_t round = 0; round < 2; round++) { /* the ring may wrap once */
                 uint8_t n = hal_uart_peek(&p);
