@@ -14,6 +14,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <sim_avr.h>
+
 #include "rs_emu.h"
 #include "rs_proto.h"
 
@@ -75,8 +77,26 @@ int main(int argc, char **argv)
     }
     double wall = (double)(clock() - w0) / CLOCKS_PER_SEC;
     uint64_t cycles = rs_emu_cycle(&e) - c0, idle = e.sleep_cycles - s0;
+    uint64_t samples = b.samples - n0;
+
+    /* Longest main-loop pass: awake time between two WDR instructions (the
+     * loop feeds the watchdog once per pass), over 2 more simulated seconds,
+     * one instruction at a time. */
+    uint64_t pass_max = 0, awake = 0, end = rs_emu_cycle(&e) + 2u * RS_EMU_FREQ_HZ;
+    while (rs_emu_cycle(&e) < end) {
+        uint32_t pc = e.avr->pc;
+        int running = e.avr->state == cpu_Running;
+        if (running && e.avr->flash[pc] == 0xa8 && e.avr->flash[pc + 1] == 0x95) { /* WDR */
+            if (awake > pass_max)
+                pass_max = awake;
+            awake = 0;
+        }
+        uint64_t cyc = rs_emu_cycle(&e), slept = e.sleep_cycles;
+        avr_run(e.avr);
+        awake += (rs_emu_cycle(&e) - cyc) - (e.sleep_cycles - slept);
+    }
     double cpu = 100.0 * (1.0 - (double)idle / (double)cycles);
-    double rate = (double)(b.samples - n0) / seconds;
+    double rate = (double)samples / seconds;
     uint32_t ram = e.data_bytes + e.bss_bytes;
 
     printf("firmware: %s\n", elf);
@@ -87,6 +107,8 @@ int main(int argc, char **argv)
            seconds);
     printf("sample rate: %.3f frames/s; decoder: %u CRC errors, %u framing errors\n", rate,
            (unsigned)b.dec.stats.crc_errors, (unsigned)b.dec.stats.framing_errors);
+    printf("longest main-loop pass: %.0f us of CPU (WDR to WDR, sleep excluded)\n",
+           (double)pass_max / (RS_EMU_FREQ_HZ / 1e6));
     printf("emulation speed: %.1f x real time (%.2f s CPU)\n", wall > 0 ? seconds / wall : 0.0, wall);
 
     int over = cpu > 15.0 || e.flash_bytes > 16384 || ram > 1280 || rate < 79.0 ||

@@ -281,7 +281,10 @@ static int test_encoder(void)
         }
         n++;
     }
-    printf("encoder: %zu frames, %zu at rest (exact), oldest reading while moving %.2f ms\n", n, exact, worst_ms);
+    double enc_hz = (double)s->emu.enc.angle_reads / sim_t(s);
+    printf("encoder: %zu frames, %zu at rest (exact), oldest reading while moving %.2f ms, %.0f angle reads/s\n", n,
+           exact, worst_ms, enc_hz);
+    SIM_CHECK(enc_hz >= 500, "encoder sampled at %.0f Hz", enc_hz);
     SIM_CHECK(bad == 0, "%zu frames off the model", bad);
     SIM_CHECK(exact > 200, "only %zu frames at rest", exact);
     /* Peak count: 1000 revolutions forward. */
