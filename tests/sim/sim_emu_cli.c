@@ -162,7 +162,8 @@ int main(int argc, char **argv)
     CHECK(run_status((char *[]){ "rollsense-emu", "--help", NULL }) == 0, "--help");
     CHECK(run_status((char *[]){ "rollsense-emu", NULL }) == 2, "no --pty");
     CHECK(run_status((char *[]){ "rollsense-emu", "--pty", "--bogus", NULL }) == 2, "unknown option");
-    CHECK(run_status((char *[]){ "rollsense-emu", "--pty", "--transport", "usb", NULL }) == 2, "transport");
+    CHECK(run_status((char *[]){ "rollsense-emu", "--pty", "--transport", "pigeon", NULL }) == 2,
+          "unknown transport");
 
     const char *tmp = getenv("TMPDIR");
     char tmpl[512];

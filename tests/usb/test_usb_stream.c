@@ -22,6 +22,7 @@
 #include "rs_proto.h"
 #include "usb_bridge.h"
 #include "usb_host.h"
+#include "rs_emu.h"
 #include "usb_sim.h"
 
 static const char *elf_path;
@@ -41,11 +42,24 @@ struct stream {
     struct rs_reply last_reply;
 };
 
-static struct stream *open_stream(void)
+static struct rs_emu emu;
+
+/* wired = 1: the emulator's whole roller (two HX711 parts, the encoder and
+ * the default physical model) around the image, so the firmware samples and
+ * sleeps as on the bench; 0: the bare chip (no load cells: both bridges
+ * reported missing), enough for the short tests. */
+static struct stream *open_stream_on(int wired)
 {
     static struct stream s;
     memset(&s, 0, sizeof s);
-    s.avr = rs_sim_open(elf_path);
+    if (wired) {
+        struct rs_emu_opts o = { .elf_path = elf_path };
+        rs_emu_model_default(&o.model);
+        assert_int_equal(rs_emu_init(&emu, &o), 0);
+        s.avr = emu.avr;
+    } else {
+        s.avr = rs_sim_open(elf_path);
+    }
     assert_non_null(s.avr);
     assert_int_equal(rs_usbh_init(&s.h, s.avr), 0);
     assert_int_equal(rs_usbh_run(&s.h, MS(5)), 0);
@@ -54,6 +68,11 @@ static struct stream *open_stream(void)
         fail_msg("enumeration: %s", rs_usbh_strerror(r));
     rs_decoder_init(&s.dec);
     return &s;
+}
+
+static struct stream *open_stream(void)
+{
+    return open_stream_on(0);
 }
 
 static void clear_counts(struct stream *s)
@@ -135,7 +154,7 @@ static void send_command(struct stream *s, uint8_t type, uint8_t token)
 static void test_ten_minutes_at_80hz(void **state)
 {
     (void)state;
-    struct stream *s = open_stream();
+    struct stream *s = open_stream_on(1);
     s->check_seq = 1;
     pump(s, MS(600000));
     assert_clean_decoder(s);
@@ -146,7 +165,7 @@ static void test_ten_minutes_at_80hz(void **state)
     print_message("10 min: %llu samples, %llu IN packets, %llu ZLPs, %llu NAKs\n",
                   (unsigned long long)s->samples, (unsigned long long)s->h.stats.in_packets,
                   (unsigned long long)s->h.stats.in_zlps, (unsigned long long)s->h.stats.naks);
-    rs_sim_close(s->avr);
+    rs_emu_free(&emu);
 }
 
 static void test_commands_answered(void **state)

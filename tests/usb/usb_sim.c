@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include <simavr/avr_eeprom.h>
+#include <simavr/avr_ioport.h>
 #include <simavr/avr_uart.h>
 #include <simavr/sim_elf.h>
 
@@ -41,6 +42,13 @@ avr_t *rs_sim_open(const char *elf_path)
     avr->sleep = sleep_none;
     uint32_t flags = 0;
     avr_ioctl(avr, AVR_IOCTL_UART_SET_FLAGS('1'), &flags);
+    /* No load cells here: hold both HX711 DOUT lines high (never ready), as
+     * an unplugged module's pulled-up line is. The firmware then reports both
+     * bridges missing, keeps streaming on its own frame timer and sleeps in
+     * between; a floating-low line would read as "always ready" and keep it
+     * busy, so emulated minutes would cost real minutes. */
+    avr_raise_irq(avr_io_getirq(avr, AVR_IOCTL_IOPORT_GETIRQ('D'), 4), 1); /* HX_L_DOUT */
+    avr_raise_irq(avr_io_getirq(avr, AVR_IOCTL_IOPORT_GETIRQ('D'), 7), 1); /* HX_R_DOUT */
     free(fw->flash);
     free(fw->eeprom);
     free(fw);
