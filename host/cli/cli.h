@@ -19,6 +19,7 @@ int rs_cmd_analyze(int argc, char **argv);
 int rs_cmd_view_test(int argc, char **argv);
 int rs_cmd_devices(int argc, char **argv);
 int rs_cmd_live(int argc, char **argv);
+int rs_cmd_calibrate(int argc, char **argv);
 
 /* Print "rollsense: <message>" as one line on stderr. */
 void rs_cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
