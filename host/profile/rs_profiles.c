@@ -365,3 +365,22 @@ int rs_profiles_save(const char *path, const struct rs_profiles *ps, char *why, 
     }
     return 0;
 }
+
+int rs_profiles_load_active(struct rs_profile *out, char *name, size_t name_cap, char *why,
+                            size_t cap)
+{
+    rs_profile_defaults(out);
+    if (name && name_cap)
+        name[0] = '\0';
+    char path[1024];
+    if (rs_profiles_path(path, sizeof path) < 0)
+        return fail(RS_PROFILES_IO, why, cap, "the profile file path is too long");
+    static struct rs_profiles ps;
+    int rc = rs_profiles_load(path, &ps, why, cap);
+    if (rc)
+        return rc;
+    const char *active = rs_profiles_active(&ps, out);
+    if (active && name && name_cap)
+        snprintf(name, name_cap, "%s", active);
+    return 0;
+}

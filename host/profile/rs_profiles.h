@@ -98,6 +98,15 @@ int rs_profiles_path(char *buf, size_t cap);
 /* Load; a missing file is an empty set (returns 0). */
 int rs_profiles_load(const char *path, struct rs_profiles *ps, char *why, size_t cap);
 
+/*
+ * What a session snapshots at its start: the active profile from the default
+ * path, or the defaults when there is no file or no active profile (name
+ * gets "" then). A damaged file also gives the defaults, and returns
+ * RS_PROFILES_CORRUPT with the reason so the caller can say so.
+ */
+int rs_profiles_load_active(struct rs_profile *out, char *name, size_t name_cap, char *why,
+                            size_t cap);
+
 /* Save atomically, creating missing directories with mode 0700, the file 0600. */
 int rs_profiles_save(const char *path, const struct rs_profiles *ps, char *why, size_t cap);
 

@@ -186,6 +186,17 @@ static void test_calib_profiles_file_modes(void **state)
     assert_non_null(strstr(why, "line 2"));
     assert_non_null(strstr(why, path));
 
+    /* The session snapshot: damaged file -> defaults and the reason. */
+    struct rs_profile snap;
+    char name[RS_PROFILE_NAME_MAX];
+    assert_int_equal(rs_profiles_load_active(&snap, name, sizeof name, why, sizeof why),
+                     RS_PROFILES_CORRUPT);
+    assert_true(snap.calf_length_cm == 40 && name[0] == '\0');
+    assert_int_equal(rs_profiles_save(path, &ps, why, sizeof why), 0);
+    assert_int_equal(rs_profiles_load_active(&snap, name, sizeof name, why, sizeof why), 0);
+    assert_string_equal(name, "anna");
+    assert_true(snap.calf_length_cm == 38.5 && snap.body_mass_kg == 62);
+
     unlink(path);
     rmdir(sub);
     rmdir(dir);
