@@ -294,12 +294,17 @@ int rs_caldev_get_cal(struct rs_caldev *d, struct rs_cal *out, char *why, size_t
 
 int rs_caldev_apply(struct rs_caldev *d, const struct rs_cal *cal, char *why, size_t cap)
 {
+    struct rs_cal old;
+    int rc = rs_caldev_get_cal(d, &old, why, cap);
+    if (rc)
+        return rc;
     struct rs_frame f = { .type = RS_FT_CMD_SET_CAL };
     f.u.cmd.arg.cal = *cal;
     memcpy(f.u.cmd.arg.cal.serial, d->info.serial, RS_SERIAL_LEN);
-    int rc = transact(d, &f, 0, NULL, RS_CALDEV_CMD_MS, why, cap);
-    if (rc == 0)
-        rc = simple(d, RS_FT_CMD_SAVE_CAL, 0, NULL, why, cap);
+    rc = transact(d, &f, 0, NULL, RS_CALDEV_CMD_MS, why, cap);
+    if (rc)
+        return rc;
+    rc = simple(d, RS_FT_CMD_SAVE_CAL, 0, NULL, why, cap);
     struct rs_cal back;
     if (rc == 0)
         rc = rs_caldev_get_cal(d, &back, why, cap);
@@ -311,6 +316,14 @@ int rs_caldev_apply(struct rs_caldev *d, const struct rs_cal *cal, char *why, si
     if (rc == 0 && d->info.cal_state != RS_CAL_OK)
         rc = fail(RS_CALDEV_VERIFY, why, cap,
                   "the roller on %s still reports no saved calibration after saving", d->port);
+    if (rc && rc != RS_CALDEV_LINK) {
+        /* The new block is in the roller's RAM but not (verifiably) in its
+         * EEPROM: put the old one back in RAM so that what it uses matches
+         * what it will load after a restart. Best effort; the error stands. */
+        struct rs_frame r = { .type = RS_FT_CMD_SET_CAL };
+        r.u.cmd.arg.cal = old;
+        transact(d, &r, 0, NULL, RS_CALDEV_CMD_MS, NULL, 0);
+    }
     return rc;
 }
 

@@ -55,7 +55,9 @@ int rs_caldev_get_cal(struct rs_caldev *d, struct rs_cal *out, char *why, size_t
 
 /*
  * SET_CAL, SAVE_CAL, GET_CAL and compare, then GET_INFO (cal_state is then
- * RS_CAL_OK). The block's serial field is set to the roller's.
+ * RS_CAL_OK). The block's serial field is set to the roller's. When saving or
+ * the read-back fails, the block the roller used before is set back in its
+ * RAM (not saved), so the roller keeps using what its EEPROM holds.
  */
 int rs_caldev_apply(struct rs_caldev *d, const struct rs_cal *cal, char *why, size_t cap);
 

@@ -343,6 +343,23 @@ def test_refusals(args, env):
         js = env.show(port)
         if js["cal_state"] != "default":
             fail("refused steps must not save anything: %r" % js)
+        # The roller fails to save: the step fails and says so, the roller
+        # goes back to the block it had (in RAM too), the host copy is not
+        # advanced to the unsaved block.
+        fake.ctl("failsave 1")
+        _, err = env.run(["tare", "--yes", "--port", port, "--window", "1"], want_rc=1)
+        fake.ctl("failsave 0")
+        if "the roller refused cmd_save_cal: the EEPROM write failed (NAK 5)" not in err:
+            fail("failed save message: %r" % err)
+        after = env.show(port)
+        if after["undo_available"] or block(after) != block(js) or after["cal_state"] != "default":
+            fail("after a failed save: %r, want %r" % (after, js))
+        # A read-back that differs is reported as such.
+        fake.ctl("badreadback 1")
+        _, err = env.run(["tare", "--yes", "--port", port, "--window", "1"], want_rc=1)
+        fake.ctl("badreadback 0")
+        if "reads back a different calibration than was written" not in err:
+            fail("bad read-back message: %r" % err)
         tare(env, fake, port)
 
         # An unstable placement is refused, then measured again once steady.

@@ -21,6 +21,8 @@
  *   noise N               rms noise per side in newtons (default 0.07)
  *   drift N_PER_S         the total changes by this much per second
  *   enc COUNTS            turn the roller by COUNTS (16384 per revolution)
+ *   failsave 0|1          SAVE_CAL fails with NAK 5 (EEPROM write failure)
+ *   badreadback 0|1       GET_CAL reads back a block one count off
  *   quit
  * The pty slave is kept open here too, so host programs may come and go.
  */
@@ -56,6 +58,8 @@ struct fake {
     char serial[RS_SERIAL_LEN];
     uint64_t rng;
     uint32_t dropped_writes;
+    bool fail_save;      /* SAVE_CAL answers NAK 5 (EEPROM failure) */
+    bool bad_readback;   /* GET_CAL answers a block one count off */
 };
 
 static double gauss(struct fake *f)
@@ -131,6 +135,8 @@ static void on_cmd(struct fake *f, const struct rs_frame *c)
     case RS_FT_CMD_GET_CAL: {
         struct rs_frame fr = { .type = RS_FT_CAL };
         fr.u.cal = f->ram;
+        if (f->bad_readback)
+            fr.u.cal.offset_left += 1;
         send_frame(f, &fr);
         reply(f, c, RS_REPLY_ACK);
         break;
@@ -147,6 +153,10 @@ static void on_cmd(struct fake *f, const struct rs_frame *c)
         break;
     }
     case RS_FT_CMD_SAVE_CAL:
+        if (f->fail_save) {
+            reply(f, c, RS_NAK_STORAGE);
+            break;
+        }
         f->eeprom = f->ram;
         f->saved = true;
         reply(f, c, RS_REPLY_ACK);
@@ -203,6 +213,10 @@ static bool control(struct fake *f, char *line)
         f->drift_t0 = f->seq * 0.0125;
     } else if (sscanf(line, "enc %lf", &a) == 1) {
         f->enc = (int32_t)((uint32_t)f->enc + (uint32_t)(int32_t)a);
+    } else if (sscanf(line, "failsave %lf", &a) == 1) {
+        f->fail_save = a != 0;
+    } else if (sscanf(line, "badreadback %lf", &a) == 1) {
+        f->bad_readback = a != 0;
     } else if (strncmp(line, "quit", 4) == 0) {
         return false;
     } else {
