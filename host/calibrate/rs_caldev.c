@@ -373,6 +373,7 @@ int rs_caldev_sample(struct rs_caldev *d, struct rs_sample *s, int timeout_ms, c
                      size_t cap)
 {
     int64_t deadline = mono_ms() + timeout_ms;
+    bool polled = false;
     for (;;) {
         if (d->q_len) {
             *s = d->q[d->q_head];
@@ -381,10 +382,28 @@ int rs_caldev_sample(struct rs_caldev *d, struct rs_sample *s, int timeout_ms, c
             return 1;
         }
         int64_t now = mono_ms();
-        if (now >= deadline)
+        if (now >= deadline && polled)
             return 0;
-        int rc = pump(d, (int)(deadline - now), why, cap);
+        /* Timeout 0 still reads what is already there. */
+        int rc = pump(d, now < deadline ? (int)(deadline - now) : 0, why, cap);
         if (rc)
             return rc;
+        polled = true;
     }
+}
+
+int rs_caldev_flush(struct rs_caldev *d, char *why, size_t cap)
+{
+    /* Read until nothing more is waiting, then forget every sample. */
+    for (int i = 0; i < 1000; i++) {
+        unsigned before = d->q_len;
+        int rc = pump(d, 0, why, cap);
+        if (rc)
+            return rc;
+        if (d->q_len == before)
+            break;
+        d->q_len = 0;
+    }
+    d->q_len = 0;
+    return 0;
 }

@@ -75,6 +75,11 @@ int rs_caldev_stream(struct rs_caldev *d, bool on, char *why, size_t cap);
 int rs_caldev_sample(struct rs_caldev *d, struct rs_sample *s, int timeout_ms, char *why,
                      size_t cap);
 
+/* Drop every sample received or waiting in the port so far: the next
+ * rs_caldev_sample() returns one sent after this call (give or take the
+ * samples in flight). */
+int rs_caldev_flush(struct rs_caldev *d, char *why, size_t cap);
+
 /* Two blocks are the same calibration (every field, serial compared as on the wire). */
 bool rs_cal_equal(const struct rs_cal *a, const struct rs_cal *b);
 

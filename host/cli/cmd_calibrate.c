@@ -211,6 +211,11 @@ static int measure(struct ui *u, struct rs_caldev *d, double settle_s, double wi
     if (u->tty && n > 0)
         say(u, "measuring for %.1f s, keep still...", (double)(skip + n) / rate);
     char why[256];
+    /* Only what the roller measures from now on counts. */
+    if (rs_caldev_flush(d, why, sizeof why)) {
+        rs_cli_error("calibrate: %s", why);
+        return -1;
+    }
     for (size_t i = 0; i < skip + n; i++) {
         struct rs_sample s;
         int got = rs_caldev_sample(d, &s, SAMPLE_TIMEOUT_MS, why, sizeof why);
@@ -236,7 +241,7 @@ struct session {
     char mirror[1024];        /* the host mirror's path */
 };
 
-static int connect_roller(const struct opts *o, struct session *ss, bool stream)
+static int connect_roller(struct ui *u, const struct opts *o, struct session *ss, bool stream)
 {
     char why[512];
     int rc = rs_caldev_open(&ss->d, o->port, o->device, OPEN_TIMEOUT_MS, why, sizeof why);
@@ -251,6 +256,8 @@ static int connect_roller(const struct opts *o, struct session *ss, bool stream)
         ss->d = NULL;
         return -1;
     }
+    if (stream && u->tty && rs_caldev_info(ss->d)->cal_state != RS_CAL_OK)
+        say(u, "(live readings use nominal values: this roller is not calibrated yet)");
     if (rs_calstore_path(rs_caldev_serial(ss->d), ss->mirror, sizeof ss->mirror) < 0) {
         rs_cli_error("calibrate: the calibration folder path is too long");
         rs_caldev_close(ss->d);
@@ -320,7 +327,7 @@ static void print_block(struct ui *u, const struct rs_cal *c)
 static int do_tare(struct ui *u, const struct opts *o)
 {
     struct session ss = { 0 };
-    if (connect_roller(o, &ss, true))
+    if (connect_roller(u, o, &ss, true))
         return RS_EXIT_FAIL;
     struct rs_calibrate_limits lim;
     rs_calibrate_limits_default(&lim);
@@ -379,7 +386,7 @@ static int do_span(struct ui *u, const struct opts *o)
         }
     }
     struct session ss = { 0 };
-    if (connect_roller(o, &ss, true))
+    if (connect_roller(u, o, &ss, true))
         return RS_EXIT_FAIL;
     int rc = RS_EXIT_FAIL;
     struct rs_cal blk = ss.cal;
@@ -479,7 +486,7 @@ static int enc_now(struct ui *u, struct rs_caldev *d, int32_t *enc)
 static int do_encoder(struct ui *u, const struct opts *o)
 {
     struct session ss = { 0 };
-    if (connect_roller(o, &ss, true))
+    if (connect_roller(u, o, &ss, true))
         return RS_EXIT_FAIL;
     int rc = RS_EXIT_FAIL;
     struct rs_calibrate_limits lim;
@@ -548,7 +555,7 @@ out:
 static int do_show(struct ui *u, const struct opts *o)
 {
     struct session ss = { 0 };
-    if (connect_roller(o, &ss, false))
+    if (connect_roller(u, o, &ss, false))
         return RS_EXIT_FAIL;
     int rc = RS_EXIT_FAIL;
     char why[512];
@@ -664,7 +671,7 @@ out:
 static int do_undo(struct ui *u, const struct opts *o)
 {
     struct session ss = { 0 };
-    if (connect_roller(o, &ss, false))
+    if (connect_roller(u, o, &ss, false))
         return RS_EXIT_FAIL;
     int rc = RS_EXIT_FAIL;
     char why[512];
@@ -704,7 +711,7 @@ out:
 static int measure_calf(struct ui *u, const struct opts *o, double *cm)
 {
     struct session ss = { 0 };
-    if (connect_roller(o, &ss, true))
+    if (connect_roller(u, o, &ss, true))
         return -1;
     int rc = -1;
     char line[64];
