@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cmd_calibrate.h"
 #include "rs_caldev.h"
 #include "rs_calibrate.h"
 #include "rs_calstore.h"
@@ -35,35 +36,9 @@
 #define RESET_TIMEOUT_MS 8000
 #define SAMPLE_TIMEOUT_MS 2000
 #define WINDOW_MAX 4000
-#define METER_N 40            /* samples behind the live stability figure */
+#define METER_N RS_CAL_METER_N
 
-struct opts {
-    const char *port, *device;
-    bool yes, json, reset, measure, no_check, list, measure_calf;
-    double window_s;
-    double mass_kg, turns, distance_m;
-    bool have_mass, have_turns, have_distance;
-    const char *name, *use, *del;
-    double p_mass, p_calf, p_limit;
-    bool have_p_mass, have_p_calf, have_p_limit;
-};
-
-/* The terminal side: line input without stdio buffering (poll + read), so
- * waiting for Enter and reading the roller can share one loop. */
-struct ui {
-    const struct opts *o;
-    bool tty;
-    char in[512];
-    size_t in_len;
-    bool eof;
-    /* live meter */
-    double tot[METER_N];
-    unsigned tot_n, tot_i, since_print;
-    bool meter_shown;
-};
-
-static void say(struct ui *u, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void say(struct ui *u, const char *fmt, ...)
+void rs_cal_say(struct ui *u, const char *fmt, ...)
 {
     if (u->meter_shown) {
         fputc('\n', stdout);
@@ -78,7 +53,7 @@ static void say(struct ui *u, const char *fmt, ...)
 }
 
 /* One complete line from the buffer into line: 1, none yet: 0, EOF: -1. */
-static int take_line(struct ui *u, char *line, size_t cap)
+int rs_cal_take_line(struct ui *u, char *line, size_t cap)
 {
     char *nl = memchr(u->in, '\n', u->in_len);
     if (!nl) {
@@ -101,7 +76,7 @@ static int take_line(struct ui *u, char *line, size_t cap)
 }
 
 /* Read what stdin has within timeout_ms (-1: wait). */
-static void fill(struct ui *u, int timeout_ms)
+void rs_cal_fill(struct ui *u, int timeout_ms)
 {
     if (u->eof)
         return;
@@ -151,17 +126,17 @@ static void meter(struct ui *u, const struct rs_cal *cal, const struct rs_sample
 static int ask(struct ui *u, struct rs_caldev *d, const struct rs_cal *cal, const char *prompt,
                char *line, size_t cap)
 {
-    say(u, "%s", prompt);
+    rs_cal_say(u, "%s", prompt);
     if (u->o->yes) {
         line[0] = '\0';
         return 0;
     }
     for (;;) {
-        int r = take_line(u, line, cap);
+        int r = rs_cal_take_line(u, line, cap);
         if (r != 0)
             return r > 0 ? 0 : -1;
         if (!d) {
-            fill(u, -1);
+            rs_cal_fill(u, -1);
             continue;
         }
         struct rs_sample s;
@@ -174,7 +149,7 @@ static int ask(struct ui *u, struct rs_caldev *d, const struct rs_cal *cal, cons
             rs_cli_error("calibrate: %s", why);
             return -1;
         }
-        fill(u, 50);
+        rs_cal_fill(u, 50);
     }
 }
 
@@ -209,7 +184,7 @@ static int measure(struct ui *u, struct rs_caldev *d, double settle_s, double wi
     if (n > WINDOW_MAX)
         n = WINDOW_MAX;
     if (u->tty && n > 0)
-        say(u, "measuring for %.1f s, keep still...", (double)(skip + n) / rate);
+        rs_cal_say(u, "measuring for %.1f s, keep still...", (double)(skip + n) / rate);
     char why[256];
     /* Only what the roller measures from now on counts. */
     if (rs_caldev_flush(d, why, sizeof why)) {
@@ -235,13 +210,7 @@ static int measure(struct ui *u, struct rs_caldev *d, double settle_s, double wi
 
 /* ---- the roller and its host mirror ---------------------------------------- */
 
-struct session {
-    struct rs_caldev *d;
-    struct rs_cal cal;        /* the block in use on the roller */
-    char mirror[1024];        /* the host mirror's path */
-};
-
-static int connect_roller(struct ui *u, const struct opts *o, struct session *ss, bool stream)
+int rs_cal_connect(struct ui *u, const struct opts *o, struct session *ss, bool stream)
 {
     char why[512];
     int rc = rs_caldev_open(&ss->d, o->port, o->device, OPEN_TIMEOUT_MS, why, sizeof why);
@@ -257,7 +226,7 @@ static int connect_roller(struct ui *u, const struct opts *o, struct session *ss
         return -1;
     }
     if (stream && u->tty && rs_caldev_info(ss->d)->cal_state != RS_CAL_OK)
-        say(u, "(live readings use nominal values: this roller is not calibrated yet)");
+        rs_cal_say(u, "(live readings use nominal values: this roller is not calibrated yet)");
     if (rs_calstore_path(rs_caldev_serial(ss->d), ss->mirror, sizeof ss->mirror) < 0) {
         rs_cli_error("calibrate: the calibration folder path is too long");
         rs_caldev_close(ss->d);
@@ -282,7 +251,7 @@ static const char *cal_state_name(uint8_t s)
  * mirror first records the block the roller had, when it does not hold it
  * already, so that undo always returns to what the roller had before.
  */
-static int save(struct ui *u, struct session *ss, struct rs_cal *blk)
+int rs_cal_save(struct ui *u, struct session *ss, struct rs_cal *blk)
 {
     char why[512];
     memcpy(blk->serial, rs_caldev_info(ss->d)->serial, RS_SERIAL_LEN);
@@ -308,18 +277,18 @@ static int save(struct ui *u, struct session *ss, struct rs_cal *blk)
         rs_cli_error("calibrate: saved on the roller, but the host copy failed: %s", why);
         return -1;
     }
-    say(u, "saved on roller %s (EEPROM), read back and verified; host copy %s",
+    rs_cal_say(u, "saved on roller %s (EEPROM), read back and verified; host copy %s",
         rs_caldev_serial(ss->d), ss->mirror);
-    say(u, "the previous calibration is kept: 'rollsense calibrate undo' restores it");
+    rs_cal_say(u, "the previous calibration is kept: 'rollsense calibrate undo' restores it");
     return 0;
 }
 
 static void print_block(struct ui *u, const struct rs_cal *c)
 {
-    say(u, "  offsets  left %ld, right %ld counts", (long)c->offset_left, (long)c->offset_right);
-    say(u, "  scales   left %.2f, right %.2f counts/N", (double)c->scale_left,
+    rs_cal_say(u, "  offsets  left %ld, right %ld counts", (long)c->offset_left, (long)c->offset_right);
+    rs_cal_say(u, "  scales   left %.2f, right %.2f counts/N", (double)c->scale_left,
         (double)c->scale_right);
-    say(u, "  radius   %.2f mm, encoder direction %+d", c->radius_um / 1000.0, c->enc_dir);
+    rs_cal_say(u, "  radius   %.2f mm, encoder direction %+d", c->radius_um / 1000.0, c->enc_dir);
 }
 
 /* ---- tare ----------------------------------------------------------------- */
@@ -327,7 +296,7 @@ static void print_block(struct ui *u, const struct rs_cal *c)
 static int do_tare(struct ui *u, const struct opts *o)
 {
     struct session ss = { 0 };
-    if (connect_roller(u, o, &ss, true))
+    if (rs_cal_connect(u, o, &ss, true))
         return RS_EXIT_FAIL;
     struct rs_calibrate_limits lim;
     rs_calibrate_limits_default(&lim);
@@ -340,7 +309,7 @@ static int do_tare(struct ui *u, const struct opts *o)
     }
     int rc = RS_EXIT_FAIL;
     char line[64], why[512];
-    say(u, "Tare: zero both load-cell bridges of roller %s.", rs_caldev_serial(ss.d));
+    rs_cal_say(u, "Tare: zero both load-cell bridges of roller %s.", rs_caldev_serial(ss.d));
     const char *prompt = "Take everything off the roller and keep your hands off it, "
                          "then press Enter.";
     /* After a refusal, the Enter that answers "measure again" starts the next try. */
@@ -357,9 +326,9 @@ static int do_tare(struct ui *u, const struct opts *o)
         if (!again(u, ss.d, &blk))
             goto out;
     }
-    say(u, "tare: zero at %ld counts left, %ld counts right", (long)blk.offset_left,
+    rs_cal_say(u, "tare: zero at %ld counts left, %ld counts right", (long)blk.offset_left,
         (long)blk.offset_right);
-    if (save(u, &ss, &blk) == 0)
+    if (rs_cal_save(u, &ss, &blk) == 0)
         rc = RS_EXIT_OK;
 out:
     rs_caldev_close(ss.d);
@@ -386,12 +355,12 @@ static int do_span(struct ui *u, const struct opts *o)
         }
     }
     struct session ss = { 0 };
-    if (connect_roller(u, o, &ss, true))
+    if (rs_cal_connect(u, o, &ss, true))
         return RS_EXIT_FAIL;
     int rc = RS_EXIT_FAIL;
     struct rs_cal blk = ss.cal;
     if (rs_caldev_info(ss.d)->cal_state != RS_CAL_OK)
-        say(u, "note: this roller was never tared; run 'rollsense calibrate tare' first for "
+        rs_cal_say(u, "note: this roller was never tared; run 'rollsense calibrate tare' first for "
                "the best result");
     if (rs_calibrate_validate(&blk, NULL, 0)) {
         struct rs_cal d;
@@ -399,7 +368,7 @@ static int do_span(struct ui *u, const struct opts *o)
         blk.scale_left = d.scale_left;
         blk.scale_right = d.scale_right;
     }
-    say(u, "Span with a known mass of %.2f kg on roller %s: three placements, then a check.",
+    rs_cal_say(u, "Span with a known mass of %.2f kg on roller %s: three placements, then a check.",
         o->mass_kg, rs_caldev_serial(ss.d));
     static const char *const where[] = { "the LEFT END", "the CENTRE", "the RIGHT END" };
     struct rs_calibrate_placement pl[3];
@@ -421,14 +390,14 @@ static int do_span(struct ui *u, const struct opts *o)
             if (!again(u, ss.d, &blk))
                 goto out;
         }
-        say(u, "placement %d: %+.0f counts left, %+.0f counts right", i + 1, pl[i].d_left,
+        rs_cal_say(u, "placement %d: %+.0f counts left, %+.0f counts right", i + 1, pl[i].d_left,
             pl[i].d_right);
     }
     if (rs_calibrate_span_solve(pl, 3, &blk, why, sizeof why)) {
         rs_cli_error("%s", why);
         goto out;
     }
-    say(u, "span: %.2f counts/N left, %.2f counts/N right", (double)blk.scale_left,
+    rs_cal_say(u, "span: %.2f counts/N left, %.2f counts/N right", (double)blk.scale_left,
         (double)blk.scale_right);
     if (!o->no_check) {
         struct rs_calibrate_placement chk;
@@ -452,7 +421,7 @@ static int do_span(struct ui *u, const struct opts *o)
         rs_calibrate_span_error(&blk, &chk, &err_n, &err_pct);
         rs_calibrate_apply(&blk, (int32_t)lround(chk.d_left + blk.offset_left),
                            (int32_t)lround(chk.d_right + blk.offset_right), &fl, &fr, &x);
-        say(u, "check: %.1f N measured for %.1f N true: error %+.2f N (%+.2f %%), at %+.1f cm "
+        rs_cal_say(u, "check: %.1f N measured for %.1f N true: error %+.2f N (%+.2f %%), at %+.1f cm "
                "from the centre", fl + fr, o->mass_kg * RS_STANDARD_GRAVITY, err_n, err_pct,
             x / 10.0);
         /* 1 % or 1 N is the goal; beyond twice that the placements were not trustworthy. */
@@ -463,7 +432,7 @@ static int do_span(struct ui *u, const struct opts *o)
             goto out;
         }
     }
-    if (save(u, &ss, &blk) == 0)
+    if (rs_cal_save(u, &ss, &blk) == 0)
         rc = RS_EXIT_OK;
 out:
     rs_caldev_close(ss.d);
@@ -486,7 +455,7 @@ static int enc_now(struct ui *u, struct rs_caldev *d, int32_t *enc)
 static int do_encoder(struct ui *u, const struct opts *o)
 {
     struct session ss = { 0 };
-    if (connect_roller(u, o, &ss, true))
+    if (rs_cal_connect(u, o, &ss, true))
         return RS_EXIT_FAIL;
     int rc = RS_EXIT_FAIL;
     struct rs_calibrate_limits lim;
@@ -497,7 +466,7 @@ static int do_encoder(struct ui *u, const struct opts *o)
     double turns = o->have_turns ? o->turns : 3;
     char line[64], why[512], prompt[300];
     int32_t e0, e1;
-    say(u, "Encoder check on roller %s: turn the roller %g times by hand.",
+    rs_cal_say(u, "Encoder check on roller %s: turn the roller %g times by hand.",
         rs_caldev_serial(ss.d), turns);
     for (;;) {
         if (ask(u, ss.d, &blk,
@@ -516,7 +485,7 @@ static int do_encoder(struct ui *u, const struct opts *o)
         if (!again(u, ss.d, &blk))
             goto out;
     }
-    say(u, "encoder: %.2f turns counted, forward counts %s", fabs((double)(int32_t)((uint32_t)e1 - (uint32_t)e0)) / RS_ENC_COUNTS_PER_REV,
+    rs_cal_say(u, "encoder: %.2f turns counted, forward counts %s", fabs((double)(int32_t)((uint32_t)e1 - (uint32_t)e0)) / RS_ENC_COUNTS_PER_REV,
         blk.enc_dir > 0 ? "up" : "down (direction flag -1)");
     if (o->have_distance) {
         for (;;) {
@@ -537,13 +506,13 @@ static int do_encoder(struct ui *u, const struct opts *o)
             if (!again(u, ss.d, &blk))
                 goto out;
         }
-        say(u, "radius: %.2f mm effective (from %.2f m rolled)", blk.radius_um / 1000.0,
+        rs_cal_say(u, "radius: %.2f mm effective (from %.2f m rolled)", blk.radius_um / 1000.0,
             o->distance_m);
     } else {
-        say(u, "radius: %.2f mm (nominal %d mm diameter; refine with --distance M)",
+        rs_cal_say(u, "radius: %.2f mm (nominal %d mm diameter; refine with --distance M)",
             blk.radius_um / 1000.0, RS_ROLLER_DIAMETER_MM);
     }
-    if (save(u, &ss, &blk) == 0)
+    if (rs_cal_save(u, &ss, &blk) == 0)
         rc = RS_EXIT_OK;
 out:
     rs_caldev_close(ss.d);
@@ -555,7 +524,7 @@ out:
 static int do_show(struct ui *u, const struct opts *o)
 {
     struct session ss = { 0 };
-    if (connect_roller(u, o, &ss, false))
+    if (rs_cal_connect(u, o, &ss, false))
         return RS_EXIT_FAIL;
     int rc = RS_EXIT_FAIL;
     char why[512];
@@ -636,28 +605,28 @@ static int do_show(struct ui *u, const struct opts *o)
             rs_cli_error("calibrate: internal error: JSON line too long");
             goto out;
         }
-        say(u, "%s", line);
+        rs_cal_say(u, "%s", line);
     } else {
-        say(u, "roller %s on %s, firmware %u.%u.%u", rs_caldev_serial(ss.d), rs_caldev_port(ss.d),
+        rs_cal_say(u, "roller %s on %s, firmware %u.%u.%u", rs_caldev_serial(ss.d), rs_caldev_port(ss.d),
             in->fw_major, in->fw_minor, in->fw_patch);
-        say(u, "calibration: %s", in->cal_state == RS_CAL_OK ? "saved (in use)"
+        rs_cal_say(u, "calibration: %s", in->cal_state == RS_CAL_OK ? "saved (in use)"
                                   : in->cal_state == RS_CAL_CORRUPT
                                       ? "CORRUPT: defaults in use, NOT CALIBRATED (raw units)"
                                       : "never saved: defaults in use, NOT CALIBRATED (raw units)");
         print_block(u, &ss.cal);
-        say(u, "host copy: %s (%s%s)", ss.mirror,
+        rs_cal_say(u, "host copy: %s (%s%s)", ss.mirror,
             !strcmp(mirror, "same") ? "same as the roller"
             : !strcmp(mirror, "none") ? "none yet"
             : !strcmp(mirror, "different") ? "DIFFERS from the roller" : "unreadable",
             mrc == 0 && st.has_previous ? "; undo available" : "");
         if (pname)
-            say(u, "profile: %s (%.1f kg, calf %.1f cm, force limit %s)", pname,
+            rs_cal_say(u, "profile: %s (%.1f kg, calf %.1f cm, force limit %s)", pname,
                 prof.body_mass_kg, prof.calf_length_cm,
                 prof.force_limit_n > 0 ? "set" : "none");
         else
-            say(u, "profile: none active (defaults: 70 kg, calf 40 cm)");
+            rs_cal_say(u, "profile: none active (defaults: 70 kg, calf 40 cm)");
         if (have_read)
-            say(u, "reading: left %.1f N, right %.1f N, total %.1f N at %+.1f cm from the centre",
+            rs_cal_say(u, "reading: left %.1f N, right %.1f N, total %.1f N at %+.1f cm from the centre",
                 fl, fr, fl + fr, x / 10.0);
     }
     rc = RS_EXIT_OK;
@@ -671,7 +640,7 @@ out:
 static int do_undo(struct ui *u, const struct opts *o)
 {
     struct session ss = { 0 };
-    if (connect_roller(u, o, &ss, false))
+    if (rs_cal_connect(u, o, &ss, false))
         return RS_EXIT_FAIL;
     int rc = RS_EXIT_FAIL;
     char why[512];
@@ -695,10 +664,10 @@ static int do_undo(struct ui *u, const struct opts *o)
         rs_cli_error("calibrate: restored on the roller, but the host copy failed: %s", why);
         goto out;
     }
-    say(u, "undo: roller %s has its previous calibration again (saved and verified):",
+    rs_cal_say(u, "undo: roller %s has its previous calibration again (saved and verified):",
         rs_caldev_serial(ss.d));
     print_block(u, &blk);
-    say(u, "'rollsense calibrate undo' again redoes the calibration just undone");
+    rs_cal_say(u, "'rollsense calibrate undo' again redoes the calibration just undone");
     rc = RS_EXIT_OK;
 out:
     rs_caldev_close(ss.d);
@@ -711,7 +680,7 @@ out:
 static int measure_calf(struct ui *u, const struct opts *o, double *cm)
 {
     struct session ss = { 0 };
-    if (connect_roller(u, o, &ss, true))
+    if (rs_cal_connect(u, o, &ss, true))
         return -1;
     int rc = -1;
     char line[64];
@@ -719,7 +688,7 @@ static int measure_calf(struct ui *u, const struct opts *o, double *cm)
     if (radius < 20000 || radius > 150000)
         radius = RS_DEFAULT_RADIUS_UM;
     if (rs_caldev_info(ss.d)->cal_state != RS_CAL_OK)
-        say(u, "note: roller not calibrated; using the nominal %.1f mm radius", radius / 1000.0);
+        rs_cal_say(u, "note: roller not calibrated; using the nominal %.1f mm radius", radius / 1000.0);
     for (;;) {
         int32_t e0, e1;
         if (ask(u, ss.d, &ss.cal,
@@ -741,7 +710,7 @@ static int measure_calf(struct ui *u, const struct opts *o, double *cm)
         if (!again(u, ss.d, &ss.cal))
             goto out;
     }
-    say(u, "calf length: %.1f cm measured", *cm);
+    rs_cal_say(u, "calf length: %.1f cm measured", *cm);
     rc = 0;
 out:
     rs_caldev_close(ss.d);
@@ -764,7 +733,7 @@ static int ask_number(struct ui *u, const char *prompt, double *v, bool *given)
             *given = true;
             return 0;
         }
-        say(u, "'%s' is not a number", line);
+        rs_cal_say(u, "'%s' is not a number", line);
     }
 }
 
@@ -775,7 +744,7 @@ static void print_profile(struct ui *u, const struct rs_profile_entry *e, bool a
         snprintf(lim, sizeof lim, "%.0f N", e->p.force_limit_n);
     else
         snprintf(lim, sizeof lim, "none");
-    say(u, "%c %-20s body mass %6.1f kg   calf %5.1f cm   force limit %s", active ? '*' : ' ',
+    rs_cal_say(u, "%c %-20s body mass %6.1f kg   calf %5.1f cm   force limit %s", active ? '*' : ' ',
         e->name, e->p.body_mass_kg, e->p.calf_length_cm, lim);
 }
 
@@ -803,10 +772,10 @@ static int do_profile(struct ui *u, const struct opts *o)
                 rs_json_num(&j, "body_mass_kg", ps.e[i].p.body_mass_kg, 2);
                 rs_json_num(&j, "calf_length_cm", ps.e[i].p.calf_length_cm, 2);
                 rs_json_num(&j, "force_limit_n", ps.e[i].p.force_limit_n, 1);
-                say(u, "%s", rs_json_end(&j));
+                rs_cal_say(u, "%s", rs_json_end(&j));
             }
         } else if (ps.n == 0) {
-            say(u, "no profiles yet; create one with 'rollsense calibrate profile --name NAME'");
+            rs_cal_say(u, "no profiles yet; create one with 'rollsense calibrate profile --name NAME'");
         } else {
             for (size_t i = 0; i < ps.n; i++)
                 print_profile(u, &ps.e[i], (int)i == ps.active);
@@ -819,7 +788,7 @@ static int do_profile(struct ui *u, const struct opts *o)
             rs_cli_error("calibrate: %s", why);
             return RS_EXIT_FAIL;
         }
-        say(u, "profile %s removed", o->del);
+        rs_cal_say(u, "profile %s removed", o->del);
         return RS_EXIT_OK;
     }
     if (o->use && !o->name) {
@@ -828,7 +797,7 @@ static int do_profile(struct ui *u, const struct opts *o)
             rs_cli_error("calibrate: %s", why);
             return RS_EXIT_FAIL;
         }
-        say(u, "profile %s is now active", o->use);
+        rs_cal_say(u, "profile %s is now active", o->use);
         return RS_EXIT_OK;
     }
     /* Create or update: the named profile, else the active one, else "default". */
@@ -859,7 +828,7 @@ static int do_profile(struct ui *u, const struct opts *o)
     if (!any) {
         /* Guided: one question per field; Enter keeps the value shown. */
         char prompt[160];
-        say(u, "Profile %s: answer each question, or press Enter to keep the value shown.",
+        rs_cal_say(u, "Profile %s: answer each question, or press Enter to keep the value shown.",
             name_copy);
         snprintf(prompt, sizeof prompt, "Body mass in kg [%.1f]:", p.body_mass_kg);
         if (ask_number(u, prompt, &p.body_mass_kg, &g_mass) < 0)
@@ -885,7 +854,7 @@ static int do_profile(struct ui *u, const struct opts *o)
                 g_calf = true;
                 break;
             }
-            say(u, "'%s' is not a number", line);
+            rs_cal_say(u, "'%s' is not a number", line);
         }
         snprintf(prompt, sizeof prompt, "Force limit in N, 0 for none [%.0f]:", p.force_limit_n);
         if (ask_number(u, prompt, &p.force_limit_n, &g_limit) < 0)
@@ -907,10 +876,10 @@ static int do_profile(struct ui *u, const struct opts *o)
         rs_cli_error("calibrate: %s", why);
         return RS_EXIT_FAIL;
     }
-    say(u, "profile %s %s and active; saved in %s", name_copy, is_new ? "created" : "updated",
+    rs_cal_say(u, "profile %s %s and active; saved in %s", name_copy, is_new ? "created" : "updated",
         path);
     print_profile(u, &ps.e[rs_profiles_find(&ps, name_copy)], true);
-    say(u, "the next session uses it (every session snapshots the active profile)");
+    rs_cal_say(u, "the next session uses it (every session snapshots the active profile)");
     return RS_EXIT_OK;
 }
 
@@ -950,6 +919,9 @@ static void help(void)
         "  --yes             do not wait for Enter: measure at once; a refusal is final\n"
         "  --window S        seconds of readings per measurement (default 2)\n"
         "  --no-check        span: skip the check placement\n"
+        "  --gui             tare, span: the same steps as a wizard in a window\n"
+        "                    (Enter, or a line on stdin, measures; Esc cancels)\n"
+        "  --screenshot FILE with --gui: save the last frame as a PNG\n"
         "\n"
         "Answers are lines on stdin (Enter = empty line; q gives up after a refusal),\n"
         "so the steps can be scripted. Exit: 0 done, 1 refused or failed, 2 bad usage.\n"
@@ -999,9 +971,9 @@ int rs_cmd_calibrate(int argc, char **argv)
             return RS_EXIT_OK;
         }
         static const char *const flags[] = { "--yes", "--json", "--reset", "--measure",
-                                             "--no-check", "--list", "--measure-calf" };
+                                             "--no-check", "--list", "--measure-calf", "--gui" };
         bool *const flag_vars[] = { &o.yes, &o.json, &o.reset, &o.measure, &o.no_check, &o.list,
-                                    &o.measure_calf };
+                                    &o.measure_calf, &o.gui };
         bool done = false;
         for (size_t k = 0; k < sizeof flags / sizeof flags[0]; k++)
             if (strcmp(a, flags[k]) == 0) {
@@ -1012,7 +984,8 @@ int rs_cmd_calibrate(int argc, char **argv)
             continue;
         static const char *const valued[] = { "--port", "--device", "--window", "--mass",
                                               "--turns", "--distance", "--name", "--use",
-                                              "--delete", "--calf", "--force-limit" };
+                                              "--delete", "--calf", "--force-limit",
+                                              "--screenshot" };
         bool is_valued = false;
         for (size_t k = 0; k < sizeof valued / sizeof valued[0]; k++)
             is_valued |= strcmp(a, valued[k]) == 0;
@@ -1036,6 +1009,8 @@ int rs_cmd_calibrate(int argc, char **argv)
             o.use = v;
         else if (!strcmp(a, "--delete"))
             o.del = v;
+        else if (!strcmp(a, "--screenshot"))
+            o.screenshot = v;
         else if (!strcmp(a, "--window")) {
             bad = parse_num(a, v, &o.window_s);
             if (!bad && !(o.window_s >= 0.5 && o.window_s <= 30)) {
@@ -1075,6 +1050,12 @@ int rs_cmd_calibrate(int argc, char **argv)
 
     struct ui u = { .o = &o, .tty = isatty(STDOUT_FILENO) == 1 };
     signal(SIGPIPE, SIG_IGN);
+    if (o.gui && strcmp(step, "tare") != 0 && strcmp(step, "span") != 0) {
+        rs_cli_error("calibrate: --gui is for tare and span; the other steps run in the terminal");
+        return RS_EXIT_USAGE;
+    }
+    if (o.gui)
+        return rs_cal_gui(&u, &o, !strcmp(step, "tare") ? RS_CW_TARE : RS_CW_SPAN);
     if (!strcmp(step, "tare"))
         return do_tare(&u, &o);
     if (!strcmp(step, "span"))

@@ -10,7 +10,7 @@ prompt line, changes the load, waits for the fake's "ok", then answers the
 prompt with Enter (a line on rollsense's stdin). All waits have deadlines.
 
 usage: calib_e2e.py TEST --rollsense BIN --fake FAKE_ROLLER [--emu EMU]
-TEST: full | refusals | reset_undo | emu
+TEST: full | refusals | reset_undo | gui | emu
 """
 import argparse
 import json
@@ -442,6 +442,54 @@ def test_reset_undo(args, env):
         fake.stop()
 
 
+def test_gui(args, env):
+    """The window wizard (offscreen): tare with --yes, then a span driven by
+    stdin lines exactly like the terminal steps; the result is saved,
+    mirrored and accurate; a light mass is refused before any window."""
+    env.env.update(SDL_VIDEODRIVER="offscreen", SDL_AUDIODRIVER="dummy")
+    fake = Fake(args.fake)
+    try:
+        port = fake.port
+        fake.load(0, 0)
+        shot = env.dir + "/tare.png"
+        out, _ = env.run(["tare", "--gui", "--yes", "--port", port, "--window", "1",
+                          "--screenshot", shot])
+        if "saved on roller" not in out:
+            fail("gui tare: " + out)
+        with open(shot, "rb") as f:
+            if f.read(8) != b"\x89PNG\r\n\x1a\n":
+                fail("the screenshot is not a PNG")
+        p = env.start(["span", "--gui", "--mass", "10", "--port", port, "--window", "1"])
+        for i, x in enumerate((-150, 0, 150)):
+            p.lines.until("Step %d of 4" % (i + 1))
+            fake.load(10 * G, x)
+            env.enter(p)
+        p.lines.until("Step 4 of 4: Check")
+        fake.load(10 * G, 60)
+        env.enter(p)
+        p.lines.until("Saved on the roller")
+        env.enter(p)  # close the window
+        out, _ = env.finish(p, 0)
+        if "Check: error" not in out:
+            fail("gui span output: " + out)
+        js = env.show(port)
+        if js["cal_state"] != "ok" or js["mirror"] != "same" or not js["undo_available"]:
+            fail("after the gui span: %r" % js)
+        fake.load(300, -95)
+        js = env.show(port, "--measure", "--window", "1")
+        if abs(js["total_n"] - 300) > 3 or abs(js["x_mm"] + 95) > 10:
+            fail("gui calibration reads %r" % js)
+        fake.load(0, 0)
+        _, err = env.run(["span", "--gui", "--mass", "1", "--port", port], want_rc=1)
+        if "too light" not in err:
+            fail("gui light mass: " + err)
+        _, err = env.run(["encoder", "--gui", "--port", port], want_rc=2)
+        if "--gui is for tare and span" not in err:
+            fail("gui encoder: " + err)
+    finally:
+        fake.stop()
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("test")
@@ -449,7 +497,8 @@ def main():
     ap.add_argument("--fake")
     ap.add_argument("--emu")
     args = ap.parse_args()
-    tests = {"full": test_full, "refusals": test_refusals, "reset_undo": test_reset_undo}
+    tests = {"full": test_full, "refusals": test_refusals, "reset_undo": test_reset_undo,
+             "gui": test_gui}
     if args.test not in tests:
         fail("unknown test " + args.test)
     env = Env(args)
