@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "rs_defaults.h"
+#include "rs_json.h"
 
 __attribute__((format(printf, 4, 5)))
 static int fail(int code, char *why, size_t cap, const char *fmt, ...)
@@ -273,6 +274,20 @@ double rs_profile_calf_from_travel(int32_t enc_start, int32_t enc_end, uint32_t 
     int32_t delta = (int32_t)((uint32_t)enc_end - (uint32_t)enc_start);
     double revs = fabs((double)delta) / (double)RS_ENC_COUNTS_PER_REV;
     return revs * 2.0 * M_PI * (double)radius_um / 1e4;
+}
+
+const char *rs_profile_json(const struct rs_profile *p, const char *name, char *buf, size_t cap)
+{
+    struct rs_json j;
+    rs_json_begin(&j, buf, cap);
+    if (name && name[0])
+        rs_json_str(&j, "name", name);
+    else
+        rs_json_raw(&j, "name", "null");
+    rs_json_num(&j, "body_mass_kg", p->body_mass_kg, 3);
+    rs_json_num(&j, "calf_length_cm", p->calf_length_cm, 3);
+    rs_json_num(&j, "force_limit_n", p->force_limit_n, 3);
+    return rs_json_end(&j);
 }
 
 /* ---- file shell -------------------------------------------------------- */

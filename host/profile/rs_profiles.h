@@ -90,6 +90,14 @@ int rs_profiles_format(const struct rs_profiles *ps, char *buf, size_t cap);
  */
 double rs_profile_calf_from_travel(int32_t enc_start, int32_t enc_end, uint32_t radius_um);
 
+/*
+ * The profile as one JSON object for a session's snapshot (the recorder's
+ * "profile" item): {"name":"anna","body_mass_kg":62,"calf_length_cm":38.5,
+ * "force_limit_n":0}; name NULL or "" gives "name":null (the defaults).
+ * Returns buf, or NULL when cap is too small (256 is always enough).
+ */
+const char *rs_profile_json(const struct rs_profile *p, const char *name, char *buf, size_t cap);
+
 /* ---- file shell -------------------------------------------------------- */
 
 /* $XDG_CONFIG_HOME/rollsense/profiles.conf (or ~/.config/...). 0 or -1 if it does not fit. */

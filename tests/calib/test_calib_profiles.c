@@ -117,6 +117,15 @@ static void test_calib_profiles_edit_roundtrip(void **state)
     assert_int_equal(rs_profiles_remove(&ps, "anna", why, sizeof why), 0);
     assert_string_equal(rs_profiles_active(&ps, &got), "bob");
 
+    /* The session snapshot as JSON. */
+    char js[256];
+    struct rs_profile jp = { 62, 38.5, 0 };
+    assert_string_equal(rs_profile_json(&jp, "anna", js, sizeof js),
+                        "{\"name\":\"anna\",\"body_mass_kg\":62.000,\"calf_length_cm\":38.500,"
+                        "\"force_limit_n\":0.000}");
+    assert_non_null(strstr(rs_profile_json(&jp, NULL, js, sizeof js), "\"name\":null"));
+    assert_null(rs_profile_json(&jp, "anna", js, 20));
+
     /* Full. */
     rs_profiles_init(&ps);
     for (int i = 0; i < RS_PROFILES_MAX; i++) {
