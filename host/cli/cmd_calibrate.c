@@ -278,7 +278,7 @@ int rs_cal_save(struct ui *u, struct session *ss, struct rs_cal *blk)
         return -1;
     }
     rs_cal_say(u, "saved on roller %s (EEPROM), read back and verified; host copy %s",
-        rs_caldev_serial(ss->d), ss->mirror);
+               rs_caldev_serial(ss->d), ss->mirror);
     rs_cal_say(u, "the previous calibration is kept: 'rollsense calibrate undo' restores it");
     return 0;
 }
@@ -287,7 +287,7 @@ static void print_block(struct ui *u, const struct rs_cal *c)
 {
     rs_cal_say(u, "  offsets  left %ld, right %ld counts", (long)c->offset_left, (long)c->offset_right);
     rs_cal_say(u, "  scales   left %.2f, right %.2f counts/N", (double)c->scale_left,
-        (double)c->scale_right);
+               (double)c->scale_right);
     rs_cal_say(u, "  radius   %.2f mm, encoder direction %+d", c->radius_um / 1000.0, c->enc_dir);
 }
 
@@ -327,7 +327,7 @@ static int do_tare(struct ui *u, const struct opts *o)
             goto out;
     }
     rs_cal_say(u, "tare: zero at %ld counts left, %ld counts right", (long)blk.offset_left,
-        (long)blk.offset_right);
+               (long)blk.offset_right);
     if (rs_cal_save(u, &ss, &blk) == 0)
         rc = RS_EXIT_OK;
 out:
@@ -361,7 +361,7 @@ static int do_span(struct ui *u, const struct opts *o)
     struct rs_cal blk = ss.cal;
     if (rs_caldev_info(ss.d)->cal_state != RS_CAL_OK)
         rs_cal_say(u, "note: this roller was never tared; run 'rollsense calibrate tare' first for "
-               "the best result");
+                      "the best result");
     if (rs_calibrate_validate(&blk, NULL, 0)) {
         struct rs_cal d;
         rs_calibrate_defaults(&d);
@@ -369,7 +369,7 @@ static int do_span(struct ui *u, const struct opts *o)
         blk.scale_right = d.scale_right;
     }
     rs_cal_say(u, "Span with a known mass of %.2f kg on roller %s: three placements, then a check.",
-        o->mass_kg, rs_caldev_serial(ss.d));
+               o->mass_kg, rs_caldev_serial(ss.d));
     static const char *const where[] = { "the LEFT END", "the CENTRE", "the RIGHT END" };
     struct rs_calibrate_placement pl[3];
     for (int i = 0; i < 3; i++) {
@@ -391,14 +391,14 @@ static int do_span(struct ui *u, const struct opts *o)
                 goto out;
         }
         rs_cal_say(u, "placement %d: %+.0f counts left, %+.0f counts right", i + 1, pl[i].d_left,
-            pl[i].d_right);
+                   pl[i].d_right);
     }
     if (rs_calibrate_span_solve(pl, 3, &blk, why, sizeof why)) {
         rs_cli_error("%s", why);
         goto out;
     }
     rs_cal_say(u, "span: %.2f counts/N left, %.2f counts/N right", (double)blk.scale_left,
-        (double)blk.scale_right);
+               (double)blk.scale_right);
     if (!o->no_check) {
         struct rs_calibrate_placement chk;
         if (ask(u, ss.d, &blk,
@@ -422,8 +422,8 @@ static int do_span(struct ui *u, const struct opts *o)
         rs_calibrate_apply(&blk, (int32_t)lround(chk.d_left + blk.offset_left),
                            (int32_t)lround(chk.d_right + blk.offset_right), &fl, &fr, &x);
         rs_cal_say(u, "check: %.1f N measured for %.1f N true: error %+.2f N (%+.2f %%), at %+.1f cm "
-               "from the centre", fl + fr, o->mass_kg * RS_STANDARD_GRAVITY, err_n, err_pct,
-            x / 10.0);
+                      "from the centre", fl + fr, o->mass_kg * RS_STANDARD_GRAVITY, err_n, err_pct,
+                   x / 10.0);
         /* 1 % or 1 N is the goal; beyond twice that the placements were not trustworthy. */
         if (fabs(err_pct) > 2.0 && fabs(err_n) > 2.0) {
             rs_cli_error("span check failed: the check placement is off by %+.1f N (%+.1f %%); "
@@ -467,7 +467,7 @@ static int do_encoder(struct ui *u, const struct opts *o)
     char line[64], why[512], prompt[300];
     int32_t e0, e1;
     rs_cal_say(u, "Encoder check on roller %s: turn the roller %g times by hand.",
-        rs_caldev_serial(ss.d), turns);
+               rs_caldev_serial(ss.d), turns);
     for (;;) {
         if (ask(u, ss.d, &blk,
                 "Put a mark on the roller (a piece of tape facing you), then press Enter.", line,
@@ -485,8 +485,9 @@ static int do_encoder(struct ui *u, const struct opts *o)
         if (!again(u, ss.d, &blk))
             goto out;
     }
-    rs_cal_say(u, "encoder: %.2f turns counted, forward counts %s", fabs((double)(int32_t)((uint32_t)e1 - (uint32_t)e0)) / RS_ENC_COUNTS_PER_REV,
-        blk.enc_dir > 0 ? "up" : "down (direction flag -1)");
+    double counted = fabs((double)(int32_t)((uint32_t)e1 - (uint32_t)e0)) / RS_ENC_COUNTS_PER_REV;
+    rs_cal_say(u, "encoder: %.2f turns counted, forward counts %s", counted,
+               blk.enc_dir > 0 ? "up" : "down (direction flag -1)");
     if (o->have_distance) {
         for (;;) {
             snprintf(prompt, sizeof prompt,
@@ -507,10 +508,10 @@ static int do_encoder(struct ui *u, const struct opts *o)
                 goto out;
         }
         rs_cal_say(u, "radius: %.2f mm effective (from %.2f m rolled)", blk.radius_um / 1000.0,
-            o->distance_m);
+                   o->distance_m);
     } else {
         rs_cal_say(u, "radius: %.2f mm (nominal %d mm diameter; refine with --distance M)",
-            blk.radius_um / 1000.0, RS_ROLLER_DIAMETER_MM);
+                   blk.radius_um / 1000.0, RS_ROLLER_DIAMETER_MM);
     }
     if (rs_cal_save(u, &ss, &blk) == 0)
         rc = RS_EXIT_OK;
@@ -608,26 +609,26 @@ static int do_show(struct ui *u, const struct opts *o)
         rs_cal_say(u, "%s", line);
     } else {
         rs_cal_say(u, "roller %s on %s, firmware %u.%u.%u", rs_caldev_serial(ss.d), rs_caldev_port(ss.d),
-            in->fw_major, in->fw_minor, in->fw_patch);
+                   in->fw_major, in->fw_minor, in->fw_patch);
         rs_cal_say(u, "calibration: %s", in->cal_state == RS_CAL_OK ? "saved (in use)"
-                                  : in->cal_state == RS_CAL_CORRUPT
-                                      ? "CORRUPT: defaults in use, NOT CALIBRATED (raw units)"
-                                      : "never saved: defaults in use, NOT CALIBRATED (raw units)");
+                                         : in->cal_state == RS_CAL_CORRUPT
+                                             ? "CORRUPT: defaults in use, NOT CALIBRATED (raw units)"
+                                             : "never saved: defaults in use, NOT CALIBRATED (raw units)");
         print_block(u, &ss.cal);
         rs_cal_say(u, "host copy: %s (%s%s)", ss.mirror,
-            !strcmp(mirror, "same") ? "same as the roller"
-            : !strcmp(mirror, "none") ? "none yet"
-            : !strcmp(mirror, "different") ? "DIFFERS from the roller" : "unreadable",
-            mrc == 0 && st.has_previous ? "; undo available" : "");
+                   !strcmp(mirror, "same") ? "same as the roller"
+                   : !strcmp(mirror, "none") ? "none yet"
+                   : !strcmp(mirror, "different") ? "DIFFERS from the roller" : "unreadable",
+                   mrc == 0 && st.has_previous ? "; undo available" : "");
         if (pname)
             rs_cal_say(u, "profile: %s (%.1f kg, calf %.1f cm, force limit %s)", pname,
-                prof.body_mass_kg, prof.calf_length_cm,
-                prof.force_limit_n > 0 ? "set" : "none");
+                       prof.body_mass_kg, prof.calf_length_cm,
+                       prof.force_limit_n > 0 ? "set" : "none");
         else
             rs_cal_say(u, "profile: none active (defaults: 70 kg, calf 40 cm)");
         if (have_read)
             rs_cal_say(u, "reading: left %.1f N, right %.1f N, total %.1f N at %+.1f cm from the centre",
-                fl, fr, fl + fr, x / 10.0);
+                       fl, fr, fl + fr, x / 10.0);
     }
     rc = RS_EXIT_OK;
 out:
@@ -665,7 +666,7 @@ static int do_undo(struct ui *u, const struct opts *o)
         goto out;
     }
     rs_cal_say(u, "undo: roller %s has its previous calibration again (saved and verified):",
-        rs_caldev_serial(ss.d));
+               rs_caldev_serial(ss.d));
     print_block(u, &blk);
     rs_cal_say(u, "'rollsense calibrate undo' again redoes the calibration just undone");
     rc = RS_EXIT_OK;
@@ -718,7 +719,7 @@ out:
 }
 
 /* Ask for a number; an empty answer keeps *v. -1 on end of input. */
-static int ask_number(struct ui *u, const char *prompt, double *v, bool *given)
+static int ask_number(struct ui *u, const char *prompt, double *v)
 {
     char line[64];
     for (;;) {
@@ -730,7 +731,6 @@ static int ask_number(struct ui *u, const char *prompt, double *v, bool *given)
         double x = strtod(line, &end);
         if (end != line && !*end && isfinite(x)) {
             *v = x;
-            *given = true;
             return 0;
         }
         rs_cal_say(u, "'%s' is not a number", line);
@@ -745,7 +745,7 @@ static void print_profile(struct ui *u, const struct rs_profile_entry *e, bool a
     else
         snprintf(lim, sizeof lim, "none");
     rs_cal_say(u, "%c %-20s body mass %6.1f kg   calf %5.1f cm   force limit %s", active ? '*' : ' ',
-        e->name, e->p.body_mass_kg, e->p.calf_length_cm, lim);
+               e->name, e->p.body_mass_kg, e->p.calf_length_cm, lim);
 }
 
 static int do_profile(struct ui *u, const struct opts *o)
@@ -791,7 +791,11 @@ static int do_profile(struct ui *u, const struct opts *o)
         rs_cal_say(u, "profile %s removed", o->del);
         return RS_EXIT_OK;
     }
-    if (o->use && !o->name) {
+    if (o->use && (o->name || o->del)) {
+        rs_cli_error("calibrate: --use NAME switches profiles; give it alone");
+        return RS_EXIT_USAGE;
+    }
+    if (o->use) {
         if (rs_profiles_activate(&ps, o->use, why, sizeof why) ||
             rs_profiles_save(path, &ps, why, sizeof why)) {
             rs_cli_error("calibrate: %s", why);
@@ -818,7 +822,6 @@ static int do_profile(struct ui *u, const struct opts *o)
     else
         p = ps.e[idx].p;
     bool any = o->have_p_mass || o->have_p_calf || o->have_p_limit || o->measure_calf;
-    bool g_mass = false, g_calf = false, g_limit = false;
     if (o->have_p_mass)
         p.body_mass_kg = o->p_mass;
     if (o->have_p_calf)
@@ -829,17 +832,17 @@ static int do_profile(struct ui *u, const struct opts *o)
         /* Guided: one question per field; Enter keeps the value shown. */
         char prompt[160];
         rs_cal_say(u, "Profile %s: answer each question, or press Enter to keep the value shown.",
-            name_copy);
+                   name_copy);
         snprintf(prompt, sizeof prompt, "Body mass in kg [%.1f]:", p.body_mass_kg);
-        if (ask_number(u, prompt, &p.body_mass_kg, &g_mass) < 0)
-            return RS_EXIT_FAIL;
+        if (ask_number(u, prompt, &p.body_mass_kg) < 0)
+            goto eof;
         snprintf(prompt, sizeof prompt,
                  "Calf length in cm, Achilles to just below the knee [%.1f] (type m to measure "
                  "it by rolling once):", p.calf_length_cm);
         char line[64];
         for (;;) {
             if (ask(u, NULL, NULL, prompt, line, sizeof line) < 0)
-                return RS_EXIT_FAIL;
+                goto eof;
             if (!line[0])
                 break;
             if (!strcmp(line, "m") || !strcmp(line, "M")) {
@@ -851,21 +854,17 @@ static int do_profile(struct ui *u, const struct opts *o)
             double x = strtod(line, &end);
             if (end != line && !*end && isfinite(x)) {
                 p.calf_length_cm = x;
-                g_calf = true;
                 break;
             }
             rs_cal_say(u, "'%s' is not a number", line);
         }
         snprintf(prompt, sizeof prompt, "Force limit in N, 0 for none [%.0f]:", p.force_limit_n);
-        if (ask_number(u, prompt, &p.force_limit_n, &g_limit) < 0)
-            return RS_EXIT_FAIL;
+        if (ask_number(u, prompt, &p.force_limit_n) < 0)
+            goto eof;
     } else if (o->measure_calf) {
         if (measure_calf(u, o, &p.calf_length_cm))
             return RS_EXIT_FAIL;
     }
-    (void)g_mass;
-    (void)g_calf;
-    (void)g_limit;
     if (rs_profile_check(&p, why, sizeof why)) {
         rs_cli_error("calibrate: profile %s: %s", name_copy, why);
         return RS_EXIT_FAIL;
@@ -877,10 +876,13 @@ static int do_profile(struct ui *u, const struct opts *o)
         return RS_EXIT_FAIL;
     }
     rs_cal_say(u, "profile %s %s and active; saved in %s", name_copy, is_new ? "created" : "updated",
-        path);
+               path);
     print_profile(u, &ps.e[rs_profiles_find(&ps, name_copy)], true);
     rs_cal_say(u, "the next session uses it (every session snapshots the active profile)");
     return RS_EXIT_OK;
+eof:
+    rs_cli_error("calibrate: end of input before the profile was complete; nothing was saved");
+    return RS_EXIT_FAIL;
 }
 
 /* ---- command line ---------------------------------------------------------- */
