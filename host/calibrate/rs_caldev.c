@@ -238,19 +238,11 @@ static int open_link(struct rs_caldev *d, char *why, size_t cap)
     return 0;
 }
 
-int rs_caldev_open(struct rs_caldev **out, const char *port, const char *serial, int timeout_ms,
-                   char *why, size_t cap)
+/* Identify the roller on d's open link (or open it first); frees d on failure. */
+static int start(struct rs_caldev **out, struct rs_caldev *d, const char *serial, int timeout_ms,
+                 char *why, size_t cap)
 {
-    *out = NULL;
-    struct rs_caldev *d = calloc(1, sizeof *d);
-    if (!d)
-        return fail(RS_CALDEV_LINK, why, cap, "out of memory");
-    d->discovered = port == NULL;
-    if (port)
-        snprintf(d->port, sizeof d->port, "%s", port);
-    if (serial)
-        snprintf(d->want_serial, sizeof d->want_serial, "%s", serial);
-    int rc = open_link(d, why, cap);
+    int rc = d->link ? 0 : open_link(d, why, cap);
     if (rc == 0) {
         struct rs_frame f = { .type = RS_FT_CMD_GET_INFO };
         rc = transact(d, &f, RS_FT_INFO, NULL, timeout_ms, why, cap);
@@ -267,6 +259,36 @@ int rs_caldev_open(struct rs_caldev **out, const char *port, const char *serial,
     }
     *out = d;
     return 0;
+}
+
+int rs_caldev_open(struct rs_caldev **out, const char *port, const char *serial, int timeout_ms,
+                   char *why, size_t cap)
+{
+    *out = NULL;
+    struct rs_caldev *d = calloc(1, sizeof *d);
+    if (!d)
+        return fail(RS_CALDEV_LINK, why, cap, "out of memory");
+    d->discovered = port == NULL;
+    if (port)
+        snprintf(d->port, sizeof d->port, "%s", port);
+    if (serial)
+        snprintf(d->want_serial, sizeof d->want_serial, "%s", serial);
+    return start(out, d, serial, timeout_ms, why, cap);
+}
+
+int rs_caldev_open_link(struct rs_caldev **out, struct rs_link *link, const char *name,
+                        int timeout_ms, char *why, size_t cap)
+{
+    *out = NULL;
+    struct rs_caldev *d = calloc(1, sizeof *d);
+    if (!d) {
+        rs_link_close(link);
+        return fail(RS_CALDEV_LINK, why, cap, "out of memory");
+    }
+    d->link = link;
+    rs_decoder_init(&d->dec);
+    copy_str(d->port, sizeof d->port, name ? name : "(link)");
+    return start(out, d, NULL, timeout_ms, why, cap);
 }
 
 void rs_caldev_close(struct rs_caldev *d)

@@ -22,6 +22,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "rs_link.h"
 #include "rs_proto.h"
 
 enum rs_caldev_err {
@@ -43,6 +44,10 @@ struct rs_caldev;
  */
 int rs_caldev_open(struct rs_caldev **out, const char *port, const char *serial, int timeout_ms,
                    char *why, size_t cap);
+/* The same over a link already open (an in-process roller, tests); the
+ * caldev owns it from now on, also on failure. name is for messages. */
+int rs_caldev_open_link(struct rs_caldev **out, struct rs_link *link, const char *name,
+                        int timeout_ms, char *why, size_t cap);
 void rs_caldev_close(struct rs_caldev *d);   /* sends STOP when streaming; NULL is fine */
 
 const struct rs_info *rs_caldev_info(const struct rs_caldev *d);
