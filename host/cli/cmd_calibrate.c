@@ -636,6 +636,94 @@ out:
     return rc;
 }
 
+/* ---- restore ---------------------------------------------------------- */
+
+/* The number after "key": in a JSON object text, or -1 when absent or not a number. */
+static int json_number(const char *text, const char *key, double *out)
+{
+    char pat[48];
+    snprintf(pat, sizeof pat, "\"%s\"", key);
+    const char *p = strstr(text, pat);
+    if (!p)
+        return -1;
+    p += strlen(pat);
+    while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+        p++;
+    if (*p++ != ':')
+        return -1;
+    char *end;
+    double v = strtod(p, &end);
+    if (end == p || !isfinite(v))
+        return -1;
+    *out = v;
+    return 0;
+}
+
+/*
+ * Put a calibration block from a file back on the roller: the JSON object
+ * `show --json` prints (a backup, e.g. before flashing firmware that may
+ * erase the EEPROM). Saved like any other step: read back, mirrored, the
+ * previous version kept for undo.
+ */
+static int do_restore(struct ui *u, const struct opts *o)
+{
+    char text[4096], why[512];
+    FILE *f = fopen(o->file, "r");
+    if (!f) {
+        rs_cli_error("calibrate: cannot read %s: %s", o->file, strerror(errno));
+        return RS_EXIT_FAIL;
+    }
+    size_t n = fread(text, 1, sizeof text - 1, f);
+    fclose(f);
+    text[n] = '\0';
+    static const char *const keys[] = { "offset_left", "offset_right", "scale_left",
+                                        "scale_right", "radius_um", "enc_dir" };
+    double v[6];
+    for (int i = 0; i < 6; i++)
+        if (json_number(text, keys[i], &v[i]) < 0) {
+            rs_cli_error("calibrate: %s has no number for \"%s\" (expected the output of "
+                         "'rollsense calibrate show --json')", o->file, keys[i]);
+            return RS_EXIT_FAIL;
+        }
+    struct rs_cal blk = { 0 };
+    if (fabs(v[0]) > 8388608 || fabs(v[1]) > 8388608 || v[4] < 0 || v[4] > 4e9) {
+        rs_cli_error("calibrate: %s holds values out of range", o->file);
+        return RS_EXIT_FAIL;
+    }
+    blk.offset_left = (int32_t)lround(v[0]);
+    blk.offset_right = (int32_t)lround(v[1]);
+    blk.scale_left = (float)v[2];
+    blk.scale_right = (float)v[3];
+    blk.radius_um = (uint32_t)lround(v[4]);
+    blk.enc_dir = (int8_t)lround(v[5]);
+    if (rs_calibrate_validate(&blk, why, sizeof why)) {
+        rs_cli_error("calibrate: %s: %s", o->file, why);
+        return RS_EXIT_FAIL;
+    }
+    struct session ss = { 0 };
+    if (rs_cal_connect(u, o, &ss, false))
+        return RS_EXIT_FAIL;
+    int rc = RS_EXIT_FAIL;
+    /* A block belongs to the load cells it was measured on. */
+    const char *ser = strstr(text, "\"serial\"");
+    char fser[RS_SERIAL_LEN + 1] = "";
+    if (ser)
+        sscanf(ser, "\"serial\" : \"%12[^\"]\"", fser); /* blanks match none or more */
+    if (fser[0] && strcmp(fser, rs_caldev_serial(ss.d)) != 0) {
+        rs_cli_error("calibrate: %s holds the calibration of roller %s, but this is roller %s; "
+                     "nothing was changed", o->file, fser, rs_caldev_serial(ss.d));
+        goto out;
+    }
+    rs_cal_say(u, "restoring the calibration from %s on roller %s:", o->file,
+               rs_caldev_serial(ss.d));
+    print_block(u, &blk);
+    if (rs_cal_save(u, &ss, &blk) == 0)
+        rc = RS_EXIT_OK;
+out:
+    rs_caldev_close(ss.d);
+    return rc;
+}
+
 /* ---- undo ----------------------------------------------------------------- */
 
 static int do_undo(struct ui *u, const struct opts *o)
@@ -914,6 +1002,8 @@ static void help(void)
         "                             --measure adds a reading in N, --reset restarts the\n"
         "                             roller first (the saved calibration must survive)\n"
         "  undo                       put the previous calibration back (roller and host)\n"
+        "  restore FILE               put a calibration saved with 'show --json > FILE'\n"
+        "                             back on the roller (same roller only)\n"
         "\n"
         "Options:\n"
         "  --port PATH       serial port or pseudo-terminal of the roller\n"
@@ -956,13 +1046,14 @@ int rs_cmd_calibrate(int argc, char **argv)
         return RS_EXIT_OK;
     }
     const char *step = argv[1];
-    static const char *const steps[] = { "tare", "span", "encoder", "profile", "show", "undo" };
+    static const char *const steps[] = { "tare",  "span", "encoder", "profile",
+                                         "show",  "undo", "restore" };
     bool known = false;
     for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++)
         known |= strcmp(step, steps[i]) == 0;
     if (!known) {
-        rs_cli_error("calibrate: unknown step '%s' (tare, span, encoder, profile, show, undo)",
-                     step);
+        rs_cli_error("calibrate: unknown step '%s' (tare, span, encoder, profile, show, undo, "
+                     "restore)", step);
         return RS_EXIT_USAGE;
     }
     struct opts o = { .window_s = 2.0 };
@@ -991,6 +1082,10 @@ int rs_cmd_calibrate(int argc, char **argv)
         bool is_valued = false;
         for (size_t k = 0; k < sizeof valued / sizeof valued[0]; k++)
             is_valued |= strcmp(a, valued[k]) == 0;
+        if (!is_valued && !strcmp(step, "restore") && !o.file && a[0] != '-') {
+            o.file = a;
+            continue;
+        }
         if (!is_valued) {
             rs_cli_error("calibrate: unknown argument '%s' (try 'rollsense calibrate --help')", a);
             return RS_EXIT_USAGE;
@@ -1045,6 +1140,10 @@ int rs_cmd_calibrate(int argc, char **argv)
     }
     if (strcmp(step, "profile") != 0)
         o.have_p_mass = false;
+    if (!strcmp(step, "restore") && !o.file) {
+        rs_cli_error("calibrate: restore needs FILE (saved with 'rollsense calibrate show --json')");
+        return RS_EXIT_USAGE;
+    }
     if (o.have_p_calf && o.measure_calf) {
         rs_cli_error("calibrate: give --calf CM or --measure-calf, not both");
         return RS_EXIT_USAGE;
@@ -1068,5 +1167,7 @@ int rs_cmd_calibrate(int argc, char **argv)
         return do_show(&u, &o);
     if (!strcmp(step, "undo"))
         return do_undo(&u, &o);
+    if (!strcmp(step, "restore"))
+        return do_restore(&u, &o);
     return do_profile(&u, &o);
 }

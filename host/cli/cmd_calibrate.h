@@ -24,6 +24,7 @@ struct opts {
     double p_mass, p_calf, p_limit;
     bool have_p_mass, have_p_calf, have_p_limit;
     const char *screenshot;   /* --gui: PNG of the last frame */
+    const char *file;         /* restore FILE */
 };
 
 /* The terminal side: line input without stdio buffering (poll + read), so

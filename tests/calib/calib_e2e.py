@@ -432,6 +432,22 @@ def reset_undo(env, port, fake=None):
     env.run(["undo", "--port", port])  # undo of the undo: B again
     if block(env.show(port)) != block(b):
         fail("redo did not bring B back")
+    # Backup and restore: B saved as JSON, A back by undo, B restored.
+    backup = env.dir + "/backup.json"
+    with open(backup, "w") as f:
+        f.write(env.run(["show", "--json", "--port", port])[0])
+    env.run(["undo", "--port", port])
+    out, _ = env.run(["restore", backup, "--port", port])
+    r = env.show(port, "--reset")
+    if block(r) != block(b) or not r["undo_available"] or r["mirror"] != "same":
+        fail("after restore: %r, want %r" % (r, b))
+    with open(backup) as f:
+        other = f.read().replace(b["serial"], "RS-OTHER")
+    with open(backup, "w") as f:
+        f.write(other)
+    _, err = env.run(["restore", backup, "--port", port], want_rc=1)
+    if "holds the calibration of roller RS-OTHER" not in err:
+        fail("restore onto another roller: " + err)
 
 
 def test_reset_undo(args, env):
