@@ -506,6 +506,72 @@ def test_gui(args, env):
         fake.stop()
 
 
+class Emu:
+    """rollsense-emu --pty: the real firmware in simavr. Its first stdout
+    line is the pty path. The scenario keeps the roller empty and still, so
+    a tare is accepted; the second calibration comes from a restore file."""
+
+    def __init__(self, exe, tmpdir):
+        scn = os.path.join(tmpdir, "idle.scn")
+        with open(scn, "w") as f:
+            f.write("# empty roller, standing still\nt=0 total=0 x=0 angle=0\n")
+        self.p = subprocess.Popen([exe, "--pty", "--scenario", scn, "--noise", "150"],
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        self.out = Lines(self.p.stdout.fileno(), "rollsense-emu")
+        self.port = self.out.line(time.monotonic() + 30)
+        if not self.port or not self.port.startswith("/dev/"):
+            err = self.p.stderr.read1(4096).decode(errors="replace") if self.p.poll() is not None else ""
+            fail("rollsense-emu gave no pty path: %r %s" % (self.port, err))
+
+    def stop(self):
+        if self.p.poll() is None:
+            self.p.terminate()
+            try:
+                self.p.wait(10)
+            except subprocess.TimeoutExpired:
+                self.p.kill()
+                self.p.wait()
+
+
+def test_emu(args, env):
+    """Acceptance against the real firmware: a calibration saved to the
+    device survives a device reset and is read back by the host; undo
+    restores the previous calibration (also across a reset)."""
+    if not args.emu:
+        fail("--emu EMU is required")
+    emu = Emu(args.emu, env.dir)
+    try:
+        port = emu.port
+        first = env.show(port)
+        print("fresh emulated roller: cal_state %s" % first["cal_state"])
+        out, _ = env.run(["tare", "--yes", "--port", port, "--window", "1"], timeout=60)
+        a = env.show(port)
+        if a["cal_state"] != "ok" or a["mirror"] != "same":
+            fail("after tare: %r" % a)
+        # B: a different block, restored from a file (no load can be placed
+        # on the emulated roller between prompts).
+        b_file = env.dir + "/b.json"
+        with open(b_file, "w") as f:
+            json.dump({"offset_left": a["offset_left"] + 500, "offset_right": a["offset_right"] - 700,
+                       "scale_left": 2100.5, "scale_right": 2250.25, "radius_um": 68500,
+                       "enc_dir": -1}, f)
+        env.run(["restore", b_file, "--port", port], timeout=60)
+        b = env.show(port)
+        if block(b) == block(a):
+            fail("restore did not change the block")
+        after = env.show(port, "--reset")
+        if block(after) != block(b) or after["cal_state"] != "ok" or after["mirror"] != "same":
+            fail("after a device reset: %r, want the block of %r" % (after, b))
+        out, _ = env.run(["undo", "--port", port], timeout=60)
+        u = env.show(port, "--reset")
+        if block(u) != block(a) or u["cal_state"] != "ok" or u["mirror"] != "same":
+            fail("after undo and a reset: %r, want the block of %r" % (u, a))
+        if not u["undo_available"]:
+            fail("the undone block must stay available (redo)")
+    finally:
+        emu.stop()
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("test")
@@ -514,7 +580,7 @@ def main():
     ap.add_argument("--emu")
     args = ap.parse_args()
     tests = {"full": test_full, "refusals": test_refusals, "reset_undo": test_reset_undo,
-             "gui": test_gui}
+             "gui": test_gui, "emu": test_emu}
     if args.test not in tests:
         fail("unknown test " + args.test)
     env = Env(args)
