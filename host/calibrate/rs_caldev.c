@@ -252,6 +252,10 @@ static int start(struct rs_caldev **out, struct rs_caldev *d, const char *serial
     if (rc == 0 && serial && d->want_serial[0] && strcasecmp(d->serial, serial) != 0)
         rc = fail(RS_CALDEV_NO_ROLLER, why, cap, "the roller on %s is %s, not %s", d->port,
                   d->serial, serial);
+    /* Left streaming by a program that ended without STOP: quiet it, so
+     * only streams started here are running (and stopped on close). */
+    if (rc == 0 && d->info.streaming)
+        rc = simple(d, RS_FT_CMD_STOP, 0, NULL, why, cap);
     if (rc) {
         rs_link_close(d->link);
         free(d);
