@@ -210,18 +210,23 @@ static void get_cal(const uint8_t *p, struct rs_cal *c)
 
 /* ---- encoding ----------------------------------------------------------- */
 
-size_t rs_wire_wrap(uint8_t *raw, size_t n, uint8_t *out)
+/* COBS-encode n raw bytes (CRC included) between two delimiters. */
+static size_t wrap(const uint8_t *raw, size_t n, uint8_t *out)
 {
-    put32(raw + n, rs_crc32(0, raw, n));
     out[0] = 0;
-    size_t w = 1 + rs_cobs_encode(raw, n + 4, out + 1);
+    size_t w = 1 + rs_cobs_encode(raw, n, out + 1);
     out[w++] = 0;
     return w;
 }
 
-size_t rs_frame_encode(const struct rs_frame *f, uint8_t *out)
+size_t rs_wire_wrap(uint8_t *raw, size_t n, uint8_t *out)
 {
-    uint8_t raw[RS_FRAME_MAX];
+    put32(raw + n, rs_crc32(0, raw, n));
+    return wrap(raw, n + 4, out);
+}
+
+size_t rs_frame_pack(const struct rs_frame *f, uint8_t *raw)
+{
     uint8_t *p = raw;
     *p++ = RS_PROTO_VERSION;
     *p++ = f->type;
@@ -285,7 +290,16 @@ size_t rs_frame_encode(const struct rs_frame *f, uint8_t *out)
     default:
         return 0;
     }
-    return rs_wire_wrap(raw, (size_t)(p - raw), out);
+    size_t n = (size_t)(p - raw);
+    put32(raw + n, rs_crc32(0, raw, n));
+    return n + 4;
+}
+
+size_t rs_frame_encode(const struct rs_frame *f, uint8_t *out)
+{
+    uint8_t raw[RS_FRAME_MAX];
+    size_t n = rs_frame_pack(f, raw);
+    return n ? wrap(raw, n, out) : 0;
 }
 
 /* ---- decoding ----------------------------------------------------------- */

@@ -180,6 +180,13 @@ int rs_body_len(uint8_t type);
 size_t rs_frame_encode(const struct rs_frame *f, uint8_t *out);
 
 /*
+ * The frame before COBS: version, type, body, CRC-32 into raw (RS_FRAME_MAX
+ * bytes), exactly what rs_frame_parse() accepts. Returns its length, or 0 for
+ * an unknown type. For storing frames (session files) without the framing.
+ */
+size_t rs_frame_pack(const struct rs_frame *f, uint8_t *raw);
+
+/*
  * Lower level: append the CRC-32 of raw[0..n) at raw[n..n+4) (raw must have
  * room, n + 4 <= RS_FRAME_MAX), COBS-encode between two delimiters into out
  * (RS_WIRE_MAX bytes). Returns the wire byte count. For frames of types the

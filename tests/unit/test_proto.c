@@ -203,6 +203,14 @@ static void test_round_trip_every_type(void **state)
         assert_int_equal(out.version, RS_PROTO_VERSION);
         assert_true(frame_eq(&out, &frames[i]));
         assert_int_equal(errors(&d.stats), 0);
+
+        /* The stored form (no COBS, no delimiters) parses back the same. */
+        uint8_t raw[RS_FRAME_MAX];
+        size_t rn = rs_frame_pack(&frames[i], raw);
+        assert_int_equal(rn + 3, len); /* COBS adds one byte, plus two delimiters */
+        struct rs_frame parsed;
+        assert_int_equal(rs_frame_parse(raw, rn, &parsed), RS_DEC_OK);
+        assert_true(frame_eq(&parsed, &frames[i]));
     }
 }
 

@@ -1,0 +1,758 @@
+/*
+ * rs_reader.c - the session reader (see rs_reader.h for the contract).
+ *
+ * Two cursors, one over frames and one over the log, merged by the log's
+ * after_frame column. Each cursor remembers the last id it delivered, so
+ * after SQLite reports corruption it can re-seek past the damaged region
+ * (WHERE id > last + skip, skip doubling) instead of giving up.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <sqlite3.h>
+
+#include "rs_jsonq.h"
+#include "rs_record_int.h"
+#include "rs_schema.h"
+#include "rs_reader.h"
+
+#define META_MAX 32
+#define META_VALUE_MAX 8192
+#define TEXT_MAX 8192
+
+struct cursor {
+    sqlite3_stmt *st;
+    int64_t last_id;   /* last id delivered (or skipped) */
+    bool eof;
+    bool have;         /* a row is peeked into the fields below */
+    bool restart;      /* re-bind from last_id before the next step */
+    int64_t hw;        /* highest id examined so far: damage is counted once,
+                          however often a replay or report rereads the file */
+};
+
+struct rs_reader {
+    sqlite3 *db;
+    struct cursor fc, lc;
+    /* peeked frame row */
+    int64_t f_id, f_host, f_dev;
+    struct rs_frame f_frame;
+    uint8_t f_raw[RS_FRAME_MAX];
+    size_t f_raw_len;
+    uint8_t raw_out[RS_FRAME_MAX]; /* the delivered frame's bytes */
+    /* peeked log row */
+    int64_t l_id, l_after, l_host, l_dev;
+    int l_kind;
+    char l_type[128];
+    char l_data[TEXT_MAX];
+    /* delivered strings */
+    char type[128];
+    char data[TEXT_MAX];
+
+    int nmeta;
+    char *meta_key[META_MAX];
+    char *meta_val[META_MAX];
+
+    struct rs_reader_damage dmg;
+    char dmg_msg[640];
+};
+
+const char *rs_reader_strerror(int err)
+{
+    switch (err) {
+    case RS_READER_OK: return "ok";
+    case RS_READER_ENOENT: return "cannot open the file";
+    case RS_READER_ENOTDB: return "not an SQLite database";
+    case RS_READER_ENOTSESS: return "not a rollsense session";
+    case RS_READER_EVERSION: return "newer session format";
+    case RS_READER_EEMPTY: return "nothing was recorded";
+    case RS_READER_ECORRUPT: return "damaged beyond reading";
+    default: return "unknown error";
+    }
+}
+
+static int is_corrupt(int rc)
+{
+    rc &= 0xff;
+    return rc == SQLITE_CORRUPT || rc == SQLITE_NOTADB || rc == SQLITE_IOERR ||
+           rc == SQLITE_FORMAT || rc == SQLITE_RANGE || rc == SQLITE_MISMATCH ||
+           rc == SQLITE_ERROR || rc == SQLITE_NOMEM || rc == SQLITE_TOOBIG;
+}
+
+/* One integer from a single-row query, or the SQLite error code. */
+static int query_int(sqlite3 *db, const char *sql, int64_t *out)
+{
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+    if (rc != SQLITE_OK)
+        return rc;
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *out = sqlite3_column_int64(st, 0);
+        rc = SQLITE_OK;
+    } else if (rc == SQLITE_DONE) {
+        rc = SQLITE_EMPTY;
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/*
+ * Bytes missing at the end of a file cut short: the SQLite header (offset 16:
+ * page size, offset 28: page count) says how long the main file should be.
+ * 0 when it is whole or the header is not trustworthy.
+ */
+static uint64_t truncated_bytes(const char *path, off_t size)
+{
+    unsigned char h[100];
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return 0;
+    size_t n = fread(h, 1, sizeof h, f);
+    fclose(f);
+    if (n < sizeof h || memcmp(h, "SQLite format 3", 16) != 0)
+        return 0;
+    uint32_t ps = (uint32_t)h[16] << 8 | h[17];
+    if (ps == 1)
+        ps = 65536;
+    uint32_t pages = (uint32_t)h[28] << 24 | (uint32_t)h[29] << 16 | (uint32_t)h[30] << 8 | h[31];
+    uint64_t want = (uint64_t)ps * pages;
+    return want > (uint64_t)size ? want - (uint64_t)size : 0;
+}
+
+static void load_meta(struct rs_reader *s)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "SELECT key, value FROM meta", -1, &st, NULL) != SQLITE_OK) {
+        s->dmg.meta_lost = true;
+        return;
+    }
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW && s->nmeta < META_MAX) {
+        const char *k = (const char *)sqlite3_column_text(st, 0);
+        const char *v = (const char *)sqlite3_column_text(st, 1);
+        if (!k || !v || strlen(v) >= META_VALUE_MAX || strlen(k) > 64) {
+            s->dmg.bad_rows++;
+            continue;
+        }
+        s->meta_key[s->nmeta] = strdup(k);
+        s->meta_val[s->nmeta] = strdup(v);
+        if (!s->meta_key[s->nmeta] || !s->meta_val[s->nmeta]) {
+            free(s->meta_key[s->nmeta]);
+            free(s->meta_val[s->nmeta]);
+            break;
+        }
+        s->nmeta++;
+    }
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+        s->dmg.meta_lost = true;
+    sqlite3_finalize(st);
+}
+
+const char *rs_reader_meta(struct rs_reader *s, const char *key)
+{
+    for (int i = 0; i < s->nmeta; i++)
+        if (strcmp(s->meta_key[i], key) == 0)
+            return s->meta_val[i];
+    return NULL;
+}
+
+static void set_msg(char *msg, size_t cap, const char *fmt, const char *path, const char *detail)
+{
+    if (msg && cap)
+        snprintf(msg, cap, fmt, path, detail);
+}
+
+void rs_reader_close(struct rs_reader *s)
+{
+    if (!s)
+        return;
+    sqlite3_finalize(s->fc.st);
+    sqlite3_finalize(s->lc.st);
+    sqlite3_close(s->db);
+    for (int i = 0; i < s->nmeta; i++) {
+        free(s->meta_key[i]);
+        free(s->meta_val[i]);
+    }
+    free(s);
+}
+
+int rs_reader_open(struct rs_reader **out, const char *path, char *msg, size_t msgcap)
+{
+    *out = NULL;
+    struct stat sb;
+    if (stat(path, &sb) != 0) {
+        set_msg(msg, msgcap, "%s: cannot open: %s", path, strerror(errno));
+        return RS_READER_ENOENT;
+    }
+    if (!S_ISREG(sb.st_mode)) {
+        set_msg(msg, msgcap, "%s: cannot open: %s", path, "not a regular file");
+        return RS_READER_ENOENT;
+    }
+    if (sb.st_size == 0) {
+        set_msg(msg, msgcap, "%s: %s", path,
+                "empty session: the recording stopped before anything was committed");
+        return RS_READER_EEMPTY;
+    }
+    struct rs_reader *s = calloc(1, sizeof *s);
+    if (!s) {
+        set_msg(msg, msgcap, "%s: %s", path, "out of memory");
+        return RS_READER_ENOENT;
+    }
+    s->dmg.truncated_bytes = truncated_bytes(path, sb.st_size);
+    /* Read-only: a reader never changes a session. A session killed while
+     * recording still has its -wal file; SQLite reads it through the -shm
+     * index, which it may create next to the file. */
+    int64_t app = 0, ver = 0, ntab = 0;
+    int rc = SQLITE_OK, flags = SQLITE_OPEN_READONLY;
+    bool relaxed = false;
+    for (int attempt = 0; attempt < 3; attempt++) {
+        rc = sqlite3_open_v2(path, &s->db, flags, NULL);
+        if (rc == SQLITE_OK) {
+            sqlite3_extended_result_codes(s->db, 1);
+            if (relaxed)
+                sqlite3_exec(s->db, "PRAGMA writable_schema=ON", NULL, NULL, NULL);
+            rc = query_int(s->db, "PRAGMA application_id", &app);
+        }
+        if (rc == SQLITE_OK)
+            rc = query_int(s->db, "PRAGMA user_version", &ver);
+        if (rc == SQLITE_OK)
+            rc = query_int(s->db, "SELECT count(*) FROM sqlite_master", &ntab);
+        if ((rc & 0xff) == SQLITE_CORRUPT && !relaxed) {
+            /* SQLite refuses a file shorter than its header says unless
+             * the schema checks are relaxed; we only read. */
+            relaxed = true;
+        } else if ((rc & 0xff) == SQLITE_READONLY && flags == SQLITE_OPEN_READONLY) {
+            /* A recorder killed mid-write leaves a WAL whose index must be
+             * rebuilt, which a read-only connection may not do. Recovery
+             * only replays committed transactions; no session data changes. */
+            flags = SQLITE_OPEN_READWRITE;
+        } else {
+            break;
+        }
+        sqlite3_close(s->db);
+        s->db = NULL;
+    }
+    if (rc != SQLITE_OK) {
+        int err;
+        if ((rc & 0xff) == SQLITE_NOTADB) {
+            err = RS_READER_ENOTDB;
+            set_msg(msg, msgcap, "%s: %s", path,
+                    "not a session file (not an SQLite database, or its header is damaged)");
+        } else if ((rc & 0xff) == SQLITE_CANTOPEN || (rc & 0xff) == SQLITE_PERM ||
+                   (rc & 0xff) == SQLITE_READONLY) {
+            err = RS_READER_ENOENT;
+            set_msg(msg, msgcap, "%s: cannot open: %s", path, sqlite3_errstr(rc));
+        } else {
+            err = RS_READER_ECORRUPT;
+            set_msg(msg, msgcap, "%s: damaged beyond reading (%s)", path, sqlite3_errstr(rc));
+        }
+        rs_reader_close(s);
+        return err;
+    }
+    if (app == 0 && ver == 0 && ntab == 0) {
+        set_msg(msg, msgcap, "%s: %s", path,
+                "empty session: the recording stopped before anything was committed");
+        rs_reader_close(s);
+        return RS_READER_EEMPTY;
+    }
+    if (app != RS_READER_APP_ID) {
+        set_msg(msg, msgcap, "%s: %s", path,
+                "not a rollsense session (an SQLite database of another application)");
+        rs_reader_close(s);
+        return RS_READER_ENOTSESS;
+    }
+    if (ver > RS_READER_FORMAT || ver < 1) {
+        char d[160];
+        snprintf(d, sizeof d,
+                 "session format v%lld %s; this rollsense reads v1 to v%d%s", (long long)ver,
+                 ver < 1 ? "is invalid" : "is newer than this program", RS_READER_FORMAT,
+                 ver < 1 ? "" : " (update rollsense to read it)");
+        set_msg(msg, msgcap, "%s: %s", path, d);
+        rs_reader_close(s);
+        return RS_READER_EVERSION;
+    }
+    rc = sqlite3_prepare_v2(s->db, "SELECT id, host_us, dev_us, raw FROM frames WHERE id > ?1"
+                                   " ORDER BY id",
+                            -1, &s->fc.st, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_prepare_v2(s->db,
+                                "SELECT id, after_frame, kind, host_us, dev_us, type, data"
+                                " FROM log WHERE id > ?1 ORDER BY id",
+                                -1, &s->lc.st, NULL);
+    if (rc != SQLITE_OK) {
+        set_msg(msg, msgcap, "%s: damaged beyond reading (%s)", path, sqlite3_errmsg(s->db));
+        rs_reader_close(s);
+        return RS_READER_ECORRUPT;
+    }
+    load_meta(s);
+    s->fc.restart = s->lc.restart = true;
+    *out = s;
+    return 0;
+}
+
+/*
+ * Step a cursor to its next row. On a corruption error, re-seek past the
+ * damaged region: try id > last + 1, + 2, + 4 ... (bounded), counting the ids
+ * jumped over as lost. Returns true with the statement on a row.
+ */
+static bool cursor_step(struct rs_reader *s, struct cursor *c)
+{
+    if (c->eof)
+        return false;
+    int64_t skip = 0;
+    for (int attempt = 0; attempt < 64; attempt++) {
+        if (c->restart) {
+            sqlite3_reset(c->st);
+            sqlite3_bind_int64(c->st, 1, rs_add_sat(c->last_id, skip));
+            c->restart = false;
+        }
+        int rc = sqlite3_step(c->st);
+        if (rc == SQLITE_ROW) {
+            int64_t id = sqlite3_column_int64(c->st, 0);
+            if (id <= c->last_id) {
+                /* a damaged b-tree can answer out of order: treat it as a
+                 * corrupt region, so every delivered id is larger than the
+                 * last and the iteration always ends */
+                rc = SQLITE_CORRUPT;
+                goto corrupt;
+            }
+            if (skip > 0 && id > c->hw && (uint64_t)id - (uint64_t)c->last_id > 1)
+                s->dmg.lost_rows += (uint64_t)id - (uint64_t)c->last_id - 1;
+            return true;
+        }
+        if (rc == SQLITE_DONE) {
+            c->eof = true;
+            return false;
+        }
+    corrupt:
+        if (!is_corrupt(rc))
+            break;
+        if (skip == 0 && c->last_id >= c->hw)
+            s->dmg.corrupt_regions++;
+        skip = skip ? skip * 2 : 1;
+        if (skip > ((int64_t)1 << 40) || rs_add_sat(c->last_id, skip) == INT64_MAX)
+            break;
+        c->restart = true;
+    }
+    c->eof = true;
+    return false;
+}
+
+static void peek_frame(struct rs_reader *s)
+{
+    while (!s->fc.have && cursor_step(s, &s->fc)) {
+        sqlite3_stmt *st = s->fc.st;
+        s->f_id = sqlite3_column_int64(st, 0);
+        s->fc.last_id = s->f_id;
+        s->f_host = sqlite3_column_int64(st, 1);
+        s->f_dev = sqlite3_column_int64(st, 2);
+        const void *raw = sqlite3_column_blob(st, 3);
+        int n = sqlite3_column_bytes(st, 3);
+        if (!raw || n < 6 || n > (int)RS_FRAME_MAX ||
+            sqlite3_column_type(st, 1) != SQLITE_INTEGER ||
+            sqlite3_column_type(st, 2) != SQLITE_INTEGER ||
+            rs_frame_parse(raw, (size_t)n, &s->f_frame) != RS_DEC_OK) {
+            if (s->f_id > s->fc.hw)
+                s->dmg.bad_frames++;
+            s->fc.hw = s->f_id > s->fc.hw ? s->f_id : s->fc.hw;
+            continue;
+        }
+        s->fc.hw = s->f_id > s->fc.hw ? s->f_id : s->fc.hw;
+        memcpy(s->f_raw, raw, (size_t)n);
+        s->f_raw_len = (size_t)n;
+        s->fc.have = true;
+    }
+}
+
+static void copy_text(char *dst, size_t cap, const unsigned char *src)
+{
+    snprintf(dst, cap, "%s", src ? (const char *)src : "");
+}
+
+static void peek_log(struct rs_reader *s)
+{
+    while (!s->lc.have && cursor_step(s, &s->lc)) {
+        sqlite3_stmt *st = s->lc.st;
+        s->l_id = sqlite3_column_int64(st, 0);
+        s->lc.last_id = s->l_id;
+        s->l_after = sqlite3_column_int64(st, 1);
+        s->l_kind = sqlite3_column_int(st, 2);
+        s->l_host = sqlite3_column_int64(st, 3);
+        s->l_dev = sqlite3_column_int64(st, 4);
+        const unsigned char *type = sqlite3_column_text(st, 5);
+        const unsigned char *data = sqlite3_column_text(st, 6);
+        bool seen = s->l_id <= s->lc.hw;
+        s->lc.hw = seen ? s->lc.hw : s->l_id;
+        if (!type || !data || (s->l_kind != RS_LOG_GAP && s->l_kind != RS_LOG_EVENT &&
+                               s->l_kind != RS_LOG_MARK)) {
+            if (!seen)
+                s->dmg.bad_rows++;
+            continue;
+        }
+        copy_text(s->l_type, sizeof s->l_type, type);
+        copy_text(s->l_data, sizeof s->l_data, data);
+        s->lc.have = true;
+    }
+}
+
+int rs_reader_next(struct rs_reader *s, struct rs_item *it)
+{
+    peek_frame(s);
+    peek_log(s);
+    if (!s->fc.have && !s->lc.have)
+        return 0;
+    memset(it, 0, sizeof *it);
+    /* A log row stored after frame k comes before frame k + 1. */
+    if (s->lc.have && (!s->fc.have || s->l_after < s->f_id)) {
+        static const enum rs_item_kind kinds[] = { RS_ITEM_FRAME, RS_ITEM_GAP, RS_ITEM_EVENT,
+                                                   RS_ITEM_MARK };
+        it->kind = kinds[s->l_kind];
+        it->id = s->l_id;
+        it->host_us = s->l_host;
+        it->dev_us = s->l_dev;
+        memcpy(s->type, s->l_type, sizeof s->type);
+        memcpy(s->data, s->l_data, sizeof s->data);
+        it->type = s->type;
+        it->json = s->data;
+        s->lc.have = false;
+        return 1;
+    }
+    it->kind = RS_ITEM_FRAME;
+    it->id = s->f_id;
+    it->host_us = s->f_host;
+    it->dev_us = s->f_dev;
+    it->frame = s->f_frame;
+    memcpy(s->raw_out, s->f_raw, s->f_raw_len);
+    it->raw = s->raw_out;
+    it->raw_len = s->f_raw_len;
+    it->type = rs_frame_type_name(s->f_frame.type);
+    it->json = "";
+    s->fc.have = false;
+    return 1;
+}
+
+long rs_reader_log(struct rs_reader *s, rs_reader_item_fn fn, void *ctx)
+{
+    static const enum rs_item_kind kinds[] = { RS_ITEM_FRAME, RS_ITEM_GAP, RS_ITEM_EVENT,
+                                               RS_ITEM_MARK };
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "SELECT id, kind, host_us, dev_us, type, data FROM log"
+                                  " ORDER BY id", -1, &st, NULL) != SQLITE_OK)
+        return 0;
+    long n = 0;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        int kind = sqlite3_column_int(st, 1);
+        const unsigned char *type = sqlite3_column_text(st, 4);
+        const unsigned char *data = sqlite3_column_text(st, 5);
+        if (!type || !data || kind < RS_LOG_GAP || kind > RS_LOG_MARK)
+            continue;
+        struct rs_item it;
+        memset(&it, 0, sizeof it);
+        it.kind = kinds[kind];
+        it.id = sqlite3_column_int64(st, 0);
+        it.host_us = sqlite3_column_int64(st, 2);
+        it.dev_us = sqlite3_column_int64(st, 3);
+        it.type = (const char *)type;
+        it.json = (const char *)data;
+        fn(ctx, &it);
+        n++;
+    }
+    sqlite3_finalize(st);
+    return n;
+}
+
+/* dev_us of the first frame with id >= id, its id; false if none or unreadable. */
+static bool frame_at(sqlite3 *db, int64_t id, int64_t *found, int64_t *dev)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, "SELECT id, dev_us FROM frames WHERE id >= ?1 ORDER BY id LIMIT 1",
+                           -1, &st, NULL) != SQLITE_OK)
+        return false;
+    sqlite3_bind_int64(st, 1, id);
+    bool ok = sqlite3_step(st) == SQLITE_ROW;
+    if (ok) {
+        *found = sqlite3_column_int64(st, 0);
+        *dev = sqlite3_column_int64(st, 1);
+    }
+    sqlite3_finalize(st);
+    return ok;
+}
+
+/*
+ * The recorder stores dev_us non-decreasing in id order, so a binary search
+ * over rowids finds a time in O(log n) point queries, without an index.
+ */
+int rs_reader_seek(struct rs_reader *s, int64_t dev_us)
+{
+    int64_t lo = 0, hi = 0, id, dev;
+    query_int(s->db, "SELECT min(id) FROM frames", &lo);
+    query_int(s->db, "SELECT max(id) FROM frames", &hi);
+    int64_t target = rs_add_sat(hi, 1);
+    for (int guard = 0; lo <= hi && guard < 200; guard++) {
+        int64_t mid = lo + (int64_t)(((uint64_t)hi - (uint64_t)lo) / 2);
+        if (!frame_at(s->db, mid, &id, &dev) || id < mid) {
+            hi = rs_sub_sat(mid, 1);
+            continue;
+        }
+        if (dev >= dev_us) {
+            target = id;
+            hi = rs_sub_sat(mid, 1);
+        } else {
+            lo = rs_add_sat(id, 1);
+        }
+    }
+    s->fc = (struct cursor){ .st = s->fc.st, .last_id = rs_sub_sat(target, 1), .restart = true,
+                             .hw = s->fc.hw };
+    int64_t first_log = 0;
+    sqlite3_stmt *st;
+    s->lc = (struct cursor){ .st = s->lc.st, .last_id = INT64_MAX - 1, .restart = true,
+                             .hw = s->lc.hw };
+    if (sqlite3_prepare_v2(s->db, "SELECT min(id) FROM log WHERE after_frame >= ?1", -1, &st,
+                           NULL) == SQLITE_OK) {
+        sqlite3_bind_int64(st, 1, rs_sub_sat(target, 1));
+        if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) == SQLITE_INTEGER) {
+            first_log = sqlite3_column_int64(st, 0);
+            s->lc.last_id = rs_sub_sat(first_log, 1);
+        }
+        sqlite3_finalize(st);
+    }
+    return 0;
+}
+
+/* One dev_us from a query with one id parameter; false if none or unreadable. */
+static bool sample_dev(sqlite3 *db, const char *sql, int64_t id, int64_t *dev)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+        return false;
+    sqlite3_bind_int64(st, 1, id);
+    bool ok = sqlite3_step(st) == SQLITE_ROW;
+    if (ok)
+        *dev = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return ok;
+}
+
+int rs_reader_span(struct rs_reader *s, uint64_t *frames, int64_t *first_dev_us,
+                    int64_t *last_dev_us)
+{
+    int64_t lo = 0, hi = 0, id, d0 = 0, d1 = 0;
+    *frames = 0;
+    *first_dev_us = *last_dev_us = 0;
+    if (query_int(s->db, "SELECT min(id) FROM frames", &lo) != SQLITE_OK || lo <= 0)
+        return 0;
+    if (query_int(s->db, "SELECT max(id) FROM frames", &hi) != SQLITE_OK) {
+        /* The end of the table is damaged (e.g. truncated): binary search
+         * for the last id that can still be reached. */
+        int64_t a = lo, b = (int64_t)1 << 40;
+        while (a < b) {
+            int64_t mid = a + (b - a + 1) / 2;
+            if (frame_at(s->db, mid, &id, &d1))
+                a = mid;
+            else
+                b = mid - 1;
+        }
+        hi = a;
+    }
+    if (hi < lo)
+        return 0;
+    /* The span is that of the samples: frames before the first sample (the
+     * info frame at connection) carry no device time of their own. */
+    if (sample_dev(s->db, "SELECT dev_us FROM frames WHERE type = 2 AND id >= ?1"
+                          " ORDER BY id LIMIT 1", lo, &d0) ||
+        frame_at(s->db, lo, &id, &d0))
+        *first_dev_us = d0;
+    if (sample_dev(s->db, "SELECT dev_us FROM frames WHERE type = 2 AND id <= ?1"
+                          " ORDER BY id DESC LIMIT 1", hi, &d1) ||
+        frame_at(s->db, hi, &id, &d1))
+        *last_dev_us = d1;
+    /* Rows are never deleted, so rowids are contiguous. */
+    *frames = (uint64_t)hi - (uint64_t)lo + 1;
+    return 0;
+}
+
+void rs_summary_parse(const char *json, struct rs_reader_summary *s)
+{
+    double v;
+    if (rs_jsonq_num(json, "duration_s", &v))
+        s->duration_s = v;
+    if (rs_jsonq_num(json, "frames", &v) && v >= 0 && v < 1e18)
+        s->frames = (uint64_t)v;
+    if (rs_jsonq_num(json, "holds_left", &v) && v >= 0 && v < 1e6)
+        s->holds[0] = (unsigned)v;
+    if (rs_jsonq_num(json, "holds_right", &v) && v >= 0 && v < 1e6)
+        s->holds[1] = (unsigned)v;
+    if (rs_jsonq_num(json, "longest_hold_s", &v))
+        s->longest_hold_s = v;
+    if (rs_jsonq_num(json, "peak_bw_pct", &v))
+        s->peak_bw_pct = v;
+}
+
+int rs_summary_from_events(sqlite3 *db, struct rs_reader_summary *s)
+{
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(db, "SELECT data FROM log WHERE kind = 2 AND type = 'hold_end'",
+                                -1, &st, NULL);
+    if (rc != SQLITE_OK)
+        return rc;
+    s->holds[0] = s->holds[1] = 0;
+    s->longest_hold_s = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *d = (const char *)sqlite3_column_text(st, 0);
+        char leg[16];
+        double v;
+        if (!d || !rs_jsonq_str(d, "leg", leg, sizeof leg))
+            continue;
+        if (strcmp(leg, "left") == 0)
+            s->holds[0]++;
+        else if (strcmp(leg, "right") == 0)
+            s->holds[1]++;
+        else
+            continue;
+        if ((rs_jsonq_num(d, "duration", &v) || rs_jsonq_num(d, "duration_s", &v)) && v > s->longest_hold_s)
+            s->longest_hold_s = v;
+        if (rs_jsonq_num(d, "peak_bw_pct", &v) && (isnan(s->peak_bw_pct) || v > s->peak_bw_pct))
+            s->peak_bw_pct = v;
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+const char *rs_reader_summary_json(const struct rs_reader_summary *s, char *buf, size_t cap)
+{
+    int n = snprintf(buf, cap,
+                     "{\"duration_s\":%.3f,\"frames\":%llu,\"holds_left\":%u,\"holds_right\":%u,"
+                     "\"longest_hold_s\":%.3f,\"peak_bw_pct\":",
+                     s->duration_s, (unsigned long long)s->frames, s->holds[0], s->holds[1],
+                     s->longest_hold_s);
+    if (n < 0 || (size_t)n >= cap)
+        return NULL;
+    int m = isfinite(s->peak_bw_pct) ? snprintf(buf + n, cap - (size_t)n, "%.1f}", s->peak_bw_pct)
+                                     : snprintf(buf + n, cap - (size_t)n, "null}");
+    if (m < 0 || (size_t)(n + m) >= cap)
+        return NULL;
+    return buf;
+}
+
+int rs_reader_summary(struct rs_reader *s, struct rs_reader_summary *sum)
+{
+    memset(sum, 0, sizeof *sum);
+    sum->peak_bw_pct = NAN;
+    const char *started = rs_reader_meta(s, "started");
+    double v;
+    if (started && rs_jsonq_num(started, "host_us", &v))
+        sum->start_host_us = rs_d2i64(v);
+    if (started && rs_jsonq_num(started, "tz_offset_s", &v) && fabs(v) <= 18 * 3600)
+        sum->tz_offset_s = (int)v;
+    const char *stored = rs_reader_meta(s, "summary");
+    if (stored) {
+        rs_summary_parse(stored, sum);
+        sum->complete = true;
+        return 0;
+    }
+    int64_t d0, d1;
+    rs_reader_span(s, &sum->frames, &d0, &d1);
+    sum->duration_s = ((double)d1 - (double)d0) / 1e6;
+    rs_summary_from_events(s->db, sum);
+    return 0;
+}
+
+void rs_reader_get_damage(const struct rs_reader *s, struct rs_reader_damage *d)
+{
+    *d = s->dmg;
+}
+
+const char *rs_reader_damage_message(struct rs_reader *s)
+{
+    const struct rs_reader_damage *d = &s->dmg;
+    if (!d->bad_frames && !d->bad_rows && !d->corrupt_regions && !d->meta_lost &&
+        !d->truncated_bytes)
+        return NULL;
+    char *p = s->dmg_msg;
+    size_t cap = sizeof s->dmg_msg;
+    int n = snprintf(p, cap, "damaged session file:");
+    const char *sep = " ";
+    if (d->truncated_bytes) {
+        n += snprintf(p + n, cap - (size_t)n,
+                      "%struncated (%llu KiB missing at the end, the frames stored there are lost)",
+                      sep, (unsigned long long)(d->truncated_bytes + 1023) / 1024);
+        sep = "; ";
+    }
+    if (d->corrupt_regions && n >= 0 && (size_t)n < cap) {
+        n += snprintf(p + n, cap - (size_t)n,
+                      "%s%llu corrupt region%s skipped (%llu rows known lost, more may be)", sep,
+                      (unsigned long long)d->corrupt_regions, d->corrupt_regions == 1 ? "" : "s",
+                      (unsigned long long)d->lost_rows);
+        sep = "; ";
+    }
+    if (d->bad_frames && n >= 0 && (size_t)n < cap) {
+        n += snprintf(p + n, cap - (size_t)n, "%s%llu frame%s failed the checksum and %s skipped",
+                      sep, (unsigned long long)d->bad_frames, d->bad_frames == 1 ? "" : "s",
+                      d->bad_frames == 1 ? "was" : "were");
+        sep = "; ";
+    }
+    if (d->bad_rows && n >= 0 && (size_t)n < cap) {
+        n += snprintf(p + n, cap - (size_t)n, "%s%llu unreadable event/meta row%s skipped", sep,
+                      (unsigned long long)d->bad_rows, d->bad_rows == 1 ? "" : "s");
+        sep = "; ";
+    }
+    if (d->meta_lost && n >= 0 && (size_t)n < cap)
+        snprintf(p + n, cap - (size_t)n, "%sthe snapshot (device, calibration, profile) is lost",
+                 sep);
+    return s->dmg_msg;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int rs_reader_list(const char *dir, rs_reader_list_fn fn, void *ctx)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return -errno;
+    size_t n = 0, cap = 0;
+    char **names = NULL;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        size_t len = strlen(e->d_name);
+        if (len <= 9 || strcmp(e->d_name + len - 9, ".rsession") != 0)
+            continue;
+        if (n == cap) {
+            size_t nc = cap ? cap * 2 : 64;
+            char **nn = realloc(names, nc * sizeof *nn);
+            if (!nn)
+                break;
+            names = nn;
+            cap = nc;
+        }
+        if (!(names[n] = strdup(e->d_name)))
+            break;
+        n++;
+    }
+    closedir(d);
+    if (n)
+        qsort(names, n, sizeof *names, cmp_str);
+    for (size_t i = 0; i < n; i++) {
+        char path[1024], msg[512];
+        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+        struct rs_reader *s;
+        if (rs_reader_open(&s, path, msg, sizeof msg) != 0) {
+            fn(ctx, path, NULL, msg);
+        } else {
+            struct rs_reader_summary sum;
+            rs_reader_summary(s, &sum);
+            fn(ctx, path, &sum, rs_reader_damage_message(s));
+            rs_reader_close(s);
+        }
+        free(names[i]);
+    }
+    free(names);
+    return (int)n;
+}
