@@ -315,6 +315,21 @@ def test_full(args, env):
         _, err = env.run(["profile", "--use", "carl"], want_rc=1)
         if "no profile called 'carl'" not in err:
             fail("unknown profile message: " + err)
+
+        # A live session takes the active profile (and the roller's saved
+        # calibration): 400 N is %BW of anna (62 kg), then of bob (80 kg).
+        fake.load(400, -95)
+        for name, mass in (("anna", 62.0), ("bob", 80.0)):
+            env.run(["profile", "--use", name])
+            r = subprocess.run([args.rollsense, "live", "--headless", "--json", "--port", port,
+                                "--duration", "2.5"], capture_output=True, env=env.env, timeout=60)
+            lines = [json.loads(x) for x in r.stdout.decode().splitlines() if x.startswith("{")]
+            bands = [x for x in lines if x.get("type") == "force_band"]
+            want = 400 / (mass * G) * 100
+            if r.returncode != 0 or not bands or abs(bands[-1]["bw_pct"] - want) > 1.5:
+                fail("live with profile %s: want %.1f %%BW, got %r (rc %d, %s)" % (
+                    name, want, bands[-1:], r.returncode, r.stderr.decode()[-300:]))
+        fake.load(0, 0)
     finally:
         fake.stop()
 
