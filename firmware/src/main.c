@@ -1,104 +1,111 @@
 /*
- * main.c - firmware entry point (placeholder until the sensor firmware lands).
+ * main.c - the roller firmware's main loop.
  *
- * Exercises the USB CDC stack the way the sensor firmware will: a synthetic
- * sample frame every 12.5 ms (80 Hz from Timer1) while streaming and while the
- * port is open, and commands over USB: START and STOP switch streaming,
- * GET_INFO answers an info frame, every command gets an ACK reply. Streaming
- * is on from power-up. The main loop sleeps (idle) between interrupts.
+ * Everything runs here; the ISRs (hal_avr.c) only record events. Each pass:
+ * feed the watchdog, run the USB stack, on the 1 kHz tick exchange one
+ * encoder frame, poll the HX711s on the left chip's data-ready edge and
+ * every 4th tick (a read happens only when a conversion is ready, so a pass
+ * never waits on a sensor), feed the received command bytes of both
+ * transports to their decoders, then sleep (idle mode) until the next
+ * interrupt. The longest pass is two HX711 reads (one per chip, about
+ * 0.1 ms each) plus a few frame encodes, well under a millisecond; the
+ * watchdog (120 ms) restarts a device that hangs anyway.
  */
 #include <avr/interrupt.h>
 #include <avr/io.h>
-#include <avr/sleep.h>
 #include <avr/wdt.h>
 
-#include "rs_defaults.h"
-#include "rs_proto.h"
+#include "hal_avr.h"
+#include "rs_dev.h"
 #include "usb_cdc.h"
 
-#define SAMPLE_OCR (F_CPU / 64u / RS_SAMPLE_RATE_HZ - 1u)
+/* Command bytes taken per transport per pass (see the loop). */
+#define RX_BUDGET 64u
 
-static volatile uint8_t sample_due;
-
-ISR(TIMER1_COMPA_vect)
-{
-    sample_due = 1;
-}
-
-static void send(const struct rs_frame *f)
-{
-    static uint8_t wire[RS_WIRE_MAX];
-    uint8_t n = (uint8_t)rs_frame_encode(f, wire);
-    usb_cdc_write(wire, n);
-}
+static struct rs_dev dev;
+static struct rs_cmd_link link_uart;
+static struct rs_cmd_link link_usb;
 
 int main(void)
 {
-    static struct rs_decoder dec;
-    static struct rs_frame in, out;
-    uint32_t seq = 0;
-    uint8_t streaming = 1, lost = 0;
+    uint8_t mcusr = MCUSR;
+    MCUSR = 0;
+    wdt_disable();
 
-    wdt_enable(WDTO_250MS);
-    rs_decoder_init(&dec);
+    hal_init();
     usb_init();
-    TCCR1B = (1 << WGM12) | (1 << CS11) | (1 << CS10); /* CTC, clk/64 */
-    OCR1A = SAMPLE_OCR;
-    TIMSK1 = 1 << OCIE1A;
-    set_sleep_mode(SLEEP_MODE_IDLE);
+    rs_cmd_link_init(&link_uart);
+    rs_cmd_link_init(&link_usb);
     sei();
+    rs_dev_init(&dev, rs_hal_now_us(), (mcusr & _BV(WDRF)) ? 1 : 0);
+    wdt_enable(WDTO_120MS);
+    uint8_t ms = 0;
+    uint8_t more = 0; /* command bytes left over for the next pass */
 
     for (;;) {
         wdt_reset();
         usb_task();
 
-        int16_t c;
-        while ((c = usb_cdc_getc()) >= 0) {
-            if (!rs_decoder_push(&dec, (uint8_t)c, &in) || in.type < RS_FT_CMD_START)
-                continue;
-            if (in.type == RS_FT_CMD_START)
-                streaming = 1;
-            else if (in.type == RS_FT_CMD_STOP)
-                streaming = 0;
-            out.type = RS_FT_REPLY;
-            out.u.reply.token = in.u.cmd.token;
-            out.u.reply.cmd = in.type;
-            out.u.reply.code = RS_REPLY_ACK;
-            send(&out);
-            if (in.type == RS_FT_CMD_GET_INFO) {
-                out.type = RS_FT_INFO;
-                out.u.info = (struct rs_info){
-                    .fw_major = RS_FW_MAJOR, .fw_minor = RS_FW_MINOR, .fw_patch = RS_FW_PATCH,
-                    .cal_state = RS_CAL_DEFAULT, .sample_rate_hz = RS_SAMPLE_RATE_HZ,
-                    .enc_counts_per_rev = RS_ENC_COUNTS_PER_REV, .streaming = streaming,
-                };
-                send(&out);
+        /* The encoder runs on every 1 kHz tick. The HX711s are polled when
+         * the left chip's data-ready edge is captured (the right one's
+         * conversion of the same period is read then too) and every
+         * RS_DEV_HOUSEKEEPING_MS ticks, which catches a right conversion
+         * within 4 ms and drives the fault timing. Wake-ups for the USART
+         * transmitter alone (the most frequent ones) cost only this loop's
+         * checks. */
+        uint8_t ev = hal_take_events();
+        if (ev & HAL_EV_ENC)
+            rs_dev_enc_done(&dev);
+        uint8_t house = 0;
+        if (ev & HAL_EV_TICK) {
+            rs_dev_poll_enc(&dev);
+            if (++ms >= RS_DEV_HOUSEKEEPING_MS) {
+                ms = 0;
+                house = 1;
+            }
+        }
+        if (house || (ev & HAL_EV_CAPTURE)) {
+            uint32_t now = rs_hal_now_us();
+            if (rs_dev_poll_hx(&dev, now))
+                hal_capture_clear();
+            if (house)
+                rs_dev_housekeeping(&dev, now);
+        }
+
+        /* Command bytes, a bounded number per pass: a host that sends the
+         * next command as soon as it sees a reply would otherwise keep this
+         * loop here for ever, starving the sensors and the watchdog. What
+         * is left waits in the ring for the next pass (no sleep then). While
+         * answers wait for room (rs_dev_busy), commands wait too. */
+        if (rs_dev_busy(&dev))
+            rs_dev_flush(&dev);
+        if ((ev & (HAL_EV_RX | HAL_EV_TICK)) || more) {
+            more = 0;
+            const uint8_t *p;
+            for (uint8_t round = 0; round < 2; round++) { /* the ring may wrap once */
+                uint8_t n = hal_uart_peek(&p);
+                if (!n)
+                    break;
+                if (n > RX_BUDGET)
+                    n = RX_BUDGET;
+                hal_uart_consume(rs_dev_rx_bytes(&dev, &link_uart, p, n));
+            }
+            more = !rs_dev_busy(&dev) && hal_uart_peek(&p);
+            int16_t c;
+            for (uint8_t budget = RX_BUDGET; budget && !rs_dev_busy(&dev); budget--) {
+                if ((c = usb_cdc_getc()) < 0)
+                    break;
+                rs_dev_rx(&dev, &link_usb, (uint8_t)c);
+                more |= budget == 1;
             }
         }
 
-        if (sample_due) {
-            sample_due = 0;
-            if (streaming) {
-                out.type = RS_FT_SAMPLE;
-                out.u.sample = (struct rs_sample){
-                    .seq = seq, .t_us = seq * (1000000ul / RS_SAMPLE_RATE_HZ),
-                    .left = (int32_t)(seq & 0xFFFF) - 0x8000, .right = (int32_t)(seq * 7u & 0x7FFFF),
-                    .enc = (int32_t)seq * 3, .status = lost ? RS_ST_OVERFLOW : 0,
-                };
-                uint16_t before = usb_cdc_dropped();
-                send(&out);
-                lost = usb_cdc_dropped() != before;
-                seq++;
-            }
-        }
+        if (dev.reset_req && hal_uart_tx_idle())
+            hal_restart(dev.reset_req == RS_DEV_RESET_BOOTLOADER);
 
-        cli();
-        if (!sample_due) {
-            sleep_enable();
-            sei();
-            sleep_cpu();
-            sleep_disable();
-        }
-        sei();
+        /* With answers waiting, sleep anyway: the USART's transmit interrupt
+         * (room freed) wakes the loop to retry. */
+        if (!more)
+            hal_sleep();
     }
 }
