@@ -529,7 +529,7 @@ class Emu:
     def __init__(self, exe, tmpdir):
         scn = os.path.join(tmpdir, "idle.scn")
         with open(scn, "w") as f:
-            f.write("# empty roller, standing still\nt=0 total=0 x=0 angle=0\n")
+            f.write("t=0 total=0 x=0 angle=0\n")  # keyframes: empty and still
         self.p = subprocess.Popen([exe, "--pty", "--scenario", scn, "--noise", "150"],
                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         self.out = Lines(self.p.stdout.fileno(), "rollsense-emu")
