@@ -13,6 +13,7 @@
  */
 #include <SDL.h>
 #include <SDL_image.h>
+#include <SDL_ttf.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -193,8 +194,9 @@ out:
         SDL_DestroyRenderer(ren);
     if (win)
         SDL_DestroyWindow(win);
-    if (SDL_WasInit(SDL_INIT_VIDEO))
-        SDL_QuitSubSystem(SDL_INIT_VIDEO);
+    if (TTF_WasInit())
+        TTF_Quit();
+    SDL_Quit(); /* the command ends here: release what SDL and its drivers hold */
     rs_caldev_close(ss.d);
     return rc;
 }
