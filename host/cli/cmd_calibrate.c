@@ -141,9 +141,11 @@ static int ask(struct ui *u, struct rs_caldev *d, const struct rs_cal *cal, cons
         }
         struct rs_sample s;
         char why[256];
-        int got;
-        /* Drain what the roller sent, then look at stdin for up to 50 ms. */
-        while ((got = rs_caldev_sample(d, &s, 0, why, sizeof why)) > 0)
+        int got = 0;
+        /* Drain what the roller sent (bounded: an emulated roller may send
+         * faster than this reads), then look at stdin for up to 50 ms. */
+        int k = 0;
+        while (k++ < 4096 && (got = rs_caldev_sample(d, &s, 0, why, sizeof why)) > 0)
             meter(u, cal, &s);
         if (got < 0) {
             rs_cli_error("calibrate: %s", why);

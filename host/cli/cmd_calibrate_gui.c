@@ -156,9 +156,10 @@ int rs_cal_gui(struct ui *u, const struct opts *o, enum rs_calwiz_mode mode)
         /* The roller's samples; waiting for them paces the loop. */
         struct rs_sample s;
         int n = rs_caldev_sample(ss.d, &s, FRAME_MS, why, sizeof why);
-        while (n > 0) {
+        for (int k = 0; n > 0; k++) {
             rs_calwiz_push(&wz, &s);
-            n = rs_caldev_sample(ss.d, &s, 0, why, sizeof why);
+            /* Bounded: an emulated roller may send faster than this reads. */
+            n = k < 4096 ? rs_caldev_sample(ss.d, &s, 0, why, sizeof why) : 0;
         }
         if (n < 0) {
             rs_cli_error("calibrate: %s", why);
