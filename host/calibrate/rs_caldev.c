@@ -15,6 +15,7 @@
 #define RS_CALDEV_QUEUE 512u     /* samples buffered between rs_caldev_sample calls */
 #define RS_CALDEV_RESEND_MS 300
 #define RS_CALDEV_CMD_MS 2000    /* one command, resends included */
+#define RS_CALDEV_SAVE_MS 6000   /* SAVE_CAL: two EEPROM slots, a few ms per byte */
 
 struct rs_caldev {
     struct rs_link *link;
@@ -153,13 +154,23 @@ static int transact(struct rs_caldev *d, const struct rs_frame *cmd, uint8_t dat
     size_t n = rs_frame_encode(&f, wire);
     int64_t deadline = mono_ms() + timeout_ms, resend = 0;
     int rc = 0;
+    bool busy = false;
     for (;;) {
         int64_t now = mono_ms();
+        if (d->got_reply && d->reply.code == RS_NAK_BUSY) {
+            /* Still working on this command (a resend overtook a slow
+             * EEPROM write) or an earlier one: its ACK may follow; ask again
+             * at the next resend until the deadline. */
+            d->got_reply = false;
+            busy = true;
+        }
         if (d->got_reply && (!data_type || d->got_data || d->reply.code != RS_REPLY_ACK))
             break;
         if (now >= deadline) {
-            rc = fail(RS_CALDEV_TIMEOUT, why, cap, "the roller on %s did not answer %s",
-                      d->port, rs_frame_type_name(f.type));
+            rc = busy ? fail(RS_CALDEV_NAK, why, cap, "the roller refused %s: %s (NAK %u)",
+                             rs_frame_type_name(f.type), nak_text(RS_NAK_BUSY), RS_NAK_BUSY)
+                      : fail(RS_CALDEV_TIMEOUT, why, cap, "the roller on %s did not answer %s",
+                             d->port, rs_frame_type_name(f.type));
             break;
         }
         if (now >= resend) {
@@ -330,7 +341,8 @@ int rs_caldev_apply(struct rs_caldev *d, const struct rs_cal *cal, char *why, si
     rc = transact(d, &f, 0, NULL, RS_CALDEV_CMD_MS, why, cap);
     if (rc)
         return rc;
-    rc = simple(d, RS_FT_CMD_SAVE_CAL, 0, NULL, why, cap);
+    struct rs_frame save = { .type = RS_FT_CMD_SAVE_CAL };
+    rc = transact(d, &save, 0, NULL, RS_CALDEV_SAVE_MS, why, cap);
     struct rs_cal back;
     if (rc == 0)
         rc = rs_caldev_get_cal(d, &back, why, cap);

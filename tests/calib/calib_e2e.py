@@ -318,17 +318,31 @@ def test_full(args, env):
 
         # A live session takes the active profile (and the roller's saved
         # calibration): 400 N is %BW of anna (62 kg), then of bob (80 kg).
-        fake.load(400, -95)
+        # The load goes on once the session has the roller's cal frame (the
+        # samples before it are in nominal units).
         for name, mass in (("anna", 62.0), ("bob", 80.0)):
             env.run(["profile", "--use", name])
-            r = subprocess.run([args.rollsense, "live", "--headless", "--json", "--port", port,
-                                "--duration", "2.5"], capture_output=True, env=env.env, timeout=60)
-            lines = [json.loads(x) for x in r.stdout.decode().splitlines() if x.startswith("{")]
-            bands = [x for x in lines if x.get("type") == "force_band"]
+            fake.load(0, 0)
+            p = subprocess.Popen([args.rollsense, "live", "--headless", "--json", "--frames",
+                                  "--port", port, "--duration", "3"], stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE, env=env.env)
+            env.children.append(p)
+            lines = Lines(p.stdout.fileno(), "rollsense live")
+            lines.until('"type":"cal"', 20)
+            fake.load(400, -95)
+            bands = []
+            deadline = time.monotonic() + 30
+            while True:
+                ln = lines.line(deadline)
+                if ln is None:
+                    break
+                if '"force_band"' in ln:
+                    bands.append(json.loads(ln))
+            rc = p.wait(30)
             want = 400 / (mass * G) * 100
-            if r.returncode != 0 or not bands or abs(bands[-1]["bw_pct"] - want) > 1.5:
+            if rc != 0 or not bands or abs(bands[-1]["bw_pct"] - want) > 1.5:
                 fail("live with profile %s: want %.1f %%BW, got %r (rc %d, %s)" % (
-                    name, want, bands[-1:], r.returncode, r.stderr.decode()[-300:]))
+                    name, want, bands[-1:], rc, p.stderr.read().decode()[-300:]))
         fake.load(0, 0)
     finally:
         fake.stop()

@@ -27,6 +27,7 @@ struct roller {
     bool bad_readback;
     bool speak_v2;          /* INFO frames with protocol version 2 */
     bool silent;
+    int busy_saves;         /* answer this many SAVE_CALs with NAK 4 (busy) first */
     int set_cals, saves, commands;
 };
 
@@ -103,6 +104,11 @@ static void command(struct roller *r, const struct rs_frame *c)
         reply(r, c, 0);
         break;
     case RS_FT_CMD_SAVE_CAL:
+        if (r->busy_saves > 0) {
+            r->busy_saves--;
+            reply(r, c, RS_NAK_BUSY);
+            break;
+        }
         r->saves++;
         r->eeprom = r->ram;
         r->saved = true;
@@ -169,6 +175,7 @@ static void test_calib_caldev_apply_and_resend(void **state)
     assert_int_equal(rs_caldev_info(d)->cal_state, RS_CAL_DEFAULT);
     assert_true(r.commands >= 2);
     struct rs_cal want = block(), got;
+    r.busy_saves = 2; /* "busy" is not a refusal: asked again until it is done */
     assert_int_equal(rs_caldev_apply(d, &want, why, sizeof why), 0);
     assert_int_equal(r.saves, 1);
     assert_int_equal(rs_caldev_info(d)->cal_state, RS_CAL_OK);
