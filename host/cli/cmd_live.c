@@ -14,6 +14,7 @@
 #include "cli.h"
 #include "rs_cfgfile.h"
 #include "rs_conn.h"
+#include "rs_profiles.h"
 #include "rs_run.h"
 #include "rs_session.h"
 #include "rs_window.h"
@@ -129,7 +130,11 @@ int rs_cmd_live(int argc, char **argv)
         return RS_EXIT_FAIL;
     }
     rs_calib_defaults(&scfg.cal);
-    rs_profile_defaults(&scfg.prof);
+    /* The active user profile (rollsense calibrate profile), snapshotted into
+     * the session; the defaults when there is none. */
+    char pname[RS_PROFILE_NAME_MAX], pwhy[512];
+    if (rs_profiles_load_active(&scfg.prof, pname, sizeof pname, pwhy, sizeof pwhy) < 0)
+        rs_cli_error("live: %s; using the default profile", pwhy);
     if (json) {
         scfg.line = rs_cli_print_line;
         scfg.line_ctx = stdout;

@@ -17,6 +17,7 @@ struct rs_command {
 static const struct rs_command commands[] = {
     { "live", rs_cmd_live, "roll with live feedback from a roller (window, or --headless --json)" },
     { "devices", rs_cmd_devices, "list connected rollers: port, serial, firmware, calibration" },
+    { "calibrate", rs_cmd_calibrate, "tare, span, encoder check, user profile, show, undo (guided)" },
     { "demo", rs_cmd_demo, "the live window on a simulated roller and user (no hardware needed)" },
     { "analyze", rs_cmd_analyze, "run the detectors over a recording: events and a session summary" },
     { "view-test", rs_cmd_view_test, "show the feedback window on a scripted session (no roller needed)" },

@@ -656,6 +656,15 @@ void rs_pipeline_push(struct rs_pipeline *p, const struct rs_sample *s, struct r
     const struct rs_config *c = &p->cfg;
     double dt = 0;
 
+    /* The roller says it runs on default calibration (never saved, or both
+     * EEPROM slots corrupt): whatever block the host holds is not a saved
+     * calibration of this roller, so nothing may pretend to be newtons. Only
+     * a new rs_pipeline_set_calib() makes the session calibrated again. */
+    if ((s->status & RS_ST_CAL_DEFAULT) && p->cal.calibrated) {
+        p->cal.calibrated = false;
+        L->calibrated = false;
+    }
+
     /* Time, sequence and encoder continuity. */
     if (!p->started) {
         p->started = true;

@@ -1,0 +1,203 @@
+/*
+ * test_calib_wizard.c - the window wizard's state machine (rs_calwiz):
+ * scripted sequences of loads and user actions against a simulated roller
+ * whose true calibration differs from the nominal one.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <math.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "rs_calwiz.h"
+#include "rs_defaults.h"
+
+static const double true_off_l = 84211, true_off_r = -53120;
+static const double true_scale_l = 2151.0, true_scale_r = 2236.5;
+static uint64_t rng = 0x9e3779b97f4a7c15ull;
+static uint32_t seq;
+
+static double gauss(void)
+{
+    double u[2];
+    for (int i = 0; i < 2; i++) {
+        rng ^= rng << 13;
+        rng ^= rng >> 7;
+        rng ^= rng << 17;
+        u[i] = ((double)(rng >> 11) + 0.5) / 9007199254740992.0;
+    }
+    return sqrt(-2 * log(u[0])) * cos(2 * M_PI * u[1]);
+}
+
+/* n samples of total_n newtons at x_mm with noise_n rms per side. */
+static void feed(struct rs_calwiz *w, double total_n, double x_mm, double noise_n, int n)
+{
+    for (int i = 0; i < n; i++) {
+        double fr = total_n * (0.5 + x_mm / RS_CELL_SPAN_MM), fl = total_n - fr;
+        struct rs_sample s = {
+            .seq = seq, .t_us = seq * 12500u,
+            .left = (int32_t)lround(true_off_l + (fl + noise_n * gauss()) * true_scale_l),
+            .right = (int32_t)lround(true_off_r + (fr + noise_n * gauss()) * true_scale_r),
+        };
+        seq++;
+        rs_calwiz_push(w, &s);
+    }
+}
+
+/* One scripted action and what must hold afterwards. */
+enum act { CONFIRM, LOAD, CANCEL, SAVED_OK, SAVED_FAIL };
+struct op {
+    enum act act;
+    double total_n, x_mm, noise_n; /* LOAD: feed 300 samples of this */
+    enum rs_calwiz_phase phase;    /* expected phase after the action */
+    int step;                      /* expected step index, -1 = any */
+    const char *msg;               /* substring of the message, NULL = any */
+};
+
+#define M10 (10 * RS_STANDARD_GRAVITY)
+#define END { CANCEL, 0, 0, 0, -1, -1, NULL }
+
+struct script {
+    const char *name;
+    enum rs_calwiz_mode mode;
+    double mass_kg;
+    enum rs_calwiz_phase initial;
+    const char *initial_msg;
+    struct op ops[24];
+};
+
+static const struct script scripts[] = {
+    { "full, happy", RS_CW_FULL, 10, RS_CW_PROMPT, NULL, {
+        { LOAD, 0, 0, 0.07, RS_CW_PROMPT, 0, NULL },       /* nothing happens before Enter */
+        { CONFIRM, 0, 0, 0, RS_CW_SETTLE, 0, NULL },
+        { LOAD, 0, 0, 0.07, RS_CW_PROMPT, 1, "Tare: zero at" },
+        { CONFIRM, 0, 0, 0, RS_CW_SETTLE, 1, NULL },
+        { LOAD, M10, -150, 0.07, RS_CW_PROMPT, 2, "Placement 1:" },
+        { CONFIRM, 0, 0, 0, RS_CW_SETTLE, 2, NULL },
+        { LOAD, M10, 0, 0.07, RS_CW_PROMPT, 3, "Placement 2:" },
+        { CONFIRM, 0, 0, 0, RS_CW_SETTLE, 3, NULL },
+        { LOAD, M10, 150, 0.07, RS_CW_PROMPT, 4, "Span:" },
+        { CONFIRM, 0, 0, 0, RS_CW_SETTLE, 4, NULL },
+        { LOAD, M10, 80, 0.07, RS_CW_READY, 4, "Check: error" },
+        { CONFIRM, 0, 0, 0, RS_CW_READY, 4, NULL },         /* Enter does nothing while saving */
+        { SAVED_OK, 0, 0, 0, RS_CW_DONE, 4, NULL },
+        END } },
+    { "tare refused under a changing load, then measured again", RS_CW_TARE, 0, RS_CW_PROMPT, NULL, {
+        { CONFIRM, 0, 0, 0, RS_CW_SETTLE, 0, NULL },
+        { LOAD, 30, 0, 5, RS_CW_REFUSED, 0, "tare refused: the load is changing" },
+        { CONFIRM, 0, 0, 0, RS_CW_SETTLE, 0, NULL },
+        { LOAD, 0, 0, 0.07, RS_CW_READY, 0, "Tare: zero at" },
+        { SAVED_FAIL, 0, 0, 0, RS_CW_FAILED, 0, "EEPROM" },
+        END } },
+    { "span with a light mass", RS_CW_SPAN, 1.5, RS_CW_FAILED, "span refused: a reference mass of 1.50 kg is too light", {
+        { CONFIRM, 0, 0, 0, RS_CW_FAILED, 0, "too light" },
+        END } },
+    { "unstable placement, cancel", RS_CW_SPAN, 10, RS_CW_PROMPT, NULL, {
+        { CONFIRM, 0, 0, 0, RS_CW_SETTLE, 0, NULL },
+        { LOAD, M10, -150, 6, RS_CW_REFUSED, 0, "span placement refused: the load is changing" },
+        { CANCEL, 0, 0, 0, RS_CW_FAILED, 0, "cancelled" },
+        END } },
+    { "check with a different mass fails", RS_CW_FULL, 10, RS_CW_PROMPT, NULL, {
+        { CONFIRM, 0, 0, 0, RS_CW_SETTLE, 0, NULL },
+        { LOAD, 0, 0, 0.07, RS_CW_PROMPT, 1, NULL },
+        { CONFIRM, 0, 0, 0, RS_CW_SETTLE, 1, NULL },
+        { LOAD, M10, -150, 0.07, RS_CW_PROMPT, 2, NULL },
+        { CONFIRM, 0, 0, 0, RS_CW_SETTLE, 2, NULL },
+        { LOAD, M10, 0, 0.07, RS_CW_PROMPT, 3, NULL },
+        { CONFIRM, 0, 0, 0, RS_CW_SETTLE, 3, NULL },
+        { LOAD, M10, 150, 0.07, RS_CW_PROMPT, 4, NULL },
+        { CONFIRM, 0, 0, 0, RS_CW_SETTLE, 4, NULL },
+        { LOAD, M10 * 1.2, 40, 0.07, RS_CW_FAILED, 4, "span check failed" },
+        END } },
+    { "all placements in one spot", RS_CW_SPAN, 10, RS_CW_PROMPT, NULL, {
+        { CONFIRM, 0, 0, 0, RS_CW_SETTLE, 0, NULL },
+        { LOAD, M10, 0, 0.07, RS_CW_PROMPT, 1, NULL },
+        { CONFIRM, 0, 0, 0, RS_CW_SETTLE, 1, NULL },
+        { LOAD, M10, 0, 0.07, RS_CW_PROMPT, 2, NULL },
+        { CONFIRM, 0, 0, 0, RS_CW_SETTLE, 2, NULL },
+        { LOAD, M10, 0, 0.07, RS_CW_FAILED, 2, "load both sides the same way" },
+        END } },
+};
+
+static void test_calib_wizard_scripts(void **state)
+{
+    (void)state;
+    static struct rs_calwiz w;
+    for (size_t k = 0; k < sizeof scripts / sizeof scripts[0]; k++) {
+        const struct script *sc = &scripts[k];
+        struct rs_cal cur;
+        rs_calibrate_defaults(&cur);
+        if (sc->mode == RS_CW_SPAN) { /* a span starts from a tared roller */
+            cur.offset_left = (int32_t)true_off_l;
+            cur.offset_right = (int32_t)true_off_r;
+        }
+        rs_calwiz_init(&w, sc->mode, sc->mass_kg, 80, 1.0, &cur);
+        if (w.phase != sc->initial)
+            fail_msg("%s: initial phase %s", sc->name, rs_calwiz_phase_name(w.phase));
+        if (sc->initial_msg && !strstr(w.message, sc->initial_msg))
+            fail_msg("%s: initial message '%s'", sc->name, w.message);
+        for (int i = 0; i < 24 && sc->ops[i].phase != (enum rs_calwiz_phase)-1; i++) {
+            const struct op *o = &sc->ops[i];
+            switch (o->act) {
+            case CONFIRM: rs_calwiz_confirm(&w); break;
+            case LOAD: feed(&w, o->total_n, o->x_mm, o->noise_n, 300); break;
+            case CANCEL: rs_calwiz_cancel(&w); break;
+            case SAVED_OK: rs_calwiz_saved(&w, true, NULL); break;
+            case SAVED_FAIL: rs_calwiz_saved(&w, false, "the EEPROM write failed"); break;
+            }
+            if (w.phase != o->phase)
+                fail_msg("%s, op %d: phase %s, want %s (message '%s')", sc->name, i,
+                         rs_calwiz_phase_name(w.phase), rs_calwiz_phase_name(o->phase), w.message);
+            if (o->step >= 0 && w.step != o->step)
+                fail_msg("%s, op %d: step %d, want %d", sc->name, i, w.step, o->step);
+            if (o->msg && !strstr(w.message, o->msg))
+                fail_msg("%s, op %d: message '%s' lacks '%s'", sc->name, i, w.message, o->msg);
+        }
+    }
+}
+
+/* The block the happy path produces measures within 1 % / 1 N and 1 cm. */
+static void test_calib_wizard_result_accuracy(void **state)
+{
+    (void)state;
+    static struct rs_calwiz w;
+    struct rs_cal cur;
+    rs_calibrate_defaults(&cur);
+    rs_calwiz_init(&w, RS_CW_FULL, 10, 80, 1.0, &cur);
+    static const double at[] = { 0, -150, 0, 150, 80 };
+    for (int i = 0; i < 5; i++) {
+        rs_calwiz_confirm(&w);
+        feed(&w, i ? M10 : 0, at[i], 0.07, 300);
+    }
+    assert_int_equal(w.phase, RS_CW_READY);
+    assert_true(fabs(w.check_err_pct) < 1.0);
+    for (int side = -1; side <= 1; side += 2)
+        for (double f = 50; f <= 600; f += 137.5) {
+            double x = side * 95.0, fr = f * (0.5 + x / RS_CELL_SPAN_MM);
+            int32_t l = (int32_t)lround(true_off_l + (f - fr) * true_scale_l);
+            int32_t r = (int32_t)lround(true_off_r + fr * true_scale_r);
+            double gl, gr, gx;
+            rs_calibrate_apply(&w.cal, l, r, &gl, &gr, &gx);
+            assert_true(fabs(gl + gr - f) <= fmax(0.01 * f, 1.0));
+            assert_true(fabs(gx - x) <= 10.0);
+        }
+    /* Live readings follow the block being built, and the progress runs 0..1. */
+    rs_calwiz_init(&w, RS_CW_TARE, 0, 80, 1.0, &cur);
+    assert_true(rs_calwiz_progress(&w) == 0);
+    rs_calwiz_confirm(&w);
+    feed(&w, 0, 0, 0.07, 60);
+    double p = rs_calwiz_progress(&w);
+    assert_true(p > 0.4 && p < 0.6);
+    assert_true(w.have_live);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_calib_wizard_scripts),
+        cmocka_unit_test(test_calib_wizard_result_accuracy),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
