@@ -29,4 +29,23 @@ void rs_cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* True when arg is -h or --help. */
 int rs_cli_is_help(const char *arg);
 
+/* ---- shared by the session commands (cli_session.c) ---- */
+#include <signal.h>
+
+struct rs_config;
+struct rs_window_config;
+
+/* SIGINT/SIGTERM set *flag (returned); SIGPIPE is ignored. */
+void rs_cli_catch_signals(volatile sig_atomic_t **flag);
+/* A JSON line to ctx (a FILE *), flushed: the line callback of rs_session. */
+void rs_cli_print_line(void *ctx, const char *line);
+/* Thresholds from --config PATH (or NULL: the XDG default file if present).
+ * A bad or unreadable file: one line on stderr, returns -1 (exit 2). */
+int rs_cli_load_config(const char *who, const char *path, struct rs_config *cfg);
+/* Window options --mute, --fullscreen, --volume N, --size WxH,
+ * --screenshot-dir D at argv[*i]: 1 consumed (and *i advanced past a
+ * value), 0 not a window option, -1 bad value (reported). */
+int rs_cli_window_option(int argc, char **argv, int *i, const char *who,
+                         struct rs_window_config *wc);
+
 #endif

@@ -82,7 +82,8 @@ static void help(void)
            "\n"
            "  --json             one JSON object per line; the last is\n"
            "                     {\"type\":\"summary\",\"frames\":N,...}\n"
-           "  --config FILE      thresholds (docs/config.md); defaults otherwise\n"
+           "  --config FILE      thresholds (docs/config.md); default\n"
+           "                     $XDG_CONFIG_HOME/rollsense/config if it exists\n"
            "  --mass KG          body mass for %%BW (default 70)\n"
            "  --calf CM          calf length for the knee zone (default 40)\n"
            "  --force-limit N    warn above this total force (default none)\n"
@@ -102,33 +103,6 @@ static int num_arg(const char *opt, const char *v, double lo, double hi, double 
     }
     *out = d;
     return 0;
-}
-
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t cap = 1 << 12, n = 0, r;
-    char *b = malloc(cap);
-    while (b && (r = fread(b + n, 1, cap - n - 1, f)) > 0) {
-        n += r;
-        if (n + 1 == cap) {
-            char *nb = cap < (1u << 20) ? realloc(b, cap * 2) : NULL;
-            if (!nb) {
-                free(b);
-                b = NULL;
-                errno = EFBIG;
-                break;
-            }
-            b = nb;
-            cap *= 2;
-        }
-    }
-    fclose(f);
-    if (b)
-        b[n] = '\0';
-    return b;
 }
 
 static void print_human(const struct rs_event *ev)
@@ -229,21 +203,8 @@ int rs_cmd_analyze(int argc, char **argv)
     }
 
     struct rs_config cfg;
-    rs_config_defaults(&cfg);
-    if (cfg_path) {
-        char *text = slurp(cfg_path);
-        if (!text) {
-            rs_cli_error("analyze: cannot read config '%s': %s", cfg_path, strerror(errno));
-            return RS_EXIT_FAIL;
-        }
-        char err[2048];
-        int rc = rs_config_parse(&cfg, text, cfg_path, err, sizeof err);
-        free(text);
-        if (rc < 0) {
-            rs_cli_error("%s", err);
-            return RS_EXIT_FAIL;
-        }
-    }
+    if (rs_cli_load_config("analyze", cfg_path, &cfg) != 0)
+        return RS_EXIT_USAGE;
 
     static struct analyze_source src;
     memset(&src, 0, sizeof src);

@@ -1,71 +1,254 @@
 /*
- * cmd_demo.c - `rollsense demo`: the built-in simulated roller.
- *
- * Placeholder until the simulated user and the window exist: it generates a
- * slow rolling motion at 80 Hz, sends it through the real frame encoder and
- * decoder, and prints each decoded frame as a JSON line in real time.
+ * cmd_demo.c - `rollsense demo`: the simulated user on a simulated roller,
+ * through the same transport (an in-process byte source), connection and
+ * session path as `rollsense live`.
  */
-#include <math.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "cli.h"
-#include "frame_json.h"
-#include "rs_proto.h"
+#include "rs_cfgfile.h"
+#include "rs_conn.h"
+#include "rs_link.h"
+#include "rs_run.h"
+#include "rs_session.h"
+#include "rs_sim.h"
+#include "rs_simroller.h"
+#include "rs_window.h"
+
+/* Emulated time for --fast: sleeping advances it at once. */
+struct emu_clock {
+    uint64_t now_us;
+};
+
+static uint64_t emu_now(void *ctx)
+{
+    return ((struct emu_clock *)ctx)->now_us;
+}
+
+static void emu_sleep(void *ctx, uint64_t us)
+{
+    ((struct emu_clock *)ctx)->now_us += us;
+}
+
+struct demo {
+    struct rs_simroller roller;
+    struct emu_clock clock;
+    bool fast;
+    int opens;
+};
+
+/* The roller is plugged in once; it is never unplugged in the demo. */
+static int demo_open(void *ctx, struct rs_link **out)
+{
+    struct demo *d = ctx;
+    struct rs_byte_source src = { .ctx = &d->roller, .produce = rs_simroller_produce,
+                                  .consume = rs_simroller_consume };
+    if (d->fast) {
+        src.clock_ctx = &d->clock;
+        src.now_us = emu_now;
+        src.sleep_us = emu_sleep;
+    }
+    d->opens++;
+    return rs_link_open_source(out, &src, "simulated");
+}
+
+static bool demo_done(void *ctx)
+{
+    struct demo *d = ctx;
+    return d->fast && rs_simroller_done(&d->roller);
+}
 
 static void help(void)
 {
-    printf("usage: rollsense demo [--seconds N]\n"
+    printf("usage: rollsense demo [--scenario NAME|FILE] [--headless] [--json] [--fast]\n"
+           "                      [--duration S] [--frames] [--config FILE] [--mute]\n"
+           "                      [--volume 0-100] [--fullscreen] [--size WxH]\n"
+           "                      [--screenshot-after N] [--screenshot-dir DIR]\n"
            "\n"
-           "Run the built-in simulated roller and print its decoded frames as JSON\n"
-           "lines in real time (80 per second). --seconds stops after N seconds;\n"
-           "by default it runs until interrupted (Ctrl-C).\n");
+           "Roll along with a simulated user on a simulated roller: no hardware needed.\n"
+           "The built-in scenario 'demo' shows slow rolling, a 25 s and a 35 s hold, a\n"
+           "too-fast pass, a third hold with the dose advice and a leg switch within\n"
+           "about two minutes, then loops. The data take the same path as with a real\n"
+           "roller (wire protocol, connection, detectors).\n"
+           "\n"
+           "  --scenario NAME|FILE  a built-in scenario (demo, quick) or a scenario file\n"
+           "                        (docs/scenario-format.md); default demo\n"
+           "  --headless            no window (needs --json)\n"
+           "  --json                JSON lines on stdout as `rollsense live` writes them\n"
+           "  --fast                emulated time: as fast as possible, one pass, then\n"
+           "                        the summary (with a window: 15x real time)\n"
+           "  --duration S          stop after S seconds of session time\n"
+           "  --frames              with --json: also every sample frame\n"
+           "  --config FILE         thresholds (docs/config.md)\n"
+           "  --screenshot-after N  write a PNG screenshot before frame N, then quit\n"
+           "  --mute, --volume N, --fullscreen, --size WxH, --screenshot-dir DIR\n"
+           "\n"
+           "Window keys: space mark, m mute, s screenshot, f fullscreen, h help, q quit.\n"
+           "Without a display use --headless --json.\n");
+}
+
+/* A built-in name or a file; parsed into *scn. Message on error. */
+static int load_scenario(const char *name, struct rs_scenario *scn)
+{
+    const char *text = rs_scenario_builtin(name);
+    char *owned = NULL;
+    if (!text) {
+        FILE *f = fopen(name, "rb");
+        if (!f) {
+            rs_cli_error("demo: '%s' is neither a built-in scenario (demo, quick) nor a "
+                         "readable file: %s", name, strerror(errno));
+            return -1;
+        }
+        owned = malloc(1 << 20);
+        size_t n = owned ? fread(owned, 1, (1 << 20) - 1, f) : 0;
+        fclose(f);
+        if (!owned) {
+            rs_cli_error("demo: out of memory");
+            return -1;
+        }
+        owned[n] = '\0';
+        text = owned;
+    }
+    char err[512];
+    int rc = rs_scenario_parse(scn, text, name, err, sizeof err);
+    free(owned);
+    if (rc < 0) {
+        rs_cli_error("demo: %s", err);
+        return -1;
+    }
+    return 0;
 }
 
 int rs_cmd_demo(int argc, char **argv)
 {
-    double seconds = -1;
+    struct rs_session_config scfg = { .mode = RS_MODE_DEMO };
+    struct rs_run_opts ro = { .duration_s = -1, .who = "demo" };
+    ro.wcfg.title = "rollsense demo";
+    ro.wcfg.volume = 0.8f;
+    bool headless = false, json = false, fast = false;
+    const char *scenario = "demo", *config_path = NULL;
     for (int i = 1; i < argc; i++) {
-        if (rs_cli_is_help(argv[i])) {
+        const char *a = argv[i];
+        int w = rs_cli_window_option(argc, argv, &i, "demo", &ro.wcfg);
+        if (w < 0)
+            return RS_EXIT_USAGE;
+        if (w > 0)
+            continue;
+        if (rs_cli_is_help(a)) {
             help();
             return RS_EXIT_OK;
-        }
-        if (strcmp(argv[i], "--seconds") == 0 && i + 1 < argc) {
-            char *end;
-            seconds = strtod(argv[++i], &end);
-            if (*end || seconds < 0) {
-                rs_cli_error("demo: --seconds wants a number >= 0, got '%s'", argv[i]);
+        } else if (strcmp(a, "--headless") == 0) {
+            headless = true;
+        } else if (strcmp(a, "--json") == 0) {
+            json = true;
+        } else if (strcmp(a, "--fast") == 0) {
+            fast = true;
+        } else if (strcmp(a, "--frames") == 0) {
+            scfg.frames = true;
+        } else if (strcmp(a, "--scenario") == 0 || strcmp(a, "--duration") == 0 ||
+                   strcmp(a, "--config") == 0 || strcmp(a, "--screenshot-after") == 0) {
+            if (i + 1 >= argc || argv[i + 1][0] == '\0') {
+                rs_cli_error("demo: %s needs a value", a);
                 return RS_EXIT_USAGE;
             }
-            continue;
+            const char *v = argv[++i];
+            char *end;
+            if (strcmp(a, "--scenario") == 0) {
+                scenario = v;
+            } else if (strcmp(a, "--config") == 0) {
+                config_path = v;
+            } else if (strcmp(a, "--duration") == 0) {
+                ro.duration_s = strtod(v, &end);
+                if (*end || !(ro.duration_s >= 0) || ro.duration_s > 1e7) {
+                    rs_cli_error("demo: --duration wants seconds >= 0, got '%s'", v);
+                    return RS_EXIT_USAGE;
+                }
+            } else {
+                long n = strtol(v, &end, 10);
+                if (*end || n < 1 || n > 1000000) {
+                    rs_cli_error("demo: --screenshot-after wants a frame count >= 1, got '%s'", v);
+                    return RS_EXIT_USAGE;
+                }
+                ro.screenshot_after = (int)n;
+            }
+        } else {
+            rs_cli_error("demo: unknown argument '%s' (try 'rollsense demo --help')", a);
+            return RS_EXIT_USAGE;
         }
-        rs_cli_error("demo: unknown argument '%s' (try 'rollsense demo --help')", argv[i]);
+    }
+    if (headless && !json) {
+        rs_cli_error("demo: --headless needs --json (there is nothing else to show)");
         return RS_EXIT_USAGE;
     }
-
-    struct rs_decoder dec;
-    rs_decoder_init(&dec);
-    uint8_t wire[RS_WIRE_MAX];
-    char line[512];
-    const uint32_t period_us = 12500;
-    for (uint32_t seq = 0; seconds < 0 || seq * (period_us / 1e6) < seconds; seq++) {
-        double t = seq * (period_us / 1e6);
-        struct rs_frame f = { .type = RS_FT_SAMPLE };
-        f.u.sample.seq = seq;
-        f.u.sample.t_us = seq * period_us;
-        f.u.sample.left = (int32_t)(80000 + 30000 * sin(t * 0.5));
-        f.u.sample.right = (int32_t)(20000 + 5000 * sin(t * 0.5));
-        f.u.sample.enc = (int32_t)(16384 * 0.4 * sin(t * 0.6));
-        size_t n = rs_frame_encode(&f, wire);
-        struct rs_frame out;
-        for (size_t i = 0; i < n; i++)
-            if (rs_decoder_push(&dec, wire[i], &out))
-                puts(rs_frame_json(&out, line, sizeof line));
-        fflush(stdout);
-        struct timespec ts = { 0, (long)period_us * 1000 };
-        nanosleep(&ts, NULL);
+    if (headless && ro.screenshot_after) {
+        rs_cli_error("demo: --screenshot-after needs the window (drop --headless)");
+        return RS_EXIT_USAGE;
     }
-    return RS_EXIT_OK;
+    if (rs_cli_load_config("demo", config_path, &scfg.cfg) != 0)
+        return RS_EXIT_USAGE;
+    static struct demo d; /* large (the scenario): not on the stack */
+    memset(&d, 0, sizeof d);
+    static struct rs_scenario scn;
+    if (load_scenario(scenario, &scn) != 0)
+        return RS_EXIT_USAGE;
+    if (!headless && !rs_run_have_display()) {
+        rs_cli_error("demo: no display (DISPLAY and WAYLAND_DISPLAY unset); "
+                     "try 'rollsense demo --headless --json'");
+        return RS_EXIT_FAIL;
+    }
+    /* Real time loops after a pass; --fast plays one pass and ends. */
+    scn.loop = !fast;
+    rs_simroller_init(&d.roller, &scn);
+    d.fast = fast;
+
+    /* The simulated roller's calibration is known exactly, and so is the
+     * simulated person: the demo shows calibrated units and %BW. */
+    struct rs_cal cal;
+    rs_simroller_cal(&d.roller, &cal);
+    rs_calib_from_cal(&scfg.cal, &cal, true);
+    rs_profile_defaults(&scfg.prof);
+    if (scn.mass_kg > 0)
+        scfg.prof.body_mass_kg = scn.mass_kg;
+    if (scn.calf_cm > 0)
+        scfg.prof.calf_length_cm = scn.calf_cm;
+    if (json) {
+        scfg.line = rs_cli_print_line;
+        scfg.line_ctx = stdout;
+    }
+    scfg.software = "rollsense " RS_VERSION_STRING;
+    ro.window = !headless;
+    ro.done = demo_done;
+    ro.done_ctx = &d;
+    if (fast && ro.window)
+        ro.frame_step_s = 0.25; /* 15x real time at 60 frames per second */
+    rs_cli_catch_signals(&ro.stop);
+
+    struct rs_conn_config cfg = { .open_link = demo_open, .open_ctx = &d };
+    if (fast) {
+        cfg.clock_ctx = &d.clock;
+        cfg.now_us = emu_now;
+        cfg.sleep_us = emu_sleep;
+    }
+    struct rs_session *s = rs_session_new(&scfg);
+    struct rs_sink sink;
+    struct rs_conn *c = NULL;
+    if (s) {
+        sink = rs_session_sink(s);
+        c = rs_conn_new(&cfg, &sink);
+    }
+    if (!s || !c) {
+        rs_cli_error("demo: out of memory");
+        rs_session_free(s);
+        return RS_EXIT_FAIL;
+    }
+    char err[600];
+    int rc = rs_run(c, s, &ro, err, sizeof err);
+    if (rc < 0)
+        rs_cli_error("demo: %s", err);
+    rs_conn_free(c);
+    rs_session_free(s);
+    return rc < 0 ? RS_EXIT_FAIL : RS_EXIT_OK;
 }

@@ -15,9 +15,9 @@ struct rs_command {
 };
 
 static const struct rs_command commands[] = {
-    { "live", rs_cmd_live, "connect to a roller and stream (headless JSON lines for now)" },
+    { "live", rs_cmd_live, "roll with live feedback from a roller (window, or --headless --json)" },
     { "devices", rs_cmd_devices, "list connected rollers: port, serial, firmware, calibration" },
-    { "demo", rs_cmd_demo, "roll along with the built-in simulated roller (no hardware needed)" },
+    { "demo", rs_cmd_demo, "the live window on a simulated roller and user (no hardware needed)" },
     { "analyze", rs_cmd_analyze, "run the detectors over a recording: events and a session summary" },
     { "view-test", rs_cmd_view_test, "show the feedback window on a scripted session (no roller needed)" },
     { "decode", rs_cmd_decode, "print every frame of a raw captured byte stream as JSON lines" },

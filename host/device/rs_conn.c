@@ -85,6 +85,12 @@ static int64_t mono_us(void)
     return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
+/* The session clock: the configured one (emulated time) or the monotonic clock. */
+static int64_t conn_us(const struct rs_conn *c)
+{
+    return c->cfg.now_us ? (int64_t)c->cfg.now_us(c->cfg.clock_ctx) : mono_us();
+}
+
 static double cpu_s(void)
 {
     struct rusage ru;
@@ -107,12 +113,12 @@ const char *rs_conn_state_name(enum rs_conn_state s)
 
 double rs_conn_now(const struct rs_conn *c)
 {
-    return (mono_us() - c->t0_us) / 1e6;
+    return (conn_us(c) - c->t0_us) / 1e6;
 }
 
 static int64_t now_ms(const struct rs_conn *c)
 {
-    return (mono_us() - c->t0_us) / 1000;
+    return (conn_us(c) - c->t0_us) / 1000;
 }
 
 static void emit(struct rs_conn *c, struct rs_conn_event *ev)
@@ -154,7 +160,7 @@ struct rs_conn *rs_conn_new(const struct rs_conn_config *cfg, const struct rs_si
         c->cfg.stall_ms = 2000;
     if (sink)
         c->sink = *sink;
-    c->t0_us = mono_us();
+    c->t0_us = conn_us(c);
     c->state = RS_CONN_SEARCHING;
     c->waiting = true;
     c->wait_start_us = c->t0_us;
@@ -224,7 +230,7 @@ static void lose_link(struct rs_conn *c, int err)
     c->link = NULL;
     end_segment(c);
     c->waiting = true;
-    c->wait_start_us = mono_us();
+    c->wait_start_us = conn_us(c);
     c->wait_start_cpu = cpu_s();
     c->next_try_ms = now_ms(c) + c->cfg.retry_ms;
     c->last_wait_err = 0;
@@ -244,7 +250,7 @@ static void end_wait(struct rs_conn *c)
         return;
     c->waiting = false;
     double cpu = cpu_s() - c->wait_start_cpu;
-    c->st.wait_s += (mono_us() - c->wait_start_us) / 1e6;
+    c->st.wait_s += (conn_us(c) - c->wait_start_us) / 1e6;
     c->st.wait_cpu_s += cpu;
     if (c->gap_open)
         c->gap_wait_cpu += cpu;
@@ -400,6 +406,11 @@ static void on_info(struct rs_conn *c, const struct rs_frame *f)
         c->got_info = true;
         struct rs_conn_event ev = { .type = RS_CONN_EV_INFO, .info = in, .version = f->version };
         emit(c, &ev);
+        /* The roller is the session's: ask for its calibration block, which
+         * reaches the sink as a cal frame. A failed write shows up as a read
+         * error on the next step. */
+        if (c->link)
+            send_cmd(c->link, RS_FT_CMD_GET_CAL, ++c->token);
     }
 }
 
@@ -438,7 +449,7 @@ static void on_sample(struct rs_conn *c, const struct rs_sample *s, int64_t arri
 
 static void on_bytes(struct rs_conn *c, const uint8_t *buf, int n)
 {
-    int64_t arrival = mono_us();
+    int64_t arrival = conn_us(c);
     struct rs_frame f;
     c->st.bytes += (uint64_t)n;
     if (c->sink.bytes && n > 0)
@@ -490,9 +501,13 @@ static void check_stall(struct rs_conn *c)
         lose_link(c, rc);
 }
 
-static void sleep_ms(int ms)
+static void sleep_ms(const struct rs_conn *c, int ms)
 {
-    if (ms > 0)
+    if (ms <= 0)
+        return;
+    if (c->cfg.sleep_us)
+        c->cfg.sleep_us(c->cfg.clock_ctx, (uint64_t)ms * 1000);
+    else
         poll(NULL, 0, ms); /* returns early on a signal: the caller re-checks */
 }
 
@@ -511,7 +526,7 @@ int rs_conn_step(struct rs_conn *c, int max_wait_ms)
         int64_t ms = now_ms(c);
         if (ms < c->next_try_ms) {
             int64_t w = c->next_try_ms - ms;
-            sleep_ms(w < max_wait_ms ? (int)w : max_wait_ms);
+            sleep_ms(c, w < max_wait_ms ? (int)w : max_wait_ms);
             return 0;
         }
         try_open(c);
@@ -565,7 +580,7 @@ void rs_conn_get_stats(const struct rs_conn *c, struct rs_conn_stats *st)
     }
     st->rate_hz = span > 0 ? iv / span : 0;
     if (c->waiting) {
-        st->wait_s += (mono_us() - c->wait_start_us) / 1e6;
+        st->wait_s += (conn_us(c) - c->wait_start_us) / 1e6;
         st->wait_cpu_s += cpu_s() - c->wait_start_cpu;
     }
     st->drift_ppm = rs_clock_drift_ppm(&c->clock);

@@ -1,7 +1,8 @@
 /*
  * rs_conn.h - the life of one live session's connection to a roller.
  *
- * open -> request info and start streaming -> deliver samples; on unplug or
+ * open -> request info and start streaming (and, once the info frame names
+ * the session's roller, its calibration: GET_CAL) -> deliver samples; on unplug or
  * I/O error: mark a gap, keep the session, reconnect when the same roller
  * (same serial number) returns, resume. Discovery and hotplug pick the port
  * when none is given. The caller drives it with rs_conn_step() in a loop;
@@ -79,6 +80,13 @@ struct rs_conn_config {
     int retry_ms;         /* reopen interval while the port is absent; 0: 200 */
     int info_timeout_ms;  /* resend info/start after this silence; 0: 1000 */
     int stall_ms;         /* streaming but silent this long = stalled; 0: 2000 */
+    /* Optional session clock, for emulated time (`rollsense demo --fast`,
+     * tests): now_us returns monotonic µs, sleep_us waits or advances it.
+     * Give the byte source of open_link the same clock. Both NULL: the real
+     * monotonic clock and poll(). */
+    void *clock_ctx;
+    uint64_t (*now_us)(void *clock_ctx);
+    void (*sleep_us)(void *clock_ctx, uint64_t us);
 };
 
 /* Fatal conditions: the session cannot go on (message: rs_conn_message()). */

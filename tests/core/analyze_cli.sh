@@ -8,6 +8,9 @@ scn=$2
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT INT TERM
 fail() { echo "FAIL: $*" >&2; exit 1; }
+# No user config file may change the results (analyze reads the XDG default).
+XDG_CONFIG_HOME=$tmp/xdg
+export XDG_CONFIG_HOME
 
 "$bin/rollsense-sim" "$scn/dropped_1pct.scn" -o "$tmp/cap.bin"
 "$bin/rollsense" analyze "$tmp/cap.bin" --json > "$tmp/out.json"
@@ -27,15 +30,27 @@ cmp -s "$tmp/out.json" "$tmp/out2.json" || fail "stdin output differs"
 # Human-readable output ends with the summary lines.
 "$bin/rollsense" analyze "$tmp/cap.bin" | tail -n 1 | grep -q '^holds: 1 left, 2 right' || fail "text summary"
 
-# A bad config: exit 1 and one line naming file, line, key and range.
+# A bad config: exit 2 (like any bad input on the command line) and one line
+# naming file, line, key and range.
 printf 'still_time_s = 2\nhold_dip_max_s = 99\n' > "$tmp/bad.conf"
 set +e
 "$bin/rollsense" analyze "$tmp/cap.bin" --config "$tmp/bad.conf" > /dev/null 2> "$tmp/err"
 rc=$?
 set -e
-[ $rc -eq 1 ] || fail "bad config exit $rc"
+[ $rc -eq 2 ] || fail "bad config exit $rc"
 [ "$(wc -l < "$tmp/err")" -eq 1 ] || fail "error is not one line"
 grep -q "bad.conf:2: key 'hold_dip_max_s': 99 is out of range, allowed 0.1..10 s" "$tmp/err" || fail "error text: $(cat "$tmp/err")"
+
+# The default config file applies when there is no --config.
+mkdir -p "$tmp/xdg/rollsense"
+cp "$tmp/bad.conf" "$tmp/xdg/rollsense/config"
+set +e
+"$bin/rollsense" analyze "$tmp/cap.bin" > /dev/null 2> "$tmp/err"
+rc=$?
+set -e
+[ $rc -eq 2 ] || fail "bad default config exit $rc"
+grep -q "xdg/rollsense/config:2: key 'hold_dip_max_s'" "$tmp/err" || fail "default config error: $(cat "$tmp/err")"
+rm "$tmp/xdg/rollsense/config"
 
 # A good config applies: with a 20 s minimum cue, the 15 s hold gets no cue.
 printf 'cue_min_s = 20\ncue_target_s = 30\n' > "$tmp/good.conf"

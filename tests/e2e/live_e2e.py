@@ -8,8 +8,8 @@ encoder). Nothing here sleeps to synchronise: the fake waits for the host's
 commands before it sends, and the driver waits for the host's output lines
 (with deadlines), so the tests are bounded but not timing-fragile.
 
-usage: live_e2e.py TEST --rollsense BIN --gen CAPTURE_GEN [--emu EMU]
-TEST: replay | garbage | version | devices | duration | discovery | unplug | emu
+usage: live_e2e.py TEST --rollsense BIN --gen CAPTURE_GEN [--emu EMU] [--sim ROLLSENSE_SIM]
+TEST: replay | garbage | version | devices | duration | discovery | unplug | emu | events
 """
 import argparse
 import json
@@ -569,6 +569,66 @@ def test_discovery(args, tmp):
     print("discovery: ok, %.3f %% CPU while searching" % (100 * s["wait_cpu_s"] / s["wait_s"]), flush=True)
 
 
+def test_events(args, tmp):
+    """The detector pipeline runs in live: a capture of the simulated user
+    (a 16 s hold on the left calf) replayed through the pty gives hold_start,
+    the 15 s cue, hold_end and speed bands, with the pipeline's figures in
+    the summary; a 'gap' line still means a disconnection only."""
+    if not args.sim:
+        fail("events needs --sim")
+    cap = tmp.path("quick.bin")
+    subprocess.run([args.sim, "builtin:quick", "-o", cap], check=True)
+    with open(cap, "rb") as f:
+        data = f.read()
+    info = gen(args, tmp, "info", "info.bin", "E2E0006")
+    fake = FakeRoller(tmp.path("roller-events"))
+    fake.plug()
+    n = len([f for f in split_frames(data) if any(f)])
+    host = Host(args, fake.link, ["--frames"])
+    try:
+        deadline = time.monotonic() + 10
+        while not fake.got_command:
+            fake.drain()
+            host.poll_lines(0.02)
+            if time.monotonic() > deadline:
+                fail("host never sent a command to the pty")
+        deadline = time.monotonic() + 30
+        fake.write_all(info + data, deadline, host)
+        # Device time drives the detectors, so a burst is as good as real
+        # time. Stop once the last sample has been through the pipeline.
+        last = run_until(host, fake, lambda o: o.get("type") == "sample" and o["seq"] == n - 1, 20,
+                         since=0)
+        if last is None:
+            fail("the last sample (seq %d) never arrived" % (n - 1))
+        end = next((o for o in host.lines if o.get("type") == "hold_end"), None)
+        if end is None:
+            fail("no hold_end; got %r" % sorted(set(o.get("type") for o in host.lines)))
+        summary = host.finish()
+    finally:
+        fake.unplug()
+        if host.p.poll() is None:
+            host.p.kill()
+            host.p.wait()
+    types = [o.get("type") for o in host.lines]
+    starts = [o for o in host.lines if o.get("type") == "hold_start"]
+    cues = [o for o in host.lines if o.get("type") == "hold_cue"]
+    if len(starts) != 1 or starts[0]["leg"] != "left":
+        fail("expected one hold_start on the left calf, got %r" % starts)
+    if [c["seconds"] for c in cues] != [15]:
+        fail("expected one 15 s cue, got %r" % cues)
+    if not (15.5 <= end["duration"] <= 16.5) or end["leg"] != "left":
+        fail("hold_end %r" % end)
+    if "speed_band" not in types or "force_band" not in types:
+        fail("no band events: %r" % sorted(set(types)))
+    if "gap" in types:
+        fail("a gap line without a disconnection: %r" % [o for o in host.lines if o.get("type") == "gap"])
+    if summary.get("holds_left") != 1 or summary["frames"] != n or summary["gaps"] != 0:
+        fail("summary %r" % summary)
+    if types.index("hold_start") > types.index("hold_cue") or types.index("hold_cue") > types.index("hold_end"):
+        fail("events out of order: %r" % types)
+    print("events: ok, hold %.3f s, summary %s" % (end["duration"], json.dumps(summary)), flush=True)
+
+
 def test_emu(args, tmp):
     """Acceptance against the emulated roller: 15 s, 80 Hz +- 1 %, no loss."""
     emu = subprocess.Popen([args.emu, "--pty", "--realtime"], stdout=subprocess.PIPE,
@@ -603,10 +663,11 @@ def test_emu(args, tmp):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("test", choices=["replay", "garbage", "version", "devices", "duration",
-                                        "discovery", "unplug", "emu"])
+                                        "discovery", "unplug", "emu", "events"])
     ap.add_argument("--rollsense", required=True)
     ap.add_argument("--gen", required=True)
     ap.add_argument("--emu")
+    ap.add_argument("--sim")
     args = ap.parse_args()
     tmp = Tmp()
     try:

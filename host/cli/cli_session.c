@@ -1,0 +1,103 @@
+/*
+ * cli_session.c - what the session commands (live, demo, analyze) share on
+ * the command line: the config file, window options, signals, JSON output.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "rs_cfgfile.h"
+#include "rs_window.h"
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    stop_requested = 1;
+}
+
+void rs_cli_catch_signals(volatile sig_atomic_t **flag)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    *flag = &stop_requested;
+}
+
+void rs_cli_print_line(void *ctx, const char *line)
+{
+    FILE *out = ctx;
+    fputs(line, out);
+    fputc('\n', out);
+    fflush(out);
+}
+
+int rs_cli_load_config(const char *who, const char *path, struct rs_config *cfg)
+{
+    char err[2048], used[1024];
+    if (rs_cfgfile_load(cfg, path, used, sizeof used, err, sizeof err) != 0) {
+        rs_cli_error("%s: %s", who, err);
+        return -1;
+    }
+    return 0;
+}
+
+static int parse_size(const char *s, int *w, int *h)
+{
+    char *end;
+    long a = strtol(s, &end, 10);
+    if (*end != 'x')
+        return -1;
+    long b = strtol(end + 1, &end, 10);
+    if (*end || a < 320 || b < 200 || a > 8192 || b > 8192)
+        return -1;
+    *w = (int)a;
+    *h = (int)b;
+    return 0;
+}
+
+int rs_cli_window_option(int argc, char **argv, int *i, const char *who,
+                         struct rs_window_config *wc)
+{
+    const char *a = argv[*i];
+    if (strcmp(a, "--mute") == 0) {
+        wc->muted = true;
+        return 1;
+    }
+    if (strcmp(a, "--fullscreen") == 0) {
+        wc->fullscreen = true;
+        return 1;
+    }
+    if (strcmp(a, "--volume") != 0 && strcmp(a, "--size") != 0 &&
+        strcmp(a, "--screenshot-dir") != 0)
+        return 0;
+    if (*i + 1 >= argc || argv[*i + 1][0] == '\0') {
+        rs_cli_error("%s: %s needs a value", who, a);
+        return -1;
+    }
+    const char *v = argv[++*i];
+    if (strcmp(a, "--screenshot-dir") == 0) {
+        wc->screenshot_dir = v;
+    } else if (strcmp(a, "--size") == 0) {
+        if (parse_size(v, &wc->width, &wc->height) != 0) {
+            rs_cli_error("%s: --size wants WxH (320x200 to 8192x8192), got '%s'", who, v);
+            return -1;
+        }
+    } else {
+        char *end;
+        long n = strtol(v, &end, 10);
+        if (*end || n < 0 || n > 100) {
+            rs_cli_error("%s: --volume wants 0 to 100, got '%s'", who, v);
+            return -1;
+        }
+        wc->volume = (float)n / 100.0f;
+    }
+    return 1;
+}

@@ -1,0 +1,75 @@
+/* rs_cfgfile.c - the config file loader shared by live, demo and analyze. */
+#include "rs_cfgfile.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Config files are small; anything larger is a mistake, not a config. */
+#define RS_CFGFILE_MAX (256 * 1024)
+
+int rs_cfgfile_default_path(char *out, size_t cap)
+{
+    const char *xdg = getenv("XDG_CONFIG_HOME");
+    const char *home = getenv("HOME");
+    int n;
+    if (xdg && xdg[0])
+        n = snprintf(out, cap, "%s/rollsense/config", xdg);
+    else if (home && home[0])
+        n = snprintf(out, cap, "%s/.config/rollsense/config", home);
+    else
+        return -1;
+    return n > 0 && (size_t)n < cap ? 0 : -1;
+}
+
+/* The whole file as a string, or NULL with errno set. */
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    char *b = malloc(RS_CFGFILE_MAX + 1);
+    if (!b) {
+        fclose(f);
+        errno = ENOMEM;
+        return NULL;
+    }
+    size_t n = fread(b, 1, RS_CFGFILE_MAX + 1, f);
+    int bad = ferror(f);
+    fclose(f);
+    if (bad || n > RS_CFGFILE_MAX) {
+        free(b);
+        errno = bad ? EIO : EFBIG;
+        return NULL;
+    }
+    b[n] = '\0';
+    return b;
+}
+
+int rs_cfgfile_load(struct rs_config *cfg, const char *path, char *used, size_t usedcap,
+                    char *err, size_t errcap)
+{
+    char def[1024];
+    rs_config_defaults(cfg);
+    if (usedcap)
+        used[0] = '\0';
+    if (!path) {
+        if (rs_cfgfile_default_path(def, sizeof def) != 0 || access(def, F_OK) != 0)
+            return 0; /* no config file: the documented defaults */
+        path = def;
+    }
+    char *text = slurp(path);
+    if (!text) {
+        snprintf(err, errcap, "cannot read config %s: %s", path, strerror(errno));
+        return -1;
+    }
+    int rc = rs_config_parse(cfg, text, path, err, errcap);
+    free(text);
+    if (rc < 0)
+        return -1;
+    if (usedcap)
+        snprintf(used, usedcap, "%s", path);
+    return 0;
+}

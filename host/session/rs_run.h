@@ -1,0 +1,52 @@
+/*
+ * rs_run.h - the loop that drives one session: connection steps, and either
+ * nothing else (headless) or one window frame per step of ~16 ms. Shared by
+ * `rollsense live` and `rollsense demo`, so both behave the same.
+ *
+ * Never spins: every wait is inside rs_conn_step (poll or the byte source's
+ * sleep) or the window's frame pacing.
+ */
+#ifndef RS_RUN_H
+#define RS_RUN_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "rs_conn.h"
+#include "rs_session.h"
+#include "rs_window.h"
+
+struct rs_run_opts {
+    bool window;                        /* open the feedback window */
+    struct rs_window_config wcfg;       /* when window */
+    double duration_s;                  /* stop at this session time; < 0: never */
+    volatile sig_atomic_t *stop;        /* set by a signal handler; may be NULL */
+    /* End of input (demo --fast after one pass); may be NULL. */
+    bool (*done)(void *ctx);
+    void *done_ctx;
+    /* Emulated time with a window: advance the session clock by this much per
+     * frame instead of waiting for real time (0: real time). */
+    double frame_step_s;
+    /* Take a PNG screenshot (the window's `s` key) before frame N, print
+     * "screenshot: PATH" and stop (0: never). For smoke tests and docs. */
+    int screenshot_after;
+    const char *who;                    /* "live" or "demo", for messages */
+};
+
+/*
+ * Run until the duration, a stop signal, done(), q/Esc or a fatal
+ * connection error; then finish the connection and write the summary line
+ * (rs_session_finish). Returns 0, or -1 with one line in err (a fatal
+ * connection error, or the window could not open/draw).
+ */
+int rs_run(struct rs_conn *c, struct rs_session *s, const struct rs_run_opts *o, char *err,
+           size_t errcap);
+
+/*
+ * True when a window can be shown: DISPLAY or WAYLAND_DISPLAY is set, or
+ * SDL_VIDEODRIVER chooses a driver explicitly (e.g. offscreen for tests).
+ */
+bool rs_run_have_display(void);
+
+#endif

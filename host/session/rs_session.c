@@ -1,0 +1,603 @@
+/* rs_session.c - one live or demo session (see rs_session.h). */
+#include "rs_session.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "frame_json.h"
+#include "rs_cues.h"
+#include "rs_json.h"
+
+/* Loss over the last few seconds: one entry per strip-chart tick. */
+#define LOSS_TICKS 50
+
+struct rs_session {
+    struct rs_session_config cfg;
+    struct rs_pipeline pipe;
+    struct rs_events ev;
+    struct rs_session_observer obs[RS_SESSION_OBSERVERS_MAX];
+    int nobs;
+    struct rs_session_snapshot snap;
+
+    /* connection */
+    enum rs_conn_state state;
+    bool ever_connected;
+    int cal_state;                /* of the last info frame, -1 unknown */
+    double last_t;                /* session time of the last sample or event */
+    double offset;                /* session seconds - pipeline seconds */
+    int32_t raw_sum;              /* left + right of the last sample */
+    uint64_t lost;                /* frames lost by sequence (connection) */
+
+    /* view state the pipeline does not keep */
+    struct rs_view_history hist;
+    double next_hist_t;           /* pipeline time of the next strip-chart tick */
+    uint8_t hold_bins[2][RS_VIEW_CALF_BINS];
+    uint64_t loss_frames[LOSS_TICKS], loss_lost[LOSS_TICKS];
+    unsigned loss_head, loss_n;
+    bool recording;
+    unsigned cues;
+};
+
+/* ---- pure helpers ------------------------------------------------------------ */
+
+/* An event's times moved from pipeline (device) seconds to session seconds. */
+static struct rs_event shift_event(const struct rs_event *ev, double offset_s)
+{
+    struct rs_event e = *ev;
+    e.t += offset_s;
+    if (e.type == RS_EV_HOLD_START || e.type == RS_EV_HOLD_CUE || e.type == RS_EV_HOLD_END) {
+        e.u.hold.start_t += offset_s;
+        if (e.type == RS_EV_HOLD_END)
+            e.u.hold.end_t += offset_s;
+    }
+    return e;
+}
+
+const char *rs_session_event_json(const struct rs_event *ev, double offset_s, char *buf, size_t cap)
+{
+    struct rs_event e = shift_event(ev, offset_s);
+    return rs_event_json(&e, buf, cap);
+}
+
+const char *rs_session_summary_json(const struct rs_conn_stats *st, double duration_s,
+                                    const struct rs_summary *sum, char *buf, size_t cap)
+{
+    struct rs_json j;
+    rs_json_begin(&j, buf, cap);
+    rs_json_str(&j, "type", "summary");
+    rs_json_int(&j, "frames", (long long)st->frames);
+    rs_json_int(&j, "lost", (long long)st->lost);
+    rs_json_int(&j, "crc_errors", st->dec.crc_errors);
+    rs_json_int(&j, "gaps", st->gaps);
+    rs_json_num(&j, "rate_hz", st->rate_hz, 3);
+    rs_json_num(&j, "duration_s", duration_s, 3);
+    rs_json_int(&j, "framing_errors", st->dec.framing_errors);
+    rs_json_int(&j, "oversize", st->dec.oversize);
+    rs_json_int(&j, "unknown_type", st->dec.unknown_type);
+    rs_json_int(&j, "bad_length", st->dec.bad_length);
+    rs_json_int(&j, "bad_version", st->dec.bad_version);
+    rs_json_int(&j, "bytes", (long long)st->bytes);
+    rs_json_int(&j, "gap_missed", (long long)st->gap_missed);
+    rs_json_int(&j, "connects", st->connects);
+    rs_json_int(&j, "stalls", st->stalls);
+    rs_json_num(&j, "wait_s", st->wait_s, 3);
+    rs_json_num(&j, "wait_cpu_s", st->wait_cpu_s, 4);
+    rs_json_num(&j, "drift_ppm", st->drift_ppm, 1);
+    rs_json_int(&j, "clock_jumps", st->clock_jumps);
+    rs_json_int(&j, "seq_resets", st->seq_resets);
+    rs_json_str(&j, "serial", st->serial);
+    /* The pipeline's view of the same session (docs/detection.md). */
+    rs_json_int(&j, "holds_left", sum->holds[RS_LEG_LEFT]);
+    rs_json_int(&j, "holds_right", sum->holds[RS_LEG_RIGHT]);
+    rs_json_int(&j, "holds_uncertain", sum->holds[RS_LEG_UNCERTAIN]);
+    rs_json_num(&j, "longest_hold", sum->longest_hold_s, 3);
+    rs_json_num(&j, "peak_bw_pct", sum->peak_bw_pct, 1);
+    rs_json_num(&j, "time_left_s", sum->calf_time_s[RS_LEG_LEFT], 1);
+    rs_json_num(&j, "time_right_s", sum->calf_time_s[RS_LEG_RIGHT], 1);
+    rs_json_int(&j, "fault_events", sum->fault_events);
+    rs_json_num(&j, "autozero_left_n", sum->zero_left_n, 2);
+    rs_json_num(&j, "autozero_right_n", sum->zero_right_n, 2);
+    rs_json_bool(&j, "calibrated", sum->calibrated);
+    return rs_json_end(&j);
+}
+
+unsigned rs_session_event_cues(const struct rs_event *ev, const struct rs_config *cfg)
+{
+    switch (ev->type) {
+    case RS_EV_HOLD_START:
+        return 1u << RS_CUE_HOLD_START;
+    case RS_EV_HOLD_CUE: {
+        double s = ev->u.hold.seconds;
+        if (fabs(s - cfg->cue_min_s) < 1e-6)
+            return 1u << RS_CUE_HOLD_15;
+        if (fabs(s - cfg->cue_target_s) < 1e-6)
+            return 1u << RS_CUE_HOLD_30;
+        if (fabs(s - cfg->cue_long_s) < 1e-6)
+            return 1u << RS_CUE_HOLD_60;
+        if (fabs(s - cfg->cue_release_s) < 1e-6)
+            return 1u << RS_CUE_HOLD_90;
+        return 0;
+    }
+    case RS_EV_SPEED_BAND:
+        return ev->u.band.band == RS_SPEED_TOO_FAST ? 1u << RS_CUE_TOO_FAST : 0;
+    case RS_EV_FORCE_BAND:
+        /* Entering "no extra benefit", overload, or the profile's force limit. */
+        if (ev->u.band.too_hard || (ev->u.band.band >= RS_FORCE_NO_BENEFIT &&
+                                    ev->u.band.prev < RS_FORCE_NO_BENEFIT))
+            return 1u << RS_CUE_TOO_HARD;
+        return 0;
+    default:
+        return 0;
+    }
+}
+
+enum rs_view_link rs_session_link(enum rs_conn_state st, bool ever_connected)
+{
+    switch (st) {
+    case RS_CONN_STREAMING:
+        return RS_VLINK_CONNECTED;
+    case RS_CONN_CONNECTING:
+    case RS_CONN_STALLED:
+        return RS_VLINK_CONNECTING;
+    case RS_CONN_SEARCHING:
+    case RS_CONN_DISCONNECTED:
+        break;
+    }
+    (void)ever_connected;
+    return RS_VLINK_DISCONNECTED;
+}
+
+static enum rs_view_force_band view_force_band(int b)
+{
+    switch (b) {
+    case RS_FORCE_LIGHT: return RS_FB_LIGHT;
+    case RS_FORCE_MODERATE: return RS_FB_MODERATE;
+    case RS_FORCE_TYPICAL: return RS_FB_TYPICAL;
+    case RS_FORCE_HIGH: return RS_FB_HIGH;
+    case RS_FORCE_NO_BENEFIT: return RS_FB_NO_BENEFIT;
+    case RS_FORCE_OVERLOAD: return RS_FB_OVERLOAD;
+    default: return RS_FB_NONE;
+    }
+}
+
+static enum rs_view_speed_band view_speed_band(int b)
+{
+    switch (b) {
+    case RS_SPEED_SLOW: return RS_SB_SLOW;
+    case RS_SPEED_BRISK: return RS_SB_BRISK;
+    case RS_SPEED_TOO_FAST: return RS_SB_TOO_FAST;
+    default: return RS_SB_STILL;
+    }
+}
+
+static enum rs_view_leg view_leg(enum rs_leg l)
+{
+    return l == RS_LEG_LEFT ? RS_VLEG_LEFT : l == RS_LEG_RIGHT ? RS_VLEG_RIGHT : RS_VLEG_NONE;
+}
+
+static void sensor_text(uint16_t bits, char *out, size_t cap)
+{
+    const char *what = bits & RS_ST_HX_LEFT   ? "left load cell"
+                       : bits & RS_ST_HX_RIGHT ? "right load cell"
+                       : bits & RS_ST_MAGNET   ? "encoder magnet"
+                       : bits & (RS_ST_ENC_ERROR | RS_ST_ENC_PARITY) ? "encoder"
+                       : bits & RS_ST_OVERFLOW ? "samples dropped"
+                       : bits & RS_ST_WDT_RESET ? "watchdog reset"
+                       : "";
+    snprintf(out, cap, "%s", what);
+}
+
+/* Raw encoder counts per cm of surface travel at the nominal radius. */
+static double counts_per_cm(void)
+{
+    return 16384.0 / (2.0 * M_PI * 7.0);
+}
+
+void rs_session_map_live(const struct rs_live *L, const struct rs_profile *prof,
+                         const struct rs_config *cfg, const uint8_t hold_bins[2][RS_VIEW_CALF_BINS],
+                         int32_t raw_sum, struct rs_view *v)
+{
+    v->calibrated = L->calibrated;
+    v->bw_known = prof->body_mass_kg > 0;
+    if (L->calibrated) {
+        v->force_n = (float)L->force_n;
+        v->left_n = (float)L->left_n;
+        v->right_n = (float)L->right_n;
+        v->speed_cms = (float)L->speed_cm_s;
+    } else {
+        /* Not calibrated: the window shows raw units (docs/ui.md). */
+        v->force_n = (float)raw_sum;
+        v->left_n = (float)L->left_n;
+        v->right_n = (float)L->right_n;
+        v->speed_cms = (float)(L->speed_cm_s * counts_per_cm());
+    }
+    v->force_pct = (float)L->bw_pct;
+    v->force_band = view_force_band(L->force_band);
+    v->speed_band = L->contact ? view_speed_band(L->speed_band) : RS_SB_STILL;
+    v->hold_active = L->hold.active;
+    v->hold_s = L->hold.active ? (float)L->hold.seconds : 0.0f;
+    v->leg = L->contact ? view_leg(L->leg) : RS_VLEG_NONE;
+    v->on_calf = L->contact;
+    v->position_cm = (float)L->pos_cm;
+    v->calf_length_cm = (float)prof->calf_length_cm;
+    v->knee_zone_cm = (float)cfg->knee_zone_cm;
+    v->in_knee_zone = L->knee_zone;
+    for (int leg = 0; leg < 2; leg++) {
+        const struct rs_calf_map *m = &L->calf[leg + 1];
+        struct rs_view_calf *c = &v->calf[leg];
+        double bw_n = prof->body_mass_kg * 9.80665;
+        for (int b = 0; b < RS_VIEW_CALF_BINS; b++) {
+            double ts = b < RS_CALF_BINS ? m->time_s[b] : 0;
+            double fs = b < RS_CALF_BINS ? m->force_ns[b] : 0;
+            c->time_s[b] = (float)ts;
+            c->pressure_pct[b] = ts > 0 && bw_n > 0 ? (float)(fs / ts / bw_n * 100.0) : 0.0f;
+            c->holds[b] = hold_bins[leg][b];
+        }
+        v->holds[leg] = (uint16_t)L->holds[leg + 1];
+        v->calf_time_s[leg] = (float)L->calf_time_s[leg + 1];
+    }
+    /* Advice longer than the view's slot is cut (the detector's texts fit). */
+    size_t k = strnlen(L->advice, sizeof v->advice - 1);
+    memcpy(v->advice, L->advice, k);
+    v->advice[k] = '\0';
+    v->sensor_fault = L->fault_bits != 0;
+    sensor_text(L->fault_bits, v->sensor_text, sizeof v->sensor_text);
+}
+
+/* ---- the session ------------------------------------------------------------- */
+
+static void put(struct rs_session *s, const char *line)
+{
+    if (s->cfg.line && line)
+        s->cfg.line(s->cfg.line_ctx, line);
+}
+
+static void snapshot(struct rs_session *s)
+{
+    s->snap.cal = s->pipe.cal;
+    s->snap.prof = s->pipe.prof;
+    s->snap.cfg = s->pipe.cfg;
+    for (int i = 0; i < s->nobs; i++)
+        if (s->obs[i].snapshot)
+            s->obs[i].snapshot(s->obs[i].ctx, &s->snap);
+}
+
+/* Events of the last pipeline call: JSON, observers, cues, hold spots. */
+static void flush_events(struct rs_session *s)
+{
+    char buf[512];
+    for (size_t i = 0; i < s->ev.n; i++) {
+        struct rs_event e = shift_event(&s->ev.ev[i], s->offset);
+        if (e.type != RS_EV_GAP)
+            put(s, rs_event_json(&e, buf, sizeof buf));
+        for (int k = 0; k < s->nobs; k++)
+            if (s->obs[k].event)
+                s->obs[k].event(s->obs[k].ctx, &e);
+        s->cues |= rs_session_event_cues(&e, &s->cfg.cfg);
+        if (e.type == RS_EV_HOLD_END && (e.u.hold.leg == RS_LEG_LEFT || e.u.hold.leg == RS_LEG_RIGHT)) {
+            int bin = (int)floor(e.u.hold.pos_cm);
+            if (bin >= 0 && bin < RS_VIEW_CALF_BINS && s->hold_bins[e.u.hold.leg - 1][bin] < 255)
+                s->hold_bins[e.u.hold.leg - 1][bin]++;
+        }
+    }
+    rs_events_clear(&s->ev);
+}
+
+/* One strip-chart and loss tick every 1/RS_VIEW_HISTORY_HZ s of device time. */
+static void history_ticks(struct rs_session *s)
+{
+    const struct rs_live *L = rs_pipeline_live(&s->pipe);
+    if (L->t + 1.0 < s->next_hist_t)
+        s->next_hist_t = L->t; /* time restarted (device reset): follow it */
+    while (L->t >= s->next_hist_t) {
+        float f, v;
+        if (L->calibrated) {
+            f = (float)L->bw_pct;
+            v = (float)L->speed_cm_s;
+        } else {
+            f = (float)s->raw_sum / 1000.0f;
+            v = (float)(L->speed_cm_s * counts_per_cm());
+        }
+        rs_view_history_push(&s->hist, f, v);
+        unsigned at = (s->loss_head + s->loss_n) % LOSS_TICKS;
+        if (s->loss_n == LOSS_TICKS)
+            s->loss_head = (s->loss_head + 1) % LOSS_TICKS;
+        else
+            s->loss_n++;
+        s->loss_frames[at] = L->frames;
+        s->loss_lost[at] = s->lost;
+        s->next_hist_t += 1.0 / RS_VIEW_HISTORY_HZ;
+        if (L->t - s->next_hist_t > 2.0)
+            s->next_hist_t = L->t; /* long jump: do not fill the chart with copies */
+    }
+}
+
+static void on_sample(void *ctx, const struct rs_sample *smp, double t)
+{
+    struct rs_session *s = ctx;
+    for (int i = 0; i < s->nobs; i++)
+        if (s->obs[i].sample)
+            s->obs[i].sample(s->obs[i].ctx, smp, t);
+    if (s->cfg.frames) {
+        char buf[320];
+        struct rs_json j;
+        rs_json_begin(&j, buf, sizeof buf);
+        rs_json_str(&j, "type", "sample");
+        rs_json_num(&j, "t", t, 6);
+        rs_json_int(&j, "seq", smp->seq);
+        rs_json_int(&j, "t_us", smp->t_us);
+        rs_json_int(&j, "left", smp->left);
+        rs_json_int(&j, "right", smp->right);
+        rs_json_int(&j, "enc", smp->enc);
+        rs_json_int(&j, "status", smp->status);
+        put(s, rs_json_end(&j));
+    }
+    s->raw_sum = smp->left + smp->right;
+    rs_pipeline_push(&s->pipe, smp, &s->ev);
+    /* Map this sample's pipeline time onto the session clock. */
+    s->offset = t - rs_pipeline_live(&s->pipe)->t;
+    s->last_t = t;
+    flush_events(s);
+    history_ticks(s);
+}
+
+static const char *cal_state_name(uint8_t st)
+{
+    switch (st) {
+    case RS_CAL_OK: return "ok";
+    case RS_CAL_DEFAULT: return "default";
+    case RS_CAL_CORRUPT: return "corrupt";
+    default: return "unknown";
+    }
+}
+
+static void on_frame(void *ctx, const struct rs_frame *f, double t)
+{
+    struct rs_session *s = ctx;
+    for (int i = 0; i < s->nobs; i++)
+        if (s->obs[i].frame)
+            s->obs[i].frame(s->obs[i].ctx, f, t);
+    /* Faults always (they are status changes); the rest with --frames. */
+    if (f->type == RS_FT_FAULT || s->cfg.frames) {
+        char buf[512];
+        put(s, rs_frame_json(f, buf, sizeof buf));
+    }
+    switch (f->type) {
+    case RS_FT_FAULT:
+        rs_pipeline_push_fault(&s->pipe, &f->u.fault, &s->ev);
+        flush_events(s);
+        break;
+    case RS_FT_INFO:
+        s->cal_state = f->u.info.cal_state;
+        s->snap.have_info = true;
+        s->snap.info = f->u.info;
+        s->snap.protocol = f->version;
+        snapshot(s);
+        break;
+    case RS_FT_CAL: {
+        /* The device's calibration; a saved one replaces the nominal values. */
+        struct rs_calib cal;
+        rs_calib_from_cal(&cal, &f->u.cal, s->cal_state == RS_CAL_OK);
+        if (cal.calibrated || !s->pipe.cal.calibrated) {
+            rs_pipeline_set_calib(&s->pipe, &cal);
+            snapshot(s);
+        }
+        break;
+    }
+    default:
+        break;
+    }
+}
+
+static void on_bytes(void *ctx, const uint8_t *buf, size_t n)
+{
+    struct rs_session *s = ctx;
+    for (int i = 0; i < s->nobs; i++)
+        if (s->obs[i].bytes)
+            s->obs[i].bytes(s->obs[i].ctx, buf, n, s->last_t);
+}
+
+static void on_conn_event(void *ctx, const struct rs_conn_event *ev)
+{
+    struct rs_session *s = ctx;
+    for (int i = 0; i < s->nobs; i++)
+        if (s->obs[i].conn_event)
+            s->obs[i].conn_event(s->obs[i].ctx, ev);
+    if (ev->t > s->last_t)
+        s->last_t = ev->t;
+    char buf[1024];
+    struct rs_json j;
+    rs_json_begin(&j, buf, sizeof buf);
+    switch (ev->type) {
+    case RS_CONN_EV_STATE:
+        if (ev->state == RS_CONN_STREAMING)
+            s->ever_connected = true;
+        /* Samples stopped (unplugged, or stalled for seconds with the port
+         * open): the pipeline must not bridge the silence, so a running hold
+         * ends here. Only the step out of streaming is a gap; failed
+         * reconnects inside the same gap are not new ones. */
+        if ((ev->state == RS_CONN_DISCONNECTED || ev->state == RS_CONN_STALLED) &&
+            s->state == RS_CONN_STREAMING && rs_pipeline_live(&s->pipe)->frames > 0) {
+            rs_pipeline_mark_gap(&s->pipe, ev->reason ? ev->reason : "disconnected", &s->ev);
+            flush_events(s);
+        }
+        s->state = ev->state;
+        rs_json_str(&j, "type", "status");
+        rs_json_num(&j, "t", ev->t, 3);
+        rs_json_str(&j, "state", rs_conn_state_name(ev->state));
+        rs_json_str(&j, "port", ev->port);
+        if (ev->reason)
+            rs_json_str(&j, "reason", ev->reason);
+        break;
+    case RS_CONN_EV_INFO: {
+        const struct rs_info *in = ev->info;
+        char fw[16];
+        snprintf(fw, sizeof fw, "%u.%u.%u", in->fw_major, in->fw_minor, in->fw_patch);
+        rs_json_str(&j, "type", "status");
+        rs_json_num(&j, "t", ev->t, 3);
+        rs_json_str(&j, "state", "identified");
+        rs_json_str(&j, "port", ev->port);
+        rs_json_strn(&j, "serial", in->serial, strnlen(in->serial, RS_SERIAL_LEN));
+        rs_json_str(&j, "firmware", fw);
+        rs_json_int(&j, "protocol", ev->version);
+        rs_json_str(&j, "calibration", cal_state_name(in->cal_state));
+        rs_json_int(&j, "sample_rate_hz", in->sample_rate_hz);
+        break;
+    }
+    case RS_CONN_EV_GAP:
+        rs_json_str(&j, "type", "gap");
+        rs_json_num(&j, "t", ev->t, 3);
+        rs_json_num(&j, "start", ev->gap_start, 3);
+        rs_json_num(&j, "end", ev->gap_end, 3);
+        rs_json_num(&j, "duration_s", ev->gap_end - ev->gap_start, 3);
+        if (ev->missed >= 0)
+            rs_json_int(&j, "missed", ev->missed);
+        else
+            rs_json_raw(&j, "missed", "null");
+        rs_json_bool(&j, "resumed", ev->resumed);
+        rs_json_num(&j, "wait_cpu_s", ev->wait_cpu_s, 4);
+        rs_json_str(&j, "port", ev->port);
+        break;
+    case RS_CONN_EV_LOST:
+        s->lost += ev->count;
+        rs_json_str(&j, "type", "lost");
+        rs_json_num(&j, "t", ev->t, 3);
+        rs_json_int(&j, "seq", ev->seq);
+        rs_json_int(&j, "count", ev->count);
+        break;
+    case RS_CONN_EV_NOTICE:
+        rs_json_str(&j, "type", "notice");
+        rs_json_num(&j, "t", ev->t, 3);
+        rs_json_str(&j, "message", ev->reason ? ev->reason : "");
+        rs_json_str(&j, "port", ev->port);
+        break;
+    }
+    put(s, rs_json_end(&j));
+}
+
+struct rs_session *rs_session_new(const struct rs_session_config *cfg)
+{
+    struct rs_session *s = calloc(1, sizeof *s);
+    if (!s)
+        return NULL;
+    s->cfg = *cfg;
+    rs_pipeline_init(&s->pipe, &cfg->cfg, &cfg->cal, &cfg->prof);
+    rs_events_clear(&s->ev);
+    s->state = RS_CONN_SEARCHING;
+    s->cal_state = -1;
+    s->snap.software = cfg->software ? cfg->software : "rollsense";
+    return s;
+}
+
+void rs_session_free(struct rs_session *s)
+{
+    free(s);
+}
+
+struct rs_sink rs_session_sink(struct rs_session *s)
+{
+    struct rs_sink k = { .ctx = s, .sample = on_sample, .frame = on_frame,
+                         .event = on_conn_event, .bytes = on_bytes };
+    return k;
+}
+
+int rs_session_observe(struct rs_session *s, const struct rs_session_observer *o)
+{
+    if (s->nobs >= RS_SESSION_OBSERVERS_MAX)
+        return -1;
+    s->obs[s->nobs++] = *o;
+    if (o->snapshot) {
+        s->snap.cal = s->pipe.cal;
+        s->snap.prof = s->pipe.prof;
+        s->snap.cfg = s->pipe.cfg;
+        o->snapshot(o->ctx, &s->snap);
+    }
+    return 0;
+}
+
+void rs_session_mark(struct rs_session *s, double t, const char *label)
+{
+    if (!label)
+        label = "";
+    char buf[256];
+    struct rs_json j;
+    rs_json_begin(&j, buf, sizeof buf);
+    rs_json_str(&j, "type", "mark");
+    rs_json_num(&j, "t", t, 3);
+    rs_json_str(&j, "label", label);
+    const struct rs_live *L = rs_pipeline_live(&s->pipe);
+    if (L->contact) {
+        rs_json_str(&j, "leg", rs_leg_name(L->leg));
+        rs_json_num(&j, "pos_cm", L->pos_cm, 1);
+    }
+    put(s, rs_json_end(&j));
+    for (int i = 0; i < s->nobs; i++)
+        if (s->obs[i].mark)
+            s->obs[i].mark(s->obs[i].ctx, t, label);
+}
+
+void rs_session_set_recording(struct rs_session *s, bool on)
+{
+    s->recording = on;
+}
+
+unsigned rs_session_take_cues(struct rs_session *s)
+{
+    unsigned c = s->cues;
+    s->cues = 0;
+    return c;
+}
+
+void rs_session_finish(struct rs_session *s, const struct rs_conn_stats *st, double duration_s)
+{
+    rs_pipeline_finish(&s->pipe, &s->ev);
+    flush_events(s);
+    struct rs_summary sum;
+    rs_pipeline_summary(&s->pipe, &sum);
+    char buf[2048];
+    put(s, rs_session_summary_json(st, duration_s, &sum, buf, sizeof buf));
+}
+
+void rs_session_view(const struct rs_session *s, double now, struct rs_view *v)
+{
+    const struct rs_live *L = rs_pipeline_live(&s->pipe);
+    rs_view_init(v);
+    v->mode = s->cfg.mode;
+    rs_session_map_live(L, &s->pipe.prof, &s->pipe.cfg, s->hold_bins, s->raw_sum, v);
+    v->history = s->hist;
+    v->link = rs_session_link(s->state, s->ever_connected);
+    if (v->link != RS_VLINK_CONNECTED) {
+        /* Nothing current to show: no stale force, speed or hold. */
+        v->force_n = v->left_n = v->right_n = v->force_pct = v->speed_cms = 0;
+        v->force_band = RS_FB_NONE;
+        v->speed_band = RS_SB_STILL;
+        v->hold_active = false;
+        v->hold_s = 0;
+        v->on_calf = false;
+        v->in_knee_zone = false;
+        v->leg = RS_VLEG_NONE;
+    }
+    v->frames_lost = (uint32_t)s->lost;
+    v->loss_pct = 0;
+    if (s->loss_n > 1) {
+        unsigned first = s->loss_head, last = (s->loss_head + s->loss_n - 1) % LOSS_TICKS;
+        uint64_t df = s->loss_frames[last] - s->loss_frames[first];
+        uint64_t dl = s->loss_lost[last] - s->loss_lost[first];
+        if (df + dl > 0)
+            v->loss_pct = (float)(100.0 * (double)dl / (double)(df + dl));
+    }
+    v->recording = s->recording;
+    v->session_s = (float)now;
+}
+
+const struct rs_live *rs_session_live(const struct rs_session *s)
+{
+    return rs_pipeline_live(&s->pipe);
+}
+
+void rs_session_summary(const struct rs_session *s, struct rs_summary *out)
+{
+    rs_pipeline_summary(&s->pipe, out);
+}

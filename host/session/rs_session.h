@@ -1,0 +1,159 @@
+/*
+ * rs_session.h - one live or demo session: the glue between the connection
+ * (rs_conn's struct rs_sink), the detector pipeline (rs_pipeline), the JSON
+ * lines of docs/live-json.md, the window's plain-data view (struct rs_view)
+ * and the recorder.
+ *
+ *   rs_conn --sink--> rs_session --> rs_pipeline --> events
+ *                        |                            |
+ *                        +--> observers (recorder) <--+
+ *                        +--> JSON lines (line callback)
+ *                        +--> struct rs_view (rs_session_view) --> window
+ *
+ * Contract
+ * - No clock is read and nothing is printed here: times come with the
+ *   samples and events (session seconds of rs_conn), JSON lines go to the
+ *   caller's line callback, the view is filled on request. So the same code
+ *   runs in real time, in emulated time (demo --fast) and in unit tests.
+ * - Event times: the pipeline counts device seconds since the first sample;
+ *   in the JSON lines and for observers they are shifted onto the session
+ *   clock (t, and a hold's start/end), so every line of one stream shares one
+ *   time base (docs/live-json.md).
+ * - The pipeline's own `gap` events are not written as JSON lines: the
+ *   connection's `gap` and `lost` objects report the same losses with host
+ *   times, and a script counting `gap` lines must see one per disconnection.
+ *   Observers still receive them.
+ * - No allocation after rs_session_new(); one sample costs one pipeline step
+ *   plus at most a few JSON lines.
+ */
+#ifndef RS_SESSION_H
+#define RS_SESSION_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "rs_config.h"
+#include "rs_conn.h"
+#include "rs_pipeline.h"
+#include "rs_view.h"
+
+/* What a recorder needs to describe the session: written at attach time and
+ * again whenever one of them changes (info frame, calibration). */
+struct rs_session_snapshot {
+    bool have_info;
+    struct rs_info info;          /* valid when have_info */
+    uint8_t protocol;             /* protocol version of the info frame */
+    struct rs_calib cal;          /* calibration in use */
+    struct rs_profile prof;
+    struct rs_config cfg;
+    const char *software;         /* e.g. "rollsense 0.1.0"; never NULL */
+};
+
+/*
+ * THE ATTACH POINT for the recorder (host/record) and anything else that
+ * wants the whole session: every member may be NULL. Callbacks run in the
+ * session's thread, in arrival order; they must not call back into the
+ * session. t is always session seconds.
+ */
+struct rs_session_observer {
+    void *ctx;
+    /* Every decoded sample, with its time on the host clock. */
+    void (*sample)(void *ctx, const struct rs_sample *s, double t);
+    /* Every other device frame (info, reply, fault, cal). */
+    void (*frame)(void *ctx, const struct rs_frame *f, double t);
+    /* Every raw chunk exactly as read from the port. rs_sink's bytes hook
+     * carries no time, so t is the session time of the latest sample or
+     * connection event (the chunk arrived at or after it). */
+    void (*bytes)(void *ctx, const uint8_t *buf, size_t n, double t);
+    /* Connection events (status, gaps, lost frames, notices). */
+    void (*conn_event)(void *ctx, const struct rs_conn_event *ev);
+    /* Pipeline events, times already on the session clock (gaps included). */
+    void (*event)(void *ctx, const struct rs_event *ev);
+    /* A user mark (space in the window). label may be "". */
+    void (*mark)(void *ctx, double t, const char *label);
+    /* Device info, calibration, profile and config (see above). */
+    void (*snapshot)(void *ctx, const struct rs_session_snapshot *snap);
+};
+
+#define RS_SESSION_OBSERVERS_MAX 4
+
+struct rs_session_config {
+    struct rs_config cfg;         /* validated thresholds */
+    struct rs_calib cal;          /* starting calibration (a cal frame may replace it) */
+    struct rs_profile prof;
+    enum rs_view_mode mode;       /* RS_MODE_LIVE or RS_MODE_DEMO */
+    bool frames;                  /* JSON: one line per sample and device frame */
+    /* JSON lines (one object, no newline); NULL: no JSON. */
+    void (*line)(void *ctx, const char *json);
+    void *line_ctx;
+    const char *software;         /* for the snapshot; NULL: "rollsense" */
+};
+
+struct rs_session;
+
+/* NULL on out of memory. The config is copied. */
+struct rs_session *rs_session_new(const struct rs_session_config *cfg);
+void rs_session_free(struct rs_session *s);
+
+/* The sink to give rs_conn_new(); ctx is the session. */
+struct rs_sink rs_session_sink(struct rs_session *s);
+
+/* Attach an observer (copied); it gets a snapshot at once. 0, or -1 when
+ * RS_SESSION_OBSERVERS_MAX are attached already. */
+int rs_session_observe(struct rs_session *s, const struct rs_session_observer *o);
+
+/* A user mark at session time t: a {"type":"mark"} line and the observers. */
+void rs_session_mark(struct rs_session *s, double t, const char *label);
+
+/* Shown in the status bar; the recorder's owner sets it. */
+void rs_session_set_recording(struct rs_session *s, bool on);
+
+/* Cues due from the events since the last call (1u << enum rs_cue), cleared. */
+unsigned rs_session_take_cues(struct rs_session *s);
+
+/*
+ * End of the session, after rs_conn_finish(): ends a running hold (its
+ * events are written), then writes the summary line that merges the
+ * connection's stats with the pipeline's summary. duration_s: session length.
+ */
+void rs_session_finish(struct rs_session *s, const struct rs_conn_stats *st, double duration_s);
+
+/* Fill the window's view for session time now (status bar clock). */
+void rs_session_view(const struct rs_session *s, double now, struct rs_view *v);
+
+const struct rs_live *rs_session_live(const struct rs_session *s);
+void rs_session_summary(const struct rs_session *s, struct rs_summary *out);
+
+/* ---- pure helpers (unit-tested without a connection or a window) ---------- */
+
+/* rs_event_json with the event's times shifted by offset_s (device seconds
+ * -> session seconds). NULL if cap is too small (512 is enough). */
+const char *rs_session_event_json(const struct rs_event *ev, double offset_s, char *buf, size_t cap);
+
+/* The summary line: the connection's counters of docs/live-json.md first
+ * (frames, lost, crc_errors, gaps, rate_hz, duration_s, ...), then the
+ * pipeline's (holds_left, ..., calibrated). NULL if cap is too small
+ * (2048 is enough). */
+const char *rs_session_summary_json(const struct rs_conn_stats *st, double duration_s,
+                                    const struct rs_summary *sum, char *buf, size_t cap);
+
+/* The cue an event should sound (1u << enum rs_cue), or 0. */
+unsigned rs_session_event_cues(const struct rs_event *ev, const struct rs_config *cfg);
+
+/* Connection state as the status bar shows it. */
+enum rs_view_link rs_session_link(enum rs_conn_state st, bool ever_connected);
+
+/*
+ * The live state onto the view: force, bands, speed, hold, leg, position,
+ * knee zone, counters, advice, calf maps (time, mean pressure; hold spots
+ * come from hold_bins), sensor status. Leaves history, link, recording,
+ * session time and loss to the caller. prof gives %BW for the maps; cfg the
+ * knee zone depth. raw_sum: left + right raw counts of the last sample,
+ * shown instead of newtons when the calibration is not a real one.
+ */
+void rs_session_map_live(const struct rs_live *L, const struct rs_profile *prof,
+                         const struct rs_config *cfg, const uint8_t hold_bins[2][RS_VIEW_CALF_BINS],
+                         int32_t raw_sum, struct rs_view *v);
+
+#endif
