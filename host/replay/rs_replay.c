@@ -22,6 +22,7 @@ struct rs_replay {
     int64_t first_dev_us, last_dev_us;
     bool have_span, ended;
     double pos_s;
+    int32_t raw_sum;             /* left + right raw counts of the last sample */
     char notes[256];
     struct rs_replay_stats st;
     rs_replay_diff_fn diff_fn;
@@ -243,6 +244,7 @@ static int feed(struct rs_replay *rp, const struct rs_item *it, struct rs_events
         case RS_FT_SAMPLE:
             rs_pipeline_push(&rp->p, &f->u.sample, &ev);
             rp->st.samples++;
+            rp->raw_sum = f->u.sample.left + f->u.sample.right;
             rp->pos_s = session_t(rp, it->dev_us);
             sample = 1;
             break;
@@ -253,12 +255,13 @@ static int feed(struct rs_replay *rp, const struct rs_item *it, struct rs_events
             rp->cal_state = f->u.info.cal_state;
             break;
         case RS_FT_CAL:
-            /* as analyze and live do: a device calibration replaces the
-             * snapshot's only when the device reports it saved */
-            if (rp->cal_state == RS_CAL_OK) {
+            /* live's rule (rs_session.c): a saved device calibration
+             * replaces anything, an unsaved one only nominal values */
+            {
                 struct rs_calib c;
-                rs_calib_from_cal(&c, &f->u.cal, true);
-                rs_pipeline_set_calib(&rp->p, &c);
+                rs_calib_from_cal(&c, &f->u.cal, rp->cal_state == RS_CAL_OK);
+                if (c.calibrated || !rp->p.cal.calibrated)
+                    rs_pipeline_set_calib(&rp->p, &c);
             }
             break;
         default:
@@ -339,6 +342,7 @@ int rs_replay_seek(struct rs_replay *rp, double pos_s)
 }
 
 double rs_replay_pos(const struct rs_replay *rp) { return rp->pos_s; }
+int32_t rs_replay_raw_sum(const struct rs_replay *rp) { return rp->raw_sum; }
 
 double rs_replay_length(const struct rs_replay *rp)
 {

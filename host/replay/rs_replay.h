@@ -46,12 +46,14 @@ struct rs_rec;
 /*
  * Store what a replay needs to set up the same pipeline: meta "thresholds"
  * (every rs_config key, exact), "calibration" (the rs_calib in use, exact,
- * with "calibrated") and "profile". Live and demo call it after
- * rs_rec_start and again when the calibration or profile changes.
- * Returns 0 or the recorder's negative error.
+ * with "calibrated") and "profile"; each may be NULL. Live and demo call it
+ * at the start (first = true: the calibration is also kept as
+ * "calibration_start", the one the replay starts with, since later device
+ * cal frames are in the frames and are applied where they came) and again
+ * when something changes. Returns 0 or the recorder's negative error.
  */
 int rs_snapshot_write(struct rs_rec *r, const struct rs_config *cfg, const struct rs_calib *cal,
-                      const struct rs_profile *prof);
+                      const struct rs_profile *prof, bool first);
 
 /* What rs_snapshot_read found (bits). */
 enum {
@@ -61,7 +63,8 @@ enum {
 };
 
 /*
- * Read the snapshot of session s into cfg, cal and prof (each may be NULL).
+ * Read the snapshot of session s (calibration: "calibration_start" if
+ * present, else "calibration") into cfg, cal and prof (each may be NULL).
  * Start values: defaults. A missing or unusable item keeps the defaults
  * (an invalid thresholds set is dropped as a whole, since a half-applied
  * config would silently change detection). A calibration snapshot without
@@ -147,6 +150,8 @@ int rs_replay_seek(struct rs_replay *rp, double pos_s);
 
 /* Session time of the last sample pushed (s from the first sample; 0 before). */
 double rs_replay_pos(const struct rs_replay *rp);
+/* left + right raw counts of the last sample (the window shows them uncalibrated). */
+int32_t rs_replay_raw_sum(const struct rs_replay *rp);
 /* Session length, s from the first to the last sample (from the stored span). */
 double rs_replay_length(const struct rs_replay *rp);
 /* True once rs_replay_next returned 0. */

@@ -22,7 +22,7 @@ static void exact_num(struct rs_json *j, const char *key, double v)
 }
 
 int rs_snapshot_write(struct rs_rec *r, const struct rs_config *cfg, const struct rs_calib *cal,
-                      const struct rs_profile *prof)
+                      const struct rs_profile *prof, bool first)
 {
     char buf[4096];
     struct rs_json j;
@@ -51,6 +51,8 @@ int rs_snapshot_write(struct rs_rec *r, const struct rs_config *cfg, const struc
         rs_json_bool(&j, "calibrated", cal->calibrated);
         const char *s = rs_json_end(&j);
         rc = s ? rs_rec_meta(r, "calibration", s) : RS_REC_EARG;
+        if (rc == 0 && first)
+            rc = rs_rec_meta(r, "calibration_start", s);
         if (rc)
             return rc;
     }
@@ -151,7 +153,8 @@ unsigned rs_snapshot_read(struct rs_reader *s, struct rs_config *cfg, struct rs_
     }
     if (cal) {
         rs_calib_defaults(cal);
-        if (read_calibration(s, rs_reader_meta(s, "calibration"), cal))
+        const char *start = rs_reader_meta(s, "calibration_start");
+        if (read_calibration(s, start ? start : rs_reader_meta(s, "calibration"), cal))
             got |= RS_SNAP_CALIBRATION;
     }
     if (prof) {

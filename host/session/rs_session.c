@@ -275,6 +275,9 @@ static void flush_events(struct rs_session *s)
         for (int k = 0; k < s->nobs; k++)
             if (s->obs[k].event)
                 s->obs[k].event(s->obs[k].ctx, &e);
+        for (int k = 0; k < s->nobs; k++)
+            if (s->obs[k].pipeline_event)
+                s->obs[k].pipeline_event(s->obs[k].ctx, &s->ev.ev[i]);
         s->cues |= rs_session_event_cues(&e, &s->cfg.cfg);
         if (e.type == RS_EV_HOLD_END && (e.u.hold.leg == RS_LEG_LEFT || e.u.hold.leg == RS_LEG_RIGHT)) {
             int bin = (int)floor(e.u.hold.pos_cm);

@@ -74,6 +74,10 @@ struct rs_session_observer {
     void (*mark)(void *ctx, double t, const char *label);
     /* Device info, calibration, profile and config (see above). */
     void (*snapshot)(void *ctx, const struct rs_session_snapshot *snap);
+    /* The same events as `event`, as the pipeline produced them (device
+     * seconds since the first sample, not shifted): what the recorder stores,
+     * so a replay's rs_event_json can be compared with them exactly. */
+    void (*pipeline_event)(void *ctx, const struct rs_event *ev);
 };
 
 #define RS_SESSION_OBSERVERS_MAX 4

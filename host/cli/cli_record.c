@@ -1,0 +1,38 @@
+/*
+ * cli_record.c - recording for the session commands (live, demo):
+ * --record PATH / --no-record, the default session file, and the one-line
+ * message when recording stops on a full disk while the session goes on.
+ */
+#include <stdio.h>
+
+#include "cli.h"
+#include "rs_recattach.h"
+#include "rs_run.h"
+
+static void rec_error(void *ctx, const char *line)
+{
+    rs_cli_error("%s: %s", (const char *)ctx, line ? line : "recording stopped");
+}
+
+int rs_cli_record_start(const char *who, const struct rs_rec_opts *opts, struct rs_session *s,
+                        struct rs_run_opts *ro, struct rs_recattach **out)
+{
+    *out = NULL;
+    if (!opts->enabled)
+        return 0;
+    char path[1024], err[600];
+    if (rs_recattach_start(out, s, opts, path, sizeof path, rec_error, (void *)who, err,
+                           sizeof err) != 0) {
+        rs_cli_error("%s: cannot record: %s (use --no-record to run without recording)", who, err);
+        return -1;
+    }
+    fprintf(stderr, "rollsense: %s: recording to %s\n", who, path);
+    ro->tick = rs_recattach_tick;
+    ro->tick_ctx = *out;
+    return 0;
+}
+
+void rs_cli_record_end(struct rs_recattach *ra)
+{
+    rs_recattach_close(ra);
+}
