@@ -55,7 +55,9 @@ struct rs_session;
 struct rs_run_opts;
 struct rs_recattach;
 /* Start recording s if opts->enabled (a line on stderr names the file) and
- * hook the commit clock into ro. 0, or -1 after a one-line error. */
+ * hook the commit clock into ro. 0 (also when the default place cannot be
+ * written: a warning, the session runs unrecorded), or -1 after a one-line
+ * error when an explicit --record PATH cannot be created. */
 int rs_cli_record_start(const char *who, const struct rs_rec_opts *opts, struct rs_session *s,
                         struct rs_run_opts *ro, struct rs_recattach **out);
 /* Close the recording (NULL: nothing). */

@@ -23,10 +23,20 @@ int rs_cli_record_start(const char *who, const struct rs_rec_opts *opts, struct 
     char path[1024], err[600];
     if (rs_recattach_start(out, s, opts, path, sizeof path, rec_error, (void *)who, err,
                            sizeof err) != 0) {
-        rs_cli_error("%s: cannot record: %s (use --no-record to run without recording)", who, err);
-        return -1;
+        /* An explicit --record PATH that cannot be created is an error; the
+         * default place failing (read-only home, full disk) must not keep
+         * anyone from rolling: say so and go on unrecorded. */
+        if (opts->path) {
+            rs_cli_error("%s: cannot record: %s (use --no-record to run without recording)", who,
+                         err);
+            return -1;
+        }
+        rs_cli_error("%s: not recording: %s", who, err);
+        return 0;
     }
-    fprintf(stderr, "rollsense: %s: recording to %s\n", who, path);
+    /* Headless runs keep stderr for errors only (scripts count its lines). */
+    if (ro->window)
+        fprintf(stderr, "rollsense: %s: recording to %s\n", who, path);
     ro->tick = rs_recattach_tick;
     ro->tick_ctx = *out;
     return 0;

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "rs_recattach.h"
 #include "rs_replay.h"
@@ -19,6 +20,8 @@ struct rs_recattach {
     bool snap_written;
     enum rs_conn_state state;
     uint64_t samples;
+    bool explicit_path;
+    char path[1024];
 };
 
 /* After each write: the first failure turns the indicator off and is told once. */
@@ -108,11 +111,14 @@ int rs_recattach_start(struct rs_recattach **out, struct rs_session *s,
             err[0] = '\0';
         return RS_REC_EIO;
     }
-    int rc = rs_rec_start(&ra->rec, opts->path, path_out, path_cap, err, errcap);
+    int rc = rs_rec_start(&ra->rec, opts->path, ra->path, sizeof ra->path, err, errcap);
     if (rc < 0) {
         free(ra);
         return rc;
     }
+    ra->explicit_path = opts->path != NULL;
+    if (path_out && path_cap)
+        snprintf(path_out, path_cap, "%s", ra->path);
     ra->s = s;
     ra->on_error = on_error;
     ra->err_ctx = err_ctx;
@@ -152,6 +158,17 @@ int rs_recattach_close(struct rs_recattach *ra)
     if (!ra)
         return 0;
     int rc = rs_rec_close(ra->rec, rs_rec_now_us(), NULL);
+    /* A session that never got a sample (no roller, wrong protocol) would
+     * only clutter the history: an automatically named file goes again. A
+     * file the user named stays, whatever it holds. */
+    if (ra->samples == 0 && !ra->explicit_path && rc == 0) {
+        char side[1040];
+        unlink(ra->path);
+        snprintf(side, sizeof side, "%s-wal", ra->path);
+        unlink(side);
+        snprintf(side, sizeof side, "%s-shm", ra->path);
+        unlink(side);
+    }
     if (!ra->reported && rc != 0 && ra->on_error)
         ra->on_error(ra->err_ctx, "recording: the session file could not be closed cleanly");
     rs_session_set_recording(ra->s, false);

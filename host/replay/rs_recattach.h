@@ -39,7 +39,8 @@ int rs_recattach_start(struct rs_recattach **out, struct rs_session *s,
 void rs_recattach_tick(void *ra);
 
 /* Close the file (summary from the stored events). Returns the recorder's
- * first error, 0 if all went well. Frees ra. The session must still exist. */
+ * first error, 0 if all went well. Frees ra. The session must still exist.
+ * An automatically named file that never got a sample is removed. */
 int rs_recattach_close(struct rs_recattach *ra);
 
 #endif

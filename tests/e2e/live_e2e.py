@@ -670,6 +670,8 @@ def main():
     ap.add_argument("--sim")
     args = ap.parse_args()
     tmp = Tmp()
+    # live records every session by default: into the test's own directory
+    os.environ["XDG_DATA_HOME"] = tmp.path("data")
     try:
         globals()["test_" + args.test](args, tmp)
     finally:
