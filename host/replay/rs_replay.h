@@ -107,6 +107,7 @@ struct rs_replay_diff {
 
 typedef void (*rs_replay_diff_fn)(void *ctx, const struct rs_replay_diff *d);
 
+/* Counters of everything read and produced since open (re-runs for seeks included). */
 struct rs_replay_stats {
     uint64_t frames;          /* stored frames read (all types) */
     uint64_t samples;         /* sample frames pushed */
