@@ -3,6 +3,7 @@
  * --record PATH / --no-record, the default session file, and the one-line
  * message when recording stops on a full disk while the session goes on.
  */
+#include <signal.h>
 #include <stdio.h>
 
 #include "cli.h"
@@ -20,6 +21,9 @@ int rs_cli_record_start(const char *who, const struct rs_rec_opts *opts, struct 
     *out = NULL;
     if (!opts->enabled)
         return 0;
+    /* A file size limit (RLIMIT_FSIZE) must fail the write, which stops the
+     * recording, not kill the session with SIGXFSZ. */
+    signal(SIGXFSZ, SIG_IGN);
     char path[1024], err[600];
     if (rs_recattach_start(out, s, opts, path, sizeof path, rec_error, (void *)who, err,
                            sizeof err) != 0) {

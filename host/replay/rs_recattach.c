@@ -157,6 +157,10 @@ int rs_recattach_close(struct rs_recattach *ra)
 {
     if (!ra)
         return 0;
+    /* Commit what is pending first, so a failure there is told with the
+     * recorder's own line (what stopped it, what the file keeps). */
+    rs_rec_flush(ra->rec);
+    check(ra);
     int rc = rs_rec_close(ra->rec, rs_rec_now_us(), NULL);
     /* A session that never got a sample (no roller, wrong protocol) would
      * only clutter the history: an automatically named file goes again. A
