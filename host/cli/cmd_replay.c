@@ -39,9 +39,12 @@ static void help(void)
            "                     every difference is listed (JSON: {\"type\":\"difference\"});\n"
            "                     exit 0 when there is none, 1 when there are\n"
            "  --speed X          0.25, 0.5, 1, 2, 4, 8 or 16 times real time (default 1)\n"
+           "  --screenshot-after N  emulated time (1/60 s per window frame): write a PNG\n"
+           "                     screenshot before frame N, print it and the position, quit\n"
            "\n"
            "Window keys: space play/pause, + and - (or Up/Down) speed, Left/Right seek\n"
-           "5 s (Shift: 30 s), q or Esc quit, h help. The timeline shows the holds.\n"
+           "5 s (Shift: 30 s), . and , one frame forward/back (pauses), a click on the\n"
+           "timeline goes there, q or Esc quit, h help. The timeline marks the holds.\n"
            "Exit codes: 0 ok, 1 unreadable file or differences found, 2 bad command line.\n");
 }
 
@@ -140,8 +143,23 @@ static void collect_mark(void *ctx, const struct rs_item *it)
 }
 
 /* The window: paced by the replay clock, keys from the window's action table. */
+static void press(SDL_Keycode sym)
+{
+    SDL_Event e;
+    memset(&e, 0, sizeof e);
+    e.type = SDL_KEYDOWN;
+    e.key.state = SDL_PRESSED;
+    e.key.keysym.sym = sym;
+    SDL_PushEvent(&e);
+}
+
+/*
+ * shot_after > 0 (tests, docs): emulated time, 1/60 s per window frame, a
+ * screenshot before frame shot_after, then the position is printed and the
+ * window closes.
+ */
 static int run_window(struct rs_replay *rp, const struct rs_window_config *wcfg, double speed,
-                      volatile sig_atomic_t *stop, char *err, size_t errcap)
+                      int shot_after, volatile sig_atomic_t *stop, char *err, size_t errcap)
 {
     if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) {
         snprintf(err, errcap, "cannot start SDL: %s", SDL_GetError());
@@ -177,11 +195,17 @@ static int run_window(struct rs_replay *rp, const struct rs_window_config *wcfg,
     rs_events_clear(&ev);
     struct rs_ui_actions act = { 0 };
     double last = mono_s();
-    int rc = 0;
+    int rc = 0, frame = 0;
     while (!(act.bits & RS_UI_QUIT) && !(stop && *stop)) {
         double now = mono_s();
-        rs_replay_clock_advance(&clk, now - last);
+        rs_replay_clock_advance(&clk, shot_after > 0 ? 1.0 / 60.0 : now - last);
         last = now;
+        if (++frame == shot_after) {
+            /* the first-run safety note eats the first key: dismiss it first */
+            if (rs_window_safety_note_shown(win))
+                press(SDLK_F13);
+            press(SDLK_s);
+        }
         unsigned cues = 0;
         const struct rs_pipeline *p = rs_replay_pipeline(rp);
         while (!rs_replay_ended(rp) && rs_replay_pos(rp) < clk.pos_s) {
@@ -228,21 +252,47 @@ static int run_window(struct rs_replay *rp, const struct rs_window_config *wcfg,
             clk.paused = !clk.paused;
         if (act.bits & RS_UI_SPEED)
             rs_replay_clock_speed(&clk, act.speed_steps);
-        if (act.bits & RS_UI_SEEK) {
-            clk.pos_s = rs_replay_pos(rp);
-            rs_replay_clock_seek(&clk, act.seek_s);
+        double target = -1;
+        if (act.bits & RS_UI_SEEK)
+            target = rs_replay_pos(rp) + act.seek_s;
+        if (act.bits & RS_UI_SEEK_TO)
+            target = act.seek_to_s;
+        if ((act.bits & RS_UI_STEP) && act.step_frames != 0) {
+            /* frame by frame: pause, then exactly N sample frames on or back */
+            clk.paused = true;
+            if (act.step_frames > 0) {
+                for (int k = 0; k < act.step_frames && rs_replay_next(rp, &ev) > 0; k++)
+                    rs_events_clear(&ev);
+                rs_events_clear(&ev);
+                clk.pos_s = rs_replay_pos(rp);
+            } else {
+                double period = 1.0 / 80.0;
+                target = rs_replay_pos(rp) + act.step_frames * period - period / 4;
+            }
+        }
+        if (target >= 0 || (act.bits & (RS_UI_SEEK | RS_UI_SEEK_TO))) {
+            bool back = target < rs_replay_pos(rp);
+            clk.pos_s = 0;
+            rs_replay_clock_seek(&clk, target);
             rs_replay_seek(rp, clk.pos_s);
-            if (clk.pos_s < rs_replay_pos(rp) - 1.0 || act.seek_s < 0) {
-                /* went back: the chart and the hold spots restart */
+            clk.pos_s = rs_replay_pos(rp);
+            if (back) {
+                /* went back: the chart and the hold spots start over */
                 memset(&hist, 0, sizeof hist);
                 memset(hold_bins, 0, sizeof hold_bins);
             }
             next_hist = rs_replay_pos(rp);
         }
-        if (act.bits & RS_UI_SCREENSHOT)
+        if (act.bits & RS_UI_SCREENSHOT) {
             printf("screenshot: %s\n", act.screenshot);
+            if (shot_after > 0) {
+                printf("position: %.3f s of %.3f s, speed %gx\n", rs_replay_pos(rp), clk.len_s,
+                       clk.speed);
+                break;
+            }
+        }
         /* paused: wait for keys without burning the CPU (rs_window_frame presents at vsync or not) */
-        if (clk.paused) {
+        if (clk.paused && shot_after <= 0) {
             struct timespec ts = { 0, 15 * 1000 * 1000 };
             nanosleep(&ts, NULL);
         }
@@ -257,6 +307,7 @@ int rs_cmd_replay(int argc, char **argv)
     const char *path = NULL, *cfg_path = NULL;
     bool headless = false, json = false, compare = false;
     double speed = 0;
+    int shot_after = 0;
     struct rs_replay_opts ro;
     rs_replay_opts_default(&ro);
     struct rs_window_config wc = { .volume = 0.8f };
@@ -276,6 +327,15 @@ int rs_cmd_replay(int argc, char **argv)
             json = true;
         } else if (!strcmp(a, "--compare")) {
             compare = true;
+        } else if (!strcmp(a, "--screenshot-after")) {
+            char *end;
+            long n = i + 1 < argc ? strtol(argv[i + 1], &end, 10) : 0;
+            if (i + 1 >= argc || *end || n < 1 || n > 1000000) {
+                rs_cli_error("replay: --screenshot-after wants a frame count >= 1");
+                return RS_EXIT_USAGE;
+            }
+            shot_after = (int)n;
+            i++;
         } else if (!strcmp(a, "--speed") || !strcmp(a, "--config") || !strcmp(a, "--mass") ||
                    !strcmp(a, "--calf") || !strcmp(a, "--force-limit")) {
             if (i + 1 >= argc) {
@@ -319,6 +379,10 @@ int rs_cmd_replay(int argc, char **argv)
         rs_cli_error("replay: --headless needs --json or --compare (there is nothing else to show)");
         return RS_EXIT_USAGE;
     }
+    if (headless && shot_after) {
+        rs_cli_error("replay: --screenshot-after needs the window (drop --headless)");
+        return RS_EXIT_USAGE;
+    }
     /* --compare alone needs no window: it is a check, not a viewing */
     if (compare)
         headless = true;
@@ -355,7 +419,7 @@ int rs_cmd_replay(int argc, char **argv)
         rc = run_headless(rp, json && !compare, speed, stop);
     } else {
         char err[600] = "";
-        rc = run_window(rp, &wc, speed, stop, err, sizeof err);
+        rc = run_window(rp, &wc, speed, shot_after, stop, err, sizeof err);
         if (rc < 0)
             rs_cli_error("replay: %s", err);
     }

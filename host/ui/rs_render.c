@@ -47,6 +47,7 @@ static const char *const help_lines[] = {
     "Q or ESC\tquit",
     "LEFT, RIGHT\tseek 5 s, with SHIFT 30 s (replay)",
     "+ or -\treplay speed",
+    ". or ,\tone frame forward or back (replay)",
     "H or ESC closes this help",
     NULL,
 };

@@ -4,7 +4,7 @@ and `rollsense analyze` on session files (issue 7). Everything happens in a
 mkdtemp directory that is also XDG_DATA_HOME and XDG_CONFIG_HOME, removed at
 the end.
 
-usage: replay_cli.py --rollsense BIN
+usage: replay_cli.py --rollsense BIN [--window ARTIFACTS_DIR]
 """
 import argparse
 import glob
@@ -199,13 +199,46 @@ def test_usage():
         fail("replay missing from rollsense --help")
 
 
+def test_window(artifacts):
+    """The replay window (offscreen, software renderer, dummy audio) in
+    emulated time: 180 frames at 16x reach 48 s; the screenshot is kept."""
+    f = os.path.join(TMP, "w.rsession")
+    record_demo(f)
+    os.makedirs(os.path.join(TMP, "config", "rollsense"), exist_ok=True)
+    # the safety note was read before: the screenshot shows the replay
+    open(os.path.join(TMP, "config", "rollsense", "safety-note-seen"), "w").close()
+    shots = os.path.join(TMP, "shots")
+    os.makedirs(shots)
+    e = env(SDL_VIDEODRIVER="offscreen", SDL_AUDIODRIVER="dummy", SDL_RENDER_DRIVER="software")
+    p = subprocess.run([ARGS.rollsense, "replay", f, "--speed", "16", "--screenshot-after", "180",
+                        "--screenshot-dir", shots, "--size", "1280x800"],
+                       capture_output=True, env=e, timeout=50)
+    out = p.stdout.decode()
+    if p.returncode != 0 or "position: 48.000 s of 124.188 s, speed 16x" not in out:
+        fail("replay window: exit %d, %r, %r" % (p.returncode, out, p.stderr.decode()))
+    png = [x for x in os.listdir(shots) if x.endswith(".png")]
+    if len(png) != 1:
+        fail("replay window: screenshots %r" % png)
+    with open(os.path.join(shots, png[0]), "rb") as fh:
+        if fh.read(8) != b"\x89PNG\r\n\x1a\n":
+            fail("replay window: not a PNG")
+    if artifacts:
+        os.makedirs(artifacts, exist_ok=True)
+        shutil.copy(os.path.join(shots, png[0]), os.path.join(artifacts, "replay-window.png"))
+
+
 def main():
     global ARGS, TMP
     ap = argparse.ArgumentParser()
     ap.add_argument("--rollsense", required=True)
+    ap.add_argument("--window", metavar="ARTIFACTS_DIR")
     ARGS = ap.parse_args()
     TMP = tempfile.mkdtemp(prefix="rs-replay-")
     try:
+        if ARGS.window:
+            test_window(ARGS.window)
+            print("PASS", flush=True)
+            return
         f = test_compare_equal()
         test_compare_differs(f)
         test_damaged(f)
