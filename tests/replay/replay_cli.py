@@ -107,7 +107,7 @@ def test_compare_equal():
     out, _ = run(["analyze", f], 0)
     if "%d frames" % demo[-1]["frames"] not in out:
         fail("analyze (text): %r" % out[-300:])
-    return f
+    return f, demo[-1]
 
 
 def test_compare_differs(f):
@@ -132,6 +132,37 @@ def test_compare_differs(f):
     if ch["recorded"]["type"] != "hold_end" or \
             ch["recorded"]["duration"] == ch["replayed"]["duration"]:
         fail("changed difference: %r" % ch)
+
+
+def test_export_calibrated(f, demo_summary):
+    """export: the detectors' calibrated columns next to the raw ones; the CSV
+    reloads to numbers consistent with the stored calibration and summary."""
+    import csv
+    out_dir = os.path.join(TMP, "export")
+    out, err = run(["export", f, "--csv", out_dir], 0)
+    if err or "nominal" in out:
+        fail("export: %r %r" % (out, err))
+    summ = json.load(open(os.path.join(out_dir, "summary.json")))
+    cal, thr = summ["calibration"], summ["thresholds"]
+    if cal.get("calibrated") is not True:
+        fail("export: calibration snapshot %r" % cal)
+    rows = list(csv.DictReader(open(os.path.join(out_dir, "samples.csv"))))
+    want = ["left_N", "right_N", "total_N", "bw_pct", "position_cm", "velocity_cm_s"]
+    if len(rows) != demo_summary["frames"] or list(rows[0].keys())[-6:] != want:
+        fail("export: %d rows, header %r" % (len(rows), list(rows[0].keys())))
+    lim = thr["autozero_limit_n"] + 0.002
+    peak = 0.0
+    for r in rows:
+        ln, rn, tn = float(r["left_N"]), float(r["right_N"]), float(r["total_N"])
+        el = (int(r["left_raw_counts"]) - cal["offset_left"]) / cal["scale_left"]
+        er = (int(r["right_raw_counts"]) - cal["offset_right"]) / cal["scale_right"]
+        if abs(ln - el) > lim or abs(rn - er) > lim or abs(tn - (ln + rn)) > 0.0021:
+            fail("export row %s: %r vs calibration %.3f %.3f" % (r["seq"], r, el, er))
+        peak = max(peak, float(r["bw_pct"]))
+        if not -100 < float(r["velocity_cm_s"]) < 100:
+            fail("export velocity %r" % r)
+    if abs(peak - demo_summary["peak_bw_pct"]) > 0.06:
+        fail("export: peak %%BW %.3f, live said %.1f" % (peak, demo_summary["peak_bw_pct"]))
 
 
 def test_damaged(f):
@@ -239,7 +270,8 @@ def main():
             test_window(ARGS.window)
             print("PASS", flush=True)
             return
-        f = test_compare_equal()
+        f, demo_summary = test_compare_equal()
+        test_export_calibrated(f, demo_summary)
         test_compare_differs(f)
         test_damaged(f)
         test_default_place()
