@@ -17,6 +17,7 @@
 #include "../record/test_util.h"
 #include "replay_harness.h"
 #include "rs_replay.h"
+#include "rs_report.h"
 
 struct fixture {
     char dir[256];
@@ -291,6 +292,50 @@ static void test_seek(void **state)
     rs_replay_close(b);
 }
 
+/* The report's figures come from the detectors: the same holds as live,
+ * calibrated force, the pipeline's calf map; no "approximate" note. */
+static void test_report_from_replay(void **state)
+{
+    struct fixture *fx = *state;
+    struct harness_opts ho = { .scenario = "demo", .saved_cal = true };
+    struct harness_result res;
+    assert_int_equal(harness_record(fx->path, &ho, &res), 0);
+    struct rs_replay *rp;
+    char msg[512];
+    assert_int_equal(rs_replay_open(&rp, fx->path, NULL, msg, sizeof msg), 0);
+    static struct rs_report_data d;
+    assert_int_equal(rs_report_from_replay(rp, &d, msg, sizeof msg), 0);
+    int holds = res.summary.holds[RS_LEG_LEFT] + res.summary.holds[RS_LEG_RIGHT];
+    assert_true(holds >= 3);
+    assert_int_equal(d.nholds, holds);
+    double longest = 0;
+    for (size_t i = 0; i < d.nholds; i++) {
+        assert_true(d.holds[i].end_s > d.holds[i].start_s);
+        assert_true(d.holds[i].start_s >= 0 && d.holds[i].end_s <= d.duration_s + 1e-9);
+        if (d.holds[i].end_s - d.holds[i].start_s > longest)
+            longest = d.holds[i].end_s - d.holds[i].start_s;
+    }
+    assert_true(fabs(longest - res.summary.longest_hold_s) < 0.02);
+    /* force in newtons: the highest bucket is near the live peak (%BW of 70 kg) */
+    double fmax = 0;
+    for (size_t b = 0; b < d.n; b++)
+        if (isfinite(d.force_n[b]) && d.force_n[b] > fmax)
+            fmax = d.force_n[b];
+    double peak_n = res.summary.peak_bw_pct / 100 * 70 * 9.80665;
+    assert_true(fmax > 0.9 * peak_n && fmax <= peak_n * 1.001);
+    /* the calf map: the demo rolls the right calf most */
+    double left = 0, right = 0;
+    for (int b = 0; b < RS_REPORT_BINS; b++) {
+        left += d.calf_map[RS_REPORT_LEFT][b];
+        right += d.calf_map[RS_REPORT_RIGHT][b];
+    }
+    assert_true(right > 3 * left && right > 0);
+    assert_non_null(strstr(d.note, "detectors"));
+    assert_null(strstr(d.note, "raw counts"));
+    assert_null(strstr(d.note, "approximat"));
+    rs_replay_close(rp);
+}
+
 static void test_clock(void **state)
 {
     (void)state;
@@ -358,6 +403,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_summary_equal, setup, teardown),
         cmocka_unit_test_setup_teardown(test_compare_tampered, setup, teardown),
         cmocka_unit_test_setup_teardown(test_seek, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_report_from_replay, setup, teardown),
         cmocka_unit_test_setup_teardown(test_open_errors, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
