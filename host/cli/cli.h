@@ -46,6 +46,9 @@ int rs_cli_load_config(const char *who, const char *path, struct rs_config *cfg)
 /* Window options --mute, --fullscreen, --volume N, --size WxH,
  * --screenshot-dir D at argv[*i]: 1 consumed (and *i advanced past a
  * value), 0 not a window option, -1 bad value (reported). */
+/* "WxH" within 320x200..8192x8192 into *w, *h; 0, or -1 if malformed. */
+int rs_cli_parse_size(const char *s, int *w, int *h);
+
 int rs_cli_window_option(int argc, char **argv, int *i, const char *who,
                          struct rs_window_config *wc);
 

@@ -49,7 +49,7 @@ int rs_cli_load_config(const char *who, const char *path, struct rs_config *cfg)
     return 0;
 }
 
-static int parse_size(const char *s, int *w, int *h)
+int rs_cli_parse_size(const char *s, int *w, int *h)
 {
     char *end;
     long a = strtol(s, &end, 10);
@@ -86,7 +86,7 @@ int rs_cli_window_option(int argc, char **argv, int *i, const char *who,
     if (strcmp(a, "--screenshot-dir") == 0) {
         wc->screenshot_dir = v;
     } else if (strcmp(a, "--size") == 0) {
-        if (parse_size(v, &wc->width, &wc->height) != 0) {
+        if (rs_cli_parse_size(v, &wc->width, &wc->height) != 0) {
             rs_cli_error("%s: --size wants WxH (320x200 to 8192x8192), got '%s'", who, v);
             return -1;
         }

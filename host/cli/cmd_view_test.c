@@ -33,20 +33,6 @@ static void help(void)
            (double)RS_VIEWSCRIPT_LOOP_S);
 }
 
-static int parse_size(const char *s, int *w, int *h)
-{
-    char *end;
-    long a = strtol(s, &end, 10);
-    if (*end != 'x')
-        return -1;
-    long b = strtol(end + 1, &end, 10);
-    if (*end || a < 320 || b < 200 || a > 8192 || b > 8192)
-        return -1;
-    *w = (int)a;
-    *h = (int)b;
-    return 0;
-}
-
 int rs_cmd_view_test(int argc, char **argv)
 {
     struct rs_window_config cfg = { .title = "rollsense view-test", .derive_cues = true, .volume = 0.8f };
@@ -66,7 +52,7 @@ int rs_cmd_view_test(int argc, char **argv)
                 return RS_EXIT_USAGE;
             }
         } else if (strcmp(a, "--size") == 0 && has) {
-            if (parse_size(argv[++i], &cfg.width, &cfg.height) != 0) {
+            if (rs_cli_parse_size(argv[++i], &cfg.width, &cfg.height) != 0) {
                 rs_cli_error("view-test: --size wants WxH (320x200 to 8192x8192), got '%s'", argv[i]);
                 return RS_EXIT_USAGE;
             }
