@@ -22,7 +22,21 @@ struct rs_recattach {
     uint64_t samples;
     bool explicit_path;
     char path[1024];
+    int64_t (*now)(void *ctx);
+    void *now_ctx;
 };
+
+/* Host time of receipt: the wall clock, or the caller's (tests). */
+static int64_t host_now(const struct rs_recattach *ra)
+{
+    return ra->now ? ra->now(ra->now_ctx) : rs_rec_now_us();
+}
+
+void rs_recattach_set_clock(struct rs_recattach *ra, int64_t (*now)(void *ctx), void *ctx)
+{
+    ra->now = now;
+    ra->now_ctx = ctx;
+}
 
 /* After each write: the first failure turns the indicator off and is told once. */
 static void check(struct rs_recattach *ra)
@@ -31,6 +45,7 @@ static void check(struct rs_recattach *ra)
         return;
     ra->reported = true;
     rs_session_set_recording(ra->s, false);
+    rs_session_set_recording_failed(ra->s, true);
     if (ra->on_error)
         ra->on_error(ra->err_ctx, rs_rec_error(ra->rec));
 }
@@ -44,7 +59,7 @@ static void on_sample(void *ctx, const struct rs_sample *smp, double t)
     f.version = 1;
     f.type = RS_FT_SAMPLE;
     f.u.sample = *smp;
-    rs_rec_frame(ra->rec, rs_rec_now_us(), &f);
+    rs_rec_frame(ra->rec, host_now(ra), &f);
     ra->samples++;
     check(ra);
 }
@@ -53,7 +68,7 @@ static void on_frame(void *ctx, const struct rs_frame *f, double t)
 {
     (void)t;
     struct rs_recattach *ra = ctx;
-    rs_rec_frame(ra->rec, rs_rec_now_us(), f);
+    rs_rec_frame(ra->rec, host_now(ra), f);
     check(ra);
 }
 
@@ -66,7 +81,7 @@ static void on_conn_event(void *ctx, const struct rs_conn_event *ev)
         return;
     if ((ev->state == RS_CONN_DISCONNECTED || ev->state == RS_CONN_STALLED) &&
         ra->state == RS_CONN_STREAMING && ra->samples > 0) {
-        rs_rec_gap(ra->rec, rs_rec_now_us(), ev->reason ? ev->reason : "disconnected");
+        rs_rec_gap(ra->rec, host_now(ra), ev->reason ? ev->reason : "disconnected");
         check(ra);
     }
     ra->state = ev->state;
@@ -78,7 +93,7 @@ static void on_event(void *ctx, const struct rs_event *ev)
     char buf[512];
     const char *json = rs_event_json(ev, buf, sizeof buf);
     if (json)
-        rs_rec_event(ra->rec, rs_rec_now_us(), -1, rs_event_type_name(ev->type), json);
+        rs_rec_event(ra->rec, host_now(ra), -1, rs_event_type_name(ev->type), json);
     check(ra);
 }
 
@@ -86,7 +101,7 @@ static void on_mark(void *ctx, double t, const char *label)
 {
     (void)t;
     struct rs_recattach *ra = ctx;
-    rs_rec_mark(ra->rec, rs_rec_now_us(), label ? label : "");
+    rs_rec_mark(ra->rec, host_now(ra), label ? label : "");
     check(ra);
 }
 
@@ -149,7 +164,7 @@ void rs_recattach_tick(void *ctx)
     struct rs_recattach *ra = ctx;
     if (!ra)
         return;
-    rs_rec_tick(ra->rec, rs_rec_now_us());
+    rs_rec_tick(ra->rec, host_now(ra));
     check(ra);
 }
 
@@ -161,7 +176,7 @@ int rs_recattach_close(struct rs_recattach *ra)
      * recorder's own line (what stopped it, what the file keeps). */
     rs_rec_flush(ra->rec);
     check(ra);
-    int rc = rs_rec_close(ra->rec, rs_rec_now_us(), NULL);
+    int rc = rs_rec_close(ra->rec, host_now(ra), NULL);
     /* A session that never got a sample (no roller, wrong protocol) would
      * only clutter the history: an automatically named file goes again. A
      * file the user named stays, whatever it holds. */

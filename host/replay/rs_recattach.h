@@ -35,6 +35,10 @@ int rs_recattach_start(struct rs_recattach **out, struct rs_session *s,
                        const struct rs_rec_opts *opts, char *path_out, size_t path_cap,
                        rs_recattach_error_fn on_error, void *err_ctx, char *err, size_t errcap);
 
+/* Tests: host times (us since 1970) from now(ctx) instead of the wall
+ * clock, e.g. emulated time, so commits happen every 250 ms of it. */
+void rs_recattach_set_clock(struct rs_recattach *ra, int64_t (*now)(void *ctx), void *ctx);
+
 /* The commit clock: call after every connection step (rs_run_opts.tick). */
 void rs_recattach_tick(void *ra);
 

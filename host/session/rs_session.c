@@ -37,6 +37,7 @@ struct rs_session {
     uint64_t loss_frames[LOSS_TICKS], loss_lost[LOSS_TICKS];
     unsigned loss_head, loss_n;
     bool recording;
+    bool recording_failed;
     unsigned cues;
 };
 
@@ -546,6 +547,11 @@ void rs_session_set_recording(struct rs_session *s, bool on)
     s->recording = on;
 }
 
+void rs_session_set_recording_failed(struct rs_session *s, bool failed)
+{
+    s->recording_failed = failed;
+}
+
 unsigned rs_session_take_cues(struct rs_session *s)
 {
     unsigned c = s->cues;
@@ -592,6 +598,7 @@ void rs_session_view(const struct rs_session *s, double now, struct rs_view *v)
             v->loss_pct = (float)(100.0 * (double)dl / (double)(df + dl));
     }
     v->recording = s->recording;
+    v->recording_failed = s->recording_failed;
     v->session_s = (float)now;
 }
 

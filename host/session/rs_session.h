@@ -112,6 +112,8 @@ void rs_session_mark(struct rs_session *s, double t, const char *label);
 
 /* Shown in the status bar; the recorder's owner sets it. */
 void rs_session_set_recording(struct rs_session *s, bool on);
+/* Recording stopped on an error (disk full): the status bar says REC OFF. */
+void rs_session_set_recording_failed(struct rs_session *s, bool failed);
 
 /* Cues due from the events since the last call (1u << enum rs_cue), cleared. */
 unsigned rs_session_take_cues(struct rs_session *s);

@@ -28,6 +28,9 @@ struct harness_opts {
     /* called every 65536 samples (memory checks); may be NULL */
     void (*progress)(void *ctx, uint64_t samples);
     void *progress_ctx;
+    /* the window's view just before the end, and the recorder's error line */
+    struct rs_view *view_at_end;
+    char *error_line;         /* 512 bytes, "" when recording never failed */
 };
 
 struct harness_result {
@@ -40,6 +43,24 @@ static void harness_count_event(void *ctx, const struct rs_event *ev)
 {
     (void)ev;
     ((struct harness_result *)ctx)->events++;
+}
+
+/* Emulated host clock: a fixed start plus the session time of the latest data. */
+struct harness_clock {
+    int64_t start_us;  /* the wall clock when the file was opened */
+    double t;
+};
+
+static int64_t harness_now(void *ctx)
+{
+    const struct harness_clock *c = ctx;
+    return c->start_us + (int64_t)(c->t * 1e6);
+}
+
+static void harness_error(void *ctx, const char *line)
+{
+    if (ctx)
+        snprintf((char *)ctx, 512, "%s", line ? line : "?");
 }
 
 static void harness_state(struct rs_sink *k, double t, enum rs_conn_state st, const char *reason)
@@ -88,11 +109,18 @@ static int harness_record(const char *path, const struct harness_opts *o,
     rs_session_observe(s, &counter);
     struct rs_rec_opts ro = { .enabled = true, .path = path };
     struct rs_recattach *ra;
-    if (rs_recattach_start(&ra, s, &ro, NULL, 0, NULL, NULL, err, sizeof err) != 0) {
+    if (o->error_line)
+        o->error_line[0] = '\0';
+    if (rs_recattach_start(&ra, s, &ro, NULL, 0, harness_error, o->error_line, err,
+                           sizeof err) != 0) {
         fprintf(stderr, "harness: %s\n", err);
         rs_session_free(s);
         return -1;
     }
+    static struct harness_clock clk;
+    clk.t = 0;
+    clk.start_us = rs_rec_now_us();
+    rs_recattach_set_clock(ra, harness_now, &clk);
     struct rs_sink k = rs_session_sink(s);
 
     harness_state(&k, 0.0, RS_CONN_STREAMING, NULL);
@@ -118,6 +146,7 @@ static int harness_record(const char *path, const struct harness_opts *o,
     double t = 0;
     while (rs_sim_next(&sim, &smp, &tr)) {
         t = tr.t;
+        clk.t = t;
         if (o->unplug_at_s > 0 && t >= o->unplug_at_s && t < o->unplug_at_s + o->unplug_for_s) {
             if (!away)
                 harness_state(&k, t, RS_CONN_DISCONNECTED, "unplugged");
@@ -129,9 +158,9 @@ static int harness_record(const char *path, const struct harness_opts *o,
             away = false;
         }
         k.sample(k.ctx, &smp, t);
+        rs_recattach_tick(ra); /* as rs_run does after every connection step */
         res->samples++;
         if ((res->samples & 0xffff) == 0) {
-            rs_recattach_tick(ra);
             if (o->progress)
                 o->progress(o->progress_ctx, res->samples);
         }
@@ -143,6 +172,8 @@ static int harness_record(const char *path, const struct harness_opts *o,
     st.frames = res->samples;
     rs_session_finish(s, &st, t);
     rs_session_summary(s, &res->summary);
+    if (o->view_at_end)
+        rs_session_view(s, t, o->view_at_end);
     int rc = rs_recattach_close(ra);
     rs_session_free(s);
     if (rc != 0)

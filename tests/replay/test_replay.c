@@ -9,6 +9,9 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -336,6 +339,54 @@ static void test_report_from_replay(void **state)
     rs_replay_close(rp);
 }
 
+/* A file size limit in the middle of a session: the recorder stops with its
+ * line, the status bar says REC OFF, the session (its pipeline) goes on to
+ * the end, and what was committed replays. In a child: RLIMIT_FSIZE. */
+static void test_disk_full(void **state)
+{
+    struct fixture *fx = *state;
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        signal(SIGXFSZ, SIG_IGN);
+        struct rlimit rl = { 256 * 1024, 256 * 1024 };
+        setrlimit(RLIMIT_FSIZE, &rl);
+        static struct rs_view v;
+        static char line[512];
+        struct harness_opts ho = { .scenario = "demo", .saved_cal = true, .view_at_end = &v,
+                                   .error_line = line };
+        struct harness_result res;
+        harness_record(fx->path, &ho, &res); /* the close reports the failure: rc -1 */
+        int bad = 0;
+        if (!strstr(line, "recording stopped") || !strstr(line, "file size limit")) {
+            fprintf(stderr, "line: %s\n", line);
+            bad |= 1;
+        }
+        if (v.recording || !v.recording_failed) {
+            fprintf(stderr, "view: recording %d failed %d; line %s\n", v.recording,
+                    v.recording_failed, line);
+            bad |= 2;
+        }
+        if (res.samples != 9936 || res.summary.holds[RS_LEG_RIGHT] != 3)
+            bad |= 4; /* live went on to the end */
+        _exit(bad);
+    }
+    int st;
+    assert_int_equal(waitpid(pid, &st, 0), pid);
+    assert_true(WIFEXITED(st));
+    assert_int_equal(WEXITSTATUS(st), 0);
+    /* earlier data intact: it opens and replays */
+    struct rs_replay *rp;
+    char msg[512];
+    assert_int_equal(rs_replay_open(&rp, fx->path, NULL, msg, sizeof msg), 0);
+    uint64_t n = 0;
+    while (rs_replay_next(rp, NULL) > 0)
+        n++;
+    assert_true(n > 100 && n < 9936);
+    assert_null(rs_reader_damage_message(rs_replay_reader(rp)));
+    rs_replay_close(rp);
+}
+
 static void test_clock(void **state)
 {
     (void)state;
@@ -404,6 +455,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_compare_tampered, setup, teardown),
         cmocka_unit_test_setup_teardown(test_seek, setup, teardown),
         cmocka_unit_test_setup_teardown(test_report_from_replay, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_disk_full, setup, teardown),
         cmocka_unit_test_setup_teardown(test_open_errors, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
