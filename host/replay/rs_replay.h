@@ -6,8 +6,10 @@
  * profile; see rs_snapshot_write) and feeds it the stored raw frames in
  * recording order, exactly as live fed them: sample frames to
  * rs_pipeline_push, fault frames to rs_pipeline_push_fault, the device's
- * cal frame (with a saved calibration) to rs_pipeline_set_calib, a gap the
- * host logged (unplug) to rs_pipeline_mark_gap. Sequence gaps and device
+ * cal frame to rs_pipeline_set_calib by live's rule (a saved calibration
+ * replaces anything, an unsaved one only nominal values; the cal state comes
+ * from the last info frame), a gap the host logged (unplug, stall) to
+ * rs_pipeline_mark_gap. Sequence gaps and device
  * resets are not replayed from the log: the pipeline sees them in the
  * frames themselves, as it did live.
  *
