@@ -23,6 +23,7 @@ int rs_cmd_export(int argc, char **argv);
 int rs_cmd_report(int argc, char **argv);
 int rs_cmd_sessions(int argc, char **argv);
 int rs_cmd_calibrate(int argc, char **argv);
+int rs_cmd_replay(int argc, char **argv);
 
 /* Print "rollsense: <message>" as one line on stderr. */
 void rs_cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -51,5 +52,19 @@ int rs_cli_parse_size(const char *s, int *w, int *h);
 
 int rs_cli_window_option(int argc, char **argv, int *i, const char *who,
                          struct rs_window_config *wc);
+
+/* ---- recording for live and demo (cli_record.c) ---- */
+struct rs_rec_opts;
+struct rs_session;
+struct rs_run_opts;
+struct rs_recattach;
+/* Start recording s if opts->enabled (a line on stderr names the file) and
+ * hook the commit clock into ro. 0 (also when the default place cannot be
+ * written: a warning, the session runs unrecorded), or -1 after a one-line
+ * error when an explicit --record PATH cannot be created. */
+int rs_cli_record_start(const char *who, const struct rs_rec_opts *opts, struct rs_session *s,
+                        struct rs_run_opts *ro, struct rs_recattach **out);
+/* Close the recording (NULL: nothing). */
+void rs_cli_record_end(struct rs_recattach *ra);
 
 #endif

@@ -3,9 +3,10 @@
  * pipeline over a recording and print its events and the session summary.
  *
  * Input kinds sit behind struct analyze_source (open / next frame / close):
- * today a raw captured byte stream (what the roller sends, e.g. from
- * rollsense-sim or a serial capture). A session file reader (SQLite) plugs in
- * as a second kind: add an entry to sources[] whose probe recognises it.
+ * a raw captured byte stream (what the roller sends, e.g. from rollsense-sim
+ * or a serial capture), or a session file (SQLite, recognised by its header),
+ * which goes through host/replay: the same frames, gaps and calibration
+ * handling as live, set up from the session's snapshot.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -16,6 +17,7 @@
 #include "rs_config.h"
 #include "rs_pipeline.h"
 #include "rs_proto.h"
+#include "rs_replay.h"
 
 struct analyze_source {
     FILE *in;
@@ -62,7 +64,7 @@ static int sqlite_next(struct analyze_source *s, struct rs_frame *out)
 {
     (void)s;
     (void)out;
-    return -2; /* session files: reader not built yet */
+    return -2; /* session files are read by analyze_session() instead */
 }
 
 static const struct source_kind sources[] = {
@@ -77,8 +79,9 @@ static void help(void)
            "\n"
            "Run the detectors over a recording and print what they found: holds with\n"
            "their cues, speed and force bands, dose advice, knee-zone warnings, faults\n"
-           "and gaps, then a session summary. FILE is a raw byte stream captured from\n"
-           "a roller (or written by rollsense-sim); '-' reads standard input.\n"
+           "and gaps, then a session summary. FILE is a recorded session (.rsession),\n"
+           "or a raw byte stream captured from a roller (or written by rollsense-sim);\n"
+           "'-' reads standard input.\n"
            "\n"
            "  --json             one JSON object per line; the last is\n"
            "                     {\"type\":\"summary\",\"frames\":N,...}\n"
@@ -90,7 +93,9 @@ static void help(void)
            "\n"
            "Calibration comes from the recording's cal frame when the device reported a\n"
            "saved calibration; otherwise nominal values are used and the summary says\n"
-           "\"calibrated\":false.\n");
+           "\"calibrated\":false. A session file brings its own thresholds, calibration\n"
+           "and profile (the options above override them). A damaged session file is\n"
+           "analysed as far as it reads, with one line on stderr saying what was lost.\n");
 }
 
 static int num_arg(const char *opt, const char *v, double lo, double hi, double *out)
@@ -156,12 +161,57 @@ static void flush_events(struct rs_events *ev, int json)
     rs_events_clear(ev);
 }
 
+static void print_summary(const struct rs_summary *sum, int json)
+{
+    char line[512];
+    if (json) {
+        puts(rs_summary_json(sum, line, sizeof line));
+    } else {
+        printf("%u frames (%u lost in %u gaps) over %.1f s%s\n", sum->frames, sum->lost, sum->gaps,
+               sum->duration_s, sum->calibrated ? "" : "; not calibrated: nominal values");
+        printf("holds: %d left, %d right, %d uncertain; longest %.1f s; peak %.0f %%BW\n",
+               sum->holds[RS_LEG_LEFT], sum->holds[RS_LEG_RIGHT], sum->holds[RS_LEG_UNCERTAIN],
+               sum->longest_hold_s, sum->peak_bw_pct);
+    }
+}
+
+/* A session file: the replay engine without comparing. */
+static int analyze_session(const char *path, const struct rs_config *cfg,
+                           const struct rs_profile *prof, int json)
+{
+    struct rs_replay_opts o;
+    rs_replay_opts_default(&o);
+    o.cfg = cfg;
+    o.mass_kg = prof->body_mass_kg;
+    o.calf_cm = prof->calf_length_cm;
+    o.force_limit_n = prof->force_limit_n;
+    struct rs_replay *rp;
+    char msg[600];
+    if (rs_replay_open(&rp, path, &o, msg, sizeof msg) < 0) {
+        rs_cli_error("analyze: %s: %s", path, msg);
+        return RS_EXIT_FAIL;
+    }
+    struct rs_events ev;
+    rs_events_clear(&ev);
+    while (rs_replay_next(rp, &ev) > 0)
+        flush_events(&ev, json);
+    flush_events(&ev, json);
+    const char *damage = rs_reader_damage_message(rs_replay_reader(rp));
+    if (damage)
+        rs_cli_error("analyze: %s: %s", path, damage);
+    struct rs_summary sum;
+    rs_pipeline_summary(rs_replay_pipeline(rp), &sum);
+    print_summary(&sum, json);
+    rs_replay_close(rp);
+    return RS_EXIT_OK;
+}
+
 int rs_cmd_analyze(int argc, char **argv)
 {
     const char *path = NULL, *cfg_path = NULL;
     int json = 0;
-    struct rs_profile prof;
-    rs_profile_defaults(&prof);
+    /* -1: not given (a session's own profile, else the defaults) */
+    struct rs_profile prof = { -1, -1, -1 };
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (rs_cli_is_help(a)) {
@@ -220,6 +270,23 @@ int rs_cmd_analyze(int argc, char **argv)
         if (sources[i].probe(src.buf, src.len))
             kind = &sources[i];
 
+    if (kind->next == sqlite_next) {
+        if (src.in == stdin) {
+            rs_cli_error("analyze: a session file cannot be read from standard input; give its path");
+            return RS_EXIT_FAIL;
+        }
+        fclose(src.in);
+        return analyze_session(path, cfg_path ? &cfg : NULL, &prof, json);
+    }
+    struct rs_profile defaults;
+    rs_profile_defaults(&defaults);
+    if (prof.body_mass_kg < 0)
+        prof.body_mass_kg = defaults.body_mass_kg;
+    if (prof.calf_length_cm < 0)
+        prof.calf_length_cm = defaults.calf_length_cm;
+    if (prof.force_limit_n < 0)
+        prof.force_limit_n = defaults.force_limit_n;
+
     static struct rs_pipeline p;
     struct rs_calib cal;
     rs_calib_defaults(&cal);
@@ -250,11 +317,6 @@ int rs_cmd_analyze(int argc, char **argv)
     }
     if (src.in != stdin)
         fclose(src.in);
-    if (rc == -2) {
-        rs_cli_error("analyze: '%s' is a session file; reading session files is not "
-                     "supported yet (use a raw capture)", path);
-        return RS_EXIT_FAIL;
-    }
     if (rc < 0) {
         rs_cli_error("analyze: read error on '%s'", path);
         return RS_EXIT_FAIL;
@@ -263,15 +325,6 @@ int rs_cmd_analyze(int argc, char **argv)
     flush_events(&ev, json);
     struct rs_summary sum;
     rs_pipeline_summary(&p, &sum);
-    char line[512];
-    if (json) {
-        puts(rs_summary_json(&sum, line, sizeof line));
-    } else {
-        printf("%u frames (%u lost in %u gaps) over %.1f s%s\n", sum.frames, sum.lost, sum.gaps,
-               sum.duration_s, sum.calibrated ? "" : "; not calibrated: nominal values");
-        printf("holds: %d left, %d right, %d uncertain; longest %.1f s; peak %.0f %%BW\n",
-               sum.holds[RS_LEG_LEFT], sum.holds[RS_LEG_RIGHT], sum.holds[RS_LEG_UNCERTAIN],
-               sum.longest_hold_s, sum.peak_bw_pct);
-    }
+    print_summary(&sum, json);
     return RS_EXIT_OK;
 }

@@ -12,6 +12,7 @@
 #include "rs_cfgfile.h"
 #include "rs_conn.h"
 #include "rs_link.h"
+#include "rs_record.h"
 #include "rs_run.h"
 #include "rs_session.h"
 #include "rs_sim.h"
@@ -83,6 +84,9 @@ static void help(void)
            "  --duration S          stop after S seconds of session time\n"
            "  --frames              with --json: also every sample frame\n"
            "  --config FILE         thresholds (docs/config.md)\n"
+           "  --record PATH         record the session to PATH (a new file); by default\n"
+           "                        it goes to $XDG_DATA_HOME/rollsense/sessions/\n"
+           "  --no-record           do not record\n"
            "  --screenshot-after N  write a PNG screenshot before frame N, then quit\n"
            "  --mute, --volume N, --fullscreen, --size WxH, --screenshot-dir DIR\n"
            "\n"
@@ -130,12 +134,20 @@ int rs_cmd_demo(int argc, char **argv)
     ro.wcfg.volume = 0.8f;
     bool headless = false, json = false, fast = false;
     const char *scenario = "demo", *config_path = NULL;
+    struct rs_rec_opts rec = { .enabled = true, .path = NULL };
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         int w = rs_cli_window_option(argc, argv, &i, "demo", &ro.wcfg);
         if (w < 0)
             return RS_EXIT_USAGE;
         if (w > 0)
+            continue;
+        int rr = rs_rec_parse_opt(argc, argv, &i, &rec);
+        if (rr < 0) {
+            rs_cli_error("demo: --record needs a PATH");
+            return RS_EXIT_USAGE;
+        }
+        if (rr > 0)
             continue;
         if (rs_cli_is_help(a)) {
             help();
@@ -244,10 +256,17 @@ int rs_cmd_demo(int argc, char **argv)
         rs_session_free(s);
         return RS_EXIT_FAIL;
     }
+    struct rs_recattach *recording = NULL;
+    if (rs_cli_record_start("demo", &rec, s, &ro, &recording) != 0) {
+        rs_conn_free(c);
+        rs_session_free(s);
+        return RS_EXIT_FAIL;
+    }
     char err[600];
     int rc = rs_run(c, s, &ro, err, sizeof err);
     if (rc < 0)
         rs_cli_error("demo: %s", err);
+    rs_cli_record_end(recording);
     rs_conn_free(c);
     rs_session_free(s);
     return rc < 0 ? RS_EXIT_FAIL : RS_EXIT_OK;

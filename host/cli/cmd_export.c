@@ -2,10 +2,14 @@
  * cmd_export.c - `rollsense export FILE --csv DIR`: a session as
  * samples.csv, events.csv and summary.json for spreadsheets and pandas.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
+#include <stdlib.h>
+
 #include "cli.h"
+#include "rs_columns.h"
 #include "rs_export.h"
 #include "rs_reader.h"
 
@@ -16,7 +20,10 @@ static void help(void)
            "Write the session FILE as three files in DIR (created if missing):\n"
            "  samples.csv   one row per sample: host receive time (ISO 8601 with UTC\n"
            "                offset), device time in s, seq, raw left/right bridge counts,\n"
-           "                encoder counts (16384 per turn), status bits\n"
+           "                encoder counts (16384 per turn), status bits; then the\n"
+           "                detectors' values: left_N, right_N, total_N (calibrated,\n"
+           "                auto-zeroed), bw_pct, position_cm (along the calf from the\n"
+           "                Achilles end), velocity_cm_s (+ towards the knee)\n"
            "  events.csv    gaps, detector events, marks and device frames, with their\n"
            "                data as JSON text\n"
            "  summary.json  summary and snapshot (device, calibration, profile,\n"
@@ -56,7 +63,18 @@ int rs_cmd_export(int argc, char **argv)
         return RS_EXIT_FAIL;
     }
     struct rs_export_stats st;
-    int rc = rs_export_csv(s, file, dir, NULL, &st, msg, sizeof msg);
+    /* the pipeline is large: not on the stack */
+    struct rs_columns *cc = malloc(sizeof *cc);
+    if (!cc) {
+        rs_reader_close(s);
+        rs_cli_error("export: out of memory");
+        return RS_EXIT_FAIL;
+    }
+    struct rs_export_columns cols;
+    rs_columns_init(cc, s, &cols);
+    int rc = rs_export_csv(s, file, dir, &cols, &st, msg, sizeof msg);
+    bool calibrated = cc->calibrated;
+    free(cc);
     const char *dmg = rs_reader_damage_message(s);
     if (dmg)
         rs_cli_error("export: %s: %s", file, dmg);
@@ -65,6 +83,9 @@ int rs_cmd_export(int argc, char **argv)
         rs_cli_error("export: %s", msg);
         return RS_EXIT_FAIL;
     }
-    printf("exported %llu samples and %llu events to %s\n", st.samples, st.events, dir);
+    /* stderr is for errors and damage (one line): the calibration note goes here */
+    printf("exported %llu samples and %llu events to %s%s\n", st.samples, st.events, dir,
+           calibrated ? "" : " (no saved calibration in the session: the _N columns use "
+                             "nominal values)");
     return RS_EXIT_OK;
 }

@@ -15,6 +15,7 @@
 #include "rs_cfgfile.h"
 #include "rs_conn.h"
 #include "rs_profiles.h"
+#include "rs_record.h"
 #include "rs_run.h"
 #include "rs_session.h"
 #include "rs_window.h"
@@ -55,6 +56,9 @@ static void help(void)
            "  --capture FILE   also write every byte read from the port to FILE\n"
            "  --config FILE    thresholds (docs/config.md); default\n"
            "                   $XDG_CONFIG_HOME/rollsense/config if it exists\n"
+           "  --record PATH    record the session to PATH (a new file); by default every\n"
+           "                   session is recorded to $XDG_DATA_HOME/rollsense/sessions/\n"
+           "  --no-record      do not record\n"
            "  --mute, --volume N, --fullscreen, --size WxH   window and cues\n"
            "\n"
            "Window keys: space mark, m mute, s screenshot, f fullscreen, h help, q quit.\n"
@@ -73,12 +77,20 @@ int rs_cmd_live(int argc, char **argv)
     ro.wcfg.volume = 0.8f;
     bool headless = false, json = false;
     const char *capture_path = NULL, *config_path = NULL;
+    struct rs_rec_opts rec = { .enabled = true, .path = NULL };
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         int w = rs_cli_window_option(argc, argv, &i, "live", &ro.wcfg);
         if (w < 0)
             return RS_EXIT_USAGE;
         if (w > 0)
+            continue;
+        int rr = rs_rec_parse_opt(argc, argv, &i, &rec);
+        if (rr < 0) {
+            rs_cli_error("live: --record needs a PATH");
+            return RS_EXIT_USAGE;
+        }
+        if (rr > 0)
             continue;
         if (rs_cli_is_help(a)) {
             help();
@@ -170,10 +182,17 @@ int rs_cmd_live(int argc, char **argv)
         struct rs_session_observer ob = { .ctx = &cap, .bytes = capture_bytes };
         rs_session_observe(s, &ob);
     }
+    struct rs_recattach *recording = NULL;
+    if (rs_cli_record_start("live", &rec, s, &ro, &recording) != 0) {
+        rs_conn_free(c);
+        rs_session_free(s);
+        return RS_EXIT_FAIL;
+    }
     char err[600];
     int rc = rs_run(c, s, &ro, err, sizeof err);
     if (rc < 0)
         rs_cli_error("live: %s", err);
+    rs_cli_record_end(recording);
     rs_conn_free(c);
     rs_session_free(s);
     if (cap.f && (fclose(cap.f) != 0 || cap.failed)) {

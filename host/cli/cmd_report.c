@@ -10,6 +10,7 @@
 #include <SDL_ttf.h>
 
 #include "cli.h"
+#include "rs_replay.h"
 #include "rs_report.h"
 #include "rs_reader.h"
 
@@ -51,20 +52,20 @@ int rs_cmd_report(int argc, char **argv)
         rs_cli_error("report: usage: rollsense report FILE -o PNG");
         return RS_EXIT_USAGE;
     }
-    struct rs_reader *s;
+    struct rs_replay *rp;
     char msg[640];
-    if (rs_reader_open(&s, file, msg, sizeof msg) != 0) {
+    if (rs_replay_open(&rp, file, NULL, msg, sizeof msg) != 0) {
         rs_cli_error("report: %s", msg);
         return RS_EXIT_FAIL;
     }
     struct rs_report_data *d = malloc(sizeof *d);
-    int rc = d ? rs_report_from_session(s, d, msg, sizeof msg) : -1;
+    int rc = d ? rs_report_from_replay(rp, d, msg, sizeof msg) : -1;
     if (!d)
         snprintf(msg, sizeof msg, "out of memory");
-    const char *dmg = rs_reader_damage_message(s);
+    const char *dmg = rs_reader_damage_message(rs_replay_reader(rp));
     if (dmg)
         rs_cli_error("report: %s: %s", file, dmg);
-    rs_reader_close(s);
+    rs_replay_close(rp);
     if (rc == 0) {
         /* Surfaces need no video subsystem; SDL_Init(0) sets up the rest. */
         SDL_Init(0);

@@ -22,6 +22,7 @@ static const struct rs_command commands[] = {
     { "analyze", rs_cmd_analyze, "run the detectors over a recording: events and a session summary" },
     { "view-test", rs_cmd_view_test, "show the feedback window on a scripted session (no roller needed)" },
     { "decode", rs_cmd_decode, "print every frame of a raw captured byte stream as JSON lines" },
+    { "replay", rs_cmd_replay, "replay a recorded session through the detectors (window or JSON; --compare)" },
     { "sessions", rs_cmd_sessions, "list the recorded sessions (date, duration, holds, peak)" },
     { "export", rs_cmd_export, "write a session as samples.csv, events.csv and summary.json" },
     { "report", rs_cmd_report, "draw a session's force, speed, holds and calf map as a PNG" },

@@ -153,6 +153,23 @@ int rs_jsonq_str(const char *json, const char *key, char *out, size_t cap)
     return scan_str(v, out, cap) ? 1 : 0;
 }
 
+int rs_jsonq_bool(const char *json, const char *key, bool *out)
+{
+    const char *v = find(json, key);
+    if (!v)
+        return 0;
+    const char *end = skip_value(v);
+    if (!end)
+        return 0;
+    if (end - v == 4 && strncmp(v, "true", 4) == 0)
+        *out = true;
+    else if (end - v == 5 && strncmp(v, "false", 5) == 0)
+        *out = false;
+    else
+        return 0;
+    return 1;
+}
+
 bool rs_jsonq_valid(const char *json)
 {
     if (!json)

@@ -21,6 +21,9 @@ int rs_jsonq_num(const char *json, const char *key, double *out);
 /* 1 and the unescaped string (truncated to cap-1) if key holds a string, else 0. */
 int rs_jsonq_str(const char *json, const char *key, char *out, size_t cap);
 
+/* 1 and *out if key holds true or false, else 0. */
+int rs_jsonq_bool(const char *json, const char *key, bool *out);
+
 /* True if text is one JSON object or array with balanced brackets and
  * terminated strings and nothing but blanks after it (a structural check,
  * used before embedding stored JSON text into output). */

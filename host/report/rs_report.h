@@ -21,11 +21,11 @@ struct SDL_Surface;
 /* Most plotted points; longer sessions are averaged into this many. */
 #define RS_REPORT_POINTS 1100
 
-enum { RS_LEG_LEFT = 0, RS_LEG_RIGHT = 1 };
+enum { RS_REPORT_LEFT = 0, RS_REPORT_RIGHT = 1 };
 
 struct rs_report_hold {
     double start_s, end_s; /* session time, s */
-    int leg;               /* RS_LEG_LEFT / RS_LEG_RIGHT */
+    int leg;               /* RS_REPORT_LEFT / RS_REPORT_RIGHT */
 };
 
 struct rs_report_data {
@@ -85,5 +85,18 @@ const char *rs_report_find_font(char *buf, size_t cap);
  */
 int rs_report_from_session(struct rs_reader *s, struct rs_report_data *d, char *err,
                            size_t errcap);
+
+/*
+ * Fill d from a replay (host/replay) opened on the session, reading it from
+ * the start in one pass: force (total N) and speed (cm/s) as the detector
+ * pipeline computed them, averaged per bucket (NAN where no sample: gaps),
+ * the holds from its hold_end events (the first 64), and its calf map (force
+ * x time per 1 cm, mapped onto RS_REPORT_BINS over the profile's calf
+ * length). This is what `rollsense report` draws; rs_report_from_session
+ * stays as the approximation that needs no detector core. 0, or -1 with err.
+ */
+struct rs_replay;
+int rs_report_from_replay(struct rs_replay *rp, struct rs_report_data *d, char *err,
+                          size_t errcap);
 
 #endif

@@ -98,7 +98,7 @@ static void plot(struct canvas *c, const struct rs_report_data *d, const struct 
     for (size_t i = 0; i < d->nholds; i++) {
         int x0 = rs_report_x(d, d->holds[i].start_s), x1 = rs_report_x(d, d->holds[i].end_s);
         fill(c, x0, r->y, x1 - x0 + 1, r->h,
-             d->holds[i].leg == RS_LEG_RIGHT ? RS_REPORT_HOLD_RIGHT : RS_REPORT_HOLD_LEFT);
+             d->holds[i].leg == RS_REPORT_RIGHT ? RS_REPORT_HOLD_RIGHT : RS_REPORT_HOLD_LEFT);
     }
     double vmax = 0;
     for (size_t i = 0; i < d->n; i++)

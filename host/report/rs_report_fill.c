@@ -96,7 +96,7 @@ int rs_report_from_session(struct rs_reader *s, struct rs_report_data *d, char *
         } else if (it.kind == RS_ITEM_EVENT) {
             char leg[16] = "";
             rs_jsonq_str(it.json, "leg", leg, sizeof leg);
-            int l = strcmp(leg, "right") == 0 ? RS_LEG_RIGHT : RS_LEG_LEFT;
+            int l = strcmp(leg, "right") == 0 ? RS_REPORT_RIGHT : RS_REPORT_LEFT;
             double dur;
             if (strcmp(it.type, "hold_start") == 0) {
                 open_leg = l;
@@ -173,7 +173,7 @@ int rs_report_from_session(struct rs_reader *s, struct rs_report_data *d, char *
         double total = f[0] + f[1];
         if (total > LOADED_N && isfinite(pmin)) {
             /* which leg: where along the roller the load sits */
-            int leg = f[1] / total >= 0.5 ? RS_LEG_RIGHT : RS_LEG_LEFT;
+            int leg = f[1] / total >= 0.5 ? RS_REPORT_RIGHT : RS_REPORT_LEFT;
             double bf = (p - pmin) / prange * RS_REPORT_BINS;
             int bin = !(bf > 0) ? 0 : bf >= RS_REPORT_BINS ? RS_REPORT_BINS - 1 : (int)bf;
             map_sum[leg][bin] += total;

@@ -40,6 +40,8 @@ static int step_until(struct rs_conn *c, const struct rs_run_opts *o, double unt
         if (wait > 100)
             wait = 100;
         int rc = rs_conn_step(c, wait);
+        if (o->tick)
+            o->tick(o->tick_ctx);
         if (rc < 0)
             return rc;
     }

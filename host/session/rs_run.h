@@ -32,6 +32,9 @@ struct rs_run_opts {
      * "screenshot: PATH" and stop (0: never). For smoke tests and docs. */
     int screenshot_after;
     const char *who;                    /* "live" or "demo", for messages */
+    /* Called after every connection step (the recorder's commit clock); may be NULL. */
+    void (*tick)(void *ctx);
+    void *tick_ctx;
 };
 
 /*

@@ -37,6 +37,7 @@ struct rs_session {
     uint64_t loss_frames[LOSS_TICKS], loss_lost[LOSS_TICKS];
     unsigned loss_head, loss_n;
     bool recording;
+    bool recording_failed;
     unsigned cues;
 };
 
@@ -275,6 +276,9 @@ static void flush_events(struct rs_session *s)
         for (int k = 0; k < s->nobs; k++)
             if (s->obs[k].event)
                 s->obs[k].event(s->obs[k].ctx, &e);
+        for (int k = 0; k < s->nobs; k++)
+            if (s->obs[k].pipeline_event)
+                s->obs[k].pipeline_event(s->obs[k].ctx, &s->ev.ev[i]);
         s->cues |= rs_session_event_cues(&e, &s->cfg.cfg);
         if (e.type == RS_EV_HOLD_END && (e.u.hold.leg == RS_LEG_LEFT || e.u.hold.leg == RS_LEG_RIGHT)) {
             int bin = (int)floor(e.u.hold.pos_cm);
@@ -543,6 +547,11 @@ void rs_session_set_recording(struct rs_session *s, bool on)
     s->recording = on;
 }
 
+void rs_session_set_recording_failed(struct rs_session *s, bool failed)
+{
+    s->recording_failed = failed;
+}
+
 unsigned rs_session_take_cues(struct rs_session *s)
 {
     unsigned c = s->cues;
@@ -589,6 +598,7 @@ void rs_session_view(const struct rs_session *s, double now, struct rs_view *v)
             v->loss_pct = (float)(100.0 * (double)dl / (double)(df + dl));
     }
     v->recording = s->recording;
+    v->recording_failed = s->recording_failed;
     v->session_s = (float)now;
 }
 

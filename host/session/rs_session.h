@@ -74,6 +74,10 @@ struct rs_session_observer {
     void (*mark)(void *ctx, double t, const char *label);
     /* Device info, calibration, profile and config (see above). */
     void (*snapshot)(void *ctx, const struct rs_session_snapshot *snap);
+    /* The same events as `event`, as the pipeline produced them (device
+     * seconds since the first sample, not shifted): what the recorder stores,
+     * so a replay's rs_event_json can be compared with them exactly. */
+    void (*pipeline_event)(void *ctx, const struct rs_event *ev);
 };
 
 #define RS_SESSION_OBSERVERS_MAX 4
@@ -108,6 +112,8 @@ void rs_session_mark(struct rs_session *s, double t, const char *label);
 
 /* Shown in the status bar; the recorder's owner sets it. */
 void rs_session_set_recording(struct rs_session *s, bool on);
+/* Recording stopped on an error (disk full): the status bar says REC OFF. */
+void rs_session_set_recording_failed(struct rs_session *s, bool failed);
 
 /* Cues due from the events since the last call (1u << enum rs_cue), cleared. */
 unsigned rs_session_take_cues(struct rs_session *s);

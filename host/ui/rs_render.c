@@ -47,6 +47,7 @@ static const char *const help_lines[] = {
     "Q or ESC\tquit",
     "LEFT, RIGHT\tseek 5 s, with SHIFT 30 s (replay)",
     "+ or -\treplay speed",
+    ". or ,\tone frame forward or back (replay)",
     "H or ESC closes this help",
     NULL,
 };
@@ -237,6 +238,9 @@ static void draw_status(struct rs_render *r, const struct rs_view *v, const stru
         c.x += d + d / 2;
         c.w -= d + d / 2;
         text(r, c, 0.8f, RS_AL_LEFT, rs_colour(RS_C_TEXT), "REC", NULL);
+    } else if (v->recording_failed) {
+        /* the session goes on, but the user must see that it is not kept */
+        text(r, c, 0.8f, RS_AL_LEFT, rs_colour(RS_C_VERMILLION), "REC OFF", NULL);
     }
 
     c = col(p, 0.91f, 1.0f);

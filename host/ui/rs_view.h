@@ -111,6 +111,7 @@ struct rs_view {
     float loss_pct;       /* over the last few seconds */
 
     bool recording;
+    bool recording_failed; /* recording stopped on an error (disk full): "REC OFF" in red */
     float session_s;      /* elapsed session time */
 
     /* Replay transport, meaningful when mode == RS_MODE_REPLAY. */

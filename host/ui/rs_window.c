@@ -273,9 +273,37 @@ static void key(struct rs_window *w, const SDL_KeyboardEvent *k, const struct rs
             act->bits |= RS_UI_SPEED;
         }
         break;
+    case SDLK_PERIOD:
+    case SDLK_COMMA:
+        if (replay) {
+            act->step_frames += sym == SDLK_PERIOD ? 1 : -1;
+            act->bits |= RS_UI_STEP;
+        }
+        break;
     default:
         break;
     }
+}
+
+/* A click on the replay timeline: the session time under the pointer. The
+ * geometry is in renderer pixels; the event in window points (HiDPI). */
+static void click(struct rs_window *w, const SDL_MouseButtonEvent *b, const struct rs_view *v,
+                  struct rs_ui_actions *act)
+{
+    const struct rs_render_geom *g = rs_render_geometry(w->rr);
+    if (v->mode != RS_MODE_REPLAY || !g || v->replay_len_s <= 0)
+        return;
+    int ww, wh, pw, ph;
+    SDL_GetWindowSize(w->win, &ww, &wh);
+    if (SDL_GetRendererOutputSize(w->ren, &pw, &ph) != 0 || ww <= 0 || wh <= 0)
+        return;
+    int x = b->x * pw / ww, y = b->y * ph / wh;
+    struct rs_rect r = g->timeline_bar;
+    /* a generous band around the thin bar: it is clicked from a distance */
+    if (r.w <= 0 || x < r.x || x > r.x + r.w || y < r.y - r.h * 2 - 8 || y > r.y + r.h * 3 + 8)
+        return;
+    act->seek_to_s = v->replay_len_s * (float)(x - r.x) / (float)r.w;
+    act->bits |= RS_UI_SEEK_TO;
 }
 
 /* Read the frame just drawn and write it as a timestamped PNG. */
@@ -318,6 +346,8 @@ int rs_window_frame(struct rs_window *w, const struct rs_view *v, struct rs_ui_a
     act->bits = 0;
     act->seek_s = 0;
     act->speed_steps = 0;
+    act->step_frames = 0;
+    act->seek_to_s = 0;
     act->cues = 0;
     act->screenshot[0] = '\0';
     SDL_Event e;
@@ -328,6 +358,8 @@ int rs_window_frame(struct rs_window *w, const struct rs_view *v, struct rs_ui_a
             key(w, &e.key, v, act);
         else if (e.type == SDL_MOUSEBUTTONDOWN && w->safety)
             mark_safety_read(w);
+        else if (e.type == SDL_MOUSEBUTTONDOWN && e.button.button == SDL_BUTTON_LEFT)
+            click(w, &e.button, v, act);
     }
     act->muted = w->muted;
 

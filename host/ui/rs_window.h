@@ -16,7 +16,8 @@
  *
  * Keys: space mark (live) / pause (replay), m mute, s screenshot,
  * f fullscreen, h or ? help, q or Esc quit, Left/Right seek 5 s (Shift 30 s)
- * and +/- (or Up/Down) speed in replay.
+ * and +/- (or Up/Down) speed, . and , one frame forward/back, a click on
+ * the timeline to go there, in replay.
  */
 #ifndef RS_WINDOW_H
 #define RS_WINDOW_H
@@ -50,12 +51,16 @@ enum rs_ui_action {
     RS_UI_SCREENSHOT = 1u << 6, /* a screenshot was written to screenshot */
     RS_UI_FULLSCREEN = 1u << 7, /* fullscreen toggled */
     RS_UI_HELP = 1u << 8,       /* help overlay toggled */
+    RS_UI_STEP = 1u << 9,       /* replay: step by step_frames sample frames (. and ,) */
+    RS_UI_SEEK_TO = 1u << 10,   /* replay: a click on the timeline: go to seek_to_s */
 };
 
 struct rs_ui_actions {
     unsigned bits;      /* enum rs_ui_action, for this frame only */
     float seek_s;       /* relative, summed over the frame's key presses */
     int speed_steps;    /* +1 faster, -1 slower, summed */
+    int step_frames;    /* +1 per '.', -1 per ',', summed */
+    float seek_to_s;    /* RS_UI_SEEK_TO: session time clicked on the timeline */
     bool muted;         /* current mute state */
     unsigned cues;      /* cues sounded this frame (1u << enum rs_cue) */
     char screenshot[512];

@@ -24,6 +24,7 @@ def fail(msg):
 def env_with(tmp, **kw):
     env = dict(os.environ)
     env["XDG_CONFIG_HOME"] = os.path.join(tmp, "xdg")
+    env["XDG_DATA_HOME"] = os.path.join(tmp, "data")  # demo records by default
     env.update(kw)
     return env
 

@@ -584,7 +584,8 @@ def test_events(args, tmp):
     fake = FakeRoller(tmp.path("roller-events"))
     fake.plug()
     n = len([f for f in split_frames(data) if any(f)])
-    host = Host(args, fake.link, ["--frames"])
+    rec = tmp.path("events.rsession")
+    host = Host(args, fake.link, ["--frames", "--record", rec])
     try:
         deadline = time.monotonic() + 10
         while not fake.got_command:
@@ -627,6 +628,12 @@ def test_events(args, tmp):
     if types.index("hold_start") > types.index("hold_cue") or types.index("hold_cue") > types.index("hold_end"):
         fail("events out of order: %r" % types)
     print("events: ok, hold %.3f s, summary %s" % (end["duration"], json.dumps(summary)), flush=True)
+    # the recording of this live session replays to the same events (issue 7)
+    p = subprocess.run([args.rollsense, "replay", rec, "--compare"], capture_output=True,
+                       timeout=30)
+    if p.returncode != 0 or b"no difference" not in p.stdout:
+        fail("replay --compare of the live recording: exit %d: %r %r"
+             % (p.returncode, p.stdout[-2000:], p.stderr))
 
 
 def test_emu(args, tmp):
@@ -670,6 +677,8 @@ def main():
     ap.add_argument("--sim")
     args = ap.parse_args()
     tmp = Tmp()
+    # live records every session by default: into the test's own directory
+    os.environ["XDG_DATA_HOME"] = tmp.path("data")
     try:
         globals()["test_" + args.test](args, tmp)
     finally:

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "rs_replay.h"
 #include "rs_report.h"
 #include "rs_reader.h"
 
@@ -106,5 +107,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char iso[64];
     rs_iso8601(sum.start_host_us, sum.tz_offset_s, iso, sizeof iso);
     rs_reader_close(s);
+
+    /* the replay engine on the same bytes: snapshot, compare, seek, report */
+    struct rs_replay_opts o;
+    rs_replay_opts_default(&o);
+    o.compare = true;
+    struct rs_replay *rp;
+    if (rs_replay_open(&rp, g_path, &o, msg, sizeof msg) == 0) {
+        struct rs_events ev;
+        rs_events_clear(&ev);
+        for (int n = 0; n < 20000 && rs_replay_next(rp, &ev) > 0; n++)
+            rs_events_clear(&ev);
+        rs_replay_seek(rp, rs_replay_length(rp) / 2);
+        rs_replay_seek(rp, 0.5);
+        rs_replay_close(rp);
+    }
+    if (rs_replay_open(&rp, g_path, NULL, msg, sizeof msg) == 0) {
+        rs_report_from_replay(rp, &rep, msg, sizeof msg);
+        rs_replay_close(rp);
+    }
     return 0;
 }

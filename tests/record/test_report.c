@@ -38,10 +38,10 @@ static struct rs_report_data *make_data(void)
     }
     d->force_n[90] = NAN; /* a gap */
     d->nholds = 2;
-    d->holds[0] = (struct rs_report_hold){ 20, 40, RS_LEG_LEFT };
-    d->holds[1] = (struct rs_report_hold){ 60, 70, RS_LEG_RIGHT };
+    d->holds[0] = (struct rs_report_hold){ 20, 40, RS_REPORT_LEFT };
+    d->holds[1] = (struct rs_report_hold){ 60, 70, RS_REPORT_RIGHT };
     for (int b = 0; b < RS_REPORT_BINS; b++)
-        d->calf_map[RS_LEG_LEFT][b] = b == 5 ? 1000 : 100;
+        d->calf_map[RS_REPORT_LEFT][b] = b == 5 ? 1000 : 100;
     return d;
 }
 

@@ -1,0 +1,52 @@
+/*
+ * cli_record.c - recording for the session commands (live, demo):
+ * --record PATH / --no-record, the default session file, and the one-line
+ * message when recording stops on a full disk while the session goes on.
+ */
+#include <signal.h>
+#include <stdio.h>
+
+#include "cli.h"
+#include "rs_recattach.h"
+#include "rs_run.h"
+
+static void rec_error(void *ctx, const char *line)
+{
+    rs_cli_error("%s: %s", (const char *)ctx, line ? line : "recording stopped");
+}
+
+int rs_cli_record_start(const char *who, const struct rs_rec_opts *opts, struct rs_session *s,
+                        struct rs_run_opts *ro, struct rs_recattach **out)
+{
+    *out = NULL;
+    if (!opts->enabled)
+        return 0;
+    /* A file size limit (RLIMIT_FSIZE) must fail the write, which stops the
+     * recording, not kill the session with SIGXFSZ. */
+    signal(SIGXFSZ, SIG_IGN);
+    char path[1024], err[600];
+    if (rs_recattach_start(out, s, opts, path, sizeof path, rec_error, (void *)who, err,
+                           sizeof err) != 0) {
+        /* An explicit --record PATH that cannot be created is an error; the
+         * default place failing (read-only home, full disk) must not keep
+         * anyone from rolling: say so and go on unrecorded. */
+        if (opts->path) {
+            rs_cli_error("%s: cannot record: %s (use --no-record to run without recording)", who,
+                         err);
+            return -1;
+        }
+        rs_cli_error("%s: not recording: %s", who, err);
+        return 0;
+    }
+    /* Headless runs keep stderr for errors only (scripts count its lines). */
+    if (ro->window)
+        fprintf(stderr, "rollsense: %s: recording to %s\n", who, path);
+    ro->tick = rs_recattach_tick;
+    ro->tick_ctx = *out;
+    return 0;
+}
+
+void rs_cli_record_end(struct rs_recattach *ra)
+{
+    rs_recattach_close(ra);
+}

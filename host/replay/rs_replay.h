@@ -1,0 +1,193 @@
+/*
+ * rs_replay.h - re-running the detectors on a recorded session.
+ *
+ * A replay opens a session file (host/record's reader), sets up the same
+ * pipeline live used (from the session's snapshot: thresholds, calibration,
+ * profile; see rs_snapshot_write) and feeds it the stored raw frames in
+ * recording order, exactly as live fed them: sample frames to
+ * rs_pipeline_push, fault frames to rs_pipeline_push_fault, the device's
+ * cal frame to rs_pipeline_set_calib by live's rule (a saved calibration
+ * replaces anything, an unsaved one only nominal values; the cal state comes
+ * from the last info frame), a gap the host logged (unplug, stall) to
+ * rs_pipeline_mark_gap. Sequence gaps and device
+ * resets are not replayed from the log: the pipeline sees them in the
+ * frames themselves, as it did live.
+ *
+ * Compare. Live stores the events the pipeline produced for frame k right
+ * after frame k (log rows with after_frame = k, docs/session-format.md).
+ * The replay groups its own events the same way, by the frame whose push
+ * produced them, and compares each group with the recorded one (JSON text
+ * of rs_event_json, exact). A difference is reported per event through a
+ * callback: recorded but not recomputed, recomputed but not recorded, or
+ * the same type with other values. Groups are bounded (RS_REPLAY_GROUP_MAX
+ * events), so comparing a 10-hour session takes constant memory.
+ *
+ * Memory is constant for any session length; the pipeline is re-run from
+ * the start for a backward seek (it is a state machine over all earlier
+ * frames, so there is no other exact way), at pipeline speed.
+ *
+ * The pacing clock (struct rs_replay_clock) is pure: the caller passes the
+ * wall time that elapsed, the clock turns it into session time scaled by
+ * the speed. Tests drive it with made-up times.
+ */
+#ifndef RS_REPLAY_H
+#define RS_REPLAY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "rs_config.h"
+#include "rs_pipeline.h"
+#include "rs_reader.h"
+
+struct rs_rec;
+
+/* ---- snapshot -------------------------------------------------------------- */
+
+/*
+ * Store what a replay needs to set up the same pipeline: meta "thresholds"
+ * (every rs_config key, exact), "calibration" (the rs_calib in use, exact,
+ * with "calibrated") and "profile"; each may be NULL. Live and demo call it
+ * at the start (first = true: the calibration is also kept as
+ * "calibration_start", the one the replay starts with, since later device
+ * cal frames are in the frames and are applied where they came) and again
+ * when something changes. Returns 0 or the recorder's negative error.
+ */
+int rs_snapshot_write(struct rs_rec *r, const struct rs_config *cfg, const struct rs_calib *cal,
+                      const struct rs_profile *prof, bool first);
+
+/* What rs_snapshot_read found (bits). */
+enum {
+    RS_SNAP_THRESHOLDS = 1u << 0,
+    RS_SNAP_CALIBRATION = 1u << 1,
+    RS_SNAP_PROFILE = 1u << 2,
+};
+
+/*
+ * Read the snapshot of session s (calibration: "calibration_start" if
+ * present, else "calibration") into cfg, cal and prof (each may be NULL).
+ * Start values: defaults. A missing or unusable item keeps the defaults
+ * (an invalid thresholds set is dropped as a whole, since a half-applied
+ * config would silently change detection). A calibration snapshot without
+ * "calibrated" is calibrated when device_info says cal_state 0 (saved).
+ * Returns the RS_SNAP_* bits of what was used.
+ */
+unsigned rs_snapshot_read(struct rs_reader *s, struct rs_config *cfg, struct rs_calib *cal,
+                          struct rs_profile *prof);
+
+/* ---- replay engine ----------------------------------------------------------- */
+
+#define RS_REPLAY_GROUP_MAX 64   /* recorded events per frame kept for comparing */
+#define RS_REPLAY_JSON_MAX 1024  /* longest event JSON compared */
+
+struct rs_replay_opts {
+    const struct rs_config *cfg;  /* NULL: the session's thresholds (or defaults) */
+    double mass_kg;               /* < 0: from the session's profile (or default) */
+    double calf_cm;               /* < 0: likewise */
+    double force_limit_n;         /* < 0: likewise */
+    bool compare;                 /* compare with the recorded events */
+};
+
+/* All overrides off (everything from the session), compare off. */
+void rs_replay_opts_default(struct rs_replay_opts *o);
+
+enum rs_replay_diff_kind {
+    RS_DIFF_MISSING = 0,  /* recorded, but the replay did not produce it */
+    RS_DIFF_EXTRA = 1,    /* produced by the replay, not recorded */
+    RS_DIFF_CHANGED = 2,  /* same event type at that frame, other values */
+    RS_DIFF_OVERFLOW = 3, /* more recorded events at one frame than can be compared */
+};
+
+struct rs_replay_diff {
+    enum rs_replay_diff_kind kind;
+    int64_t frame_id;     /* the frame the events follow (0: before the first frame) */
+    double t;             /* session time of that frame, s from the first sample */
+    const char *recorded; /* event JSON or NULL; valid during the callback */
+    const char *replayed; /* event JSON or NULL */
+};
+
+typedef void (*rs_replay_diff_fn)(void *ctx, const struct rs_replay_diff *d);
+
+/* Counters of everything read and produced since open (re-runs for seeks included). */
+struct rs_replay_stats {
+    uint64_t frames;          /* stored frames read (all types) */
+    uint64_t samples;         /* sample frames pushed */
+    uint64_t recorded_events; /* event rows read (compare) */
+    uint64_t replayed_events; /* events the replay produced */
+    uint64_t differences;     /* diffs reported */
+    uint64_t host_gaps;       /* host gap rows replayed */
+};
+
+struct rs_replay;
+
+/*
+ * Open path and set up the pipeline. On failure returns the reader's
+ * negative error with its one-line message in msg. notes (may be NULL)
+ * gets one line about what the snapshot lacked (e.g. "no calibration
+ * snapshot: nominal values"), or "" when it had everything.
+ */
+int rs_replay_open(struct rs_replay **out, const char *path, const struct rs_replay_opts *o,
+                   char *msg, size_t msgcap);
+void rs_replay_close(struct rs_replay *rp);
+
+/* Differences go to fn (compare mode). */
+void rs_replay_on_diff(struct rs_replay *rp, rs_replay_diff_fn fn, void *ctx);
+
+/*
+ * Process stored items up to and including the next sample frame: its events
+ * (and those of non-sample frames and gaps before it) are appended to out
+ * (not cleared; may be NULL). Returns 1, or 0 at the end of the session:
+ * then the pipeline is finished (a running hold ends) and the last events
+ * are appended, and the last comparison done. Calls after the end return 0.
+ */
+int rs_replay_next(struct rs_replay *rp, struct rs_events *out);
+
+/*
+ * Jump to session time pos_s (seconds from the first sample): the pipeline
+ * is re-run from the start (backwards) or forward to the first sample at or
+ * after pos_s, without reporting events or comparing. Turns compare off (a
+ * comparison needs the whole session in order). 0.
+ */
+int rs_replay_seek(struct rs_replay *rp, double pos_s);
+
+/* Session time of the last sample pushed (s from the first sample; 0 before). */
+double rs_replay_pos(const struct rs_replay *rp);
+/* left + right raw counts of the last sample (the window shows them uncalibrated). */
+int32_t rs_replay_raw_sum(const struct rs_replay *rp);
+/* Session length, s from the first to the last sample (from the stored span). */
+double rs_replay_length(const struct rs_replay *rp);
+/* True once rs_replay_next returned 0. */
+bool rs_replay_ended(const struct rs_replay *rp);
+
+const struct rs_pipeline *rs_replay_pipeline(const struct rs_replay *rp);
+struct rs_reader *rs_replay_reader(struct rs_replay *rp);
+void rs_replay_get_stats(const struct rs_replay *rp, struct rs_replay_stats *st);
+/* What the snapshot lacked, one line ("" if nothing). */
+const char *rs_replay_notes(const struct rs_replay *rp);
+
+const char *rs_replay_diff_kind_name(enum rs_replay_diff_kind k);
+
+/* ---- pacing -------------------------------------------------------------------- */
+
+#define RS_REPLAY_SPEED_MIN 0.25
+#define RS_REPLAY_SPEED_MAX 16.0
+
+struct rs_replay_clock {
+    double pos_s;   /* session time the display should have reached */
+    double len_s;   /* session length; pos stays in 0..len */
+    double speed;   /* 0.25 .. 16, in powers of two */
+    bool paused;
+};
+
+void rs_replay_clock_init(struct rs_replay_clock *c, double len_s, double speed);
+/* wall_dt_s of real time passed: pos advances by wall_dt_s * speed unless paused. */
+void rs_replay_clock_advance(struct rs_replay_clock *c, double wall_dt_s);
+/* Speed up (+) or down (-) by steps of x2, clamped to 0.25 .. 16. Returns the new speed. */
+double rs_replay_clock_speed(struct rs_replay_clock *c, int steps);
+/* Move pos by delta_s, clamped to 0 .. len. */
+void rs_replay_clock_seek(struct rs_replay_clock *c, double delta_s);
+/* A speed given on the command line: a power of two in 0.25 .. 16? 0 or -1. */
+int rs_replay_speed_valid(double speed);
+
+#endif
