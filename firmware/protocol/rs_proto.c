@@ -123,6 +123,21 @@ const char *rs_frame_type_name(uint8_t type)
     }
 }
 
+const char *rs_fault_name(uint8_t code)
+{
+    switch (code) {
+    case RS_FAULT_HX_LEFT: return "hx_left";
+    case RS_FAULT_HX_RIGHT: return "hx_right";
+    case RS_FAULT_MAGNET: return "magnet";
+    case RS_FAULT_ENC_PARITY: return "enc_parity";
+    case RS_FAULT_ENC_ERROR: return "enc_error";
+    case RS_FAULT_CAL_CORRUPT: return "cal_corrupt";
+    case RS_FAULT_OVERFLOW: return "overflow";
+    case RS_FAULT_WATCHDOG: return "watchdog";
+    default: return "unknown";
+    }
+}
+
 /* ---- little-endian field packing ---------------------------------------- */
 
 static uint8_t *put16(uint8_t *p, uint16_t v)

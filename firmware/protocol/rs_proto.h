@@ -239,5 +239,7 @@ enum rs_decode_err {
 int rs_frame_parse(const uint8_t *raw, size_t n, struct rs_frame *out);
 
 const char *rs_frame_type_name(uint8_t type);
+/* "hx_left", "magnet", ... for enum rs_fault_code; "unknown" otherwise. */
+const char *rs_fault_name(uint8_t code);
 
 #endif

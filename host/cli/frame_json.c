@@ -58,6 +58,7 @@ const char *rs_frame_json(const struct rs_frame *f, char *buf, size_t cap)
         break;
     case RS_FT_FAULT:
         rs_json_int(&j, "code", f->u.fault.code);
+        rs_json_str(&j, "fault", rs_fault_name(f->u.fault.code));
         rs_json_bool(&j, "active", f->u.fault.active);
         rs_json_int(&j, "t_us", f->u.fault.t_us);
         break;

@@ -363,9 +363,21 @@ static void on_frame(void *ctx, const struct rs_frame *f, double t)
     for (int i = 0; i < s->nobs; i++)
         if (s->obs[i].frame)
             s->obs[i].frame(s->obs[i].ctx, f, t);
-    /* Faults always (they are status changes); the rest with --frames. */
-    if (f->type == RS_FT_FAULT || s->cfg.frames) {
-        char buf[512];
+    /* The roller's fault frames always (status changes), as "device_fault"
+     * so that "fault" means one thing in this stream: the detector's event,
+     * which follows; the other frames only with --frames. */
+    char buf[512];
+    if (f->type == RS_FT_FAULT) {
+        struct rs_json j;
+        rs_json_begin(&j, buf, sizeof buf);
+        rs_json_str(&j, "type", "device_fault");
+        rs_json_num(&j, "t", t, 3);
+        rs_json_int(&j, "code", f->u.fault.code);
+        rs_json_str(&j, "fault", rs_fault_name(f->u.fault.code));
+        rs_json_bool(&j, "active", f->u.fault.active);
+        rs_json_int(&j, "t_us", f->u.fault.t_us);
+        put(s, rs_json_end(&j));
+    } else if (s->cfg.frames) {
         put(s, rs_frame_json(f, buf, sizeof buf));
     }
     switch (f->type) {

@@ -529,6 +529,8 @@ static void test_session_frames_and_faults(void **state)
     f.u.fault.code = RS_FAULT_MAGNET;
     f.u.fault.active = 1;
     k.frame(k.ctx, &f, 1.6);
+    /* The frame as device_fault, the detector's reading of it as fault. */
+    assert_int_equal(count_type(&c, "device_fault"), 1);
     assert_true(count_type(&c, "fault") >= 1);
     /* A saved calibration from the device replaces the nominal one. */
     assert_false(rs_session_live(s)->calibrated);
