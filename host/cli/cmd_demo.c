@@ -13,6 +13,7 @@
 #include "rs_conn.h"
 #include "rs_link.h"
 #include "rs_record.h"
+#include "rs_scenario_file.h"
 #include "rs_run.h"
 #include "rs_session.h"
 #include "rs_sim.h"
@@ -97,29 +98,8 @@ static void help(void)
 /* A built-in name or a file; parsed into *scn. Message on error. */
 static int load_scenario(const char *name, struct rs_scenario *scn)
 {
-    const char *text = rs_scenario_builtin(name);
-    char *owned = NULL;
-    if (!text) {
-        FILE *f = fopen(name, "rb");
-        if (!f) {
-            rs_cli_error("demo: '%s' is neither a built-in scenario (demo, quick) nor a "
-                         "readable file: %s", name, strerror(errno));
-            return -1;
-        }
-        owned = malloc(1 << 20);
-        size_t n = owned ? fread(owned, 1, (1 << 20) - 1, f) : 0;
-        fclose(f);
-        if (!owned) {
-            rs_cli_error("demo: out of memory");
-            return -1;
-        }
-        owned[n] = '\0';
-        text = owned;
-    }
-    char err[512];
-    int rc = rs_scenario_parse(scn, text, name, err, sizeof err);
-    free(owned);
-    if (rc < 0) {
+    char err[600];
+    if (rs_scenario_load(scn, name, err, sizeof err) < 0) {
         rs_cli_error("demo: %s", err);
         return -1;
     }

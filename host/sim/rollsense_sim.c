@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "rs_proto.h"
+#include "rs_scenario_file.h"
 #include "rs_sim.h"
 
 static void usage(FILE *out)
@@ -21,33 +22,6 @@ static void usage(FILE *out)
             "--seconds N  stop after N seconds (needed for looping scenarios; default:\n"
             "             the scenario's length)\n"
             "--truth      print the true holds as JSON lines on standard error\n");
-}
-
-static char *read_all(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t cap = 4096, n = 0;
-    char *buf = malloc(cap);
-    size_t r;
-    while (buf && (r = fread(buf + n, 1, cap - n - 1, f)) > 0) {
-        n += r;
-        if (cap - n - 1 == 0) {
-            char *nb = realloc(buf, cap * 2);
-            if (!nb) {
-                free(buf);
-                buf = NULL;
-                break;
-            }
-            buf = nb;
-            cap *= 2;
-        }
-    }
-    fclose(f);
-    if (buf)
-        buf[n] = '\0';
-    return buf;
 }
 
 int main(int argc, char **argv)
@@ -84,30 +58,16 @@ int main(int argc, char **argv)
         usage(stderr);
         return 2;
     }
-    char *text = NULL;
-    const char *t;
-    if (!strncmp(src, "builtin:", 8)) {
-        t = rs_scenario_builtin(src + 8);
-        if (!t) {
-            fprintf(stderr, "rollsense-sim: no built-in scenario '%s'\n", src + 8);
-            return 2;
-        }
-    } else {
-        text = read_all(src);
-        if (!text) {
-            fprintf(stderr, "rollsense-sim: cannot read '%s': %s\n", src, strerror(errno));
-            return 1;
-        }
-        t = text;
+    if (!strncmp(src, "builtin:", 8) && !rs_scenario_builtin(src + 8)) {
+        fprintf(stderr, "rollsense-sim: no built-in scenario '%s'\n", src + 8);
+        return 2;
     }
     static struct rs_scenario scn;
-    char err[256];
-    if (rs_scenario_parse(&scn, t, src, err, sizeof err) < 0) {
+    char err[600];
+    if (rs_scenario_load(&scn, src, err, sizeof err) < 0) {
         fprintf(stderr, "rollsense-sim: %s\n", err);
-        free(text);
         return 1;
     }
-    free(text);
     if (scn.loop && seconds < 0) {
         fprintf(stderr, "rollsense-sim: '%s' loops: give --seconds\n", src);
         return 2;

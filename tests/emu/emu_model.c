@@ -3,6 +3,8 @@
  */
 #include "emu_model.h"
 
+#include "rs_file.h"
+
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -188,33 +190,9 @@ fail:
 
 struct rs_emu_keyframes *rs_emu_keyframes_load(const char *path, char *err, size_t errlen)
 {
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+    char *buf = rs_read_text_file(path, 1u << 20, NULL, err, errlen);
+    if (!buf)
         return NULL;
-    }
-    size_t cap = 4096, n = 0;
-    char *buf = malloc(cap);
-    size_t got;
-    while (buf && (got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
-        n += got;
-        if (cap - n - 1 == 0) {
-            char *nb = realloc(buf, cap * 2);
-            if (!nb) {
-                free(buf);
-                buf = NULL;
-                break;
-            }
-            buf = nb;
-            cap *= 2;
-        }
-    }
-    fclose(f);
-    if (!buf) {
-        snprintf(err, errlen, "out of memory");
-        return NULL;
-    }
-    buf[n] = 0;
     char inner[200];
     struct rs_emu_keyframes *s = rs_emu_keyframes_parse(buf, inner, sizeof inner);
     free(buf);

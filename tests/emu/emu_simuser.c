@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "rs_defaults.h"
+#include "rs_scenario_file.h"
 #include "rs_sim.h"
 
 struct rs_emu_simuser {
@@ -32,29 +33,16 @@ struct rs_emu_simuser *rs_emu_simuser_parse(const char *text, const char *filena
 
 struct rs_emu_simuser *rs_emu_simuser_load(const char *path, char *err, size_t errlen)
 {
-    if (!strncmp(path, "builtin:", 8)) {
-        const char *text = rs_scenario_builtin(path + 8);
-        if (!text) {
-            snprintf(err, errlen, "no built-in scenario '%s'", path + 8);
-            return NULL;
-        }
-        return rs_emu_simuser_parse(text, path, err, errlen);
-    }
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+    struct rs_emu_simuser *u = calloc(1, sizeof *u);
+    if (!u) {
+        snprintf(err, errlen, "out of memory");
         return NULL;
     }
-    static char text[1 << 16];
-    size_t n = fread(text, 1, sizeof text - 1, f);
-    int too_long = !feof(f);
-    fclose(f);
-    if (too_long) {
-        snprintf(err, errlen, "%s: longer than %zu bytes", path, sizeof text - 1);
+    if (rs_scenario_load(&u->scn, path, err, errlen) < 0) {
+        free(u);
         return NULL;
     }
-    text[n] = 0;
-    return rs_emu_simuser_parse(text, path, err, errlen);
+    return u;
 }
 
 void rs_emu_simuser_free(struct rs_emu_simuser *u)
