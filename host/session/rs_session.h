@@ -110,6 +110,18 @@ int rs_session_observe(struct rs_session *s, const struct rs_session_observer *o
 /* A user mark at session time t: a {"type":"mark"} line and the observers. */
 void rs_session_mark(struct rs_session *s, double t, const char *label);
 
+/* The roller's calibration block as its last cal frame (or
+ * rs_session_apply_cal) gave it; false while none is known. */
+bool rs_session_cal_block(const struct rs_session *s, struct rs_cal *out);
+
+/*
+ * A block the roller has just saved (SET_CAL, SAVE_CAL and a matching
+ * read-back, done by the caller): use it from the next sample on
+ * (rs_pipeline_set_calib, calibrated), and tell the observers with a new
+ * snapshot, so a recording notes the calibration change.
+ */
+void rs_session_apply_cal(struct rs_session *s, const struct rs_cal *blk);
+
 /* Shown in the status bar; the recorder's owner sets it. */
 void rs_session_set_recording(struct rs_session *s, bool on);
 /* Recording stopped on an error (disk full): the status bar says REC OFF. */
