@@ -89,8 +89,13 @@ static void help(void)
            "  --no-record           do not record\n"
            "  --screenshot-after N  write a PNG screenshot before frame N, then quit\n"
            "  --mute, --volume N, --fullscreen, --size WxH, --screenshot-dir DIR\n"
+           "  --cal-mass KG         key c: tare, then span with this known mass (without\n"
+           "                        it: tare only), saved on the simulated roller and\n"
+           "                        used at once (docs/calibration.md)\n"
+           "  --cal-window S        seconds per calibration measurement (default 2)\n"
            "\n"
-           "Window keys: space mark, m mute, s screenshot, f fullscreen, h help, q quit.\n"
+           "Window keys: space mark, c calibrate, m mute, s screenshot, f fullscreen,\n"
+           "h help, q quit.\n"
            "Without a display use --headless --json.\n");
 }
 
@@ -141,6 +146,11 @@ int rs_cmd_demo(int argc, char **argv)
         if (w < 0)
             return RS_EXIT_USAGE;
         if (w > 0)
+            continue;
+        int cw = rs_cli_cal_option(argc, argv, &i, "demo", &ro);
+        if (cw < 0)
+            return RS_EXIT_USAGE;
+        if (cw > 0)
             continue;
         int rr = rs_rec_parse_opt(argc, argv, &i, &rec);
         if (rr < 0) {

@@ -35,9 +35,23 @@ struct rs_run_opts {
     /* Called after every connection step (the recorder's commit clock); may be NULL. */
     void (*tick)(void *ctx);
     void *tick_ctx;
+    /* The calibration wizard over the window (key c; rs_livecal.h): the
+     * reference mass for the span (> 0: tare, then span with the check;
+     * 0: tare only), seconds per measurement (0: 2 s), and whether saved
+     * blocks go to the host mirror (live: yes; demo: its roller is
+     * pretend, so no). */
+    double cal_mass_kg;
+    double cal_window_s;
+    bool cal_mirror;
 };
 
 /*
+ * With a window, key c opens the calibration wizard over the live view: it
+ * is fed by the session's samples, Enter or Space measures, Esc or q
+ * cancels, and the solved block is saved on the roller through the
+ * session's connection and used from the next sample (rs_livecal.h). The
+ * session and any recording go on meanwhile.
+ *
  * Run until the duration, a stop signal, done(), q/Esc or a fatal
  * connection error; then finish the connection and write the summary line
  * (rs_session_finish). Returns 0, or -1 with one line in err (a fatal

@@ -525,6 +525,15 @@ int rs_session_observe(struct rs_session *s, const struct rs_session_observer *o
     return 0;
 }
 
+void rs_session_unobserve(struct rs_session *s, void *ctx)
+{
+    int k = 0;
+    for (int i = 0; i < s->nobs; i++)
+        if (s->obs[i].ctx != ctx)
+            s->obs[k++] = s->obs[i];
+    s->nobs = k;
+}
+
 bool rs_session_cal_block(const struct rs_session *s, struct rs_cal *out)
 {
     if (s->have_block)

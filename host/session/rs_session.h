@@ -107,6 +107,9 @@ struct rs_sink rs_session_sink(struct rs_session *s);
  * RS_SESSION_OBSERVERS_MAX are attached already. */
 int rs_session_observe(struct rs_session *s, const struct rs_session_observer *o);
 
+/* Detach every observer whose ctx is ctx (before freeing it). */
+void rs_session_unobserve(struct rs_session *s, void *ctx);
+
 /* A user mark at session time t: a {"type":"mark"} line and the observers. */
 void rs_session_mark(struct rs_session *s, double t, const char *label);
 
