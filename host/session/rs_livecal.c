@@ -143,6 +143,9 @@ void rs_livecal_step(struct rs_livecal *lc, struct rs_conn *c, struct rs_session
             begin(lc, RS_LCS_SAVE, RS_FT_CMD_SAVE_CAL);
             break;
         case RS_LCS_SAVE:
+            begin(lc, RS_LCS_INFO, RS_FT_CMD_GET_INFO);
+            break;
+        case RS_LCS_INFO:
             begin(lc, RS_LCS_GET, RS_FT_CMD_GET_CAL);
             break;
         case RS_LCS_GET:

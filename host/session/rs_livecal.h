@@ -8,8 +8,13 @@
  * own samples and, when the wizard has solved a block, saves it through the
  * session's connection with the same conversation as rs_caldev_apply():
  *
- *   SET_CAL (ACK) -> SAVE_CAL (ACK; NAK busy: ask again) -> GET_CAL (a cal
- *   frame equal to the block, and its ACK)
+ *   SET_CAL (ACK) -> SAVE_CAL (ACK; NAK busy: ask again) -> GET_INFO (ACK)
+ *   -> GET_CAL (a cal frame equal to the block, and its ACK)
+ *
+ * GET_INFO comes before the read-back so that the info frame saying
+ * cal_state "ok" reaches the session (and a recording) before the new
+ * block's cal frame: live and a replay of the recording then switch to the
+ * new block at the same sample.
  *
  * Each command is resent every 300 ms without a reply, the whole save gives
  * up after 6 s (an EEPROM save may take a while). On success the block goes
@@ -37,7 +42,7 @@
 #define RS_LIVECAL_RESEND_S 0.3
 #define RS_LIVECAL_TIMEOUT_S 6.0
 
-enum rs_livecal_save { RS_LCS_NONE, RS_LCS_SET, RS_LCS_SAVE, RS_LCS_GET };
+enum rs_livecal_save { RS_LCS_NONE, RS_LCS_SET, RS_LCS_SAVE, RS_LCS_INFO, RS_LCS_GET };
 
 struct rs_livecal {
     bool open;                    /* the wizard is showing */

@@ -68,7 +68,20 @@ static int emu_open(void *ctx, struct rs_link **out)
     return rs_link_open_source(out, &src, "simulated");
 }
 
+/* What a recorder sees: the snapshots (calibration changes). */
+struct snaps {
+    int n;
+    struct rs_calib last;
+};
+static void on_snap(void *ctx, const struct rs_session_snapshot *snap)
+{
+    struct snaps *sn = ctx;
+    sn->n++;
+    sn->last = snap->cal;
+}
+
 struct rig {
+    struct snaps snaps;
     struct rs_scenario scn;
     struct rs_simroller r;
     struct emu e;
@@ -105,6 +118,8 @@ static void rig_start(struct rig *g, float scale_factor)
     assert_int_equal(setenv("XDG_DATA_HOME", g->dir, 1), 0);
     rs_livecal_init(&g->lc, true);
     assert_int_equal(rs_livecal_attach(&g->lc, g->s), 0);
+    struct rs_session_observer o = { .ctx = &g->snaps, .snapshot = on_snap };
+    assert_int_equal(rs_session_observe(g->s, &o), 0);
 }
 
 static void rig_stop(struct rig *g)
@@ -170,6 +185,7 @@ static void test_calib_live_applied_at_once(void **state)
     double before = L->force_n;
     assert_float_equal(before, 98.0665 / 1.05, 98.0665 * 0.01);
     uint32_t frames = L->frames;
+    int snaps_before = g.snaps.n;
     /* Save through the session's connection, then one more sample. */
     double t0 = rs_conn_now(g.c);
     while (g.lc.wz.phase == RS_CW_READY && rs_conn_now(g.c) < t0 + 3) {
@@ -204,6 +220,11 @@ static void test_calib_live_applied_at_once(void **state)
                        RS_DEFAULT_SCALE_COUNTS_PER_N * 0.01);
     assert_true(abs(g.r.cal.offset_left - 1200) < 200);
     assert_true(abs(g.r.cal.offset_right + 800) < 200);
+    /* Observers (the recorder) were told: a new snapshot with the new block. */
+    assert_true(g.snaps.n > snaps_before);
+    assert_true(g.snaps.last.calibrated);
+    assert_int_equal(g.snaps.last.offset_left, g.r.cal.offset_left);
+    assert_float_equal(g.snaps.last.scale_left, g.r.cal.scale_left, 1e-3);
     /* The session keeps the new block (a new wizard starts from it). */
     struct rs_cal in_session;
     assert_true(rs_session_cal_block(g.s, &in_session));
