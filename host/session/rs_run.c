@@ -132,7 +132,7 @@ static int calui_frame(struct calui *cu, struct rs_window *win, const struct rs_
         rs_calwiz_cancel(&lc->wz);
         calui_report(cu, o->who);
         rs_livecal_close(lc);
-    } else if (enter && (ph == RS_CW_PROMPT || ph == RS_CW_REFUSED)) {
+    } else if (enter && (ph == RS_CW_PROMPT || ph == RS_CW_REFUSED || ph == RS_CW_TRACK)) {
         rs_calwiz_confirm(&lc->wz);
     }
     calui_report(cu, o->who);
