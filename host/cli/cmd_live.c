@@ -40,6 +40,8 @@ static void help(void)
     printf("usage: rollsense live [--port PATH] [--device SERIAL] [--headless] [--json]\n"
            "                      [--duration S] [--frames] [--capture FILE] [--config FILE]\n"
            "                      [--mute] [--volume 0-100] [--fullscreen] [--size WxH]\n"
+           "                      [--cal-step STEP] [--cal-mass KG] [--cal-window S]\n"
+           "                      [--cal-turns N] [--cal-distance M]\n"
            "\n"
            "Connect to a roller and roll with live feedback. Without --port the roller\n"
            "is found by its USB identity (1209:0001, \"rollsense roller\"); with several,\n"
@@ -63,7 +65,11 @@ static void help(void)
            "  --cal-mass KG    key c in the window: tare, then span with this known mass\n"
            "                   (>= 2 kg; without it c does the tare only); the block is\n"
            "                   saved on the roller and used at once (docs/calibration.md)\n"
-           "  --cal-window S   seconds per calibration measurement (default 2)\n"
+           "  --cal-step tare|span|encoder|calf   what key c opens instead (calf: the\n"
+           "                   active profile's calf length, measured by rolling once)\n"
+           "  --cal-window S   seconds per load measurement (default 2)\n"
+           "  --cal-turns N, --cal-distance M   the encoder check's turns (default 3)\n"
+           "                   and a measured distance for the radius\n"
            "\n"
            "Window keys: space mark, c calibrate, m mute, s screenshot, f fullscreen,\n"
            "h help, q quit.\n"
@@ -77,7 +83,7 @@ int rs_cmd_live(int argc, char **argv)
 {
     struct rs_conn_config cfg = { 0 };
     struct rs_session_config scfg = { .mode = RS_MODE_LIVE };
-    struct rs_run_opts ro = { .duration_s = -1, .who = "live", .cal_mirror = true };
+    struct rs_run_opts ro = { .duration_s = -1, .who = "live", .cal_persist = true };
     ro.wcfg.title = "rollsense live";
     ro.wcfg.volume = 0.8f;
     bool headless = false, json = false;
@@ -140,6 +146,8 @@ int rs_cmd_live(int argc, char **argv)
             return RS_EXIT_USAGE;
         }
     }
+    if (rs_cli_cal_check("live", &ro) != 0)
+        return RS_EXIT_USAGE;
     if (headless && !json) {
         rs_cli_error("live: --headless needs --json (there is nothing else to show)");
         return RS_EXIT_USAGE;

@@ -2,15 +2,17 @@
 #include "rs_livecal.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "rs_caldev.h"
 #include "rs_calstore.h"
+#include "rs_profiles.h"
 
-void rs_livecal_init(struct rs_livecal *lc, bool mirror)
+void rs_livecal_init(struct rs_livecal *lc, bool persist)
 {
     memset(lc, 0, sizeof *lc);
-    lc->mirror = mirror;
+    lc->persist = persist;
 }
 
 static void on_sample(void *ctx, const struct rs_sample *smp, double t)
@@ -49,17 +51,85 @@ int rs_livecal_attach(struct rs_livecal *lc, struct rs_session *s)
     return rs_session_observe(s, &o);
 }
 
+/* The block the wizard starts from: the roller's, else the nominal one. */
+static void start(struct rs_livecal *lc, struct rs_session *s, struct rs_cal *cur)
+{
+    if (!rs_session_cal_block(s, cur))
+        rs_calibrate_defaults(cur);
+    lc->before = *cur;
+    lc->save = RS_LCS_NONE;
+    lc->note[0] = '\0';
+    lc->open = true;
+}
+
 void rs_livecal_open(struct rs_livecal *lc, struct rs_session *s, enum rs_calwiz_mode mode,
                      double mass_kg, double rate_hz, double window_s)
 {
     struct rs_cal cur;
-    if (!rs_session_cal_block(s, &cur))
-        rs_calibrate_defaults(&cur);
-    lc->before = cur;
-    lc->save = RS_LCS_NONE;
-    lc->note[0] = '\0';
+    start(lc, s, &cur);
     rs_calwiz_init(&lc->wz, mode, mass_kg, rate_hz, window_s, &cur);
-    lc->open = true;
+}
+
+void rs_livecal_open_encoder(struct rs_livecal *lc, struct rs_session *s, double turns,
+                             double distance_m, double rate_hz)
+{
+    struct rs_cal cur;
+    start(lc, s, &cur);
+    rs_calwiz_init_encoder(&lc->wz, turns, distance_m, rate_hz, &cur);
+}
+
+void rs_livecal_open_calf(struct rs_livecal *lc, struct rs_session *s, double rate_hz)
+{
+    struct rs_cal cur;
+    start(lc, s, &cur);
+    rs_calwiz_init_calf(&lc->wz, rate_hz, &cur);
+}
+
+/*
+ * The measured calf length into the profile: the session's at once, and
+ * with persist the active profile's in profiles.conf (as `calibrate
+ * profile --measure-calf` does: the active one, else "default"). A file
+ * that cannot be read or written fails the step; the session keeps its
+ * profile then.
+ */
+static void save_calf(struct rs_livecal *lc, struct rs_session *s)
+{
+    struct rs_profile p;
+    rs_session_profile(s, &p);
+    char why[200];
+    if (lc->persist) {
+        char path[1024];
+        struct rs_profiles *ps = malloc(sizeof *ps);
+        if (!ps || rs_profiles_path(path, sizeof path) != 0) {
+            free(ps);
+            rs_calwiz_saved(&lc->wz, false, ps ? "the profiles file path is too long"
+                                               : "out of memory");
+            return;
+        }
+        int rc = rs_profiles_load(path, ps, why, sizeof why);
+        if (rc == 0) {
+            char name[RS_PROFILE_NAME_MAX];
+            snprintf(name, sizeof name, "%s", ps->active >= 0 ? ps->e[ps->active].name : "default");
+            int idx = rs_profiles_find(ps, name);
+            if (idx >= 0)
+                p = ps->e[idx].p;
+            p.calf_length_cm = lc->wz.calf_cm;
+            if (rs_profiles_put(ps, name, &p, why, sizeof why) < 0 ||
+                rs_profiles_activate(ps, name, why, sizeof why) != 0 ||
+                rs_profiles_save(path, ps, why, sizeof why) != 0)
+                rc = -1;
+        }
+        free(ps);
+        if (rc != 0) {
+            rs_calwiz_saved(&lc->wz, false, why);
+            return;
+        }
+    } else {
+        p.calf_length_cm = lc->wz.calf_cm;
+    }
+    rs_session_apply_profile(s, &p);
+    lc->saved++;
+    rs_calwiz_saved(&lc->wz, true, NULL);
 }
 
 void rs_livecal_close(struct rs_livecal *lc)
@@ -124,6 +194,10 @@ void rs_livecal_step(struct rs_livecal *lc, struct rs_conn *c, struct rs_session
     if (lc->save == RS_LCS_NONE) {
         if (lc->wz.phase != RS_CW_READY)
             return;
+        if (lc->wz.mode == RS_CW_CALF) {
+            save_calf(lc, s);
+            return;
+        }
         lc->blk = lc->wz.cal;
         /* The block belongs to this roller: its serial, as the CLI does. */
         memcpy(lc->blk.serial, lc->before.serial, RS_SERIAL_LEN);
@@ -164,7 +238,7 @@ void rs_livecal_step(struct rs_livecal *lc, struct rs_conn *c, struct rs_session
                 return;
             }
             rs_session_apply_cal(s, &lc->readback);
-            if (lc->mirror)
+            if (lc->persist)
                 mirror(lc);
             lc->saved++;
             rs_calwiz_saved(&lc->wz, true, NULL);

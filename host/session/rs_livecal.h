@@ -24,6 +24,9 @@
  * block is recorded first when the mirror is empty, as the CLI does). When
  * the read-back differs, the previous block is set back in the roller's RAM.
  *
+ * The encoder check saves its block the same way; the calf measurement
+ * changes the profile instead (rs_livecal_open_calf).
+ *
  * No clock and no SDL: times are the connection's session seconds, samples
  * and frames come through a session observer (rs_livecal_attach), and the
  * window (rs_run) or a test drives it with rs_livecal_step() and the
@@ -46,7 +49,7 @@ enum rs_livecal_save { RS_LCS_NONE, RS_LCS_SET, RS_LCS_SAVE, RS_LCS_INFO, RS_LCS
 
 struct rs_livecal {
     bool open;                    /* the wizard is showing */
-    bool mirror;                  /* commit saved blocks to rs_calstore */
+    bool persist;                 /* write the host's files: calibration mirror, profiles */
     struct rs_calwiz wz;
     /* the save in progress */
     enum rs_livecal_save save;
@@ -61,8 +64,11 @@ struct rs_livecal {
     char note[256];               /* mirror trouble after a good save, else "" */
 };
 
-/* Not open; mirror: whether saved blocks go to the host mirror. */
-void rs_livecal_init(struct rs_livecal *lc, bool mirror);
+/* Not open. persist: whether results also go to the host's files (saved
+ * blocks to the calibration mirror, a measured calf length to the active
+ * profile in profiles.conf); demo passes false, its roller and person are
+ * pretend. */
+void rs_livecal_init(struct rs_livecal *lc, bool persist);
 
 /* Feed the session's samples and frames to lc (uses one observer slot).
  * 0, or -1 when the session has no free slot. */
@@ -74,6 +80,20 @@ int rs_livecal_attach(struct rs_livecal *lc, struct rs_session *s);
  */
 void rs_livecal_open(struct rs_livecal *lc, struct rs_session *s, enum rs_calwiz_mode mode,
                      double mass_kg, double rate_hz, double window_s);
+
+/* Open the encoder check (rs_calwiz_init_encoder): the block it makes
+ * (enc_dir, radius) is saved on the roller like a span's. */
+void rs_livecal_open_encoder(struct rs_livecal *lc, struct rs_session *s, double turns,
+                             double distance_m, double rate_hz);
+
+/*
+ * Open the calf measurement (rs_calwiz_init_calf) with the radius of the
+ * block in use. Its result goes into the session's profile at once
+ * (rs_session_apply_profile: the knee zone moves) and, with persist, into
+ * the active profile of profiles.conf ("default" when none is active, made
+ * active), keeping that profile's other values.
+ */
+void rs_livecal_open_calf(struct rs_livecal *lc, struct rs_session *s, double rate_hz);
 
 /* Close the wizard (after DONE or FAILED, or to give up; a save in progress
  * is abandoned, the roller keeps what it has). */

@@ -94,7 +94,11 @@ static void calui_report(struct calui *cu, const char *who)
                     wz->message_is_error ? "rollsense: " : "", who, wz->message);
     }
     if (wz->phase != cu->last_phase && wz->phase == RS_CW_DONE) {
-        printf("%s: calibrate: saved on the roller, in use from now on\n", who);
+        if (wz->mode == RS_CW_CALF)
+            printf("%s: calibrate: calf length %.1f cm in the profile, in use from now on\n",
+                   who, wz->calf_cm);
+        else
+            printf("%s: calibrate: saved on the roller, in use from now on\n", who);
         if (cu->lc->note[0])
             fprintf(stderr, "rollsense: %s: calibrate: %s\n", who, cu->lc->note);
     }
@@ -155,6 +159,28 @@ static int calui_frame(struct calui *cu, struct rs_window *win, const struct rs_
     return 0;
 }
 
+/* Key c: the wizard the options ask for. */
+static void open_wizard(struct rs_livecal *lc, struct rs_session *s, const struct rs_run_opts *o)
+{
+    double win = o->cal_window_s > 0 ? o->cal_window_s : 2.0;
+    switch (o->cal_step) {
+    case RS_RUN_CAL_ENCODER:
+        rs_livecal_open_encoder(lc, s, o->cal_turns, o->cal_distance_m, RS_SAMPLE_RATE_HZ);
+        break;
+    case RS_RUN_CAL_CALF:
+        rs_livecal_open_calf(lc, s, RS_SAMPLE_RATE_HZ);
+        break;
+    case RS_RUN_CAL_TARE:
+        rs_livecal_open(lc, s, RS_CW_TARE, 0, RS_SAMPLE_RATE_HZ, win);
+        break;
+    case RS_RUN_CAL_SPAN:
+    default:
+        rs_livecal_open(lc, s, o->cal_mass_kg > 0 ? RS_CW_FULL : RS_CW_TARE, o->cal_mass_kg,
+                        RS_SAMPLE_RATE_HZ, win);
+        break;
+    }
+}
+
 static int run_window(struct rs_conn *c, struct rs_session *s, const struct rs_run_opts *o,
                       char *err, size_t errcap, int *conn_rc)
 {
@@ -180,7 +206,7 @@ static int run_window(struct rs_conn *c, struct rs_session *s, const struct rs_r
     struct calui cu = { .last_phase = (enum rs_calwiz_phase)-1 };
     cu.lc = malloc(sizeof *cu.lc);
     if (cu.lc) {
-        rs_livecal_init(cu.lc, o->cal_mirror);
+        rs_livecal_init(cu.lc, o->cal_persist);
         if (rs_livecal_attach(cu.lc, s) != 0) {
             free(cu.lc);
             cu.lc = NULL;
@@ -222,9 +248,7 @@ static int run_window(struct rs_conn *c, struct rs_session *s, const struct rs_r
         if (act.bits & RS_UI_MARK)
             rs_session_mark(s, rs_conn_now(c), "");
         if ((act.bits & RS_UI_CALIBRATE) && cu.lc) {
-            rs_livecal_open(cu.lc, s, o->cal_mass_kg > 0 ? RS_CW_FULL : RS_CW_TARE,
-                            o->cal_mass_kg, RS_SAMPLE_RATE_HZ,
-                            o->cal_window_s > 0 ? o->cal_window_s : 2.0);
+            open_wizard(cu.lc, s, o);
             cu.last_msg[0] = '\0';
             cu.last_phase = (enum rs_calwiz_phase)-1;
         }

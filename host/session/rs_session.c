@@ -554,6 +554,17 @@ void rs_session_apply_cal(struct rs_session *s, const struct rs_cal *blk)
     snapshot(s);
 }
 
+void rs_session_profile(const struct rs_session *s, struct rs_profile *out)
+{
+    *out = s->pipe.prof;
+}
+
+void rs_session_apply_profile(struct rs_session *s, const struct rs_profile *p)
+{
+    rs_pipeline_set_profile(&s->pipe, p);
+    snapshot(s);
+}
+
 void rs_session_mark(struct rs_session *s, double t, const char *label)
 {
     if (!label)

@@ -125,6 +125,13 @@ bool rs_session_cal_block(const struct rs_session *s, struct rs_cal *out);
  */
 void rs_session_apply_cal(struct rs_session *s, const struct rs_cal *blk);
 
+/* The profile in use. */
+void rs_session_profile(const struct rs_session *s, struct rs_profile *out);
+
+/* A new profile (e.g. a measured calf length) from the next sample on
+ * (rs_pipeline_set_profile: %BW, knee zone), and a new snapshot. */
+void rs_session_apply_profile(struct rs_session *s, const struct rs_profile *p);
+
 /* Shown in the status bar; the recorder's owner sets it. */
 void rs_session_set_recording(struct rs_session *s, bool on);
 /* Recording stopped on an error (disk full): the status bar says REC OFF. */

@@ -26,6 +26,7 @@
 #include "rs_caldev.h"
 #include "rs_defaults.h"
 #include "rs_livecal.h"
+#include "rs_profiles.h"
 #include "rs_simroller.h"
 
 /* 10 kg: empty 0-5 s, then 6 s at each spot (x: mm from the centre). */
@@ -39,6 +40,25 @@ static const char *SCN =
     "rest 6 force=98.0665 x=150\n"
     "rest 12 force=98.0665 x=60\n"
     "rest 5 force=0\n";
+
+/* Turning and rolling along a 60 cm "calf" (the simulated roller cannot
+ * leave it): one turn of the 70 mm roller by hand (43.98 cm of surface),
+ * 30 cm back over the floor, back to the start, then one 38.5 cm roll up
+ * the calf. */
+static const char *SCN_ROLL =
+    "name calwin_roll\n"
+    "seed 7\n"
+    "calf 60\n"
+    "offset 1200 -800\n"
+    "rest 3 force=0\n"
+    "roll 4.3982297 10 force=0\n"      /* 0 -> 43.98 cm: one turn */
+    "rest 4 force=0\n"
+    "roll 3 -10 force=0\n"             /* 30 cm back */
+    "rest 4 force=0\n"
+    "roll 1.3982297 -10 force=0\n"     /* to the Achilles end */
+    "rest 2 force=0\n"
+    "roll 7.7 5 force=0\n"             /* 38.5 cm up the calf */
+    "rest 6 force=0\n";
 
 struct emu {
     uint64_t now;
@@ -72,12 +92,14 @@ static int emu_open(void *ctx, struct rs_link **out)
 struct snaps {
     int n;
     struct rs_calib last;
+    struct rs_profile prof;
 };
 static void on_snap(void *ctx, const struct rs_session_snapshot *snap)
 {
     struct snaps *sn = ctx;
     sn->n++;
     sn->last = snap->cal;
+    sn->prof = snap->prof;
 }
 
 struct rig {
@@ -91,10 +113,11 @@ struct rig {
     char dir[64];
 };
 
-static void rig_start(struct rig *g, float scale_factor)
+static void rig_start_scn(struct rig *g, float scale_factor, const char *text, bool persist)
 {
     char err[256];
-    assert_int_equal(rs_scenario_parse(&g->scn, SCN, "calwin", err, sizeof err), 0);
+    if (rs_scenario_parse(&g->scn, text, "calwin", err, sizeof err) != 0)
+        fail_msg("%s", err);
     g->scn.loop = false;
     rs_simroller_init(&g->r, &g->scn);
     g->r.cal.scale_left *= scale_factor;
@@ -116,10 +139,16 @@ static void rig_start(struct rig *g, float scale_factor)
     snprintf(g->dir, sizeof g->dir, "/tmp/calwinXXXXXX");
     assert_non_null(mkdtemp(g->dir));
     assert_int_equal(setenv("XDG_DATA_HOME", g->dir, 1), 0);
-    rs_livecal_init(&g->lc, true);
+    assert_int_equal(setenv("XDG_CONFIG_HOME", g->dir, 1), 0);
+    rs_livecal_init(&g->lc, persist);
     assert_int_equal(rs_livecal_attach(&g->lc, g->s), 0);
     struct rs_session_observer o = { .ctx = &g->snaps, .snapshot = on_snap };
     assert_int_equal(rs_session_observe(g->s, &o), 0);
+}
+
+static void rig_start(struct rig *g, float scale_factor)
+{
+    rig_start_scn(g, scale_factor, SCN, true);
 }
 
 static void rig_stop(struct rig *g)
@@ -139,6 +168,14 @@ static void run_until(struct rig *g, double t)
         assert_int_equal(rs_conn_step(g->c, 5), 0);
         rs_livecal_step(&g->lc, g->c, g->s);
     }
+}
+
+/* Confirm at time t (an encoder or calf step: start or end the movement). */
+static void confirm_at(struct rig *g, double t)
+{
+    run_until(g, t);
+    rs_calwiz_confirm(&g->lc.wz);
+    run_until(g, t + 0.1);   /* the next sample starts the count */
 }
 
 /* Confirm at time t and wait for the measurement to end. */
@@ -282,11 +319,103 @@ static void test_calib_live_save_times_out(void **state)
     rig_stop(&g);
 }
 
+/*
+ * The encoder check and the calf length from the running session: the
+ * roller's block had the direction reversed and a 65 mm radius; after 3
+ * turns and 1 m over the floor it counts forward with 70 mm, saved on the
+ * roller. Then the calf measured with that radius goes into the active
+ * profile (file and session: the pipeline's profile changes at once).
+ */
+static void test_calib_live_encoder_and_calf(void **state)
+{
+    (void)state;
+    static struct rig g;
+    memset(&g, 0, sizeof g);
+    rig_start_scn(&g, 1.0f, SCN_ROLL, true);
+    g.r.cal.enc_dir = -1;
+    g.r.cal.radius_um = 65000;
+    g.r.saved = g.r.cal;
+    /* An active profile with a body mass of its own, to be kept. */
+    char path[1024], why[256];
+    assert_int_equal(rs_profiles_path(path, sizeof path), 0);
+    assert_non_null(strstr(path, g.dir));
+    static struct rs_profiles ps;
+    rs_profiles_init(&ps);
+    struct rs_profile anna = { .body_mass_kg = 62, .calf_length_cm = 30, .force_limit_n = 0 };
+    assert_true(rs_profiles_put(&ps, "anna", &anna, why, sizeof why) >= 0);
+    assert_int_equal(rs_profiles_activate(&ps, "anna", why, sizeof why), 0);
+    assert_int_equal(rs_profiles_save(path, &ps, why, sizeof why), 0);
+    run_until(&g, 1.0);
+
+    rs_livecal_open_encoder(&g.lc, g.s, 1, 0.3, RS_SAMPLE_RATE_HZ);
+    assert_int_equal(g.lc.wz.phase, RS_CW_PROMPT);
+    confirm_at(&g, 2.0);                  /* still: the count starts */
+    assert_int_equal(g.lc.wz.phase, RS_CW_TRACK);
+    assert_true(g.lc.wz.tracking);
+    confirm_at(&g, 9.0);                  /* after the turn */
+    assert_int_equal(g.lc.wz.phase, RS_CW_PROMPT);
+    assert_non_null(strstr(g.lc.wz.message, "1.00 turns"));
+    confirm_at(&g, 10.0);
+    confirm_at(&g, 16.0);                 /* after the 30 cm (backwards counts too) */
+    /* Saving goes on in rs_livecal_step while the session runs. */
+    run_until(&g, 17.0);
+    assert_int_equal(g.lc.wz.phase, RS_CW_DONE);
+    assert_int_equal(g.r.cal_saves, 1);
+    assert_int_equal(g.r.saved.enc_dir, 1);
+    assert_true(abs((int)g.r.saved.radius_um - 70000) < 700);
+    assert_true(rs_cal_equal(&g.r.cal, &g.r.saved));
+    /* The load calibration was left alone. */
+    assert_int_equal(g.r.cal.offset_left, g.lc.before.offset_left);
+    assert_float_equal(g.r.cal.scale_left, g.lc.before.scale_left, 1e-3);
+    assert_int_equal(g.snaps.last.enc_dir, 1);
+    rs_livecal_close(&g.lc);
+
+    /* The calf: 38.5 cm with the radius now in use. */
+    rs_livecal_open_calf(&g.lc, g.s, RS_SAMPLE_RATE_HZ);
+    confirm_at(&g, 20.5);
+    confirm_at(&g, 31.0);
+    assert_int_equal(g.lc.wz.phase, RS_CW_DONE); /* saved at once: no roller involved */
+    assert_int_equal(g.lc.wz.phase, RS_CW_DONE);
+    assert_float_equal(g.lc.wz.calf_cm, 38.5, 0.6);
+    assert_float_equal(g.snaps.prof.calf_length_cm, g.lc.wz.calf_cm, 1e-9);
+    assert_float_equal(g.snaps.prof.body_mass_kg, 62, 1e-9);  /* anna's, kept */
+    assert_int_equal(g.r.cal_saves, 1);   /* nothing sent to the roller */
+    /* The file: anna, still active, with the measured calf. */
+    assert_int_equal(rs_profiles_load(path, &ps, why, sizeof why), 0);
+    assert_int_equal(ps.n, 1);
+    assert_string_equal(ps.e[ps.active].name, "anna");
+    assert_float_equal(ps.e[ps.active].p.calf_length_cm, g.lc.wz.calf_cm, 1e-6);
+    assert_float_equal(ps.e[ps.active].p.body_mass_kg, 62, 1e-9);
+    rig_stop(&g);
+}
+
+/* Without persist (demo) the calf only changes the session's profile. */
+static void test_calib_live_calf_demo(void **state)
+{
+    (void)state;
+    static struct rig g;
+    memset(&g, 0, sizeof g);
+    rig_start_scn(&g, 1.0f, SCN_ROLL, false);
+    run_until(&g, 20.0);
+    rs_livecal_open_calf(&g.lc, g.s, RS_SAMPLE_RATE_HZ);
+    confirm_at(&g, 20.5);
+    confirm_at(&g, 31.0);
+    assert_int_equal(g.lc.wz.phase, RS_CW_DONE);
+    assert_float_equal(g.snaps.prof.calf_length_cm, 38.5, 0.6);
+    char path[1024];
+    struct stat sb;
+    assert_int_equal(rs_profiles_path(path, sizeof path), 0);
+    assert_int_not_equal(stat(path, &sb), 0);
+    rig_stop(&g);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_calib_live_applied_at_once),
         cmocka_unit_test(test_calib_live_save_times_out),
+        cmocka_unit_test(test_calib_live_encoder_and_calf),
+        cmocka_unit_test(test_calib_live_calf_demo),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
