@@ -319,6 +319,30 @@ static void test_calib_live_save_times_out(void **state)
     rig_stop(&g);
 }
 
+/* A block the roller refuses (NAK): the wizard fails with the reason and
+ * nothing changes. The block is forced into the wizard's READY state: a
+ * solved one is always acceptable. */
+static void test_calib_live_nak(void **state)
+{
+    (void)state;
+    static struct rig g;
+    memset(&g, 0, sizeof g);
+    rig_start(&g, 1.05f);
+    run_until(&g, 1.0);
+    rs_livecal_open(&g.lc, g.s, RS_CW_TARE, 0, RS_SAMPLE_RATE_HZ, 2.0);
+    struct rs_cal before = g.r.cal;
+    g.lc.wz.cal.scale_left = 0.5f;   /* below 1 count/N: refused like the firmware */
+    g.lc.wz.phase = RS_CW_READY;
+    run_until(&g, 2.0);
+    assert_int_equal(g.lc.wz.phase, RS_CW_FAILED);
+    assert_non_null(strstr(g.lc.wz.message, "the roller refused the block"));
+    assert_int_equal(g.r.cal_sets, 0);
+    assert_int_equal(g.r.cal_saves, 0);
+    assert_true(rs_cal_equal(&g.r.cal, &before));
+    assert_int_equal(g.lc.saved, 0);
+    rig_stop(&g);
+}
+
 /*
  * The encoder check and the calf length from the running session: the
  * roller's block had the direction reversed and a 65 mm radius; after 3
@@ -414,6 +438,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_calib_live_applied_at_once),
         cmocka_unit_test(test_calib_live_save_times_out),
+        cmocka_unit_test(test_calib_live_nak),
         cmocka_unit_test(test_calib_live_encoder_and_calf),
         cmocka_unit_test(test_calib_live_calf_demo),
     };
