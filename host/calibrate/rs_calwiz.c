@@ -5,6 +5,12 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "rs_defaults.h"
+
+#ifndef M_PI
+#define M_PI 3.14159265358979323846
+#endif
+
 static void set_prompt(struct rs_calwiz *w)
 {
     static const char *const where[] = { "", "the LEFT END", "the CENTRE", "the RIGHT END" };
@@ -26,6 +32,36 @@ static void set_prompt(struct rs_calwiz *w)
                  "Check: rest the mass anywhere else on the roller (e.g. halfway between the "
                  "centre and one end), hands off, then press Enter.");
         break;
+    case RS_CWS_TURNS:
+        if (w->phase == RS_CW_TRACK)
+            snprintf(w->prompt, sizeof w->prompt,
+                     "Turn the roller %g times forward by hand (towards the knee), stop at "
+                     "the mark, then press Enter.", w->turns);
+        else
+            snprintf(w->prompt, sizeof w->prompt,
+                     "Put a mark on the roller and hold it still, then press Enter to start "
+                     "counting.");
+        break;
+    case RS_CWS_DISTANCE:
+        if (w->phase == RS_CW_TRACK)
+            snprintf(w->prompt, sizeof w->prompt,
+                     "Roll the roller forward over exactly %g m on the floor, stop, then press "
+                     "Enter.", w->distance_m);
+        else
+            snprintf(w->prompt, sizeof w->prompt,
+                     "Set the roller on the floor at the start of a measured %g m, then press "
+                     "Enter.", w->distance_m);
+        break;
+    case RS_CWS_CALF:
+        if (w->phase == RS_CW_TRACK)
+            snprintf(w->prompt, sizeof w->prompt,
+                     "Roll slowly once up to just below the knee (never onto the back of the "
+                     "knee), stop there, then press Enter.");
+        else
+            snprintf(w->prompt, sizeof w->prompt,
+                     "Sit with one calf on the roller at the Achilles end (just above the "
+                     "heel), then press Enter.");
+        break;
     }
 }
 
@@ -35,12 +71,12 @@ static void message(struct rs_calwiz *w, bool error, const char *text)
     w->message_is_error = error;
 }
 
-void rs_calwiz_init(struct rs_calwiz *w, enum rs_calwiz_mode mode, double mass_kg,
-                    double rate_hz, double window_s, const struct rs_cal *current)
+/* What every wizard starts with: limits, windows, the block to build on. */
+static void base_init(struct rs_calwiz *w, enum rs_calwiz_mode mode, double rate_hz,
+                      double window_s, const struct rs_cal *current)
 {
     memset(w, 0, sizeof *w);
     w->mode = mode;
-    w->mass_kg = mass_kg;
     w->rate_hz = rate_hz > 0 ? rate_hz : 80;
     rs_calibrate_limits_default(&w->lim);
     w->settle_n = (size_t)lround(0.5 * w->rate_hz);
@@ -59,6 +95,13 @@ void rs_calwiz_init(struct rs_calwiz *w, enum rs_calwiz_mode mode, double mass_k
         if (w->cal.enc_dir != 1 && w->cal.enc_dir != -1)
             w->cal.enc_dir = 1;
     }
+}
+
+void rs_calwiz_init(struct rs_calwiz *w, enum rs_calwiz_mode mode, double mass_kg,
+                    double rate_hz, double window_s, const struct rs_cal *current)
+{
+    base_init(w, mode, rate_hz, window_s, current);
+    w->mass_kg = mass_kg;
     if (mode != RS_CW_SPAN)
         w->steps[w->nsteps++] = RS_CWS_TARE;
     if (mode != RS_CW_TARE) {
@@ -84,6 +127,63 @@ void rs_calwiz_init(struct rs_calwiz *w, enum rs_calwiz_mode mode, double mass_k
             w->phase = RS_CW_FAILED;
         }
     }
+}
+
+void rs_calwiz_init_encoder(struct rs_calwiz *w, double turns, double distance_m,
+                            double rate_hz, const struct rs_cal *current)
+{
+    base_init(w, RS_CW_ENCODER, rate_hz, 2.0, current);
+    w->turns = turns > 0 ? turns : 3;
+    w->distance_m = distance_m;
+    w->steps[w->nsteps++] = RS_CWS_TURNS;
+    if (distance_m > 0)
+        w->steps[w->nsteps++] = RS_CWS_DISTANCE;
+    snprintf(w->title, sizeof w->title, "CALIBRATION - ENCODER");
+    w->phase = RS_CW_PROMPT;
+    set_prompt(w);
+    /* The solver's own refusals of the arguments, before anything moves. */
+    char why[256];
+    struct rs_cal scratch = w->cal;
+    if (rs_calibrate_encoder_turns(0, 0, w->turns, &w->lim, &scratch, why, sizeof why) ==
+            RS_CALIBRATE_BAD_ARG ||
+        (distance_m != 0 && rs_calibrate_radius_from_distance(0, 0, distance_m, &scratch, why,
+                                                             sizeof why) ==
+                                RS_CALIBRATE_BAD_ARG)) {
+        message(w, true, why);
+        w->phase = RS_CW_FAILED;
+    }
+}
+
+void rs_calwiz_init_calf(struct rs_calwiz *w, double rate_hz, const struct rs_cal *current)
+{
+    base_init(w, RS_CW_CALF, rate_hz, 2.0, current);
+    /* The CLI's rule: an implausible radius gives way to the nominal one. */
+    if (w->cal.radius_um < 20000 || w->cal.radius_um > 150000) {
+        struct rs_cal d;
+        rs_calibrate_defaults(&d);
+        w->cal.radius_um = d.radius_um;
+    }
+    w->steps[w->nsteps++] = RS_CWS_CALF;
+    snprintf(w->title, sizeof w->title, "PROFILE - CALF LENGTH");
+    w->phase = RS_CW_PROMPT;
+    set_prompt(w);
+}
+
+/* Follow the encoder: turns and surface travel since the start. */
+static void track(struct rs_calwiz *w, const struct rs_sample *s)
+{
+    w->enc_now = s->enc;
+    w->have_enc = true;
+    if (w->phase != RS_CW_TRACK)
+        return;
+    if (!w->tracking) {
+        w->tracking = true;
+        w->enc_start = s->enc;
+    }
+    /* Wrap-safe difference of the cumulative 32-bit count. */
+    int32_t d = (int32_t)((uint32_t)w->enc_now - (uint32_t)w->enc_start);
+    w->moved_turns = d / (double)RS_ENC_COUNTS_PER_REV;
+    w->moved_cm = fabs(w->moved_turns) * 2.0 * M_PI * w->cal.radius_um / 1e4;
 }
 
 static void meter(struct rs_calwiz *w, const struct rs_sample *s)
@@ -119,7 +219,8 @@ static void next_step(struct rs_calwiz *w)
         set_prompt(w);
     } else {
         w->phase = RS_CW_READY;
-        snprintf(w->prompt, sizeof w->prompt, "Saving on the roller...");
+        snprintf(w->prompt, sizeof w->prompt, "%s",
+                 w->mode == RS_CW_CALF ? "Saving the profile..." : "Saving on the roller...");
     }
 }
 
@@ -179,9 +280,48 @@ static void evaluate(struct rs_calwiz *w)
     next_step(w);
 }
 
+/* The movement is over: ask the solver (or check the calf length). */
+static void evaluate_track(struct rs_calwiz *w)
+{
+    char why[320], text[320];
+    enum rs_calwiz_step s = w->steps[w->step];
+    w->tracking = false;
+    if (s == RS_CWS_TURNS) {
+        if (rs_calibrate_encoder_turns(w->enc_start, w->enc_now, w->turns, &w->lim, &w->cal, why,
+                                       sizeof why)) {
+            refuse(w, why, false);
+            return;
+        }
+        snprintf(text, sizeof text, "Encoder: %.2f turns counted; forward is %s.",
+                 fabs(w->moved_turns), w->cal.enc_dir > 0 ? "counting up" : "counting down");
+    } else if (s == RS_CWS_DISTANCE) {
+        if (rs_calibrate_radius_from_distance(w->enc_start, w->enc_now, w->distance_m, &w->cal,
+                                              why, sizeof why)) {
+            refuse(w, why, false);
+            return;
+        }
+        snprintf(text, sizeof text, "Radius: %.2f mm (%.2f turns over %g m).",
+                 w->cal.radius_um / 1000.0, fabs(w->moved_turns), w->distance_m);
+    } else {
+        if (!(w->moved_cm >= RS_CALWIZ_CALF_MIN_CM && w->moved_cm <= RS_CALWIZ_CALF_MAX_CM)) {
+            snprintf(why, sizeof why,
+                     "calf length refused: the roll measured %.1f cm, expected %g-%g cm; roll "
+                     "once from the Achilles to just below the knee and try again",
+                     w->moved_cm, RS_CALWIZ_CALF_MIN_CM, RS_CALWIZ_CALF_MAX_CM);
+            refuse(w, why, false);
+            return;
+        }
+        w->calf_cm = w->moved_cm;
+        snprintf(text, sizeof text, "Calf length: %.1f cm.", w->calf_cm);
+    }
+    message(w, false, text);
+    next_step(w);
+}
+
 void rs_calwiz_push(struct rs_calwiz *w, const struct rs_sample *s)
 {
     meter(w, s);
+    track(w, s);
     if (w->phase == RS_CW_SETTLE) {
         if (++w->got >= w->settle_n) {
             w->phase = RS_CW_MEASURE;
@@ -197,10 +337,29 @@ void rs_calwiz_push(struct rs_calwiz *w, const struct rs_sample *s)
         evaluate(w);
 }
 
+static bool tracked_step(enum rs_calwiz_step s)
+{
+    return s == RS_CWS_TURNS || s == RS_CWS_DISTANCE || s == RS_CWS_CALF;
+}
+
 void rs_calwiz_confirm(struct rs_calwiz *w)
 {
+    if (w->phase == RS_CW_TRACK) {
+        if (w->tracking)
+            evaluate_track(w);
+        return;
+    }
     if (w->phase != RS_CW_PROMPT && w->phase != RS_CW_REFUSED)
         return;
+    if (tracked_step(w->steps[w->step])) {
+        /* The start is the first sample from now on: what the roller
+         * reports after the user pressed Enter. */
+        w->phase = RS_CW_TRACK;
+        w->tracking = false;
+        w->moved_turns = w->moved_cm = 0;
+        set_prompt(w);
+        return;
+    }
     w->phase = w->settle_n ? RS_CW_SETTLE : RS_CW_MEASURE;
     w->got = 0;
 }
@@ -219,8 +378,10 @@ void rs_calwiz_saved(struct rs_calwiz *w, bool ok, const char *why)
         return;
     if (ok) {
         w->phase = RS_CW_DONE;
-        snprintf(w->prompt, sizeof w->prompt,
-                 "Saved on the roller and read back. Press Enter or Esc to close.");
+        snprintf(w->prompt, sizeof w->prompt, "%s",
+                 w->mode == RS_CW_CALF
+                     ? "Saved in the profile. Press Enter or Esc to close."
+                     : "Saved on the roller and read back. Press Enter or Esc to close.");
     } else {
         w->phase = RS_CW_FAILED;
         message(w, true, why ? why : "saving failed");
@@ -247,6 +408,7 @@ const char *rs_calwiz_phase_name(enum rs_calwiz_phase p)
     case RS_CW_READY: return "ready";
     case RS_CW_DONE: return "done";
     case RS_CW_FAILED: return "failed";
+    case RS_CW_TRACK: return "track";
     }
     return "unknown";
 }

@@ -13,6 +13,16 @@
  * The sequence is that of `rollsense calibrate tare` / `span`: tare; span
  * placements at the left end, the centre and the right end; a check
  * placement (not saved when it is off by more than 2 % and 2 N).
+ *
+ * Two more wizards follow the roller's encoder instead of its load
+ * (rs_calwiz_init_encoder, rs_calwiz_init_calf): Enter starts following,
+ * the user turns or rolls, Enter again ends it (phase RS_CW_TRACK):
+ * - encoder (`calibrate encoder`): turn N times forward by hand (count within
+ *   0.1 turn, direction -> enc_dir), optionally roll a measured distance
+ *   (-> effective radius); READY then holds the block to save as for a span.
+ * - calf (`calibrate profile --measure-calf`): roll once from the Achilles
+ *   to just below the knee; READY then holds calf_cm (5-64 cm) for the shell
+ *   to put into the profile (the roller's block is not changed).
  */
 #ifndef RS_CALWIZ_H
 #define RS_CALWIZ_H
@@ -23,7 +33,11 @@
 
 #include "rs_calibrate.h"
 
-enum rs_calwiz_mode { RS_CW_TARE, RS_CW_SPAN, RS_CW_FULL /* tare, then span */ };
+enum rs_calwiz_mode {
+    RS_CW_TARE, RS_CW_SPAN, RS_CW_FULL /* tare, then span */,
+    RS_CW_ENCODER,  /* turns (and a measured distance) */
+    RS_CW_CALF,     /* the profile's calf length by rolling once */
+};
 
 enum rs_calwiz_phase {
     RS_CW_PROMPT,   /* showing an instruction, waiting for confirm */
@@ -33,9 +47,19 @@ enum rs_calwiz_phase {
     RS_CW_READY,    /* solved: the shell saves result, then calls rs_calwiz_saved */
     RS_CW_DONE,     /* saved */
     RS_CW_FAILED,   /* cancelled, or a refusal that cannot be retried */
+    RS_CW_TRACK,    /* following the encoder; confirm ends the movement */
 };
 
-enum rs_calwiz_step { RS_CWS_TARE, RS_CWS_LEFT, RS_CWS_CENTRE, RS_CWS_RIGHT, RS_CWS_CHECK };
+enum rs_calwiz_step {
+    RS_CWS_TARE, RS_CWS_LEFT, RS_CWS_CENTRE, RS_CWS_RIGHT, RS_CWS_CHECK,
+    RS_CWS_TURNS,     /* encoder: N turns forward by hand */
+    RS_CWS_DISTANCE,  /* encoder: roll a measured distance forward */
+    RS_CWS_CALF,      /* profile: one roll from the Achilles to below the knee */
+};
+
+/* Accepted calf lengths (the same as the profile's, rs_profiles.h). */
+#define RS_CALWIZ_CALF_MIN_CM 5.0
+#define RS_CALWIZ_CALF_MAX_CM 64.0
 
 #define RS_CALWIZ_WINDOW_MAX 2400   /* 30 s at 80 Hz */
 #define RS_CALWIZ_METER 40          /* samples behind the live stability figure */
@@ -56,6 +80,14 @@ struct rs_calwiz {
     struct rs_cal cal;                    /* the block being built */
     struct rs_calibrate_placement pl[3], check;
     double check_err_n, check_err_pct, check_x_mm;
+    /* encoder steps */
+    double turns, distance_m;             /* what the user is asked to do */
+    bool tracking;                        /* RS_CW_TRACK: enc_start is set */
+    int32_t enc_start, enc_now;
+    bool have_enc;
+    double moved_turns;                   /* signed turns since enc_start */
+    double moved_cm;                      /* surface travel since enc_start */
+    double calf_cm;                       /* RS_CW_CALF result (READY, DONE) */
     /* live readings under cal */
     double left_n, right_n, total_n, sd_n;
     double meter[RS_CALWIZ_METER];
@@ -78,10 +110,25 @@ struct rs_calwiz {
 void rs_calwiz_init(struct rs_calwiz *w, enum rs_calwiz_mode mode, double mass_kg,
                     double rate_hz, double window_s, const struct rs_cal *current);
 
+/*
+ * The encoder check: turns forward by hand (<= 0: 3), then, when
+ * distance_m > 0, a roll over that many metres for the radius. current as
+ * for rs_calwiz_init. Turns or a distance the solver refuses (1-100 turns,
+ * 0.2-20 m) fail at once with its message.
+ */
+void rs_calwiz_init_encoder(struct rs_calwiz *w, double turns, double distance_m,
+                            double rate_hz, const struct rs_cal *current);
+
+/* The calf length for the profile: one roll, measured with current's
+ * radius (the nominal one when it is implausible). */
+void rs_calwiz_init_calf(struct rs_calwiz *w, double rate_hz, const struct rs_cal *current);
+
 /* One sample from the roller (any phase). */
 void rs_calwiz_push(struct rs_calwiz *w, const struct rs_sample *s);
 
-/* The user confirms (Enter): start measuring, or measure again after a refusal. */
+/* The user confirms (Enter): start measuring, or measure again after a
+ * refusal; in RS_CW_TRACK: the movement is over (ignored until a sample
+ * has given the starting count). */
 void rs_calwiz_confirm(struct rs_calwiz *w);
 
 /* The user gives up. */

@@ -67,4 +67,12 @@ int rs_cli_record_start(const char *who, const struct rs_rec_opts *opts, struct 
 /* Close the recording (NULL: nothing). */
 void rs_cli_record_end(struct rs_recattach *ra);
 
+/* ---- the calibration wizard in the live/demo window (cli_calopt.c) ---- */
+/* --cal-step, --cal-mass, --cal-window, --cal-turns, --cal-distance at
+ * argv[*i] into ro: 1 consumed (and *i advanced past the value), 0 not one
+ * of them, -1 bad value (reported). */
+int rs_cli_cal_option(int argc, char **argv, int *i, const char *who, struct rs_run_opts *ro);
+/* After parsing: 0, or -1 (reported) when they do not fit together. */
+int rs_cli_cal_check(const char *who, const struct rs_run_opts *ro);
+
 #endif

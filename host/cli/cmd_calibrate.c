@@ -1013,7 +1013,7 @@ static void help(void)
         "  --yes             do not wait for Enter: measure at once; a refusal is final\n"
         "  --window S        seconds of readings per measurement (default 2)\n"
         "  --no-check        span: skip the check placement\n"
-        "  --gui             tare, span: the same steps as a wizard in a window\n"
+        "  --gui             tare, span, encoder: the same steps as a wizard in a window\n"
         "                    (Enter, or a line on stdin, measures; Esc cancels)\n"
         "  --screenshot FILE with --gui: save the last frame as a PNG\n"
         "\n"
@@ -1153,12 +1153,16 @@ int rs_cmd_calibrate(int argc, char **argv)
 
     struct ui u = { .o = &o, .tty = isatty(STDOUT_FILENO) == 1 };
     signal(SIGPIPE, SIG_IGN);
-    if (o.gui && strcmp(step, "tare") != 0 && strcmp(step, "span") != 0) {
-        rs_cli_error("calibrate: --gui is for tare and span; the other steps run in the terminal");
+    if (o.gui && strcmp(step, "tare") != 0 && strcmp(step, "span") != 0 &&
+        strcmp(step, "encoder") != 0) {
+        rs_cli_error("calibrate: --gui is for tare, span and encoder; the other steps run in "
+                     "the terminal");
         return RS_EXIT_USAGE;
     }
     if (o.gui)
-        return rs_cal_gui(&u, &o, !strcmp(step, "tare") ? RS_CW_TARE : RS_CW_SPAN);
+        return rs_cal_gui(&u, &o, !strcmp(step, "tare")      ? RS_CW_TARE
+                                  : !strcmp(step, "encoder") ? RS_CW_ENCODER
+                                                             : RS_CW_SPAN);
     if (!strcmp(step, "tare"))
         return do_tare(&u, &o);
     if (!strcmp(step, "span"))

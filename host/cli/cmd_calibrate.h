@@ -59,7 +59,7 @@ int rs_cal_connect(struct ui *u, const struct opts *o, struct session *ss, bool 
 /* Save blk on the roller, verify, mirror with the previous version. 0 or -1 (reported). */
 int rs_cal_save(struct ui *u, struct session *ss, struct rs_cal *blk);
 
-/* The window wizard for tare or span (cmd_calibrate_gui.c). Returns an exit code. */
+/* The window wizard for tare, span or encoder (cmd_calibrate_gui.c). Returns an exit code. */
 int rs_cal_gui(struct ui *u, const struct opts *o, enum rs_calwiz_mode mode);
 
 #endif

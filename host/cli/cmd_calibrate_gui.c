@@ -1,6 +1,6 @@
 /*
- * cmd_calibrate_gui.c - `rollsense calibrate tare|span --gui`: the same steps
- * as a wizard in a window.
+ * cmd_calibrate_gui.c - `rollsense calibrate tare|span|encoder --gui`: the
+ * same steps as a wizard in a window.
  *
  * The thin shell around the pure wizard (rs_calwiz.h) and its screen
  * (rs_calscreen.h): it feeds the roller's samples and the user's keys to the
@@ -20,6 +20,7 @@
 #include "cli.h"
 #include "cmd_calibrate.h"
 #include "rs_calscreen.h"
+#include "rs_defaults.h"
 #include "rs_font.h"
 
 #define FRAME_MS 33   /* about 30 frames per second: the screen is mostly text */
@@ -50,13 +51,15 @@ static void report(struct ui *u, const struct rs_calwiz *wz, char *last_prompt, 
                 rs_cal_say(u, "%s", wz->message);
         }
     }
-    bool prompt_phase = wz->phase == RS_CW_PROMPT || wz->phase == RS_CW_DONE;
+    bool prompt_phase = wz->phase == RS_CW_PROMPT || wz->phase == RS_CW_DONE ||
+                        wz->phase == RS_CW_TRACK;
     if (prompt_phase && (strcmp(wz->prompt, last_prompt) != 0 || *last_phase != wz->phase)) {
         snprintf(last_prompt, pcap, "%s", wz->prompt);
         rs_cal_say(u, "Step %d of %d: %s", wz->step + 1, wz->nsteps, wz->prompt);
     }
     if (wz->phase == RS_CW_REFUSED && *last_phase != RS_CW_REFUSED)
-        rs_cal_say(u, "Press Enter to measure again, or Esc to stop.");
+        rs_cal_say(u, "Press Enter to %s again, or Esc to stop.",
+                   wz->mode == RS_CW_ENCODER ? "start" : "measure");
     *last_phase = wz->phase;
 }
 
@@ -70,8 +73,14 @@ int rs_cal_gui(struct ui *u, const struct opts *o, enum rs_calwiz_mode mode)
     static struct rs_calwiz wz;
     struct rs_cal nominal;
     rs_calibrate_defaults(&nominal);
-    /* A light mass is refused before the roller or a window is opened. */
-    rs_calwiz_init(&wz, mode, o->mass_kg, 80, o->window_s, &nominal);
+    double turns = o->have_turns ? o->turns : 3;
+    double dist = o->have_distance ? o->distance_m : 0;
+    /* A light mass (bad turns, distance) is refused before the roller or a
+     * window is opened. */
+    if (mode == RS_CW_ENCODER)
+        rs_calwiz_init_encoder(&wz, turns, dist, 80, &nominal);
+    else
+        rs_calwiz_init(&wz, mode, o->mass_kg, 80, o->window_s, &nominal);
     if (wz.phase == RS_CW_FAILED) {
         rs_cli_error("%s", wz.message);
         return RS_EXIT_FAIL;
@@ -80,7 +89,15 @@ int rs_cal_gui(struct ui *u, const struct opts *o, enum rs_calwiz_mode mode)
     if (rs_cal_connect(u, o, &ss, true))
         return RS_EXIT_FAIL;
     int rate = rs_caldev_info(ss.d)->sample_rate_hz;
-    rs_calwiz_init(&wz, mode, o->mass_kg, rate > 0 ? rate : 80, o->window_s, &ss.cal);
+    if (mode == RS_CW_ENCODER) {
+        /* The terminal step's rule: an implausible radius is the nominal one. */
+        struct rs_cal cur = ss.cal;
+        if (cur.radius_um < 20000 || cur.radius_um > 150000)
+            cur.radius_um = RS_DEFAULT_RADIUS_UM;
+        rs_calwiz_init_encoder(&wz, turns, dist, rate > 0 ? rate : 80, &cur);
+    } else {
+        rs_calwiz_init(&wz, mode, o->mass_kg, rate > 0 ? rate : 80, o->window_s, &ss.cal);
+    }
 
     int rc = RS_EXIT_FAIL;
     SDL_Window *win = NULL;
@@ -107,7 +124,7 @@ int rs_cal_gui(struct ui *u, const struct opts *o, enum rs_calwiz_mode mode)
 
     char last_prompt[256] = "", last_msg[320] = "", why[256];
     enum rs_calwiz_phase last_phase = (enum rs_calwiz_phase)-1;
-    bool close = false;
+    bool close = false, end_track = false;
     Uint32 next_draw = 0;
     enum rs_calwiz_phase drawn_phase = (enum rs_calwiz_phase)-1;
     while (!close) {
@@ -133,7 +150,8 @@ int rs_cal_gui(struct ui *u, const struct opts *o, enum rs_calwiz_mode mode)
         }
         if (got_line > 0)
             enter = !(line[0] == 'q' || line[0] == 'Q'), esc = !enter;
-        bool waiting = wz.phase == RS_CW_PROMPT || wz.phase == RS_CW_REFUSED;
+        bool waiting = wz.phase == RS_CW_PROMPT || wz.phase == RS_CW_REFUSED ||
+                       wz.phase == RS_CW_TRACK;
         if (o->yes && (waiting || wz.phase == RS_CW_DONE || wz.phase == RS_CW_FAILED))
             enter = wz.phase != RS_CW_REFUSED, esc = wz.phase == RS_CW_REFUSED;
         if (got_line < 0 && (waiting || wz.phase == RS_CW_DONE || wz.phase == RS_CW_FAILED))
@@ -150,7 +168,12 @@ int rs_cal_gui(struct ui *u, const struct opts *o, enum rs_calwiz_mode mode)
                 rs_cli_error("calibrate: %s", why);
                 goto out;
             }
-            rs_calwiz_confirm(&wz);
+            /* The end of a movement counts from a sample taken after
+             * Enter (like the terminal step), so it waits for one. */
+            if (wz.phase == RS_CW_TRACK)
+                end_track = true;
+            else
+                rs_calwiz_confirm(&wz);
         }
 
         /* The roller's samples; waiting for them paces the loop. */
@@ -158,6 +181,10 @@ int rs_cal_gui(struct ui *u, const struct opts *o, enum rs_calwiz_mode mode)
         int n = rs_caldev_sample(ss.d, &s, FRAME_MS, why, sizeof why);
         for (int k = 0; n > 0; k++) {
             rs_calwiz_push(&wz, &s);
+            if (end_track) {
+                end_track = false;
+                rs_calwiz_confirm(&wz);
+            }
             /* Bounded: an emulated roller may send faster than this reads. */
             n = k < 4096 ? rs_caldev_sample(ss.d, &s, 0, why, sizeof why) : 0;
         }

@@ -69,6 +69,8 @@ static void help(void)
            "                      [--duration S] [--frames] [--config FILE] [--mute]\n"
            "                      [--volume 0-100] [--fullscreen] [--size WxH]\n"
            "                      [--screenshot-after N] [--screenshot-dir DIR]\n"
+           "                      [--cal-step STEP] [--cal-mass KG] [--cal-window S]\n"
+           "                      [--cal-turns N] [--cal-distance M]\n"
            "\n"
            "Roll along with a simulated user on a simulated roller: no hardware needed.\n"
            "The built-in scenario 'demo' shows slow rolling, a 25 s and a 35 s hold, a\n"
@@ -90,8 +92,17 @@ static void help(void)
            "  --no-record           do not record\n"
            "  --screenshot-after N  write a PNG screenshot before frame N, then quit\n"
            "  --mute, --volume N, --fullscreen, --size WxH, --screenshot-dir DIR\n"
+           "  --cal-mass KG         key c: tare, then span with this known mass (without\n"
+           "                        it: tare only), saved on the simulated roller and\n"
+           "                        used at once (docs/calibration.md)\n"
+           "  --cal-step tare|span|encoder|calf   what key c opens instead (calf:\n"
+           "                        the profile's calf length by rolling once)\n"
+           "  --cal-window S        seconds per load measurement (default 2)\n"
+           "  --cal-turns N, --cal-distance M   encoder check: turns (default 3) and a\n"
+           "                        measured distance for the radius\n"
            "\n"
-           "Window keys: space mark, m mute, s screenshot, f fullscreen, h help, q quit.\n"
+           "Window keys: space mark, c calibrate, m mute, s screenshot, f fullscreen,\n"
+           "h help, q quit.\n"
            "Without a display use --headless --json.\n");
 }
 
@@ -121,6 +132,11 @@ int rs_cmd_demo(int argc, char **argv)
         if (w < 0)
             return RS_EXIT_USAGE;
         if (w > 0)
+            continue;
+        int cw = rs_cli_cal_option(argc, argv, &i, "demo", &ro);
+        if (cw < 0)
+            return RS_EXIT_USAGE;
+        if (cw > 0)
             continue;
         int rr = rs_rec_parse_opt(argc, argv, &i, &rec);
         if (rr < 0) {
@@ -171,6 +187,8 @@ int rs_cmd_demo(int argc, char **argv)
             return RS_EXIT_USAGE;
         }
     }
+    if (rs_cli_cal_check("demo", &ro) != 0)
+        return RS_EXIT_USAGE;
     if (headless && !json) {
         rs_cli_error("demo: --headless needs --json (there is nothing else to show)");
         return RS_EXIT_USAGE;

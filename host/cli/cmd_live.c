@@ -40,6 +40,8 @@ static void help(void)
     printf("usage: rollsense live [--port PATH] [--device SERIAL] [--headless] [--json]\n"
            "                      [--duration S] [--frames] [--capture FILE] [--config FILE]\n"
            "                      [--mute] [--volume 0-100] [--fullscreen] [--size WxH]\n"
+           "                      [--cal-step STEP] [--cal-mass KG] [--cal-window S]\n"
+           "                      [--cal-turns N] [--cal-distance M]\n"
            "\n"
            "Connect to a roller and roll with live feedback. Without --port the roller\n"
            "is found by its USB identity (1209:0001, \"rollsense roller\"); with several,\n"
@@ -60,8 +62,17 @@ static void help(void)
            "                   session is recorded to $XDG_DATA_HOME/rollsense/sessions/\n"
            "  --no-record      do not record\n"
            "  --mute, --volume N, --fullscreen, --size WxH   window and cues\n"
+           "  --cal-mass KG    key c in the window: tare, then span with this known mass\n"
+           "                   (>= 2 kg; without it c does the tare only); the block is\n"
+           "                   saved on the roller and used at once (docs/calibration.md)\n"
+           "  --cal-step tare|span|encoder|calf   what key c opens instead (calf: the\n"
+           "                   active profile's calf length, measured by rolling once)\n"
+           "  --cal-window S   seconds per load measurement (default 2)\n"
+           "  --cal-turns N, --cal-distance M   the encoder check's turns (default 3)\n"
+           "                   and a measured distance for the radius\n"
            "\n"
-           "Window keys: space mark, m mute, s screenshot, f fullscreen, h help, q quit.\n"
+           "Window keys: space mark, c calibrate, m mute, s screenshot, f fullscreen,\n"
+           "h help, q quit.\n"
            "On exit --json prints {\"type\":\"summary\",\"frames\":N,\"lost\":N,\"crc_errors\":N,\n"
            "\"gaps\":N,\"rate_hz\":X,...} and exits 0; 1 if the session could not go on\n"
            "(protocol version mismatch, several rollers, permission denied, no display);\n"
@@ -72,7 +83,7 @@ int rs_cmd_live(int argc, char **argv)
 {
     struct rs_conn_config cfg = { 0 };
     struct rs_session_config scfg = { .mode = RS_MODE_LIVE };
-    struct rs_run_opts ro = { .duration_s = -1, .who = "live" };
+    struct rs_run_opts ro = { .duration_s = -1, .who = "live", .cal_persist = true };
     ro.wcfg.title = "rollsense live";
     ro.wcfg.volume = 0.8f;
     bool headless = false, json = false;
@@ -84,6 +95,11 @@ int rs_cmd_live(int argc, char **argv)
         if (w < 0)
             return RS_EXIT_USAGE;
         if (w > 0)
+            continue;
+        int cw = rs_cli_cal_option(argc, argv, &i, "live", &ro);
+        if (cw < 0)
+            return RS_EXIT_USAGE;
+        if (cw > 0)
             continue;
         int rr = rs_rec_parse_opt(argc, argv, &i, &rec);
         if (rr < 0) {
@@ -130,6 +146,8 @@ int rs_cmd_live(int argc, char **argv)
             return RS_EXIT_USAGE;
         }
     }
+    if (rs_cli_cal_check("live", &ro) != 0)
+        return RS_EXIT_USAGE;
     if (headless && !json) {
         rs_cli_error("live: --headless needs --json (there is nothing else to show)");
         return RS_EXIT_USAGE;

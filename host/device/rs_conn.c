@@ -593,6 +593,24 @@ const char *rs_conn_message(const struct rs_conn *c)
     return c->msg;
 }
 
+int rs_conn_send(struct rs_conn *c, const struct rs_frame *cmd, uint8_t *token)
+{
+    if (!c->link)
+        return RS_LINK_ERR_NOT_FOUND;
+    struct rs_frame f = *cmd;
+    f.u.cmd.token = ++c->token;
+    if (token)
+        *token = f.u.cmd.token;
+    uint8_t wire[RS_WIRE_MAX];
+    size_t n = rs_frame_encode(&f, wire);
+    int rc = rs_link_write(c->link, wire, n, 200);
+    if (rc < 0) {
+        lose_link(c, rc);
+        return rc;
+    }
+    return 0;
+}
+
 void rs_conn_finish(struct rs_conn *c)
 {
     if (c->link) {

@@ -131,6 +131,20 @@ const char *rs_conn_message(const struct rs_conn *c);
 /* Session seconds now. */
 double rs_conn_now(const struct rs_conn *c);
 
+/*
+ * Send one command frame (type RS_FT_CMD_*, with its argument in cmd->u.cmd)
+ * on the session's link, for a program that holds the connection and needs
+ * to talk to the roller meanwhile (the window's calibration wizard). The
+ * token is chosen here and returned in *token (may be NULL); the roller's
+ * reply and data frames reach the sink's frame callback like any other
+ * frame, so the caller matches them by token and command. Nothing is
+ * resent: the caller resends after its own timeout (commands are
+ * idempotent). Returns 0, RS_LINK_ERR_NOT_FOUND while there is no link, or
+ * the link's error (the link is then dropped as on a read error: a gap opens
+ * and the connection reconnects).
+ */
+int rs_conn_send(struct rs_conn *c, const struct rs_frame *cmd, uint8_t *token);
+
 /* End the session: stop streaming, close a gap still open, close the link.
  * Stats stay readable until rs_conn_free(). */
 void rs_conn_finish(struct rs_conn *c);

@@ -6,6 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rs_calscreen.h"
+#include "rs_defaults.h"
+#include "rs_font.h"
+#include "rs_livecal.h"
+
 bool rs_run_have_display(void)
 {
     const char *v[] = { "DISPLAY", "WAYLAND_DISPLAY", "SDL_VIDEODRIVER" };
@@ -68,6 +73,114 @@ static void press(SDL_Keycode sym)
     SDL_PushEvent(&e);
 }
 
+/* The wizard over the window: the window's renderer, the wizard's screen
+ * (made on first use), and what the wizard last printed. */
+struct calui {
+    struct rs_livecal *lc;
+    struct rs_calscreen *cs;
+    char last_msg[320];
+    enum rs_calwiz_phase last_phase;
+};
+
+/* Print the wizard's new messages on stderr/stdout, as the CLI wizard does:
+ * a window may not be where the terminal is, and scripts read them. */
+static void calui_report(struct calui *cu, const char *who)
+{
+    const struct rs_calwiz *wz = &cu->lc->wz;
+    if (strcmp(wz->message, cu->last_msg) != 0) {
+        snprintf(cu->last_msg, sizeof cu->last_msg, "%s", wz->message);
+        if (wz->message[0])
+            fprintf(wz->message_is_error ? stderr : stdout, "%s%s: calibrate: %s\n",
+                    wz->message_is_error ? "rollsense: " : "", who, wz->message);
+    }
+    if (wz->phase != cu->last_phase && wz->phase == RS_CW_DONE) {
+        if (wz->mode == RS_CW_CALF)
+            printf("%s: calibrate: calf length %.1f cm in the profile, in use from now on\n",
+                   who, wz->calf_cm);
+        else
+            printf("%s: calibrate: saved on the roller, in use from now on\n", who);
+        if (cu->lc->note[0])
+            fprintf(stderr, "rollsense: %s: calibrate: %s\n", who, cu->lc->note);
+    }
+    fflush(stdout);
+    cu->last_phase = wz->phase;
+}
+
+/*
+ * One frame of the wizard instead of the live view: its keys, its screen.
+ * Returns 0, or -1 when its screen cannot be made (err set); *quit on a
+ * window close.
+ */
+static int calui_frame(struct calui *cu, struct rs_window *win, const struct rs_run_opts *o,
+                       bool *quit, char *err, size_t errcap)
+{
+    struct rs_livecal *lc = cu->lc;
+    bool enter = false, esc = false;
+    SDL_Event ev;
+    while (SDL_PollEvent(&ev)) {
+        if (ev.type == SDL_QUIT) {
+            *quit = esc = true;
+        } else if (ev.type == SDL_KEYDOWN) {
+            SDL_Keycode k = ev.key.keysym.sym;
+            if (k == SDLK_RETURN || k == SDLK_KP_ENTER || k == SDLK_SPACE)
+                enter = true;
+            else if (k == SDLK_ESCAPE || k == SDLK_q)
+                esc = true;
+        }
+    }
+    enum rs_calwiz_phase ph = lc->wz.phase;
+    if (ph == RS_CW_DONE || ph == RS_CW_FAILED) {
+        if (enter || esc)
+            rs_livecal_close(lc);
+    } else if (esc) {
+        rs_calwiz_cancel(&lc->wz);
+        calui_report(cu, o->who);
+        rs_livecal_close(lc);
+    } else if (enter && (ph == RS_CW_PROMPT || ph == RS_CW_REFUSED || ph == RS_CW_TRACK)) {
+        rs_calwiz_confirm(&lc->wz);
+    }
+    calui_report(cu, o->who);
+    if (!lc->open)
+        return 0;
+    SDL_Renderer *ren = SDL_GetRenderer(rs_window_sdl(win));
+    if (!cu->cs) {
+        char font[512];
+        if (!ren || rs_font_find(font, sizeof font, NULL) != 0) {
+            snprintf(err, errcap, "%s", ren ? RS_FONT_HELP : SDL_GetError());
+            return -1;
+        }
+        if (rs_calscreen_create(&cu->cs, ren, font, err, errcap) != 0)
+            return -1;
+    }
+    int w = 0, h = 0;
+    SDL_GetRendererOutputSize(ren, &w, &h);
+    rs_calscreen_draw(cu->cs, &lc->wz, w, h);
+    SDL_RenderPresent(ren);
+    return 0;
+}
+
+/* Key c: the wizard the options ask for. */
+static void open_wizard(struct rs_livecal *lc, struct rs_session *s, const struct rs_run_opts *o)
+{
+    double win = o->cal_window_s > 0 ? o->cal_window_s : 2.0;
+    switch (o->cal_step) {
+    case RS_RUN_CAL_ENCODER:
+        rs_livecal_open_encoder(lc, s, o->cal_turns, o->cal_distance_m, RS_SAMPLE_RATE_HZ);
+        break;
+    case RS_RUN_CAL_CALF:
+        rs_livecal_open_calf(lc, s, RS_SAMPLE_RATE_HZ);
+        break;
+    case RS_RUN_CAL_TARE:
+        rs_livecal_open(lc, s, RS_CW_TARE, 0, RS_SAMPLE_RATE_HZ, win);
+        break;
+    case RS_RUN_CAL_SPAN:
+    default:
+        rs_livecal_open(lc, s, o->cal_mass_kg > 0 ? RS_CW_FULL : RS_CW_TARE, o->cal_mass_kg,
+                        RS_SAMPLE_RATE_HZ, win);
+        break;
+    }
+}
+
 static int run_window(struct rs_conn *c, struct rs_session *s, const struct rs_run_opts *o,
                       char *err, size_t errcap, int *conn_rc)
 {
@@ -88,6 +201,17 @@ static int run_window(struct rs_conn *c, struct rs_session *s, const struct rs_r
     rs_view_init(&view);
     struct rs_ui_actions act = { 0 };
     int rc = 0, frame = 0;
+    /* The wizard's state is large (its measurement windows): on the heap,
+     * and only with an observer slot free for it. */
+    struct calui cu = { .last_phase = (enum rs_calwiz_phase)-1 };
+    cu.lc = malloc(sizeof *cu.lc);
+    if (cu.lc) {
+        rs_livecal_init(cu.lc, o->cal_persist);
+        if (rs_livecal_attach(cu.lc, s) != 0) {
+            free(cu.lc);
+            cu.lc = NULL;
+        }
+    }
     while (!(act.bits & RS_UI_QUIT)) {
         /* About 60 frames per second; 10 while no roller is there (nothing
          * moves, keys still answer), so waiting for a device stays cheap. */
@@ -96,6 +220,20 @@ static int run_window(struct rs_conn *c, struct rs_session *s, const struct rs_r
         *conn_rc = step_until(c, o, rs_conn_now(c) + step);
         if (*conn_rc < 0 || should_stop(c, o))
             break;
+        if (cu.lc && cu.lc->open) {
+            rs_livecal_step(cu.lc, c, s);
+            bool quit = false;
+            if (calui_frame(&cu, win, o, &quit, err, errcap) != 0) {
+                rc = -1;
+                break;
+            }
+            if (quit)
+                break;
+            if (cu.lc->open) {
+                rs_session_take_cues(s); /* no cues over the wizard */
+                continue;
+            }
+        }
         unsigned cues = rs_session_take_cues(s);
         if (cues && !act.muted)
             rs_window_cues(win, cues);
@@ -109,6 +247,11 @@ static int run_window(struct rs_conn *c, struct rs_session *s, const struct rs_r
         }
         if (act.bits & RS_UI_MARK)
             rs_session_mark(s, rs_conn_now(c), "");
+        if ((act.bits & RS_UI_CALIBRATE) && cu.lc) {
+            open_wizard(cu.lc, s, o);
+            cu.last_msg[0] = '\0';
+            cu.last_phase = (enum rs_calwiz_phase)-1;
+        }
         if (act.bits & RS_UI_SCREENSHOT) {
             printf("screenshot: %s\n", act.screenshot);
             fflush(stdout);
@@ -116,6 +259,10 @@ static int run_window(struct rs_conn *c, struct rs_session *s, const struct rs_r
                 break;
         }
     }
+    rs_calscreen_destroy(cu.cs);
+    if (cu.lc)
+        rs_session_unobserve(s, cu.lc);
+    free(cu.lc);
     rs_window_close(win);
     SDL_Quit();
     return rc;

@@ -17,6 +17,11 @@
 #include "rs_session.h"
 #include "rs_window.h"
 
+/* What key c opens. AUTO: tare and span with cal_mass_kg > 0, else tare. */
+enum rs_run_cal_step {
+    RS_RUN_CAL_AUTO, RS_RUN_CAL_TARE, RS_RUN_CAL_SPAN, RS_RUN_CAL_ENCODER, RS_RUN_CAL_CALF,
+};
+
 struct rs_run_opts {
     bool window;                        /* open the feedback window */
     struct rs_window_config wcfg;       /* when window */
@@ -35,9 +40,26 @@ struct rs_run_opts {
     /* Called after every connection step (the recorder's commit clock); may be NULL. */
     void (*tick)(void *ctx);
     void *tick_ctx;
+    /* The calibration wizard over the window (key c; rs_livecal.h): which
+     * one (enum rs_run_cal_step), the reference mass for the span, seconds
+     * per load measurement (0: 2 s), turns (0: 3) and a measured distance
+     * (0: none) for the encoder check, and whether results go to the
+     * host's files (live: yes; demo: its roller and person are pretend, so
+     * no). */
+    int cal_step;
+    double cal_mass_kg;
+    double cal_window_s;
+    double cal_turns, cal_distance_m;
+    bool cal_persist;
 };
 
 /*
+ * With a window, key c opens the calibration wizard over the live view: it
+ * is fed by the session's samples, Enter or Space measures, Esc or q
+ * cancels, and the solved block is saved on the roller through the
+ * session's connection and used from the next sample (rs_livecal.h). The
+ * session and any recording go on meanwhile.
+ *
  * Run until the duration, a stop signal, done(), q/Esc or a fatal
  * connection error; then finish the connection and write the summary line
  * (rs_session_finish). Returns 0, or -1 with one line in err (a fatal

@@ -25,6 +25,8 @@ struct rs_session {
     enum rs_conn_state state;
     bool ever_connected;
     int cal_state;                /* of the last info frame, -1 unknown */
+    bool have_block;              /* a cal frame arrived (or a block was applied) */
+    struct rs_cal block;          /* the roller's block as last reported */
     double last_t;                /* session time of the last sample or event */
     double offset;                /* session seconds - pipeline seconds */
     int32_t raw_sum;              /* left + right of the last sample */
@@ -395,6 +397,8 @@ static void on_frame(void *ctx, const struct rs_frame *f, double t)
     case RS_FT_CAL: {
         /* The device's calibration; a saved one replaces the nominal values. */
         struct rs_calib cal;
+        s->have_block = true;
+        s->block = f->u.cal;
         rs_calib_from_cal(&cal, &f->u.cal, s->cal_state == RS_CAL_OK);
         if (cal.calibrated || !s->pipe.cal.calibrated) {
             rs_pipeline_set_calib(&s->pipe, &cal);
@@ -531,6 +535,46 @@ int rs_session_observe(struct rs_session *s, const struct rs_session_observer *o
         o->snapshot(o->ctx, &s->snap);
     }
     return 0;
+}
+
+void rs_session_unobserve(struct rs_session *s, void *ctx)
+{
+    int k = 0;
+    for (int i = 0; i < s->nobs; i++)
+        if (s->obs[i].ctx != ctx)
+            s->obs[k++] = s->obs[i];
+    s->nobs = k;
+}
+
+bool rs_session_cal_block(const struct rs_session *s, struct rs_cal *out)
+{
+    if (s->have_block)
+        *out = s->block;
+    return s->have_block;
+}
+
+void rs_session_apply_cal(struct rs_session *s, const struct rs_cal *blk)
+{
+    s->have_block = true;
+    s->block = *blk;
+    s->cal_state = RS_CAL_OK;
+    if (s->snap.have_info)
+        s->snap.info.cal_state = RS_CAL_OK;
+    struct rs_calib cal;
+    rs_calib_from_cal(&cal, blk, true);
+    rs_pipeline_set_calib(&s->pipe, &cal);
+    snapshot(s);
+}
+
+void rs_session_profile(const struct rs_session *s, struct rs_profile *out)
+{
+    *out = s->pipe.prof;
+}
+
+void rs_session_apply_profile(struct rs_session *s, const struct rs_profile *p)
+{
+    rs_pipeline_set_profile(&s->pipe, p);
+    snapshot(s);
 }
 
 void rs_session_mark(struct rs_session *s, double t, const char *label)

@@ -107,8 +107,30 @@ struct rs_sink rs_session_sink(struct rs_session *s);
  * RS_SESSION_OBSERVERS_MAX are attached already. */
 int rs_session_observe(struct rs_session *s, const struct rs_session_observer *o);
 
+/* Detach every observer whose ctx is ctx (before freeing it). */
+void rs_session_unobserve(struct rs_session *s, void *ctx);
+
 /* A user mark at session time t: a {"type":"mark"} line and the observers. */
 void rs_session_mark(struct rs_session *s, double t, const char *label);
+
+/* The roller's calibration block as its last cal frame (or
+ * rs_session_apply_cal) gave it; false while none is known. */
+bool rs_session_cal_block(const struct rs_session *s, struct rs_cal *out);
+
+/*
+ * A block the roller has just saved (SET_CAL, SAVE_CAL and a matching
+ * read-back, done by the caller): use it from the next sample on
+ * (rs_pipeline_set_calib, calibrated), and tell the observers with a new
+ * snapshot, so a recording notes the calibration change.
+ */
+void rs_session_apply_cal(struct rs_session *s, const struct rs_cal *blk);
+
+/* The profile in use. */
+void rs_session_profile(const struct rs_session *s, struct rs_profile *out);
+
+/* A new profile (e.g. a measured calf length) from the next sample on
+ * (rs_pipeline_set_profile: %BW, knee zone), and a new snapshot. */
+void rs_session_apply_profile(struct rs_session *s, const struct rs_profile *p);
 
 /* Shown in the status bar; the recorder's owner sets it. */
 void rs_session_set_recording(struct rs_session *s, bool on);

@@ -13,6 +13,8 @@ void rs_simroller_init(struct rs_simroller *r, const struct rs_scenario *scn)
     r->scn = *scn;
     rs_sim_init(&r->sim, &r->scn);
     rs_decoder_init(&r->cmd);
+    rs_simroller_cal(r, &r->cal);
+    r->saved = r->cal;
 }
 
 void rs_simroller_cal(const struct rs_simroller *r, struct rs_cal *out)
@@ -90,17 +92,35 @@ int rs_simroller_consume(void *ctx, const uint8_t *buf, size_t n, uint64_t now_u
         case RS_FT_CMD_GET_CAL: {
             reply(r, &f, RS_REPLY_ACK);
             struct rs_frame c = { .type = RS_FT_CAL };
-            rs_simroller_cal(r, &c.u.cal);
+            c.u.cal = r->cal;
             send(r, &c);
             break;
         }
-        case RS_FT_CMD_SET_CAL:
+        case RS_FT_CMD_SET_CAL: {
+            /* Like the firmware: a block with unusable scales is refused;
+             * the serial stays the roller's own. */
+            struct rs_cal nc = f.u.cmd.arg.cal;
+            if (!(nc.scale_left >= 1.0f && nc.scale_right >= 1.0f && nc.radius_um > 0 &&
+                  (nc.enc_dir == 1 || nc.enc_dir == -1))) {
+                reply(r, &f, RS_NAK_ARG);
+                break;
+            }
+            memcpy(nc.serial, r->cal.serial, sizeof nc.serial);
+            r->cal = nc;
+            r->cal_sets++;
+            reply(r, &f, RS_REPLY_ACK);
+            break;
+        }
         case RS_FT_CMD_SAVE_CAL:
-            /* The simulated load cells are exact: nothing to store. */
-            reply(r, &f, RS_NAK_ARG);
+            r->saved = r->cal;
+            r->cal_saves++;
+            reply(r, &f, RS_REPLY_ACK);
+            break;
+        case RS_FT_CMD_RESET:
+            r->cal = r->saved;
+            reply(r, &f, RS_REPLY_ACK);
             break;
         case RS_FT_CMD_IDENTIFY:
-        case RS_FT_CMD_RESET:
             reply(r, &f, RS_REPLY_ACK);
             break;
         default:

@@ -4,7 +4,11 @@
  * in-process byte source (rs_link_open_source), so the host talks to it
  * exactly as to hardware: rs_conn sends GET_INFO and START, gets ACK
  * replies, an info frame (serial "SIM-000001"), a cal frame on GET_CAL, and
- * sample frames at 80 Hz once started.
+ * sample frames at 80 Hz once started. Like the firmware it keeps a
+ * calibration block: SET_CAL replaces the one in use (RAM) at once,
+ * SAVE_CAL copies it to the pretend EEPROM (`saved`), GET_CAL reports the one
+ * in use; RESET goes back to the saved one. Its raw counts never change:
+ * the block only says how the host should read them.
  *
  * Pure: no clock and no I/O. Bytes become due by the elapsed time the link
  * passes in (real or emulated), so the same roller runs in real time and
@@ -39,13 +43,17 @@ struct rs_simroller {
     uint8_t queue[RS_SIMROLLER_QUEUE];
     size_t qlen;
     uint32_t commands;            /* commands received (tests) */
+    struct rs_cal cal;            /* in use (RAM); starts as rs_simroller_cal() */
+    struct rs_cal saved;          /* the pretend EEPROM */
+    uint32_t cal_sets, cal_saves; /* SET_CAL / SAVE_CAL received (tests) */
 };
 
 /* Copy scn (set scn->loop beforehand: false = one pass, then done). */
 void rs_simroller_init(struct rs_simroller *r, const struct rs_scenario *scn);
 
-/* The calibration the simulated roller reports (its raw counts use the
- * nominal constants plus the scenario's offsets). */
+/* The calibration the simulated roller starts with (its raw counts use the
+ * nominal constants plus the scenario's offsets); r->cal and r->saved
+ * start as this, and a test may change them before the session starts. */
 void rs_simroller_cal(const struct rs_simroller *r, struct rs_cal *out);
 
 /* Byte source callbacks (ctx = the roller); see struct rs_byte_source. */

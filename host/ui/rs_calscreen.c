@@ -122,18 +122,69 @@ static void wrapped(struct rs_calscreen *cs, struct rs_rect box, int max_px, str
     rs_text_fit(&cs->text, box, max_px, RS_AL_CENTRE, c, s, NULL); /* logged as dropped */
 }
 
-static const char *keys_for(enum rs_calwiz_phase p)
+static bool motion_step(const struct rs_calwiz *wz)
 {
+    enum rs_calwiz_step s = wz->steps[wz->step];
+    return s == RS_CWS_TURNS || s == RS_CWS_DISTANCE || s == RS_CWS_CALF;
+}
+
+static const char *keys_for(const struct rs_calwiz *wz)
+{
+    enum rs_calwiz_phase p = wz->phase;
     switch (p) {
-    case RS_CW_PROMPT: return "ENTER  measure        ESC  cancel";
+    case RS_CW_PROMPT:
+        return motion_step(wz) ? "ENTER  start        ESC  cancel"
+                               : "ENTER  measure        ESC  cancel";
+    case RS_CW_TRACK: return "ENTER  done        ESC  cancel";
     case RS_CW_SETTLE:
     case RS_CW_MEASURE: return "measuring - keep still        ESC  cancel";
-    case RS_CW_REFUSED: return "ENTER  measure again        ESC  stop";
-    case RS_CW_READY: return "saving on the roller...";
+    case RS_CW_REFUSED:
+        return motion_step(wz) ? "ENTER  start again        ESC  stop"
+                               : "ENTER  measure again        ESC  stop";
+    case RS_CW_READY: return wz->mode == RS_CW_CALF ? "saving the profile..."
+                                                    : "saving on the roller...";
     case RS_CW_DONE:
     case RS_CW_FAILED: return "ENTER or ESC  close";
     }
     return "";
+}
+
+/*
+ * The live panel of an encoder or calf step: what has moved since Enter
+ * (turns, or centimetres of surface travel), large, and whether the wizard
+ * is following the roller now, in words and colour.
+ */
+static void draw_motion(struct rs_calscreen *cs, const struct rs_calwiz *wz, struct rs_rect li,
+                        int lab_h, int num_h)
+{
+    struct rs_text *t = &cs->text;
+    enum rs_calwiz_step s = wz->steps[wz->step];
+    bool live = wz->phase == RS_CW_TRACK && wz->tracking;
+    const char *lab = s == RS_CWS_TURNS ? "TURNS SINCE ENTER"
+                      : s == RS_CWS_DISTANCE ? "ROLLED SINCE ENTER"
+                      : live                 ? "CALF LENGTH SO FAR"
+                                             : "CALF LENGTH";
+    char num[48];
+    if (!live && s == RS_CWS_CALF && wz->calf_cm > 0)
+        snprintf(num, sizeof num, "%.1f cm", wz->calf_cm);
+    else if (!live)
+        snprintf(num, sizeof num, "--");
+    else if (s == RS_CWS_TURNS)
+        snprintf(num, sizeof num, "%+.2f", wz->moved_turns);
+    else
+        snprintf(num, sizeof num, "%.1f cm", wz->moved_cm);
+    struct rs_rect lb = { li.x, li.y, li.w, lab_h };
+    struct rs_rect nb = { li.x, li.y + lab_h, li.w, num_h };
+    struct rs_rect sb = { li.x, li.y + lab_h + num_h, li.w, li.h - lab_h - num_h };
+    rs_text_fit(t, lb, lab_h, RS_AL_CENTRE, rs_colour(RS_C_TEXT_DIM), lab, NULL);
+    rs_text_fit(t, nb, num_h, RS_AL_CENTRE, rs_colour(RS_C_TEXT), num, NULL);
+    bool measured = s == RS_CWS_CALF && wz->calf_cm > 0;
+    const char *st = live ? "FOLLOWING THE ROLLER"
+                     : wz->phase == RS_CW_TRACK ? "WAITING FOR THE ROLLER"
+                     : measured ? "MEASURED"
+                     : wz->have_enc ? "READY" : "NO READINGS YET";
+    rs_text_fit(t, sb, sb.h, RS_AL_CENTRE,
+                live ? rs_colour(RS_C_SKY) : rs_colour(RS_C_TEXT_DIM), st, NULL);
 }
 
 void rs_calscreen_draw(struct rs_calscreen *cs, const struct rs_calwiz *wz, int w, int h)
@@ -182,28 +233,32 @@ void rs_calscreen_draw(struct rs_calscreen *cs, const struct rs_calwiz *wz, int 
     fill(cs, live, rs_colour(RS_C_PANEL));
     struct rs_rect li = rs_rect_inset(live, pad / 2);
     int cw = li.w / 3, lab_h = li.h / 5, num_h = li.h * 2 / 5;
-    static const char *const lab[] = { "LEFT", "TOTAL", "RIGHT" };
-    double val[] = { wz->left_n, wz->total_n, wz->right_n };
-    for (int i = 0; i < 3; i++) {
-        struct rs_rect lb = { li.x + i * cw, li.y, cw, lab_h };
-        struct rs_rect nb = { li.x + i * cw, li.y + lab_h, cw, num_h };
-        rs_text_fit(t, lb, lab_h, RS_AL_CENTRE, rs_colour(RS_C_TEXT_DIM), lab[i], NULL);
-        char num[32];
-        if (wz->have_live)
-            snprintf(num, sizeof num, "%.1f N", val[i]);
-        else
-            snprintf(num, sizeof num, "--");
-        rs_text_fit(t, nb, num_h, RS_AL_CENTRE, rs_colour(RS_C_TEXT), num, NULL);
-    }
-    struct rs_rect sb = { li.x, li.y + lab_h + num_h, li.w, li.h - lab_h - num_h };
-    if (wz->have_live) {
-        bool steady = wz->sd_n <= wz->lim.max_sd_n;
-        char st[64];
-        snprintf(st, sizeof st, "%s  +-%.1f N", steady ? "STEADY" : "CHANGING", wz->sd_n);
-        rs_text_fit(t, sb, sb.h, RS_AL_CENTRE,
-                    steady ? rs_colour(RS_C_GREEN) : rs_colour(RS_C_ORANGE), st, NULL);
+    if (motion_step(wz)) {
+        draw_motion(cs, wz, li, lab_h, num_h);
     } else {
-        rs_text_fit(t, sb, sb.h, RS_AL_CENTRE, rs_colour(RS_C_TEXT_DIM), "NO READINGS YET", NULL);
+        static const char *const lab[] = { "LEFT", "TOTAL", "RIGHT" };
+        double val[] = { wz->left_n, wz->total_n, wz->right_n };
+        for (int i = 0; i < 3; i++) {
+            struct rs_rect lb = { li.x + i * cw, li.y, cw, lab_h };
+            struct rs_rect nb = { li.x + i * cw, li.y + lab_h, cw, num_h };
+            rs_text_fit(t, lb, lab_h, RS_AL_CENTRE, rs_colour(RS_C_TEXT_DIM), lab[i], NULL);
+            char num[32];
+            if (wz->have_live)
+                snprintf(num, sizeof num, "%.1f N", val[i]);
+            else
+                snprintf(num, sizeof num, "--");
+            rs_text_fit(t, nb, num_h, RS_AL_CENTRE, rs_colour(RS_C_TEXT), num, NULL);
+        }
+        struct rs_rect sb = { li.x, li.y + lab_h + num_h, li.w, li.h - lab_h - num_h };
+        if (wz->have_live) {
+            bool steady = wz->sd_n <= wz->lim.max_sd_n;
+            char st[64];
+            snprintf(st, sizeof st, "%s  +-%.1f N", steady ? "STEADY" : "CHANGING", wz->sd_n);
+            rs_text_fit(t, sb, sb.h, RS_AL_CENTRE,
+                        steady ? rs_colour(RS_C_GREEN) : rs_colour(RS_C_ORANGE), st, NULL);
+        } else {
+            rs_text_fit(t, sb, sb.h, RS_AL_CENTRE, rs_colour(RS_C_TEXT_DIM), "NO READINGS YET", NULL);
+        }
     }
 
     /* Progress while measuring; otherwise the last result or refusal. */
@@ -225,7 +280,7 @@ void rs_calscreen_draw(struct rs_calscreen *cs, const struct rs_calwiz *wz, int 
     /* Keys that apply now. */
     rs_text_set_panel(t, RS_CS_KEYS, keys);
     rs_text_fit(t, rs_rect_inset(keys, pad / 2), keys.h / 2, RS_AL_CENTRE,
-                rs_colour(RS_C_TEXT_DIM), keys_for(wz->phase), NULL);
+                rs_colour(RS_C_TEXT_DIM), keys_for(wz), NULL);
 }
 
 const struct rs_text_box *rs_calscreen_text(const struct rs_calscreen *cs, int *n)

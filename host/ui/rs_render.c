@@ -40,6 +40,7 @@ const char *const rs_safety_note[] = {
 static const char *const help_lines[] = {
     "KEYS",
     "SPACE\tmark a spot (live) / pause (replay)",
+    "C\tcalibrate: tare and span wizard (live, demo)",
     "M\tmute or unmute the cues",
     "S\tsave a PNG screenshot",
     "F\tfullscreen on or off",

@@ -228,6 +228,10 @@ static void key(struct rs_window *w, const SDL_KeyboardEvent *k, const struct rs
         if (!replay)
             set_toast(w, "MARKED");
         break;
+    case SDLK_c:
+        if (!replay)
+            act->bits |= RS_UI_CALIBRATE;
+        break;
     case SDLK_m:
         w->muted = !w->muted;
         rs_audio_set_muted(w->audio, w->muted);

@@ -14,7 +14,7 @@
  *       act on act.bits (pause, mark, seek, speed);
  *   }
  *
- * Keys: space mark (live) / pause (replay), m mute, s screenshot,
+ * Keys: space mark (live) / pause (replay), c calibrate (live), m mute, s screenshot,
  * f fullscreen, h or ? help, q or Esc quit, Left/Right seek 5 s (Shift 30 s)
  * and +/- (or Up/Down) speed, . and , one frame forward/back, a click on
  * the timeline to go there, in replay.
@@ -53,6 +53,7 @@ enum rs_ui_action {
     RS_UI_HELP = 1u << 8,       /* help overlay toggled */
     RS_UI_STEP = 1u << 9,       /* replay: step by step_frames sample frames (. and ,) */
     RS_UI_SEEK_TO = 1u << 10,   /* replay: a click on the timeline: go to seek_to_s */
+    RS_UI_CALIBRATE = 1u << 11, /* live/demo: open the calibration wizard (c) */
 };
 
 struct rs_ui_actions {

@@ -490,7 +490,8 @@ def test_reset_undo(args, env):
 def test_gui(args, env):
     """The window wizard (offscreen): tare with --yes, then a span driven by
     stdin lines exactly like the terminal steps; the result is saved,
-    mirrored and accurate; a light mass is refused before any window."""
+    mirrored and accurate; a light mass is refused before any window; the
+    encoder check in the window; --gui refused for profiles."""
     env.env.update(SDL_VIDEODRIVER="offscreen", SDL_AUDIODRIVER="dummy")
     fake = Fake(args.fake)
     try:
@@ -528,9 +529,27 @@ def test_gui(args, env):
         _, err = env.run(["span", "--gui", "--mass", "1", "--port", port], want_rc=1)
         if "too light" not in err:
             fail("gui light mass: " + err)
-        _, err = env.run(["encoder", "--gui", "--port", port], want_rc=2)
-        if "--gui is for tare and span" not in err:
-            fail("gui encoder: " + err)
+        # The encoder check in the window: Enter starts counting, the
+        # roller turns, Enter ends it; the block is saved (direction).
+        p = env.start(["encoder", "--gui", "--turns", "2", "--port", port])
+        p.lines.until("Step 1 of 1: Put a mark")
+        env.enter(p)
+        p.lines.until("Turn the roller 2 times forward")
+        fake.ctl("enc %d" % (-2 * COUNTS_PER_REV))
+        env.enter(p)
+        p.lines.until("Saved on the roller")
+        env.enter(p)  # close the window
+        out, _ = env.finish(p, 0)
+        if "Encoder: 2.00 turns counted; forward is counting down" not in out:
+            fail("gui encoder output: " + out)
+        if env.show(port)["enc_dir"] != -1:
+            fail("gui encoder: backward-counting turns must give enc_dir -1")
+        _, err = env.run(["encoder", "--gui", "--turns", "500", "--port", port], want_rc=1)
+        if "between 1 and 100 times" not in err:
+            fail("gui encoder, 500 turns: " + err)
+        _, err = env.run(["profile", "--gui", "--mass", "70"], want_rc=2)
+        if "--gui is for tare, span and encoder" not in err:
+            fail("gui profile: " + err)
     finally:
         fake.stop()
 

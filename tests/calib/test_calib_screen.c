@@ -40,16 +40,66 @@ static void feed(struct rs_calwiz *w, double total_n, double noise_n, int n)
     }
 }
 
-enum state { S_PROMPT, S_MEASURE, S_REFUSED, S_SPAN_PROMPT, S_DONE, S_FAILED, S_COUNT };
-static const char *const state_name[] = { "prompt", "measure", "refused", "span", "done", "failed" };
+/* n + 1 samples, still load, while the encoder count moves by delta. */
+static void roll(struct rs_calwiz *w, double delta, int n)
+{
+    for (int i = 0; i <= n; i++) {
+        struct rs_sample s = { .enc = (int32_t)lround(delta * i / n) };
+        rs_calwiz_push(w, &s);
+    }
+}
+
+enum state {
+    S_PROMPT, S_MEASURE, S_REFUSED, S_SPAN_PROMPT, S_DONE, S_FAILED,
+    S_ENC_PROMPT, S_ENC_TRACK, S_ENC_REFUSED, S_ENC_DIST, S_CALF_WAIT, S_CALF_TRACK, S_CALF_DONE,
+    S_COUNT
+};
+static const char *const state_name[] = { "prompt", "measure", "refused", "span", "done", "failed",
+                                          "enc-prompt", "enc-track", "enc-refused", "enc-distance",
+                                          "calf-wait", "calf-track", "calf-done" };
+#define CPR ((double)RS_ENC_COUNTS_PER_REV)
 
 /* Put a wizard into one of the states worth drawing. */
 static void make(struct rs_calwiz *w, enum state st)
 {
     struct rs_cal cur;
     rs_calibrate_defaults(&cur);
-    rs_calwiz_init(w, st == S_SPAN_PROMPT ? RS_CW_FULL : RS_CW_TARE, 10, 80, 1.0, &cur);
+    if (st >= S_CALF_WAIT)
+        rs_calwiz_init_calf(w, 80, &cur);
+    else if (st >= S_ENC_PROMPT)
+        rs_calwiz_init_encoder(w, 3, st == S_ENC_DIST ? 2.5 : 0, 80, &cur);
+    else
+        rs_calwiz_init(w, st == S_SPAN_PROMPT ? RS_CW_FULL : RS_CW_TARE, 10, 80, 1.0, &cur);
     switch (st) {
+    case S_ENC_PROMPT:
+        break;
+    case S_ENC_TRACK:
+        rs_calwiz_confirm(w);
+        roll(w, 1.5 * CPR, 100);
+        break;
+    case S_ENC_REFUSED:
+        rs_calwiz_confirm(w);
+        roll(w, 2 * CPR, 100);
+        rs_calwiz_confirm(w);
+        break;
+    case S_ENC_DIST:
+        rs_calwiz_confirm(w);
+        roll(w, 3 * CPR, 100);
+        rs_calwiz_confirm(w);
+        break;
+    case S_CALF_WAIT:
+        rs_calwiz_confirm(w); /* no sample since Enter yet */
+        break;
+    case S_CALF_TRACK:
+        rs_calwiz_confirm(w);
+        roll(w, 0.2 / (2 * M_PI * 0.07) * CPR, 100); /* 20 cm so far */
+        break;
+    case S_CALF_DONE:
+        rs_calwiz_confirm(w);
+        roll(w, 0.385 / (2 * M_PI * 0.07) * CPR, 100);
+        rs_calwiz_confirm(w);
+        rs_calwiz_saved(w, true, NULL);
+        break;
     case S_PROMPT:
         break;
     case S_MEASURE:
@@ -155,8 +205,42 @@ static void test_calib_screen_states(void **state)
                         fail_msg("%dx%d %s: '%s' overlaps '%s'", ow, oh, state_name[st],
                                  t[i].text, t[k].text);
             }
-            assert_true(logged(t, n, "CALIBRATION"));
+            assert_true(logged(t, n, st >= S_CALF_WAIT ? "PROFILE" : "CALIBRATION"));
             switch (st) {
+            case S_ENC_PROMPT:
+                assert_true(logged(t, n, "Put a mark on the roller"));
+                assert_true(logged(t, n, "TURNS SINCE ENTER"));
+                assert_true(logged(t, n, "ENTER  start"));
+                break;
+            case S_ENC_TRACK:
+                assert_true(logged(t, n, "Turn the roller 3 times forward"));
+                assert_true(logged(t, n, "+1.50"));
+                assert_true(logged(t, n, "FOLLOWING THE ROLLER"));
+                assert_true(logged(t, n, "ENTER  done"));
+                assert_int_equal(rs_calscreen_progress_rect(cs).w, 0);
+                break;
+            case S_ENC_REFUSED:
+                assert_true(logged(t, n, "encoder check failed"));
+                assert_true(logged(t, n, "start again"));
+                break;
+            case S_ENC_DIST:
+                assert_true(logged(t, n, "STEP 2 OF 2"));
+                assert_true(logged(t, n, "measured 2.5 m"));
+                assert_true(logged(t, n, "Encoder: 3.00 turns"));
+                break;
+            case S_CALF_WAIT:
+                assert_true(logged(t, n, "Roll slowly once"));
+                assert_true(logged(t, n, "WAITING FOR THE ROLLER"));
+                break;
+            case S_CALF_TRACK:
+                assert_true(logged(t, n, "CALF LENGTH SO FAR"));
+                assert_true(logged(t, n, "20.0 cm"));
+                break;
+            case S_CALF_DONE:
+                assert_true(logged(t, n, "Saved in the profile"));
+                assert_true(logged(t, n, "MEASURED"));
+                assert_true(logged(t, n, "38.5 cm"));
+                break;
             case S_PROMPT:
                 assert_true(logged(t, n, "Take everything off"));
                 assert_true(logged(t, n, "NO READINGS YET"));

@@ -193,10 +193,180 @@ static void test_calib_wizard_result_accuracy(void **state)
     assert_true(w.have_live);
 }
 
+/* ---- the encoder and calf wizards: scripted movements of the roller ------- */
+
+static int32_t enc;   /* the simulated roller's cumulative count */
+
+/* n + 1 samples while the count moves by delta counts (linearly, the
+ * first one still: the user starts moving after Enter), still load. */
+static void roll(struct rs_calwiz *w, double delta, int n)
+{
+    int32_t start = enc;
+    for (int i = 0; i <= n; i++) {
+        enc = (int32_t)((uint32_t)start + (uint32_t)(int32_t)lround(delta * i / n));
+        struct rs_sample s = { .seq = seq, .t_us = seq * 12500u,
+                               .left = (int32_t)true_off_l, .right = (int32_t)true_off_r,
+                               .enc = enc };
+        seq++;
+        rs_calwiz_push(w, &s);
+    }
+}
+
+#define CPR ((double)RS_ENC_COUNTS_PER_REV)
+#define R_NOM (RS_DEFAULT_RADIUS_UM / 1e6)        /* m */
+#define CM_COUNTS(cm) ((cm) / 100.0 / (2 * M_PI * R_NOM) * CPR)
+
+enum mact { M_CONFIRM, M_ROLL, M_IDLE, M_CANCEL, M_SAVED };
+struct mop {
+    enum mact act;
+    double counts;                  /* M_ROLL: movement over 100 samples */
+    enum rs_calwiz_phase phase;     /* after the action */
+    int step;                       /* -1: any */
+    const char *msg;                /* substring of message, NULL: any */
+};
+#define MEND { M_CANCEL, 0, -1, -1, NULL }
+
+struct mscript {
+    const char *name;
+    enum rs_calwiz_mode mode;       /* RS_CW_ENCODER or RS_CW_CALF */
+    double turns, distance_m;
+    int32_t enc0;                   /* the count at the start (wrap tests) */
+    enum rs_calwiz_phase initial;
+    const char *initial_msg;
+    struct mop ops[16];
+    /* checked at the end, when READY or DONE: */
+    int enc_dir;                    /* 0: not checked */
+    double radius_mm;               /* 0: not checked */
+    double calf_cm;                 /* 0: not checked */
+};
+
+static const struct mscript mscripts[] = {
+    { "encoder forward", RS_CW_ENCODER, 3, 0, 1000, RS_CW_PROMPT, NULL, {
+        { M_ROLL, 5 * CPR, RS_CW_PROMPT, 0, NULL },     /* turning before Enter: ignored */
+        { M_CONFIRM, 0, RS_CW_TRACK, 0, NULL },
+        { M_CONFIRM, 0, RS_CW_TRACK, 0, NULL },        /* no sample yet: no start, ignored */
+        { M_ROLL, 3 * CPR, RS_CW_TRACK, 0, NULL },
+        { M_CONFIRM, 0, RS_CW_READY, 0, "Encoder: 3.00 turns counted; forward is counting up" },
+        { M_SAVED, 0, RS_CW_DONE, 0, NULL },
+        MEND }, 1, 70, 0 },
+    { "encoder backward, across the 32-bit wrap", RS_CW_ENCODER, 3, 0, INT32_MIN + 20000,
+      RS_CW_PROMPT, NULL, {
+        { M_CONFIRM, 0, RS_CW_TRACK, 0, NULL },
+        { M_ROLL, -3.05 * CPR, RS_CW_TRACK, 0, NULL },
+        { M_CONFIRM, 0, RS_CW_READY, 0, "counting down" },
+        MEND }, -1, 0, 0 },
+    { "encoder miscount, then again", RS_CW_ENCODER, 3, 0, 0, RS_CW_PROMPT, NULL, {
+        { M_CONFIRM, 0, RS_CW_TRACK, 0, NULL },
+        { M_ROLL, 2.5 * CPR, RS_CW_TRACK, 0, NULL },
+        { M_CONFIRM, 0, RS_CW_REFUSED, 0, "counted 2.50 turns, expected 3" },
+        { M_ROLL, 1 * CPR, RS_CW_REFUSED, 0, NULL },
+        { M_CONFIRM, 0, RS_CW_TRACK, 0, NULL },        /* counting again from here */
+        { M_ROLL, 3 * CPR, RS_CW_TRACK, 0, NULL },
+        { M_CONFIRM, 0, RS_CW_READY, 0, "3.00 turns" },
+        MEND }, 1, 0, 0 },
+    { "encoder with a measured distance", RS_CW_ENCODER, 2, 2.0, 0, RS_CW_PROMPT, NULL, {
+        { M_CONFIRM, 0, RS_CW_TRACK, 0, NULL },
+        { M_ROLL, 2 * CPR, RS_CW_TRACK, 0, NULL },
+        { M_CONFIRM, 0, RS_CW_PROMPT, 1, "2.00 turns" },
+        { M_CONFIRM, 0, RS_CW_TRACK, 1, NULL },
+        { M_ROLL, 2.0 / (2 * M_PI * 0.0685) * CPR, RS_CW_TRACK, 1, NULL },
+        { M_CONFIRM, 0, RS_CW_READY, 1, "Radius: 68.50 mm" },
+        MEND }, 1, 68.5, 0 },
+    { "encoder distance not rolled", RS_CW_ENCODER, 2, 2.0, 0, RS_CW_PROMPT, NULL, {
+        { M_CONFIRM, 0, RS_CW_TRACK, 0, NULL },
+        { M_ROLL, 2 * CPR, RS_CW_TRACK, 0, NULL },
+        { M_CONFIRM, 0, RS_CW_PROMPT, 1, NULL },
+        { M_CONFIRM, 0, RS_CW_TRACK, 1, NULL },
+        { M_ROLL, 0.1 * CPR, RS_CW_TRACK, 1, NULL },
+        { M_CONFIRM, 0, RS_CW_REFUSED, 1, "turned only 0.10 times" },
+        { M_CANCEL, 0, RS_CW_FAILED, 1, "cancelled" },
+        MEND }, 0, 0, 0 },
+    { "encoder: too many turns asked", RS_CW_ENCODER, 500, 0, 0, RS_CW_FAILED,
+      "between 1 and 100 times", { MEND }, 0, 0, 0 },
+    { "encoder: too short a distance", RS_CW_ENCODER, 3, 0.05, 0, RS_CW_FAILED,
+      "between 0.2 and 20 m", { MEND }, 0, 0, 0 },
+    { "calf measured", RS_CW_CALF, 0, 0, 5000, RS_CW_PROMPT, NULL, {
+        { M_IDLE, 0, RS_CW_PROMPT, 0, NULL },
+        { M_CONFIRM, 0, RS_CW_TRACK, 0, NULL },
+        { M_ROLL, CM_COUNTS(38.5), RS_CW_TRACK, 0, NULL },
+        { M_CONFIRM, 0, RS_CW_READY, 0, "Calf length: 38.5 cm" },
+        { M_SAVED, 0, RS_CW_DONE, 0, NULL },
+        MEND }, 0, 0, 38.5 },
+    { "calf rolled backwards counts the same", RS_CW_CALF, 0, 0, 0, RS_CW_PROMPT, NULL, {
+        { M_CONFIRM, 0, RS_CW_TRACK, 0, NULL },
+        { M_ROLL, -CM_COUNTS(41.0), RS_CW_TRACK, 0, NULL },
+        { M_CONFIRM, 0, RS_CW_READY, 0, "41.0 cm" },
+        MEND }, 0, 0, 41.0 },
+    { "calf too short, then right", RS_CW_CALF, 0, 0, 0, RS_CW_PROMPT, NULL, {
+        { M_CONFIRM, 0, RS_CW_TRACK, 0, NULL },
+        { M_ROLL, CM_COUNTS(3.0), RS_CW_TRACK, 0, NULL },
+        { M_CONFIRM, 0, RS_CW_REFUSED, 0, "the roll measured 3.0 cm, expected 5-64 cm" },
+        { M_CONFIRM, 0, RS_CW_TRACK, 0, NULL },
+        { M_ROLL, CM_COUNTS(36.0), RS_CW_TRACK, 0, NULL },
+        { M_CONFIRM, 0, RS_CW_READY, 0, "36.0 cm" },
+        MEND }, 0, 0, 36.0 },
+    { "calf too long, cancelled", RS_CW_CALF, 0, 0, 0, RS_CW_PROMPT, NULL, {
+        { M_CONFIRM, 0, RS_CW_TRACK, 0, NULL },
+        { M_ROLL, CM_COUNTS(80.0), RS_CW_TRACK, 0, NULL },
+        { M_CONFIRM, 0, RS_CW_REFUSED, 0, "80.0 cm" },
+        { M_CANCEL, 0, RS_CW_FAILED, 0, "cancelled" },
+        MEND }, 0, 0, 0 },
+};
+
+static void test_calib_wizard_motion(void **state)
+{
+    (void)state;
+    static struct rs_calwiz w;
+    for (size_t k = 0; k < sizeof mscripts / sizeof mscripts[0]; k++) {
+        const struct mscript *sc = &mscripts[k];
+        struct rs_cal cur;
+        rs_calibrate_defaults(&cur);
+        enc = sc->enc0;
+        if (sc->mode == RS_CW_ENCODER)
+            rs_calwiz_init_encoder(&w, sc->turns, sc->distance_m, 80, &cur);
+        else
+            rs_calwiz_init_calf(&w, 80, &cur);
+        if (w.phase != sc->initial)
+            fail_msg("%s: initial phase %s", sc->name, rs_calwiz_phase_name(w.phase));
+        if (sc->initial_msg && !strstr(w.message, sc->initial_msg))
+            fail_msg("%s: initial message '%s'", sc->name, w.message);
+        for (int i = 0; i < 16 && sc->ops[i].phase != (enum rs_calwiz_phase)-1; i++) {
+            const struct mop *o = &sc->ops[i];
+            switch (o->act) {
+            case M_CONFIRM: rs_calwiz_confirm(&w); break;
+            case M_ROLL: roll(&w, o->counts, 100); break;
+            case M_IDLE: roll(&w, 0, 100); break;
+            case M_CANCEL: rs_calwiz_cancel(&w); break;
+            case M_SAVED: rs_calwiz_saved(&w, true, NULL); break;
+            }
+            if (w.phase != o->phase)
+                fail_msg("%s, op %d: phase %s, want %s (message '%s')", sc->name, i,
+                         rs_calwiz_phase_name(w.phase), rs_calwiz_phase_name(o->phase), w.message);
+            if (o->step >= 0 && w.step != o->step)
+                fail_msg("%s, op %d: step %d, want %d", sc->name, i, w.step, o->step);
+            if (o->msg && !strstr(w.message, o->msg))
+                fail_msg("%s, op %d: message '%s' lacks '%s'", sc->name, i, w.message, o->msg);
+        }
+        if (sc->enc_dir && w.cal.enc_dir != sc->enc_dir)
+            fail_msg("%s: enc_dir %d, want %d", sc->name, w.cal.enc_dir, sc->enc_dir);
+        if (sc->radius_mm && fabs(w.cal.radius_um / 1000.0 - sc->radius_mm) > 0.05)
+            fail_msg("%s: radius %.3f mm, want %.2f", sc->name, w.cal.radius_um / 1000.0,
+                     sc->radius_mm);
+        if (sc->calf_cm && fabs(w.calf_cm - sc->calf_cm) > 0.05)
+            fail_msg("%s: calf %.2f cm, want %.1f", sc->name, w.calf_cm, sc->calf_cm);
+        /* The calf wizard never changes the roller's block. */
+        if (sc->mode == RS_CW_CALF && (w.cal.enc_dir != cur.enc_dir || w.cal.radius_um != cur.radius_um))
+            fail_msg("%s: the block changed", sc->name);
+        if (w.phase == RS_CW_DONE && sc->mode == RS_CW_CALF && !strstr(w.prompt, "profile"))
+            fail_msg("%s: done prompt '%s'", sc->name, w.prompt);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_calib_wizard_scripts),
+        cmocka_unit_test(test_calib_wizard_motion),
         cmocka_unit_test(test_calib_wizard_result_accuracy),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
