@@ -201,6 +201,7 @@ static int run_window(struct rs_conn *c, struct rs_session *s, const struct rs_r
     rs_view_init(&view);
     struct rs_ui_actions act = { 0 };
     int rc = 0, frame = 0;
+    double drawn_at = 0;
     /* The wizard's state is large (its measurement windows): on the heap,
      * and only with an observer slot free for it. */
     struct calui cu = { .last_phase = (enum rs_calwiz_phase)-1 };
@@ -213,10 +214,11 @@ static int run_window(struct rs_conn *c, struct rs_session *s, const struct rs_r
         }
     }
     while (!(act.bits & RS_UI_QUIT)) {
-        /* About 60 frames per second; 10 while no roller is there (nothing
-         * moves, keys still answer), so waiting for a device stays cheap. */
+        /* About 60 frames per second; while no roller is there, 4 looks a
+         * second at the keyboard and the connection (nothing moves), so
+         * waiting for a device stays cheap. */
         double step = o->frame_step_s > 0 ? o->frame_step_s
-                      : view.link == RS_VLINK_DISCONNECTED && frame > 0 ? 0.1 : 1.0 / 60.0;
+                      : view.link == RS_VLINK_DISCONNECTED && frame > 0 ? 0.25 : 1.0 / 60.0;
         *conn_rc = step_until(c, o, rs_conn_now(c) + step);
         if (*conn_rc < 0 || should_stop(c, o))
             break;
@@ -237,7 +239,20 @@ static int run_window(struct rs_conn *c, struct rs_session *s, const struct rs_r
         unsigned cues = rs_session_take_cues(s);
         if (cues && !act.muted)
             rs_window_cues(win, cues);
+        enum rs_view_link was_link = view.link;
         rs_session_view(s, rs_conn_now(c), &view);
+        /* Waiting for a roller, nothing on screen changes: redraw only on
+         * input, when the link changes, or every 10 s, so the wait costs well
+         * under 1 % of a core (a software redraw is a few ms) while keys
+         * still answer at once. */
+        double now = rs_conn_now(c);
+        if (view.link == RS_VLINK_DISCONNECTED && frame > 0 && was_link == view.link &&
+            now - drawn_at < 10.0 && o->frame_step_s <= 0) {
+            SDL_PumpEvents();
+            if (!SDL_HasEvents(SDL_FIRSTEVENT, SDL_LASTEVENT))
+                continue;
+        }
+        drawn_at = now;
         if (++frame == o->screenshot_after)
             press(SDLK_s);
         if (rs_window_frame(win, &view, &act) != 0) {
