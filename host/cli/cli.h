@@ -44,14 +44,34 @@ void rs_cli_print_line(void *ctx, const char *line);
 /* Thresholds from --config PATH (or NULL: the XDG default file if present).
  * A bad or unreadable file: one line on stderr, returns -1 (exit 2). */
 int rs_cli_load_config(const char *who, const char *path, struct rs_config *cfg);
-/* Window options --mute, --fullscreen, --volume N, --size WxH,
- * --screenshot-dir D at argv[*i]: 1 consumed (and *i advanced past a
- * value), 0 not a window option, -1 bad value (reported). */
 /* "WxH" within 320x200..8192x8192 into *w, *h; 0, or -1 if malformed. */
 int rs_cli_parse_size(const char *s, int *w, int *h);
 
+/* Window options --mute, --fullscreen, --volume N, --size WxH,
+ * --screenshot-dir D at argv[*i]: 1 consumed (and *i advanced past a
+ * value), 0 not a window option, -1 bad value (reported). */
 int rs_cli_window_option(int argc, char **argv, int *i, const char *who,
                          struct rs_window_config *wc);
+
+/* ---- the options every session command (live, demo) shares ---- */
+struct rs_session_config;
+struct rs_rec_opts;
+struct rs_run_opts;
+struct rs_cli_session_args {
+    int headless, json;
+    const char *config_path;
+    struct rs_rec_opts *rec;   /* the caller's, default enabled */
+};
+/* Window, calibration-wizard and recording options, --headless, --json,
+ * --frames, --config FILE, --duration S at argv[*i]: 1 consumed (and *i
+ * advanced past a value), 0 not one of them, -1 bad value (reported). */
+int rs_cli_session_option(int argc, char **argv, int *i, const char *who,
+                          struct rs_run_opts *ro, struct rs_session_config *scfg,
+                          struct rs_cli_session_args *sa);
+/* After parsing: checks the options fit together and loads the config into
+ * scfg. 0, or -1 (reported: exit 2). */
+int rs_cli_session_check(const char *who, const struct rs_run_opts *ro,
+                         struct rs_session_config *scfg, const struct rs_cli_session_args *sa);
 
 /* ---- recording for live and demo (cli_record.c) ---- */
 struct rs_rec_opts;

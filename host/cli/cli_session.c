@@ -9,6 +9,9 @@
 
 #include "cli.h"
 #include "rs_cfgfile.h"
+#include "rs_record.h"
+#include "rs_run.h"
+#include "rs_session.h"
 #include "rs_window.h"
 
 static volatile sig_atomic_t stop_requested;
@@ -100,4 +103,59 @@ int rs_cli_window_option(int argc, char **argv, int *i, const char *who,
         wc->volume = (float)n / 100.0f;
     }
     return 1;
+}
+
+int rs_cli_session_option(int argc, char **argv, int *i, const char *who,
+                          struct rs_run_opts *ro, struct rs_session_config *scfg,
+                          struct rs_cli_session_args *sa)
+{
+    int r = rs_cli_window_option(argc, argv, i, who, &ro->wcfg);
+    if (r == 0)
+        r = rs_cli_cal_option(argc, argv, i, who, ro);
+    if (r == 0) {
+        r = rs_rec_parse_opt(argc, argv, i, sa->rec);
+        if (r < 0)
+            rs_cli_error("%s: --record needs a PATH", who);
+    }
+    if (r != 0)
+        return r < 0 ? -1 : 1;
+    const char *a = argv[*i];
+    if (strcmp(a, "--headless") == 0) {
+        sa->headless = 1;
+    } else if (strcmp(a, "--json") == 0) {
+        sa->json = 1;
+    } else if (strcmp(a, "--frames") == 0) {
+        scfg->frames = true;
+    } else if (strcmp(a, "--config") == 0 || strcmp(a, "--duration") == 0) {
+        if (*i + 1 >= argc || argv[*i + 1][0] == '\0') {
+            rs_cli_error("%s: %s needs a value", who, a);
+            return -1;
+        }
+        const char *v = argv[++*i];
+        if (strcmp(a, "--config") == 0) {
+            sa->config_path = v;
+        } else {
+            char *end;
+            ro->duration_s = strtod(v, &end);
+            if (*end || !(ro->duration_s >= 0) || ro->duration_s > 1e7) {
+                rs_cli_error("%s: --duration wants seconds >= 0, got '%s'", who, v);
+                return -1;
+            }
+        }
+    } else {
+        return 0;
+    }
+    return 1;
+}
+
+int rs_cli_session_check(const char *who, const struct rs_run_opts *ro,
+                         struct rs_session_config *scfg, const struct rs_cli_session_args *sa)
+{
+    if (rs_cli_cal_check(who, ro) != 0)
+        return -1;
+    if (sa->headless && !sa->json) {
+        rs_cli_error("%s: --headless needs --json (there is nothing else to show)", who);
+        return -1;
+    }
+    return rs_cli_load_config(who, sa->config_path, &scfg->cfg);
 }

@@ -123,58 +123,32 @@ int rs_cmd_demo(int argc, char **argv)
     struct rs_run_opts ro = { .duration_s = -1, .who = "demo" };
     ro.wcfg.title = "rollsense demo";
     ro.wcfg.volume = 0.8f;
-    bool headless = false, json = false, fast = false;
-    const char *scenario = "demo", *config_path = NULL;
+    bool fast = false;
+    const char *scenario = "demo";
     struct rs_rec_opts rec = { .enabled = true, .path = NULL };
+    struct rs_cli_session_args sa = { .rec = &rec };
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
-        int w = rs_cli_window_option(argc, argv, &i, "demo", &ro.wcfg);
-        if (w < 0)
+        int so = rs_cli_session_option(argc, argv, &i, "demo", &ro, &scfg, &sa);
+        if (so < 0)
             return RS_EXIT_USAGE;
-        if (w > 0)
-            continue;
-        int cw = rs_cli_cal_option(argc, argv, &i, "demo", &ro);
-        if (cw < 0)
-            return RS_EXIT_USAGE;
-        if (cw > 0)
-            continue;
-        int rr = rs_rec_parse_opt(argc, argv, &i, &rec);
-        if (rr < 0) {
-            rs_cli_error("demo: --record needs a PATH");
-            return RS_EXIT_USAGE;
-        }
-        if (rr > 0)
+        if (so > 0)
             continue;
         if (rs_cli_is_help(a)) {
             help();
             return RS_EXIT_OK;
-        } else if (strcmp(a, "--headless") == 0) {
-            headless = true;
-        } else if (strcmp(a, "--json") == 0) {
-            json = true;
         } else if (strcmp(a, "--fast") == 0) {
             fast = true;
-        } else if (strcmp(a, "--frames") == 0) {
-            scfg.frames = true;
-        } else if (strcmp(a, "--scenario") == 0 || strcmp(a, "--duration") == 0 ||
-                   strcmp(a, "--config") == 0 || strcmp(a, "--screenshot-after") == 0) {
+        } else if (strcmp(a, "--scenario") == 0 || strcmp(a, "--screenshot-after") == 0) {
             if (i + 1 >= argc || argv[i + 1][0] == '\0') {
                 rs_cli_error("demo: %s needs a value", a);
                 return RS_EXIT_USAGE;
             }
             const char *v = argv[++i];
-            char *end;
             if (strcmp(a, "--scenario") == 0) {
                 scenario = v;
-            } else if (strcmp(a, "--config") == 0) {
-                config_path = v;
-            } else if (strcmp(a, "--duration") == 0) {
-                ro.duration_s = strtod(v, &end);
-                if (*end || !(ro.duration_s >= 0) || ro.duration_s > 1e7) {
-                    rs_cli_error("demo: --duration wants seconds >= 0, got '%s'", v);
-                    return RS_EXIT_USAGE;
-                }
             } else {
+                char *end;
                 long n = strtol(v, &end, 10);
                 if (*end || n < 1 || n > 1000000) {
                     rs_cli_error("demo: --screenshot-after wants a frame count >= 1, got '%s'", v);
@@ -187,18 +161,13 @@ int rs_cmd_demo(int argc, char **argv)
             return RS_EXIT_USAGE;
         }
     }
-    if (rs_cli_cal_check("demo", &ro) != 0)
+    if (rs_cli_session_check("demo", &ro, &scfg, &sa) != 0)
         return RS_EXIT_USAGE;
-    if (headless && !json) {
-        rs_cli_error("demo: --headless needs --json (there is nothing else to show)");
-        return RS_EXIT_USAGE;
-    }
+    const bool headless = sa.headless, json = sa.json;
     if (headless && ro.screenshot_after) {
         rs_cli_error("demo: --screenshot-after needs the window (drop --headless)");
         return RS_EXIT_USAGE;
     }
-    if (rs_cli_load_config("demo", config_path, &scfg.cfg) != 0)
-        return RS_EXIT_USAGE;
     static struct demo d; /* large (the scenario): not on the stack */
     memset(&d, 0, sizeof d);
     static struct rs_scenario scn;

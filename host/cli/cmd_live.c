@@ -86,74 +86,40 @@ int rs_cmd_live(int argc, char **argv)
     struct rs_run_opts ro = { .duration_s = -1, .who = "live", .cal_persist = true };
     ro.wcfg.title = "rollsense live";
     ro.wcfg.volume = 0.8f;
-    bool headless = false, json = false;
-    const char *capture_path = NULL, *config_path = NULL;
+    const char *capture_path = NULL;
     struct rs_rec_opts rec = { .enabled = true, .path = NULL };
+    struct rs_cli_session_args sa = { .rec = &rec };
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
-        int w = rs_cli_window_option(argc, argv, &i, "live", &ro.wcfg);
-        if (w < 0)
+        int so = rs_cli_session_option(argc, argv, &i, "live", &ro, &scfg, &sa);
+        if (so < 0)
             return RS_EXIT_USAGE;
-        if (w > 0)
-            continue;
-        int cw = rs_cli_cal_option(argc, argv, &i, "live", &ro);
-        if (cw < 0)
-            return RS_EXIT_USAGE;
-        if (cw > 0)
-            continue;
-        int rr = rs_rec_parse_opt(argc, argv, &i, &rec);
-        if (rr < 0) {
-            rs_cli_error("live: --record needs a PATH");
-            return RS_EXIT_USAGE;
-        }
-        if (rr > 0)
+        if (so > 0)
             continue;
         if (rs_cli_is_help(a)) {
             help();
             return RS_EXIT_OK;
-        } else if (strcmp(a, "--headless") == 0) {
-            headless = true;
-        } else if (strcmp(a, "--json") == 0) {
-            json = true;
-        } else if (strcmp(a, "--frames") == 0) {
-            scfg.frames = true;
-        } else if ((strcmp(a, "--port") == 0 || strcmp(a, "--device") == 0 ||
-                    strcmp(a, "--duration") == 0 || strcmp(a, "--capture") == 0 ||
-                    strcmp(a, "--config") == 0)) {
+        } else if (strcmp(a, "--port") == 0 || strcmp(a, "--device") == 0 ||
+                   strcmp(a, "--capture") == 0) {
             if (i + 1 >= argc || argv[i + 1][0] == '\0') {
                 rs_cli_error("live: %s needs a value", a);
                 return RS_EXIT_USAGE;
             }
             const char *v = argv[++i];
-            if (strcmp(a, "--port") == 0) {
+            if (strcmp(a, "--port") == 0)
                 cfg.port = v;
-            } else if (strcmp(a, "--capture") == 0) {
+            else if (strcmp(a, "--capture") == 0)
                 capture_path = v;
-            } else if (strcmp(a, "--config") == 0) {
-                config_path = v;
-            } else if (strcmp(a, "--device") == 0) {
+            else
                 cfg.serial = v;
-            } else {
-                char *end;
-                ro.duration_s = strtod(v, &end);
-                if (*end || !(ro.duration_s >= 0) || ro.duration_s > 1e7) {
-                    rs_cli_error("live: --duration wants seconds >= 0, got '%s'", v);
-                    return RS_EXIT_USAGE;
-                }
-            }
         } else {
             rs_cli_error("live: unknown argument '%s' (try 'rollsense live --help')", a);
             return RS_EXIT_USAGE;
         }
     }
-    if (rs_cli_cal_check("live", &ro) != 0)
+    if (rs_cli_session_check("live", &ro, &scfg, &sa) != 0)
         return RS_EXIT_USAGE;
-    if (headless && !json) {
-        rs_cli_error("live: --headless needs --json (there is nothing else to show)");
-        return RS_EXIT_USAGE;
-    }
-    if (rs_cli_load_config("live", config_path, &scfg.cfg) != 0)
-        return RS_EXIT_USAGE;
+    const bool headless = sa.headless, json = sa.json;
     if (!headless && !rs_run_have_display()) {
         rs_cli_error("live: no display (DISPLAY and WAYLAND_DISPLAY unset); "
                      "use 'rollsense live --headless --json'");
