@@ -27,6 +27,7 @@ static void help(void)
     printf("usage: rollsense replay FILE [--headless --json] [--compare] [--speed X]\n"
            "                         [--config FILE] [--mass KG] [--calf CM] [--force-limit N]\n"
            "                         [window options: --mute --fullscreen --volume N --size WxH]\n"
+           "                         [--renderer software|gpu]\n"
            "\n"
            "Replay a recorded session: the stored raw frames go through the detectors\n"
            "again, exactly as live fed them, with the thresholds, calibration and\n"
@@ -174,6 +175,7 @@ static int run_window(struct rs_replay *rp, const struct rs_window_config *wcfg,
         SDL_Quit();
         return -1;
     }
+    fprintf(stderr, "rollsense: replay: drawing with the %s\n", rs_window_renderer(win));
     static struct rs_view view, base;
     rs_view_init(&base);
     base.mode = RS_MODE_REPLAY;

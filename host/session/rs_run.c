@@ -10,6 +10,7 @@
 #include "rs_defaults.h"
 #include "rs_font.h"
 #include "rs_livecal.h"
+#include "rs_pace.h"
 
 bool rs_run_have_display(void)
 {
@@ -181,6 +182,143 @@ static void open_wizard(struct rs_livecal *lc, struct rs_session *s, const struc
     }
 }
 
+/* The window loop's state between frames. */
+struct winloop {
+    struct rs_window *win;
+    struct rs_ui_actions act;
+    struct calui cu;
+    struct rs_pace pace;
+    int frame;
+    uint64_t seen_frames;     /* sample frames delivered when last looked */
+    enum rs_conn_state state; /* connection state when last looked */
+};
+
+/* Mark the frame dirty when a sample arrived, the link changed or input
+ * is waiting: the things that can change what is visible. */
+static void note_changes(struct rs_conn *c, struct winloop *wl)
+{
+    struct rs_conn_stats st;
+    rs_conn_get_stats(c, &st);
+    enum rs_conn_state state = rs_conn_state(c);
+    if (st.frames != wl->seen_frames || state != wl->state)
+        rs_pace_mark(&wl->pace);
+    wl->seen_frames = st.frames;
+    wl->state = state;
+    SDL_PumpEvents();
+    if (SDL_HasEvents(SDL_FIRSTEVENT, SDL_LASTEVENT) || (wl->cu.lc && wl->cu.lc->open))
+        rs_pace_mark(&wl->pace);
+}
+
+/*
+ * Step the connection until a frame is due (rs_pace.h): at once when
+ * something visible changed and a display period has passed since the
+ * last present, else waiting for data meanwhile. While no roller streams
+ * the check-ups are rare (every 10 s), so waiting stays well under 1 % of
+ * a core while keys still answer within a connection step. With
+ * frame_step_s (emulated time) every step of that length is a frame.
+ */
+static int wait_for_frame(struct rs_conn *c, const struct rs_run_opts *o, struct winloop *wl)
+{
+    if (o->frame_step_s > 0) {
+        rs_pace_mark(&wl->pace);
+        return step_until(c, o, rs_conn_now(c) + o->frame_step_s);
+    }
+    for (;;) {
+        if (should_stop(c, o))
+            return 0;
+        double now = rs_conn_now(c);
+        bool streaming = wl->state == RS_CONN_STREAMING;
+        wl->pace.refresh_s = streaming ? 1.0 : 10.0;
+        int ms = rs_pace_wait_ms(&wl->pace, now, streaming ? 100 : 250);
+        if (ms == 0)
+            return 0;
+        if (o->duration_s >= 0 && (o->duration_s - now) * 1000.0 + 1 < ms)
+            ms = (int)((o->duration_s - now) * 1000.0) + 1;
+        int rc = rs_conn_step(c, ms);
+        if (o->tick)
+            o->tick(o->tick_ctx);
+        if (rc < 0)
+            return rc;
+        note_changes(c, wl);
+    }
+}
+
+/* The calibration wizard's frame when it is open: 1 it drew (the live
+ * view waits), 0 it is closed, -1 error (err set); *quit on window close. */
+static int wizard_turn(struct winloop *wl, struct rs_conn *c, struct rs_session *s,
+                       const struct rs_run_opts *o, bool *quit, char *err, size_t errcap)
+{
+    struct calui *cu = &wl->cu;
+    if (!cu->lc || !cu->lc->open)
+        return 0;
+    rs_livecal_step(cu->lc, c, s);
+    if (calui_frame(cu, wl->win, o, quit, err, errcap) != 0)
+        return -1;
+    rs_pace_done(&wl->pace, rs_conn_now(c), true);
+    if (*quit || !cu->lc->open)
+        return *quit ? 1 : 0;
+    rs_session_take_cues(s); /* no cues over the wizard */
+    return 1;
+}
+
+/* What the user asked for in the frame just drawn. 1: stop the loop. */
+static int after_frame(struct winloop *wl, struct rs_conn *c, struct rs_session *s,
+                       const struct rs_run_opts *o)
+{
+    const struct rs_ui_actions *act = &wl->act;
+    if (act->bits & RS_UI_MARK)
+        rs_session_mark(s, rs_conn_now(c), "");
+    if ((act->bits & RS_UI_CALIBRATE) && wl->cu.lc) {
+        open_wizard(wl->cu.lc, s, o);
+        wl->cu.last_msg[0] = '\0';
+        wl->cu.last_phase = (enum rs_calwiz_phase)-1;
+        rs_pace_mark(&wl->pace);
+    }
+    if (act->bits & RS_UI_SCREENSHOT) {
+        printf("screenshot: %s\n", act->screenshot);
+        fflush(stdout);
+        if (o->screenshot_after > 0)
+            return 1;
+    }
+    return 0;
+}
+
+static int window_loop(struct winloop *wl, struct rs_conn *c, struct rs_session *s,
+                       const struct rs_run_opts *o, char *err, size_t errcap, int *conn_rc)
+{
+    static struct rs_view view; /* large: not on the stack, filled every frame */
+    rs_view_init(&view);
+    while (!(wl->act.bits & RS_UI_QUIT)) {
+        *conn_rc = wait_for_frame(c, o, wl);
+        if (*conn_rc < 0 || should_stop(c, o))
+            return 0;
+        bool quit = false;
+        int wz = wizard_turn(wl, c, s, o, &quit, err, errcap);
+        if (wz < 0)
+            return -1;
+        if (quit)
+            return 0;
+        if (wz > 0)
+            continue;
+        unsigned cues = rs_session_take_cues(s);
+        if (cues && !wl->act.muted)
+            rs_window_cues(wl->win, cues);
+        rs_session_view(s, rs_conn_now(c), &view);
+        if (++wl->frame == o->screenshot_after)
+            press(SDLK_s);
+        if (rs_window_frame(wl->win, &view, &wl->act) != 0) {
+            snprintf(err, errcap, "drawing failed: %s", SDL_GetError());
+            return -1;
+        }
+        rs_pace_done(&wl->pace, rs_conn_now(c), true);
+        if (o->presented)
+            o->presented(o->presented_ctx);
+        if (after_frame(wl, c, s, o))
+            return 0;
+    }
+    return 0;
+}
+
 static int run_window(struct rs_conn *c, struct rs_session *s, const struct rs_run_opts *o,
                       char *err, size_t errcap, int *conn_rc)
 {
@@ -188,97 +326,36 @@ static int run_window(struct rs_conn *c, struct rs_session *s, const struct rs_r
         snprintf(err, errcap, "cannot start SDL: %s", SDL_GetError());
         return -1;
     }
-    struct rs_window *win;
+    static struct winloop wl;
+    memset(&wl, 0, sizeof wl);
     struct rs_window_config wc = o->wcfg;
     wc.derive_cues = false; /* cues come from the pipeline's events */
-    if (rs_window_open(&win, &wc, err, errcap) != 0) {
+    if (rs_window_open(&wl.win, &wc, err, errcap) != 0) {
         SDL_Quit();
         return -1;
     }
-    if (rs_window_audio_error(win))
-        fprintf(stderr, "rollsense: %s: running silent (%s)\n", o->who, rs_window_audio_error(win));
-    static struct rs_view view; /* large: not on the stack, filled every frame */
-    rs_view_init(&view);
-    struct rs_ui_actions act = { 0 };
-    int rc = 0, frame = 0;
-    double drawn_at = 0;
+    fprintf(stderr, "rollsense: %s: drawing with the %s\n", o->who, rs_window_renderer(wl.win));
+    if (rs_window_audio_error(wl.win))
+        fprintf(stderr, "rollsense: %s: running silent (%s)\n", o->who, rs_window_audio_error(wl.win));
+    rs_pace_init(&wl.pace, rs_window_has_vsync(wl.win) ? 0 : 1.0 / 60.0, 1.0);
+    wl.state = rs_conn_state(c);
     /* The wizard's state is large (its measurement windows): on the heap,
      * and only with an observer slot free for it. */
-    struct calui cu = { .last_phase = (enum rs_calwiz_phase)-1 };
-    cu.lc = malloc(sizeof *cu.lc);
-    if (cu.lc) {
-        rs_livecal_init(cu.lc, o->cal_persist);
-        if (rs_livecal_attach(cu.lc, s) != 0) {
-            free(cu.lc);
-            cu.lc = NULL;
+    wl.cu.last_phase = (enum rs_calwiz_phase)-1;
+    wl.cu.lc = malloc(sizeof *wl.cu.lc);
+    if (wl.cu.lc) {
+        rs_livecal_init(wl.cu.lc, o->cal_persist);
+        if (rs_livecal_attach(wl.cu.lc, s) != 0) {
+            free(wl.cu.lc);
+            wl.cu.lc = NULL;
         }
     }
-    while (!(act.bits & RS_UI_QUIT)) {
-        /* About 60 frames per second; while no roller is there, 4 looks a
-         * second at the keyboard and the connection (nothing moves), so
-         * waiting for a device stays cheap. */
-        double step = o->frame_step_s > 0 ? o->frame_step_s
-                      : view.link == RS_VLINK_DISCONNECTED && frame > 0 ? 0.25 : 1.0 / 60.0;
-        *conn_rc = step_until(c, o, rs_conn_now(c) + step);
-        if (*conn_rc < 0 || should_stop(c, o))
-            break;
-        if (cu.lc && cu.lc->open) {
-            rs_livecal_step(cu.lc, c, s);
-            bool quit = false;
-            if (calui_frame(&cu, win, o, &quit, err, errcap) != 0) {
-                rc = -1;
-                break;
-            }
-            if (quit)
-                break;
-            if (cu.lc->open) {
-                rs_session_take_cues(s); /* no cues over the wizard */
-                continue;
-            }
-        }
-        unsigned cues = rs_session_take_cues(s);
-        if (cues && !act.muted)
-            rs_window_cues(win, cues);
-        enum rs_view_link was_link = view.link;
-        rs_session_view(s, rs_conn_now(c), &view);
-        /* Waiting for a roller, nothing on screen changes: redraw only on
-         * input, when the link changes, or every 10 s, so the wait costs well
-         * under 1 % of a core (a software redraw is a few ms) while keys
-         * still answer at once. */
-        double now = rs_conn_now(c);
-        if (view.link == RS_VLINK_DISCONNECTED && frame > 0 && was_link == view.link &&
-            now - drawn_at < 10.0 && o->frame_step_s <= 0) {
-            SDL_PumpEvents();
-            if (!SDL_HasEvents(SDL_FIRSTEVENT, SDL_LASTEVENT))
-                continue;
-        }
-        drawn_at = now;
-        if (++frame == o->screenshot_after)
-            press(SDLK_s);
-        if (rs_window_frame(win, &view, &act) != 0) {
-            snprintf(err, errcap, "drawing failed: %s", SDL_GetError());
-            rc = -1;
-            break;
-        }
-        if (act.bits & RS_UI_MARK)
-            rs_session_mark(s, rs_conn_now(c), "");
-        if ((act.bits & RS_UI_CALIBRATE) && cu.lc) {
-            open_wizard(cu.lc, s, o);
-            cu.last_msg[0] = '\0';
-            cu.last_phase = (enum rs_calwiz_phase)-1;
-        }
-        if (act.bits & RS_UI_SCREENSHOT) {
-            printf("screenshot: %s\n", act.screenshot);
-            fflush(stdout);
-            if (o->screenshot_after > 0)
-                break;
-        }
-    }
-    rs_calscreen_destroy(cu.cs);
-    if (cu.lc)
-        rs_session_unobserve(s, cu.lc);
-    free(cu.lc);
-    rs_window_close(win);
+    int rc = window_loop(&wl, c, s, o, err, errcap, conn_rc);
+    rs_calscreen_destroy(wl.cu.cs);
+    if (wl.cu.lc)
+        rs_session_unobserve(s, wl.cu.lc);
+    free(wl.cu.lc);
+    rs_window_close(wl.win);
     SDL_Quit();
     return rc;
 }

@@ -1,6 +1,8 @@
 /*
  * rs_run.h - the loop that drives one session: connection steps, and either
- * nothing else (headless) or one window frame per step of ~16 ms. Shared by
+ * nothing else (headless) or a window frame whenever a sample (or a key, or
+ * a link change) may have changed what is visible, at most one per display
+ * period (rs_pace.h). Shared by
  * `rollsense live` and `rollsense demo`, so both behave the same.
  *
  * Never spins: every wait is inside rs_conn_step (poll or the byte source's
@@ -40,6 +42,9 @@ struct rs_run_opts {
     /* Called after every connection step (the recorder's commit clock); may be NULL. */
     void (*tick)(void *ctx);
     void *tick_ctx;
+    /* Called after every window frame is presented (benchmarks); may be NULL. */
+    void (*presented)(void *ctx);
+    void *presented_ctx;
     /* The calibration wizard over the window (key c; rs_livecal.h): which
      * one (enum rs_run_cal_step), the reference mass for the span, seconds
      * per load measurement (0: 2 s), turns (0: 3) and a measured distance

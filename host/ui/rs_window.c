@@ -4,6 +4,7 @@
 #include "rs_window.h"
 
 #include <SDL.h>
+#include <ctype.h>
 #include <SDL_image.h>
 #include <SDL_ttf.h>
 #include <errno.h>
@@ -33,6 +34,8 @@ struct rs_window {
     char toast[96];
     Uint64 toast_until;
     struct rs_view prev;
+    bool vsync;
+    char renderer[200];
 };
 
 static int config_dir(const char *given, char *out, size_t cap)
@@ -93,6 +96,134 @@ static void mark_safety_read(struct rs_window *w)
     }
 }
 
+bool rs_window_gl_is_software(const char *gl_renderer)
+{
+    static const char *const soft[] = { "llvmpipe", "softpipe", "swrast", "software rasterizer",
+                                        "lavapipe" };
+    if (!gl_renderer)
+        return false;
+    char low[160];
+    size_t n = 0;
+    for (; gl_renderer[n] && n + 1 < sizeof low; n++)
+        low[n] = (char)tolower((unsigned char)gl_renderer[n]);
+    low[n] = '\0';
+    for (size_t i = 0; i < sizeof soft / sizeof soft[0]; i++)
+        if (strstr(low, soft[i]))
+            return true;
+    return false;
+}
+
+bool rs_window_pick_software(enum rs_renderer_choice choice, const char *accel_name,
+                             const char *gl_renderer)
+{
+    if (choice == RS_RENDERER_SOFTWARE || !accel_name)
+        return true;
+    if (choice == RS_RENDERER_GPU)
+        return false;
+    return strcmp(accel_name, "software") == 0 || rs_window_gl_is_software(gl_renderer);
+}
+
+static int create_window(struct rs_window *w, const struct rs_window_config *cfg, char *err, size_t errcap)
+{
+    int ww = cfg->width > 0 ? cfg->width : 1280, wh = cfg->height > 0 ? cfg->height : 800;
+    Uint32 flags = SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI;
+    flags |= cfg->hidden ? SDL_WINDOW_HIDDEN : SDL_WINDOW_SHOWN;
+    if (cfg->fullscreen)
+        flags |= SDL_WINDOW_FULLSCREEN_DESKTOP;
+    w->win = SDL_CreateWindow(cfg->title ? cfg->title : "rollsense", SDL_WINDOWPOS_CENTERED,
+                              SDL_WINDOWPOS_CENTERED, ww, wh, flags);
+    if (!w->win) {
+        snprintf(err, errcap, "cannot open a window: %s", SDL_GetError());
+        return -1;
+    }
+    SDL_SetWindowMinimumSize(w->win, 320, 200);
+    return 0;
+}
+
+/* GL_RENDERER of the context an OpenGL renderer just made current, copied
+ * into out ("" when not OpenGL or not known). */
+static void gl_renderer_string(const char *driver, char *out, size_t cap)
+{
+    out[0] = '\0';
+    if (strncmp(driver, "opengl", 6) != 0 || !SDL_GL_GetCurrentContext())
+        return;
+    typedef const unsigned char *(*get_string_fn)(unsigned int);
+    void *sym = SDL_GL_GetProcAddress("glGetString");
+    get_string_fn get_string;
+    if (!sym)
+        return;
+    memcpy(&get_string, &sym, sizeof get_string);
+    const unsigned char *name = get_string(0x1F01 /* GL_RENDERER */);
+    if (name)
+        snprintf(out, cap, "%s", (const char *)name);
+}
+
+/*
+ * Open the window and the renderer the choice asks for (see enum
+ * rs_renderer_choice). For AUTO the accelerated renderer is made first to
+ * learn what it is; when it is a software rasteriser, window and renderer
+ * are made again, because SDL reads the framebuffer-acceleration hint when
+ * it first gives the window a surface: with it on, the software renderer
+ * would still present through an OpenGL texture on the same rasteriser.
+ */
+static int choose_renderer(struct rs_window *w, const struct rs_window_config *cfg, char *err, size_t errcap)
+{
+    enum rs_renderer_choice choice = cfg->software ? RS_RENDERER_SOFTWARE : cfg->renderer;
+    char accel[32] = "", gl[128] = "", why[160] = "";
+    if (create_window(w, cfg, err, errcap) != 0)
+        return -1;
+    if (choice != RS_RENDERER_SOFTWARE) {
+        w->ren = SDL_CreateRenderer(w->win, -1, SDL_RENDERER_ACCELERATED | SDL_RENDERER_PRESENTVSYNC);
+        SDL_RendererInfo info;
+        if (w->ren && SDL_GetRendererInfo(w->ren, &info) == 0) {
+            snprintf(accel, sizeof accel, "%s", info.name);
+            gl_renderer_string(accel, gl, sizeof gl);
+        } else if (!w->ren) {
+            snprintf(why, sizeof why, "no accelerated renderer: %s", SDL_GetError());
+        }
+    }
+    bool sw = rs_window_pick_software(choice, accel[0] ? accel : NULL, gl[0] ? gl : NULL);
+    if (!sw) {
+        SDL_RendererInfo info;
+        w->vsync = SDL_GetRendererInfo(w->ren, &info) == 0 && (info.flags & SDL_RENDERER_PRESENTVSYNC);
+        snprintf(w->renderer, sizeof w->renderer, "%s renderer%s%s%s%s", accel, gl[0] ? " on " : "", gl,
+                 w->vsync ? ", vsync" : "", choice == RS_RENDERER_GPU ? " (--renderer gpu)" : "");
+        return 0;
+    }
+    if (choice == RS_RENDERER_SOFTWARE)
+        snprintf(why, sizeof why, "%s", cfg->software ? "asked for" : "--renderer software");
+    else if (accel[0])
+        snprintf(why, sizeof why, "%s is %s, a software rasteriser", accel, gl[0] ? gl : accel);
+    if (w->ren) {
+        SDL_DestroyRenderer(w->ren);
+        SDL_DestroyWindow(w->win);
+        w->ren = NULL;
+        w->win = NULL;
+    }
+    /* Present through the video driver's own framebuffer; SDL would
+     * otherwise upload every frame through a hidden OpenGL texture. */
+    SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
+    if (!w->win && create_window(w, cfg, err, errcap) != 0)
+        return -1;
+    w->ren = SDL_CreateRenderer(w->win, -1, SDL_RENDERER_SOFTWARE);
+    if (!w->ren) {
+        snprintf(err, errcap, "cannot create a renderer: %s", SDL_GetError());
+        return -1;
+    }
+    snprintf(w->renderer, sizeof w->renderer, "software renderer (%s)", why);
+    return 0;
+}
+
+const char *rs_window_renderer(const struct rs_window *w)
+{
+    return w->renderer;
+}
+
+bool rs_window_has_vsync(const struct rs_window *w)
+{
+    return w->vsync;
+}
+
 int rs_window_open(struct rs_window **out, const struct rs_window_config *cfg, char *err, size_t errcap)
 {
     *out = NULL;
@@ -118,33 +249,9 @@ int rs_window_open(struct rs_window **out, const struct rs_window_config *cfg, c
         snprintf(err, errcap, "cannot start video: %s", SDL_GetError());
         goto fail;
     }
-    int ww = cfg->width > 0 ? cfg->width : 1280, wh = cfg->height > 0 ? cfg->height : 800;
-    Uint32 flags = SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI;
-    flags |= cfg->hidden ? SDL_WINDOW_HIDDEN : SDL_WINDOW_SHOWN;
-    if (cfg->fullscreen)
-        flags |= SDL_WINDOW_FULLSCREEN_DESKTOP;
     w->fullscreen = cfg->fullscreen;
-    w->win = SDL_CreateWindow(cfg->title ? cfg->title : "rollsense", SDL_WINDOWPOS_CENTERED,
-                              SDL_WINDOWPOS_CENTERED, ww, wh, flags);
-    if (!w->win) {
-        snprintf(err, errcap, "cannot open a window: %s", SDL_GetError());
+    if (choose_renderer(w, cfg, err, errcap) != 0)
         goto fail;
-    }
-    SDL_SetWindowMinimumSize(w->win, 320, 200);
-    /* With the software renderer, present through the video driver's own
-     * framebuffer; SDL would otherwise upload every frame through a hidden
-     * OpenGL texture (under offscreen: Mesa's swrast, which allocates per
-     * frame and costs milliseconds). */
-    if (cfg->software)
-        SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
-    if (!cfg->software)
-        w->ren = SDL_CreateRenderer(w->win, -1, SDL_RENDERER_ACCELERATED | SDL_RENDERER_PRESENTVSYNC);
-    if (!w->ren)
-        w->ren = SDL_CreateRenderer(w->win, -1, SDL_RENDERER_SOFTWARE);
-    if (!w->ren) {
-        snprintf(err, errcap, "cannot create a renderer: %s", SDL_GetError());
-        goto fail;
-    }
     if (rs_render_create(&w->rr, w->ren, font, err, errcap) != 0)
         goto fail;
     if (!cfg->no_audio) {
