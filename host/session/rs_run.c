@@ -312,7 +312,7 @@ static int window_loop(struct winloop *wl, struct rs_conn *c, struct rs_session 
         }
         rs_pace_done(&wl->pace, rs_conn_now(c), true);
         if (o->presented)
-            o->presented(o->presented_ctx);
+            o->presented(o->presented_ctx, true);
         if (after_frame(wl, c, s, o))
             return 0;
     }

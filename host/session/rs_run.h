@@ -42,8 +42,10 @@ struct rs_run_opts {
     /* Called after every connection step (the recorder's commit clock); may be NULL. */
     void (*tick)(void *ctx);
     void *tick_ctx;
-    /* Called after every window frame is presented (benchmarks); may be NULL. */
-    void (*presented)(void *ctx);
+    /* Called after every live-view frame the loop handled, once
+     * SDL_RenderPresent has returned (shown) or when the frame turned out
+     * to show nothing new (!shown); for benchmarks; may be NULL. */
+    void (*presented)(void *ctx, bool shown);
     void *presented_ctx;
     /* The calibration wizard over the window (key c; rs_livecal.h): which
      * one (enum rs_run_cal_step), the reference mass for the span, seconds

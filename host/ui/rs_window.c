@@ -140,6 +140,15 @@ static int create_window(struct rs_window *w, const struct rs_window_config *cfg
     return 0;
 }
 
+/* A GPU the video driver could use shows up as a DRM node (Mesa, and
+ * NVIDIA's driver with nvidia-drm) or as NVIDIA's own device node. Without
+ * one, any accelerated renderer is a software rasteriser, and merely
+ * trying one loads it (llvmpipe: tens of MiB that stay resident). */
+static bool gpu_device_present(void)
+{
+    return access("/dev/dri", F_OK) == 0 || access("/dev/nvidia0", F_OK) == 0;
+}
+
 /* GL_RENDERER of the context an OpenGL renderer just made current, copied
  * into out ("" when not OpenGL or not known). */
 static void gl_renderer_string(const char *driver, char *out, size_t cap)
@@ -172,6 +181,10 @@ static int choose_renderer(struct rs_window *w, const struct rs_window_config *c
     char accel[32] = "", gl[128] = "", why[160] = "";
     if (create_window(w, cfg, err, errcap) != 0)
         return -1;
+    if (choice == RS_RENDERER_AUTO && !gpu_device_present()) {
+        choice = RS_RENDERER_SOFTWARE;
+        snprintf(why, sizeof why, "no GPU device: no /dev/dri");
+    }
     if (choice != RS_RENDERER_SOFTWARE) {
         w->ren = SDL_CreateRenderer(w->win, -1, SDL_RENDERER_ACCELERATED | SDL_RENDERER_PRESENTVSYNC);
         SDL_RendererInfo info;
@@ -190,7 +203,7 @@ static int choose_renderer(struct rs_window *w, const struct rs_window_config *c
                  w->vsync ? ", vsync" : "", choice == RS_RENDERER_GPU ? " (--renderer gpu)" : "");
         return 0;
     }
-    if (choice == RS_RENDERER_SOFTWARE)
+    if (choice == RS_RENDERER_SOFTWARE && !why[0])
         snprintf(why, sizeof why, "%s", cfg->software ? "asked for" : "--renderer software");
     else if (accel[0])
         snprintf(why, sizeof why, "%s is %s, a software rasteriser", accel, gl[0] ? gl : accel);
