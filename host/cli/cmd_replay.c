@@ -199,6 +199,8 @@ static int run_window(struct rs_replay *rp, const struct rs_window_config *wcfg,
     double last = mono_s();
     int rc = 0, frame = 0;
     while (!(act.bits & RS_UI_QUIT) && !(stop && *stop)) {
+        if (shot_after <= 0)
+            rs_window_pace(win); /* at most 60 frames per second without vsync */
         double now = mono_s();
         rs_replay_clock_advance(&clk, shot_after > 0 ? 1.0 / 60.0 : now - last);
         last = now;

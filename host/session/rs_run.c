@@ -310,9 +310,9 @@ static int window_loop(struct winloop *wl, struct rs_conn *c, struct rs_session 
             snprintf(err, errcap, "drawing failed: %s", SDL_GetError());
             return -1;
         }
-        rs_pace_done(&wl->pace, rs_conn_now(c), true);
+        rs_pace_done(&wl->pace, rs_conn_now(c), wl->act.shown);
         if (o->presented)
-            o->presented(o->presented_ctx, true);
+            o->presented(o->presented_ctx, wl->act.shown);
         if (after_frame(wl, c, s, o))
             return 0;
     }

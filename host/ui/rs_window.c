@@ -35,6 +35,9 @@ struct rs_window {
     Uint64 toast_until;
     struct rs_view prev;
     bool vsync;
+    bool software;     /* the window surface keeps the last picture: draw changes only */
+    bool need_full;    /* next frame redraws everything (first, exposed, resized) */
+    Uint64 paced_at;   /* rs_window_pace: when the last frame was allowed */
     char renderer[200];
 };
 
@@ -224,6 +227,7 @@ static int choose_renderer(struct rs_window *w, const struct rs_window_config *c
         return -1;
     }
     snprintf(w->renderer, sizeof w->renderer, "software renderer (%s)", why);
+    w->software = true;
     return 0;
 }
 
@@ -465,6 +469,9 @@ static void screenshot(struct rs_window *w, struct rs_ui_actions *act)
     SDL_FreeSurface(s);
 }
 
+static int draw(struct rs_window *w, const struct rs_view *v, const struct rs_overlay *ov, int pw,
+                int ph, float scale, struct rs_ui_actions *act);
+
 int rs_window_frame(struct rs_window *w, const struct rs_view *v, struct rs_ui_actions *act)
 {
     act->bits = 0;
@@ -474,6 +481,7 @@ int rs_window_frame(struct rs_window *w, const struct rs_view *v, struct rs_ui_a
     act->seek_to_s = 0;
     act->cues = 0;
     act->screenshot[0] = '\0';
+    act->shown = false;
     SDL_Event e;
     while (SDL_PollEvent(&e)) {
         if (e.type == SDL_QUIT)
@@ -484,6 +492,8 @@ int rs_window_frame(struct rs_window *w, const struct rs_view *v, struct rs_ui_a
             mark_safety_read(w);
         else if (e.type == SDL_MOUSEBUTTONDOWN && e.button.button == SDL_BUTTON_LEFT)
             click(w, &e.button, v, act);
+        else if (e.type == SDL_WINDOWEVENT) /* exposed, resized, restored: all of it again */
+            w->need_full = true;
     }
     act->muted = w->muted;
 
@@ -510,11 +520,48 @@ int rs_window_frame(struct rs_window *w, const struct rs_view *v, struct rs_ui_a
     /* The screenshot shows the view, not the toast it would announce. */
     if (w->want_shot)
         ov.toast = NULL;
-    rs_render_frame(w->rr, v, &ov, pw, ph, scale);
+    return draw(w, v, &ov, pw, ph, scale, act);
+}
+
+/*
+ * Draw and present. The software renderer draws into the window surface,
+ * which keeps the last picture, so only the panels that changed are drawn
+ * and only they are sent to the display; nothing at all when nothing
+ * changed. A GPU back buffer is undefined after a present: everything,
+ * every frame.
+ */
+static int draw(struct rs_window *w, const struct rs_view *v, const struct rs_overlay *ov, int pw,
+                int ph, float scale, struct rs_ui_actions *act)
+{
+    if (!w->software) {
+        rs_render_frame(w->rr, v, ov, pw, ph, scale);
+    } else {
+        SDL_Rect damage[RS_P_COUNT];
+        int n = rs_render_update(w->rr, v, ov, pw, ph, scale, w->need_full || w->want_shot, damage);
+        w->need_full = false;
+        if (n == 0)
+            return 0;
+        if (!w->want_shot) {
+            SDL_RenderFlush(w->ren);
+            act->shown = true;
+            return SDL_UpdateWindowSurfaceRects(w->win, damage, n) == 0 ? 0 : -1;
+        }
+    }
     if (w->want_shot) {
         w->want_shot = false;
         screenshot(w, act);
     }
     SDL_RenderPresent(w->ren);
+    act->shown = true;
     return 0;
+}
+
+void rs_window_pace(struct rs_window *w)
+{
+    if (w->vsync)
+        return;
+    Uint64 now = SDL_GetTicks64(), period = 1000 / 60;
+    if (w->paced_at && now < w->paced_at + period)
+        SDL_Delay((Uint32)(w->paced_at + period - now));
+    w->paced_at = SDL_GetTicks64();
 }

@@ -72,6 +72,7 @@ struct rs_ui_actions {
     float seek_to_s;    /* RS_UI_SEEK_TO: session time clicked on the timeline */
     bool muted;         /* current mute state */
     unsigned cues;      /* cues sounded this frame (1u << enum rs_cue) */
+    bool shown;         /* the frame was presented (false: it looked exactly like the last) */
     char screenshot[512];
 };
 
@@ -83,9 +84,16 @@ struct rs_window;
 int rs_window_open(struct rs_window **out, const struct rs_window_config *cfg, char *err, size_t errcap);
 void rs_window_close(struct rs_window *w);
 
-/* One frame: events, cues, draw, present. Returns 0, or -1 if drawing
- * failed (reason in err of the last open, via SDL_GetError()). */
+/* One frame: events, cues, draw, present. With the software renderer only
+ * what changed is drawn and presented, and nothing when nothing changed
+ * (act->shown false). Returns 0, or -1 if drawing failed (reason in err of
+ * the last open, via SDL_GetError()). */
 int rs_window_frame(struct rs_window *w, const struct rs_view *v, struct rs_ui_actions *act);
+
+/* For loops that draw on their own clock (replay): without vsync, wait
+ * until 1/60 s has passed since the last call. The live loop paces by its
+ * data instead (rs_pace.h). */
+void rs_window_pace(struct rs_window *w);
 
 /* Sound cues explicitly (1u << enum rs_cue), e.g. from pipeline events. */
 void rs_window_cues(struct rs_window *w, unsigned mask);
