@@ -212,7 +212,7 @@ static int run_window(struct rs_replay *rp, const struct rs_window_config *wcfg,
             rs_replay_next(rp, &ev);
             for (size_t i = 0; i < ev.n; i++) {
                 const struct rs_event *e = &ev.ev[i];
-                cues |= rs_session_event_cues(e, &p->cfg);
+                cues |= rs_session_event_cues(e, rs_pipeline_config(p));
                 if (e->type == RS_EV_HOLD_END &&
                     (e->u.hold.leg == RS_LEG_LEFT || e->u.hold.leg == RS_LEG_RIGHT)) {
                     int bin = (int)floor(e->u.hold.pos_cm);

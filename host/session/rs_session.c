@@ -259,9 +259,9 @@ static void put(struct rs_session *s, const char *line)
 
 static void snapshot(struct rs_session *s)
 {
-    s->snap.cal = s->pipe.cal;
-    s->snap.prof = s->pipe.prof;
-    s->snap.cfg = s->pipe.cfg;
+    s->snap.cal = *rs_pipeline_calib(&s->pipe);
+    s->snap.prof = *rs_pipeline_profile(&s->pipe);
+    s->snap.cfg = *rs_pipeline_config(&s->pipe);
     for (int i = 0; i < s->nobs; i++)
         if (s->obs[i].snapshot)
             s->obs[i].snapshot(s->obs[i].ctx, &s->snap);
@@ -400,7 +400,7 @@ static void on_frame(void *ctx, const struct rs_frame *f, double t)
         s->have_block = true;
         s->block = f->u.cal;
         rs_calib_from_cal(&cal, &f->u.cal, s->cal_state == RS_CAL_OK);
-        if (cal.calibrated || !s->pipe.cal.calibrated) {
+        if (cal.calibrated || !rs_pipeline_calib(&s->pipe)->calibrated) {
             rs_pipeline_set_calib(&s->pipe, &cal);
             snapshot(s);
         }
@@ -529,9 +529,9 @@ int rs_session_observe(struct rs_session *s, const struct rs_session_observer *o
         return -1;
     s->obs[s->nobs++] = *o;
     if (o->snapshot) {
-        s->snap.cal = s->pipe.cal;
-        s->snap.prof = s->pipe.prof;
-        s->snap.cfg = s->pipe.cfg;
+        s->snap.cal = *rs_pipeline_calib(&s->pipe);
+        s->snap.prof = *rs_pipeline_profile(&s->pipe);
+        s->snap.cfg = *rs_pipeline_config(&s->pipe);
         o->snapshot(o->ctx, &s->snap);
     }
     return 0;
@@ -568,7 +568,7 @@ void rs_session_apply_cal(struct rs_session *s, const struct rs_cal *blk)
 
 void rs_session_profile(const struct rs_session *s, struct rs_profile *out)
 {
-    *out = s->pipe.prof;
+    *out = *rs_pipeline_profile(&s->pipe);
 }
 
 void rs_session_apply_profile(struct rs_session *s, const struct rs_profile *p)
@@ -630,7 +630,8 @@ void rs_session_view(const struct rs_session *s, double now, struct rs_view *v)
     const struct rs_live *L = rs_pipeline_live(&s->pipe);
     rs_view_init(v);
     v->mode = s->cfg.mode;
-    rs_session_map_live(L, &s->pipe.prof, &s->pipe.cfg, s->hold_bins, s->raw_sum, v);
+    rs_session_map_live(L, rs_pipeline_profile(&s->pipe), rs_pipeline_config(&s->pipe),
+                        s->hold_bins, s->raw_sum, v);
     v->history = s->hist;
     v->link = rs_session_link(s->state, s->ever_connected);
     if (v->link != RS_VLINK_CONNECTED) {
