@@ -140,6 +140,9 @@ void hal_init(void)
     RS_PINMAP(RS_PIN_INIT_CALL)
     pin_set_ENC_CS(1);
     pin_set_LED(RS_LED_ACTIVE_LOW);
+    /* PB0 is the Pro Micro's RX LED (lit when low); SPI master mode needs it
+     * as an output, nothing needs it lit: high, so it draws nothing. */
+    pin_set_SPI_SS(1);
 
     /* Timer1: normal mode, clk/8, input capture on the falling edge. */
     TCCR1A = 0;
