@@ -111,7 +111,7 @@ int rs_cal_gui(struct ui *u, const struct opts *o, enum rs_calwiz_mode mode)
                            SDL_WINDOWPOS_CENTERED, 1024, 640,
                            SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI);
     /* A static screen: the software renderer is fast enough and identical
-     * everywhere (platform-notes.md). */
+     * everywhere (docs/platform.md). */
     ren = win ? SDL_CreateRenderer(win, -1, SDL_RENDERER_SOFTWARE) : NULL;
     if (!ren) {
         rs_cli_error("calibrate: cannot open the window: %s", SDL_GetError());
