@@ -11,7 +11,7 @@
 
 #include "rs_defaults.h"
 
-#define G_N_PER_KG 9.80665
+#define G_N_PER_KG RS_STANDARD_GRAVITY
 #define PI 3.14159265358979323846
 
 /* Status bits that make forces or positions untrustworthy: holds stop. */
