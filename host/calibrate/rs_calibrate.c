@@ -144,13 +144,13 @@ int rs_calibrate_tare_guard(const struct rs_calibrate_window *w,
         return RS_CALIBRATE_OK;
     double total = fl + fr;
     if (zero_known)
-        return refuse(RS_CALIBRATE_LOADED, why, cap,
+        return rs_fail(RS_CALIBRATE_LOADED, why, cap,
                       "tare refused: something is on the roller: %.0f N (left %.0f N, right "
                       "%.0f N); take everything off and try again",
                       rs_calibrate_nz(total, 0), rs_calibrate_nz(fl, 0), rs_calibrate_nz(fr, 0));
     if (confirmed)
         return RS_CALIBRATE_OK;
-    return refuse(RS_CALIBRATE_UNCONFIRMED, why, cap,
+    return rs_fail(RS_CALIBRATE_UNCONFIRMED, why, cap,
                   "first tare of this roller: it reads %.0f N (left %.0f N, right %.0f N, "
                   "nominal scale) and has no known zero to compare with; if the roller is "
                   "empty, confirm it (Y), otherwise take everything off and measure again",
