@@ -15,7 +15,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <math.h>
+
 #include "rs_render.h"
+#include "rs_text.h"
 #include "rs_viewscript.h"
 #include "ui_harness.h"
 
@@ -143,6 +146,14 @@ static void test_resize_redraws_all(void **state)
     same_as_scratch(&view, NULL, "after a resize");
 }
 
+/* The size ladder's table is the formula it replaced: 8 px x 1.15^k. */
+static void test_text_ladder(void **state)
+{
+    (void)state;
+    for (int k = -2; k < RS_TEXT_SIZES + 3; k++)
+        assert_int_equal(rs_text_px(k), (int)lround(8.0 * pow(1.15, k)));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -150,6 +161,7 @@ int main(void)
         cmocka_unit_test(test_unchanged_draws_nothing),
         cmocka_unit_test(test_force_alone_redraws_force_panel),
         cmocka_unit_test(test_resize_redraws_all),
+        cmocka_unit_test(test_text_ladder),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
