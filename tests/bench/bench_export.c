@@ -10,7 +10,9 @@
  * 80 frames/s, H hours of device time, default 10) into $TMPDIR (tmpfs
  * /dev/shm when TMPDIR is unset and it exists). The rollsense binary is the
  * one next to this program. Each command runs twice; wall time and the
- * child's CPU time (user + sys) are printed for both runs.
+ * child's CPU time (user + sys) are printed for both runs. Last, `rollsense
+ * replay --screenshot-after 1` (offscreen unless SDL_VIDEODRIVER says
+ * otherwise): the time to the replay window's first frame, plus its PNG.
  */
 #define _XOPEN_SOURCE 700 /* nftw */
 #include <errno.h>
@@ -129,6 +131,16 @@ int main(int argc, char **argv)
     measure("analyze", ana);
     char *anj[] = { rollsense, "analyze", "--json", (char *)session, NULL };
     measure("analyze --json", anj);
+    /* the replay window's first frame: open, draw it, save it, quit */
+    char shots[600];
+    snprintf(shots, sizeof shots, "%s/shots", tmp);
+    mkdir(shots, 0700);
+    setenv("SDL_VIDEODRIVER", getenv("SDL_VIDEODRIVER") ? getenv("SDL_VIDEODRIVER") : "offscreen", 1);
+    setenv("SDL_AUDIODRIVER", "dummy", 1);
+    setenv("XDG_CONFIG_HOME", tmp, 1);
+    char *rep[] = { rollsense, "replay", (char *)session, "--mute", "--screenshot-after", "1",
+                    "--screenshot-dir", shots, NULL };
+    measure("replay to its first window frame (and a PNG of it)", rep);
     if (keep)
         printf("kept: %s\n", tmp);
     else
