@@ -10,6 +10,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <string.h>
+
 #include "rs_pace.h"
 
 #define P60 (1.0 / 60.0)
@@ -111,6 +113,20 @@ static void test_80hz_stream(void **state)
     assert_true(worst <= P60 + 0.0011);
 }
 
+/* A first frame found unchanged (nothing presented) leaves no period to
+ * wait for, whatever the memory held before; refresh 0 means 1 s. */
+static void test_init_defaults(void **state)
+{
+    (void)state;
+    struct rs_pace p;
+    memset(&p, 0xff, sizeof p);
+    rs_pace_init(&p, P60, 0);
+    rs_pace_done(&p, 100.0, false);
+    assert_int_equal(rs_pace_wait_ms(&p, 100.5, 1000), 500); /* refresh in 0.5 s */
+    rs_pace_mark(&p);
+    assert_int_equal(rs_pace_wait_ms(&p, 100.0, 1000), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -119,6 +135,7 @@ int main(void)
         cmocka_unit_test(test_idle_until_change_or_refresh),
         cmocka_unit_test(test_vsync_no_period),
         cmocka_unit_test(test_80hz_stream),
+        cmocka_unit_test(test_init_defaults),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
