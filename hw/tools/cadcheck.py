@@ -104,7 +104,7 @@ def stl_mesh_check(path):
 
 
 def admesh_check(path):
-    r = subprocess.run(["admesh", path], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=50)
+    r = subprocess.run(["admesh", path], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=200)
     out = r.stdout.decode(errors="replace")
     parts = re.search(r"Number of parts\s*:\s*(\d+)", out)
     disc = re.search(r"Total disconnected facets\s*:\s*(\d+)", out)
@@ -156,7 +156,7 @@ def render(part, outdir, defines):
     for k, v in defines.items():
         cmd += ["-D", f"{k}={v}"]
     cmd.append(part)
-    r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=55)
+    r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=280)
     return name, stl, r.returncode, r.stdout.decode(errors="replace")
 
 

@@ -41,7 +41,7 @@ from cadcheck import header_defines, report  # noqa: E402
 MIN_VOLUME = 0.05   # mm^3: below this an intersection is a touching face
 
 
-def scad(check, out, defines, timeout=240):
+def scad(check, out, defines, timeout=600):
     cmd = ["openscad", "-o", out]
     for k, v in defines.items():
         cmd += ["-D", f"{k}={v}"]
