@@ -1,4 +1,5 @@
 /* rs_session.c - one live or demo session (see rs_session.h). */
+#include "rs_warn.h"
 #include "rs_session.h"
 
 #include <math.h>
@@ -41,6 +42,7 @@ struct rs_session {
     bool recording;
     bool recording_failed;
     unsigned cues;
+    struct rs_warn warn;          /* knee banner and per-leg dose advice */
 };
 
 /* ---- pure helpers ------------------------------------------------------------ */
@@ -125,6 +127,10 @@ unsigned rs_session_event_cues(const struct rs_event *ev, const struct rs_config
     }
     case RS_EV_SPEED_BAND:
         return ev->u.band.band == RS_SPEED_TOO_FAST ? 1u << RS_CUE_TOO_FAST : 0;
+    case RS_EV_KNEE_ZONE:
+        return ev->u.knee.active ? 1u << RS_CUE_KNEE : 0;
+    case RS_EV_DOSE:
+        return 1u << RS_CUE_DOSE;
     case RS_EV_FORCE_BAND:
         /* Entering "no extra benefit", overload, or the profile's force limit. */
         if (ev->u.band.too_hard || (ev->u.band.band >= RS_FORCE_NO_BENEFIT &&
@@ -282,6 +288,7 @@ static void flush_events(struct rs_session *s)
             if (s->obs[k].pipeline_event)
                 s->obs[k].pipeline_event(s->obs[k].ctx, &s->ev.ev[i]);
         s->cues |= rs_session_event_cues(&e, &s->cfg.cfg);
+        rs_warn_event(&s->warn, &s->ev.ev[i]);
         if (e.type == RS_EV_HOLD_END && (e.u.hold.leg == RS_LEG_LEFT || e.u.hold.leg == RS_LEG_RIGHT)) {
             int bin = (int)floor(e.u.hold.pos_cm);
             if (bin >= 0 && bin < RS_VIEW_CALF_BINS && s->hold_bins[e.u.hold.leg - 1][bin] < 255)
@@ -504,6 +511,7 @@ struct rs_session *rs_session_new(const struct rs_session_config *cfg)
         return NULL;
     s->cfg = *cfg;
     rs_pipeline_init(&s->pipe, &cfg->cfg, &cfg->cal, &cfg->prof);
+    rs_warn_init(&s->warn);
     rs_events_clear(&s->ev);
     s->state = RS_CONN_SEARCHING;
     s->cal_state = -1;
@@ -631,6 +639,7 @@ void rs_session_view(const struct rs_session *s, double now, struct rs_view *v)
     rs_view_init(v);
     v->mode = s->cfg.mode;
     rs_session_map_live(L, &s->pipe.prof, &s->pipe.cfg, s->hold_bins, s->raw_sum, v);
+    rs_warn_apply(&s->warn, L->t, v);
     v->history = s->hist;
     v->link = rs_session_link(s->state, s->ever_connected);
     if (v->link != RS_VLINK_CONNECTED) {
@@ -641,7 +650,7 @@ void rs_session_view(const struct rs_session *s, double now, struct rs_view *v)
         v->hold_active = false;
         v->hold_s = 0;
         v->on_calf = false;
-        v->in_knee_zone = false;
+        v->in_knee_zone = v->knee_banner = false;
         v->leg = RS_VLEG_NONE;
     }
     v->frames_lost = (uint32_t)s->lost;
