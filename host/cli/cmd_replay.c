@@ -14,8 +14,6 @@
 #include <string.h>
 #include <time.h>
 
-#include <SDL.h>
-
 #include "cli.h"
 #include "rs_replay.h"
 #include "rs_run.h"
@@ -126,180 +124,6 @@ static int run_headless(struct rs_replay *rp, bool json, double speed,
         print_events(&ev, json);
     }
     return more ? -1 : 0;
-}
-
-struct marks_ctx {
-    struct rs_view *v;
-    int64_t first_dev_us;
-};
-
-static void collect_mark(void *ctx, const struct rs_item *it)
-{
-    struct marks_ctx *m = ctx;
-    struct rs_view *v = m->v;
-    bool hold = it->kind == RS_ITEM_EVENT && it->type && strcmp(it->type, "hold_start") == 0;
-    if ((hold || it->kind == RS_ITEM_MARK) && v->replay_nmarks < RS_VIEW_MARKS_MAX)
-        v->replay_marks_s[v->replay_nmarks++] = (float)((double)(it->dev_us - m->first_dev_us) / 1e6);
-}
-
-/* The window: paced by the replay clock, keys from the window's action table. */
-static void press(SDL_Keycode sym)
-{
-    SDL_Event e;
-    memset(&e, 0, sizeof e);
-    e.type = SDL_KEYDOWN;
-    e.key.state = SDL_PRESSED;
-    e.key.keysym.sym = sym;
-    SDL_PushEvent(&e);
-}
-
-/*
- * shot_after > 0 (tests, docs): emulated time, 1/60 s per window frame, a
- * screenshot before frame shot_after, then the position is printed and the
- * window closes.
- */
-static int run_window(struct rs_replay *rp, const struct rs_window_config *wcfg, double speed,
-                      int shot_after, volatile sig_atomic_t *stop, char *err, size_t errcap)
-{
-    if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) {
-        snprintf(err, errcap, "cannot start SDL: %s", SDL_GetError());
-        return -1;
-    }
-    struct rs_window *win;
-    struct rs_window_config wc = *wcfg;
-    if (!wc.title)
-        wc.title = "rollsense replay";
-    wc.derive_cues = false;
-    if (rs_window_open(&win, &wc, err, errcap) != 0) {
-        SDL_Quit();
-        return -1;
-    }
-    static struct rs_view view, base;
-    rs_view_init(&base);
-    base.mode = RS_MODE_REPLAY;
-    /* hold markers from the log, without reading the frames */
-    struct marks_ctx mc = { &base, 0 };
-    uint64_t frames;
-    int64_t last_dev;
-    rs_reader_span(rs_replay_reader(rp), &frames, &mc.first_dev_us, &last_dev);
-    rs_reader_log(rs_replay_reader(rp), collect_mark, &mc);
-
-    struct rs_replay_clock clk;
-    rs_replay_clock_init(&clk, rs_replay_length(rp), speed > 0 ? speed : 1);
-    static uint8_t hold_bins[2][RS_VIEW_CALF_BINS];
-    memset(hold_bins, 0, sizeof hold_bins);
-    struct rs_view_history hist;
-    memset(&hist, 0, sizeof hist);
-    double next_hist = 0;
-    struct rs_events ev;
-    rs_events_clear(&ev);
-    struct rs_ui_actions act = { 0 };
-    double last = mono_s();
-    int rc = 0, frame = 0;
-    while (!(act.bits & RS_UI_QUIT) && !(stop && *stop)) {
-        double now = mono_s();
-        rs_replay_clock_advance(&clk, shot_after > 0 ? 1.0 / 60.0 : now - last);
-        last = now;
-        if (++frame == shot_after) {
-            /* the first-run safety note eats the first key: dismiss it first */
-            if (rs_window_safety_note_shown(win))
-                press(SDLK_F13);
-            press(SDLK_s);
-        }
-        unsigned cues = 0;
-        const struct rs_pipeline *p = rs_replay_pipeline(rp);
-        while (!rs_replay_ended(rp) && rs_replay_pos(rp) < clk.pos_s) {
-            rs_replay_next(rp, &ev);
-            for (size_t i = 0; i < ev.n; i++) {
-                const struct rs_event *e = &ev.ev[i];
-                cues |= rs_session_event_cues(e, &p->cfg);
-                if (e->type == RS_EV_HOLD_END &&
-                    (e->u.hold.leg == RS_LEG_LEFT || e->u.hold.leg == RS_LEG_RIGHT)) {
-                    int bin = (int)floor(e->u.hold.pos_cm);
-                    if (bin >= 0 && bin < RS_VIEW_CALF_BINS && hold_bins[e->u.hold.leg - 1][bin] < 255)
-                        hold_bins[e->u.hold.leg - 1][bin]++;
-                }
-            }
-            rs_events_clear(&ev);
-            const struct rs_live *L = rs_pipeline_live(p);
-            while (rs_replay_pos(rp) >= next_hist) {
-                rs_view_history_push(&hist, (float)L->bw_pct, (float)L->speed_cm_s);
-                next_hist += 1.0 / RS_VIEW_HISTORY_HZ;
-            }
-        }
-        if (rs_replay_ended(rp) && !clk.paused && clk.pos_s >= clk.len_s)
-            clk.paused = true; /* at the end: stop, the user may seek back */
-        if (cues && !act.muted)
-            rs_window_cues(win, cues);
-        view = base;
-        rs_session_map_live(rs_pipeline_live(p), &p->prof, &p->cfg,
-                            (const uint8_t(*)[RS_VIEW_CALF_BINS])hold_bins,
-                            rs_replay_raw_sum(rp), &view);
-        view.mode = RS_MODE_REPLAY;
-        view.history = hist;
-        view.link = RS_VLINK_CONNECTED;
-        view.session_s = (float)rs_replay_pos(rp);
-        view.replay_paused = clk.paused;
-        view.replay_pos_s = (float)rs_replay_pos(rp);
-        view.replay_len_s = (float)clk.len_s;
-        view.replay_speed = (float)clk.speed;
-        if (rs_window_frame(win, &view, &act) != 0) {
-            snprintf(err, errcap, "drawing failed: %s", SDL_GetError());
-            rc = -1;
-            break;
-        }
-        if (act.bits & RS_UI_PAUSE)
-            clk.paused = !clk.paused;
-        if (act.bits & RS_UI_SPEED)
-            rs_replay_clock_speed(&clk, act.speed_steps);
-        double target = -1;
-        if (act.bits & RS_UI_SEEK)
-            target = rs_replay_pos(rp) + act.seek_s;
-        if (act.bits & RS_UI_SEEK_TO)
-            target = act.seek_to_s;
-        if ((act.bits & RS_UI_STEP) && act.step_frames != 0) {
-            /* frame by frame: pause, then exactly N sample frames on or back */
-            clk.paused = true;
-            if (act.step_frames > 0) {
-                for (int k = 0; k < act.step_frames && rs_replay_next(rp, &ev) > 0; k++)
-                    rs_events_clear(&ev);
-                rs_events_clear(&ev);
-                clk.pos_s = rs_replay_pos(rp);
-            } else {
-                double period = 1.0 / 80.0;
-                target = rs_replay_pos(rp) + act.step_frames * period - period / 4;
-            }
-        }
-        if (target >= 0 || (act.bits & (RS_UI_SEEK | RS_UI_SEEK_TO))) {
-            bool back = target < rs_replay_pos(rp);
-            clk.pos_s = 0;
-            rs_replay_clock_seek(&clk, target);
-            rs_replay_seek(rp, clk.pos_s);
-            clk.pos_s = rs_replay_pos(rp);
-            if (back) {
-                /* went back: the chart and the hold spots start over */
-                memset(&hist, 0, sizeof hist);
-                memset(hold_bins, 0, sizeof hold_bins);
-            }
-            next_hist = rs_replay_pos(rp);
-        }
-        if (act.bits & RS_UI_SCREENSHOT) {
-            printf("screenshot: %s\n", act.screenshot);
-            if (shot_after > 0) {
-                printf("position: %.3f s of %.3f s, speed %gx\n", rs_replay_pos(rp), clk.len_s,
-                       clk.speed);
-                break;
-            }
-        }
-        /* paused: wait for keys without burning the CPU (rs_window_frame presents at vsync or not) */
-        if (clk.paused && shot_after <= 0) {
-            struct timespec ts = { 0, 15 * 1000 * 1000 };
-            nanosleep(&ts, NULL);
-        }
-    }
-    rs_window_close(win);
-    SDL_Quit();
-    return rc;
 }
 
 int rs_cmd_replay(int argc, char **argv)
@@ -419,7 +243,12 @@ int rs_cmd_replay(int argc, char **argv)
         rc = run_headless(rp, json && !compare, speed, stop);
     } else {
         char err[600] = "";
-        rc = run_window(rp, &wc, speed, shot_after, stop, err, sizeof err);
+        struct rs_run_opts o = { .window = true, .wcfg = wc, .duration_s = -1, .stop = stop,
+                                 .who = "replay", .screenshot_after = shot_after,
+                                 .frame_step_s = shot_after > 0 ? 1.0 / 60.0 : 0 };
+        if (!o.wcfg.title)
+            o.wcfg.title = "rollsense replay";
+        rc = rs_replay_window(rp, &o, speed, err, sizeof err);
         if (rc < 0)
             rs_cli_error("replay: %s", err);
     }

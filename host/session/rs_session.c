@@ -1,5 +1,4 @@
 /* rs_session.c - one live or demo session (see rs_session.h). */
-#include "rs_warn.h"
 #include "rs_session.h"
 
 #include <math.h>
@@ -7,9 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "frame_json.h"
+#include "rs_frame_json.h"
 #include "rs_cues.h"
+#include "rs_defaults.h"
 #include "rs_json.h"
+#include "rs_warn.h"
 
 /* Loss over the last few seconds: one entry per strip-chart tick. */
 #define LOSS_TICKS 50
@@ -201,7 +202,7 @@ static void sensor_text(uint16_t bits, char *out, size_t cap)
 /* Raw encoder counts per cm of surface travel at the nominal radius. */
 static double counts_per_cm(void)
 {
-    return 16384.0 / (2.0 * M_PI * 7.0);
+    return RS_ENC_COUNTS_PER_REV / (2.0 * M_PI * (RS_DEFAULT_RADIUS_UM / 1e4));
 }
 
 void rs_session_map_live(const struct rs_live *L, const struct rs_profile *prof,
@@ -236,7 +237,7 @@ void rs_session_map_live(const struct rs_live *L, const struct rs_profile *prof,
     for (int leg = 0; leg < 2; leg++) {
         const struct rs_calf_map *m = &L->calf[leg + 1];
         struct rs_view_calf *c = &v->calf[leg];
-        double bw_n = prof->body_mass_kg * 9.80665;
+        double bw_n = prof->body_mass_kg * RS_STANDARD_GRAVITY;
         for (int b = 0; b < RS_VIEW_CALF_BINS; b++) {
             double ts = b < RS_CALF_BINS ? m->time_s[b] : 0;
             double fs = b < RS_CALF_BINS ? m->force_ns[b] : 0;
@@ -265,9 +266,9 @@ static void put(struct rs_session *s, const char *line)
 
 static void snapshot(struct rs_session *s)
 {
-    s->snap.cal = s->pipe.cal;
-    s->snap.prof = s->pipe.prof;
-    s->snap.cfg = s->pipe.cfg;
+    s->snap.cal = *rs_pipeline_calib(&s->pipe);
+    s->snap.prof = *rs_pipeline_profile(&s->pipe);
+    s->snap.cfg = *rs_pipeline_config(&s->pipe);
     for (int i = 0; i < s->nobs; i++)
         if (s->obs[i].snapshot)
             s->obs[i].snapshot(s->obs[i].ctx, &s->snap);
@@ -407,7 +408,7 @@ static void on_frame(void *ctx, const struct rs_frame *f, double t)
         s->have_block = true;
         s->block = f->u.cal;
         rs_calib_from_cal(&cal, &f->u.cal, s->cal_state == RS_CAL_OK);
-        if (cal.calibrated || !s->pipe.cal.calibrated) {
+        if (cal.calibrated || !rs_pipeline_calib(&s->pipe)->calibrated) {
             rs_pipeline_set_calib(&s->pipe, &cal);
             snapshot(s);
         }
@@ -504,19 +505,39 @@ static void on_conn_event(void *ctx, const struct rs_conn_event *ev)
     put(s, rs_json_end(&j));
 }
 
+/* The state of a new session from s->cfg: everything but the config and
+ * the observers starts over. */
+static void start(struct rs_session *s)
+{
+    struct rs_session_config cfg = s->cfg;
+    struct rs_session_observer obs[RS_SESSION_OBSERVERS_MAX];
+    int nobs = s->nobs;
+    memcpy(obs, s->obs, sizeof obs);
+    memset(s, 0, sizeof *s);
+    s->cfg = cfg;
+    memcpy(s->obs, obs, sizeof obs);
+    s->nobs = nobs;
+    rs_pipeline_init(&s->pipe, &cfg.cfg, &cfg.cal, &cfg.prof);
+    rs_warn_init(&s->warn);
+    rs_events_clear(&s->ev);
+    s->state = RS_CONN_SEARCHING;
+    s->cal_state = -1;
+    s->snap.software = cfg.software ? cfg.software : "rollsense";
+}
+
 struct rs_session *rs_session_new(const struct rs_session_config *cfg)
 {
     struct rs_session *s = calloc(1, sizeof *s);
     if (!s)
         return NULL;
     s->cfg = *cfg;
-    rs_pipeline_init(&s->pipe, &cfg->cfg, &cfg->cal, &cfg->prof);
-    rs_warn_init(&s->warn);
-    rs_events_clear(&s->ev);
-    s->state = RS_CONN_SEARCHING;
-    s->cal_state = -1;
-    s->snap.software = cfg->software ? cfg->software : "rollsense";
+    start(s);
     return s;
+}
+
+void rs_session_reset(struct rs_session *s)
+{
+    start(s);
 }
 
 void rs_session_free(struct rs_session *s)
@@ -537,9 +558,9 @@ int rs_session_observe(struct rs_session *s, const struct rs_session_observer *o
         return -1;
     s->obs[s->nobs++] = *o;
     if (o->snapshot) {
-        s->snap.cal = s->pipe.cal;
-        s->snap.prof = s->pipe.prof;
-        s->snap.cfg = s->pipe.cfg;
+        s->snap.cal = *rs_pipeline_calib(&s->pipe);
+        s->snap.prof = *rs_pipeline_profile(&s->pipe);
+        s->snap.cfg = *rs_pipeline_config(&s->pipe);
         o->snapshot(o->ctx, &s->snap);
     }
     return 0;
@@ -576,7 +597,7 @@ void rs_session_apply_cal(struct rs_session *s, const struct rs_cal *blk)
 
 void rs_session_profile(const struct rs_session *s, struct rs_profile *out)
 {
-    *out = s->pipe.prof;
+    *out = *rs_pipeline_profile(&s->pipe);
 }
 
 void rs_session_apply_profile(struct rs_session *s, const struct rs_profile *p)
@@ -638,7 +659,8 @@ void rs_session_view(const struct rs_session *s, double now, struct rs_view *v)
     const struct rs_live *L = rs_pipeline_live(&s->pipe);
     rs_view_init(v);
     v->mode = s->cfg.mode;
-    rs_session_map_live(L, &s->pipe.prof, &s->pipe.cfg, s->hold_bins, s->raw_sum, v);
+    rs_session_map_live(L, rs_pipeline_profile(&s->pipe), rs_pipeline_config(&s->pipe),
+                        s->hold_bins, s->raw_sum, v);
     rs_warn_apply(&s->warn, L->t, v);
     v->history = s->hist;
     v->link = rs_session_link(s->state, s->ever_connected);
@@ -665,6 +687,11 @@ void rs_session_view(const struct rs_session *s, double now, struct rs_view *v)
     v->recording = s->recording;
     v->recording_failed = s->recording_failed;
     v->session_s = (float)now;
+}
+
+const struct rs_pipeline *rs_session_pipeline(const struct rs_session *s)
+{
+    return &s->pipe;
 }
 
 const struct rs_live *rs_session_live(const struct rs_session *s)
