@@ -245,11 +245,14 @@ static void draw_status(struct rs_render *r, const struct rs_view *v, const stru
     }
 
     c = col(p, 0.91f, 1.0f);
-    if (ov->muted)
+    if (ov->sound_off)
+        snprintf(b, sizeof b, "SOUND OFF");
+    else if (ov->muted)
         snprintf(b, sizeof b, "MUTED");
     else
         snprintf(b, sizeof b, "VOL %d", ov->volume_pct);
-    text(r, c, 0.8f, RS_AL_RIGHT, rs_colour(ov->muted ? RS_C_ORANGE : RS_C_TEXT_DIM), b, NULL);
+    bool quiet = ov->muted || ov->sound_off;
+    text(r, c, 0.8f, RS_AL_RIGHT, rs_colour(quiet ? RS_C_ORANGE : RS_C_TEXT_DIM), b, NULL);
 }
 
 static void draw_alerts(struct rs_render *r, const struct rs_view *v, const struct rs_overlay *ov)

@@ -214,6 +214,21 @@ static void test_knee_zone(void **state)
         assert_false(ui_rgb_near(rs_leg_colour((enum rs_view_leg)leg), rs_colour(RS_C_KNEE), 40));
 }
 
+/* No audio device: the status bar says SOUND OFF (never a volume that
+ * cannot be heard); with sound it shows the volume, muted says MUTED. */
+static void test_sound_off_status(void **state)
+{
+    (void)state;
+    rs_viewscript_state(&view, RS_VS_ROLLING);
+    struct rs_overlay off = { .volume_pct = 80, .sound_off = "no audio device: dsp" };
+    ui_harness_render(&big, &view, &off);
+    assert_true(text_logged(&big, "SOUND OFF"));
+    assert_false(text_logged(&big, "VOL 80"));
+    ui_harness_render(&big, &view, &plain);
+    assert_true(text_logged(&big, "VOL 80"));
+    assert_false(text_logged(&big, "SOUND OFF"));
+}
+
 static void test_leg_indicator(void **state)
 {
     (void)state;
@@ -373,6 +388,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_force_band_colours),
         cmocka_unit_test(test_speed_bands_and_too_fast),
         cmocka_unit_test(test_knee_zone),
+        cmocka_unit_test(test_sound_off_status),
         cmocka_unit_test(test_leg_indicator),
         cmocka_unit_test(test_replay_timeline),
         cmocka_unit_test(test_key_states_screenshots_and_text),
