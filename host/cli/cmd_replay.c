@@ -260,7 +260,7 @@ int rs_cmd_replay(int argc, char **argv)
     int exit_code = rc < 0 ? RS_EXIT_FAIL : RS_EXIT_OK;
     if (headless && rc == 0 && json && !compare) {
         struct rs_summary sum;
-        rs_pipeline_summary(rs_replay_pipeline(rp), &sum);
+        rs_session_summary(rs_replay_session(rp), &sum);
         char line[512];
         puts(rs_summary_json(&sum, line, sizeof line));
     }

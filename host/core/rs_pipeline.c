@@ -234,6 +234,21 @@ const struct rs_live *rs_pipeline_live(const struct rs_pipeline *p)
     return &p->live;
 }
 
+const struct rs_config *rs_pipeline_config(const struct rs_pipeline *p)
+{
+    return &p->cfg;
+}
+
+const struct rs_calib *rs_pipeline_calib(const struct rs_pipeline *p)
+{
+    return &p->cal;
+}
+
+const struct rs_profile *rs_pipeline_profile(const struct rs_pipeline *p)
+{
+    return &p->prof;
+}
+
 /* ---- holds -------------------------------------------------------------------- */
 
 static double calf_pos(const struct rs_pipeline *p, double disp)

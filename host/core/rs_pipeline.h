@@ -295,6 +295,10 @@ void rs_pipeline_set_calib(struct rs_pipeline *p, const struct rs_calib *cal);
 void rs_pipeline_set_profile(struct rs_pipeline *p, const struct rs_profile *prof);
 
 const struct rs_live *rs_pipeline_live(const struct rs_pipeline *p);
+/* What the pipeline uses now (after sanitising and the device's status). */
+const struct rs_config *rs_pipeline_config(const struct rs_pipeline *p);
+const struct rs_calib *rs_pipeline_calib(const struct rs_pipeline *p);
+const struct rs_profile *rs_pipeline_profile(const struct rs_pipeline *p);
 void rs_pipeline_summary(const struct rs_pipeline *p, struct rs_summary *out);
 
 #endif

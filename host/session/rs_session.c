@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "rs_frame_json.h"
+#include "rs_clock.h"
 #include "rs_cues.h"
 #include "rs_defaults.h"
 #include "rs_json.h"
@@ -31,7 +32,11 @@ struct rs_session {
     double last_t;                /* session time of the last sample or event */
     double offset;                /* session seconds - pipeline seconds */
     int32_t raw_sum;              /* left + right of the last sample */
-    uint64_t lost;                /* frames lost by sequence (connection) */
+    /* Frames lost: the one count the view, the summary and a replay show,
+     * by the connection's rule (rs_seq: frames made while unplugged are the
+     * gap's, not lost), from the samples themselves, so a replay that feeds
+     * the same samples and gaps counts the same. */
+    struct rs_seq seq;
 
     /* view state the pipeline does not keep */
     struct rs_view_history hist;
@@ -260,9 +265,9 @@ static void put(struct rs_session *s, const char *line)
 
 static void snapshot(struct rs_session *s)
 {
-    s->snap.cal = s->pipe.cal;
-    s->snap.prof = s->pipe.prof;
-    s->snap.cfg = s->pipe.cfg;
+    s->snap.cal = *rs_pipeline_calib(&s->pipe);
+    s->snap.prof = *rs_pipeline_profile(&s->pipe);
+    s->snap.cfg = *rs_pipeline_config(&s->pipe);
     for (int i = 0; i < s->nobs; i++)
         if (s->obs[i].snapshot)
             s->obs[i].snapshot(s->obs[i].ctx, &s->snap);
@@ -314,7 +319,7 @@ static void history_ticks(struct rs_session *s)
         else
             s->loss_n++;
         s->loss_frames[at] = L->frames;
-        s->loss_lost[at] = s->lost;
+        s->loss_lost[at] = s->seq.lost;
         s->next_hist_t += 1.0 / RS_VIEW_HISTORY_HZ;
         if (L->t - s->next_hist_t > 2.0)
             s->next_hist_t = L->t; /* long jump: do not fill the chart with copies */
@@ -342,6 +347,7 @@ static void on_sample(void *ctx, const struct rs_sample *smp, double t)
         put(s, rs_json_end(&j));
     }
     s->raw_sum = smp->left + smp->right;
+    rs_seq_push(&s->seq, smp->seq, NULL);
     rs_pipeline_push(&s->pipe, smp, &s->ev);
     /* Map this sample's pipeline time onto the session clock. */
     s->offset = t - rs_pipeline_live(&s->pipe)->t;
@@ -401,7 +407,7 @@ static void on_frame(void *ctx, const struct rs_frame *f, double t)
         s->have_block = true;
         s->block = f->u.cal;
         rs_calib_from_cal(&cal, &f->u.cal, s->cal_state == RS_CAL_OK);
-        if (cal.calibrated || !s->pipe.cal.calibrated) {
+        if (cal.calibrated || !rs_pipeline_calib(&s->pipe)->calibrated) {
             rs_pipeline_set_calib(&s->pipe, &cal);
             snapshot(s);
         }
@@ -435,6 +441,8 @@ static void on_conn_event(void *ctx, const struct rs_conn_event *ev)
     case RS_CONN_EV_STATE:
         if (ev->state == RS_CONN_STREAMING)
             s->ever_connected = true;
+        else if (ev->state == RS_CONN_DISCONNECTED && s->ever_connected)
+            rs_seq_gap(&s->seq); /* as rs_conn: the frames until the return are the gap's */
         /* Samples stopped (unplugged, or stalled for seconds with the port
          * open): the pipeline must not bridge the silence, so a running hold
          * ends here. Only the step out of streaming is a gap; failed
@@ -482,7 +490,6 @@ static void on_conn_event(void *ctx, const struct rs_conn_event *ev)
         rs_json_str(&j, "port", ev->port);
         break;
     case RS_CONN_EV_LOST:
-        s->lost += ev->count;
         rs_json_str(&j, "type", "lost");
         rs_json_num(&j, "t", ev->t, 3);
         rs_json_int(&j, "seq", ev->seq);
@@ -514,6 +521,7 @@ static void start(struct rs_session *s)
     rs_events_clear(&s->ev);
     s->state = RS_CONN_SEARCHING;
     s->cal_state = -1;
+    rs_seq_init(&s->seq);
     s->snap.software = cfg.software ? cfg.software : "rollsense";
 }
 
@@ -550,9 +558,9 @@ int rs_session_observe(struct rs_session *s, const struct rs_session_observer *o
         return -1;
     s->obs[s->nobs++] = *o;
     if (o->snapshot) {
-        s->snap.cal = s->pipe.cal;
-        s->snap.prof = s->pipe.prof;
-        s->snap.cfg = s->pipe.cfg;
+        s->snap.cal = *rs_pipeline_calib(&s->pipe);
+        s->snap.prof = *rs_pipeline_profile(&s->pipe);
+        s->snap.cfg = *rs_pipeline_config(&s->pipe);
         o->snapshot(o->ctx, &s->snap);
     }
     return 0;
@@ -589,7 +597,7 @@ void rs_session_apply_cal(struct rs_session *s, const struct rs_cal *blk)
 
 void rs_session_profile(const struct rs_session *s, struct rs_profile *out)
 {
-    *out = s->pipe.prof;
+    *out = *rs_pipeline_profile(&s->pipe);
 }
 
 void rs_session_apply_profile(struct rs_session *s, const struct rs_profile *p)
@@ -651,7 +659,8 @@ void rs_session_view(const struct rs_session *s, double now, struct rs_view *v)
     const struct rs_live *L = rs_pipeline_live(&s->pipe);
     rs_view_init(v);
     v->mode = s->cfg.mode;
-    rs_session_map_live(L, &s->pipe.prof, &s->pipe.cfg, s->hold_bins, s->raw_sum, v);
+    rs_session_map_live(L, rs_pipeline_profile(&s->pipe), rs_pipeline_config(&s->pipe), s->hold_bins,
+                        s->raw_sum, v);
     v->history = s->hist;
     v->link = rs_session_link(s->state, s->ever_connected);
     if (v->link != RS_VLINK_CONNECTED) {
@@ -665,7 +674,7 @@ void rs_session_view(const struct rs_session *s, double now, struct rs_view *v)
         v->in_knee_zone = false;
         v->leg = RS_VLEG_NONE;
     }
-    v->frames_lost = (uint32_t)s->lost;
+    v->frames_lost = (uint32_t)s->seq.lost;
     v->loss_pct = 0;
     if (s->loss_n > 1) {
         unsigned first = s->loss_head, last = (s->loss_head + s->loss_n - 1) % LOSS_TICKS;
@@ -692,4 +701,5 @@ const struct rs_live *rs_session_live(const struct rs_session *s)
 void rs_session_summary(const struct rs_session *s, struct rs_summary *out)
 {
     rs_pipeline_summary(&s->pipe, out);
+    out->lost = (uint32_t)s->seq.lost;
 }
