@@ -18,6 +18,7 @@ void rs_calibrate_limits_default(struct rs_calibrate_limits *lim)
     lim->min_load_n = 5.0;
     lim->turns_tolerance = 0.1;
     lim->min_samples = 40; /* half a second at 80 Hz */
+    lim->max_touch_n = 20.0; /* a hand resting lightly: well under any leg (>= 100 N) */
 }
 
 void rs_calibrate_defaults(struct rs_cal *cal)
@@ -120,6 +121,46 @@ int rs_calibrate_tare(const struct rs_calibrate_window *w, const struct rs_calib
     cal->offset_left = (int32_t)lround(w->mean_left);
     cal->offset_right = (int32_t)lround(w->mean_right);
     return RS_CALIBRATE_OK;
+}
+
+int rs_calibrate_tare_guard(const struct rs_calibrate_window *w,
+                            const struct rs_calibrate_limits *lim, const struct rs_cal *known,
+                            bool zero_known, bool confirmed, char *why, size_t cap)
+{
+    struct rs_cal zero;
+    rs_calibrate_defaults(&zero);
+    if (zero_known) {
+        zero.offset_left = known->offset_left;
+        zero.offset_right = known->offset_right;
+        if (rs_calibrate_validate(known, NULL, 0) == RS_CALIBRATE_OK) {
+            zero.scale_left = known->scale_left;
+            zero.scale_right = known->scale_right;
+        }
+    }
+    double fl, fr, x;
+    rs_calibrate_apply(&zero, (int32_t)lround(w->mean_left), (int32_t)lround(w->mean_right), &fl,
+                       &fr, &x);
+    if (fabs(fl) <= lim->max_touch_n && fabs(fr) <= lim->max_touch_n)
+        return RS_CALIBRATE_OK;
+    double total = fl + fr;
+    if (zero_known)
+        return rs_fail(RS_CALIBRATE_LOADED, why, cap,
+                      "tare refused: something is on the roller: %.0f N (left %.0f N, right "
+                      "%.0f N); take everything off and try again",
+                      rs_calibrate_nz(total, 0), rs_calibrate_nz(fl, 0), rs_calibrate_nz(fr, 0));
+    if (confirmed)
+        return RS_CALIBRATE_OK;
+    return rs_fail(RS_CALIBRATE_UNCONFIRMED, why, cap,
+                  "first tare of this roller: it reads %.0f N (left %.0f N, right %.0f N, "
+                  "nominal scale) and has no known zero to compare with; if the roller is "
+                  "empty, confirm it (Y), otherwise take everything off and measure again",
+                  rs_calibrate_nz(total, 0), rs_calibrate_nz(fl, 0), rs_calibrate_nz(fr, 0));
+}
+
+double rs_calibrate_nz(double v, int decimals)
+{
+    double half = 0.5 * pow(10.0, -decimals);
+    return fabs(v) < half ? 0.0 : v;
 }
 
 int rs_calibrate_placement(const struct rs_calibrate_window *w, double mass_kg,

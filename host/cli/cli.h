@@ -31,6 +31,9 @@ void rs_cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* True when arg is -h or --help. */
 int rs_cli_is_help(const char *arg);
 
+/* `rollsense --version` (cli_version.c): versions and the firmware image check. */
+int rs_cli_version(void);
+
 /* ---- shared by the session commands (cli_session.c) ---- */
 #include <signal.h>
 

@@ -120,7 +120,7 @@ static int calui_frame(struct calui *cu, struct rs_window *win, const struct rs_
                        bool *quit, char *err, size_t errcap)
 {
     struct rs_livecal *lc = cu->lc;
-    bool enter = false, esc = false;
+    bool enter = false, esc = false, empty = false;
     SDL_Event ev;
     while (SDL_PollEvent(&ev)) {
         if (ev.type == SDL_QUIT) {
@@ -131,6 +131,8 @@ static int calui_frame(struct calui *cu, struct rs_window *win, const struct rs_
                 enter = true;
             else if (k == SDLK_ESCAPE || k == SDLK_q)
                 esc = true;
+            else if (k == SDLK_y)
+                empty = true; /* a first tare: the user confirms an empty roller */
         }
     }
     enum rs_calwiz_phase ph = lc->wz.phase;
@@ -141,7 +143,10 @@ static int calui_frame(struct calui *cu, struct rs_window *win, const struct rs_
         rs_calwiz_cancel(&lc->wz);
         calui_report(cu, o->who);
         rs_livecal_close(lc);
-    } else if (enter && (ph == RS_CW_PROMPT || ph == RS_CW_REFUSED || ph == RS_CW_TRACK)) {
+    } else if (empty && ph == RS_CW_CONFIRM) {
+        rs_calwiz_confirm_empty(&lc->wz);
+    } else if (enter && (ph == RS_CW_PROMPT || ph == RS_CW_REFUSED || ph == RS_CW_TRACK ||
+                         ph == RS_CW_CONFIRM)) {
         rs_calwiz_confirm(&lc->wz);
     }
     calui_report(cu, o->who);

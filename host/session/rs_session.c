@@ -659,8 +659,8 @@ void rs_session_view(const struct rs_session *s, double now, struct rs_view *v)
     const struct rs_live *L = rs_pipeline_live(&s->pipe);
     rs_view_init(v);
     v->mode = s->cfg.mode;
-    rs_session_map_live(L, rs_pipeline_profile(&s->pipe), rs_pipeline_config(&s->pipe), s->hold_bins,
-                        s->raw_sum, v);
+    rs_session_map_live(L, rs_pipeline_profile(&s->pipe), rs_pipeline_config(&s->pipe),
+                        s->hold_bins, s->raw_sum, v);
     v->history = s->hist;
     v->link = rs_session_link(s->state, s->ever_connected);
     if (v->link != RS_VLINK_CONNECTED) {

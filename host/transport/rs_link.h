@@ -104,6 +104,17 @@ const char *rs_link_backend(const struct rs_link *l);
 /* The path or name the link was opened with. */
 const char *rs_link_name(const struct rs_link *l);
 
+/*
+ * A port is owned by one link at a time: every backend takes an exclusive
+ * flock and sets TIOCEXCL, so a second open (another rollsense, or this one
+ * twice) fails with RS_LINK_ERR_BUSY. rs_link_holder_pid() finds another
+ * process with the port open (0 when unknown, e.g. another user's process);
+ * rs_link_busy_message() writes the one-line refusal
+ * "port P is in use (by PID N)" or "... (by another program)".
+ */
+long rs_link_holder_pid(const char *path);
+void rs_link_busy_message(const char *path, char *buf, size_t cap);
+
 /* Close and free; NULL is fine. */
 void rs_link_close(struct rs_link *l);
 

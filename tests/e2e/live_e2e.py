@@ -549,6 +549,53 @@ def test_duration(args, tmp):
         print("%s: ok, summary %s" % (mode, json.dumps(summary)), flush=True)
 
 
+def test_exclusive(args, tmp):
+    """One owner per port: a second `live --port P` and `devices --port P`
+    are refused with "port P is in use (by PID N)" and exit 1, while the
+    first session loses nothing (every frame, 0 lost, no gap)."""
+    info = gen(args, tmp, "info", "info.bin", "E2E0007")
+    frames = split_frames(gen(args, tmp, "samples", "samples.bin", 400))
+    fake = FakeRoller(tmp.path("roller-excl"))
+    fake.plug()
+    host = Host(args, fake.link, ["--frames"])
+    try:
+        deadline = time.monotonic() + 30
+        while not fake.got_command:
+            fake.drain()
+            host.poll_lines(0.01)
+            if time.monotonic() > deadline:
+                fail("host never sent a command")
+        fake.write_all(info, deadline)
+        for f in frames[:200]:
+            fake.write_all(f, deadline, host)
+        if not run_until(host, fake, lambda o: o.get("type") == "sample" and o.get("seq") == 199, 20, since=0):
+            fail("first host never saw sample 199")
+        want = "port %s is in use (by PID %d)" % (fake.link, host.p.pid)
+        for cmd in (["live", "--port", fake.link, "--headless", "--json", "--no-record"],
+                    ["devices", "--port", fake.link]):
+            p = subprocess.run([args.rollsense] + cmd, capture_output=True, timeout=30)
+            err = p.stderr.decode()
+            if p.returncode != 1 or want not in err or len(err.strip().splitlines()) != 1:
+                fail("second %s: exit %d, stderr %r (want one line with %r)"
+                     % (cmd[0], p.returncode, err, want))
+        for f in frames[200:]:
+            fake.write_all(f, deadline, host)
+        if not run_until(host, fake, lambda o: o.get("type") == "sample" and o.get("seq") == 399, 20, since=0):
+            fail("first host never saw sample 399")
+        summary = host.finish()
+    finally:
+        fake.unplug()
+        if host.p.poll() is None:
+            host.p.kill()
+            host.p.wait()
+    samples = [o for o in host.lines if o.get("type") == "sample"]
+    gaps = [o for o in host.lines if o.get("type") == "gap"]
+    if len(samples) != 400 or summary["lost"] != 0 or gaps:
+        fail("first session lost data: %d samples, lost %d, gaps %r"
+             % (len(samples), summary["lost"], gaps))
+    print("exclusive: ok, second live and devices refused, first kept 400/400", flush=True)
+
+
 def test_discovery(args, tmp):
     """Discovery with no roller attached: waits (scanning twice a second)
     without burning CPU, says so once, and ends with a summary."""
@@ -670,7 +717,7 @@ def test_emu(args, tmp):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("test", choices=["replay", "garbage", "version", "devices", "duration",
-                                        "discovery", "unplug", "emu", "events"])
+                                        "discovery", "unplug", "emu", "events", "exclusive"])
     ap.add_argument("--rollsense", required=True)
     ap.add_argument("--gen", required=True)
     ap.add_argument("--emu")

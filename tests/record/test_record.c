@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 #include <sqlite3.h>
@@ -881,6 +882,94 @@ static void test_iso8601(void **state)
     }
 }
 
+static void copy_file(const char *from, const char *to)
+{
+    FILE *f = fopen(from, "rb");
+    assert_non_null(f);
+    static unsigned char buf[1 << 22];
+    size_t n = fread(buf, 1, sizeof buf, f);
+    assert_true(n < sizeof buf);
+    fclose(f);
+    write_file(to, buf, n);
+}
+
+/*
+ * A recorder that ran until the disk filled: a checkpoint wrote the main
+ * file's header (page count N) but not the pages after it; those pages are
+ * still in the -wal file. The reader counts the WAL's committed pages as
+ * present: every committed frame reads back and there is no damage message.
+ * Without the -wal file the same main file is truncated, and says so.
+ */
+static void test_wal_pages_present(void **state)
+{
+    struct fixture *fx = *state;
+    char src[600], p[640], side[660], sside[660];
+    snprintf(src, sizeof src, "%s/live.rsession", fx->dir);
+    snprintf(p, sizeof p, "%s/full.rsession", fx->dir);
+    struct rs_rec *r;
+    char err[256];
+    assert_int_equal(rs_rec_open(&r, src, T0_US, 0, err, sizeof err), 0);
+    for (uint32_t i = 0; i < 3000; i++) {
+        struct rs_frame f = rs_test_sample(i);
+        assert_int_equal(rs_rec_frame(r, T0_US + (int64_t)i * 12500, &f), 0);
+    }
+    assert_int_equal(rs_rec_flush(r), 0);
+    /* The size SQLite sees (through the WAL) while the recorder still runs. */
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open_v2(src, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA page_count", -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    uint32_t pages = (uint32_t)sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    /* What the killed process leaves: the main file and its -wal. */
+    copy_file(src, p);
+    snprintf(sside, sizeof sside, "%s-wal", src);
+    snprintf(side, sizeof side, "%s-wal", p);
+    copy_file(sside, side);
+    rs_rec_close(r, T0_US, NULL);
+    long main_size = file_size(p);
+    assert_true((long)pages * 4096 > main_size); /* the main file alone is short */
+    FILE *f = fopen(p, "r+b");
+    assert_non_null(f);
+    unsigned char be[4] = { (unsigned char)(pages >> 24), (unsigned char)(pages >> 16),
+                            (unsigned char)(pages >> 8), (unsigned char)pages };
+    assert_int_equal(fseek(f, 28, SEEK_SET), 0);
+    assert_int_equal(fwrite(be, 1, 4, f), 4);
+    fclose(f);
+
+    struct rs_reader *s;
+    char msg[512];
+    assert_int_equal(rs_reader_open(&s, p, msg, sizeof msg), 0);
+    assert_int_equal(drain(s), 3000);
+    assert_null(rs_reader_damage_message(s));
+    rs_reader_close(s);
+
+    /* The WAL cut in its last frame: intact up to the commit before. */
+    long wal_size = file_size(side);
+    assert_int_equal(truncate(side, wal_size - 100), 0);
+    snprintf(sside, sizeof sside, "%s-shm", p);
+    unlink(sside);
+    assert_int_equal(rs_reader_open(&s, p, msg, sizeof msg), 0);
+    int got = drain(s);
+    assert_true(got > 0 && got < 3000);
+    assert_null(rs_reader_damage_message(s));
+    rs_reader_close(s);
+
+    /* The same main file without its WAL: the pages really are missing. */
+    unlink(side);
+    unlink(sside);
+    int rc = rs_reader_open(&s, p, msg, sizeof msg);
+    if (rc == 0) {
+        assert_non_null(rs_reader_damage_message(s));
+        assert_non_null(strstr(rs_reader_damage_message(s), "truncated ("));
+        rs_reader_close(s);
+    } else {
+        assert_int_equal(rc, RS_READER_EEMPTY); /* nothing was ever checkpointed */
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -896,6 +985,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_open_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bit_flip_in_frame, setup, teardown),
         cmocka_unit_test_setup_teardown(test_truncated_and_scrambled, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_wal_pages_present, setup, teardown),
         cmocka_unit_test_setup_teardown(test_export_round_trip, setup, teardown),
         cmocka_unit_test(test_jsonq),
         cmocka_unit_test(test_iso8601),
