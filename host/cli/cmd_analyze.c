@@ -21,6 +21,7 @@
 #include "rs_pipeline.h"
 #include "rs_proto.h"
 #include "rs_replay.h"
+#include "rs_session.h"
 
 struct analyze_source {
     FILE *in;
@@ -273,7 +274,7 @@ static int analyze_session(const char *path, const struct rs_config *cfg,
     if (damage)
         rs_cli_error("analyze: %s: %s", path, damage);
     struct rs_summary sum;
-    rs_pipeline_summary(rs_replay_pipeline(rp), &sum);
+    rs_session_summary(rs_replay_session(rp), &sum);
     print_summary(&sum, json);
     rs_replay_close(rp);
     return RS_EXIT_OK;
