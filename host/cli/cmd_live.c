@@ -53,7 +53,7 @@ static void help(void)
            "  --headless       no window (needs --json)\n"
            "  --json           one JSON object per line on stdout (docs/live-json.md):\n"
            "                   status, gaps, every detector event, a final summary\n"
-           "  --duration S     stop after S seconds (default: until q, SIGINT or SIGTERM)\n"
+           "  --duration S     stop after S seconds (default: until q, SIGINT, SIGTERM or SIGHUP)\n"
            "  --frames         also one object per sample frame\n"
            "  --capture FILE   also write every byte read from the port to FILE\n"
            "  --config FILE    thresholds (docs/config.md); default\n"

@@ -501,10 +501,11 @@ def test_unplug(args, tmp):
 
 def test_duration(args, tmp):
     """--duration ends the session by itself; rate_hz from a real-time 80 Hz
-    fake; SIGTERM also ends a session with a summary and exit 0."""
+    fake; SIGTERM and SIGHUP (the terminal closed) also end a session with a
+    summary, exit 0 and a closed (not interrupted) session file."""
     info = gen(args, tmp, "info", "info.bin", "E2E0005")
     frames = split_frames(gen(args, tmp, "samples", "samples.bin", 1000))
-    for mode in ("duration", "sigterm"):
+    for mode in ("duration", "sigterm", "sighup"):
         fake = FakeRoller(tmp.path("roller-" + mode))
         fake.plug()
         extra = ["--duration", "3"] if mode == "duration" else []
@@ -528,8 +529,8 @@ def test_duration(args, tmp):
                 fake.drain()
                 if host.poll_lines(0.002) is None:
                     break
-                if mode == "sigterm" and sent >= 160:
-                    host.p.send_signal(signal.SIGTERM)
+                if mode != "duration" and sent >= 160:
+                    host.p.send_signal(signal.SIGTERM if mode == "sigterm" else signal.SIGHUP)
                     break
             summary = host.finish()
         finally:
@@ -546,7 +547,17 @@ def test_duration(args, tmp):
             if not (77.6 <= summary["rate_hz"] <= 82.4) or summary["lost"] != 0:
                 fail("rate_hz %.3f lost %d (want 80 +- 3 %%, 0)" % (summary["rate_hz"], summary["lost"]))
         elif summary["frames"] < 100:
-            fail("SIGTERM session: %r" % summary)
+            fail("%s session: %r" % (mode, summary))
+        else:
+            import sqlite3
+            sess = os.path.join(os.environ["XDG_DATA_HOME"], "rollsense", "sessions")
+            newest = max((os.path.join(sess, f) for f in os.listdir(sess) if f.endswith(".rsession")),
+                         key=os.path.getmtime)
+            db = sqlite3.connect(newest)
+            keys = {r[0] for r in db.execute("SELECT key FROM meta")}
+            db.close()
+            if "summary" not in keys or "ended" not in keys:
+                fail("%s: the session file was not closed (meta %r)" % (mode, sorted(keys)))
         print("%s: ok, summary %s" % (mode, json.dumps(summary)), flush=True)
 
 
