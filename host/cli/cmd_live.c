@@ -19,6 +19,7 @@
 #include "rs_run.h"
 #include "rs_session.h"
 #include "rs_window.h"
+#include "rs_file.h"
 
 /* Raw bytes for --capture (input for `rollsense decode` and replay tests):
  * an observer of the session, like the recorder will be. */
@@ -53,7 +54,7 @@ static void help(void)
            "  --headless       no window (needs --json)\n"
            "  --json           one JSON object per line on stdout (docs/live-json.md):\n"
            "                   status, gaps, every detector event, a final summary\n"
-           "  --duration S     stop after S seconds (default: until q, SIGINT or SIGTERM)\n"
+           "  --duration S     stop after S seconds (default: until q, SIGINT, SIGTERM or SIGHUP)\n"
            "  --frames         also one object per sample frame\n"
            "  --capture FILE   also write every byte read from the port to FILE\n"
            "  --config FILE    thresholds (docs/config.md); default\n"
@@ -140,7 +141,7 @@ int rs_cmd_live(int argc, char **argv)
 
     struct capture cap = { 0 };
     if (capture_path) {
-        cap.f = fopen(capture_path, "wb");
+        cap.f = rs_file_fopen_private(capture_path);
         if (!cap.f) {
             rs_cli_error("live: cannot create capture file '%s': %s", capture_path, strerror(errno));
             return RS_EXIT_FAIL;

@@ -18,6 +18,7 @@
 #include "rs_audio.h"
 #include "rs_font.h"
 #include "rs_render.h"
+#include "rs_file.h"
 
 struct rs_window {
     SDL_Window *win;
@@ -341,7 +342,7 @@ static void screenshot(struct rs_window *w, struct rs_ui_actions *act)
             if (access(act->screenshot, F_OK) != 0)
                 break;
         }
-        if (IMG_SavePNG(s, act->screenshot) == 0) {
+        if (rs_file_make_private(act->screenshot) == 0 && IMG_SavePNG(s, act->screenshot) == 0) {
             act->bits |= RS_UI_SCREENSHOT;
             set_toast(w, "SCREENSHOT SAVED");
         } else {
