@@ -81,7 +81,7 @@ int rs_cli_window_option(int argc, char **argv, int *i, const char *who,
         return 1;
     }
     if (strcmp(a, "--volume") != 0 && strcmp(a, "--size") != 0 &&
-        strcmp(a, "--screenshot-dir") != 0)
+        strcmp(a, "--screenshot-dir") != 0 && strcmp(a, "--renderer") != 0)
         return 0;
     if (*i + 1 >= argc || argv[*i + 1][0] == '\0') {
         rs_cli_error("%s: %s needs a value", who, a);
@@ -90,6 +90,12 @@ int rs_cli_window_option(int argc, char **argv, int *i, const char *who,
     const char *v = argv[++*i];
     if (strcmp(a, "--screenshot-dir") == 0) {
         wc->screenshot_dir = v;
+    } else if (strcmp(a, "--renderer") == 0) {
+        if (strcmp(v, "software") != 0 && strcmp(v, "gpu") != 0) {
+            rs_cli_error("%s: --renderer wants software or gpu, got '%s'", who, v);
+            return -1;
+        }
+        wc->renderer = v[0] == 's' ? RS_RENDERER_SOFTWARE : RS_RENDERER_GPU;
     } else if (strcmp(a, "--size") == 0) {
         if (rs_cli_parse_size(v, &wc->width, &wc->height) != 0) {
             rs_cli_error("%s: --size wants WxH (320x200 to 8192x8192), got '%s'", who, v);

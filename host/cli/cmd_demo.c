@@ -92,6 +92,8 @@ static void help(void)
            "  --no-record           do not record\n"
            "  --screenshot-after N  write a PNG screenshot before frame N, then quit\n"
            "  --mute, --volume N, --fullscreen, --size WxH, --screenshot-dir DIR\n"
+           "  --renderer software|gpu  how the window draws (default: the GPU unless it\n"
+           "                        is a software rasteriser such as llvmpipe)\n"
            "  --cal-mass KG         key c: tare, then span with this known mass (without\n"
            "                        it: tare only), saved on the simulated roller and\n"
            "                        used at once (docs/calibration.md)\n"

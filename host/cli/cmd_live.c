@@ -63,6 +63,8 @@ static void help(void)
            "                   session is recorded to $XDG_DATA_HOME/rollsense/sessions/\n"
            "  --no-record      do not record\n"
            "  --mute, --volume N, --fullscreen, --size WxH   window and cues\n"
+           "  --renderer software|gpu  how the window draws (default: the GPU unless it\n"
+           "                   is a software rasteriser such as llvmpipe)\n"
            "  --cal-mass KG    key c in the window: tare, then span with this known mass\n"
            "                   (>= 2 kg; without it c does the tare only); the block is\n"
            "                   saved on the roller and used at once (docs/calibration.md)\n"
