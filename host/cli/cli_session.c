@@ -30,6 +30,8 @@ void rs_cli_catch_signals(volatile sig_atomic_t **flag)
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+    /* Closing the terminal: end the session properly (summary, exit 0). */
+    sigaction(SIGHUP, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
     *flag = &stop_requested;
 }

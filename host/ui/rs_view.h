@@ -94,6 +94,7 @@ struct rs_view {
     float calf_length_cm; /* calibrated calf length, 0 = unknown (use 35) */
     float knee_zone_cm;   /* knee zone depth below the upper end (5) */
     bool in_knee_zone;
+    bool knee_banner;     /* the knee warning: in the zone, and 3 s after leaving it */
 
     struct rs_view_history history;
     struct rs_view_calf calf[2]; /* [0] left, [1] right */
