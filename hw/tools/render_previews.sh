@@ -15,7 +15,7 @@ shot() {  # name size camera [openscad -D ...]
   xvfb-run -a -s '-screen 0 1280x800x24' openscad -q -o "$out/$name.png" --imgsize="$size" \
     --camera="$cam" --projection=p --colorscheme=Tomorrow "$@" "$scad"
 }
-shot assembly 900,560 420,-560,380,0,0,30
+shot assembly 900,560 480,620,400,0,20,20
 shot exploded 900,560 -470,680,460,0,0,10 -D explode=40
 shot parts 900,520 160,-520,620,150,0,0 -D 'view="parts"'
 xvfb-run -a -s '-screen 0 1280x800x24' openscad -q -o "$out/step-plate.png" --imgsize=800,540 --camera=0,0,0,180,0,0,0 --viewall --autocenter --projection=o --colorscheme=Tomorrow -D 'view="plate"' "$scad"
