@@ -204,8 +204,9 @@ int rs_cmd_demo(int argc, char **argv)
     if (load_scenario(scenario, &scn) != 0)
         return RS_EXIT_USAGE;
     if (!headless && !rs_run_have_display()) {
-        rs_cli_error("demo: no display (DISPLAY and WAYLAND_DISPLAY unset); "
-                     "try 'rollsense demo --headless --json'");
+        rs_cli_error("demo: no display (DISPLAY and WAYLAND_DISPLAY unset); try "
+                     "'tools/demo --headless --json' (it runs until Ctrl-C, --duration S or "
+                     "--fast)");
         return RS_EXIT_FAIL;
     }
     /* Real time loops after a pass; --fast plays one pass and ends. */

@@ -418,7 +418,7 @@ static void draw_force(struct rs_render *r, const struct rs_view *v)
     /* Numerals and unit share a row; the unit goes right of the number. */
     struct rs_rect num = row(p, 0.23f, 0.66f);
     if (v->calibrated)
-        snprintf(b, sizeof b, "%.0f", (double)v->force_n);
+        snprintf(b, sizeof b, "%.0f", rs_view_nz(v->force_n, 0));
     else
         snprintf(b, sizeof b, "%ld", lroundf(v->force_n));
     struct rs_rect nb = col(num, 0.0f, 0.76f);
@@ -431,7 +431,7 @@ static void draw_force(struct rs_render *r, const struct rs_view *v)
     if (!v->calibrated)
         snprintf(b, sizeof b, "calibrate for N and %%BW");
     else if (v->bw_known)
-        snprintf(b, sizeof b, "%.0f %%BW", (double)v->force_pct);
+        snprintf(b, sizeof b, "%.0f %%BW", rs_view_nz(v->force_pct, 0));
     else
         snprintf(b, sizeof b, "-- %%BW (no profile)");
     text(r, pct, 0.95f, RS_AL_CENTRE, rs_colour(RS_C_TEXT), b, NULL);
@@ -439,9 +439,9 @@ static void draw_force(struct rs_render *r, const struct rs_view *v)
     /* Left/right split as one bar: the left share from the left. */
     struct rs_rect sb = row(p, 0.86f, 1.0f);
     struct rs_rect lt = col(sb, 0.0f, 0.22f), bar = col(sb, 0.24f, 0.76f), rt = col(sb, 0.78f, 1.0f);
-    snprintf(b, sizeof b, "L %.0f", (double)v->left_n);
+    snprintf(b, sizeof b, "L %.0f", rs_view_nz(v->left_n, 0));
     text(r, lt, 0.9f, RS_AL_LEFT, rs_colour(RS_C_TEXT_DIM), b, NULL);
-    snprintf(b, sizeof b, "R %.0f", (double)v->right_n);
+    snprintf(b, sizeof b, "R %.0f", rs_view_nz(v->right_n, 0));
     text(r, rt, 0.9f, RS_AL_RIGHT, rs_colour(RS_C_TEXT_DIM), b, NULL);
     bar = row(bar, 0.25f, 0.75f);
     fill(r, bar, rs_colour(RS_C_TRACK));
@@ -615,7 +615,7 @@ static void draw_leg(struct rs_render *r, const struct rs_view *v)
         int mh = g->layout.line * 3;
         struct rs_rect m = { bar.x - bar.w / 3, my - mh / 2, bar.w + 2 * (bar.w / 3), mh };
         fill(r, m, rs_colour(RS_C_TEXT));
-        snprintf(b, sizeof b, "%.0f cm", (double)v->position_cm);
+        snprintf(b, sizeof b, "%.0f cm", rs_view_nz(v->position_cm, 0));
         struct rs_rect pl = row(labels, 0.40f, 0.60f);
         text(r, pl, 0.95f, RS_AL_LEFT, rs_colour(RS_C_TEXT), b, NULL);
     }

@@ -143,6 +143,10 @@ enum rs_view_speed_band rs_view_speed_band(float cms);
 const char *rs_view_force_band_name(enum rs_view_force_band b);
 const char *rs_view_speed_band_name(enum rs_view_speed_band b);
 
+/* x for printing with `decimals` digits: 0 when it would print as "-0"
+ * (a reading a hair below zero is zero to the person looking at it). */
+double rs_view_nz(double x, int decimals);
+
 /* Calf length to draw with: the calibrated one, or 35 cm when unknown. */
 float rs_view_calf_length(const struct rs_view *v);
 

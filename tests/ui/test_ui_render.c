@@ -229,6 +229,35 @@ static void test_sound_off_status(void **state)
     assert_false(text_logged(&big, "SOUND OFF"));
 }
 
+/* Readings a hair below zero never show as "-0". */
+static void test_no_negative_zero(void **state)
+{
+    (void)state;
+    rs_viewscript_state(&view, RS_VS_ROLLING);
+    view.calibrated = true;
+    view.bw_known = true;
+    view.force_n = -0.4f;
+    view.force_pct = -0.2f;
+    view.left_n = -0.3f;
+    view.right_n = -0.1f;
+    view.on_calf = true;
+    view.position_cm = -0.2f;
+    ui_harness_render(&big, &view, &plain);
+    static const char *const zero[] = { "0", "0 %BW", "L 0", "R 0", "0 cm" };
+    for (size_t i = 0; i < sizeof zero / sizeof zero[0]; i++)
+        if (!text_logged(&big, zero[i]))
+            fail_msg("'%s' not drawn", zero[i]);
+    const struct rs_render_geom *g = rs_render_geometry(big.rr);
+    for (int i = 0; i < g->ntext; i++)
+        if (strstr(g->text[i].text, "-0"))
+            fail_msg("negative zero drawn: '%s'", g->text[i].text);
+    /* The rounding edge: printf rounds -0.5 to "-0", so it is 0 too. */
+    assert_true(rs_view_nz(-0.5, 0) == 0 && !signbit(rs_view_nz(-0.5, 0)));
+    assert_true(rs_view_nz(-0.51, 0) == -0.51);
+    assert_true(rs_view_nz(-0.049, 1) == 0);
+    assert_true(rs_view_nz(-0.051, 1) == -0.051);
+}
+
 static void test_leg_indicator(void **state)
 {
     (void)state;
@@ -389,6 +418,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_speed_bands_and_too_fast),
         cmocka_unit_test(test_knee_zone),
         cmocka_unit_test(test_sound_off_status),
+        cmocka_unit_test(test_no_negative_zero),
         cmocka_unit_test(test_leg_indicator),
         cmocka_unit_test(test_replay_timeline),
         cmocka_unit_test(test_key_states_screenshots_and_text),
