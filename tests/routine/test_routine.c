@@ -438,6 +438,54 @@ static void test_whole_routine(void **state)
     assert_int_equal(reps, 8); /* 2 reps x 2 stretches x 2 legs */
 }
 
+/* Each leg's spots step counts from zero; the unloading clock starts at the
+ * first tick that sees the roller empty, not at the routine's start. */
+static void test_second_leg_fresh(void **state)
+{
+    (void)state;
+    struct rs_routine_plan p = plan();
+    struct rs_routine r;
+    struct rs_routine_out o = { .n = 0 };
+    rs_routine_start(&r, &p, 0, &o);
+    rs_routine_skip(&r, 0, &o);
+    rs_routine_hold(&r, 20, RS_LEG_LEFT, 20, &o);
+    rs_routine_hold(&r, 40, RS_LEG_LEFT, 20, &o);
+    rs_routine_go(&r, 41, &o);
+    assert_int_equal(r.steps[r.cur].kind, RS_RT_STRETCH_GASTROC);
+    rs_routine_tick(&r, 42, false, &o);
+    rs_routine_tick(&r, 43.5, false, &o); /* 1.5 s off the roller: still waiting */
+    assert_int_equal(r.phase, RS_RTP_WAIT);
+    rs_routine_skip(&r, 44, &o);
+    rs_routine_skip(&r, 44, &o);
+    rs_routine_skip(&r, 44, &o); /* the right calf's warm-up skipped */
+    struct rs_routine_view v;
+    rs_routine_view(&r, 45, &v);
+    assert_int_equal(v.kind, RS_RT_SPOTS);
+    assert_int_equal(v.leg, RS_LEG_RIGHT);
+    assert_int_equal(v.spots, 0);
+    assert_int_equal(v.nsteps, 8);
+    assert_int_equal(v.step, 5);
+    o.n = 0;
+    rs_routine_hold(&r, 70, RS_LEG_RIGHT, 20, &o);
+    assert_int_equal(find(&o, RS_RTE_SPOT)->count, 1);
+}
+
+static void test_unload_clock_from_first_tick(void **state)
+{
+    (void)state;
+    struct rs_routine_plan p = plan();
+    struct rs_routine r;
+    struct rs_routine_out o = { .n = 0 };
+    rs_routine_start(&r, &p, 0, &o);
+    rs_routine_skip(&r, 0, &o);
+    rs_routine_skip(&r, 0, &o);
+    rs_routine_tick(&r, 1, false, &o);
+    rs_routine_tick(&r, 2.5, false, &o);
+    assert_int_equal(r.phase, RS_RTP_WAIT);
+    rs_routine_tick(&r, 3, false, &o);
+    assert_int_equal(r.phase, RS_RTP_COUNTDOWN);
+}
+
 /* A late tick catches up with each transition at its own time. */
 static void test_late_tick(void **state)
 {
@@ -532,6 +580,8 @@ int main(void)
         cmocka_unit_test(test_rest_go_early),
         cmocka_unit_test(test_skip_and_order),
         cmocka_unit_test(test_whole_routine),
+        cmocka_unit_test(test_second_leg_fresh),
+        cmocka_unit_test(test_unload_clock_from_first_tick),
         cmocka_unit_test(test_late_tick),
         cmocka_unit_test(test_view),
         cmocka_unit_test(test_names),
