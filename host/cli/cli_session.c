@@ -2,6 +2,7 @@
  * cli_session.c - what the session commands (live, demo, analyze) share on
  * the command line: the config file, window options, signals, JSON output.
  */
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +31,8 @@ void rs_cli_catch_signals(volatile sig_atomic_t **flag)
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+    /* Closing the terminal: end the session properly (summary, exit 0). */
+    sigaction(SIGHUP, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
     *flag = &stop_requested;
 }
@@ -39,7 +42,10 @@ void rs_cli_print_line(void *ctx, const char *line)
     FILE *out = ctx;
     fputs(line, out);
     fputc('\n', out);
-    fflush(out);
+    /* Nobody reads any more (`| head`): end the session like SIGTERM does,
+     * instead of running on and writing into a closed pipe. */
+    if (fflush(out) != 0 && errno == EPIPE)
+        stop_requested = 1;
 }
 
 int rs_cli_load_config(const char *who, const char *path, struct rs_config *cfg)

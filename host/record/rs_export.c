@@ -16,17 +16,12 @@
 #include "rs_record.h"
 #include "rs_record_int.h"
 #include "rs_reader.h"
+#include "rs_file.h"
 
 static FILE *create(const char *dir, const char *name, char *path, size_t cap)
 {
     snprintf(path, cap, "%s/%s", dir, name);
-    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd < 0)
-        return NULL;
-    FILE *f = fdopen(fd, "w");
-    if (!f)
-        close(fd);
-    return f;
+    return rs_file_fopen_private(path);
 }
 
 /* RFC 4180: quote a field, doubling quotes. */

@@ -213,7 +213,8 @@ static int loop_open(struct loop *L, char *err, size_t errcap)
         return -1;
     }
     struct rs_window_config wc = L->o->wcfg;
-    wc.derive_cues = false; /* cues come from the pipeline's events */
+    /* cues come from the pipeline's events (a scripted view has none) */
+    wc.derive_cues = L->in->derive_cues;
     if (rs_window_open(&L->win, &wc, err, errcap) != 0) {
         SDL_Quit();
         return -1;
@@ -269,7 +270,7 @@ static int loop_wizard(struct loop *L, bool *quit, char *err, size_t errcap)
 static bool loop_skip_draw(struct loop *L, enum rs_view_link was, const struct rs_view *v,
                            double now)
 {
-    if (v->link == RS_VLINK_DISCONNECTED && L->frame > 0 && was == v->link &&
+    if (L->conn && v->link == RS_VLINK_DISCONNECTED && L->frame > 0 && was == v->link &&
         now - L->drawn_at < 10.0 && L->o->frame_step_s <= 0) {
         SDL_PumpEvents();
         if (!SDL_HasEvents(SDL_FIRSTEVENT, SDL_LASTEVENT))
@@ -375,7 +376,7 @@ static int loop_run(struct loop *L, char *err, size_t errcap, int *in_rc)
     rs_view_init(&view);
     const struct rs_run_opts *o = L->o;
     while (!(L->act.bits & RS_UI_QUIT)) {
-        *in_rc = loop_feed(L, view.link == RS_VLINK_DISCONNECTED && L->frame > 0);
+        *in_rc = loop_feed(L, L->conn && view.link == RS_VLINK_DISCONNECTED && L->frame > 0);
         if (*in_rc < 0 || stop_requested(o, L->in->now(L->in->ctx)))
             break;
         bool quit = false;

@@ -77,7 +77,8 @@ int rs_run(struct rs_conn *c, struct rs_session *s, const struct rs_run_opts *o,
 
 /*
  * What the window loop feeds the session from: the connection (rs_run:
- * live, demo) or a session file (replay: host/replay's rs_replay_window).
+ * live, demo), a session file (replay: host/replay's rs_replay_window) or a
+ * script of views (view-test: decorate replaces the view).
  * Hooks other than advance and now may be NULL.
  */
 struct rs_run_input {
@@ -101,6 +102,8 @@ struct rs_run_input {
     void (*shot)(void *ctx);
     /* Dismiss the first-run safety note before that screenshot. */
     bool shot_without_note;
+    /* The window derives the cues from the views (scripted views, no events). */
+    bool derive_cues;
 };
 
 /*

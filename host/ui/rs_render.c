@@ -251,7 +251,7 @@ struct rs_rgb rs_alert_colour(enum rs_alert a)
     case RS_AL_SENSOR:
         return rs_colour(RS_C_VERMILLION);
     case RS_AL_KNEE:
-        return rs_colour(RS_C_PURPLE);
+        return rs_colour(RS_C_KNEE);
     case RS_AL_TOO_HARD:
         return rs_colour(RS_C_ORANGE);
     case RS_AL_UNCALIBRATED:
@@ -340,11 +340,14 @@ static void draw_status(struct rs_render *r, const struct rs_view *v, const stru
     }
 
     c = col(p, 0.91f, 1.0f);
-    if (ov->muted)
+    if (ov->sound_off)
+        snprintf(b, sizeof b, "SOUND OFF");
+    else if (ov->muted)
         snprintf(b, sizeof b, "MUTED");
     else
         snprintf(b, sizeof b, "VOL %d", ov->volume_pct);
-    text(r, c, 0.8f, RS_AL_RIGHT, rs_colour(ov->muted ? RS_C_ORANGE : RS_C_TEXT_DIM), b, NULL);
+    bool quiet = ov->muted || ov->sound_off;
+    text(r, c, 0.8f, RS_AL_RIGHT, rs_colour(quiet ? RS_C_ORANGE : RS_C_TEXT_DIM), b, NULL);
 }
 
 static void draw_alerts(struct rs_render *r, const struct rs_view *v, const struct rs_overlay *ov)
@@ -356,7 +359,7 @@ static void draw_alerts(struct rs_render *r, const struct rs_view *v, const stru
     int n = 0;
     if (v->speed_band == RS_SB_TOO_FAST)
         cand[n++] = RS_AL_SLOW_DOWN;
-    if (v->in_knee_zone)
+    if (v->in_knee_zone || v->knee_banner)
         cand[n++] = RS_AL_KNEE;
     if (v->force_band == RS_FB_OVERLOAD)
         cand[n++] = RS_AL_OVERLOAD;
@@ -415,7 +418,7 @@ static void draw_force(struct rs_render *r, const struct rs_view *v)
     /* Numerals and unit share a row; the unit goes right of the number. */
     struct rs_rect num = row(p, 0.23f, 0.66f);
     if (v->calibrated)
-        snprintf(b, sizeof b, "%.0f", (double)v->force_n);
+        snprintf(b, sizeof b, "%.0f", rs_view_nz(v->force_n, 0));
     else
         snprintf(b, sizeof b, "%ld", lroundf(v->force_n));
     struct rs_rect nb = col(num, 0.0f, 0.76f);
@@ -428,7 +431,7 @@ static void draw_force(struct rs_render *r, const struct rs_view *v)
     if (!v->calibrated)
         snprintf(b, sizeof b, "calibrate for N and %%BW");
     else if (v->bw_known)
-        snprintf(b, sizeof b, "%.0f %%BW", (double)v->force_pct);
+        snprintf(b, sizeof b, "%.0f %%BW", rs_view_nz(v->force_pct, 0));
     else
         snprintf(b, sizeof b, "-- %%BW (no profile)");
     text(r, pct, 0.95f, RS_AL_CENTRE, rs_colour(RS_C_TEXT), b, NULL);
@@ -436,9 +439,9 @@ static void draw_force(struct rs_render *r, const struct rs_view *v)
     /* Left/right split as one bar: the left share from the left. */
     struct rs_rect sb = row(p, 0.86f, 1.0f);
     struct rs_rect lt = col(sb, 0.0f, 0.22f), bar = col(sb, 0.24f, 0.76f), rt = col(sb, 0.78f, 1.0f);
-    snprintf(b, sizeof b, "L %.0f", (double)v->left_n);
+    snprintf(b, sizeof b, "L %.0f", rs_view_nz(v->left_n, 0));
     text(r, lt, 0.9f, RS_AL_LEFT, rs_colour(RS_C_TEXT_DIM), b, NULL);
-    snprintf(b, sizeof b, "R %.0f", (double)v->right_n);
+    snprintf(b, sizeof b, "R %.0f", rs_view_nz(v->right_n, 0));
     text(r, rt, 0.9f, RS_AL_RIGHT, rs_colour(RS_C_TEXT_DIM), b, NULL);
     bar = row(bar, 0.25f, 0.75f);
     fill(r, bar, rs_colour(RS_C_TRACK));
@@ -602,7 +605,7 @@ static void draw_leg(struct rs_render *r, const struct rs_view *v)
     float kz = v->knee_zone_cm > 0 ? v->knee_zone_cm : 5.0f;
     int kh = (int)lroundf(bar.h * (kz / len));
     g->knee_zone = (struct rs_rect){ bar.x, bar.y, bar.w, kh };
-    struct rs_rgb kc = rs_colour(RS_C_PURPLE);
+    struct rs_rgb kc = rs_colour(RS_C_KNEE);
     if (!v->in_knee_zone)
         kc = (struct rs_rgb){ (uint8_t)(kc.r / 2), (uint8_t)(kc.g / 2), (uint8_t)(kc.b / 2) };
     fill(r, g->knee_zone, kc);
@@ -612,7 +615,7 @@ static void draw_leg(struct rs_render *r, const struct rs_view *v)
         int mh = g->layout.line * 3;
         struct rs_rect m = { bar.x - bar.w / 3, my - mh / 2, bar.w + 2 * (bar.w / 3), mh };
         fill(r, m, rs_colour(RS_C_TEXT));
-        snprintf(b, sizeof b, "%.0f cm", (double)v->position_cm);
+        snprintf(b, sizeof b, "%.0f cm", rs_view_nz(v->position_cm, 0));
         struct rs_rect pl = row(labels, 0.40f, 0.60f);
         text(r, pl, 0.95f, RS_AL_LEFT, rs_colour(RS_C_TEXT), b, NULL);
     }

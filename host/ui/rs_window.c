@@ -19,6 +19,7 @@
 #include "rs_audio.h"
 #include "rs_font.h"
 #include "rs_render.h"
+#include "rs_file.h"
 
 struct rs_window {
     SDL_Window *win;
@@ -98,6 +99,8 @@ static void mark_safety_read(struct rs_window *w)
         close(fd);
     }
 }
+
+static void set_toast(struct rs_window *w, const char *msg);
 
 bool rs_window_gl_is_software(const char *gl_renderer)
 {
@@ -276,6 +279,11 @@ int rs_window_open(struct rs_window **out, const struct rs_window_config *cfg, c
             rs_audio_set_muted(w->audio, w->muted);
     } else {
         snprintf(w->audio_err, sizeof w->audio_err, "audio disabled");
+    }
+    if (!w->audio) { /* said once, short; the status bar keeps SOUND OFF */
+        char t[96];
+        snprintf(t, sizeof t, "SOUND OFF: %.*s", (int)strcspn(w->audio_err, ":"), w->audio_err);
+        set_toast(w, t);
     }
     *out = w;
     return 0;
@@ -458,7 +466,7 @@ static void screenshot(struct rs_window *w, struct rs_ui_actions *act)
             if (access(act->screenshot, F_OK) != 0)
                 break;
         }
-        if (IMG_SavePNG(s, act->screenshot) == 0) {
+        if (rs_file_make_private(act->screenshot) == 0 && IMG_SavePNG(s, act->screenshot) == 0) {
             act->bits |= RS_UI_SCREENSHOT;
             set_toast(w, "SCREENSHOT SAVED");
         } else {
@@ -515,6 +523,7 @@ int rs_window_frame(struct rs_window *w, const struct rs_view *v, struct rs_ui_a
         .safety_note = w->safety,
         .muted = w->muted,
         .volume_pct = w->volume_pct,
+        .sound_off = w->audio ? NULL : w->audio_err,
         .toast = SDL_GetTicks64() < w->toast_until ? w->toast : NULL,
     };
     /* The screenshot shows the view, not the toast it would announce. */
