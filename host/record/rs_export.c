@@ -285,6 +285,48 @@ static int finish(FILE *f, const char *path, char *msg, size_t cap)
     return 0;
 }
 
+/* summary.json: what was exported, the session summary, its metadata. */
+static int write_summary(struct rs_reader *s, const char *session_path, const char *dir,
+                         const struct rs_reader_summary *sump, const struct rs_export_stats *st,
+                         char *msg, size_t msgcap)
+{
+    struct rs_reader_summary sum = *sump;
+    int tz = sum.tz_offset_s;
+    char jp[1024], iso[64], buf[512];
+    FILE *fj = create(dir, "summary.json", jp, sizeof jp);
+    if (!fj) {
+        snprintf(msg, msgcap, "cannot create '%s': %s", jp, strerror(errno));
+        return -1;
+    }
+    char sj[512];
+    const char *dmg = rs_reader_damage_message(s);
+    struct rs_json j;
+    rs_json_begin(&j, buf, sizeof buf);
+    rs_json_str(&j, "session", session_path ? session_path : "");
+    rs_json_str(&j, "started", sum.start_host_us ? rs_iso8601(sum.start_host_us, tz, iso, sizeof iso)
+                                                 : "");
+    rs_json_int(&j, "tz_offset_s", tz);
+    rs_json_bool(&j, "complete", sum.complete);
+    rs_json_int(&j, "exported_samples", (long long)st->samples);
+    rs_json_int(&j, "exported_events", (long long)st->events);
+    if (dmg)
+        rs_json_str(&j, "damage", dmg);
+    else
+        rs_json_raw(&j, "damage", "null");
+    const char *head = rs_json_end(&j);
+    /* head is a complete object; reopen it to append the nested parts */
+    fprintf(fj, "{\n  \"export\": %s", head ? head : "{}");
+    fprintf(fj, ",\n  \"summary\": %s",
+            rs_reader_summary_json(&sum, sj, sizeof sj) ? sj : "null");
+    int first = 0;
+    static const char *const keys[] = { "started", "ended", "software", "device_info",
+                                         "calibration", "profile", "thresholds" };
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        put_meta(fj, s, keys[i], &first);
+    fputs("\n}\n", fj);
+    return finish(fj, jp, msg, msgcap);
+}
+
 int rs_export_csv(struct rs_reader *s, const char *session_path, const char *dir,
                   const struct rs_export_columns *extra, struct rs_export_stats *st, char *msg,
                   size_t msgcap)
@@ -306,7 +348,7 @@ int rs_export_csv(struct rs_reader *s, const char *session_path, const char *dir
     rs_reader_summary(s, &sum);
     int tz = sum.tz_offset_s;
 
-    char sp[1024], ep[1024], jp[1024];
+    char sp[1024], ep[1024];
     FILE *fs = create(dir, "samples.csv", sp, sizeof sp);
     FILE *fe = fs ? create(dir, "events.csv", ep, sizeof ep) : NULL;
     if (!fs || !fe) {
@@ -362,36 +404,5 @@ int rs_export_csv(struct rs_reader *s, const char *session_path, const char *dir
     if (finish(fs, sp, msg, msgcap) | finish(fe, ep, msg, msgcap))
         return -1;
 
-    FILE *fj = create(dir, "summary.json", jp, sizeof jp);
-    if (!fj) {
-        snprintf(msg, msgcap, "cannot create '%s': %s", jp, strerror(errno));
-        return -1;
-    }
-    char sj[512];
-    const char *dmg = rs_reader_damage_message(s);
-    struct rs_json j;
-    rs_json_begin(&j, buf, sizeof buf);
-    rs_json_str(&j, "session", session_path ? session_path : "");
-    rs_json_str(&j, "started", sum.start_host_us ? rs_iso8601(sum.start_host_us, tz, iso, sizeof iso)
-                                                 : "");
-    rs_json_int(&j, "tz_offset_s", tz);
-    rs_json_bool(&j, "complete", sum.complete);
-    rs_json_int(&j, "exported_samples", (long long)st->samples);
-    rs_json_int(&j, "exported_events", (long long)st->events);
-    if (dmg)
-        rs_json_str(&j, "damage", dmg);
-    else
-        rs_json_raw(&j, "damage", "null");
-    const char *head = rs_json_end(&j);
-    /* head is a complete object; reopen it to append the nested parts */
-    fprintf(fj, "{\n  \"export\": %s", head ? head : "{}");
-    fprintf(fj, ",\n  \"summary\": %s",
-            rs_reader_summary_json(&sum, sj, sizeof sj) ? sj : "null");
-    int first = 0;
-    static const char *const keys[] = { "started", "ended", "software", "device_info",
-                                         "calibration", "profile", "thresholds" };
-    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
-        put_meta(fj, s, keys[i], &first);
-    fputs("\n}\n", fj);
-    return finish(fj, jp, msg, msgcap);
+    return write_summary(s, session_path, dir, &sum, st, msg, msgcap);
 }
