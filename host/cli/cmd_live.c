@@ -167,22 +167,10 @@ int rs_cmd_live(int argc, char **argv)
         struct rs_session_observer ob = { .ctx = &cap, .bytes = capture_bytes };
         rs_session_observe(s, &ob);
     }
-    struct rs_recattach *recording = NULL;
-    if (rs_cli_record_start("live", &rec, s, &ro, &recording) != 0) {
-        rs_conn_free(c);
-        rs_session_free(s);
-        return RS_EXIT_FAIL;
-    }
-    char err[600];
-    int rc = rs_run(c, s, &ro, err, sizeof err);
-    if (rc < 0)
-        rs_cli_error("live: %s", err);
-    rs_cli_record_end(recording);
-    rs_conn_free(c);
-    rs_session_free(s);
+    int rc = rs_cli_record_run("live", &rec, c, s, &ro);
     if (cap.f && (fclose(cap.f) != 0 || cap.failed)) {
         rs_cli_error("live: writing the capture file '%s' failed", capture_path);
         return RS_EXIT_FAIL;
     }
-    return rc < 0 ? RS_EXIT_FAIL : RS_EXIT_OK;
+    return rc;
 }

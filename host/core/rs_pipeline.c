@@ -10,8 +10,9 @@
 #include <string.h>
 
 #include "rs_defaults.h"
+#include "rs_edge.h"
 
-#define G_N_PER_KG 9.80665
+#define G_N_PER_KG RS_STANDARD_GRAVITY
 #define PI 3.14159265358979323846
 
 /* Status bits that make forces or positions untrustworthy: holds stop. */
@@ -20,7 +21,7 @@
 #define FAULT_REPORTED (FAULT_BLOCKING | RS_ST_ENC_PARITY | RS_ST_OVERFLOW | RS_ST_WDT_RESET)
 
 static const char *const advice_text[] = {
-    [RS_DOSE_HOLDS] = "two or three spots is enough today",
+    [RS_DOSE_HOLDS] = "two or three spots are enough today",
     [RS_DOSE_SWITCH] = "about 3 minutes on this calf: switch to the other calf",
     [RS_DOSE_STOP] = "about 6 minutes on this calf: enough for today, stop here",
 };
@@ -88,14 +89,14 @@ static double contact_level_n(const struct rs_pipeline *p)
 
 static const struct rs_hist_entry *hist_at(const struct rs_pipeline *p, uint64_t k)
 {
-    return &p->hist[k % RS_HIST];
+    return &p->hist.e[k % RS_HIST];
 }
 
 /* Oldest usable history index: after the last reset and still in the ring. */
 static uint64_t hist_oldest(const struct rs_pipeline *p)
 {
-    uint64_t lo = p->hist_count > RS_HIST ? p->hist_count - RS_HIST : 0;
-    return p->hist_valid_from > lo ? p->hist_valid_from : lo;
+    uint64_t lo = p->hist.count > RS_HIST ? p->hist.count - RS_HIST : 0;
+    return p->hist.valid_from > lo ? p->hist.valid_from : lo;
 }
 
 static int calf_bins(const struct rs_pipeline *p)
@@ -201,9 +202,9 @@ void rs_pipeline_init(struct rs_pipeline *p, const struct rs_config *cfg,
     else
         rs_profile_defaults(&p->prof);
     sanitize_profile(&p->prof);
-    p->unloaded_since = -1;
-    p->below_since = -1;
-    p->dip_since = -1;
+    p->zero.unloaded_since = -1;
+    p->ct.below_since = -1;
+    p->hd.dip_since = -1;
     p->live.calibrated = p->cal.calibrated;
     p->live.leg = RS_LEG_UNCERTAIN;
 }
@@ -218,8 +219,8 @@ void rs_pipeline_set_calib(struct rs_pipeline *p, const struct rs_calib *cal)
     p->cal = *cal;
     sanitize_calib(&p->cal);
     /* A new zero makes the auto-zero correction meaningless: start over. */
-    p->zero_l = p->zero_r = 0;
-    p->unloaded_since = -1;
+    p->zero.l = p->zero.r = 0;
+    p->zero.unloaded_since = -1;
     p->live.calibrated = p->cal.calibrated;
 }
 
@@ -234,11 +235,15 @@ const struct rs_live *rs_pipeline_live(const struct rs_pipeline *p)
     return &p->live;
 }
 
+const struct rs_config *rs_pipeline_config(const struct rs_pipeline *p) { return &p->cfg; }
+const struct rs_calib *rs_pipeline_calib(const struct rs_pipeline *p) { return &p->cal; }
+const struct rs_profile *rs_pipeline_profile(const struct rs_pipeline *p) { return &p->prof; }
+
 /* ---- holds -------------------------------------------------------------------- */
 
 static double calf_pos(const struct rs_pipeline *p, double disp)
 {
-    return p->pos_anchor + disp;
+    return p->ct.pos_anchor + disp;
 }
 
 static void dose_event(struct rs_pipeline *p, struct rs_events *out, int kind, enum rs_leg leg)
@@ -253,328 +258,255 @@ static void dose_event(struct rs_pipeline *p, struct rs_events *out, int kind, e
     emit(out, &ev);
 }
 
-/* End the running hold at end_t (backdated) and report it. */
+static double cue_seconds(const struct rs_pipeline *p, int i)
+{
+    const double cues[4] = { p->cfg.cue_min_s, p->cfg.cue_target_s, p->cfg.cue_long_s,
+                             p->cfg.cue_release_s };
+    return cues[i];
+}
+
+/* Report the next cue. Its t is the moment it fell due (start + N), not the
+ * later sample that confirmed it: the hold reached N s then. */
+static void cue_emit(struct rs_pipeline *p, struct rs_events *out)
+{
+    double n = cue_seconds(p, p->hd.next_cue);
+    struct rs_event ev = { .type = RS_EV_HOLD_CUE, .t = p->hd.h.start_t + n };
+    ev.u.hold = p->hd.h;
+    ev.u.hold.seconds = n;
+    p->live.hold.cue = (int)n;
+    p->hd.next_cue++;
+    emit(out, &ev);
+}
+
+/* End the running hold at end_t (backdated) and report it. Cues that fell
+ * due before the end and were still waiting for confirmation come first. */
 static void hold_finish(struct rs_pipeline *p, struct rs_events *out, double end_t, int reason)
 {
-    struct rs_hold_info *h = &p->h;
-    if (p->dip_since >= 0 && reason != RS_END_RELEASED) {
+    struct rs_hold_info *h = &p->hd.h;
+    if (p->hd.dip_since >= 0 && reason != RS_END_RELEASED) {
         /* A dip that did not end the hold is part of it. */
-        p->h_sum_f += p->dip_sum_f;
-        p->h_sum_x += p->dip_sum_x;
-        p->h_time += p->dip_n;
+        p->hd.sum_f += p->hd.dip_sum_f;
+        p->hd.sum_x += p->hd.dip_sum_x;
+        p->hd.n += p->hd.dip_n;
     }
     if (end_t < h->start_t)
         end_t = h->start_t;
     if (reason == RS_END_MOVED) {
         /* The samples of the departure are not part of the hold. */
-        for (uint64_t k = p->hist_count; k-- > hist_oldest(p) && p->h_time > 1;) {
+        for (uint64_t k = p->hist.count; k-- > hist_oldest(p) && p->hd.n > 1;) {
             const struct rs_hist_entry *e = hist_at(p, k);
             if (e->t <= end_t)
                 break;
-            p->h_sum_f -= e->force;
-            p->h_sum_x -= e->x;
-            p->h_time -= 1;
+            p->hd.sum_f -= e->force;
+            p->hd.sum_x -= e->x;
+            p->hd.n -= 1;
         }
     }
+    while (p->hd.next_cue < 4 && h->start_t + cue_seconds(p, p->hd.next_cue) <= end_t)
+        cue_emit(p, out);
     h->end_t = end_t;
     h->seconds = end_t - h->start_t;
-    h->mean_n = p->h_time > 0 ? p->h_sum_f / p->h_time : 0;
+    h->mean_n = p->hd.n > 0 ? p->hd.sum_f / p->hd.n : 0;
     h->mean_bw = h->mean_n / bw_n(p) * 100.0;
     h->peak_bw = h->peak_n / bw_n(p) * 100.0;
-    h->x_mm = p->h_time > 0 ? p->h_sum_x / p->h_time : 0;
+    h->x_mm = p->hd.n > 0 ? p->hd.sum_x / p->hd.n : 0;
     h->reason = reason;
     struct rs_event ev = { .type = RS_EV_HOLD_END, .t = p->live.t };
     ev.u.hold = *h;
     emit(out, &ev);
 
-    p->hold = false;
-    p->dip_since = -1;
-    p->still_run = false;
-    p->scan_floor_t = p->live.t;
+    p->hd.on = false;
+    p->hd.dip_since = -1;
+    p->st.run = false;
+    p->hd.scan_floor_t = p->live.t;
     p->live.hold.active = false;
     p->live.holds[h->leg]++;
-    if (h->seconds > p->longest_hold)
-        p->longest_hold = h->seconds;
-    if (h->leg != RS_LEG_UNCERTAIN && !p->dose_holds_done[h->leg] &&
+    if (h->seconds > p->hd.longest)
+        p->hd.longest = h->seconds;
+    if (h->leg != RS_LEG_UNCERTAIN && !p->dose.holds_done[h->leg] &&
         p->live.holds[h->leg] >= (int)p->cfg.dose_holds_per_leg) {
-        p->dose_holds_done[h->leg] = true;
+        p->dose.holds_done[h->leg] = true;
         dose_event(p, out, RS_DOSE_HOLDS, h->leg);
     }
 }
 
-/* Start a hold at the backdated start of the current stillness run. */
+/* Start a hold at the backdated start of the current stillness run, on the
+ * rest position the fit found. */
 static void hold_begin(struct rs_pipeline *p, struct rs_events *out)
 {
-    struct rs_hold_info *h = &p->h;
+    struct rs_hold_info *h = &p->hd.h;
     memset(h, 0, sizeof *h);
-    p->h_sum_f = p->h_sum_x = p->h_time = 0;
+    p->hd.sum_f = p->hd.sum_x = p->hd.n = 0;
     /* Figures from the backdated start: the history covers it. */
-    for (uint64_t k = hist_oldest(p); k < p->hist_count; k++) {
+    for (uint64_t k = hist_oldest(p); k < p->hist.count; k++) {
         const struct rs_hist_entry *e = hist_at(p, k);
-        if (e->t < p->still_start)
+        if (e->t < p->st.start)
             continue;
-        p->h_sum_f += e->force;
-        p->h_sum_x += e->x;
-        p->h_time += 1;
+        p->hd.sum_f += e->force;
+        p->hd.sum_x += e->x;
+        p->hd.n += 1;
         if (e->force > h->peak_n)
             h->peak_n = e->force;
     }
-    h->start_t = p->still_start;
-    p->h_spot_disp = p->still_disp;
-    h->pos_cm = calf_pos(p, p->still_disp);
-    h->x_mm = p->h_time > 0 ? p->h_sum_x / p->h_time : 0;
+    h->start_t = p->st.start;
+    p->hd.spot_disp = p->st.rest;
+    h->pos_cm = calf_pos(p, p->st.rest);
+    h->x_mm = p->hd.n > 0 ? p->hd.sum_x / p->hd.n : 0;
     h->leg = leg_of(p, h->x_mm);
-    h->index = ++p->hold_count;
-    h->mean_n = p->h_time > 0 ? p->h_sum_f / p->h_time : 0;
+    h->index = ++p->hd.count;
+    h->mean_n = p->hd.n > 0 ? p->hd.sum_f / p->hd.n : 0;
     h->mean_bw = h->mean_n / bw_n(p) * 100.0;
     h->peak_bw = h->peak_n / bw_n(p) * 100.0;
     h->seconds = p->live.t - h->start_t;
-    p->hold = true;
-    p->dip_since = -1;
-    p->next_cue = 0;
+    p->hd.on = true;
+    p->hd.dip_since = -1;
+    p->hd.next_cue = 0;
     p->live.hold.cue = 0;
     struct rs_event ev = { .type = RS_EV_HOLD_START, .t = p->live.t };
     ev.u.hold = *h;
     emit(out, &ev);
 }
 
-/*
- * Cues fall due at the backdated start plus their seconds. While the hold is
- * in doubt (a force dip, or more than still_net_cm off the spot) they wait:
- * the hold may turn out to have ended before the cue was due, and a cue must
- * never announce a hold that is already over. They fire late if the doubt
- * clears.
- */
-static void hold_cues(struct rs_pipeline *p, struct rs_events *out, double disp)
-{
-    if (p->dip_since >= 0 || fabs(disp - p->h_spot_disp) > p->cfg.still_net_cm)
-        return;
-    const double cues[4] = { p->cfg.cue_min_s, p->cfg.cue_target_s, p->cfg.cue_long_s,
-                             p->cfg.cue_release_s };
-    double held = p->live.t - p->h.start_t;
-    while (p->next_cue < 4 && held >= cues[p->next_cue]) {
-        struct rs_event ev = { .type = RS_EV_HOLD_CUE, .t = p->live.t };
-        ev.u.hold = p->h;
-        ev.u.hold.seconds = cues[p->next_cue];
-        p->live.hold.cue = (int)cues[p->next_cue];
-        p->next_cue++;
-        emit(out, &ev);
-    }
-}
+/* ---- edges: coming to rest, leaving, easing off ------------------------------ */
+
+#define NEAR_N (RS_SAMPLE_RATE_HZ / 4)  /* 0.25 s: "where the leg is now" */
+#define MEAN_N (RS_SAMPLE_RATE_HZ / 2)  /* 0.5 s: averages 3-10 Hz tremor out */
+#define DRIFT_LAG (RS_SAMPLE_RATE_HZ)   /* drift = change of the 0.5 s mean over 1 s */
+#define ARRIVAL_REACH_CM 2.0            /* the approach is fitted from this far off rest */
+#define ARRIVAL_SPAN_S 4.0              /* ... or over at most this long */
+#define DEPART_FLAT_S 1.0               /* rest kept before leaving for the departure fit */
+#define RELEASE_SPAN_S 2.5              /* a release is fitted over this long before the dip */
+#define EDGE_REACH_CM 0.4               /* the edge is placed from the ramp's first 4 mm */
+#define EDGE_QUIET_CM 0.04              /* rest noise above this (sd) is tremor: 8 mm reach */
+#define EASE_DOUBT_FRAC 0.8             /* near force below this of the hold mean: easing off */
 
 /*
- * Place the moment of rest (or of leaving it) between samples from the
- * approach. Points: the distance r to the rest position at up to 8 samples
- * (100 ms) next to sample j, the first one more than eps from rest. Two
- * models are fitted by least squares and the better one (smaller residual in
- * r) gives the zero: r linear in time (an instant stop at constant speed)
- * and sqrt(r) linear in time (a constant deceleration). Either way the zero
- * is a well-conditioned root of a straight line, which sees through the last
- * 0.2 mm that the encoder and its jitter cannot resolve.
- * forward = 0: the points lie before j (arrival); 1: after j (departure).
- * Returns how far from sample j the zero lies, in seconds, or -1.
+ * Mean time, travel and force of the n samples ending at history index k;
+ * false unless all of them are in the usable history (after the last gap,
+ * still in the ring). O(1) from the running sums.
  */
-static double rest_onset(const struct rs_pipeline *p, uint64_t j, double rest, double level,
-                         int forward)
+static bool hist_mean(const struct rs_pipeline *p, uint64_t k, uint32_t n, double *t, double *disp,
+                      double *force)
 {
-    double tt[8], rr[8];
+    if (k + 1 < n)
+        return false;
+    uint64_t first = k + 1 - n;
+    uint64_t ring_lo = p->hist.count > RS_HIST ? p->hist.count - RS_HIST : 0;
+    if (first < hist_oldest(p) || (first > 0 && first - 1 < ring_lo))
+        return false;
+    const struct rs_hist_entry *e = hist_at(p, k);
+    struct rs_hist_entry z = { 0 };
+    const struct rs_hist_entry *b = first > 0 ? hist_at(p, first - 1) : &z;
+    *t = (e->sum_t - b->sum_t) / n;
+    *disp = (e->sum_disp - b->sum_disp) / n;
+    *force = (e->sum_force - b->sum_force) / n;
+    return true;
+}
+
+/* Copy history [a, b] into t[] and y[] (travel or force). Returns the count. */
+static int hist_copy(const struct rs_pipeline *p, uint64_t a, uint64_t b, bool force, double *t,
+                     double *y)
+{
     int n = 0;
-    uint64_t lo = hist_oldest(p), hi = p->hist_count - 1;
-    const struct rs_hist_entry *ej = hist_at(p, j);
-    double dir = rest - ej->disp >= 0 ? 1.0 : -1.0;
-    /* tau grows towards the zero: forwards in time for an arrival. */
-    double tdir = forward ? -1.0 : 1.0;
-    for (uint64_t k = j; n < 8; k = forward ? k + 1 : k - 1) {
+    for (uint64_t k = a; k <= b && n < RS_HIST; k++, n++) {
         const struct rs_hist_entry *e = hist_at(p, k);
-        if (e->t < p->scan_floor_t || e->force < level)
-            break;
-        double r = dir * (rest - e->disp);
-        if (r <= 0)
-            break;
-        tt[n] = tdir * (e->t - ej->t);
-        rr[n] = r;
-        n++;
-        if (forward ? k == hi : k == lo)
-            break;
+        t[n] = e->t;
+        y[n] = force ? e->force : e->disp;
     }
-    if (n < 3)
-        return -1;
-    /* Which model: compare the speed next to j with the speed 0.15-0.25 s
-     * further from the rest. Braking shows as a clear drop; residuals alone
-     * cannot tell with encoder jitter over 100 ms. */
-    int prefer = -1; /* -1: decide by residual */
-    {
-        double ta = ej->t - tdir * 0.15, tb = ej->t - tdir * 0.25;
-        const struct rs_hist_entry *ea = NULL, *eb = NULL;
-        for (uint64_t k = j, steps = 0; steps < 32; steps++) {
-            const struct rs_hist_entry *e = hist_at(p, k);
-            if (e->t < p->scan_floor_t)
-                break;
-            if (!ea && tdir * (ta - e->t) >= 0)
-                ea = e;
-            if (!eb && tdir * (tb - e->t) >= 0) {
-                eb = e;
-                break;
-            }
-            if (forward ? k == hi : k == lo)
-                break;
-            k = forward ? k + 1 : k - 1;
-        }
-        if (ea && eb && fabs(eb->t - ea->t) > 0.05) {
-            double v_far = fabs(eb->disp - ea->disp) / fabs(eb->t - ea->t);
-            double v_near = n > 1 ? fabs(rr[n - 1] - rr[0]) / fabs(tt[n - 1] - tt[0]) : 0;
-            prefer = v_near < 0.7 * v_far ? 1 : 0;
-        }
-    }
-    double best = -1, best_res = 0;
-    for (int model = 0; model < 2; model++) {
-        if (prefer >= 0 && model != prefer)
-            continue;
-        double st = 0, sy = 0, stt = 0, sty = 0;
-        for (int i = 0; i < n; i++) {
-            double y = model ? sqrt(rr[i]) : rr[i];
-            st += tt[i];
-            sy += y;
-            stt += tt[i] * tt[i];
-            sty += tt[i] * y;
-        }
-        double den = n * stt - st * st;
-        if (den <= 0)
-            continue;
-        double slope = (n * sty - st * sy) / den, icpt = (sy - slope * st) / n;
-        if (slope >= 0)
-            continue; /* not approaching the rest position */
-        double res = 0;
-        for (int i = 0; i < n; i++) {
-            double f = icpt + slope * tt[i];
-            double d = rr[i] - (model ? f * f : f);
-            res += d * d;
-        }
-        double tau = -icpt / slope;
-        if (tau >= 0 && (best < 0 || res < best_res)) {
-            best = tau;
-            best_res = res;
-        }
-    }
-    if (best < 0)
-        return -1;
-    return best > 0.15 ? 0.15 : best;
+    return n;
 }
 
 /*
- * Backdate the end of a hold that ended by movement: walk back from the
- * newest sample while each step moved further in the departure direction.
- * The walk stops at the last sample of rest, which is the hold's end. The
- * error is under one sample period when the person was still before leaving.
+ * Where the leg came to rest, looking back from the newest sample: the
+ * approach (up to ARRIVAL_REACH_CM off the 0.5 s mean position, at most
+ * ARRIVAL_SPAN_S, never before the contact, the previous hold's end or a
+ * gap) and the rest are fitted with a hinge (rs_edge.h). When the window
+ * holds no real approach (the load arrived on the spot, tremor and all), the
+ * fit must explain clearly more than a flat line; else the rest began with
+ * the window. Writes the start and the rest position.
+ */
+static void arrival_place(const struct rs_pipeline *p, double level, double near_disp,
+                          double *start, double *rest)
+{
+    double t[RS_HIST], y[RS_HIST];
+    uint64_t b = p->hist.count - 1, a = b, lo = hist_oldest(p);
+    double tb = hist_at(p, b)->t;
+    while (a > lo) {
+        const struct rs_hist_entry *e = hist_at(p, a - 1);
+        if (e->t < p->hd.scan_floor_t || e->force < level || tb - e->t > ARRIVAL_SPAN_S ||
+            fabs(e->disp - near_disp) > ARRIVAL_REACH_CM)
+            break;
+        a--;
+    }
+    *start = hist_at(p, a)->t;
+    *rest = near_disp;
+    int n = hist_copy(p, a, b, false, t, y);
+    struct rs_edge fit;
+    if (rs_edge_fit_near(t, y, n, RS_EDGE_ARRIVAL, MEAN_N / 4, 3, EDGE_REACH_CM, EDGE_QUIET_CM,
+                         &fit) != 0)
+        return;
+    *rest = fit.level;
+    if (fit.res < 0.8 * fit.res_flat)
+        *start = fit.t0;
+}
+
+/*
+ * Where the leg began to leave the spot, seen when it is hold_move_end_cm
+ * away: the fit runs from DEPART_FLAT_S before the last sample near the spot
+ * (within 2 × depart_cm) to now, never before the hold's start.
  */
 static double departure_time(const struct rs_pipeline *p)
 {
-    uint64_t k = p->hist_count - 1, lo = hist_oldest(p), hi = p->hist_count - 1;
-    double dir = hist_at(p, k)->disp - p->h_spot_disp >= 0 ? 1.0 : -1.0;
-    while (k > lo) {
-        const struct rs_hist_entry *a = hist_at(p, k - 1), *b = hist_at(p, k);
-        if (a->t < p->h.start_t || dir * (b->disp - a->disp) <= 0)
-            break;
+    double t[RS_HIST], y[RS_HIST];
+    uint64_t b = p->hist.count - 1, lo = hist_oldest(p), k = b;
+    while (k > lo && fabs(hist_at(p, k)->disp - p->hd.spot_disp) > 2 * p->cfg.depart_cm)
         k--;
-    }
-    /* Encoder jitter and a gentle start make the walk stop late; place the
-     * start of the movement from the first samples clearly away from rest. */
-    double rest = 0;
-    int n = 0;
-    for (uint64_t i = k; n < 5 && hist_at(p, i)->t >= p->h.start_t; i--) {
-        rest += hist_at(p, i)->disp;
-        n++;
-        if (i == lo)
-            break;
-    }
-    rest /= n;
-    uint64_t j = k;
-    while (j < hi && fabs(hist_at(p, j)->disp - rest) <= p->cfg.backdate_eps_cm)
-        j++;
-    if (fabs(hist_at(p, j)->disp - rest) <= p->cfg.backdate_eps_cm)
+    double from = fmax(hist_at(p, k)->t - DEPART_FLAT_S, p->hd.h.start_t);
+    uint64_t a = k;
+    while (a > lo && hist_at(p, a - 1)->t >= from)
+        a--;
+    int n = hist_copy(p, a, b, false, t, y);
+    struct rs_edge fit;
+    if (rs_edge_fit_near(t, y, n, RS_EDGE_DEPARTURE, 4, 3, EDGE_REACH_CM, EDGE_QUIET_CM,
+                         &fit) != 0)
         return hist_at(p, k)->t;
-    double tau = rest_onset(p, j, rest, -1e300, 1);
-    if (tau < 0)
-        return hist_at(p, k)->t;
-    double end = hist_at(p, j)->t - tau;
-    return end < p->h.start_t ? p->h.start_t : end;
+    return fit.t0 < p->hd.h.start_t ? p->hd.h.start_t : fit.t0;
 }
 
 /*
- * Backdate the end of a hold that ended by release: from the first sample of
- * the dip, walk back while the force was falling by more than 1 % of the
- * hold mean per sample. That finds the onset of the release, not the moment
- * the force crossed the dip threshold half-way down.
+ * Where the release began: the force over RELEASE_SPAN_S up to the first
+ * sample of the dip is fitted with a hinge, so a quick release and a slow
+ * ease-off over 2 s both give their onset.
  */
 static double release_time(const struct rs_pipeline *p)
 {
-    uint64_t k = p->dip_k, lo = hist_oldest(p);
-    if (k < lo || k >= p->hist_count)
-        return p->dip_prev_t;
-    double ref = p->h_time > 0 ? p->h_sum_f / p->h_time : 0;
-    while (k > lo) {
-        const struct rs_hist_entry *a = hist_at(p, k - 1), *b = hist_at(p, k);
-        if (a->t < p->h.start_t || a->force <= b->force + 0.01 * ref)
-            break;
-        k--;
-    }
-    return k == p->dip_k ? p->dip_prev_t : hist_at(p, k)->t;
-}
-
-/*
- * Backdate the start of stillness. Going back from now: the first sample from
- * which on the roller stayed within backdate_eps_cm of where it is now and
- * the load stayed on; then rest_onset() places the stop between samples.
- * Never earlier than the end of the previous hold or a gap.
- */
-static double stillness_start(const struct rs_pipeline *p, double level, uint64_t k)
-{
-    uint64_t lo = hist_oldest(p);
-    const struct rs_hist_entry *now = hist_at(p, k);
-    while (k > lo) {
-        const struct rs_hist_entry *a = hist_at(p, k - 1);
-        if (a->t < p->scan_floor_t || a->force < level)
-            return hist_at(p, k)->t; /* stillness began with the contact or the floor */
-        if (fabs(a->disp - now->disp) > p->cfg.backdate_eps_cm) {
-            double tau = rest_onset(p, k - 1, now->disp, level, 0);
-            double tj = a->t, tk = hist_at(p, k)->t;
-            if (tau < 0)
-                return tk;
-            double s0 = tj + tau;
-            return s0 > now->t ? now->t : s0;
-        }
-        k--;
-    }
-    return hist_at(p, k)->t;
-}
-
-/*
- * When the hold is confirmed, place its start again: the stillness run began
- * when the windowed speed fell below the threshold, possibly while the roller
- * was still creeping to a stop, so take the rest position 0.3 s later (or
- * now) as the reference and backdate from there.
- */
-static double hold_start_time(const struct rs_pipeline *p, double level)
-{
-    uint64_t k = p->hist_count - 1, lo = hist_oldest(p);
-    double ref_t = p->still_start + 0.3;
-    while (k > lo && hist_at(p, k - 1)->t >= ref_t)
-        k--;
-    double s0 = stillness_start(p, level, k);
-    return s0 < p->still_start - 0.2 ? p->still_start - 0.2 : s0;
+    double t[RS_HIST], y[RS_HIST];
+    uint64_t b = p->hd.dip_k, lo = hist_oldest(p);
+    if (b < lo || b >= p->hist.count)
+        return p->hd.dip_prev_t;
+    double from = fmax(hist_at(p, b)->t - RELEASE_SPAN_S, p->hd.h.start_t);
+    uint64_t a = b;
+    while (a > lo && hist_at(p, a - 1)->t >= from)
+        a--;
+    int n = hist_copy(p, a, b, true, t, y);
+    struct rs_edge fit;
+    if (rs_edge_fit(t, y, n, RS_EDGE_DEPARTURE, 4, 2, &fit) != 0)
+        return p->hd.dip_prev_t;
+    return fit.t0 < p->hd.h.start_t ? p->hd.h.start_t : fit.t0;
 }
 
 /* ---- gaps ------------------------------------------------------------------- */
 
-/* Forget everything that spans the gap: estimators restart after it. */
-static void break_continuity(struct rs_pipeline *p, struct rs_events *out)
+/* Forget everything that spans the gap: estimators restart after it. A
+ * running hold ends at last_t, the last sample before the gap. */
+static void break_continuity(struct rs_pipeline *p, struct rs_events *out, double last_t)
 {
-    if (p->hold)
-        hold_finish(p, out, p->live.t, RS_END_GAP);
-    p->still_run = false;
-    p->hist_valid_from = p->hist_count;
-    p->scan_floor_t = p->live.t;
-    p->unloaded_since = -1;
+    if (p->hd.on)
+        hold_finish(p, out, last_t, RS_END_GAP);
+    p->st.run = false;
+    p->hist.valid_from = p->hist.count;
+    p->hd.scan_floor_t = p->live.t;
+    p->zero.unloaded_since = -1;
     /* Contact and the position along the calf carry on: the encoder count is
      * cumulative, so the travel across the gap is known. (A lift that begins
      * and ends inside the gap cannot be seen; the clamp at the calf's ends
@@ -598,9 +530,9 @@ void rs_pipeline_mark_gap(struct rs_pipeline *p, const char *reason, struct rs_e
 {
     (void)reason;
     gap_event(p, out, 0, 0, RS_GAP_HOST, false);
-    break_continuity(p, out);
+    break_continuity(p, out, p->live.t);
     /* The next sample restarts time and sequence bookkeeping from itself. */
-    p->resync = true;
+    p->tm.resync = true;
 }
 
 void rs_pipeline_push_fault(struct rs_pipeline *p, const struct rs_fault *f,
@@ -616,8 +548,8 @@ void rs_pipeline_push_fault(struct rs_pipeline *p, const struct rs_fault *f,
     uint16_t bit = f->code < sizeof bit_of / sizeof bit_of[0] ? bit_of[f->code] : 0;
     ev.u.fault.set = f->active ? bit : 0;
     ev.u.fault.cleared = f->active ? 0 : bit;
-    ev.u.fault.bits = p->faults;
-    p->fault_events++;
+    ev.u.fault.bits = p->flt.bits;
+    p->flt.events++;
     emit(out, &ev);
 }
 
@@ -650,337 +582,617 @@ static void band_step(struct rs_pipeline *p, struct rs_events *out, enum rs_even
 
 /* ---- the per-sample step ----------------------------------------------------- */
 
-void rs_pipeline_push(struct rs_pipeline *p, const struct rs_sample *s, struct rs_events *out)
-{
-    struct rs_live *L = &p->live;
-    const struct rs_config *c = &p->cfg;
-    double dt = 0;
+/*
+ * What one sample carries from stage to stage. Each stage reads what the
+ * stages before it wrote here and writes only its own fields and its own
+ * sub-struct of struct rs_pipeline.
+ */
+struct step {
+    double t, dt;          /* device time of this sample; time since the previous one */
+    bool enc_restart;      /* encoder continuity broken: no travel from this sample */
+    bool blocked;          /* a fault makes forces or positions untrustworthy */
+    double disp;           /* cumulative surface travel, cm */
+    double l, r, f, x;     /* forces (N) and lateral position (mm) */
+    double level;          /* contact level, N */
+    bool speed_ok;         /* the speed window is filled enough */
+    double speed;          /* windowed speed magnitude, cm/s */
+    bool drift_ok;         /* drift and the means below are known */
+    double drift;          /* change of the 0.5 s mean position over 1 s, cm/s */
+    double mean_disp;      /* 0.5 s mean position, cm */
+    bool near_ok;
+    double near_disp, near_force;  /* 0.25 s means */
+    uint32_t gap_lost;     /* frames lost just before this sample (sequence jump) */
+    double pos;            /* position along the calf, cm */
+    enum rs_leg leg;
+};
 
-    /* The roller says it runs on default calibration (never saved, or both
-     * EEPROM slots corrupt): whatever block the host holds is not a saved
-     * calibration of this roller, so nothing may pretend to be newtons. Only
-     * a new rs_pipeline_set_calib() makes the session calibrated again. */
+/*
+ * Calibration status. The roller says it runs on default calibration (never
+ * saved, or both EEPROM slots corrupt): whatever block the host holds is not
+ * a saved calibration of this roller, so nothing may pretend to be newtons.
+ * Only a new rs_pipeline_set_calib() makes the session calibrated again.
+ */
+static void stage_cal_status(struct rs_pipeline *p, const struct rs_sample *s)
+{
     if ((s->status & RS_ST_CAL_DEFAULT) && p->cal.calibrated) {
         p->cal.calibrated = false;
-        L->calibrated = false;
+        p->live.calibrated = false;
     }
+}
 
-    /* Time, sequence and encoder continuity. */
-    if (!p->started) {
-        p->started = true;
-        p->t_us = 0;
-        p->last_enc = s->enc;
+/*
+ * Time and sequence (p->tm). Unwraps the device clock, drops a duplicate
+ * frame (returns false: nothing else may run), reports a backwards jump as a
+ * device reset and leaves a forward sequence jump to stage_gap
+ * (st->gap_lost), which needs this sample's position and load. Sets st->t,
+ * st->dt and st->enc_restart.
+ */
+static bool stage_time(struct rs_pipeline *p, const struct rs_sample *s, struct step *st,
+                       struct rs_events *out)
+{
+    struct rs_pl_time *tm = &p->tm;
+    struct rs_live *L = &p->live;
+    st->dt = 0;
+    st->enc_restart = false;
+    if (!tm->started) {
+        tm->started = true;
+        tm->t_us = 0;
+        st->enc_restart = true;
     } else {
-        uint32_t dseq = s->seq - p->last_seq;
-        uint32_t dtu = s->t_us - p->last_t_us;
+        uint32_t dseq = s->seq - tm->last_seq;
+        uint32_t dtu = s->t_us - tm->last_t_us;
         bool reset = dseq >= 0x80000000u || dtu >= 0x80000000u;
-        if (dseq == 0 && !p->resync)
-            return; /* duplicate frame: already counted */
-        if (p->resync) {
+        if (dseq == 0 && !tm->resync)
+            return false; /* duplicate frame: already counted */
+        if (tm->resync) {
             /* After a host-side gap (already reported): count what was lost. */
-            p->resync = false;
+            tm->resync = false;
             if (reset)
                 dtu = 0;
             else if (dseq > 1)
                 L->lost += dseq - 1;
-            p->last_enc = s->enc;
+            st->enc_restart = true;
         } else if (reset) {
             /* The device restarted: its clock and counters began again. */
             gap_event(p, out, 0, 0, RS_GAP_DEVICE_RESET, false);
-            break_continuity(p, out);
-            p->last_enc = s->enc;
+            break_continuity(p, out, L->t);
+            st->enc_restart = true;
             dtu = 0;
         } else {
-            dt = dtu / 1e6;
-            if (dseq > 1) {
-                /* A lost frame or two must not end a hold; longer gaps do. */
-                bool bridged = dtu <= c->gap_bridge_ms * 1000.0 + 13000.0;
-                gap_event(p, out, dseq - 1, dt, RS_GAP_SEQUENCE, bridged);
-                if (!bridged)
-                    break_continuity(p, out);
-            }
+            st->dt = dtu / 1e6;
+            st->gap_lost = dseq > 1 ? dseq - 1 : 0;
         }
-        p->t_us += dtu;
+        tm->t_us += dtu;
     }
-    p->last_seq = s->seq;
-    p->last_t_us = s->t_us;
+    tm->last_seq = s->seq;
+    tm->last_t_us = s->t_us;
     L->frames++;
-    L->t = (double)p->t_us / 1e6;
-    double t = L->t;
+    L->t = (double)tm->t_us / 1e6;
+    st->t = L->t;
+    return true;
+}
 
-    /* Faults. */
+/*
+ * Faults (p->flt). Reports a change of the set of fault status bits as a
+ * fault event and tells the later stages whether forces or positions are
+ * blocked (st->blocked).
+ */
+static void stage_faults(struct rs_pipeline *p, const struct rs_sample *s, struct step *st,
+                         struct rs_events *out)
+{
     uint16_t fb = s->status & FAULT_REPORTED;
-    if (fb != p->faults) {
-        struct rs_event ev = { .type = RS_EV_FAULT, .t = t };
-        ev.u.fault.set = fb & (uint16_t)~p->faults;
-        ev.u.fault.cleared = p->faults & (uint16_t)~fb;
+    if (fb != p->flt.bits) {
+        struct rs_event ev = { .type = RS_EV_FAULT, .t = st->t };
+        ev.u.fault.set = fb & (uint16_t)~p->flt.bits;
+        ev.u.fault.cleared = p->flt.bits & (uint16_t)~fb;
         ev.u.fault.bits = fb;
-        p->faults = fb;
-        p->fault_events++;
+        p->flt.bits = fb;
+        p->flt.events++;
         emit(out, &ev);
     }
-    L->fault_bits = fb;
-    bool blocked = (fb & FAULT_BLOCKING) != 0;
+    p->live.fault_bits = fb;
+    st->blocked = (fb & FAULT_BLOCKING) != 0;
+}
 
-    /* Encoder: unwrap the cumulative count, convert to surface travel. */
-    int32_t denc = (int32_t)((uint32_t)s->enc - (uint32_t)p->last_enc);
-    p->last_enc = s->enc;
+/*
+ * Encoder (p->kin). Unwraps the cumulative count (int32 differences) and
+ * converts it to surface travel with the radius and direction in use; no
+ * travel while the angle is untrustworthy or continuity was broken. Sets
+ * st->disp.
+ */
+static void stage_encoder(struct rs_pipeline *p, const struct rs_sample *s, struct step *st)
+{
+    if (st->enc_restart)
+        p->kin.last_enc = s->enc;
+    int32_t denc = (int32_t)((uint32_t)s->enc - (uint32_t)p->kin.last_enc);
+    p->kin.last_enc = s->enc;
     if (s->status & (RS_ST_MAGNET | RS_ST_ENC_ERROR))
         denc = 0; /* no trustworthy angle: no travel */
     double circ_cm = 2.0 * PI * (double)p->cal.radius_um / 1e4;
-    L->displacement_cm += p->cal.enc_dir * (double)denc * circ_cm / RS_ENC_COUNTS_PER_REV;
-    double disp = L->displacement_cm;
+    p->live.displacement_cm += p->cal.enc_dir * (double)denc * circ_cm / RS_ENC_COUNTS_PER_REV;
+    st->disp = p->live.displacement_cm;
+}
 
-    /* Forces: calibration, then the auto-zero correction. */
-    double l = ((double)s->left - p->cal.offset_left) / p->cal.scale_left - p->zero_l;
-    double r = ((double)s->right - p->cal.offset_right) / p->cal.scale_right - p->zero_r;
+/*
+ * Forces: calibration, then the auto-zero correction in use (p->zero, which
+ * stage_autozero updates). A faulty side reads 0 N. Sets the forces, the
+ * lateral position and the leg in st and the live state.
+ */
+static void stage_forces(struct rs_pipeline *p, const struct rs_sample *s, struct step *st)
+{
+    struct rs_live *L = &p->live;
+    double l = ((double)s->left - p->cal.offset_left) / p->cal.scale_left - p->zero.l;
+    double r = ((double)s->right - p->cal.offset_right) / p->cal.scale_right - p->zero.r;
     if (s->status & RS_ST_HX_LEFT)
         l = 0;
     if (s->status & RS_ST_HX_RIGHT)
         r = 0;
     double f = l + r;
-    double level = contact_level_n(p);
-    L->left_n = l;
-    L->right_n = r;
-    L->force_n = f;
+    st->level = contact_level_n(p);
+    L->left_n = st->l = l;
+    L->right_n = st->r = r;
+    L->force_n = st->f = f;
     L->bw_pct = f / bw_n(p) * 100.0;
     if (L->bw_pct > p->peak_bw)
         p->peak_bw = L->bw_pct;
-    double x = f >= level ? ((r / f) - 0.5) * RS_CELL_SPAN_MM : 0;
-    L->x_mm = x;
-    L->leg = f >= level ? leg_of(p, x) : RS_LEG_UNCERTAIN;
+    st->x = f >= st->level ? ((r / f) - 0.5) * RS_CELL_SPAN_MM : 0;
+    L->x_mm = st->x;
+    L->leg = f >= st->level ? leg_of(p, st->x) : RS_LEG_UNCERTAIN;
+    st->leg = L->leg;
+}
 
-    /* History (speed window, backdating). */
-    struct rs_hist_entry *e = &p->hist[p->hist_count % RS_HIST];
-    *e = (struct rs_hist_entry){ .t = t, .disp = disp, .force = f, .x = x };
-    p->hist_count++;
-
-    /* Speed over the window: travel between now and the sample nearest W ago. */
-    double W = c->speed_window_ms / 1000.0;
-    bool speed_ok = false;
-    double vel = 0;
-    {
-        uint64_t k = p->hist_count - 1, lo = hist_oldest(p);
-        while (k > lo && t - hist_at(p, k)->t < W - 0.5 / RS_SAMPLE_RATE_HZ)
-            k--;
-        double span = t - hist_at(p, k)->t;
-        if (span >= W * 0.5) {
-            vel = (disp - hist_at(p, k)->disp) / span;
-            speed_ok = true;
-        }
+/*
+ * Frame loss (a sequence jump seen by stage_time). The gap event carries the
+ * time of this sample, which revealed it. Frames lost for up to gap_bridge_ms
+ * are bridged: a running hold goes on if the leg is still on the spot (within
+ * still_net_cm) and under load, and the lost time is added to the hold's
+ * lost_s. A longer gap, or a leg that moved or lifted meanwhile, ends the
+ * hold at the last sample before the gap and restarts the estimators.
+ */
+static void stage_gap(struct rs_pipeline *p, struct step *st, struct rs_events *out)
+{
+    if (!st->gap_lost)
+        return;
+    double lost_s = st->dt - 1.0 / RS_SAMPLE_RATE_HZ;
+    if (lost_s < 0)
+        lost_s = 0;
+    /* 0.5 ms of slack: the device clock jitters around its 12.5 ms period. */
+    bool bridged = lost_s <= p->cfg.gap_bridge_ms / 1000.0 + 0.0005;
+    if (bridged && p->hd.on &&
+        (fabs(st->disp - p->hd.spot_disp) > p->cfg.still_net_cm || st->f < st->level))
+        bridged = false;
+    gap_event(p, out, st->gap_lost, st->dt, RS_GAP_SEQUENCE, bridged);
+    p->live.lost_s += lost_s;
+    if (!bridged) {
+        break_continuity(p, out, st->t - st->dt);
+    } else if (p->hd.on) {
+        p->hd.h.lost_s += lost_s;
+        p->hd.lost_s += lost_s;
     }
-    L->velocity_cm_s = vel;
-    L->speed_cm_s = fabs(vel);
-    double speed = L->speed_cm_s;
+}
 
-    /* Auto-zero: only while unloaded and still, slowly, bounded. */
-    if (!blocked && speed_ok && speed < c->still_speed_cm_s && fabs(l) < c->autozero_band_n &&
-        fabs(r) < c->autozero_band_n) {
-        if (p->unloaded_since < 0)
-            p->unloaded_since = t;
-        if (t - p->unloaded_since >= c->autozero_still_s && dt > 0) {
-            double a = dt / c->autozero_tau_s;
+/*
+ * History and speed (p->hist). Appends the sample to the ring, then the speed
+ * is the travel between now and the sample nearest speed_window_ms ago over
+ * the time between them (dropped frames do not bias it); it is valid once the
+ * window is at least half filled since the last gap.
+ */
+static void stage_speed(struct rs_pipeline *p, struct step *st)
+{
+    struct rs_hist_entry prev = { 0 };
+    if (p->hist.count > 0)
+        prev = *hist_at(p, p->hist.count - 1);
+    struct rs_hist_entry *e = &p->hist.e[p->hist.count % RS_HIST];
+    *e = (struct rs_hist_entry){ .t = st->t, .disp = st->disp, .force = st->f, .x = st->x,
+                                 .sum_t = prev.sum_t + st->t,
+                                 .sum_disp = prev.sum_disp + st->disp,
+                                 .sum_force = prev.sum_force + st->f };
+    p->hist.count++;
+    double W = p->cfg.speed_window_ms / 1000.0;
+    double vel = 0;
+    st->speed_ok = false;
+    uint64_t k = p->hist.count - 1, lo = hist_oldest(p);
+    while (k > lo && st->t - hist_at(p, k)->t < W - 0.5 / RS_SAMPLE_RATE_HZ)
+        k--;
+    double span = st->t - hist_at(p, k)->t;
+    if (span >= W * 0.5) {
+        vel = (st->disp - hist_at(p, k)->disp) / span;
+        st->speed_ok = true;
+    }
+    p->live.velocity_cm_s = vel;
+    p->live.speed_cm_s = fabs(vel);
+    st->speed = p->live.speed_cm_s;
+}
+
+/*
+ * Drift: the change of the 0.5 s mean position over 1 s. Tremor of ±3 mm at
+ * 3 Hz moves a 0.5 s mean by at most 0.64 mm, so it reads below 0.13 cm/s
+ * (less at higher frequencies), while travel of v cm/s reads v. Also the
+ * 0.25 s means of position and force: where the leg is now, without the
+ * tremor's instantaneous excursions.
+ */
+static void stage_drift(struct rs_pipeline *p, struct step *st)
+{
+    uint64_t k = p->hist.count - 1;
+    double t1, d1, f1, t0, d0, f0;
+    st->near_ok = hist_mean(p, k, NEAR_N, &t1, &st->near_disp, &st->near_force);
+    st->drift_ok = hist_mean(p, k, MEAN_N, &t1, &d1, &f1) && k >= DRIFT_LAG &&
+                   hist_mean(p, k - DRIFT_LAG, MEAN_N, &t0, &d0, &f0) && t1 > t0;
+    st->mean_disp = st->drift_ok ? d1 : st->disp;
+    st->drift = st->drift_ok ? (d1 - d0) / (t1 - t0) : 0;
+}
+
+/*
+ * Auto-zero (p->zero): only while both sides are unloaded (|N| below
+ * autozero_band_n) and the roller is still, after autozero_still_s of that;
+ * first-order tracking with autozero_tau_s, bounded by autozero_limit_n.
+ */
+static void stage_autozero(struct rs_pipeline *p, struct step *st)
+{
+    const struct rs_config *c = &p->cfg;
+    struct rs_pl_zero *z = &p->zero;
+    if (!st->blocked && st->speed_ok && st->speed < c->still_speed_cm_s &&
+        fabs(st->l) < c->autozero_band_n && fabs(st->r) < c->autozero_band_n) {
+        if (z->unloaded_since < 0)
+            z->unloaded_since = st->t;
+        if (st->t - z->unloaded_since >= c->autozero_still_s && st->dt > 0) {
+            double a = st->dt / c->autozero_tau_s;
             if (a > 1)
                 a = 1;
-            p->zero_l += a * l;
-            p->zero_r += a * r;
+            z->l += a * st->l;
+            z->r += a * st->r;
             double lim = c->autozero_limit_n;
-            p->zero_l = p->zero_l > lim ? lim : p->zero_l < -lim ? -lim : p->zero_l;
-            p->zero_r = p->zero_r > lim ? lim : p->zero_r < -lim ? -lim : p->zero_r;
+            z->l = z->l > lim ? lim : z->l < -lim ? -lim : z->l;
+            z->r = z->r > lim ? lim : z->r < -lim ? -lim : z->r;
         }
     } else {
-        p->unloaded_since = -1;
+        z->unloaded_since = -1;
     }
-    L->zero_left_n = p->zero_l;
-    L->zero_right_n = p->zero_r;
+    p->live.zero_left_n = z->l;
+    p->live.zero_right_n = z->r;
+}
 
-    /* Contact with a short release delay; position re-anchored per contact. */
-    if (f >= level) {
-        p->below_since = -1;
-        if (!p->contact) {
-            p->contact = true;
-            p->pos_anchor = -disp; /* a new contact starts at the Achilles end */
+/*
+ * Contact and position (p->ct). Contact begins when the total reaches the
+ * contact level and ends contact_off_ms after it fell below. A new contact
+ * starts at the Achilles end; travel moves the position, clamped (re-anchored)
+ * at both ends of the calf. The rolling mean force (in contact and moving)
+ * feeds the hold minimum. Sets st->pos.
+ */
+static void stage_contact(struct rs_pipeline *p, struct step *st)
+{
+    const struct rs_config *c = &p->cfg;
+    struct rs_pl_contact *ct = &p->ct;
+    if (st->f >= st->level) {
+        ct->below_since = -1;
+        if (!ct->on) {
+            ct->on = true;
+            ct->pos_anchor = -st->disp; /* a new contact starts at the Achilles end */
         }
-    } else if (p->contact) {
-        if (p->below_since < 0)
-            p->below_since = t;
-        if (t - p->below_since >= c->contact_off_ms / 1000.0)
-            p->contact = false;
+    } else if (ct->on) {
+        if (ct->below_since < 0)
+            ct->below_since = st->t;
+        if (st->t - ct->below_since >= c->contact_off_ms / 1000.0)
+            ct->on = false;
     }
-    L->contact = p->contact;
+    p->live.contact = ct->on;
     double calf_len = p->prof.calf_length_cm;
-    double pos = calf_pos(p, disp);
+    double pos = calf_pos(p, st->disp);
     /* The contact cannot be beyond either end of the calf: re-anchor there. */
     if (pos < 0) {
-        p->pos_anchor = -disp;
+        ct->pos_anchor = -st->disp;
         pos = 0;
     } else if (pos > calf_len) {
-        p->pos_anchor = calf_len - disp;
+        ct->pos_anchor = calf_len - st->disp;
         pos = calf_len;
     }
-    L->pos_cm = pos;
-
-    /* Rolling mean force, for the hold threshold. */
-    if (p->contact && speed_ok && speed >= c->still_speed_cm_s) {
-        p->roll_force_sum += f;
-        p->roll_time += 1;
+    p->live.pos_cm = st->pos = pos;
+    if (ct->on && st->speed_ok && st->speed >= c->still_speed_cm_s) {
+        ct->roll_force_sum += st->f;
+        ct->roll_time += 1;
     }
+}
 
-    /* Calf map, time per calf, dose by time. */
-    enum rs_leg leg = L->leg;
-    if (p->contact && leg != RS_LEG_UNCERTAIN && dt > 0) {
-        double dtc = dt > 0.1 ? 0.1 : dt;
-        int bin = (int)floor(pos);
-        int nb = calf_bins(p);
-        bin = bin < 0 ? 0 : bin >= nb ? nb - 1 : bin;
-        L->calf[leg].time_s[bin] += dtc;
-        L->calf[leg].force_ns[bin] += f * dtc;
-        L->calf_time_s[leg] += dtc;
-        if (!p->dose_switch_done[leg] && L->calf_time_s[leg] >= c->dose_switch_min * 60) {
-            p->dose_switch_done[leg] = true;
-            dose_event(p, out, RS_DOSE_SWITCH, leg);
-        }
-        if (!p->dose_stop_done[leg] && L->calf_time_s[leg] >= c->dose_stop_min * 60) {
-            p->dose_stop_done[leg] = true;
-            dose_event(p, out, RS_DOSE_STOP, leg);
-        }
+/*
+ * Calf map, time per calf and dose by time (p->live.calf, p->dose): a sample
+ * in contact with a known leg adds its interval (at most 0.1 s) to the bin of
+ * its position; the switch and stop advice fire once per leg.
+ */
+static void stage_calf_map(struct rs_pipeline *p, struct step *st, struct rs_events *out)
+{
+    const struct rs_config *c = &p->cfg;
+    struct rs_live *L = &p->live;
+    enum rs_leg leg = st->leg;
+    if (!p->ct.on || leg == RS_LEG_UNCERTAIN || !(st->dt > 0))
+        return;
+    double dtc = st->dt > 0.1 ? 0.1 : st->dt;
+    int bin = (int)floor(st->pos);
+    int nb = calf_bins(p);
+    bin = bin < 0 ? 0 : bin >= nb ? nb - 1 : bin;
+    L->calf[leg].time_s[bin] += dtc;
+    L->calf[leg].force_ns[bin] += st->f * dtc;
+    L->calf_time_s[leg] += dtc;
+    if (!p->dose.switch_done[leg] && L->calf_time_s[leg] >= c->dose_switch_min * 60) {
+        p->dose.switch_done[leg] = true;
+        dose_event(p, out, RS_DOSE_SWITCH, leg);
     }
-
-    /* Knee zone, with 0.5 cm hysteresis on the way out. */
-    {
-        double edge = calf_len - c->knee_zone_cm;
-        bool in = p->contact && leg != RS_LEG_UNCERTAIN &&
-                  (p->knee ? pos >= edge - 0.5 : pos >= edge);
-        if (in != p->knee) {
-            p->knee = in;
-            struct rs_event ev = { .type = RS_EV_KNEE_ZONE, .t = t };
-            ev.u.knee.active = in;
-            ev.u.knee.leg = leg;
-            ev.u.knee.pos_cm = pos;
-            emit(out, &ev);
-        }
-        L->knee_zone = p->knee;
+    if (!p->dose.stop_done[leg] && L->calf_time_s[leg] >= c->dose_stop_min * 60) {
+        p->dose.stop_done[leg] = true;
+        dose_event(p, out, RS_DOSE_STOP, leg);
     }
+}
 
-    /* Stillness run, and how long the force has been enough for a hold:
-     * both must hold for still_time_s (a light rest is not a hold, and a
-     * later press starts the hold when it starts, not with the rest). */
-    double need = c->hold_min_bw_pct / 100.0 * bw_n(p);
-    if (p->roll_time > 0) {
-        double rm = c->hold_min_rolling_frac * p->roll_force_sum / p->roll_time;
+/*
+ * Knee zone (p->knee): in contact with a known leg and within knee_zone_cm of
+ * the calf's upper end; it is left only 0.5 cm below the zone's edge
+ * (hysteresis), or by lifting.
+ */
+static void stage_knee(struct rs_pipeline *p, struct step *st, struct rs_events *out)
+{
+    double edge = p->prof.calf_length_cm - p->cfg.knee_zone_cm;
+    bool in = p->ct.on && st->leg != RS_LEG_UNCERTAIN &&
+              (p->knee ? st->pos >= edge - 0.5 : st->pos >= edge);
+    if (in != p->knee) {
+        p->knee = in;
+        struct rs_event ev = { .type = RS_EV_KNEE_ZONE, .t = st->t };
+        ev.u.knee.active = in;
+        ev.u.knee.leg = st->leg;
+        ev.u.knee.pos_cm = st->pos;
+        emit(out, &ev);
+    }
+    p->live.knee_zone = p->knee;
+}
+
+/* The force a hold needs: hold_min_bw_pct, or a fraction of the rolling mean. */
+static double hold_need_n(const struct rs_pipeline *p)
+{
+    double need = p->cfg.hold_min_bw_pct / 100.0 * bw_n(p);
+    if (p->ct.roll_time > 0) {
+        double rm = p->cfg.hold_min_rolling_frac * p->ct.roll_force_sum / p->ct.roll_time;
         if (rm > need)
             need = rm;
     }
-    bool still_now = !blocked && speed_ok && speed < c->still_speed_cm_s && f >= level;
-    if (p->still_run) {
-        if (!still_now || fabs(disp - p->still_disp) >= c->still_net_cm)
-            p->still_run = false;
-        else if (f < need)
-            p->strong_since = -1;
-        else if (p->strong_since < 0) {
-            p->strong_since = t;
-            p->strong_k = p->hist_count - 1;
+    return need;
+}
+
+/*
+ * Stillness run (p->st), and how long the force has been enough for a hold:
+ * both must hold for still_time_s (a light rest is not a hold, and a later
+ * press starts the hold when it starts, not with the rest). A run begins
+ * when the drift is below still_drift_cm_s with the load on (tremor is not
+ * travel, a creep of 0.4 cm/s is), and breaks when the drift rises again or
+ * the 0.5 s mean position moved still_net_cm from where the run began. Its
+ * start and rest position come from arrival_place().
+ */
+static void stage_stillness(struct rs_pipeline *p, struct step *st)
+{
+    const struct rs_config *c = &p->cfg;
+    struct rs_pl_still *sr = &p->st;
+    double need = hold_need_n(p);
+    bool still_now = !st->blocked && st->drift_ok && fabs(st->drift) < c->still_drift_cm_s &&
+                     st->f >= st->level;
+    if (sr->run) {
+        if (!still_now || fabs(st->mean_disp - sr->disp) >= c->still_net_cm)
+            sr->run = false;
+        else if (st->f < need)
+            sr->strong_since = -1;
+        else if (sr->strong_since < 0) {
+            sr->strong_since = st->t;
+            sr->strong_k = p->hist.count - 1;
         }
     } else if (still_now) {
-        p->still_run = true;
-        p->still_start = stillness_start(p, level, p->hist_count - 1);
-        p->still_disp = disp;
+        sr->run = true;
+        sr->placed = false;
+        arrival_place(p, st->level, st->mean_disp, &sr->start, &sr->rest);
+        sr->disp = st->mean_disp;
         /* The force has been enough since the first of the run's samples
          * from which on it stayed at or above the need. */
-        p->strong_since = -1;
-        for (uint64_t k = p->hist_count; k-- > hist_oldest(p);) {
+        sr->strong_since = -1;
+        for (uint64_t k = p->hist.count; k-- > hist_oldest(p);) {
             const struct rs_hist_entry *he = hist_at(p, k);
-            if (he->t < p->still_start || he->force < need)
+            if (he->t < sr->start || he->force < need)
                 break;
-            p->strong_since = he->t;
-            p->strong_k = k;
+            sr->strong_since = he->t;
+            sr->strong_k = k;
         }
     }
+}
 
-    /* Holds. */
-    if (p->hold) {
-        if (blocked) {
-            /* The last trustworthy sample was the previous one. */
-            hold_finish(p, out, t - dt, RS_END_FAULT);
-        } else if (fabs(disp - p->h_spot_disp) > c->hold_move_end_cm) {
-            hold_finish(p, out, departure_time(p), RS_END_MOVED);
-        } else {
-            double ref = p->h_time > 0 ? p->h_sum_f / p->h_time : 0;
-            if (f < c->hold_dip_frac * ref) {
-                if (p->dip_since < 0) {
-                    p->dip_since = t;
-                    p->dip_prev_t = t - dt;
-                    p->dip_k = p->hist_count - 1;
-                    p->dip_sum_f = p->dip_sum_x = p->dip_n = 0;
-                }
-                p->dip_sum_f += f;
-                p->dip_sum_x += x;
-                p->dip_n += 1;
-                if (t - p->dip_since > c->hold_dip_max_s)
-                    hold_finish(p, out, release_time(p), RS_END_RELEASED);
-            } else {
-                if (p->dip_since >= 0) {
-                    p->h_sum_f += p->dip_sum_f;
-                    p->h_sum_x += p->dip_sum_x;
-                    p->h_time += p->dip_n;
-                    p->dip_since = -1;
-                }
-                p->h_sum_f += f;
-                p->h_sum_x += x;
-                p->h_time += 1;
-                if (f > p->h.peak_n)
-                    p->h.peak_n = f;
-            }
+/*
+ * Is the hold in doubt now: a force dip running, the leg's 0.25 s mean
+ * position more than depart_cm off the spot (leaving, at any speed, shows
+ * there within cue_confirm_ms at 1 cm/s and faster), or its 0.25 s mean force
+ * below EASE_DOUBT_FRAC of the hold's mean (easing off)?
+ */
+static bool hold_in_doubt(const struct rs_pipeline *p, const struct step *st)
+{
+    const struct rs_pl_hold *hd = &p->hd;
+    if (hd->dip_since >= 0 || !st->near_ok)
+        return true;
+    double mean = hd->n > 0 ? hd->sum_f / hd->n : 0;
+    return fabs(st->near_disp - hd->spot_disp) > p->cfg.depart_cm ||
+           st->near_force < EASE_DOUBT_FRAC * mean;
+}
+
+/*
+ * Cues fall due at the backdated start plus their seconds and are decided
+ * cue_confirm_ms later: if the hold is not in doubt then, it reached the cue
+ * (a departure or ease-off that began before the cue would show by then).
+ * While in doubt the cue waits; hold_finish() reports it only if the hold's
+ * end is at or after the due time. Either way its t is the due time.
+ */
+static void hold_cues(struct rs_pipeline *p, const struct step *st, struct rs_events *out)
+{
+    double confirm = p->cfg.cue_confirm_ms / 1000.0;
+    while (p->hd.next_cue < 4 &&
+           st->t - p->hd.h.start_t >= cue_seconds(p, p->hd.next_cue) + confirm - 1e-9) {
+        if (hold_in_doubt(p, st))
+            return;
+        cue_emit(p, out);
+    }
+}
+
+/*
+ * A running hold takes one sample: a fault ends it at the previous sample,
+ * leaving the spot by more than hold_move_end_cm ends it (moved), a force dip
+ * below hold_dip_frac of its mean longer than hold_dip_max_s ends it
+ * (released); otherwise the sample joins the hold's figures.
+ */
+static void hold_step(struct rs_pipeline *p, struct step *st, struct rs_events *out)
+{
+    const struct rs_config *c = &p->cfg;
+    struct rs_pl_hold *hd = &p->hd;
+    if (st->blocked) {
+        /* The last trustworthy sample was the previous one. */
+        hold_finish(p, out, st->t - st->dt, RS_END_FAULT);
+        return;
+    }
+    if (fabs(st->disp - hd->spot_disp) > c->hold_move_end_cm) {
+        hold_finish(p, out, departure_time(p), RS_END_MOVED);
+        return;
+    }
+    double ref = hd->n > 0 ? hd->sum_f / hd->n : 0;
+    if (st->f < c->hold_dip_frac * ref) {
+        if (hd->dip_since < 0) {
+            hd->dip_since = st->t;
+            hd->dip_prev_t = st->t - st->dt;
+            hd->dip_k = p->hist.count - 1;
+            hd->dip_sum_f = hd->dip_sum_x = hd->dip_n = 0;
         }
-        if (p->hold)
-            hold_cues(p, out, disp);
-    } else if (p->still_run && p->strong_since >= 0 &&
-               t - fmax(p->still_start, p->strong_since) >= c->still_time_s - 1e-9) {
-        double s0 = hold_start_time(p, level);
-        if (s0 < p->strong_since) {
+        hd->dip_sum_f += st->f;
+        hd->dip_sum_x += st->x;
+        hd->dip_n += 1;
+        if (st->t - hd->dip_since > c->hold_dip_max_s)
+            hold_finish(p, out, release_time(p), RS_END_RELEASED);
+        return;
+    }
+    if (hd->dip_since >= 0) {
+        hd->sum_f += hd->dip_sum_f;
+        hd->sum_x += hd->dip_sum_x;
+        hd->n += hd->dip_n;
+        hd->dip_since = -1;
+    }
+    hd->sum_f += st->f;
+    hd->sum_x += st->x;
+    hd->n += 1;
+    if (st->f > hd->h.peak_n)
+        hd->h.peak_n = st->f;
+}
+
+/*
+ * A stillness run with enough force for still_time_s + cue_confirm_ms, and
+ * no doubt (the leg near its rest position), becomes a hold. Its start is
+ * placed once more with all the rest seen so far; when the force came up
+ * after the roller stopped, the hold starts at the onset of the press. So
+ * hold_start's seconds is at least still_time_s + cue_confirm_ms.
+ */
+static void hold_try_start(struct rs_pipeline *p, struct step *st, struct rs_events *out)
+{
+    struct rs_pl_still *sr = &p->st;
+    double wait = p->cfg.still_time_s + p->cfg.cue_confirm_ms / 1000.0 - 1e-9;
+    if (!sr->run || sr->strong_since < 0 || st->t - fmax(sr->start, sr->strong_since) < wait)
+        return;
+    if (!sr->placed) {
+        sr->placed = true;
+        arrival_place(p, st->level, st->mean_disp, &sr->start, &sr->rest);
+        double need = hold_need_n(p);
+        if (sr->start < sr->strong_since) {
             /* The force came up after the roller stopped: the hold starts
              * with the press, at the onset of its rise. */
-            uint64_t k = p->strong_k, lo = hist_oldest(p);
-            while (k > lo && hist_at(p, k - 1)->t >= s0 &&
+            uint64_t k = sr->strong_k, lo = hist_oldest(p);
+            while (k > lo && hist_at(p, k - 1)->t >= sr->start &&
                    hist_at(p, k - 1)->force < hist_at(p, k)->force - 0.01 * need)
                 k--;
-            s0 = k >= lo ? hist_at(p, k)->t : p->strong_since;
+            sr->start = k >= lo ? hist_at(p, k)->t : sr->strong_since;
         }
-        p->still_start = s0;
-        hold_begin(p, out);
-        hold_cues(p, out, disp);
+        if (st->t - sr->start < wait)
+            return;
     }
+    if (!st->near_ok || fabs(st->near_disp - sr->rest) > p->cfg.depart_cm) {
+        /* Not resting where the fit says (a slow reversal looked still for
+         * a moment, or the leg is leaving): this run is no hold. */
+        sr->run = false;
+        return;
+    }
+    hold_begin(p, out);
+    hold_cues(p, st, out);
+}
 
-    L->hold.active = p->hold;
-    if (p->hold) {
-        L->hold.seconds = t - p->h.start_t;
-        L->hold.start_t = p->h.start_t;
-        L->hold.leg = p->h.leg;
-        L->hold.pos_cm = p->h.pos_cm;
+/*
+ * Holds and cues (p->hd): a running hold takes the sample and its due cues
+ * fire; otherwise a confirmed stillness run starts one. Mirrors the hold into
+ * the live state.
+ */
+static void stage_holds(struct rs_pipeline *p, struct step *st, struct rs_events *out)
+{
+    struct rs_live *L = &p->live;
+    if (p->hd.on) {
+        hold_step(p, st, out);
+        if (p->hd.on)
+            hold_cues(p, st, out);
+    } else {
+        hold_try_start(p, st, out);
+    }
+    L->hold.active = p->hd.on;
+    if (p->hd.on) {
+        L->hold.seconds = st->t - p->hd.h.start_t;
+        L->hold.start_t = p->hd.h.start_t;
+        L->hold.leg = p->hd.h.leg;
+        L->hold.pos_cm = p->hd.h.pos_cm;
     } else {
         L->hold.seconds = 0;
         L->hold.cue = 0;
     }
+}
 
-    /* Bands (debounced). */
-    int sb = speed_band_of(p, speed);
+/*
+ * Bands (p->bands): the current speed and force bands into the live state,
+ * and their debounced changes as events.
+ */
+static void stage_bands(struct rs_pipeline *p, struct step *st, struct rs_events *out)
+{
+    struct rs_live *L = &p->live;
+    struct rs_pl_bands *b = &p->bands;
+    int sb = speed_band_of(p, st->speed);
     L->speed_band = sb;
-    band_step(p, out, RS_EV_SPEED_BAND, sb, speed, false, &p->speed_band, &p->speed_cand,
-              &p->speed_cand_t);
-    int fbnd = p->contact ? force_band_of(p, L->bw_pct) : RS_FORCE_NONE;
+    band_step(p, out, RS_EV_SPEED_BAND, sb, st->speed, false, &b->speed_band, &b->speed_cand,
+              &b->speed_cand_t);
+    int fbnd = p->ct.on ? force_band_of(p, L->bw_pct) : RS_FORCE_NONE;
     bool hard = fbnd >= RS_FORCE_NO_BENEFIT ||
-                (p->prof.force_limit_n > 0 && f > p->prof.force_limit_n);
+                (p->prof.force_limit_n > 0 && st->f > p->prof.force_limit_n);
     L->force_band = fbnd;
     L->too_hard = hard;
-    band_step(p, out, RS_EV_FORCE_BAND, fbnd, L->bw_pct, hard, &p->force_band, &p->force_cand,
-              &p->force_cand_t);
+    band_step(p, out, RS_EV_FORCE_BAND, fbnd, L->bw_pct, hard, &b->force_band, &b->force_cand,
+              &b->force_cand_t);
+}
+
+/* One sample through the stages, in order; each stage's contract is above it. */
+void rs_pipeline_push(struct rs_pipeline *p, const struct rs_sample *s, struct rs_events *out)
+{
+    struct step st = { 0 };
+    stage_cal_status(p, s);
+    if (!stage_time(p, s, &st, out))
+        return;
+    stage_faults(p, s, &st, out);
+    stage_encoder(p, s, &st);
+    stage_forces(p, s, &st);
+    stage_gap(p, &st, out);
+    stage_speed(p, &st);
+    stage_drift(p, &st);
+    stage_autozero(p, &st);
+    stage_contact(p, &st);
+    stage_calf_map(p, &st, out);
+    stage_knee(p, &st, out);
+    stage_stillness(p, &st);
+    stage_holds(p, &st, out);
+    stage_bands(p, &st, out);
 }
 
 void rs_pipeline_finish(struct rs_pipeline *p, struct rs_events *out)
 {
-    if (!p->hold)
+    if (!p->hd.on)
         return;
-    if (p->dip_since >= 0)
+    if (p->hd.dip_since >= 0)
         hold_finish(p, out, release_time(p), RS_END_RELEASED);
     else
         hold_finish(p, out, p->live.t, RS_END_DATA);
@@ -994,15 +1206,17 @@ void rs_pipeline_summary(const struct rs_pipeline *p, struct rs_summary *s)
     s->frames = p->live.frames;
     s->lost = p->live.lost;
     s->gaps = p->live.gaps;
+    s->lost_s = p->live.lost_s;
+    s->hold_lost_s = p->hd.lost_s;
     for (int i = 0; i < 3; i++) {
         s->holds[i] = p->live.holds[i];
         s->calf_time_s[i] = p->live.calf_time_s[i];
     }
-    s->longest_hold_s = p->longest_hold;
+    s->longest_hold_s = p->hd.longest;
     s->peak_bw_pct = p->peak_bw;
     s->duration_s = p->live.t;
-    s->fault_events = p->fault_events;
-    s->zero_left_n = p->zero_l;
-    s->zero_right_n = p->zero_r;
+    s->fault_events = p->flt.events;
+    s->zero_left_n = p->zero.l;
+    s->zero_right_n = p->zero.r;
     s->calibrated = p->cal.calibrated;
 }

@@ -105,6 +105,7 @@ struct rs_hold_info {
     double pos_cm;       /* spot along the calf */
     double x_mm;         /* mean lateral position */
     enum rs_leg leg;
+    double lost_s;       /* frames lost inside the hold (bridged gaps), s */
     int index;           /* 1-based number of the hold in the session */
     int reason;          /* enum rs_hold_end_reason (hold_end) */
 };
@@ -182,12 +183,15 @@ struct rs_live {
     char advice[96];             /* current dose advice text, "" if none */
     uint16_t fault_bits;         /* status bits of the last sample that mean a fault */
     uint32_t gaps, lost, frames;
+    double lost_s;               /* time without frames in sequence gaps, s */
     bool calibrated;
     double zero_left_n, zero_right_n;  /* auto-zero correction in use, N */
 };
 
 struct rs_summary {
     uint32_t frames, lost, gaps;
+    double lost_s;               /* time without frames in sequence gaps, s */
+    double hold_lost_s;          /* ... of which inside holds (bridged) */
     int holds[3];                /* per leg, [0] = uncertain */
     double longest_hold_s;
     double peak_bw_pct;
@@ -210,6 +214,80 @@ struct rs_hist_entry {
     double disp;   /* cumulative surface displacement, cm */
     double force;  /* total, N */
     double x;      /* lateral, mm */
+    double sum_t, sum_disp, sum_force;  /* running sums up to and including this entry */
+};
+
+/*
+ * The pipeline's state: one sub-struct per stage of rs_pipeline_push() (see
+ * rs_pipeline.c for each stage's contract). Callers allocate it and use the
+ * functions below; nothing outside host/core reads these fields.
+ */
+struct rs_pl_time {              /* stage_time: time, sequence, gaps */
+    bool started;
+    bool resync;                 /* after a host gap: restart time bookkeeping */
+    uint32_t last_t_us, last_seq;
+    int64_t t_us;                /* unwrapped device time since the first sample */
+};
+
+struct rs_pl_hist {              /* history ring for speed and backdating */
+    struct rs_hist_entry e[RS_HIST];
+    uint64_t count;              /* total entries ever pushed */
+    uint64_t valid_from;         /* entries older than this index are before a gap */
+};
+
+struct rs_pl_kin {               /* stage_kinematics: encoder, travel, speed */
+    int32_t last_enc;
+};
+
+struct rs_pl_zero {              /* stage_forces: auto-zero */
+    double l, r;                 /* N subtracted per side */
+    double unloaded_since;       /* -1 when not unloaded and still */
+};
+
+struct rs_pl_contact {           /* stage_contact: contact, position, rolling mean */
+    bool on;
+    double below_since;          /* -1, or when force went below the contact level */
+    double pos_anchor;           /* pos_cm = pos_anchor + displacement */
+    double roll_force_sum, roll_time;  /* rolling mean force (moving, in contact) */
+};
+
+struct rs_pl_still {             /* stage_stillness: the current stillness run */
+    bool run;
+    bool placed;                 /* start placed again at the confirmation (final) */
+    double start, disp;          /* backdated start; 0.5 s mean position when it began */
+    double rest;                 /* rest position from the fit (the spot) */
+    double strong_since;         /* force >= the hold minimum since, or -1 */
+    uint64_t strong_k;           /* its history index */
+};
+
+struct rs_pl_hold {              /* stage_holds: the running hold and its cues */
+    bool on;
+    struct rs_hold_info h;
+    double spot_disp;            /* displacement at the hold spot */
+    double dip_prev_t;           /* last sample time before the dip */
+    uint64_t dip_k;              /* history index of the first dip sample */
+    double dip_sum_f, dip_sum_x, dip_n;
+    double scan_floor_t;         /* stillness cannot be backdated before this */
+    double sum_f, sum_x, n;      /* figures of the hold so far (samples) */
+    double dip_since;            /* -1 when not in a dip */
+    int next_cue;                /* index into the cue list */
+    int count;                   /* holds started in the session */
+    double longest;
+    double lost_s;               /* bridged frame loss inside holds, s */
+};
+
+struct rs_pl_bands {             /* stage_bands: debounced speed and force bands */
+    int speed_band, speed_cand;  double speed_cand_t;
+    int force_band, force_cand;  double force_cand_t;
+};
+
+struct rs_pl_dose {              /* stage_calf_map: advice fired per leg */
+    bool holds_done[3], switch_done[3], stop_done[3];
+};
+
+struct rs_pl_faults {            /* stage_faults */
+    uint16_t bits;
+    uint32_t events;
 };
 
 struct rs_pipeline {
@@ -218,55 +296,18 @@ struct rs_pipeline {
     struct rs_profile prof;
     struct rs_live live;
 
-    /* time and sequence */
-    bool started;
-    bool resync;                  /* after a host gap: restart time bookkeeping */
-    uint32_t last_t_us, last_seq;
-    int64_t t_us;                 /* unwrapped device time since the first sample */
-    /* encoder */
-    int32_t last_enc;
-    int64_t enc_counts;           /* unwrapped cumulative count */
-    /* history ring for speed and backdating */
-    struct rs_hist_entry hist[RS_HIST];
-    uint32_t hist_head, hist_len;
-    uint32_t hist_valid_from;     /* entries older than this index count are before a gap */
-    uint64_t hist_count;          /* total entries ever pushed */
-    /* auto-zero */
-    double zero_l, zero_r;        /* N subtracted per side */
-    double unloaded_since;        /* -1 when not unloaded and still */
-    /* contact and position */
-    bool contact;
-    double below_since;           /* -1, or when force went below the contact level */
-    double pos_anchor;            /* pos_cm = pos_anchor + displacement */
-    /* rolling mean force (moving, in contact) */
-    double roll_force_sum, roll_time;
-    /* stillness run */
-    bool still_run;
-    double still_start, still_disp;
-    double strong_since;          /* force >= the hold minimum since, or -1 */
-    uint64_t strong_k;            /* its history index */
-    /* hold */
-    bool hold;
-    struct rs_hold_info h;
-    double h_spot_disp;           /* displacement at the hold spot */
-    double dip_prev_t;            /* last sample time before the dip */
-    uint64_t dip_k;               /* history index of the first dip sample */
-    double dip_sum_f, dip_sum_x, dip_n;
-    double scan_floor_t;          /* stillness cannot be backdated before this */
-    double h_sum_f, h_sum_x, h_time, h_ref_sum, h_ref_time;
-    double dip_since;             /* -1 when not in a dip */
-    int next_cue;                 /* index into the cue list */
-    int hold_count;
-    /* bands (debounced) */
-    int speed_band, speed_cand;  double speed_cand_t;
-    int force_band, force_cand;  double force_cand_t;
-    bool knee;
-    /* dose */
-    bool dose_holds_done[3], dose_switch_done[3], dose_stop_done[3];
-    uint16_t faults;
-    /* summary */
-    double longest_hold, peak_bw;
-    uint32_t fault_events;
+    struct rs_pl_time tm;
+    struct rs_pl_hist hist;
+    struct rs_pl_kin kin;
+    struct rs_pl_zero zero;
+    struct rs_pl_contact ct;
+    struct rs_pl_still st;
+    struct rs_pl_hold hd;
+    struct rs_pl_bands bands;
+    struct rs_pl_dose dose;
+    struct rs_pl_faults flt;
+    bool knee;                   /* stage_knee */
+    double peak_bw;              /* summary */
 };
 
 void rs_pipeline_init(struct rs_pipeline *p, const struct rs_config *cfg,
@@ -295,6 +336,10 @@ void rs_pipeline_set_calib(struct rs_pipeline *p, const struct rs_calib *cal);
 void rs_pipeline_set_profile(struct rs_pipeline *p, const struct rs_profile *prof);
 
 const struct rs_live *rs_pipeline_live(const struct rs_pipeline *p);
+/* What the pipeline uses now (after sanitising and the device's status). */
+const struct rs_config *rs_pipeline_config(const struct rs_pipeline *p);
+const struct rs_calib *rs_pipeline_calib(const struct rs_pipeline *p);
+const struct rs_profile *rs_pipeline_profile(const struct rs_pipeline *p);
 void rs_pipeline_summary(const struct rs_pipeline *p, struct rs_summary *out);
 
 #endif

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "rs_columns.h"
-#include "rs_replay.h"
+#include "rs_snapshot.h"
 
 const char *const rs_columns_headers[RS_COLUMNS_N] = {
     "left_N", "right_N", "total_N", "bw_pct", "position_cm", "velocity_cm_s",
@@ -35,7 +35,7 @@ void rs_columns_init(struct rs_columns *c, struct rs_reader *s, struct rs_export
     rs_snapshot_read(s, &cfg, &cal, &prof);
     rs_pipeline_init(&c->p, &cfg, &cal, &prof);
     rs_events_clear(&c->ev);
-    c->calibrated = c->p.cal.calibrated;
+    c->calibrated = rs_pipeline_calib(&c->p)->calibrated;
     memset(cols, 0, sizeof *cols);
     cols->n = RS_COLUMNS_N;
     cols->headers = rs_columns_headers;

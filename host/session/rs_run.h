@@ -36,7 +36,7 @@ struct rs_run_opts {
     /* Take a PNG screenshot (the window's `s` key) before frame N, print
      * "screenshot: PATH" and stop (0: never). For smoke tests and docs. */
     int screenshot_after;
-    const char *who;                    /* "live" or "demo", for messages */
+    const char *who;                    /* "live", "demo" or "replay", for messages */
     /* Called after every connection step (the recorder's commit clock); may be NULL. */
     void (*tick)(void *ctx);
     void *tick_ctx;
@@ -67,6 +67,41 @@ struct rs_run_opts {
  */
 int rs_run(struct rs_conn *c, struct rs_session *s, const struct rs_run_opts *o, char *err,
            size_t errcap);
+
+/*
+ * What the window loop feeds the session from: the connection (rs_run:
+ * live, demo), a session file (replay: host/replay's rs_replay_window) or a
+ * script of views (view-test: decorate replaces the view).
+ * Hooks other than advance and now may be NULL.
+ */
+struct rs_run_input {
+    void *ctx;
+    /* Feed the session for one window frame of dt_s seconds (emulated time
+     * when opts.frame_step_s > 0). 0, or negative on a fatal error. */
+    int (*advance)(void *ctx, double dt_s);
+    /* Session time now (status bar, marks, the duration). */
+    double (*now)(void *ctx);
+    /* What the input adds to the session's view (replay: the timeline). */
+    void (*decorate)(void *ctx, struct rs_view *v);
+    /* The keys that move the input (replay: pause, speed, seek, frame step). */
+    void (*keys)(void *ctx, const struct rs_ui_actions *a);
+    /* After the screenshot of opts.screenshot_after: a last line on stdout. */
+    void (*shot)(void *ctx);
+    /* Dismiss the first-run safety note before that screenshot. */
+    bool shot_without_note;
+    /* The window derives the cues from the views (scripted views, no events). */
+    bool derive_cues;
+};
+
+/*
+ * The window loop over any input, the one rs_run uses for the connection:
+ * each frame the input feeds the session, then the session's view is drawn
+ * and its cues sound. No calibration wizard and no marks (those need a
+ * roller). Runs until q/Esc, a stop (opts: stop, done, duration) or an
+ * error. 0, or -1 with one line in err.
+ */
+int rs_run_window(struct rs_session *s, const struct rs_run_input *in, const struct rs_run_opts *o,
+                  char *err, size_t errcap);
 
 /*
  * True when a window can be shown: DISPLAY or WAYLAND_DISPLAY is set, or

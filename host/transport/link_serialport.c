@@ -1,7 +1,7 @@
 /*
  * link_serialport.c - libserialport backend for real serial ports.
  *
- * libserialport 0.1.1 traps (platform-notes.md): sp_blocking_read() burns
+ * libserialport 0.1.1 traps (docs/platform.md): sp_blocking_read() burns
  * 100 % CPU once the device is gone (it ignores read() returning EOF), and
  * with timeout 0 it would spin forever. So this backend never calls it: it
  * waits in poll() on the port's fd, then asks sp_input_waiting() and reads

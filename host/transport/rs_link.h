@@ -1,7 +1,7 @@
 /*
  * rs_link.h - one byte-stream link to a roller, whatever carries it.
  *
- * Three backends share this interface (design.md section 6):
+ * Three backends share this interface (docs/transports.md):
  *   - libserialport, for real serial ports (USB CDC-ACM rollers);
  *   - raw termios, for pseudo-terminals (the emulated roller, test fakes),
  *     which libserialport 0.1.1 cannot open;

@@ -156,7 +156,7 @@ struct rs_rgb rs_alert_colour(enum rs_alert a)
     case RS_AL_SENSOR:
         return rs_colour(RS_C_VERMILLION);
     case RS_AL_KNEE:
-        return rs_colour(RS_C_PURPLE);
+        return rs_colour(RS_C_KNEE);
     case RS_AL_TOO_HARD:
         return rs_colour(RS_C_ORANGE);
     case RS_AL_UNCALIBRATED:
@@ -245,11 +245,14 @@ static void draw_status(struct rs_render *r, const struct rs_view *v, const stru
     }
 
     c = col(p, 0.91f, 1.0f);
-    if (ov->muted)
+    if (ov->sound_off)
+        snprintf(b, sizeof b, "SOUND OFF");
+    else if (ov->muted)
         snprintf(b, sizeof b, "MUTED");
     else
         snprintf(b, sizeof b, "VOL %d", ov->volume_pct);
-    text(r, c, 0.8f, RS_AL_RIGHT, rs_colour(ov->muted ? RS_C_ORANGE : RS_C_TEXT_DIM), b, NULL);
+    bool quiet = ov->muted || ov->sound_off;
+    text(r, c, 0.8f, RS_AL_RIGHT, rs_colour(quiet ? RS_C_ORANGE : RS_C_TEXT_DIM), b, NULL);
 }
 
 static void draw_alerts(struct rs_render *r, const struct rs_view *v, const struct rs_overlay *ov)
@@ -261,7 +264,7 @@ static void draw_alerts(struct rs_render *r, const struct rs_view *v, const stru
     int n = 0;
     if (v->speed_band == RS_SB_TOO_FAST)
         cand[n++] = RS_AL_SLOW_DOWN;
-    if (v->in_knee_zone)
+    if (v->in_knee_zone || v->knee_banner)
         cand[n++] = RS_AL_KNEE;
     if (v->force_band == RS_FB_OVERLOAD)
         cand[n++] = RS_AL_OVERLOAD;
@@ -507,7 +510,7 @@ static void draw_leg(struct rs_render *r, const struct rs_view *v)
     float kz = v->knee_zone_cm > 0 ? v->knee_zone_cm : 5.0f;
     int kh = (int)lroundf(bar.h * (kz / len));
     g->knee_zone = (struct rs_rect){ bar.x, bar.y, bar.w, kh };
-    struct rs_rgb kc = rs_colour(RS_C_PURPLE);
+    struct rs_rgb kc = rs_colour(RS_C_KNEE);
     if (!v->in_knee_zone)
         kc = (struct rs_rgb){ (uint8_t)(kc.r / 2), (uint8_t)(kc.g / 2), (uint8_t)(kc.b / 2) };
     fill(r, g->knee_zone, kc);

@@ -29,6 +29,8 @@ struct rs_overlay {
     bool safety_note;  /* first-run safety note */
     bool muted;
     int volume_pct;    /* 0..100, shown in the status bar */
+    const char *sound_off; /* NULL: cues can be heard; else why not ("no audio device: ..."):
+                              the status bar says SOUND OFF instead of the volume */
     const char *toast; /* short message ("screenshot saved"), or NULL */
 };
 

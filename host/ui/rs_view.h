@@ -26,7 +26,7 @@
 /* Dose advice and free status text, bytes including the NUL. */
 #define RS_VIEW_TEXT_MAX 80
 
-/* Force bands of design.md section 7, by %BW. */
+/* Force bands by %BW, the defaults of docs/config.md. */
 enum rs_view_force_band {
     RS_FB_NONE,       /* < 5 %BW: no contact */
     RS_FB_LIGHT,      /* 5-15 */
@@ -38,7 +38,7 @@ enum rs_view_force_band {
     RS_FB_COUNT
 };
 
-/* Speed bands of design.md section 7. */
+/* Speed bands, the defaults of docs/config.md. */
 enum rs_view_speed_band {
     RS_SB_STILL,    /* < 0.5 cm/s */
     RS_SB_SLOW,     /* 0.5-10: the goal */
@@ -83,7 +83,7 @@ struct rs_view {
     float speed_cms;
     enum rs_view_speed_band speed_band;
 
-    /* Hold: the clock starts at the start of stillness (design.md 7). */
+    /* Hold: the clock starts at the start of stillness (docs/detection.md). */
     bool hold_active;
     float hold_s;
 
@@ -94,6 +94,7 @@ struct rs_view {
     float calf_length_cm; /* calibrated calf length, 0 = unknown (use 35) */
     float knee_zone_cm;   /* knee zone depth below the upper end (5) */
     bool in_knee_zone;
+    bool knee_banner;     /* the knee warning: in the zone, and 3 s after leaving it */
 
     struct rs_view_history history;
     struct rs_view_calf calf[2]; /* [0] left, [1] right */
@@ -133,7 +134,7 @@ void rs_view_history_push(struct rs_view_history *h, float force_pct, float spee
 float rs_view_history_force(const struct rs_view_history *h, unsigned i);
 float rs_view_history_speed(const struct rs_view_history *h, unsigned i);
 
-/* Band classification by the design.md defaults; the pipeline may classify
+/* Band classification by the defaults of docs/config.md; the pipeline may classify
  * with configured thresholds instead and write the band directly. */
 enum rs_view_force_band rs_view_force_band(float pct);
 enum rs_view_speed_band rs_view_speed_band(float cms);

@@ -94,6 +94,8 @@ static void mark_safety_read(struct rs_window *w)
     }
 }
 
+static void set_toast(struct rs_window *w, const char *msg);
+
 int rs_window_open(struct rs_window **out, const struct rs_window_config *cfg, char *err, size_t errcap)
 {
     *out = NULL;
@@ -153,6 +155,11 @@ int rs_window_open(struct rs_window **out, const struct rs_window_config *cfg, c
             rs_audio_set_muted(w->audio, w->muted);
     } else {
         snprintf(w->audio_err, sizeof w->audio_err, "audio disabled");
+    }
+    if (!w->audio) { /* said once, short; the status bar keeps SOUND OFF */
+        char t[96];
+        snprintf(t, sizeof t, "SOUND OFF: %.*s", (int)strcspn(w->audio_err, ":"), w->audio_err);
+        set_toast(w, t);
     }
     *out = w;
     return 0;
@@ -386,6 +393,7 @@ int rs_window_frame(struct rs_window *w, const struct rs_view *v, struct rs_ui_a
         .safety_note = w->safety,
         .muted = w->muted,
         .volume_pct = w->volume_pct,
+        .sound_off = w->audio ? NULL : w->audio_err,
         .toast = SDL_GetTicks64() < w->toast_until ? w->toast : NULL,
     };
     /* The screenshot shows the view, not the toast it would announce. */

@@ -251,6 +251,10 @@ def main(argv):
             findings = hw.check_netlist(nl, pinmap)
             if pinmap:
                 findings += hw.check_pinmap(nl, pinmap)
+            # What the wiring means is judged only on a netlist whose
+            # connectivity is sound, so each fixture fails for one reason.
+            if not findings:
+                findings = hw.check_semantics(nl, pinmap)
             if args.snapshot and not findings:
                 findings = snapshot_findings(nl, pinmap, args.snapshot)
             if not findings:

@@ -271,7 +271,7 @@ static void test_calib_profile_calf_moves_knee_zone(void **state)
     rs_pipeline_init(&p, NULL, NULL, &prof);
     prof.calf_length_cm = 50;
     rs_pipeline_set_profile(&p, &prof);
-    assert_true(p.prof.calf_length_cm == 50);
+    assert_true(rs_pipeline_profile(&p)->calf_length_cm == 50);
 }
 
 /* cal_state of the info frame and the CAL_DEFAULT status bit -> not calibrated. */
