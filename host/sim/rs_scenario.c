@@ -28,6 +28,7 @@ static void errf(char *err, size_t cap, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(err, cap, fmt, ap);
     va_end(ap);
+    rs_msg_sanitize(err, cap); /* quoted file bytes stay one safe line */
 }
 
 static int num(const char *s, double *out)

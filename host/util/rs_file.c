@@ -159,6 +159,32 @@ const char *rs_escape(const char *s, size_t n, char *buf, size_t cap)
     return buf;
 }
 
+void rs_msg_sanitize(char *msg, size_t cap)
+{
+    if (!msg || !cap)
+        return;
+    size_t n = strnlen(msg, cap);
+    int clean = 1;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)msg[i];
+        if (c < 0x20 || c == 0x7f)
+            clean = 0;
+    }
+    if (clean)
+        return;
+    char tmp[2048];
+    size_t k = 0;
+    for (size_t i = 0; i < n && k + 5 < sizeof tmp; i++) {
+        unsigned char c = (unsigned char)msg[i];
+        if (c < 0x20 || c == 0x7f)
+            k += (size_t)snprintf(tmp + k, sizeof tmp - k, "\\x%02x", c);
+        else
+            tmp[k++] = (char)c;
+    }
+    tmp[k] = '\0';
+    snprintf(msg, cap, "%s", tmp);
+}
+
 int rs_file_create_private(const char *path)
 {
     int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);

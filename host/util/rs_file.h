@@ -41,6 +41,10 @@ int rs_parse_decimal(const char *s, double *out, const char **end);
  */
 const char *rs_escape(const char *s, size_t n, char *buf, size_t cap);
 
+/* The same for a finished message, in place (cut to fit cap): whatever a
+ * format string quoted from a bad file, the message stays one safe line. */
+void rs_msg_sanitize(char *msg, size_t cap);
+
 /*
  * Files with health data are private (0600) whatever the umask, and also when
  * they replace an existing file of another mode (an earlier export, a PNG the
