@@ -102,7 +102,7 @@ int rs_calstore_parse(const char *text, struct rs_calstore *st, char *why, size_
             return rs_fail(RS_CALSTORE_CORRUPT, why, cap, "line %d: unknown block '%s'", lineno,
                            which);
         struct rs_cal *c = b == 0 ? &st->current : &st->previous;
-        char *end;
+        char shown[120]; /* a bad value, escaped for one line */
         errno = 0;
         if (strcmp(key, "serial") == 0) {
             /* NUL-padded, not necessarily terminated, as on the wire. */
@@ -112,10 +112,11 @@ int rs_calstore_parse(const char *text, struct rs_calstore *st, char *why, size_
             seen[b] |= F_SER;
             continue;
         }
-        double v = strtod(val, &end);
-        if (end == val || *end || errno)
-            return rs_fail(RS_CALSTORE_CORRUPT, why, cap, "line %d: '%s' is not a number",
-                           lineno, val);
+        double v = 0;
+        const char *dend = val;
+        if (rs_parse_decimal(val, &v, &dend) != 0 || *dend || errno)
+            return rs_fail(RS_CALSTORE_CORRUPT, why, cap, "line %d: '%s' is not a decimal number",
+                        lineno, rs_escape(val, strlen(val), shown, sizeof shown));
         if (strcmp(key, "offset_left") == 0) c->offset_left = (int32_t)v, seen[b] |= F_OL;
         else if (strcmp(key, "offset_right") == 0) c->offset_right = (int32_t)v, seen[b] |= F_OR;
         else if (strcmp(key, "scale_left") == 0) c->scale_left = (float)v, seen[b] |= F_SL;
@@ -137,11 +138,12 @@ int rs_calstore_parse(const char *text, struct rs_calstore *st, char *why, size_
 int rs_calstore_load(const char *path, struct rs_calstore *st, char *why, size_t cap)
 {
     memset(st, 0, sizeof *st);
-    FILE *f = fopen(path, "r");
+    char ferr[300];
+    FILE *f = rs_file_open_regular(path, ferr, sizeof ferr); /* a FIFO must not hang us */
     if (!f) {
         if (errno == ENOENT)
             return 0;
-        return rs_fail(RS_CALSTORE_IO, why, cap, "cannot read %s: %s", path, strerror(errno));
+        return rs_fail(RS_CALSTORE_IO, why, cap, "%s", ferr);
     }
     char text[4096];
     size_t n = fread(text, 1, sizeof text - 1, f);
@@ -149,6 +151,9 @@ int rs_calstore_load(const char *path, struct rs_calstore *st, char *why, size_t
     fclose(f);
     if (err)
         return rs_fail(RS_CALSTORE_IO, why, cap, "cannot read %s", path);
+    if (memchr(text, '\0', n))
+        return rs_fail(RS_CALSTORE_CORRUPT, why, cap, "%s is damaged (a NUL byte); recalibrate to replace it",
+                    path);
     text[n] = '\0';
     char inner[200];
     if (rs_calstore_parse(text, st, inner, sizeof inner) < 0)

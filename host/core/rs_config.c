@@ -3,6 +3,7 @@
  * One table drives parsing, range checks, formatting and docs/config.md.
  */
 #include "rs_config.h"
+#include "rs_file.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -234,9 +235,11 @@ int rs_config_parse(struct rs_config *cfg, const char *text, const char *filenam
             klen = sizeof key - 1;
         memcpy(key, s, klen);
         key[klen] = '\0';
+        char shown[200]; /* bad bytes echoed escaped, on one line */
+        rs_escape(key, klen, shown, sizeof shown);
         if (!eq) {
             errf(err, errcap, "%s:%d: key '%s': missing '=', allowed 'key = value'", filename,
-                 lineno, key);
+                 lineno, shown);
             return -1;
         }
         const struct rs_config_key *k = rs_config_key_find(key);
@@ -248,7 +251,7 @@ int rs_config_parse(struct rs_config *cfg, const char *text, const char *filenam
                 n += (size_t)snprintf(list + n, sizeof list - n, "%s%s", i ? ", " : "",
                                       keys[i].name);
             errf(err, errcap, "%s:%d: key '%s': unknown key, allowed keys %s", filename, lineno,
-                 key, list);
+                 shown, list);
             return -1;
         }
         size_t ki = (size_t)(k - keys);
@@ -267,11 +270,12 @@ int rs_config_parse(struct rs_config *cfg, const char *text, const char *filenam
                  range);
             return -1;
         }
-        char *vend;
-        double val = strtod(v, &vend);
-        if (vend == v || *vend != '\0') {
-            errf(err, errcap, "%s:%d: key '%s': '%s' is not a number, allowed %s", filename,
-                 lineno, key, v, range);
+        const char *vend;
+        double val;
+        if (rs_parse_decimal(v, &val, &vend) != 0 || *vend != '\0') {
+            char vshown[200];
+            errf(err, errcap, "%s:%d: key '%s': '%s' is not a number, allowed %s",
+                 filename, lineno, key, rs_escape(v, strlen(v), vshown, sizeof vshown), range);
             return -1;
         }
         if (check_value(k, val, filename, lineno, "", err, errcap))

@@ -117,12 +117,13 @@ const char *rs_profiles_active(const struct rs_profiles *ps, struct rs_profile *
 
 static int parse_num(const char *val, double *out)
 {
-    char *end;
-    errno = 0;
-    double v = strtod(val, &end);
+    const char *end;
+    double v;
+    if (rs_parse_decimal(val, &v, &end) != 0) /* decimal only: no 0x96, inf, nan */
+        return -1;
     while (*end == ' ' || *end == '\t' || *end == '\r')
         end++;
-    if (end == val || *end || errno || !isfinite(v))
+    if (*end)
         return -1;
     *out = v;
     return 0;
@@ -298,11 +299,12 @@ int rs_profiles_path(char *buf, size_t cap)
 int rs_profiles_load(const char *path, struct rs_profiles *ps, char *why, size_t cap)
 {
     rs_profiles_init(ps);
-    FILE *f = fopen(path, "r");
+    char ferr[300];
+    FILE *f = rs_file_open_regular(path, ferr, sizeof ferr); /* a FIFO must not hang us */
     if (!f) {
         if (errno == ENOENT)
             return 0;
-        return rs_fail(RS_PROFILES_IO, why, cap, "cannot read %s: %s", path, strerror(errno));
+        return rs_fail(RS_PROFILES_IO, why, cap, "%s", ferr);
     }
     static char text[RS_PROFILES_TEXT_MAX + 1];
     size_t n = fread(text, 1, RS_PROFILES_TEXT_MAX + 1, f);
@@ -312,6 +314,8 @@ int rs_profiles_load(const char *path, struct rs_profiles *ps, char *why, size_t
         return rs_fail(RS_PROFILES_IO, why, cap, "cannot read %s", path);
     if (n > RS_PROFILES_TEXT_MAX)
         return rs_fail(RS_PROFILES_CORRUPT, why, cap, "%s is too large to be a profiles file", path);
+    if (memchr(text, '\0', n))
+        return rs_fail(RS_PROFILES_CORRUPT, why, cap, "%s: a NUL byte (not a text file)", path);
     text[n] = '\0';
     char sub[192];
     int rc = rs_profiles_parse(text, ps, sub, sizeof sub);

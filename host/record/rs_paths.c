@@ -81,6 +81,10 @@ int rs_rec_new_path(const char *dir, int64_t host_us, char *buf, size_t cap)
     return -1;
 }
 
+/* 0000-01-01T00:00:00 and 9999-12-31T23:59:59 in seconds since 1970. */
+#define RS_ISO_MIN_S (-62167219200LL)
+#define RS_ISO_MAX_S 253402300799LL
+
 /* Floor division, so times before 1970 and negative offsets format correctly. */
 static int64_t fdiv(int64_t a, int64_t b) { return a / b - (a % b < 0); }
 
@@ -90,7 +94,16 @@ const char *rs_iso8601(int64_t host_us, int tz_offset_s, char *buf, size_t cap)
         tz_offset_s = 0;
     int64_t local_us = rs_add_sat(host_us, (int64_t)tz_offset_s * 1000000);
     int64_t secs = fdiv(local_us, 1000000);
-    long us = (long)(local_us - secs * 1000000);
+    /* No multiplication back (secs * 10^6 overflows near INT64_MIN). */
+    long us = (long)(local_us % 1000000);
+    if (us < 0)
+        us += 1000000;
+    /* Years 0000..9999 only: a time from a damaged file outside them has no
+     * ISO 8601 form with four year digits (and gmtime's year can overflow). */
+    if (secs < RS_ISO_MIN_S || secs > RS_ISO_MAX_S) {
+        snprintf(buf, cap, "invalid");
+        return buf;
+    }
     time_t t = (time_t)secs;
     struct tm tm;
     if (!gmtime_r(&t, &tm)) {

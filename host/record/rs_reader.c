@@ -703,11 +703,19 @@ int rs_reader_span(struct rs_reader *s, uint64_t *frames, int64_t *first_dev_us,
     return 0;
 }
 
+/* A number from a file, clamped to what can be true (a damaged or hostile
+ * summary must not print 309 digits or a negative duration). */
+static double clampd(double v, double lo, double hi)
+{
+    return !(v >= lo) ? lo : v > hi ? hi : v;
+}
+
 void rs_summary_parse(const char *json, struct rs_reader_summary *s)
 {
     double v;
+    /* 10 years of seconds, 100 %BW x 100: far beyond any real session. */
     if (rs_jsonq_num(json, "duration_s", &v))
-        s->duration_s = v;
+        s->duration_s = clampd(v, 0, 3.2e8);
     if (rs_jsonq_num(json, "frames", &v) && v >= 0 && v < 1e18)
         s->frames = (uint64_t)v;
     if (rs_jsonq_num(json, "holds_left", &v) && v >= 0 && v < 1e6)
@@ -715,9 +723,9 @@ void rs_summary_parse(const char *json, struct rs_reader_summary *s)
     if (rs_jsonq_num(json, "holds_right", &v) && v >= 0 && v < 1e6)
         s->holds[1] = (unsigned)v;
     if (rs_jsonq_num(json, "longest_hold_s", &v))
-        s->longest_hold_s = v;
+        s->longest_hold_s = clampd(v, 0, 3.2e8);
     if (rs_jsonq_num(json, "peak_bw_pct", &v))
-        s->peak_bw_pct = v;
+        s->peak_bw_pct = clampd(v, 0, 10000);
 }
 
 int rs_summary_from_events(sqlite3 *db, struct rs_reader_summary *s)
@@ -742,9 +750,9 @@ int rs_summary_from_events(sqlite3 *db, struct rs_reader_summary *s)
         else
             continue;
         if ((rs_jsonq_num(d, "duration", &v) || rs_jsonq_num(d, "duration_s", &v)) && v > s->longest_hold_s)
-            s->longest_hold_s = v;
+            s->longest_hold_s = clampd(v, 0, 3.2e8);
         if (rs_jsonq_num(d, "peak_bw_pct", &v) && (isnan(s->peak_bw_pct) || v > s->peak_bw_pct))
-            s->peak_bw_pct = v;
+            s->peak_bw_pct = clampd(v, 0, 10000);
     }
     sqlite3_finalize(st);
     return rc == SQLITE_DONE ? SQLITE_OK : rc;

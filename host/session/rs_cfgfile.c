@@ -1,5 +1,6 @@
 /* rs_cfgfile.c - the config file loader shared by live, demo and analyze. */
 #include "rs_cfgfile.h"
+#include "rs_file.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -24,30 +25,6 @@ int rs_cfgfile_default_path(char *out, size_t cap)
     return n > 0 && (size_t)n < cap ? 0 : -1;
 }
 
-/* The whole file as a string, or NULL with errno set. */
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    char *b = malloc(RS_CFGFILE_MAX + 1);
-    if (!b) {
-        fclose(f);
-        errno = ENOMEM;
-        return NULL;
-    }
-    size_t n = fread(b, 1, RS_CFGFILE_MAX + 1, f);
-    int bad = ferror(f);
-    fclose(f);
-    if (bad || n > RS_CFGFILE_MAX) {
-        free(b);
-        errno = bad ? EIO : EFBIG;
-        return NULL;
-    }
-    b[n] = '\0';
-    return b;
-}
-
 int rs_cfgfile_load(struct rs_config *cfg, const char *path, char *used, size_t usedcap,
                     char *err, size_t errcap)
 {
@@ -60,9 +37,15 @@ int rs_cfgfile_load(struct rs_config *cfg, const char *path, char *used, size_t 
             return 0; /* no config file: the documented defaults */
         path = def;
     }
-    char *text = slurp(path);
+    /* Regular files only (a FIFO would hang), no NUL bytes: rs_file.h. */
+    char why[400];
+    char *text = rs_read_text_file(path, RS_CFGFILE_MAX, NULL, why, sizeof why);
     if (!text) {
-        snprintf(err, errcap, "cannot read config %s: %s", path, strerror(errno));
+        int e = errno;
+        if (strncmp(why, "cannot read", 11) == 0)
+            snprintf(err, errcap, "cannot read config %s: %s", path, strerror(e));
+        else
+            snprintf(err, errcap, "config: %s", why);
         return -1;
     }
     int rc = rs_config_parse(cfg, text, path, err, errcap);

@@ -10,6 +10,7 @@
 
 #include "rs_defaults.h"
 #include "rs_sim.h"
+#include "rs_file.h"
 
 #define PI 3.14159265358979323846
 #define RAMP_S 0.1          /* force changes ramp over this long */
@@ -27,15 +28,16 @@ static void errf(char *err, size_t cap, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(err, cap, fmt, ap);
     va_end(ap);
+    rs_msg_sanitize(err, cap); /* quoted file bytes stay one safe line */
 }
 
 static int num(const char *s, double *out)
 {
-    char *end;
+    const char *end;
+    double v;
     if (!s || !*s)
         return -1;
-    double v = strtod(s, &end);
-    if (*end || !isfinite(v))
+    if (rs_parse_decimal(s, &v, &end) != 0 || *end) /* decimal only, as documented */
         return -1;
     *out = v;
     return 0;

@@ -1,5 +1,6 @@
 /* rs_err.c - see rs_err.h. */
 #include "rs_err.h"
+#include "rs_file.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -11,6 +12,7 @@ int rs_fail(int code, char *why, size_t cap, const char *fmt, ...)
         va_start(ap, fmt);
         vsnprintf(why, cap, fmt, ap);
         va_end(ap);
+        rs_msg_sanitize(why, cap); /* quoted file bytes stay one safe line */
     }
     return code;
 }

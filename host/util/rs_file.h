@@ -12,8 +12,38 @@
 #include <stdio.h>
 
 /* Returns a malloc'd buffer (free() it) and its length in *len (may be
- * NULL), or NULL with err filled. */
+ * NULL), or NULL with err filled. Refused: a path that is not a regular file
+ * (a FIFO would hang the reader: "not a regular file"), and text with a NUL
+ * byte (everything after it would be silently ignored). errno is ENOENT
+ * when the file does not exist (callers that treat "missing" as "empty"). */
 char *rs_read_text_file(const char *path, size_t max, size_t *len, char *err, size_t errcap);
+
+/*
+ * Open path for reading only if it is a regular file; it is opened without
+ * blocking (a FIFO or a tty cannot hang us) and checked with fstat. Returns
+ * a FILE * or NULL with err filled ("cannot read 'P': ...", or "'P': not a
+ * regular file") and errno set (ENOENT kept).
+ */
+FILE *rs_file_open_regular(const char *path, char *err, size_t errcap);
+
+/*
+ * A decimal number as the config documents promise: optional sign, digits
+ * with an optional fraction, an optional exponent (1e3, 2.5E-2). No hex
+ * (0x96, 0x1p1), no inf/nan, no leading spaces; the result is finite.
+ * Returns 0 and *out with *end after the number (end may be NULL), or -1.
+ */
+int rs_parse_decimal(const char *s, double *out, const char **end);
+
+/*
+ * Bytes of a bad input for a one-line message: printable ASCII as is,
+ * anything else (control bytes, terminal escapes, newlines, UTF-8) as \xNN,
+ * cut with "..." to fit cap. Returns buf.
+ */
+const char *rs_escape(const char *s, size_t n, char *buf, size_t cap);
+
+/* The same for a finished message, in place (cut to fit cap): whatever a
+ * format string quoted from a bad file, the message stays one safe line. */
+void rs_msg_sanitize(char *msg, size_t cap);
 
 /*
  * Files with health data are private (0600) whatever the umask, and also when

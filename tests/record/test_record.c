@@ -21,6 +21,7 @@
 #include "rs_jsonq.h"
 #include "rs_record.h"
 #include "rs_reader.h"
+#include "rs_record_int.h"
 #include "test_util.h"
 
 #define T0_US 1763745656000000LL /* 2025-11-21T17:20:56Z */
@@ -965,10 +966,46 @@ static void test_iso8601(void **state)
         { T0_US, -(5 * 3600 + 30 * 60), "2025-11-21T11:50:56.000000-05:30" },
         { -1, 0, "1969-12-31T23:59:59.999999+00:00" },
         { T0_US, 99 * 3600, "2025-11-21T17:20:56.000000+00:00" }, /* absurd offset: UTC */
+        /* Years 0000..9999 on their boundaries; beyond them, and at the
+         * int64 extremes (no signed overflow under UBSan), "invalid". */
+        { -62167219200LL * 1000000, 0, "0000-01-01T00:00:00.000000+00:00" },
+        { -62167219200LL * 1000000 - 1, 0, "invalid" },
+        { 253402300799LL * 1000000 + 999999, 0, "9999-12-31T23:59:59.999999+00:00" },
+        { 253402300800LL * 1000000, 0, "invalid" },
+        { INT64_MIN, 0, "invalid" },
+        { INT64_MIN, -18 * 3600, "invalid" },
+        { INT64_MAX, 18 * 3600, "invalid" },
+        { INT64_MIN + 1, 0, "invalid" },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char buf[64];
         assert_string_equal(rs_iso8601(cases[i].us, cases[i].tz, buf, sizeof buf), cases[i].want);
+    }
+}
+
+/* Numbers from a stored summary are clamped to what can be true. */
+static void test_summary_clamped(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *json;
+        double hold, peak, dur;
+    } cases[] = {
+        { "{\"longest_hold_s\":1e308,\"peak_bw_pct\":1e308,\"duration_s\":1e308}", 3.2e8, 10000, 3.2e8 },
+        { "{\"longest_hold_s\":-5,\"peak_bw_pct\":-1,\"duration_s\":-1e308}", 0, 0, 0 },
+        { "{\"longest_hold_s\":18.5,\"peak_bw_pct\":41.2,\"duration_s\":180}", 18.5, 41.2, 180 },
+        { "{\"longest_hold_s\":320000000,\"peak_bw_pct\":10000,\"duration_s\":0}", 3.2e8, 10000, 0 },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct rs_reader_summary s;
+        memset(&s, 0, sizeof s);
+        rs_summary_parse(cases[i].json, &s);
+        assert_float_equal(s.longest_hold_s, cases[i].hold, 1e-9);
+        assert_float_equal(s.peak_bw_pct, cases[i].peak, 1e-9);
+        assert_float_equal(s.duration_s, cases[i].dur, 1e-9);
+        char buf[1024];
+        assert_non_null(rs_reader_summary_json(&s, buf, sizeof buf));
+        assert_true(strlen(buf) < 400); /* never 309 digits */
     }
 }
 
@@ -1082,6 +1119,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_export_round_trip, setup, teardown),
         cmocka_unit_test(test_jsonq),
         cmocka_unit_test(test_iso8601),
+        cmocka_unit_test(test_summary_clamped),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
