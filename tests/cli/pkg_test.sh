@@ -124,7 +124,7 @@ check "--version: a changed image does not match" grep -q '^firmware image: .* d
 rm "$tmp/changed/usr/share/rollsense/rollsense-fw.hex"
 run "$tmp/changed/usr/bin/rollsense" --version >"$tmp/version3" 2>&1
 check "--version: a missing image is named" \
-  grep -qx "firmware image: missing (looked for $tmp/changed/usr/bin/../share/rollsense/rollsense-fw.hex)" "$tmp/version3"
+  grep -qx "firmware image: missing or unreadable (looked for $tmp/changed/usr/bin/../share/rollsense/rollsense-fw.hex)" "$tmp/version3"
 
 run "$rs" demo --headless --json --fast >"$tmp/demo" 2>"$tmp/demo.err"; rc=$?
 check "installed demo --headless --json --fast exits 0" test $rc -eq 0
