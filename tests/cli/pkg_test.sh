@@ -10,14 +10,7 @@
 set -u
 build=$(cd "$1" && pwd)
 version=$2
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fails=0
-passes=0
-check() { # check NAME CONDITION...
-  local name=$1; shift
-  if "$@"; then echo "ok   $name"; passes=$((passes + 1)); else echo "FAIL $name"; fails=$((fails + 1)); fi
-}
+. "$(dirname "$0")/check.sh"
 
 # --- build ------------------------------------------------------------------
 cpack --config "$build/CPackConfig.cmake" -B "$tmp/out" >"$tmp/cpack.log" 2>&1
@@ -155,5 +148,4 @@ lintian --no-cfg --fail-on error,warning -I "$deb" >"$tmp/lintian" 2>&1; rc=$?
 grep -v 'root privileges' "$tmp/lintian"
 check "lintian: no error or warning" test $rc -eq 0
 
-echo "$passes passed, $fails failed"
-test $fails -eq 0
+finish

@@ -7,14 +7,7 @@ set -u
 rs=$1
 image=$2
 version=$3
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fails=0
-passes=0
-check() { # check NAME CONDITION...
-  local name=$1; shift
-  if "$@"; then echo "ok   $name"; passes=$((passes + 1)); else echo "FAIL $name"; fails=$((fails + 1)); fi
-}
+. "$(dirname "$0")/check.sh"
 
 mkdir -p "$tmp/bin" "$tmp/share/rollsense"
 cp "$rs" "$tmp/bin/rollsense"
@@ -59,5 +52,4 @@ else
     check "sha256 of $n bytes" grep -q "(sha256 $want, built $sum)" "$tmp/out"
   done
 fi
-echo "$passes passed, $fails failed"
-test $fails -eq 0
+finish
