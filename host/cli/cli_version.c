@@ -162,7 +162,8 @@ static void rs_cli_print_firmware_match(FILE *out, const char *expected, const c
     if (expected[0] == '\0')
         fprintf(out, "firmware image: not built with this program (no AVR toolchain at build time)\n");
     else if (!path || rs_cli_sha256_file(path, got) != 0)
-        fprintf(out, "firmware image: missing (looked for %s)\n", path ? path : RS_FW_IMAGE_REL);
+        fprintf(out, "firmware image: missing or unreadable (looked for %s)\n",
+                path ? path : RS_FW_IMAGE_REL);
     else if (strcmp(got, expected) == 0)
         fprintf(out, "firmware image: %s matches this build (sha256 %.16s)\n", path, got);
     else

@@ -3,14 +3,7 @@
 # one-line errors, and `decode` on a capture with corruption in it.
 set -u
 rs=$1
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fails=0
-passes=0
-check() { # check NAME CONDITION...
-  local name=$1; shift
-  if "$@"; then echo "ok   $name"; passes=$((passes + 1)); else echo "FAIL $name"; fails=$((fails + 1)); fi
-}
+. "$(dirname "$0")/check.sh"
 
 "$rs" --help >"$tmp/out" 2>&1; rc=$?
 check "help exits 0" test $rc -eq 0
@@ -50,5 +43,4 @@ check "decode: summary counts" grep -q '^{"type":"summary","frames":2,"crc_error
 "$rs" decode - <"$tmp/cap.bin" >"$tmp/out2"; rc=$?
 check "decode - reads stdin" cmp -s "$tmp/out" "$tmp/out2"
 
-echo "$passes passed, $fails failed"
-test $fails -eq 0
+finish

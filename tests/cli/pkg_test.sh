@@ -10,14 +10,7 @@
 set -u
 build=$(cd "$1" && pwd)
 version=$2
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fails=0
-passes=0
-check() { # check NAME CONDITION...
-  local name=$1; shift
-  if "$@"; then echo "ok   $name"; passes=$((passes + 1)); else echo "FAIL $name"; fails=$((fails + 1)); fi
-}
+. "$(dirname "$0")/check.sh"
 
 # --- build ------------------------------------------------------------------
 cpack --config "$build/CPackConfig.cmake" -B "$tmp/out" >"$tmp/cpack.log" 2>&1
@@ -124,7 +117,7 @@ check "--version: a changed image does not match" grep -q '^firmware image: .* d
 rm "$tmp/changed/usr/share/rollsense/rollsense-fw.hex"
 run "$tmp/changed/usr/bin/rollsense" --version >"$tmp/version3" 2>&1
 check "--version: a missing image is named" \
-  grep -qx "firmware image: missing (looked for $tmp/changed/usr/bin/../share/rollsense/rollsense-fw.hex)" "$tmp/version3"
+  grep -qx "firmware image: missing or unreadable (looked for $tmp/changed/usr/bin/../share/rollsense/rollsense-fw.hex)" "$tmp/version3"
 
 run "$rs" demo --headless --json --fast >"$tmp/demo" 2>"$tmp/demo.err"; rc=$?
 check "installed demo --headless --json --fast exits 0" test $rc -eq 0
@@ -155,5 +148,4 @@ lintian --no-cfg --fail-on error,warning -I "$deb" >"$tmp/lintian" 2>&1; rc=$?
 grep -v 'root privileges' "$tmp/lintian"
 check "lintian: no error or warning" test $rc -eq 0
 
-echo "$passes passed, $fails failed"
-test $fails -eq 0
+finish

@@ -7,14 +7,7 @@ set -u
 rs=$1
 image=$2
 version=$3
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fails=0
-passes=0
-check() { # check NAME CONDITION...
-  local name=$1; shift
-  if "$@"; then echo "ok   $name"; passes=$((passes + 1)); else echo "FAIL $name"; fails=$((fails + 1)); fi
-}
+. "$(dirname "$0")/check.sh"
 
 mkdir -p "$tmp/bin" "$tmp/share/rollsense"
 cp "$rs" "$tmp/bin/rollsense"
@@ -29,7 +22,7 @@ check "four lines" test "$(wc -l <"$tmp/out")" -eq 4
 if [ "$image" = - ]; then
   check "no image built" grep -qx 'firmware image: not built with this program (no AVR toolchain at build time)' "$tmp/out"
 else
-  check "missing image named" grep -qx "firmware image: missing (looked for $tmp/bin/../share/rollsense/rollsense-fw.hex)" "$tmp/out"
+  check "missing image named" grep -qx "firmware image: missing or unreadable (looked for $tmp/bin/../share/rollsense/rollsense-fw.hex)" "$tmp/out"
   cp "$image" "$tmp/share/rollsense/rollsense-fw.hex"
   v
   sum=$(sha256sum "$image" | cut -c1-16)
@@ -44,6 +37,13 @@ else
   bad=$(sha256sum "$tmp/share/rollsense/rollsense-fw.hex" | cut -c1-16)
   check "a changed image does not match" \
     grep -qx "firmware image: $tmp/share/rollsense/rollsense-fw.hex does NOT match this build (sha256 $bad, built $sum)" "$tmp/out"
+  # Present but unreadable (a directory: fopen succeeds, reading fails).
+  rm "$tmp/share/rollsense/rollsense-fw.hex"
+  mkdir "$tmp/share/rollsense/rollsense-fw.hex"
+  v
+  check "an unreadable image is named" \
+    grep -qx "firmware image: missing or unreadable (looked for $tmp/share/rollsense/rollsense-fw.hex)" "$tmp/out"
+  rmdir "$tmp/share/rollsense/rollsense-fw.hex"
   # SHA-256 padding edge cases: 55, 56, 63, 64 and 119 bytes of content.
   for n in 0 55 56 63 64 119 4097; do
     head -c $n /dev/zero | tr '\0' 'x' >"$tmp/share/rollsense/rollsense-fw.hex"
@@ -52,5 +52,4 @@ else
     check "sha256 of $n bytes" grep -q "(sha256 $want, built $sum)" "$tmp/out"
   done
 fi
-echo "$passes passed, $fails failed"
-test $fails -eq 0
+finish
