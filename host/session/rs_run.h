@@ -1,7 +1,9 @@
 /*
  * rs_run.h - the loop that drives one session: connection steps, and either
- * nothing else (headless) or one window frame per step of ~16 ms. Shared by
- * `rollsense live` and `rollsense demo`, so both behave the same.
+ * nothing else (headless) or one window frame per step of ~16 ms. The one
+ * window loop of the program: `rollsense live` and `demo` (rs_run),
+ * `replay` and `view-test` (rs_run_window with their input), so all behave
+ * the same.
  *
  * Never spins: every wait is inside rs_conn_step (poll or the byte source's
  * sleep) or the window's frame pacing.
