@@ -1,8 +1,8 @@
 /*
  * rs_session.h - one live, demo or replayed session: the glue between the
- * connection (rs_conn's struct rs_sink; a replay calls the same sink), the detector pipeline (rs_pipeline), the JSON
- * lines of docs/live-json.md, the window's plain-data view (struct rs_view)
- * and the recorder.
+ * connection (rs_conn's struct rs_sink; a replay calls the same sink), the
+ * detector pipeline (rs_pipeline), the JSON lines of docs/live-json.md, the
+ * window's plain-data view (struct rs_view) and the recorder.
  *
  *   rs_conn --sink--> rs_session --> rs_pipeline --> events
  *                        |                            |
