@@ -51,7 +51,7 @@ int rs_cli_load_config(const char *who, const char *path, struct rs_config *cfg)
 int rs_cli_parse_size(const char *s, int *w, int *h);
 
 /* Window options --mute, --fullscreen, --volume N, --size WxH,
- * --screenshot-dir D at argv[*i]: 1 consumed (and *i advanced past a
+ * --screenshot-dir D, --renderer software|gpu at argv[*i]: 1 consumed (and *i advanced past a
  * value), 0 not a window option, -1 bad value (reported). */
 int rs_cli_window_option(int argc, char **argv, int *i, const char *who,
                          struct rs_window_config *wc);

@@ -92,6 +92,8 @@ static void help(void)
            "  --no-record           do not record\n"
            "  --screenshot-after N  write a PNG screenshot before frame N, then quit\n"
            "  --mute, --volume N, --fullscreen, --size WxH, --screenshot-dir DIR\n"
+           "  --renderer software|gpu  how the window draws (default: the GPU unless it\n"
+           "                        is a software rasteriser such as llvmpipe)\n"
            "  --cal-mass KG         key c: tare, then span with this known mass (without\n"
            "                        it: tare only), saved on the simulated roller and\n"
            "                        used at once (docs/calibration.md)\n"
@@ -202,8 +204,9 @@ int rs_cmd_demo(int argc, char **argv)
     if (load_scenario(scenario, &scn) != 0)
         return RS_EXIT_USAGE;
     if (!headless && !rs_run_have_display()) {
-        rs_cli_error("demo: no display (DISPLAY and WAYLAND_DISPLAY unset); "
-                     "try 'rollsense demo --headless --json'");
+        rs_cli_error("demo: no display (DISPLAY and WAYLAND_DISPLAY unset); try "
+                     "'tools/demo --headless --json' (it runs until Ctrl-C, --duration S or "
+                     "--fast)");
         return RS_EXIT_FAIL;
     }
     /* Real time loops after a pass; --fast plays one pass and ends. */

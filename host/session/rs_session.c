@@ -11,6 +11,7 @@
 #include "rs_cues.h"
 #include "rs_defaults.h"
 #include "rs_json.h"
+#include "rs_warn.h"
 
 /* Loss over the last few seconds: one entry per strip-chart tick. */
 #define LOSS_TICKS 50
@@ -47,6 +48,7 @@ struct rs_session {
     bool recording;
     bool recording_failed;
     unsigned cues;
+    struct rs_warn warn;          /* knee banner and per-leg dose advice */
 };
 
 /* ---- pure helpers ------------------------------------------------------------ */
@@ -131,6 +133,10 @@ unsigned rs_session_event_cues(const struct rs_event *ev, const struct rs_config
     }
     case RS_EV_SPEED_BAND:
         return ev->u.band.band == RS_SPEED_TOO_FAST ? 1u << RS_CUE_TOO_FAST : 0;
+    case RS_EV_KNEE_ZONE:
+        return ev->u.knee.active ? 1u << RS_CUE_KNEE : 0;
+    case RS_EV_DOSE:
+        return 1u << RS_CUE_DOSE;
     case RS_EV_FORCE_BAND:
         /* Entering "no extra benefit", overload, or the profile's force limit. */
         if (ev->u.band.too_hard || (ev->u.band.band >= RS_FORCE_NO_BENEFIT &&
@@ -288,6 +294,7 @@ static void flush_events(struct rs_session *s)
             if (s->obs[k].pipeline_event)
                 s->obs[k].pipeline_event(s->obs[k].ctx, &s->ev.ev[i]);
         s->cues |= rs_session_event_cues(&e, &s->cfg.cfg);
+        rs_warn_event(&s->warn, &s->ev.ev[i]);
         if (e.type == RS_EV_HOLD_END && (e.u.hold.leg == RS_LEG_LEFT || e.u.hold.leg == RS_LEG_RIGHT)) {
             int bin = (int)floor(e.u.hold.pos_cm);
             if (bin >= 0 && bin < RS_VIEW_CALF_BINS && s->hold_bins[e.u.hold.leg - 1][bin] < 255)
@@ -518,6 +525,7 @@ static void start(struct rs_session *s)
     memcpy(s->obs, obs, sizeof obs);
     s->nobs = nobs;
     rs_pipeline_init(&s->pipe, &cfg.cfg, &cfg.cal, &cfg.prof);
+    rs_warn_init(&s->warn);
     rs_events_clear(&s->ev);
     s->state = RS_CONN_SEARCHING;
     s->cal_state = -1;
@@ -661,6 +669,7 @@ void rs_session_view(const struct rs_session *s, double now, struct rs_view *v)
     v->mode = s->cfg.mode;
     rs_session_map_live(L, rs_pipeline_profile(&s->pipe), rs_pipeline_config(&s->pipe),
                         s->hold_bins, s->raw_sum, v);
+    rs_warn_apply(&s->warn, L->t, v);
     v->history = s->hist;
     v->link = rs_session_link(s->state, s->ever_connected);
     if (v->link != RS_VLINK_CONNECTED) {
@@ -671,7 +680,7 @@ void rs_session_view(const struct rs_session *s, double now, struct rs_view *v)
         v->hold_active = false;
         v->hold_s = 0;
         v->on_calf = false;
-        v->in_knee_zone = false;
+        v->in_knee_zone = v->knee_banner = false;
         v->leg = RS_VLEG_NONE;
     }
     v->frames_lost = (uint32_t)s->seq.lost;

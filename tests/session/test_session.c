@@ -106,7 +106,7 @@ static void test_event_cues(void **state)
         { RS_EV_FORCE_BAND, 0, RS_FORCE_OVERLOAD, RS_FORCE_NO_BENEFIT, false, 0 }, /* already warned */
         { RS_EV_FORCE_BAND, 0, RS_FORCE_TYPICAL, RS_FORCE_MODERATE, true, 1u << RS_CUE_TOO_HARD },
         { RS_EV_FORCE_BAND, 0, RS_FORCE_TYPICAL, RS_FORCE_MODERATE, false, 0 },
-        { RS_EV_DOSE, 0, 0, 0, false, 0 },
+        { RS_EV_DOSE, 0, 0, 0, false, 1u << RS_CUE_DOSE },
         { RS_EV_GAP, 0, 0, 0, false, 0 },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -202,7 +202,7 @@ static void test_map_live(void **state)
     L.calf_time_s[RS_LEG_RIGHT] = 95;
     L.calf[RS_LEG_RIGHT].time_s[15] = 10;
     L.calf[RS_LEG_RIGHT].force_ns[15] = 10 * 0.4 * 70 * 9.80665; /* 40 %BW mean */
-    strcpy(L.advice, "two or three spots is enough today");
+    strcpy(L.advice, "two or three spots are enough today");
     L.fault_bits = RS_ST_HX_LEFT;
     rs_view_init(&v);
     rs_session_map_live(&L, &prof, &cfg, bins, 123456, &v);
@@ -224,7 +224,7 @@ static void test_map_live(void **state)
     assert_float_equal(v.calf[1].pressure_pct[15], 40, 1e-3);
     assert_float_equal(v.calf[1].pressure_pct[14], 0, 1e-6);
     assert_int_equal(v.calf[1].holds[15], 2);
-    assert_string_equal(v.advice, "two or three spots is enough today");
+    assert_string_equal(v.advice, "two or three spots are enough today");
     assert_true(v.sensor_fault);
     assert_string_equal(v.sensor_text, "left load cell");
 
