@@ -27,7 +27,6 @@ struct rs_replay {
     int64_t first_dev_us, last_dev_us;
     bool have_span, ended;
     double pos_s;
-    int32_t raw_sum;             /* left + right raw counts of the last sample */
     char notes[256];
     struct rs_replay_stats st;
     rs_replay_diff_fn diff_fn;
@@ -282,7 +281,6 @@ static int feed(struct rs_replay *rp, const struct rs_item *it, struct rs_events
         double t = session_t(rp, it->dev_us);
         if (f->type == RS_FT_SAMPLE) {
             rp->st.samples++;
-            rp->raw_sum = f->u.sample.left + f->u.sample.right;
             rp->pos_s = t;
             sample = 1;
             rp->sink.sample(rp->sink.ctx, &f->u.sample, t);
@@ -370,7 +368,6 @@ int rs_replay_seek(struct rs_replay *rp, double pos_s)
 }
 
 double rs_replay_pos(const struct rs_replay *rp) { return rp->pos_s; }
-int32_t rs_replay_raw_sum(const struct rs_replay *rp) { return rp->raw_sum; }
 
 double rs_replay_length(const struct rs_replay *rp)
 {

@@ -121,8 +121,6 @@ int rs_replay_seek(struct rs_replay *rp, double pos_s);
 
 /* Session time of the last sample pushed (s from the first sample; 0 before). */
 double rs_replay_pos(const struct rs_replay *rp);
-/* left + right raw counts of the last sample (the window shows them uncalibrated). */
-int32_t rs_replay_raw_sum(const struct rs_replay *rp);
 /* Session length, s from the first to the last sample (from the stored span). */
 double rs_replay_length(const struct rs_replay *rp);
 /* True once rs_replay_next returned 0. */

@@ -2,8 +2,9 @@
  * rs_run.h - the loop that drives one session: connection steps, and either
  * nothing else (headless) or a window frame whenever a sample (or a key, or
  * a link change) may have changed what is visible, at most one per display
- * period (rs_pace.h). Shared by
- * `rollsense live` and `rollsense demo`, so both behave the same.
+ * period (rs_pace.h). The one window loop of the program: `rollsense live`
+ * and `demo` (rs_run), `replay` and `view-test` (rs_run_window with their
+ * input), so all behave the same.
  *
  * Never spins: every wait is inside rs_conn_step (poll or the byte source's
  * sleep) or the window's frame pacing.

@@ -1,8 +1,8 @@
 /*
- * rs_session.h - one live or demo session: the glue between the connection
- * (rs_conn's struct rs_sink), the detector pipeline (rs_pipeline), the JSON
- * lines of docs/live-json.md, the window's plain-data view (struct rs_view)
- * and the recorder.
+ * rs_session.h - one live, demo or replayed session: the glue between the
+ * connection (rs_conn's struct rs_sink; a replay calls the same sink), the
+ * detector pipeline (rs_pipeline), the JSON lines of docs/live-json.md, the
+ * window's plain-data view (struct rs_view) and the recorder.
  *
  *   rs_conn --sink--> rs_session --> rs_pipeline --> events
  *                        |                            |
@@ -86,7 +86,7 @@ struct rs_session_config {
     struct rs_config cfg;         /* validated thresholds */
     struct rs_calib cal;          /* starting calibration (a cal frame may replace it) */
     struct rs_profile prof;
-    enum rs_view_mode mode;       /* RS_MODE_LIVE or RS_MODE_DEMO */
+    enum rs_view_mode mode;       /* RS_MODE_LIVE, RS_MODE_DEMO or RS_MODE_REPLAY */
     bool frames;                  /* JSON: one line per sample and device frame */
     /* JSON lines (one object, no newline); NULL: no JSON. */
     void (*line)(void *ctx, const char *json);

@@ -364,9 +364,54 @@ static void test_seek_view(void **state)
             assert_memory_equal(&vb.history, &va.history, sizeof va.history);
             assert_memory_equal(&vb, &va, sizeof va);
         }
+        /* and play goes on from there as straight play does (also after
+         * the seek back from the end) */
+        assert_false(rs_replay_ended(b));
+        unsigned more_a[2] = { 0, 0 }, more_b[2] = { 0, 0 };
+        play_to(a, targets[i] + 20, more_a);
+        play_to(b, targets[i] + 20, more_b);
+        assert_true(rs_replay_pos(b) == rs_replay_pos(a));
+        assert_int_equal(more_b[0] + more_b[1], more_a[0] + more_a[1]);
+        rs_session_view(rs_replay_session(a), rs_replay_pos(a), &va);
+        rs_session_view(rs_replay_session(b), rs_replay_pos(b), &vb);
+        assert_memory_equal(&vb, &va, sizeof va);
         rs_replay_close(a);
         rs_replay_close(b);
         rs_replay_close(c);
+    }
+}
+
+/*
+ * The replay window shows what the live window showed at the end of the
+ * session: the same charts (in raw units when the roller was not
+ * calibrated, as live, not %BW), calf maps, hold spots and counters.
+ */
+static void test_view_is_live(void **state)
+{
+    struct fixture *fx = *state;
+    static struct rs_view live_view, v;
+    for (int saved = 0; saved < 2; saved++) {
+        struct harness_opts ho = { .scenario = "demo", .saved_cal = saved != 0,
+                                   .view_at_end = &live_view };
+        struct harness_result res;
+        unlink(fx->path);
+        assert_int_equal(harness_record(fx->path, &ho, &res), 0);
+        struct rs_replay *rp;
+        char msg[512];
+        assert_int_equal(rs_replay_open(&rp, fx->path, NULL, msg, sizeof msg), 0);
+        while (rs_replay_next(rp, NULL) > 0) {
+        }
+        rs_session_view(rs_replay_session(rp), live_view.session_s, &v);
+        assert_int_equal(v.calibrated, saved != 0);
+        assert_int_equal(v.calibrated, live_view.calibrated);
+        assert_true(v.history.count > 0);
+        assert_memory_equal(&v.history, &live_view.history, sizeof v.history);
+        assert_memory_equal(&v.calf, &live_view.calf, sizeof v.calf);
+        assert_int_equal(v.holds[0], live_view.holds[0]);
+        assert_int_equal(v.holds[1], live_view.holds[1]);
+        assert_int_equal(v.frames_lost, live_view.frames_lost);
+        assert_true(v.force_n == live_view.force_n);
+        rs_replay_close(rp);
     }
 }
 
@@ -559,6 +604,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_seek, setup, teardown),
         cmocka_unit_test_setup_teardown(test_seek_view, setup, teardown),
         cmocka_unit_test_setup_teardown(test_lost_one_counter, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_view_is_live, setup, teardown),
         cmocka_unit_test_setup_teardown(test_report_from_replay, setup, teardown),
         cmocka_unit_test_setup_teardown(test_disk_full, setup, teardown),
         cmocka_unit_test_setup_teardown(test_open_errors, setup, teardown),
