@@ -15,7 +15,8 @@ set(CPACK_INSTALL_DEFAULT_DIRECTORY_PERMISSIONS
 
 set(CPACK_GENERATOR DEB)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
-set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
+# CPACK_PACKAGING_INSTALL_PREFIX stays unset: the DEB generator installs
+# under /usr by default, and the source tarball must not get a usr/ level.
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_SECTION misc)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
@@ -38,5 +39,8 @@ firmware image with flashing instructions (/usr/share/rollsense).")
 
 set(CPACK_SOURCE_GENERATOR TGZ)
 set(CPACK_SOURCE_PACKAGE_FILE_NAME rollsense-${PROJECT_VERSION})
-set(CPACK_SOURCE_IGNORE_FILES "/\\\\.git/" "/\\\\.git$" "/build/" "/\\\\.cache/" "~$")
+# Only the top-level build/ (tests/build/ is a test area); .git is a
+# directory in a clone and a file in a worktree.
+set(CPACK_SOURCE_IGNORE_FILES "^${PROJECT_SOURCE_DIR}/build/" "/\\\\.git/" "/\\\\.git$"
+    "/\\\\.cache/" "~$")
 include(CPack)

@@ -160,7 +160,7 @@ int rs_calibrate_tare_guard(const struct rs_calibrate_window *w,
 double rs_calibrate_nz(double v, int decimals)
 {
     double half = 0.5 * pow(10.0, -decimals);
-    return fabs(v) < half ? 0.0 : v;
+    return fabs(v) <= half ? 0.0 : v; /* printf rounds -0.5 to "-0" */
 }
 
 int rs_calibrate_placement(const struct rs_calibrate_window *w, double mass_kg,

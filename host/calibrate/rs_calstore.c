@@ -1,6 +1,7 @@
 /* rs_calstore.c - see rs_calstore.h. */
 #include "rs_calstore.h"
 #include "rs_err.h"
+#include "rs_file.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -186,7 +187,7 @@ static int write_atomic(const char *path, const struct rs_calstore *st, char *wh
                        strerror(errno));
     char tmp[1100];
     snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    int fd = rs_file_create_private(tmp);
     if (fd < 0)
         return rs_fail(RS_CALSTORE_IO, why, cap, "cannot write %s: %s", tmp, strerror(errno));
     ssize_t w = write(fd, text, (size_t)n);

@@ -288,7 +288,8 @@ static void evaluate(struct rs_calwiz *w)
             return;
         }
         snprintf(text, sizeof text, "Check: error %+.2f N (%+.2f %%) at %+.1f cm from the centre.",
-                 w->check_err_n, w->check_err_pct, w->check_x_mm / 10.0);
+                 rs_calibrate_nz(w->check_err_n, 2), rs_calibrate_nz(w->check_err_pct, 2),
+                 rs_calibrate_nz(w->check_x_mm / 10.0, 1));
         message(w, false, text);
     } else {
         snprintf(text, sizeof text, "Placement %d: %+.0f counts left, %+.0f counts right.",

@@ -59,7 +59,9 @@ enum rs_calwiz_step {
     RS_CWS_CALF,      /* profile: one roll from the Achilles to below the knee */
 };
 
-/* Accepted calf lengths (the same as the profile's, rs_profiles.h). */
+/* Accepted calf lengths: the profile's (RS_PROFILE_CALF_MIN/MAX in
+ * host/profile/rs_profiles.h, which this library does not link);
+ * test_calib_profiles checks that they are equal. */
 #define RS_CALWIZ_CALF_MIN_CM 5.0
 #define RS_CALWIZ_CALF_MAX_CM 64.0
 

@@ -110,7 +110,7 @@ static void sha_final(struct rs_sha256 *s, char hex[65])
 }
 
 /* SHA-256 of the file at path into hex[65]: 0, or -1 if it cannot be read. */
-int rs_cli_sha256_file(const char *path, char hex[65])
+static int rs_cli_sha256_file(const char *path, char hex[65])
 {
     FILE *f = fopen(path, "rb");
     if (!f)
@@ -156,7 +156,7 @@ static int image_path(char *path, size_t cap)
 }
 
 /* One line about the firmware image: not built, missing, matching or not. */
-void rs_cli_print_firmware_match(FILE *out, const char *expected, const char *path)
+static void rs_cli_print_firmware_match(FILE *out, const char *expected, const char *path)
 {
     char got[65];
     if (expected[0] == '\0')

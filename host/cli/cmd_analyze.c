@@ -9,15 +9,20 @@
  * handling as live, set up from the session's snapshot.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "rs_config.h"
 #include "rs_pipeline.h"
+#include "rs_profiles.h"
 #include "rs_proto.h"
 #include "rs_replay.h"
+#include "rs_session.h"
 
 struct analyze_source {
     FILE *in;
@@ -25,6 +30,9 @@ struct analyze_source {
     unsigned char buf[4096];
     size_t len, pos;
     int error;
+    uint64_t bytes;        /* read so far */
+    uint64_t in_frames;    /* of which in intact frames or lone delimiters */
+    uint64_t seg_start;    /* byte count after the last delimiter */
 };
 
 struct source_kind {
@@ -45,9 +53,19 @@ static int raw_probe(const unsigned char *head, size_t n)
 static int raw_next(struct analyze_source *s, struct rs_frame *out)
 {
     for (;;) {
-        while (s->pos < s->len)
-            if (rs_decoder_push(&s->dec, s->buf[s->pos++], out))
+        while (s->pos < s->len) {
+            uint8_t b = s->buf[s->pos++];
+            s->bytes++;
+            int got = rs_decoder_push(&s->dec, b, out);
+            if (got)
+                s->in_frames += s->bytes - s->seg_start;
+            else if (b == 0 && s->bytes - 1 == s->seg_start)
+                s->in_frames++; /* a delimiter between frames is not skipped data */
+            if (b == 0)
+                s->seg_start = s->bytes;
+            if (got)
                 return 1;
+        }
         s->len = fread(s->buf, 1, sizeof s->buf, s->in);
         s->pos = 0;
         if (s->len == 0)
@@ -175,6 +193,63 @@ static void print_summary(const struct rs_summary *sum, int json)
     }
 }
 
+/* The decoder's account of a raw capture: what it could not use. */
+static void print_decoder(const struct analyze_source *src, const struct rs_summary *sum,
+                          int json)
+{
+    const struct rs_decoder_stats *d = &src->dec.stats;
+    unsigned long long skipped = (unsigned long long)(src->bytes - src->in_frames);
+    if (json) {
+        char line[512], extra[320];
+        const char *j = rs_summary_json(sum, line, sizeof line);
+        size_t n = j ? strlen(j) : 0;
+        if (!j || n < 2 || n > sizeof line - 1)
+            return;
+        line[n - 1] = '\0'; /* reopen the object: the decoder's counts belong to it */
+        snprintf(extra, sizeof extra,
+                 ",\"decoder\":{\"frames\":%u,\"crc\":%u,\"framing\":%u,\"oversize\":%u,"
+                 "\"bad_version\":%u,\"unknown_type\":%u,\"bad_length\":%u,"
+                 "\"bytes\":%llu,\"bytes_skipped\":%llu}}",
+                 d->frames, d->crc_errors, d->framing_errors, d->oversize, d->bad_version,
+                 d->unknown_type, d->bad_length, (unsigned long long)src->bytes, skipped);
+        printf("%s%s\n", line, extra);
+    } else {
+        print_summary(sum, 0);
+        printf("decoder: %u frames; %u crc, %u framing, %u oversize, %u bad version, "
+               "%u unknown type, %u bad length; %llu of %llu bytes skipped\n",
+               d->frames, d->crc_errors, d->framing_errors, d->oversize, d->bad_version,
+               d->unknown_type, d->bad_length, skipped, (unsigned long long)src->bytes);
+    }
+}
+
+/*
+ * Open FILE for reading without blocking on a FIFO or a device: only a
+ * regular file (or '-' for standard input) is read. NULL with one line
+ * written on refusal.
+ */
+static FILE *open_input(const char *path)
+{
+    if (strcmp(path, "-") == 0)
+        return stdin;
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0) {
+        rs_cli_error("analyze: cannot open '%s': %s", path, strerror(errno));
+        return NULL;
+    }
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        rs_cli_error("analyze: cannot open '%s': not a regular file", path);
+        close(fd);
+        return NULL;
+    }
+    FILE *f = fdopen(fd, "rb");
+    if (!f) {
+        rs_cli_error("analyze: cannot open '%s': %s", path, strerror(errno));
+        close(fd);
+    }
+    return f;
+}
+
 /* A session file: the replay engine without comparing. */
 static int analyze_session(const char *path, const struct rs_config *cfg,
                            const struct rs_profile *prof, int json)
@@ -200,7 +275,7 @@ static int analyze_session(const char *path, const struct rs_config *cfg,
     if (damage)
         rs_cli_error("analyze: %s: %s", path, damage);
     struct rs_summary sum;
-    rs_pipeline_summary(rs_replay_pipeline(rp), &sum);
+    rs_session_summary(rs_replay_session(rp), &sum);
     print_summary(&sum, json);
     rs_replay_close(rp);
     return RS_EXIT_OK;
@@ -230,11 +305,12 @@ int rs_cmd_analyze(int argc, char **argv)
             if (!strcmp(a, "--config"))
                 cfg_path = v;
             else if (!strcmp(a, "--mass"))
-                bad = num_arg(a, v, 20, 250, &prof.body_mass_kg);
+                bad = num_arg(a, v, RS_PROFILE_MASS_MIN, RS_PROFILE_MASS_MAX, &prof.body_mass_kg);
             else if (!strcmp(a, "--calf"))
-                bad = num_arg(a, v, 15, 60, &prof.calf_length_cm);
+                bad = num_arg(a, v, RS_PROFILE_CALF_MIN, RS_PROFILE_CALF_MAX,
+                              &prof.calf_length_cm);
             else
-                bad = num_arg(a, v, 0, 5000, &prof.force_limit_n);
+                bad = num_arg(a, v, 0, RS_PROFILE_LIMIT_MAX, &prof.force_limit_n);
             if (bad)
                 return RS_EXIT_USAGE;
         } else if (a[0] == '-' && a[1] != '\0') {
@@ -258,13 +334,12 @@ int rs_cmd_analyze(int argc, char **argv)
 
     static struct analyze_source src;
     memset(&src, 0, sizeof src);
-    src.in = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-    if (!src.in) {
-        rs_cli_error("analyze: cannot open '%s': %s", path, strerror(errno));
+    src.in = open_input(path);
+    if (!src.in)
         return RS_EXIT_FAIL;
-    }
     rs_decoder_init(&src.dec);
     src.len = fread(src.buf, 1, sizeof src.buf, src.in);
+    src.bytes = 0;
     const struct source_kind *kind = NULL;
     for (size_t i = 0; i < sizeof sources / sizeof sources[0] && !kind; i++)
         if (sources[i].probe(src.buf, src.len))
@@ -321,10 +396,16 @@ int rs_cmd_analyze(int argc, char **argv)
         rs_cli_error("analyze: read error on '%s'", path);
         return RS_EXIT_FAIL;
     }
+    if (src.dec.stats.frames == 0) {
+        /* Nothing in it was a roller's frame: a text file, an image, noise. */
+        rs_cli_error("analyze: '%s' is neither a session file nor a roller capture "
+                     "(no valid frame in %llu bytes)", path, (unsigned long long)src.bytes);
+        return RS_EXIT_FAIL;
+    }
     rs_pipeline_finish(&p, &ev);
     flush_events(&ev, json);
     struct rs_summary sum;
     rs_pipeline_summary(&p, &sum);
-    print_summary(&sum, json);
+    print_decoder(&src, &sum, json);
     return RS_EXIT_OK;
 }

@@ -21,6 +21,7 @@
 #include "rs_calscreen.h"
 #include "rs_defaults.h"
 #include "rs_font.h"
+#include "rs_file.h"
 
 #define FRAME_MS 33   /* about 30 frames per second: the screen is mostly text */
 
@@ -42,7 +43,7 @@ static int screenshot(SDL_Renderer *ren, int w, int h, const char *path)
         return -1;
     int rc = SDL_RenderReadPixels(ren, NULL, SDL_PIXELFORMAT_ARGB8888, s->pixels, s->pitch);
     if (rc == 0)
-        rc = IMG_SavePNG(s, path);
+        rc = rs_file_make_private(path) == 0 ? IMG_SavePNG(s, path) : -1;
     SDL_FreeSurface(s);
     return rc == 0 ? 0 : -1;
 }

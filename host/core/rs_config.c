@@ -17,6 +17,9 @@ static const struct rs_config_key keys[] = {
     K(still_speed_cm_s, 0.05, 5, 0, "cm/s", "still: windowed speed below this"),
     K(still_net_cm, 0.1, 5, 0, "cm", "still: net movement below this since stillness began"),
     K(still_time_s, 0.5, 10, 0, "s", "still this long (with enough force) starts a hold"),
+    K(still_drift_cm_s, 0.05, 2, 0, "cm/s", "still: drift of the 0.5 s mean position below this"),
+    K(depart_cm, 0.05, 2, 0, "cm", "0.25 s mean position this far off the spot: leaving it"),
+    K(cue_confirm_ms, 0, 2000, 1, "ms", "hold start and cues are decided this long after they are due"),
     K(speed_window_ms, 100, 250, 1, "ms", "speed estimator window"),
     K(speed_brisk_cm_s, 1, 50, 0, "cm/s", "slow below, brisk from this speed"),
     K(speed_too_fast_cm_s, 1, 100, 0, "cm/s", "too fast above this speed"),
@@ -47,7 +50,7 @@ static const struct rs_config_key keys[] = {
     K(autozero_tau_s, 1, 3600, 0, "s", "auto-zero tracking time constant"),
     K(autozero_limit_n, 0, 200, 0, "N", "auto-zero: largest correction per side"),
     K(autozero_still_s, 0, 60, 0, "s", "auto-zero: unloaded and still this long first"),
-    K(gap_bridge_ms, 0, 1000, 1, "ms", "frame gaps up to this do not end a hold"),
+    K(gap_bridge_ms, 0, 5000, 1, "ms", "frames lost for up to this long, on the same spot, do not end a hold"),
 };
 #undef K
 
@@ -66,6 +69,7 @@ void rs_config_defaults(struct rs_config *c)
 {
     *c = (struct rs_config){
         .still_speed_cm_s = 0.5, .still_net_cm = 1.0, .still_time_s = 2.0,
+        .still_drift_cm_s = 0.25, .depart_cm = 0.25, .cue_confirm_ms = 500,
         .speed_window_ms = 150, .speed_brisk_cm_s = 10, .speed_too_fast_cm_s = 15,
         .band_dwell_ms = 250,
         .force_light_pct = 5, .force_moderate_pct = 15, .force_typical_pct = 30,
@@ -77,7 +81,7 @@ void rs_config_defaults(struct rs_config *c)
         .dose_holds_per_leg = 3, .dose_switch_min = 3, .dose_stop_min = 6,
         .knee_zone_cm = 5, .leg_threshold_mm = 20,
         .autozero_band_n = 15, .autozero_tau_s = 20, .autozero_limit_n = 30,
-        .autozero_still_s = 1.0, .gap_bridge_ms = 100,
+        .autozero_still_s = 1.0, .gap_bridge_ms = 1000,
     };
 }
 

@@ -16,6 +16,9 @@ struct rs_config {
     double still_speed_cm_s;     /* still below this windowed speed */
     double still_net_cm;         /* ... and less net movement than this */
     double still_time_s;         /* ... for this long before a hold starts */
+    double still_drift_cm_s;     /* still: drift of the 0.5 s mean position below this */
+    double depart_cm;            /* 0.25 s mean position this far off the spot: leaving */
+    double cue_confirm_ms;       /* hold start and cues are decided this long after due */
     double speed_window_ms;      /* speed estimator window */
     double speed_brisk_cm_s;     /* slow below, brisk from here */
     double speed_too_fast_cm_s;  /* too fast above */

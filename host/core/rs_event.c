@@ -112,6 +112,7 @@ const char *rs_event_json(const struct rs_event *ev, char *buf, size_t cap)
         rs_json_num(&j, "peak_n", ev->u.hold.peak_n, 1);
         rs_json_num(&j, "mean_bw_pct", ev->u.hold.mean_bw, 1);
         rs_json_num(&j, "peak_bw_pct", ev->u.hold.peak_bw, 1);
+        rs_json_num(&j, "lost_s", ev->u.hold.lost_s, 3);
         rs_json_str(&j, "reason", end_reason_name(ev->u.hold.reason));
         break;
     case RS_EV_SPEED_BAND:
@@ -165,6 +166,8 @@ const char *rs_summary_json(const struct rs_summary *s, char *buf, size_t cap)
     rs_json_int(&j, "frames", s->frames);
     rs_json_int(&j, "lost", s->lost);
     rs_json_int(&j, "gaps", s->gaps);
+    rs_json_num(&j, "lost_s", s->lost_s, 3);
+    rs_json_num(&j, "hold_lost_s", s->hold_lost_s, 3);
     rs_json_num(&j, "duration", s->duration_s, 3);
     rs_json_int(&j, "holds_left", s->holds[RS_LEG_LEFT]);
     rs_json_int(&j, "holds_right", s->holds[RS_LEG_RIGHT]);

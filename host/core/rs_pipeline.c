@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "rs_defaults.h"
+#include "rs_edge.h"
 
 #define G_N_PER_KG RS_STANDARD_GRAVITY
 #define PI 3.14159265358979323846
@@ -20,7 +21,7 @@
 #define FAULT_REPORTED (FAULT_BLOCKING | RS_ST_ENC_PARITY | RS_ST_OVERFLOW | RS_ST_WDT_RESET)
 
 static const char *const advice_text[] = {
-    [RS_DOSE_HOLDS] = "two or three spots is enough today",
+    [RS_DOSE_HOLDS] = "two or three spots are enough today",
     [RS_DOSE_SWITCH] = "about 3 minutes on this calf: switch to the other calf",
     [RS_DOSE_STOP] = "about 6 minutes on this calf: enough for today, stop here",
 };
@@ -257,7 +258,28 @@ static void dose_event(struct rs_pipeline *p, struct rs_events *out, int kind, e
     emit(out, &ev);
 }
 
-/* End the running hold at end_t (backdated) and report it. */
+static double cue_seconds(const struct rs_pipeline *p, int i)
+{
+    const double cues[4] = { p->cfg.cue_min_s, p->cfg.cue_target_s, p->cfg.cue_long_s,
+                             p->cfg.cue_release_s };
+    return cues[i];
+}
+
+/* Report the next cue. Its t is the moment it fell due (start + N), not the
+ * later sample that confirmed it: the hold reached N s then. */
+static void cue_emit(struct rs_pipeline *p, struct rs_events *out)
+{
+    double n = cue_seconds(p, p->hd.next_cue);
+    struct rs_event ev = { .type = RS_EV_HOLD_CUE, .t = p->hd.h.start_t + n };
+    ev.u.hold = p->hd.h;
+    ev.u.hold.seconds = n;
+    p->live.hold.cue = (int)n;
+    p->hd.next_cue++;
+    emit(out, &ev);
+}
+
+/* End the running hold at end_t (backdated) and report it. Cues that fell
+ * due before the end and were still waiting for confirmation come first. */
 static void hold_finish(struct rs_pipeline *p, struct rs_events *out, double end_t, int reason)
 {
     struct rs_hold_info *h = &p->hd.h;
@@ -280,6 +302,8 @@ static void hold_finish(struct rs_pipeline *p, struct rs_events *out, double end
             p->hd.n -= 1;
         }
     }
+    while (p->hd.next_cue < 4 && h->start_t + cue_seconds(p, p->hd.next_cue) <= end_t)
+        cue_emit(p, out);
     h->end_t = end_t;
     h->seconds = end_t - h->start_t;
     h->mean_n = p->hd.n > 0 ? p->hd.sum_f / p->hd.n : 0;
@@ -306,7 +330,8 @@ static void hold_finish(struct rs_pipeline *p, struct rs_events *out, double end
     }
 }
 
-/* Start a hold at the backdated start of the current stillness run. */
+/* Start a hold at the backdated start of the current stillness run, on the
+ * rest position the fit found. */
 static void hold_begin(struct rs_pipeline *p, struct rs_events *out)
 {
     struct rs_hold_info *h = &p->hd.h;
@@ -324,8 +349,8 @@ static void hold_begin(struct rs_pipeline *p, struct rs_events *out)
             h->peak_n = e->force;
     }
     h->start_t = p->st.start;
-    p->hd.spot_disp = p->st.disp;
-    h->pos_cm = calf_pos(p, p->st.disp);
+    p->hd.spot_disp = p->st.rest;
+    h->pos_cm = calf_pos(p, p->st.rest);
     h->x_mm = p->hd.n > 0 ? p->hd.sum_x / p->hd.n : 0;
     h->leg = leg_of(p, h->x_mm);
     h->index = ++p->hd.count;
@@ -342,239 +367,142 @@ static void hold_begin(struct rs_pipeline *p, struct rs_events *out)
     emit(out, &ev);
 }
 
-/*
- * Cues fall due at the backdated start plus their seconds. While the hold is
- * in doubt (a force dip, or more than still_net_cm off the spot) they wait:
- * the hold may turn out to have ended before the cue was due, and a cue must
- * never announce a hold that is already over. They fire late if the doubt
- * clears.
- */
-static void hold_cues(struct rs_pipeline *p, struct rs_events *out, double disp)
-{
-    if (p->hd.dip_since >= 0 || fabs(disp - p->hd.spot_disp) > p->cfg.still_net_cm)
-        return;
-    const double cues[4] = { p->cfg.cue_min_s, p->cfg.cue_target_s, p->cfg.cue_long_s,
-                             p->cfg.cue_release_s };
-    double held = p->live.t - p->hd.h.start_t;
-    while (p->hd.next_cue < 4 && held >= cues[p->hd.next_cue]) {
-        struct rs_event ev = { .type = RS_EV_HOLD_CUE, .t = p->live.t };
-        ev.u.hold = p->hd.h;
-        ev.u.hold.seconds = cues[p->hd.next_cue];
-        p->live.hold.cue = (int)cues[p->hd.next_cue];
-        p->hd.next_cue++;
-        emit(out, &ev);
-    }
-}
+/* ---- edges: coming to rest, leaving, easing off ------------------------------ */
+
+#define NEAR_N (RS_SAMPLE_RATE_HZ / 4)  /* 0.25 s: "where the leg is now" */
+#define MEAN_N (RS_SAMPLE_RATE_HZ / 2)  /* 0.5 s: averages 3-10 Hz tremor out */
+#define DRIFT_LAG (RS_SAMPLE_RATE_HZ)   /* drift = change of the 0.5 s mean over 1 s */
+#define ARRIVAL_REACH_CM 2.0            /* the approach is fitted from this far off rest */
+#define ARRIVAL_SPAN_S 4.0              /* ... or over at most this long */
+#define DEPART_FLAT_S 1.0               /* rest kept before leaving for the departure fit */
+#define RELEASE_SPAN_S 2.5              /* a release is fitted over this long before the dip */
+#define EDGE_REACH_CM 0.4               /* the edge is placed from the ramp's first 4 mm */
+#define EDGE_QUIET_CM 0.04              /* rest noise above this (sd) is tremor: 8 mm reach */
+#define EASE_DOUBT_FRAC 0.8             /* near force below this of the hold mean: easing off */
 
 /*
- * Place the moment of rest (or of leaving it) between samples from the
- * approach. Points: the distance r to the rest position at up to 8 samples
- * (100 ms) next to sample j, the first one more than eps from rest. Two
- * models are fitted by least squares and the better one (smaller residual in
- * r) gives the zero: r linear in time (an instant stop at constant speed)
- * and sqrt(r) linear in time (a constant deceleration). Either way the zero
- * is a well-conditioned root of a straight line, which sees through the last
- * 0.2 mm that the encoder and its jitter cannot resolve.
- * forward = 0: the points lie before j (arrival); 1: after j (departure).
- * Returns how far from sample j the zero lies, in seconds, or -1.
+ * Mean time, travel and force of the n samples ending at history index k;
+ * false unless all of them are in the usable history (after the last gap,
+ * still in the ring). O(1) from the running sums.
  */
-static double rest_onset(const struct rs_pipeline *p, uint64_t j, double rest, double level,
-                         int forward)
+static bool hist_mean(const struct rs_pipeline *p, uint64_t k, uint32_t n, double *t, double *disp,
+                      double *force)
 {
-    double tt[8], rr[8];
+    if (k + 1 < n)
+        return false;
+    uint64_t first = k + 1 - n;
+    uint64_t ring_lo = p->hist.count > RS_HIST ? p->hist.count - RS_HIST : 0;
+    if (first < hist_oldest(p) || (first > 0 && first - 1 < ring_lo))
+        return false;
+    const struct rs_hist_entry *e = hist_at(p, k);
+    struct rs_hist_entry z = { 0 };
+    const struct rs_hist_entry *b = first > 0 ? hist_at(p, first - 1) : &z;
+    *t = (e->sum_t - b->sum_t) / n;
+    *disp = (e->sum_disp - b->sum_disp) / n;
+    *force = (e->sum_force - b->sum_force) / n;
+    return true;
+}
+
+/* Copy history [a, b] into t[] and y[] (travel or force). Returns the count. */
+static int hist_copy(const struct rs_pipeline *p, uint64_t a, uint64_t b, bool force, double *t,
+                     double *y)
+{
     int n = 0;
-    uint64_t lo = hist_oldest(p), hi = p->hist.count - 1;
-    const struct rs_hist_entry *ej = hist_at(p, j);
-    double dir = rest - ej->disp >= 0 ? 1.0 : -1.0;
-    /* tau grows towards the zero: forwards in time for an arrival. */
-    double tdir = forward ? -1.0 : 1.0;
-    for (uint64_t k = j; n < 8; k = forward ? k + 1 : k - 1) {
+    for (uint64_t k = a; k <= b && n < RS_HIST; k++, n++) {
         const struct rs_hist_entry *e = hist_at(p, k);
-        if (e->t < p->hd.scan_floor_t || e->force < level)
-            break;
-        double r = dir * (rest - e->disp);
-        if (r <= 0)
-            break;
-        tt[n] = tdir * (e->t - ej->t);
-        rr[n] = r;
-        n++;
-        if (forward ? k == hi : k == lo)
-            break;
+        t[n] = e->t;
+        y[n] = force ? e->force : e->disp;
     }
-    if (n < 3)
-        return -1;
-    /* Which model: compare the speed next to j with the speed 0.15-0.25 s
-     * further from the rest. Braking shows as a clear drop; residuals alone
-     * cannot tell with encoder jitter over 100 ms. */
-    int prefer = -1; /* -1: decide by residual */
-    {
-        double ta = ej->t - tdir * 0.15, tb = ej->t - tdir * 0.25;
-        const struct rs_hist_entry *ea = NULL, *eb = NULL;
-        for (uint64_t k = j, steps = 0; steps < 32; steps++) {
-            const struct rs_hist_entry *e = hist_at(p, k);
-            if (e->t < p->hd.scan_floor_t)
-                break;
-            if (!ea && tdir * (ta - e->t) >= 0)
-                ea = e;
-            if (!eb && tdir * (tb - e->t) >= 0) {
-                eb = e;
-                break;
-            }
-            if (forward ? k == hi : k == lo)
-                break;
-            k = forward ? k + 1 : k - 1;
-        }
-        if (ea && eb && fabs(eb->t - ea->t) > 0.05) {
-            double v_far = fabs(eb->disp - ea->disp) / fabs(eb->t - ea->t);
-            double v_near = n > 1 ? fabs(rr[n - 1] - rr[0]) / fabs(tt[n - 1] - tt[0]) : 0;
-            prefer = v_near < 0.7 * v_far ? 1 : 0;
-        }
-    }
-    double best = -1, best_res = 0;
-    for (int model = 0; model < 2; model++) {
-        if (prefer >= 0 && model != prefer)
-            continue;
-        double st = 0, sy = 0, stt = 0, sty = 0;
-        for (int i = 0; i < n; i++) {
-            double y = model ? sqrt(rr[i]) : rr[i];
-            st += tt[i];
-            sy += y;
-            stt += tt[i] * tt[i];
-            sty += tt[i] * y;
-        }
-        double den = n * stt - st * st;
-        if (den <= 0)
-            continue;
-        double slope = (n * sty - st * sy) / den, icpt = (sy - slope * st) / n;
-        if (slope >= 0)
-            continue; /* not approaching the rest position */
-        double res = 0;
-        for (int i = 0; i < n; i++) {
-            double f = icpt + slope * tt[i];
-            double d = rr[i] - (model ? f * f : f);
-            res += d * d;
-        }
-        double tau = -icpt / slope;
-        if (tau >= 0 && (best < 0 || res < best_res)) {
-            best = tau;
-            best_res = res;
-        }
-    }
-    if (best < 0)
-        return -1;
-    return best > 0.15 ? 0.15 : best;
+    return n;
 }
 
 /*
- * Backdate the end of a hold that ended by movement: walk back from the
- * newest sample while each step moved further in the departure direction.
- * The walk stops at the last sample of rest, which is the hold's end. The
- * error is under one sample period when the person was still before leaving.
+ * Where the leg came to rest, looking back from the newest sample: the
+ * approach (up to ARRIVAL_REACH_CM off the 0.5 s mean position, at most
+ * ARRIVAL_SPAN_S, never before the contact, the previous hold's end or a
+ * gap) and the rest are fitted with a hinge (rs_edge.h). When the window
+ * holds no real approach (the load arrived on the spot, tremor and all), the
+ * fit must explain clearly more than a flat line; else the rest began with
+ * the window. Writes the start and the rest position.
+ */
+static void arrival_place(const struct rs_pipeline *p, double level, double near_disp,
+                          double *start, double *rest)
+{
+    double t[RS_HIST], y[RS_HIST];
+    uint64_t b = p->hist.count - 1, a = b, lo = hist_oldest(p);
+    double tb = hist_at(p, b)->t;
+    while (a > lo) {
+        const struct rs_hist_entry *e = hist_at(p, a - 1);
+        if (e->t < p->hd.scan_floor_t || e->force < level || tb - e->t > ARRIVAL_SPAN_S ||
+            fabs(e->disp - near_disp) > ARRIVAL_REACH_CM)
+            break;
+        a--;
+    }
+    *start = hist_at(p, a)->t;
+    *rest = near_disp;
+    int n = hist_copy(p, a, b, false, t, y);
+    struct rs_edge fit;
+    if (rs_edge_fit_near(t, y, n, RS_EDGE_ARRIVAL, MEAN_N / 4, 3, EDGE_REACH_CM, EDGE_QUIET_CM,
+                         &fit) != 0)
+        return;
+    *rest = fit.level;
+    if (fit.res < 0.8 * fit.res_flat)
+        *start = fit.t0;
+}
+
+/*
+ * Where the leg began to leave the spot, seen when it is hold_move_end_cm
+ * away: the fit runs from DEPART_FLAT_S before the last sample near the spot
+ * (within 2 × depart_cm) to now, never before the hold's start.
  */
 static double departure_time(const struct rs_pipeline *p)
 {
-    uint64_t k = p->hist.count - 1, lo = hist_oldest(p), hi = p->hist.count - 1;
-    double dir = hist_at(p, k)->disp - p->hd.spot_disp >= 0 ? 1.0 : -1.0;
-    while (k > lo) {
-        const struct rs_hist_entry *a = hist_at(p, k - 1), *b = hist_at(p, k);
-        if (a->t < p->hd.h.start_t || dir * (b->disp - a->disp) <= 0)
-            break;
+    double t[RS_HIST], y[RS_HIST];
+    uint64_t b = p->hist.count - 1, lo = hist_oldest(p), k = b;
+    while (k > lo && fabs(hist_at(p, k)->disp - p->hd.spot_disp) > 2 * p->cfg.depart_cm)
         k--;
-    }
-    /* Encoder jitter and a gentle start make the walk stop late; place the
-     * start of the movement from the first samples clearly away from rest. */
-    double rest = 0;
-    int n = 0;
-    for (uint64_t i = k; n < 5 && hist_at(p, i)->t >= p->hd.h.start_t; i--) {
-        rest += hist_at(p, i)->disp;
-        n++;
-        if (i == lo)
-            break;
-    }
-    rest /= n;
-    uint64_t j = k;
-    while (j < hi && fabs(hist_at(p, j)->disp - rest) <= p->cfg.backdate_eps_cm)
-        j++;
-    if (fabs(hist_at(p, j)->disp - rest) <= p->cfg.backdate_eps_cm)
+    double from = fmax(hist_at(p, k)->t - DEPART_FLAT_S, p->hd.h.start_t);
+    uint64_t a = k;
+    while (a > lo && hist_at(p, a - 1)->t >= from)
+        a--;
+    int n = hist_copy(p, a, b, false, t, y);
+    struct rs_edge fit;
+    if (rs_edge_fit_near(t, y, n, RS_EDGE_DEPARTURE, 4, 3, EDGE_REACH_CM, EDGE_QUIET_CM,
+                         &fit) != 0)
         return hist_at(p, k)->t;
-    double tau = rest_onset(p, j, rest, -1e300, 1);
-    if (tau < 0)
-        return hist_at(p, k)->t;
-    double end = hist_at(p, j)->t - tau;
-    return end < p->hd.h.start_t ? p->hd.h.start_t : end;
+    return fit.t0 < p->hd.h.start_t ? p->hd.h.start_t : fit.t0;
 }
 
 /*
- * Backdate the end of a hold that ended by release: from the first sample of
- * the dip, walk back while the force was falling by more than 1 % of the
- * hold mean per sample. That finds the onset of the release, not the moment
- * the force crossed the dip threshold half-way down.
+ * Where the release began: the force over RELEASE_SPAN_S up to the first
+ * sample of the dip is fitted with a hinge, so a quick release and a slow
+ * ease-off over 2 s both give their onset.
  */
 static double release_time(const struct rs_pipeline *p)
 {
-    uint64_t k = p->hd.dip_k, lo = hist_oldest(p);
-    if (k < lo || k >= p->hist.count)
+    double t[RS_HIST], y[RS_HIST];
+    uint64_t b = p->hd.dip_k, lo = hist_oldest(p);
+    if (b < lo || b >= p->hist.count)
         return p->hd.dip_prev_t;
-    double ref = p->hd.n > 0 ? p->hd.sum_f / p->hd.n : 0;
-    while (k > lo) {
-        const struct rs_hist_entry *a = hist_at(p, k - 1), *b = hist_at(p, k);
-        if (a->t < p->hd.h.start_t || a->force <= b->force + 0.01 * ref)
-            break;
-        k--;
-    }
-    return k == p->hd.dip_k ? p->hd.dip_prev_t : hist_at(p, k)->t;
-}
-
-/*
- * Backdate the start of stillness. Going back from now: the first sample from
- * which on the roller stayed within backdate_eps_cm of where it is now and
- * the load stayed on; then rest_onset() places the stop between samples.
- * Never earlier than the end of the previous hold or a gap.
- */
-static double stillness_start(const struct rs_pipeline *p, double level, uint64_t k)
-{
-    uint64_t lo = hist_oldest(p);
-    const struct rs_hist_entry *now = hist_at(p, k);
-    while (k > lo) {
-        const struct rs_hist_entry *a = hist_at(p, k - 1);
-        if (a->t < p->hd.scan_floor_t || a->force < level)
-            return hist_at(p, k)->t; /* stillness began with the contact or the floor */
-        if (fabs(a->disp - now->disp) > p->cfg.backdate_eps_cm) {
-            double tau = rest_onset(p, k - 1, now->disp, level, 0);
-            double tj = a->t, tk = hist_at(p, k)->t;
-            if (tau < 0)
-                return tk;
-            double s0 = tj + tau;
-            return s0 > now->t ? now->t : s0;
-        }
-        k--;
-    }
-    return hist_at(p, k)->t;
-}
-
-/*
- * When the hold is confirmed, place its start again: the stillness run began
- * when the windowed speed fell below the threshold, possibly while the roller
- * was still creeping to a stop, so take the rest position 0.3 s later (or
- * now) as the reference and backdate from there.
- */
-static double hold_start_time(const struct rs_pipeline *p, double level)
-{
-    uint64_t k = p->hist.count - 1, lo = hist_oldest(p);
-    double ref_t = p->st.start + 0.3;
-    while (k > lo && hist_at(p, k - 1)->t >= ref_t)
-        k--;
-    double s0 = stillness_start(p, level, k);
-    return s0 < p->st.start - 0.2 ? p->st.start - 0.2 : s0;
+    double from = fmax(hist_at(p, b)->t - RELEASE_SPAN_S, p->hd.h.start_t);
+    uint64_t a = b;
+    while (a > lo && hist_at(p, a - 1)->t >= from)
+        a--;
+    int n = hist_copy(p, a, b, true, t, y);
+    struct rs_edge fit;
+    if (rs_edge_fit(t, y, n, RS_EDGE_DEPARTURE, 4, 2, &fit) != 0)
+        return p->hd.dip_prev_t;
+    return fit.t0 < p->hd.h.start_t ? p->hd.h.start_t : fit.t0;
 }
 
 /* ---- gaps ------------------------------------------------------------------- */
 
-/* Forget everything that spans the gap: estimators restart after it. */
-static void break_continuity(struct rs_pipeline *p, struct rs_events *out)
+/* Forget everything that spans the gap: estimators restart after it. A
+ * running hold ends at last_t, the last sample before the gap. */
+static void break_continuity(struct rs_pipeline *p, struct rs_events *out, double last_t)
 {
     if (p->hd.on)
-        hold_finish(p, out, p->live.t, RS_END_GAP);
+        hold_finish(p, out, last_t, RS_END_GAP);
     p->st.run = false;
     p->hist.valid_from = p->hist.count;
     p->hd.scan_floor_t = p->live.t;
@@ -602,7 +530,7 @@ void rs_pipeline_mark_gap(struct rs_pipeline *p, const char *reason, struct rs_e
 {
     (void)reason;
     gap_event(p, out, 0, 0, RS_GAP_HOST, false);
-    break_continuity(p, out);
+    break_continuity(p, out, p->live.t);
     /* The next sample restarts time and sequence bookkeeping from itself. */
     p->tm.resync = true;
 }
@@ -668,6 +596,12 @@ struct step {
     double level;          /* contact level, N */
     bool speed_ok;         /* the speed window is filled enough */
     double speed;          /* windowed speed magnitude, cm/s */
+    bool drift_ok;         /* drift and the means below are known */
+    double drift;          /* change of the 0.5 s mean position over 1 s, cm/s */
+    double mean_disp;      /* 0.5 s mean position, cm */
+    bool near_ok;
+    double near_disp, near_force;  /* 0.25 s means */
+    uint32_t gap_lost;     /* frames lost just before this sample (sequence jump) */
     double pos;            /* position along the calf, cm */
     enum rs_leg leg;
 };
@@ -688,9 +622,10 @@ static void stage_cal_status(struct rs_pipeline *p, const struct rs_sample *s)
 
 /*
  * Time and sequence (p->tm). Unwraps the device clock, drops a duplicate
- * frame (returns false: nothing else may run), and turns a sequence jump into
- * a gap event (bridged up to gap_bridge_ms, else continuity breaks) and a
- * backwards jump into a device reset. Sets st->t, st->dt and st->enc_restart.
+ * frame (returns false: nothing else may run), reports a backwards jump as a
+ * device reset and leaves a forward sequence jump to stage_gap
+ * (st->gap_lost), which needs this sample's position and load. Sets st->t,
+ * st->dt and st->enc_restart.
  */
 static bool stage_time(struct rs_pipeline *p, const struct rs_sample *s, struct step *st,
                        struct rs_events *out)
@@ -720,18 +655,12 @@ static bool stage_time(struct rs_pipeline *p, const struct rs_sample *s, struct 
         } else if (reset) {
             /* The device restarted: its clock and counters began again. */
             gap_event(p, out, 0, 0, RS_GAP_DEVICE_RESET, false);
-            break_continuity(p, out);
+            break_continuity(p, out, L->t);
             st->enc_restart = true;
             dtu = 0;
         } else {
             st->dt = dtu / 1e6;
-            if (dseq > 1) {
-                /* A lost frame or two must not end a hold; longer gaps do. */
-                bool bridged = dtu <= p->cfg.gap_bridge_ms * 1000.0 + 13000.0;
-                gap_event(p, out, dseq - 1, st->dt, RS_GAP_SEQUENCE, bridged);
-                if (!bridged)
-                    break_continuity(p, out);
-            }
+            st->gap_lost = dseq > 1 ? dseq - 1 : 0;
         }
         tm->t_us += dtu;
     }
@@ -813,6 +742,36 @@ static void stage_forces(struct rs_pipeline *p, const struct rs_sample *s, struc
 }
 
 /*
+ * Frame loss (a sequence jump seen by stage_time). The gap event carries the
+ * time of this sample, which revealed it. Frames lost for up to gap_bridge_ms
+ * are bridged: a running hold goes on if the leg is still on the spot (within
+ * still_net_cm) and under load, and the lost time is added to the hold's
+ * lost_s. A longer gap, or a leg that moved or lifted meanwhile, ends the
+ * hold at the last sample before the gap and restarts the estimators.
+ */
+static void stage_gap(struct rs_pipeline *p, struct step *st, struct rs_events *out)
+{
+    if (!st->gap_lost)
+        return;
+    double lost_s = st->dt - 1.0 / RS_SAMPLE_RATE_HZ;
+    if (lost_s < 0)
+        lost_s = 0;
+    /* 0.5 ms of slack: the device clock jitters around its 12.5 ms period. */
+    bool bridged = lost_s <= p->cfg.gap_bridge_ms / 1000.0 + 0.0005;
+    if (bridged && p->hd.on &&
+        (fabs(st->disp - p->hd.spot_disp) > p->cfg.still_net_cm || st->f < st->level))
+        bridged = false;
+    gap_event(p, out, st->gap_lost, st->dt, RS_GAP_SEQUENCE, bridged);
+    p->live.lost_s += lost_s;
+    if (!bridged) {
+        break_continuity(p, out, st->t - st->dt);
+    } else if (p->hd.on) {
+        p->hd.h.lost_s += lost_s;
+        p->hd.lost_s += lost_s;
+    }
+}
+
+/*
  * History and speed (p->hist). Appends the sample to the ring, then the speed
  * is the travel between now and the sample nearest speed_window_ms ago over
  * the time between them (dropped frames do not bias it); it is valid once the
@@ -820,8 +779,14 @@ static void stage_forces(struct rs_pipeline *p, const struct rs_sample *s, struc
  */
 static void stage_speed(struct rs_pipeline *p, struct step *st)
 {
+    struct rs_hist_entry prev = { 0 };
+    if (p->hist.count > 0)
+        prev = *hist_at(p, p->hist.count - 1);
     struct rs_hist_entry *e = &p->hist.e[p->hist.count % RS_HIST];
-    *e = (struct rs_hist_entry){ .t = st->t, .disp = st->disp, .force = st->f, .x = st->x };
+    *e = (struct rs_hist_entry){ .t = st->t, .disp = st->disp, .force = st->f, .x = st->x,
+                                 .sum_t = prev.sum_t + st->t,
+                                 .sum_disp = prev.sum_disp + st->disp,
+                                 .sum_force = prev.sum_force + st->f };
     p->hist.count++;
     double W = p->cfg.speed_window_ms / 1000.0;
     double vel = 0;
@@ -837,6 +802,24 @@ static void stage_speed(struct rs_pipeline *p, struct step *st)
     p->live.velocity_cm_s = vel;
     p->live.speed_cm_s = fabs(vel);
     st->speed = p->live.speed_cm_s;
+}
+
+/*
+ * Drift: the change of the 0.5 s mean position over 1 s. Tremor of ±3 mm at
+ * 3 Hz moves a 0.5 s mean by at most 0.64 mm, so it reads below 0.13 cm/s
+ * (less at higher frequencies), while travel of v cm/s reads v. Also the
+ * 0.25 s means of position and force: where the leg is now, without the
+ * tremor's instantaneous excursions.
+ */
+static void stage_drift(struct rs_pipeline *p, struct step *st)
+{
+    uint64_t k = p->hist.count - 1;
+    double t1, d1, f1, t0, d0, f0;
+    st->near_ok = hist_mean(p, k, NEAR_N, &t1, &st->near_disp, &st->near_force);
+    st->drift_ok = hist_mean(p, k, MEAN_N, &t1, &d1, &f1) && k >= DRIFT_LAG &&
+                   hist_mean(p, k - DRIFT_LAG, MEAN_N, &t0, &d0, &f0) && t1 > t0;
+    st->mean_disp = st->drift_ok ? d1 : st->disp;
+    st->drift = st->drift_ok ? (d1 - d0) / (t1 - t0) : 0;
 }
 
 /*
@@ -976,19 +959,20 @@ static double hold_need_n(const struct rs_pipeline *p)
  * Stillness run (p->st), and how long the force has been enough for a hold:
  * both must hold for still_time_s (a light rest is not a hold, and a later
  * press starts the hold when it starts, not with the rest). A run begins
- * when the windowed speed is below still_speed_cm_s with the load on, and
- * breaks when it rises again or the roller moved still_net_cm from where the
- * run began.
+ * when the drift is below still_drift_cm_s with the load on (tremor is not
+ * travel, a creep of 0.4 cm/s is), and breaks when the drift rises again or
+ * the 0.5 s mean position moved still_net_cm from where the run began. Its
+ * start and rest position come from arrival_place().
  */
 static void stage_stillness(struct rs_pipeline *p, struct step *st)
 {
     const struct rs_config *c = &p->cfg;
     struct rs_pl_still *sr = &p->st;
     double need = hold_need_n(p);
-    bool still_now = !st->blocked && st->speed_ok && st->speed < c->still_speed_cm_s &&
+    bool still_now = !st->blocked && st->drift_ok && fabs(st->drift) < c->still_drift_cm_s &&
                      st->f >= st->level;
     if (sr->run) {
-        if (!still_now || fabs(st->disp - sr->disp) >= c->still_net_cm)
+        if (!still_now || fabs(st->mean_disp - sr->disp) >= c->still_net_cm)
             sr->run = false;
         else if (st->f < need)
             sr->strong_since = -1;
@@ -998,8 +982,9 @@ static void stage_stillness(struct rs_pipeline *p, struct step *st)
         }
     } else if (still_now) {
         sr->run = true;
-        sr->start = stillness_start(p, st->level, p->hist.count - 1);
-        sr->disp = st->disp;
+        sr->placed = false;
+        arrival_place(p, st->level, st->mean_disp, &sr->start, &sr->rest);
+        sr->disp = st->mean_disp;
         /* The force has been enough since the first of the run's samples
          * from which on it stayed at or above the need. */
         sr->strong_since = -1;
@@ -1010,6 +995,40 @@ static void stage_stillness(struct rs_pipeline *p, struct step *st)
             sr->strong_since = he->t;
             sr->strong_k = k;
         }
+    }
+}
+
+/*
+ * Is the hold in doubt now: a force dip running, the leg's 0.25 s mean
+ * position more than depart_cm off the spot (leaving, at any speed, shows
+ * there within cue_confirm_ms at 1 cm/s and faster), or its 0.25 s mean force
+ * below EASE_DOUBT_FRAC of the hold's mean (easing off)?
+ */
+static bool hold_in_doubt(const struct rs_pipeline *p, const struct step *st)
+{
+    const struct rs_pl_hold *hd = &p->hd;
+    if (hd->dip_since >= 0 || !st->near_ok)
+        return true;
+    double mean = hd->n > 0 ? hd->sum_f / hd->n : 0;
+    return fabs(st->near_disp - hd->spot_disp) > p->cfg.depart_cm ||
+           st->near_force < EASE_DOUBT_FRAC * mean;
+}
+
+/*
+ * Cues fall due at the backdated start plus their seconds and are decided
+ * cue_confirm_ms later: if the hold is not in doubt then, it reached the cue
+ * (a departure or ease-off that began before the cue would show by then).
+ * While in doubt the cue waits; hold_finish() reports it only if the hold's
+ * end is at or after the due time. Either way its t is the due time.
+ */
+static void hold_cues(struct rs_pipeline *p, const struct step *st, struct rs_events *out)
+{
+    double confirm = p->cfg.cue_confirm_ms / 1000.0;
+    while (p->hd.next_cue < 4 &&
+           st->t - p->hd.h.start_t >= cue_seconds(p, p->hd.next_cue) + confirm - 1e-9) {
+        if (hold_in_doubt(p, st))
+            return;
+        cue_emit(p, out);
     }
 }
 
@@ -1061,30 +1080,42 @@ static void hold_step(struct rs_pipeline *p, struct step *st, struct rs_events *
 }
 
 /*
- * A stillness run with enough force for still_time_s becomes a hold. Its
- * start is placed again (hold_start_time); when the force came up after the
- * roller stopped, the hold starts at the onset of the press.
+ * A stillness run with enough force for still_time_s + cue_confirm_ms, and
+ * no doubt (the leg near its rest position), becomes a hold. Its start is
+ * placed once more with all the rest seen so far; when the force came up
+ * after the roller stopped, the hold starts at the onset of the press. So
+ * hold_start's seconds is at least still_time_s + cue_confirm_ms.
  */
 static void hold_try_start(struct rs_pipeline *p, struct step *st, struct rs_events *out)
 {
     struct rs_pl_still *sr = &p->st;
-    if (!sr->run || sr->strong_since < 0 ||
-        st->t - fmax(sr->start, sr->strong_since) < p->cfg.still_time_s - 1e-9)
+    double wait = p->cfg.still_time_s + p->cfg.cue_confirm_ms / 1000.0 - 1e-9;
+    if (!sr->run || sr->strong_since < 0 || st->t - fmax(sr->start, sr->strong_since) < wait)
         return;
-    double need = hold_need_n(p);
-    double s0 = hold_start_time(p, st->level);
-    if (s0 < sr->strong_since) {
-        /* The force came up after the roller stopped: the hold starts
-         * with the press, at the onset of its rise. */
-        uint64_t k = sr->strong_k, lo = hist_oldest(p);
-        while (k > lo && hist_at(p, k - 1)->t >= s0 &&
-               hist_at(p, k - 1)->force < hist_at(p, k)->force - 0.01 * need)
-            k--;
-        s0 = k >= lo ? hist_at(p, k)->t : sr->strong_since;
+    if (!sr->placed) {
+        sr->placed = true;
+        arrival_place(p, st->level, st->mean_disp, &sr->start, &sr->rest);
+        double need = hold_need_n(p);
+        if (sr->start < sr->strong_since) {
+            /* The force came up after the roller stopped: the hold starts
+             * with the press, at the onset of its rise. */
+            uint64_t k = sr->strong_k, lo = hist_oldest(p);
+            while (k > lo && hist_at(p, k - 1)->t >= sr->start &&
+                   hist_at(p, k - 1)->force < hist_at(p, k)->force - 0.01 * need)
+                k--;
+            sr->start = k >= lo ? hist_at(p, k)->t : sr->strong_since;
+        }
+        if (st->t - sr->start < wait)
+            return;
     }
-    sr->start = s0;
+    if (!st->near_ok || fabs(st->near_disp - sr->rest) > p->cfg.depart_cm) {
+        /* Not resting where the fit says (a slow reversal looked still for
+         * a moment, or the leg is leaving): this run is no hold. */
+        sr->run = false;
+        return;
+    }
     hold_begin(p, out);
-    hold_cues(p, out, st->disp);
+    hold_cues(p, st, out);
 }
 
 /*
@@ -1098,7 +1129,7 @@ static void stage_holds(struct rs_pipeline *p, struct step *st, struct rs_events
     if (p->hd.on) {
         hold_step(p, st, out);
         if (p->hd.on)
-            hold_cues(p, out, st->disp);
+            hold_cues(p, st, out);
     } else {
         hold_try_start(p, st, out);
     }
@@ -1145,7 +1176,9 @@ void rs_pipeline_push(struct rs_pipeline *p, const struct rs_sample *s, struct r
     stage_faults(p, s, &st, out);
     stage_encoder(p, s, &st);
     stage_forces(p, s, &st);
+    stage_gap(p, &st, out);
     stage_speed(p, &st);
+    stage_drift(p, &st);
     stage_autozero(p, &st);
     stage_contact(p, &st);
     stage_calf_map(p, &st, out);
@@ -1173,6 +1206,8 @@ void rs_pipeline_summary(const struct rs_pipeline *p, struct rs_summary *s)
     s->frames = p->live.frames;
     s->lost = p->live.lost;
     s->gaps = p->live.gaps;
+    s->lost_s = p->live.lost_s;
+    s->hold_lost_s = p->hd.lost_s;
     for (int i = 0; i < 3; i++) {
         s->holds[i] = p->live.holds[i];
         s->calf_time_s[i] = p->live.calf_time_s[i];

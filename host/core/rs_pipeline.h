@@ -105,6 +105,7 @@ struct rs_hold_info {
     double pos_cm;       /* spot along the calf */
     double x_mm;         /* mean lateral position */
     enum rs_leg leg;
+    double lost_s;       /* frames lost inside the hold (bridged gaps), s */
     int index;           /* 1-based number of the hold in the session */
     int reason;          /* enum rs_hold_end_reason (hold_end) */
 };
@@ -182,12 +183,15 @@ struct rs_live {
     char advice[96];             /* current dose advice text, "" if none */
     uint16_t fault_bits;         /* status bits of the last sample that mean a fault */
     uint32_t gaps, lost, frames;
+    double lost_s;               /* time without frames in sequence gaps, s */
     bool calibrated;
     double zero_left_n, zero_right_n;  /* auto-zero correction in use, N */
 };
 
 struct rs_summary {
     uint32_t frames, lost, gaps;
+    double lost_s;               /* time without frames in sequence gaps, s */
+    double hold_lost_s;          /* ... of which inside holds (bridged) */
     int holds[3];                /* per leg, [0] = uncertain */
     double longest_hold_s;
     double peak_bw_pct;
@@ -210,6 +214,7 @@ struct rs_hist_entry {
     double disp;   /* cumulative surface displacement, cm */
     double force;  /* total, N */
     double x;      /* lateral, mm */
+    double sum_t, sum_disp, sum_force;  /* running sums up to and including this entry */
 };
 
 /*
@@ -248,7 +253,9 @@ struct rs_pl_contact {           /* stage_contact: contact, position, rolling me
 
 struct rs_pl_still {             /* stage_stillness: the current stillness run */
     bool run;
-    double start, disp;
+    bool placed;                 /* start placed again at the confirmation (final) */
+    double start, disp;          /* backdated start; 0.5 s mean position when it began */
+    double rest;                 /* rest position from the fit (the spot) */
     double strong_since;         /* force >= the hold minimum since, or -1 */
     uint64_t strong_k;           /* its history index */
 };
@@ -266,6 +273,7 @@ struct rs_pl_hold {              /* stage_holds: the running hold and its cues *
     int next_cue;                /* index into the cue list */
     int count;                   /* holds started in the session */
     double longest;
+    double lost_s;               /* bridged frame loss inside holds, s */
 };
 
 struct rs_pl_bands {             /* stage_bands: debounced speed and force bands */

@@ -13,6 +13,7 @@
 #include "rs_defaults.h"
 #include "rs_json.h"
 #include "rs_err.h"
+#include "rs_file.h"
 
 void rs_profiles_init(struct rs_profiles *ps)
 {
@@ -348,7 +349,7 @@ int rs_profiles_save(const char *path, const struct rs_profiles *ps, char *why, 
     char tmp[600];
     if (snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid()) >= (int)sizeof tmp)
         return rs_fail(RS_PROFILES_IO, why, cap, "path too long: %s", path);
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    int fd = rs_file_create_private(tmp);
     if (fd < 0)
         return rs_fail(RS_PROFILES_IO, why, cap, "cannot write %s: %s", tmp, strerror(errno));
     ssize_t w = write(fd, text, (size_t)len);

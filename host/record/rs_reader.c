@@ -337,7 +337,8 @@ int rs_reader_open(struct rs_reader **out, const char *path, char *msg, size_t m
     int rc = SQLITE_OK, flags = SQLITE_OPEN_READONLY;
     bool relaxed = false;
     for (int attempt = 0; attempt < 3; attempt++) {
-        rc = sqlite3_open_v2(path, &s->db, flags, NULL);
+        /* one thread uses a reader at a time: no per-call mutexes */
+        rc = sqlite3_open_v2(path, &s->db, flags | SQLITE_OPEN_NOMUTEX, NULL);
         if (rc == SQLITE_OK) {
             sqlite3_extended_result_codes(s->db, 1);
             if (relaxed)

@@ -10,6 +10,7 @@
 #include "rs_defaults.h"
 #include "rs_font.h"
 #include "rs_livecal.h"
+#include "rs_pace.h"
 
 bool rs_run_have_display(void)
 {
@@ -200,6 +201,7 @@ struct loop {
     struct rs_window *win;
     struct calui cu;
     struct rs_ui_actions act;
+    struct rs_pace pace;
     int frame;
     double drawn_at;
 };
@@ -211,14 +213,17 @@ static int loop_open(struct loop *L, char *err, size_t errcap)
         return -1;
     }
     struct rs_window_config wc = L->o->wcfg;
-    wc.derive_cues = false; /* cues come from the pipeline's events */
+    /* cues come from the pipeline's events (a scripted view has none) */
+    wc.derive_cues = L->in->derive_cues;
     if (rs_window_open(&L->win, &wc, err, errcap) != 0) {
         SDL_Quit();
         return -1;
     }
+    fprintf(stderr, "rollsense: %s: drawing with the %s\n", L->o->who, rs_window_renderer(L->win));
     if (rs_window_audio_error(L->win))
         fprintf(stderr, "rollsense: %s: running silent (%s)\n", L->o->who,
                 rs_window_audio_error(L->win));
+    rs_pace_init(&L->pace, rs_window_has_vsync(L->win) ? 0 : 1.0 / 60.0, 1.0);
     /* The wizard's state is large (its measurement windows): on the heap,
      * and only with an observer slot free for it. */
     L->cu.last_phase = (enum rs_calwiz_phase)-1;
@@ -265,7 +270,7 @@ static int loop_wizard(struct loop *L, bool *quit, char *err, size_t errcap)
 static bool loop_skip_draw(struct loop *L, enum rs_view_link was, const struct rs_view *v,
                            double now)
 {
-    if (v->link == RS_VLINK_DISCONNECTED && L->frame > 0 && was == v->link &&
+    if (L->conn && v->link == RS_VLINK_DISCONNECTED && L->frame > 0 && was == v->link &&
         now - L->drawn_at < 10.0 && L->o->frame_step_s <= 0) {
         SDL_PumpEvents();
         if (!SDL_HasEvents(SDL_FIRSTEVENT, SDL_LASTEVENT))
@@ -285,6 +290,7 @@ static int loop_keys(struct loop *L)
         open_wizard(L->cu.lc, L->s, L->o);
         L->cu.last_msg[0] = '\0';
         L->cu.last_phase = (enum rs_calwiz_phase)-1;
+        rs_pace_mark(&L->pace);
     }
     if (L->in->keys)
         L->in->keys(L->in->ctx, a);
@@ -300,11 +306,69 @@ static int loop_keys(struct loop *L)
 }
 
 /*
+ * Feed the session until a frame is due (rs_pace.h): at once when
+ * something visible changed (a sample, a link change, a key) and a display
+ * period has passed since the last present, waiting for data meanwhile;
+ * never a fixed sleep before drawing. While no roller is there the
+ * check-ups are rare (every 10 s), so waiting stays well under 1 % of a
+ * core while keys answer within a connection step. Inputs without a wait
+ * hook (replay) and emulated time advance by one frame step per frame.
+ */
+static int loop_feed(struct loop *L, bool idle)
+{
+    const struct rs_run_opts *o = L->o;
+    const struct rs_run_input *in = L->in;
+    if (o->frame_step_s > 0 || !in->wait) {
+        if (o->frame_step_s <= 0)
+            rs_window_pace(L->win);
+        rs_pace_mark(&L->pace);
+        return in->advance(in->ctx, o->frame_step_s > 0 ? o->frame_step_s : 1.0 / 60.0);
+    }
+    for (;;) {
+        double now = in->now(in->ctx);
+        if (stop_requested(o, now))
+            return 0;
+        L->pace.refresh_s = idle ? 10.0 : 1.0;
+        int ms = rs_pace_wait_ms(&L->pace, now, idle ? 250 : 100);
+        if (ms == 0)
+            return 0;
+        if (o->duration_s >= 0 && (o->duration_s - now) * 1000.0 + 1 < ms)
+            ms = (int)((o->duration_s - now) * 1000.0) + 1;
+        int rc = in->wait(in->ctx, ms);
+        if (rc < 0)
+            return rc;
+        SDL_PumpEvents();
+        if (rc > 0 || SDL_HasEvents(SDL_FIRSTEVENT, SDL_LASTEVENT) || (L->cu.lc && L->cu.lc->open))
+            rs_pace_mark(&L->pace);
+    }
+}
+
+/* Draw the session's view (only what changed: rs_window_frame) and tell
+ * the pacing and any observer whether it was presented. */
+static int loop_draw(struct loop *L, const struct rs_view *view, char *err, size_t errcap)
+{
+    const struct rs_run_opts *o = L->o;
+    if (++L->frame == o->screenshot_after) {
+        /* the first-run safety note eats the first key: dismiss it first */
+        if (L->in->shot_without_note && rs_window_safety_note_shown(L->win))
+            press(SDLK_F13);
+        press(SDLK_s);
+    }
+    if (rs_window_frame(L->win, view, &L->act) != 0) {
+        snprintf(err, errcap, "drawing failed: %s", SDL_GetError());
+        return -1;
+    }
+    rs_pace_done(&L->pace, L->in->now(L->in->ctx), L->act.shown);
+    if (o->presented)
+        o->presented(o->presented_ctx, L->act.shown);
+    return 0;
+}
+
+/*
  * One loop for every session with a window: feed the session from the
- * input for one frame (about 1/60 s; while no roller is there, 1/4 s: 4
- * looks a second at the keyboard and the connection, so waiting for a
- * device stays cheap), the wizard or the session's view, the keys. Returns
- * 0, or -1 with err set; *in_rc gets the input's last result.
+ * input until a frame is due (loop_feed), the wizard or the session's
+ * view, the keys. Returns 0, or -1 with err set; *in_rc gets the input's
+ * last result.
  */
 static int loop_run(struct loop *L, char *err, size_t errcap, int *in_rc)
 {
@@ -312,9 +376,7 @@ static int loop_run(struct loop *L, char *err, size_t errcap, int *in_rc)
     rs_view_init(&view);
     const struct rs_run_opts *o = L->o;
     while (!(L->act.bits & RS_UI_QUIT)) {
-        double step = o->frame_step_s > 0 ? o->frame_step_s
-                      : view.link == RS_VLINK_DISCONNECTED && L->frame > 0 ? 0.25 : 1.0 / 60.0;
-        *in_rc = L->in->advance(L->in->ctx, step);
+        *in_rc = loop_feed(L, L->conn && view.link == RS_VLINK_DISCONNECTED && L->frame > 0);
         if (*in_rc < 0 || stop_requested(o, L->in->now(L->in->ctx)))
             break;
         bool quit = false;
@@ -323,8 +385,10 @@ static int loop_run(struct loop *L, char *err, size_t errcap, int *in_rc)
             return -1;
         if (quit)
             break;
-        if (wz > 0)
+        if (wz > 0) {
+            rs_pace_done(&L->pace, L->in->now(L->in->ctx), true);
             continue;
+        }
         unsigned cues = rs_session_take_cues(L->s);
         if (cues && !L->act.muted)
             rs_window_cues(L->win, cues);
@@ -333,18 +397,10 @@ static int loop_run(struct loop *L, char *err, size_t errcap, int *in_rc)
         rs_session_view(L->s, now, &view);
         if (L->in->decorate)
             L->in->decorate(L->in->ctx, &view);
-        if (loop_skip_draw(L, was_link, &view, now))
+        if (!L->in->wait && loop_skip_draw(L, was_link, &view, now))
             continue;
-        if (++L->frame == o->screenshot_after) {
-            /* the first-run safety note eats the first key: dismiss it first */
-            if (L->in->shot_without_note && rs_window_safety_note_shown(L->win))
-                press(SDLK_F13);
-            press(SDLK_s);
-        }
-        if (rs_window_frame(L->win, &view, &L->act) != 0) {
-            snprintf(err, errcap, "drawing failed: %s", SDL_GetError());
+        if (loop_draw(L, &view, err, errcap) != 0)
             return -1;
-        }
         if (loop_keys(L))
             break;
     }
@@ -377,7 +433,28 @@ int rs_run_window(struct rs_session *s, const struct rs_run_input *in, const str
 struct conn_input {
     struct rs_conn *c;
     const struct rs_run_opts *o;
+    uint64_t seen_frames;     /* sample frames delivered when last looked */
+    enum rs_conn_state state; /* connection state when last looked */
 };
+
+/* One connection step of at most max_ms: 1 when a sample arrived or the
+ * link changed (what can change the picture), 0 when not, or fatal. */
+static int conn_wait(void *ctx, int max_ms)
+{
+    struct conn_input *ci = ctx;
+    int rc = rs_conn_step(ci->c, max_ms);
+    if (ci->o->tick)
+        ci->o->tick(ci->o->tick_ctx);
+    if (rc < 0)
+        return rc;
+    struct rs_conn_stats st;
+    rs_conn_get_stats(ci->c, &st);
+    enum rs_conn_state state = rs_conn_state(ci->c);
+    bool changed = st.frames != ci->seen_frames || state != ci->state;
+    ci->seen_frames = st.frames;
+    ci->state = state;
+    return changed;
+}
 
 static int conn_advance(void *ctx, double dt_s)
 {
@@ -393,8 +470,9 @@ static double conn_now(void *ctx)
 static int run_window(struct rs_conn *c, struct rs_session *s, const struct rs_run_opts *o,
                       char *err, size_t errcap, int *conn_rc)
 {
-    struct conn_input ci = { c, o };
-    struct rs_run_input in = { .ctx = &ci, .advance = conn_advance, .now = conn_now };
+    struct conn_input ci = { c, o, 0, rs_conn_state(c) };
+    struct rs_run_input in = { .ctx = &ci, .advance = conn_advance, .wait = conn_wait,
+                               .now = conn_now };
     return run_input(s, &in, c, o, err, errcap, conn_rc);
 }
 

@@ -15,6 +15,7 @@
 #define RAMP_S 0.1          /* force changes ramp over this long */
 #define WOBBLE_SETTLE_S 3.0 /* wobble starts this long into a hold (after detection) */
 #define DIP_FACTOR 0.3      /* a dip drops the force to this fraction */
+#define TREMOR_FADE_S 0.5   /* tremor fades in and out over this long in a roll */
 
 static void errf(char *err, size_t cap, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -112,7 +113,7 @@ static int parse_segment(struct rs_scenario *scn, const char *kw, char **tok, in
         return -1;
     }
     struct rs_seg s = { .force = cur_force, .x0 = *cur_x, .x1 = *cur_x, .line = line,
-                        .wobble_period = 2.0, .bounce_hz = 2.0 };
+                        .wobble_period = 2.0, .bounce_hz = 2.0, .ramp_s = RAMP_S };
     if (strcmp(kw, "roll") == 0)
         s.kind = RS_SEG_ROLL;
     else if (strcmp(kw, "hold") == 0)
@@ -163,6 +164,8 @@ static int parse_segment(struct rs_scenario *scn, const char *kw, char **tok, in
             s.bounce_n = v;
         else if (strcmp(k, "bounce_hz") == 0 && s.kind != RS_SEG_LIFT && v >= 0.2 && v <= 10)
             s.bounce_hz = v;
+        else if (strcmp(k, "ramp") == 0 && v >= 0.0125 && v <= s.dur)
+            s.ramp_s = v;
         else {
             errf(err, cap, "%s:%d: option '%s=%g' not allowed for %s (see docs/scenario-format.md)",
                  file, line, k, v, kw);
@@ -307,6 +310,14 @@ int rs_scenario_parse(struct rs_scenario *scn, const char *text, const char *fil
                 errf(err, cap, "%s:%d: drift seconds '%s', allowed > 0", file, lineno, a[1]);
                 return -1;
             }
+        } else if (strcmp(kw, "tremor") == 0) {
+            NEED(2, "MM HZ");
+            RANGE(scn->tremor_mm, 0, 5, "mm");
+            if (num(a[1], &scn->tremor_hz) || scn->tremor_hz < 1 || scn->tremor_hz > 15) {
+                errf(err, cap, "%s:%d: tremor frequency '%s', allowed 1..15 Hz", file, lineno,
+                     a[1]);
+                return -1;
+            }
         } else if (strcmp(kw, "accel") == 0) {
             NEED(1, "CM_PER_S2");
             RANGE(scn->accel, 0, 1000, "cm/s^2");
@@ -372,7 +383,8 @@ int rs_scenario_parse(struct rs_scenario *scn, const char *text, const char *fil
         } else {
             errf(err, cap,
                  "%s:%d: unknown keyword '%s', allowed name label seed mass calf force x leg "
-                 "noise enc_noise drift drop offset t0 loop truth fault gap roll hold rest lift "
+                 "noise enc_noise tremor drift drop offset t0 loop truth fault gap roll hold rest "
+                 "lift "
                  "expect",
                  file, lineno, kw);
             return -1;
@@ -388,6 +400,7 @@ int rs_scenario_parse(struct rs_scenario *scn, const char *text, const char *fil
      * the first frame's offset comes from the seed unless given. */
     if (!phase_set)
         scn->phase_s = (double)((scn->seed * 2654435761u) % 1000u) / 1000.0 * 0.0125;
+    scn->tremor_phase = (double)((scn->seed * 40503u) % 628u) / 100.0;
     /* Derived timeline. */
     double t = 0, disp = 0, pos = 0, f = 0;
     bool lifted = true;
@@ -438,6 +451,35 @@ int rs_scenario_parse(struct rs_scenario *scn, const char *text, const char *fil
         return -1;
     }
     return 0;
+}
+
+void rs_scenario_reseed(struct rs_scenario *scn, uint64_t seed)
+{
+    scn->seed = seed;
+    scn->phase_s = (double)((seed * 2654435761u) % 1000u) / 1000.0 * 0.0125;
+    scn->tremor_phase = (double)((seed * 40503u) % 628u) / 100.0;
+}
+
+/*
+ * How much of the tremor shows at segment time u: all of it while resting
+ * (hold, rest), none while rolling or lifted, fading over TREMOR_FADE_S next
+ * to a rest so the position stays continuous.
+ */
+static double tremor_envelope(const struct rs_scenario *scn, int i, double u)
+{
+    const struct rs_seg *s = &scn->seg[i];
+    if (s->kind == RS_SEG_HOLD || s->kind == RS_SEG_REST)
+        return 1;
+    bool prev_rest = i > 0 && (scn->seg[i - 1].kind == RS_SEG_HOLD ||
+                               scn->seg[i - 1].kind == RS_SEG_REST);
+    bool next_rest = i + 1 < scn->nseg && (scn->seg[i + 1].kind == RS_SEG_HOLD ||
+                                           scn->seg[i + 1].kind == RS_SEG_REST);
+    double e = 0;
+    if (prev_rest)
+        e = fmax(e, 1 - u / TREMOR_FADE_S);
+    if (next_rest)
+        e = fmax(e, 1 - (s->dur - u) / TREMOR_FADE_S);
+    return e;
 }
 
 static int find_seg(const struct rs_scenario *scn, double t)
@@ -496,7 +538,7 @@ void rs_scenario_state(const struct rs_scenario *scn, double t, struct rs_sim_st
                 ft = 0;
         }
     }
-    double fnow = u < RAMP_S ? s->f_prev + (ft - s->f_prev) * (u / RAMP_S) : ft;
+    double fnow = u < s->ramp_s ? s->f_prev + (ft - s->f_prev) * (u / s->ramp_s) : ft;
     double x = s->x0 + (s->x1 - s->x0) * (u / s->dur);
     o->total_n = fnow;
     o->x_mm = x;
@@ -520,6 +562,19 @@ void rs_scenario_state(const struct rs_scenario *scn, double t, struct rs_sim_st
         }
         if (we > ws && u >= ws && u < we + 0.3)
             steady = false;
+    }
+    /* Tremor: a zero-mean oscillation of the contact around where the leg
+     * is, on top of the motion (the truth's speed includes it). */
+    double e = scn->tremor_mm > 0 ? tremor_envelope(scn, i, u) : 0;
+    /* The speed estimate looks back 0.15 s: steady only 0.3 s after the
+     * tremor faded out. */
+    if (scn->tremor_mm > 0 && tremor_envelope(scn, i, fmax(0, u - 0.3)) > 0)
+        steady = false;
+    if (e > 0) {
+        double w = 2 * PI * scn->tremor_hz, ph = w * t + scn->tremor_phase;
+        d += e * scn->tremor_mm / 10 * sin(ph);
+        v += e * scn->tremor_mm / 10 * w * cos(ph);
+        steady = false;
     }
     o->speed_cm_s = v;
     o->steady = steady;

@@ -40,6 +40,7 @@ struct rs_seg {
     double creep_pct;        /* hold: force changes by this % over the hold */
     double bounce_n;         /* force oscillation amplitude, N (bouncing on the roller) */
     double bounce_hz;        /* its frequency */
+    double ramp_s;           /* force change at the segment start takes this long */
     int line;                /* source line */
     /* derived by the parser */
     double t0;               /* start time, s */
@@ -60,6 +61,9 @@ struct rs_scenario {
     double drift_n, drift_s; /* drift_n over drift_s, linear, both sides */
     double drop;             /* probability a frame is dropped */
     double accel;            /* cm/s^2 for speed changes; 0 = instant */
+    double tremor_mm;        /* leg tremor while resting: amplitude, +- mm (0 = none) */
+    double tremor_hz;        /* its frequency */
+    double tremor_phase;     /* rad, from the seed */
     int32_t offset_left, offset_right;
     uint32_t t0_us;
     double phase_s;          /* scenario time of the first frame, 0..12.5 ms (from the seed) */
@@ -83,6 +87,10 @@ struct rs_scenario {
  */
 int rs_scenario_parse(struct rs_scenario *scn, const char *text, const char *filename,
                       char *err, size_t errcap);
+
+/* Change the seed of a parsed scenario: noise, drops, frame phase and tremor
+ * phase follow it (the same physics, another draw). */
+void rs_scenario_reseed(struct rs_scenario *scn, uint64_t seed);
 
 /* Built-in scenario text by name ("demo", ...), or NULL. */
 const char *rs_scenario_builtin(const char *name);

@@ -94,6 +94,7 @@ struct rs_view {
     float calf_length_cm; /* calibrated calf length, 0 = unknown (use 35) */
     float knee_zone_cm;   /* knee zone depth below the upper end (5) */
     bool in_knee_zone;
+    bool knee_banner;     /* the knee warning: in the zone, and 3 s after leaving it */
 
     struct rs_view_history history;
     struct rs_view_calf calf[2]; /* [0] left, [1] right */
@@ -141,6 +142,10 @@ enum rs_view_speed_band rs_view_speed_band(float cms);
 /* Short upper-case names ("TYPICAL", "TOO FAST") for labels and logs. */
 const char *rs_view_force_band_name(enum rs_view_force_band b);
 const char *rs_view_speed_band_name(enum rs_view_speed_band b);
+
+/* x for printing with `decimals` digits: 0 when it would print as "-0"
+ * (a reading a hair below zero is zero to the person looking at it). */
+double rs_view_nz(double x, int decimals);
 
 /* Calf length to draw with: the calibrated one, or 35 cm when unknown. */
 float rs_view_calf_length(const struct rs_view *v);

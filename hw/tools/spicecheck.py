@@ -148,7 +148,7 @@ def simulate(args, deck_text):
     with open(deck, "w", encoding="utf-8") as fh:
         fh.write(deck_text)
     r = subprocess.run(["ngspice", "-b", deck], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                       timeout=50)
+                       timeout=200)
     out = r.stdout.decode(errors="replace")
     with open(os.path.join(args.workdir, "sensor_check.log"), "w", encoding="utf-8") as fh:
         fh.write(out)

@@ -309,6 +309,9 @@ def test_full(args, env):
             fail("profile create: " + out)
         p = env.start(["profile", "--name", "bob", "--port", port])
         p.lines.until("Body mass in kg")
+        env.enter(p, "5")  # out of range: said at once, asked again
+        p.lines.until("body mass must be 10-500 kg, not 5; try again")
+        p.lines.until("Body mass in kg")
         env.enter(p, "80")
         p.lines.until("Calf length in cm")
         env.enter(p, "m")

@@ -32,6 +32,17 @@ deb=${debs[0]}
 arch=$(dpkg --print-architecture)
 check "package file name rollsense_${version}_${arch}.deb" test "$(basename "$deb")" = "rollsense_${version}_${arch}.deb"
 
+# --- the source tarball (README: getting the code without git) ---------------
+cpack --config "$build/CPackSourceConfig.cmake" -B "$tmp/src" >"$tmp/cpack-src.log" 2>&1
+tgz=$tmp/src/rollsense-$version.tar.gz
+check "package_source: rollsense-$version.tar.gz" test -f "$tgz"
+tar tzf "$tgz" >"$tmp/src.list" 2>/dev/null
+check "source tarball: the tree under rollsense-$version/" \
+  bash -c "grep -qx 'rollsense-$version/CMakeLists.txt' '$tmp/src.list' && grep -qx 'rollsense-$version/tools/demo' '$tmp/src.list'"
+check "source tarball: no build/ and no .git" \
+  bash -c "! grep -qE '^rollsense-$version/build/|/\.git(/|$)' '$tmp/src.list'"
+check "source tarball: tests/build kept" grep -q "^rollsense-$version/tests/build/CMakeLists.txt$" "$tmp/src.list"
+
 # --- contents: every path, its mode and owner, and nothing else ---------------
 expected="drwxr-xr-x root/root ./usr/
 drwxr-xr-x root/root ./usr/bin/
@@ -83,6 +94,8 @@ dpkg-deb -x "$deb" "$root"
 rs=$root/usr/bin/rollsense
 check "binary: no RPATH/RUNPATH" bash -c "! readelf -d '$rs' | grep -qE 'RPATH|RUNPATH'"
 check "binary: no path into the build tree" bash -c "! grep -qaF '$build' '$rs'"
+src=$(cd "$(dirname "$0")/../.." && pwd)
+check "binary: no path into the source tree" bash -c "! grep -qaF '$src/' '$rs'"
 check "binary: stripped (no debug sections)" bash -c "! readelf -S '$rs' | grep -q '\.debug_'"
 ldd "$rs" >"$tmp/ldd" 2>&1
 check "binary: every library resolves to the system" \

@@ -27,8 +27,8 @@ grep -q '"type":"hold_cue","t":[0-9.]*,"seconds":30' "$tmp/out.json" || fail "no
 "$bin/rollsense" analyze - --json < "$tmp/cap.bin" > "$tmp/out2.json"
 cmp -s "$tmp/out.json" "$tmp/out2.json" || fail "stdin output differs"
 
-# Human-readable output ends with the summary lines.
-"$bin/rollsense" analyze "$tmp/cap.bin" | tail -n 1 | grep -q '^holds: 1 left, 2 right' || fail "text summary"
+# Human-readable output ends with the summary lines and the decoder line.
+"$bin/rollsense" analyze "$tmp/cap.bin" | tail -n 2 | grep -q "^holds: 1 left, 2 right" || fail "text summary"
 
 # A bad config: exit 2 (like any bad input on the command line) and one line
 # naming file, line, key and range.
@@ -64,5 +64,34 @@ set +e
 "$bin/rollsense" analyze "$tmp/cap.bin" --mass 5 > /dev/null 2>&1; [ $? -eq 2 ] || fail "bad mass should exit 2"
 "$bin/rollsense" analyze "$tmp/missing.bin" > /dev/null 2>&1; [ $? -eq 1 ] || fail "missing file should exit 1"
 set -e
+
+# A raw capture's summary carries the decoder's account: clean bytes skip
+# nothing; garbage in front is counted as skipped bytes and errors.
+echo "$last" | grep -q '"decoder":{"frames":[0-9]*,"crc":0,"framing":0,"oversize":0,"bad_version":0,.*"bytes_skipped":0}}$' \
+    || fail "decoder counts in the summary: $last"
+head -c 3000 /dev/urandom > "$tmp/noise.bin"
+cat "$tmp/noise.bin" "$tmp/cap.bin" > "$tmp/mixed.bin"
+"$bin/rollsense" analyze "$tmp/mixed.bin" --json | tail -n 1 | grep -q '"bytes_skipped":[1-9]' \
+    || fail "skipped bytes not counted"
+
+# Neither a session nor a capture: exit 1, one line, no summary. A FIFO or a
+# device is refused without reading (it would block or never end).
+refuse() {
+    set +e
+    timeout 20 "$bin/rollsense" analyze "$1" --json > "$tmp/out.ref" 2> "$tmp/err"
+    rc=$?
+    set -e
+    [ $rc -eq 1 ] || fail "$1: exit $rc, want 1"
+    [ "$(wc -l < "$tmp/err")" -eq 1 ] || fail "$1: error is not one line"
+    grep -q "$2" "$tmp/err" || fail "$1: error text: $(cat "$tmp/err")"
+    [ -s "$tmp/out.ref" ] && fail "$1: printed output"
+    return 0
+}
+echo "just some text" > "$tmp/text.txt"
+refuse "$tmp/text.txt" "neither a session file nor a roller capture"
+refuse "$tmp/noise.bin" "neither a session file nor a roller capture"
+mkfifo "$tmp/fifo"
+refuse "$tmp/fifo" "not a regular file"
+refuse /dev/zero "not a regular file"
 "$bin/rollsense" analyze --help | grep -q '^usage: rollsense analyze' || fail "help"
 echo "analyze_cli: ok"

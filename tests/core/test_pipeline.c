@@ -144,7 +144,13 @@ static const struct gap_case gap_cases[] = {
     { 1, 12500, 0, 0, false, 0 },
     { 2, 25000, 1, 1, true, RS_GAP_SEQUENCE },
     { 4, 50000, 1, 3, true, RS_GAP_SEQUENCE },
-    { 40, 500000, 1, 39, false, RS_GAP_SEQUENCE },
+    { 40, 500000, 1, 39, true, RS_GAP_SEQUENCE },
+    /* The limit: gap_bridge_ms (1 s) of lost time = the step minus one
+     * period, with 0.5 ms of slack for clock jitter. */
+    { 81, 1012500, 1, 80, true, RS_GAP_SEQUENCE },
+    { 81, 1013000, 1, 80, true, RS_GAP_SEQUENCE },
+    { 81, 1013100, 1, 80, false, RS_GAP_SEQUENCE },
+    { 200, 2500000, 1, 199, false, RS_GAP_SEQUENCE },
     { 0xFFFFFFF0u, 12500, 1, 0, false, RS_GAP_DEVICE_RESET }, /* sequence went back */
 };
 
@@ -171,6 +177,11 @@ static void test_sequence_gaps(void **state)
             gaps += count(RS_EV_GAP);
             if (find(RS_EV_GAP))
                 ge = find(RS_EV_GAP);
+            if (ge && ge->u.gap.source == RS_GAP_SEQUENCE) {
+                /* Stamped at the sample that revealed the gap. */
+                assert_true(fabs(ge->t - rs_pipeline_live(&P)->t) < 1e-9);
+                assert_true(fabs(ge->t - (4 * 12500 + g->dt_us) / 1e6) < 1e-9);
+            }
             if (ge) {
                 assert_int_equal(ge->u.gap.lost, g->want_lost);
                 assert_int_equal(ge->u.gap.bridged, g->want_bridged);
@@ -197,6 +208,101 @@ static void push_still(double seconds, uint32_t *k, double left, double right, i
     for (int i = 0; i < (int)(seconds * 80); i++, (*k)++) {
         struct rs_sample s = mk(*k, *k * 12500u, left, right, enc);
         rs_pipeline_push(&P, &s, &EV);
+    }
+}
+
+struct bridge_case {
+    uint32_t lost;        /* frames lost in the hold */
+    int32_t enc_after;    /* encoder after the gap (1000 = same spot) */
+    double force_after;   /* right side N after the gap */
+    bool want_kept;
+};
+
+/* 1 cm of surface travel in encoder counts at the nominal 70 mm radius. */
+#define ENC_PER_CM (16384.0 / (2 * 3.14159265358979323846 * 7.0))
+
+static const struct bridge_case bridge_cases[] = {
+    { 40, 1000, 250, true },                                   /* 0.5 s, same spot */
+    { 80, 1000, 250, true },                                   /* 1 s: the limit */
+    { 81, 1000, 250, false },                                  /* 1.0125 s */
+    { 40, 1000 + (int32_t)(0.9 * ENC_PER_CM), 250, true },     /* moved 0.9 cm: same spot */
+    { 40, 1000 + (int32_t)(1.1 * ENC_PER_CM), 250, false },    /* moved 1.1 cm: still_net_cm */
+    { 40, 1000, 10, false },                                   /* lifted: 60 N < 5 %BW */
+};
+
+/* Frames lost inside a hold: bridged up to gap_bridge_ms on the same spot
+ * under load (the hold goes on, lost_s counts it), else the hold ends at the
+ * last sample before the gap. */
+static void test_gap_bridges_hold(void **state)
+{
+    (void)state;
+    for (size_t c = 0; c < sizeof bridge_cases / sizeof bridge_cases[0]; c++) {
+        const struct bridge_case *b = &bridge_cases[c];
+        rs_pipeline_init(&P, NULL, NULL, NULL);
+        rs_events_clear(&EV);
+        uint32_t k = 0;
+        push_still(6, &k, 50, 250, 1000);
+        assert_true(rs_pipeline_live(&P)->hold.active);
+        double last_t = (k - 1) * 0.0125;
+        k += b->lost;
+        rs_events_clear(&EV);
+        push_still(1.0 / 80, &k, b->force_after > 100 ? 50 : 0, b->force_after, b->enc_after);
+        const struct rs_event *g = find(RS_EV_GAP);
+        assert_non_null(g);
+        assert_int_equal(g->u.gap.bridged, b->want_kept);
+        const struct rs_event *e = find(RS_EV_HOLD_END);
+        if (b->want_kept) {
+            assert_null(e);
+            rs_pipeline_finish(&P, &EV);
+            e = find(RS_EV_HOLD_END);
+            assert_non_null(e);
+            assert_true(fabs(e->u.hold.lost_s - b->lost * 0.0125) < 1e-9);
+            struct rs_summary sum;
+            rs_pipeline_summary(&P, &sum);
+            assert_true(fabs(sum.hold_lost_s - b->lost * 0.0125) < 1e-9);
+        } else {
+            assert_non_null(e);
+            assert_int_equal(e->u.hold.reason, RS_END_GAP);
+            assert_true(fabs(e->u.hold.end_t - last_t) < 1e-9);
+        }
+    }
+}
+
+struct knee_case {
+    double pos_cm;        /* where the roller goes after entering the zone */
+    bool want_active;
+};
+
+/* Knee zone: entered at calf - knee_zone_cm (35 cm of a 40 cm calf), left
+ * only 0.5 cm below that edge (hysteresis). */
+static const struct knee_case knee_cases[] = {
+    { 35.2, true }, { 34.8, true }, { 34.55, true }, { 34.45, false }, { 30, false },
+};
+
+static void test_knee_hysteresis(void **state)
+{
+    (void)state;
+    for (size_t c = 0; c < sizeof knee_cases / sizeof knee_cases[0]; c++) {
+        rs_pipeline_init(&P, NULL, NULL, NULL);
+        rs_events_clear(&EV);
+        uint32_t k = 0;
+        /* Contact at the Achilles end, roll to 35.5 cm, then to the case. */
+        push_still(0.5, &k, 50, 250, 0);
+        int32_t enc = 0;
+        for (int i = 0; i < 200; i++, k++) {
+            enc = (int32_t)lround(35.5 * ENC_PER_CM * (i + 1) / 200.0);
+            struct rs_sample s = mk(k, k * 12500u, 50, 250, enc);
+            rs_pipeline_push(&P, &s, &EV);
+        }
+        assert_true(rs_pipeline_live(&P)->knee_zone);
+        int32_t to = (int32_t)lround(knee_cases[c].pos_cm * ENC_PER_CM);
+        for (int i = 0; i < 40; i++, k++) {
+            int32_t e = enc + (int32_t)lround((to - enc) * (i + 1) / 40.0);
+            struct rs_sample s = mk(k, k * 12500u, 50, 250, e);
+            rs_pipeline_push(&P, &s, &EV);
+        }
+        assert_true(fabs(rs_pipeline_live(&P)->pos_cm - knee_cases[c].pos_cm) < 0.01);
+        assert_int_equal(rs_pipeline_live(&P)->knee_zone, knee_cases[c].want_active);
     }
 }
 
@@ -389,7 +495,7 @@ static void test_event_json(void **state)
         ev.type = (enum rs_event_type)t;
         ev.t = 12.5;
         if (t == RS_EV_DOSE)
-            ev.u.dose.advice = "two or three spots is enough today";
+            ev.u.dose.advice = "two or three spots are enough today";
         if (t == RS_EV_FAULT)
             ev.u.fault.set = ev.u.fault.bits = 0xff;
         char buf[512], want[64];
@@ -511,6 +617,8 @@ int main(void)
         cmocka_unit_test(test_time_wrap),
         cmocka_unit_test(test_sequence_gaps),
         cmocka_unit_test(test_host_gap_ends_hold),
+        cmocka_unit_test(test_gap_bridges_hold),
+        cmocka_unit_test(test_knee_hysteresis),
         cmocka_unit_test(test_speed),
         cmocka_unit_test(test_set_calib_no_jump),
         cmocka_unit_test(test_autozero),

@@ -162,6 +162,35 @@ static void check_holds(const struct run_result *r, const struct rs_scenario *sc
     }
 }
 
+/* One run of a scenario with its current seed: truth, speed, leg, expects. */
+static void run_one_seed(const struct rs_scenario *scn, const struct rs_config *cfg)
+{
+    struct run_result r;
+    run_scenario(scn, cfg, 0, 0, &r);
+    if (getenv("RS_TEST_VERBOSE"))
+        fputs(r.json, stdout);
+    worst_start = worst_end = worst_cue = 0;
+    if (scn->check_truth)
+        check_holds(&r, scn, cfg);
+    print_message("%s seed %llu [%s]: holds %d, worst start %.3f s, end %.3f s, cue %.3f s; "
+                  "speed checked on %zu frames, leg on %zu\n",
+                  scn->name, (unsigned long long)scn->seed, scn->label,
+                  r.sum.holds[0] + r.sum.holds[1] + r.sum.holds[2],
+                  worst_start, worst_end, worst_cue, r.speed_checked, r.leg_checked);
+    if (r.speed_bad)
+        fail_msg("%s: speed off limit on %zu of %zu steady frames, worst %.3f cm/s at %.3f s",
+                 scn->name, r.speed_bad, r.speed_checked, r.speed_worst, r.speed_worst_t);
+    if (r.leg_bad)
+        fail_msg("%s: leg wrong on %zu of %zu frames (first at %.3f s)", scn->name, r.leg_bad,
+                 r.leg_checked, r.leg_bad_t);
+    for (int i = 0; i < scn->nexpect; i++)
+        check_expect(&r, scn->name, scn->expect[i]);
+    /* The summary is always last and counts every frame delivered. */
+    assert_true(r.sum.frames > 0);
+    assert_non_null(strstr(r.json, "{\"type\":\"summary\",\"frames\":"));
+    run_free(&r);
+}
+
 static void test_one(void **state)
 {
     const char *path = *state;
@@ -175,29 +204,15 @@ static void test_one(void **state)
         fail_msg("%s", err);
     struct rs_config cfg;
     rs_config_defaults(&cfg);
-    struct run_result r;
-    run_scenario(&scn, &cfg, 0, 0, &r);
-    if (getenv("RS_TEST_VERBOSE"))
-        fputs(r.json, stdout);
-    worst_start = worst_end = worst_cue = 0;
-    if (scn.check_truth)
-        check_holds(&r, &scn, &cfg);
-    print_message("%s [%s]: holds %d, worst start %.3f s, end %.3f s, cue %.3f s; "
-                  "speed checked on %zu frames, leg on %zu\n",
-                  scn.name, scn.label, r.sum.holds[0] + r.sum.holds[1] + r.sum.holds[2],
-                  worst_start, worst_end, worst_cue, r.speed_checked, r.leg_checked);
-    if (r.speed_bad)
-        fail_msg("%s: speed off limit on %zu of %zu steady frames, worst %.3f cm/s at %.3f s",
-                 scn.name, r.speed_bad, r.speed_checked, r.speed_worst, r.speed_worst_t);
-    if (r.leg_bad)
-        fail_msg("%s: leg wrong on %zu of %zu frames (first at %.3f s)", scn.name, r.leg_bad,
-                 r.leg_checked, r.leg_bad_t);
-    for (int i = 0; i < scn.nexpect; i++)
-        check_expect(&r, scn.name, scn.expect[i]);
-    /* The summary is always last and counts every frame delivered. */
-    assert_true(r.sum.frames > 0);
-    assert_non_null(strstr(r.json, "{\"type\":\"summary\",\"frames\":"));
-    run_free(&r);
+    /* Physics scenarios run with several noise seeds (noise, encoder jitter,
+     * frame phase and tremor phase all follow the seed). */
+    int nseeds = strstr(scn.label, "physics") ? 6 : 1;
+    uint64_t seed0 = scn.seed;
+    for (int si = 0; si < nseeds; si++) {
+        if (si > 0)
+            rs_scenario_reseed(&scn, seed0 * 1000 + (uint64_t)si);
+        run_one_seed(&scn, &cfg);
+    }
 }
 
 static int cmp_str(const void *a, const void *b)

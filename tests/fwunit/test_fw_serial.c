@@ -33,6 +33,10 @@ static const struct factory_case factory_cases[] = {
     { { 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF }, NULL },
     { { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 }, NULL },
     { { 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01 }, "" },
+    /* blank but for one byte, each place checked (first two, last) */
+    { { 0xFF, 0xFE, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF }, "" },
+    { { 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x80 }, "" },
+    { { 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00 }, "" },
 };
 
 static void test_factory_vectors(void **state)
@@ -117,15 +121,17 @@ static void test_text(void **state)
     (void)state;
     for (size_t i = 0; i < sizeof text_cases / sizeof text_cases[0]; i++) {
         const struct text_case *c = &text_cases[i];
-        char out[RS_SERIAL_CHARS];
+        char out[RS_SERIAL_CHARS + 1];
         memset(out, '#', sizeof out);
         uint8_t n = rs_serial_from_text((const uint8_t *)c->raw, (uint8_t)c->n, out);
+        assert_int_equal(out[RS_SERIAL_CHARS], '#'); /* nothing past the 12 bytes */
         if (!c->expect) {
             assert_int_equal(n, 0);
             assert_int_equal(out[0], '#');
             continue;
         }
-        assert_int_equal(n, strlen(c->expect));
+        if (n != strlen(c->expect))
+            fail_msg("case %zu (%s): length %u", i, c->expect, n);
         assert_memory_equal(out, c->expect, n);
         for (size_t k = n; k < RS_SERIAL_CHARS; k++)
             assert_int_equal(out[k], 0); /* NUL-padded */

@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -404,32 +405,121 @@ static void test_commit_interval(void **state)
     struct fixture *fx = *state;
     struct rs_rec *r;
     assert_int_equal(rs_rec_open(&r, fx->path, T0_US, 0, NULL, 0), 0);
-    /* 80 Hz frames: commits every 250 ms of host time, i.e. every 20 frames */
+    /* 80 Hz frames while the host clock stands still (demo --fast, a busy
+     * loop): commits as soon as the uncommitted samples span 100 ms of
+     * device time, i.e. every 9 frames (0, 12.5, ..., 100 ms). */
     for (uint32_t i = 0; i < 100; i++) {
         struct rs_frame f = rs_test_sample(i);
-        int64_t host = T0_US + (int64_t)(i + 1) * 12500;
-        assert_int_equal(rs_rec_frame(r, host, &f), 0);
+        assert_int_equal(rs_rec_frame(r, T0_US, &f), 0);
         int64_t c = committed_frames(fx->path);
+        assert_int_equal(c, 9 * ((i + 1) / 9));
         int64_t pending = (int64_t)(i + 1) - c;
-        assert_true(pending >= 0 && pending < 20);
-        /* nothing pending is older than the commit interval */
-        assert_true((int64_t)pending * 12500 < RS_REC_COMMIT_US);
+        assert_true(pending >= 0 && (pending - 1) * 12500 < RS_REC_COMMIT_DEV_US);
     }
     struct rs_rec_stats st;
     rs_rec_get_stats(r, &st);
-    assert_int_equal(st.commits, 1 + 5); /* setup + one per 20 frames */
-    /* no frames: the live loop's tick commits once the interval has passed */
-    struct rs_frame f = rs_test_sample(100);
-    assert_int_equal(rs_rec_frame(r, T0_US + 101 * 12500, &f), 0);
-    assert_int_equal(committed_frames(fx->path), 100);
-    assert_int_equal(rs_rec_tick(r, T0_US + 101 * 12500 + 100000), 0);
-    assert_int_equal(committed_frames(fx->path), 100);
-    assert_int_equal(rs_rec_tick(r, T0_US + 100 * 12500 + RS_REC_COMMIT_US), 0);
-    assert_int_equal(committed_frames(fx->path), 101);
+    assert_int_equal(st.commits, 1 + 11); /* setup + one per 9 frames */
+    assert_int_equal(rs_rec_close(r, T0_US, NULL), 0);
+}
+
+/* The device-time trigger on its boundary: a span of COMMIT_DEV_US - 1 us
+ * does not commit, COMMIT_DEV_US does. */
+static void test_commit_dev_boundary(void **state)
+{
+    struct fixture *fx = *state;
+    static const struct {
+        int64_t span_us;
+        int64_t want_committed;
+    } cases[] = {
+        { RS_REC_COMMIT_DEV_US - 1, 0 },
+        { RS_REC_COMMIT_DEV_US, 2 },
+        { RS_REC_COMMIT_DEV_US + 1, 2 },
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        char p[640];
+        snprintf(p, sizeof p, "%s/b%zu.rsession", fx->dir, k);
+        struct rs_rec *r;
+        assert_int_equal(rs_rec_open(&r, p, T0_US, 0, NULL, 0), 0);
+        struct rs_frame f = rs_test_sample(0);
+        assert_int_equal(rs_rec_frame(r, T0_US, &f), 0);
+        struct rs_frame g = rs_test_sample(1);
+        g.u.sample.t_us = f.u.sample.t_us + (uint32_t)cases[k].span_us;
+        assert_int_equal(rs_rec_frame(r, T0_US, &g), 0);
+        assert_int_equal(committed_frames(p), cases[k].want_committed);
+        assert_int_equal(rs_rec_close(r, T0_US, NULL), 0);
+    }
+}
+
+/* Without new samples the live loop's tick commits by host time. */
+static void test_commit_tick(void **state)
+{
+    struct fixture *fx = *state;
+    struct rs_rec *r;
+    assert_int_equal(rs_rec_open(&r, fx->path, T0_US, 0, NULL, 0), 0);
+    struct rs_frame f = rs_test_sample(0);
+    assert_int_equal(rs_rec_frame(r, T0_US + 12500, &f), 0);
+    assert_int_equal(committed_frames(fx->path), 0);
+    assert_int_equal(rs_rec_tick(r, T0_US + RS_REC_COMMIT_US - 1), 0);
+    assert_int_equal(committed_frames(fx->path), 0);
+    assert_int_equal(rs_rec_tick(r, T0_US + RS_REC_COMMIT_US), 0);
+    assert_int_equal(committed_frames(fx->path), 1);
+    struct rs_rec_stats st;
     rs_rec_get_stats(r, &st);
-    assert_int_equal(st.committed_frames, 101);
-    assert_int_equal(st.last_committed_dev_us, 100 * 12500);
-    assert_int_equal(rs_rec_close(r, T0_US + 200 * 12500, NULL), 0);
+    assert_int_equal(st.committed_frames, 1);
+    assert_int_equal(st.last_committed_dev_us, rs_test_sample(0).u.sample.t_us);
+    assert_int_equal(rs_rec_close(r, T0_US + RS_REC_COMMIT_US, NULL), 0);
+}
+
+/* The syncer: a sync that never returns (a disk that hangs) does not hold
+ * up a single commit; the commits are made durable once it returns. */
+struct gate {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    bool open;
+    int entered;
+};
+
+static int blocking_sync(void *ctx, int fd)
+{
+    (void)fd;
+    struct gate *g = ctx;
+    pthread_mutex_lock(&g->mu);
+    g->entered++;
+    while (!g->open)
+        pthread_cond_wait(&g->cv, &g->mu);
+    pthread_mutex_unlock(&g->mu);
+    return 0;
+}
+
+static void test_sync_never_blocks_commits(void **state)
+{
+    struct fixture *fx = *state;
+    struct rs_rec *r;
+    assert_int_equal(rs_rec_open(&r, fx->path, T0_US, 0, NULL, 0), 0);
+    struct gate g = { .open = false };
+    pthread_mutex_init(&g.mu, NULL);
+    pthread_cond_init(&g.cv, NULL);
+    rs_rec_set_sync_hook(r, blocking_sync, &g);
+    struct rs_rec_stats st0, st;
+    rs_rec_get_stats(r, &st0);
+    /* 25 s of frames; the sync blocks from its first call on. */
+    for (uint32_t i = 0; i < 2000; i++) {
+        struct rs_frame f = rs_test_sample(i);
+        assert_int_equal(rs_rec_frame(r, T0_US + (int64_t)i * 12500, &f), 0);
+    }
+    rs_rec_get_stats(r, &st);
+    assert_int_equal(st.commits - st0.commits, 2000 / 9);
+    assert_int_equal(st.committed_frames, 9 * (2000 / 9));
+    assert_true(st.synced_commits <= st0.commits + 1); /* the syncer is stuck... */
+    assert_int_equal(committed_frames(fx->path), 9 * (2000 / 9)); /* ...yet all is committed */
+    pthread_mutex_lock(&g.mu);
+    g.open = true;
+    pthread_cond_broadcast(&g.cv);
+    pthread_mutex_unlock(&g.mu);
+    assert_int_equal(rs_rec_close(r, T0_US + 2000 * 12500, NULL), 0); /* waits for the syncs */
+    assert_true(g.entered >= 1);
+    pthread_cond_destroy(&g.cv);
+    pthread_mutex_destroy(&g.mu);
 }
 
 static void test_clock_wrap_and_reset(void **state)
@@ -981,6 +1071,9 @@ int main(void)
         cmocka_unit_test(test_parse_opt),
         cmocka_unit_test_setup_teardown(test_start_default, setup, teardown),
         cmocka_unit_test_setup_teardown(test_commit_interval, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_commit_dev_boundary, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_commit_tick, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sync_never_blocks_commits, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clock_wrap_and_reset, setup, teardown),
         cmocka_unit_test_setup_teardown(test_open_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bit_flip_in_frame, setup, teardown),

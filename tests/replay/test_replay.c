@@ -124,8 +124,9 @@ static void test_summary_equal(void **state)
     while (rs_replay_next(rp, NULL) > 0) {
     }
     struct rs_summary sum;
-    rs_pipeline_summary(rs_replay_pipeline(rp), &sum);
+    rs_session_summary(rs_replay_session(rp), &sum);
     assert_int_equal(sum.frames, res.summary.frames);
+    assert_int_equal(sum.lost, res.summary.lost);
     assert_int_equal(sum.holds[RS_LEG_LEFT], res.summary.holds[RS_LEG_LEFT]);
     assert_int_equal(sum.holds[RS_LEG_RIGHT], res.summary.holds[RS_LEG_RIGHT]);
     assert_true(sum.longest_hold_s == res.summary.longest_hold_s);
@@ -369,6 +370,34 @@ static void test_seek_view(void **state)
     }
 }
 
+/*
+ * One lost counter: frames missing while streaming count, frames made while
+ * unplugged are the gap's. Live's view and summary and the replay's view
+ * and summary show the same number.
+ */
+static void test_lost_one_counter(void **state)
+{
+    struct fixture *fx = *state;
+    static struct rs_view live_view, v;
+    struct harness_opts ho = { .scenario = "demo", .saved_cal = true, .unplug_at_s = 40,
+                               .unplug_for_s = 3, .drop_at_s = 60, .view_at_end = &live_view };
+    struct harness_result res;
+    assert_int_equal(harness_record(fx->path, &ho, &res), 0);
+    assert_int_equal(res.summary.lost, 3);
+    assert_int_equal(live_view.frames_lost, 3);
+    struct rs_replay *rp;
+    char msg[512];
+    assert_int_equal(rs_replay_open(&rp, fx->path, NULL, msg, sizeof msg), 0);
+    while (rs_replay_next(rp, NULL) > 0) {
+    }
+    struct rs_summary sum;
+    rs_session_summary(rs_replay_session(rp), &sum);
+    assert_int_equal(sum.lost, 3);
+    rs_session_view(rs_replay_session(rp), rs_replay_pos(rp), &v);
+    assert_int_equal(v.frames_lost, 3);
+    rs_replay_close(rp);
+}
+
 /* The report's figures come from the detectors: the same holds as live,
  * calibrated force, the pipeline's calf map; no "approximate" note. */
 static void test_report_from_replay(void **state)
@@ -529,6 +558,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_compare_tampered, setup, teardown),
         cmocka_unit_test_setup_teardown(test_seek, setup, teardown),
         cmocka_unit_test_setup_teardown(test_seek_view, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_lost_one_counter, setup, teardown),
         cmocka_unit_test_setup_teardown(test_report_from_replay, setup, teardown),
         cmocka_unit_test_setup_teardown(test_disk_full, setup, teardown),
         cmocka_unit_test_setup_teardown(test_open_errors, setup, teardown),

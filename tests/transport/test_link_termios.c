@@ -119,10 +119,10 @@ static void test_vanish(void **state)
     uint8_t buf[64];
     assert_int_equal(rs_link_read(l, buf, sizeof buf, 1000), 2);
     close(p.master);
-    /* ...then the hang-up is reported at once, not after the timeout. */
-    double t0 = now_s();
-    assert_int_equal(rs_link_read(l, buf, sizeof buf, 5000), RS_LINK_ERR_GONE);
-    assert_true(now_s() - t0 < 1.0);
+    /* ...then the hang-up is reported by poll itself, not by a timeout: the
+     * wait is long enough that a missed hang-up would show as the test's
+     * ctest TIMEOUT, with no wall-clock assertion to flake under load. */
+    assert_int_equal(rs_link_read(l, buf, sizeof buf, 600000), RS_LINK_ERR_GONE);
     int w = rs_link_write(l, (const uint8_t *)"x", 1, 100);
     assert_true(w == RS_LINK_ERR_GONE || w == RS_LINK_ERR_IO);
     rs_link_close(l);
