@@ -17,7 +17,7 @@ run_packages=(
   gcc libc6-dev cmake ninja-build pkg-config
   # host libraries
   libserialport-dev libusb-1.0-0-dev libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev
-  libsqlite3-dev fontconfig libfontconfig-dev fonts-dejavu-core
+  libsqlite3-dev fontconfig libfontconfig-dev fonts-dejavu-core libespeak-ng-dev
 )
 test_packages=(
   # firmware cross-build (the .hex the package ships) and emulation

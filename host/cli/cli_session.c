@@ -85,7 +85,8 @@ int rs_cli_window_option(int argc, char **argv, int *i, const char *who,
         return 1;
     }
     if (strcmp(a, "--volume") != 0 && strcmp(a, "--size") != 0 &&
-        strcmp(a, "--screenshot-dir") != 0 && strcmp(a, "--renderer") != 0)
+        strcmp(a, "--screenshot-dir") != 0 && strcmp(a, "--renderer") != 0 &&
+        strcmp(a, "--voice") != 0)
         return 0;
     if (*i + 1 >= argc || argv[*i + 1][0] == '\0') {
         rs_cli_error("%s: %s needs a value", who, a);
@@ -94,6 +95,12 @@ int rs_cli_window_option(int argc, char **argv, int *i, const char *who,
     const char *v = argv[++*i];
     if (strcmp(a, "--screenshot-dir") == 0) {
         wc->screenshot_dir = v;
+    } else if (strcmp(a, "--voice") == 0) {
+        if (strcmp(v, "on") != 0 && strcmp(v, "off") != 0) {
+            rs_cli_error("%s: --voice wants on or off, got '%s'", who, v);
+            return -1;
+        }
+        wc->no_voice = strcmp(v, "off") == 0;
     } else if (strcmp(a, "--renderer") == 0) {
         if (strcmp(v, "software") != 0 && strcmp(v, "gpu") != 0) {
             rs_cli_error("%s: --renderer wants software or gpu, got '%s'", who, v);

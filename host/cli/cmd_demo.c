@@ -94,6 +94,8 @@ static void help(void)
            "  --mute, --volume N, --fullscreen, --size WxH, --screenshot-dir DIR\n"
            "  --renderer software|gpu  how the window draws (default: the GPU unless it\n"
            "                        is a software rasteriser such as llvmpipe)\n"
+           "  --voice on|off        spoken cues after the tones (default on when\n"
+           "                        espeak-ng is there; the window says when it is not)\n"
            "  --cal-mass KG         key c: tare, then span with this known mass (without\n"
            "                        it: tare only), saved on the simulated roller and\n"
            "                        used at once (docs/calibration.md)\n"

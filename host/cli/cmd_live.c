@@ -65,6 +65,8 @@ static void help(void)
            "  --mute, --volume N, --fullscreen, --size WxH   window and cues\n"
            "  --renderer software|gpu  how the window draws (default: the GPU unless it\n"
            "                   is a software rasteriser such as llvmpipe)\n"
+           "  --voice on|off   spoken cues after the tones (default on when espeak-ng\n"
+           "                   is there; the window says when it is not)\n"
            "  --cal-mass KG    key c in the window: tare, then span with this known mass\n"
            "                   (>= 2 kg; without it c does the tare only); the block is\n"
            "                   saved on the roller and used at once (docs/calibration.md)\n"

@@ -223,6 +223,9 @@ static int loop_open(struct loop *L, char *err, size_t errcap)
     if (rs_window_audio_error(L->win))
         fprintf(stderr, "rollsense: %s: running silent (%s)\n", L->o->who,
                 rs_window_audio_error(L->win));
+    else if (rs_window_voice_error(L->win))
+        fprintf(stderr, "rollsense: %s: tones only (%s)\n", L->o->who,
+                rs_window_voice_error(L->win));
     rs_pace_init(&L->pace, rs_window_has_vsync(L->win) ? 0 : 1.0 / 60.0, 1.0);
     /* The wizard's state is large (its measurement windows): on the heap,
      * and only with an observer slot free for it. */

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "rs_cues.h"
+#include "rs_voice.h"
 
 struct rs_audio;
 
@@ -27,5 +28,15 @@ void rs_audio_close(struct rs_audio *a);
 int rs_audio_cues(struct rs_audio *a, unsigned mask, uint64_t now_ms);
 void rs_audio_set_muted(struct rs_audio *a, bool muted);
 void rs_audio_set_volume(struct rs_audio *a, float volume);
+
+/* Spoken cues on: every phrase synthesized now (rs_voice.h); from then on
+ * each cue's phrase follows its tones. 0, or -1 with a one-line reason
+ * ("voice off: ...") and tones only. */
+int rs_audio_voice(struct rs_audio *a, char *err, size_t errcap);
+/* Say a phrase (routine steps, advice naming a leg). 1 queued, else 0. */
+int rs_audio_say(struct rs_audio *a, enum rs_phrase p);
+/* The speech track, for tests (NULL without a voice). Read it only while
+ * the device is paused or closed, or under SDL_LockAudioDevice. */
+const struct rs_speech *rs_audio_speech(const struct rs_audio *a);
 
 #endif

@@ -27,6 +27,7 @@ struct rs_window {
     struct rs_render *rr;
     struct rs_audio *audio;
     char audio_err[256];
+    char voice_err[256];    /* "" while spoken cues are on */
     struct rs_window_config cfg;
     char screenshot_dir[400];
     char marker[600];
@@ -280,6 +281,10 @@ int rs_window_open(struct rs_window **out, const struct rs_window_config *cfg, c
     } else {
         snprintf(w->audio_err, sizeof w->audio_err, "audio disabled");
     }
+    if (w->audio && cfg->no_voice)
+        snprintf(w->voice_err, sizeof w->voice_err, "voice off: --voice off");
+    else if (w->audio)
+        rs_audio_voice(w->audio, w->voice_err, sizeof w->voice_err);
     if (!w->audio) { /* said once, short; the status bar keeps SOUND OFF */
         char t[96];
         snprintf(t, sizeof t, "SOUND OFF: %.*s", (int)strcspn(w->audio_err, ":"), w->audio_err);
@@ -303,6 +308,17 @@ void rs_window_close(struct rs_window *w)
     if (w->win)
         SDL_DestroyWindow(w->win);
     free(w);
+}
+
+const char *rs_window_voice_error(const struct rs_window *w)
+{
+    return !w->audio ? w->audio_err : w->voice_err[0] ? w->voice_err : NULL;
+}
+
+void rs_window_say(struct rs_window *w, enum rs_phrase p)
+{
+    if (!w->muted)
+        rs_audio_say(w->audio, p);
 }
 
 const char *rs_window_audio_error(const struct rs_window *w)

@@ -26,6 +26,7 @@
 #include <stddef.h>
 
 #include "rs_view.h"
+#include "rs_voice.h"
 
 /* Which renderer draws the window (--renderer). AUTO: the accelerated one
  * on a real GPU, SDL's software renderer (presenting through the video
@@ -42,6 +43,7 @@ struct rs_window_config {
     bool software;              /* force the software renderer (as RS_RENDERER_SOFTWARE) */
     enum rs_renderer_choice renderer;
     bool no_audio;              /* do not open an audio device */
+    bool no_voice;              /* tones only, no spoken cues (--voice off) */
     bool derive_cues;           /* sound cues from view changes (default on in demo/live) */
     float volume;               /* 0..1 */
     bool muted;
@@ -114,6 +116,12 @@ const struct rs_render_geom *rs_window_geometry(const struct rs_window *w);
 /* The renderer in use and why, one line for the user, e.g. "software
  * renderer (OpenGL here is llvmpipe ..., a software rasteriser)". */
 const char *rs_window_renderer(const struct rs_window *w);
+
+/* Why there are no spoken cues ("voice off: ..."), or NULL when there are. */
+const char *rs_window_voice_error(const struct rs_window *w);
+
+/* Say a phrase after any cue tones (rs_voice.h); nothing without a voice. */
+void rs_window_say(struct rs_window *w, enum rs_phrase p);
 /* True when the renderer waits for the display's vertical sync on present. */
 bool rs_window_has_vsync(const struct rs_window *w);
 
