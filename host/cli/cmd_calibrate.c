@@ -263,6 +263,110 @@ static int do_wizard(struct rs_calcli_ui *u, const struct rs_calcli_opts *o,
 
 /* ---- show ----------------------------------------------------------------- */
 
+/* What `show` reports besides the roller's block. */
+struct show {
+    const struct rs_info *in;
+    struct rs_calstore st;
+    int mrc;                  /* loading the host mirror: 0 or negative */
+    const char *mirror;       /* same, different, none, unreadable */
+    struct rs_profile prof;
+    const char *pname;        /* the active profile, NULL for none */
+    bool have_read;           /* --measure: a reading under the block */
+    double fl, fr, x, sd;
+};
+
+/* One JSON line; 0, or -1 when it does not fit (reported). */
+static int show_json(struct rs_calcli_ui *u, const struct rs_calcli_roller *ss,
+                     const struct show *d)
+{
+    char buf[2048];
+    struct rs_json j;
+    rs_json_begin(&j, buf, sizeof buf);
+    rs_json_str(&j, "type", "calibration");
+    rs_json_str(&j, "port", rs_caldev_port(ss->d));
+    rs_json_str(&j, "serial", rs_caldev_serial(ss->d));
+    rs_json_str(&j, "cal_state", cal_state_name(d->in->cal_state));
+    rs_json_bool(&j, "calibrated", d->in->cal_state == RS_CAL_OK);
+    rs_json_int(&j, "offset_left", ss->cal.offset_left);
+    rs_json_int(&j, "offset_right", ss->cal.offset_right);
+    rs_json_num(&j, "scale_left", ss->cal.scale_left, 4);
+    rs_json_num(&j, "scale_right", ss->cal.scale_right, 4);
+    rs_json_int(&j, "radius_um", ss->cal.radius_um);
+    rs_json_int(&j, "enc_dir", ss->cal.enc_dir);
+    rs_json_str(&j, "mirror", d->mirror);
+    rs_json_str(&j, "mirror_path", ss->mirror);
+    rs_json_bool(&j, "undo_available", d->mrc == 0 && d->st.has_previous);
+    if (d->pname)
+        rs_json_str(&j, "profile", d->pname);
+    else
+        rs_json_raw(&j, "profile", "null");
+    rs_json_num(&j, "body_mass_kg", d->prof.body_mass_kg, 2);
+    rs_json_num(&j, "calf_length_cm", d->prof.calf_length_cm, 2);
+    rs_json_num(&j, "force_limit_n", d->prof.force_limit_n, 1);
+    if (d->have_read) {
+        rs_json_num(&j, "left_n", d->fl, 3);
+        rs_json_num(&j, "right_n", d->fr, 3);
+        rs_json_num(&j, "total_n", d->fl + d->fr, 3);
+        rs_json_num(&j, "x_mm", d->x, 2);
+        rs_json_num(&j, "sd_n", d->sd, 3);
+    }
+    const char *line = rs_json_end(&j);
+    if (!line) {
+        rs_cli_error("calibrate: internal error: JSON line too long");
+        return -1;
+    }
+    rs_cal_say(u, "%s", line);
+    return 0;
+}
+
+static void show_text(struct rs_calcli_ui *u, const struct rs_calcli_roller *ss,
+                      const struct show *d)
+{
+    const struct rs_info *in = d->in;
+    rs_cal_say(u, "roller %s on %s, firmware %u.%u.%u", rs_caldev_serial(ss->d),
+               rs_caldev_port(ss->d), in->fw_major, in->fw_minor, in->fw_patch);
+    rs_cal_say(u, "calibration: %s", in->cal_state == RS_CAL_OK ? "saved (in use)"
+                                     : in->cal_state == RS_CAL_CORRUPT
+                                         ? "CORRUPT: defaults in use, NOT CALIBRATED (raw units)"
+                                         : "never saved: defaults in use, NOT CALIBRATED (raw units)");
+    print_block(u, &ss->cal);
+    rs_cal_say(u, "host copy: %s (%s%s)", ss->mirror,
+               !strcmp(d->mirror, "same") ? "same as the roller"
+               : !strcmp(d->mirror, "none") ? "none yet"
+               : !strcmp(d->mirror, "different") ? "DIFFERS from the roller" : "unreadable",
+               d->mrc == 0 && d->st.has_previous ? "; undo available" : "");
+    if (d->pname)
+        rs_cal_say(u, "profile: %s (%.1f kg, calf %.1f cm, force limit %s)", d->pname,
+                   d->prof.body_mass_kg, d->prof.calf_length_cm,
+                   d->prof.force_limit_n > 0 ? "set" : "none");
+    else
+        rs_cal_say(u, "profile: none active (defaults: 70 kg, calf 40 cm)");
+    if (d->have_read)
+        rs_cal_say(u, "reading: left %.1f N, right %.1f N, total %.1f N at %+.1f cm from the centre",
+                   rs_calibrate_nz(d->fl, 1), rs_calibrate_nz(d->fr, 1),
+                   rs_calibrate_nz(d->fl + d->fr, 1), rs_calibrate_nz(d->x / 10.0, 1));
+}
+
+/* --measure: a window of readings under the roller's block. 0 or -1 (reported). */
+static int show_measure(struct rs_calcli_ui *u, const struct rs_calcli_opts *o,
+                        struct rs_calcli_roller *ss, struct show *d)
+{
+    char why[512];
+    struct rs_calibrate_window w;
+    struct rs_sample last;
+    if (rs_caldev_stream(ss->d, true, why, sizeof why)) {
+        rs_cli_error("calibrate: %s", why);
+        return -1;
+    }
+    if (measure(u, ss->d, 0.25, o->window_s, &w, &last))
+        return -1;
+    rs_calibrate_apply(&ss->cal, (int32_t)lround(w.mean_left), (int32_t)lround(w.mean_right),
+                       &d->fl, &d->fr, &d->x);
+    d->sd = w.sd_total / (((double)ss->cal.scale_left + (double)ss->cal.scale_right) / 2);
+    d->have_read = true;
+    return 0;
+}
+
 static int do_show(struct rs_calcli_ui *u, const struct rs_calcli_opts *o)
 {
     struct rs_calcli_roller ss = { 0 };
@@ -270,107 +374,31 @@ static int do_show(struct rs_calcli_ui *u, const struct rs_calcli_opts *o)
         return RS_EXIT_FAIL;
     int rc = RS_EXIT_FAIL;
     char why[512];
-    if (o->reset) {
-        if (rs_caldev_reset(ss.d, RESET_TIMEOUT_MS, why, sizeof why) ||
-            rs_caldev_get_cal(ss.d, &ss.cal, why, sizeof why)) {
-            rs_cli_error("calibrate: %s", why);
-            goto out;
-        }
+    if (o->reset && (rs_caldev_reset(ss.d, RESET_TIMEOUT_MS, why, sizeof why) ||
+                     rs_caldev_get_cal(ss.d, &ss.cal, why, sizeof why))) {
+        rs_cli_error("calibrate: %s", why);
+        goto out;
     }
-    const struct rs_info *in = rs_caldev_info(ss.d);
-    struct rs_calstore st;
-    int mrc = rs_calstore_load(ss.mirror, &st, why, sizeof why);
-    const char *mirror = mrc < 0 ? "unreadable"
-                         : !st.has_current ? "none"
-                         : rs_cal_equal(&st.current, &ss.cal) ? "same" : "different";
-    struct rs_profiles ps;
-    struct rs_profile prof;
+    static struct show d;
+    memset(&d, 0, sizeof d);
+    d.in = rs_caldev_info(ss.d);
+    d.mrc = rs_calstore_load(ss.mirror, &d.st, why, sizeof why);
+    d.mirror = d.mrc < 0 ? "unreadable"
+               : !d.st.has_current ? "none"
+               : rs_cal_equal(&d.st.current, &ss.cal) ? "same" : "different";
+    static struct rs_profiles ps;
     char ppath[1024];
-    const char *pname = NULL;
     if (rs_profiles_path(ppath, sizeof ppath) == 0 &&
         rs_profiles_load(ppath, &ps, why, sizeof why) == 0)
-        pname = rs_profiles_active(&ps, &prof);
+        d.pname = rs_profiles_active(&ps, &d.prof);
     else
-        rs_profile_defaults(&prof);
-
-    bool have_read = false;
-    double fl = 0, fr = 0, x = 0, sd = 0;
-    if (o->measure) {
-        struct rs_calibrate_window w;
-        struct rs_sample last;
-        if (rs_caldev_stream(ss.d, true, why, sizeof why)) {
-            rs_cli_error("calibrate: %s", why);
-            goto out;
-        }
-        if (measure(u, ss.d, 0.25, o->window_s, &w, &last))
-            goto out;
-        rs_calibrate_apply(&ss.cal, (int32_t)lround(w.mean_left), (int32_t)lround(w.mean_right),
-                           &fl, &fr, &x);
-        sd = w.sd_total / (((double)ss.cal.scale_left + (double)ss.cal.scale_right) / 2);
-        have_read = true;
-    }
-
-    if (o->json) {
-        char buf[2048];
-        struct rs_json j;
-        rs_json_begin(&j, buf, sizeof buf);
-        rs_json_str(&j, "type", "calibration");
-        rs_json_str(&j, "port", rs_caldev_port(ss.d));
-        rs_json_str(&j, "serial", rs_caldev_serial(ss.d));
-        rs_json_str(&j, "cal_state", cal_state_name(in->cal_state));
-        rs_json_bool(&j, "calibrated", in->cal_state == RS_CAL_OK);
-        rs_json_int(&j, "offset_left", ss.cal.offset_left);
-        rs_json_int(&j, "offset_right", ss.cal.offset_right);
-        rs_json_num(&j, "scale_left", ss.cal.scale_left, 4);
-        rs_json_num(&j, "scale_right", ss.cal.scale_right, 4);
-        rs_json_int(&j, "radius_um", ss.cal.radius_um);
-        rs_json_int(&j, "enc_dir", ss.cal.enc_dir);
-        rs_json_str(&j, "mirror", mirror);
-        rs_json_str(&j, "mirror_path", ss.mirror);
-        rs_json_bool(&j, "undo_available", mrc == 0 && st.has_previous);
-        if (pname)
-            rs_json_str(&j, "profile", pname);
-        else
-            rs_json_raw(&j, "profile", "null");
-        rs_json_num(&j, "body_mass_kg", prof.body_mass_kg, 2);
-        rs_json_num(&j, "calf_length_cm", prof.calf_length_cm, 2);
-        rs_json_num(&j, "force_limit_n", prof.force_limit_n, 1);
-        if (have_read) {
-            rs_json_num(&j, "left_n", fl, 3);
-            rs_json_num(&j, "right_n", fr, 3);
-            rs_json_num(&j, "total_n", fl + fr, 3);
-            rs_json_num(&j, "x_mm", x, 2);
-            rs_json_num(&j, "sd_n", sd, 3);
-        }
-        const char *line = rs_json_end(&j);
-        if (!line) {
-            rs_cli_error("calibrate: internal error: JSON line too long");
-            goto out;
-        }
-        rs_cal_say(u, "%s", line);
-    } else {
-        rs_cal_say(u, "roller %s on %s, firmware %u.%u.%u", rs_caldev_serial(ss.d), rs_caldev_port(ss.d),
-                   in->fw_major, in->fw_minor, in->fw_patch);
-        rs_cal_say(u, "calibration: %s", in->cal_state == RS_CAL_OK ? "saved (in use)"
-                                         : in->cal_state == RS_CAL_CORRUPT
-                                             ? "CORRUPT: defaults in use, NOT CALIBRATED (raw units)"
-                                             : "never saved: defaults in use, NOT CALIBRATED (raw units)");
-        print_block(u, &ss.cal);
-        rs_cal_say(u, "host copy: %s (%s%s)", ss.mirror,
-                   !strcmp(mirror, "same") ? "same as the roller"
-                   : !strcmp(mirror, "none") ? "none yet"
-                   : !strcmp(mirror, "different") ? "DIFFERS from the roller" : "unreadable",
-                   mrc == 0 && st.has_previous ? "; undo available" : "");
-        if (pname)
-            rs_cal_say(u, "profile: %s (%.1f kg, calf %.1f cm, force limit %s)", pname,
-                       prof.body_mass_kg, prof.calf_length_cm,
-                       prof.force_limit_n > 0 ? "set" : "none");
-        else
-            rs_cal_say(u, "profile: none active (defaults: 70 kg, calf 40 cm)");
-        if (have_read)
-            rs_cal_say(u, "reading: left %.1f N, right %.1f N, total %.1f N at %+.1f cm from the centre",
-                       fl, fr, fl + fr, x / 10.0);
-    }
+        rs_profile_defaults(&d.prof);
+    if (o->measure && show_measure(u, o, &ss, &d))
+        goto out;
+    if (o->json && show_json(u, &ss, &d))
+        goto out;
+    if (!o->json)
+        show_text(u, &ss, &d);
     rc = RS_EXIT_OK;
 out:
     rs_caldev_close(ss.d);

@@ -278,6 +278,7 @@ static void test_calib_tare_guard_table(void **state)
     } cases[] = {
         { 0, 0, true, false, RS_CALIBRATE_OK, NULL },
         { 19.99, -19.99, true, false, RS_CALIBRATE_OK, NULL },
+        { 20.0, -20.0, true, false, RS_CALIBRATE_OK, NULL },     /* the limit itself is a touch */
         { 20.01, 0, true, false, RS_CALIBRATE_LOADED, "something is on the roller: 20 N (left 20 N, right 0 N)" },
         { 0, 20.01, true, false, RS_CALIBRATE_LOADED, "right 20 N" },
         { -20.01, 0, true, false, RS_CALIBRATE_LOADED, "left -20 N" },

@@ -342,6 +342,15 @@ static void test_knee_and_dose_warnings(void **state)
         rs_warn_apply(&kw, knee[k].t, &v);
         assert_int_equal(v.knee_banner, knee[k].banner);
     }
+    /* Exactly 3 s after leaving (exact binary times): the banner has gone. */
+    struct rs_event in80 = { .type = RS_EV_KNEE_ZONE, .t = 79.0, .u.knee = { true, RS_LEG_LEFT, 33 } };
+    struct rs_event out80 = { .type = RS_EV_KNEE_ZONE, .t = 80.0, .u.knee = { false, RS_LEG_LEFT, 30 } };
+    rs_warn_event(&kw, &in80);
+    rs_warn_event(&kw, &out80);
+    rs_warn_apply(&kw, 82.5, &v);
+    assert_true(v.knee_banner);
+    rs_warn_apply(&kw, 83.0, &v);
+    assert_false(v.knee_banner);
 
     /* The advice belongs to the right calf. */
     static const struct { bool on; enum rs_view_leg leg; const char *advice; } legs[] = {
