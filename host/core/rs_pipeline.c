@@ -116,22 +116,20 @@ static enum rs_leg leg_of(const struct rs_pipeline *p, double x_mm)
     return RS_LEG_UNCERTAIN;
 }
 
-static int speed_band_of(const struct rs_pipeline *p, double v)
+enum rs_speed_band rs_speed_band_of(const struct rs_config *c, double v)
 {
-    if (!p->live.contact)
-        return RS_SPEED_NONE;
-    if (v < p->cfg.still_speed_cm_s)
+    v = fabs(v);
+    if (v < c->still_speed_cm_s)
         return RS_SPEED_STILL;
-    if (v < p->cfg.speed_brisk_cm_s)
+    if (v < c->speed_brisk_cm_s)
         return RS_SPEED_SLOW;
-    if (v <= p->cfg.speed_too_fast_cm_s)
+    if (v <= c->speed_too_fast_cm_s)
         return RS_SPEED_BRISK;
     return RS_SPEED_TOO_FAST;
 }
 
-static int force_band_of(const struct rs_pipeline *p, double bw)
+enum rs_force_band rs_force_band_of(const struct rs_config *c, double bw)
 {
-    const struct rs_config *c = &p->cfg;
     if (bw < c->force_light_pct)
         return RS_FORCE_NONE;
     if (bw < c->force_moderate_pct)
@@ -1153,11 +1151,11 @@ static void stage_bands(struct rs_pipeline *p, struct step *st, struct rs_events
 {
     struct rs_live *L = &p->live;
     struct rs_pl_bands *b = &p->bands;
-    int sb = speed_band_of(p, st->speed);
+    int sb = p->live.contact ? (int)rs_speed_band_of(&p->cfg, st->speed) : RS_SPEED_NONE;
     L->speed_band = sb;
     band_step(p, out, RS_EV_SPEED_BAND, sb, st->speed, false, &b->speed_band, &b->speed_cand,
               &b->speed_cand_t);
-    int fbnd = p->ct.on ? force_band_of(p, L->bw_pct) : RS_FORCE_NONE;
+    int fbnd = p->ct.on ? (int)rs_force_band_of(&p->cfg, L->bw_pct) : RS_FORCE_NONE;
     bool hard = fbnd >= RS_FORCE_NO_BENEFIT ||
                 (p->prof.force_limit_n > 0 && st->f > p->prof.force_limit_n);
     L->force_band = fbnd;

@@ -134,6 +134,18 @@ struct rs_events {
 
 static inline void rs_events_clear(struct rs_events *e) { e->n = 0; e->dropped = 0; }
 
+/*
+ * The one band classifier, from the config's edges: still < still_speed ≤ slow
+ * < speed_brisk ≤ brisk ≤ speed_too_fast < too_fast (speed magnitude, sign
+ * ignored); none < force_light ≤ light < moderate ≤ moderate < typical ≤
+ * typical < high ≤ high ≤ warn < no_benefit ≤ overload < overload (%BW). The
+ * pipeline, the view (live band and calf map) and the report use it, so a
+ * config change moves every edge at once. Speed never returns RS_SPEED_NONE
+ * (no contact is the caller's to know).
+ */
+enum rs_speed_band rs_speed_band_of(const struct rs_config *c, double speed_cm_s);
+enum rs_force_band rs_force_band_of(const struct rs_config *c, double bw_pct);
+
 const char *rs_event_type_name(enum rs_event_type t);
 const char *rs_leg_name(enum rs_leg leg);
 const char *rs_speed_band_name(int band);
