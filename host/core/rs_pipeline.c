@@ -594,6 +594,7 @@ struct step {
     double level;          /* contact level, N */
     bool speed_ok;         /* the speed window is filled enough */
     double speed;          /* windowed speed magnitude, cm/s */
+    double win_disp;       /* travel at the start of the speed window */
     bool drift_ok;         /* drift and the means below are known */
     double drift;          /* change of the 0.5 s mean position over 1 s, cm/s */
     double mean_disp;      /* 0.5 s mean position, cm */
@@ -793,6 +794,7 @@ static void stage_speed(struct rs_pipeline *p, struct step *st)
     while (k > lo && st->t - hist_at(p, k)->t < W - 0.5 / RS_SAMPLE_RATE_HZ)
         k--;
     double span = st->t - hist_at(p, k)->t;
+    st->win_disp = hist_at(p, k)->disp;
     if (span >= W * 0.5) {
         vel = (st->disp - hist_at(p, k)->disp) / span;
         st->speed_ok = true;
@@ -1143,6 +1145,22 @@ static void stage_holds(struct rs_pipeline *p, struct step *st, struct rs_events
     }
 }
 
+/* Passes shorter than this are not strokes (tremor, wobble, a nudge). */
+#define PASS_MIN_CM 2.0
+
+/*
+ * Rolling passes (p->pass): one stroke in one direction, reported when it
+ * stops, turns or lifts, with distance, mean and peak speed (rs_pass.h).
+ */
+static void stage_passes(struct rs_pipeline *p, struct step *st, struct rs_events *out)
+{
+    struct rs_event ev = { .type = RS_EV_PASS, .t = st->t };
+    if (rs_pass_step(&p->pass, st->t, st->dt, st->disp, st->win_disp, p->live.velocity_cm_s,
+                     p->ct.on && st->speed_ok, st->leg, p->cfg.still_speed_cm_s,
+                     p->cfg.speed_window_ms / 1000.0, PASS_MIN_CM, &ev.u.pass))
+        emit(out, &ev);
+}
+
 /*
  * Bands (p->bands): the current speed and force bands into the live state,
  * and their debounced changes as events.
@@ -1183,6 +1201,7 @@ void rs_pipeline_push(struct rs_pipeline *p, const struct rs_sample *s, struct r
     stage_knee(p, &st, out);
     stage_stillness(p, &st);
     stage_holds(p, &st, out);
+    stage_passes(p, &st, out);
     stage_bands(p, &st, out);
 }
 

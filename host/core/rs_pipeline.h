@@ -28,6 +28,7 @@
 #include <stdint.h>
 
 #include "rs_config.h"
+#include "rs_pass.h"
 #include "rs_proto.h"
 
 /* ---- inputs -------------------------------------------------------------- */
@@ -67,6 +68,7 @@ enum rs_event_type {
     RS_EV_KNEE_ZONE,
     RS_EV_FAULT,
     RS_EV_GAP,
+    RS_EV_PASS,
 };
 
 enum rs_leg { RS_LEG_UNCERTAIN = 0, RS_LEG_LEFT = 1, RS_LEG_RIGHT = 2 };
@@ -120,6 +122,7 @@ struct rs_event {
         struct { bool active; enum rs_leg leg; double pos_cm; } knee;
         struct { uint16_t set; uint16_t cleared; uint16_t bits; } fault;
         struct { uint32_t lost; double seconds; int source; bool bridged; } gap; /* enum rs_gap_source */
+        struct rs_pass pass;                   /* PASS: one stroke along the calf */
     } u;
 };
 
@@ -319,6 +322,7 @@ struct rs_pipeline {
     struct rs_pl_dose dose;
     struct rs_pl_faults flt;
     bool knee;                   /* stage_knee */
+    struct rs_pass_det pass;     /* stage_passes */
     double peak_bw;              /* summary */
 };
 
