@@ -191,6 +191,12 @@ static void test_sequence_gaps(void **state)
         }
         assert_int_equal(gaps, g->want_gap_events);
         assert_int_equal(rs_pipeline_live(&P)->lost, g->want_lost);
+        /* The time without frames: the step minus one period. */
+        struct rs_summary sum;
+        rs_pipeline_summary(&P, &sum);
+        double want_s = g->want_source == RS_GAP_SEQUENCE && g->dseq > 1
+                            ? (g->dt_us - 12500) / 1e6 : 0;
+        assert_true(fabs(sum.lost_s - want_s) < 1e-9);
         assert_int_equal(rs_pipeline_live(&P)->gaps, (uint32_t)g->want_gap_events);
         assert_int_equal(rs_pipeline_live(&P)->frames, 8);
     }
