@@ -414,6 +414,15 @@ static int hist_copy(const struct rs_pipeline *p, uint64_t a, uint64_t b, bool f
     return n;
 }
 
+/* The oldest usable history index from k back whose time is at or after from. */
+static uint64_t hist_back_to(const struct rs_pipeline *p, uint64_t k, double from)
+{
+    uint64_t lo = hist_oldest(p);
+    while (k > lo && hist_at(p, k - 1)->t >= from)
+        k--;
+    return k;
+}
+
 /*
  * Where the leg came to rest, looking back from the newest sample: the
  * approach (up to ARRIVAL_REACH_CM off the 0.5 s mean position, at most
@@ -459,10 +468,7 @@ static double departure_time(const struct rs_pipeline *p)
     uint64_t b = p->hist.count - 1, lo = hist_oldest(p), k = b;
     while (k > lo && fabs(hist_at(p, k)->disp - p->hd.spot_disp) > 2 * p->cfg.depart_cm)
         k--;
-    double from = fmax(hist_at(p, k)->t - DEPART_FLAT_S, p->hd.h.start_t);
-    uint64_t a = k;
-    while (a > lo && hist_at(p, a - 1)->t >= from)
-        a--;
+    uint64_t a = hist_back_to(p, k, fmax(hist_at(p, k)->t - DEPART_FLAT_S, p->hd.h.start_t));
     int n = hist_copy(p, a, b, false, t, y);
     struct rs_edge fit;
     if (rs_edge_fit_near(t, y, n, RS_EDGE_DEPARTURE, 4, 3, EDGE_REACH_CM, EDGE_QUIET_CM,
@@ -482,10 +488,7 @@ static double release_time(const struct rs_pipeline *p)
     uint64_t b = p->hd.dip_k, lo = hist_oldest(p);
     if (b < lo || b >= p->hist.count)
         return p->hd.dip_prev_t;
-    double from = fmax(hist_at(p, b)->t - RELEASE_SPAN_S, p->hd.h.start_t);
-    uint64_t a = b;
-    while (a > lo && hist_at(p, a - 1)->t >= from)
-        a--;
+    uint64_t a = hist_back_to(p, b, fmax(hist_at(p, b)->t - RELEASE_SPAN_S, p->hd.h.start_t));
     int n = hist_copy(p, a, b, true, t, y);
     struct rs_edge fit;
     if (rs_edge_fit(t, y, n, RS_EDGE_DEPARTURE, 4, 2, &fit) != 0)
