@@ -16,6 +16,9 @@
  */
 #define RS_DEFAULT_SCALE_COUNTS_PER_N 2189.8f
 
+/* Standard gravity, m/s^2: body mass (kg) to weight (N) for %BW. */
+#define RS_STANDARD_GRAVITY 9.80665
+
 /* Nominal roller: 140 mm diameter foam over a 330 mm length. */
 #define RS_ROLLER_DIAMETER_MM 140
 #define RS_ROLLER_LENGTH_MM 330

@@ -63,6 +63,9 @@ struct rs_dev {
     uint8_t led_ticks;          /* identify: remaining half-second blinks */
     uint8_t led_phase;          /* housekeeping calls within the blink period */
     uint8_t reset_req;          /* enum rs_dev_reset */
+    uint8_t suspended;          /* USB suspended or VBUS gone: nothing sampled */
+    uint8_t settling;           /* HX711s woken, conversions dropped until settle_end_us */
+    uint32_t settle_end_us;
     uint8_t npend;              /* answers waiting for room on the transports */
     struct rs_frame pend[2];    /* a reply and its data frame */
 };
@@ -86,6 +89,17 @@ void rs_dev_enc_done(struct rs_dev *d);
  * RS_DEV_HOUSEKEEPING_MS milliseconds. */
 #define RS_DEV_HOUSEKEEPING_MS 4u
 void rs_dev_housekeeping(struct rs_dev *d, uint32_t now_us);
+
+/* USB suspend or VBUS loss (usb_task's SENSORS_OFF): the HX711s are
+ * powered down and the LED goes off; the caller stops calling the poll and
+ * housekeeping functions until rs_dev_resume(). Streaming, calibration and
+ * the sequence number are kept. */
+void rs_dev_suspend(struct rs_dev *d);
+/* Bus running again: the HX711s are woken; conversions in their settling
+ * time (RS_HX_SETTLE_US) are read and dropped, and fault timing starts
+ * afresh after it, so a wake-up makes neither a stale sample nor a false
+ * fault. */
+void rs_dev_resume(struct rs_dev *d, uint32_t now_us);
 
 /* Answers (reply, info, cal) are never dropped: when the transports have
  * no room they wait here. rs_dev_flush() retries them (call every pass);

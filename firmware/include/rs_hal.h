@@ -32,6 +32,13 @@ uint32_t rs_hal_hx_read(uint8_t ch);
  * input capture) and it is younger than one period, else the current time. */
 uint32_t rs_hal_hx_stamp(uint8_t ch);
 
+/* HX711 power, both chips: 0 holds PD_SCK high, which powers a chip down
+ * after 60 us (bridge excitation off, under 1 uA); 1 takes PD_SCK low, which
+ * wakes it. A woken chip starts over on channel A at gain 128 (the setting
+ * this firmware always uses) and its first conversion needs the settling
+ * time, RS_HX_SETTLE_US at 80 SPS. */
+void rs_hal_hx_power(uint8_t on);
+
 /* Angle encoder SPI frames, interrupt driven so the CPU sleeps meanwhile.
  * enc_start() selects the encoder and starts shifting the 16-bit `out`;
  * enc_poll() reports RS_ENC_XFER_IDLE (nothing started or result already
@@ -57,6 +64,10 @@ void rs_hal_ee_write(uint16_t addr, uint8_t v);
  * are lost to that host, which sees the gap). */
 enum rs_send_result { RS_SEND_OK = 0, RS_SEND_CLOSED = 1, RS_SEND_FULL = -1 };
 int8_t rs_hal_send(const uint8_t *wire, uint8_t n);
+
+/* The roller's identity (rs_serial.h): 12 ASCII bytes, NUL-padded, the
+ * same string as the USB serial number. Constant while running. */
+void rs_hal_serial(char out[12]);
 
 /* Status LED on (1) or off (0). */
 void rs_hal_led(uint8_t on);

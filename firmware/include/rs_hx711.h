@@ -17,6 +17,9 @@
 /* 80 SPS nominal period, and the fault threshold of three periods. */
 #define RS_HX_PERIOD_US 12500u
 #define RS_HX_FAULT_US (3u * RS_HX_PERIOD_US)
+/* Output settling time after a wake-up from power-down at 80 SPS (the
+ * datasheet's 50 ms; 400 ms at 10 SPS). */
+#define RS_HX_SETTLE_US 50000u
 
 struct rs_hx {
     uint32_t last_ok_us; /* time of the last good read (or of start-up) */

@@ -11,11 +11,13 @@
 #include <avr/io.h>
 #include <avr/sleep.h>
 #include <avr/wdt.h>
+#include <util/atomic.h>
 
 #include "hal_avr.h"
 #include "rs_hal.h"
 #include "rs_pins.h"
 #include "usb_cdc.h"
+#include "usb_serial.h"
 
 /* ---- pins, from the one pin map ------------------------------------------ */
 
@@ -138,6 +140,9 @@ void hal_init(void)
     RS_PINMAP(RS_PIN_INIT_CALL)
     pin_set_ENC_CS(1);
     pin_set_LED(RS_LED_ACTIVE_LOW);
+    /* PB0 is the Pro Micro's RX LED (lit when low); SPI master mode needs it
+     * as an output, nothing needs it lit: high, so it draws nothing. */
+    pin_set_SPI_SS(1);
 
     /* Timer1: normal mode, clk/8, input capture on the falling edge. */
     TCCR1A = 0;
@@ -165,19 +170,22 @@ void hal_init(void)
 
 uint8_t hal_capture(uint32_t *t_us)
 {
-    cli();
-    uint8_t p = cap_pending;
-    *t_us = cap_us;
-    sei();
+    uint8_t p;
+    ATOMIC_BLOCK(ATOMIC_RESTORESTATE)
+    {
+        p = cap_pending;
+        *t_us = cap_us;
+    }
     return p;
 }
 
 void hal_capture_clear(void)
 {
-    cli();
-    TIFR1 = _BV(ICF1);
-    cap_pending = 0;
-    sei();
+    ATOMIC_BLOCK(ATOMIC_RESTORESTATE)
+    {
+        TIFR1 = _BV(ICF1);
+        cap_pending = 0;
+    }
 }
 
 uint8_t hal_uart_peek(const uint8_t **p)
@@ -201,7 +209,7 @@ uint8_t hal_uart_tx_idle(void)
 
 void hal_restart(uint8_t bootloader)
 {
-    cli();
+    cli(); /* not a critical section: interrupts stay off until the reset */
     if (bootloader)
         *(volatile uint16_t *)0x0800 = 0x7777; /* Caterina's magic key */
     wdt_enable(WDTO_15MS);
@@ -226,11 +234,12 @@ static uint32_t fix_overflow(uint32_t t, uint32_t ref)
 uint32_t rs_hal_now_us(void)
 {
     static uint32_t last;
-    uint8_t sreg = SREG;
-    cli();
-    uint32_t us = fix_overflow(ticks_to_us(TCNT1), last);
-    last = us;
-    SREG = sreg;
+    uint32_t us;
+    ATOMIC_BLOCK(ATOMIC_RESTORESTATE)
+    {
+        us = fix_overflow(ticks_to_us(TCNT1), last);
+        last = us;
+    }
     return us;
 }
 
@@ -279,6 +288,12 @@ uint32_t rs_hal_hx_read(uint8_t ch)
     return ch == RS_HX_LEFT ? hx_read_left() : hx_read_right();
 }
 
+void rs_hal_hx_power(uint8_t on)
+{
+    pin_set_HX_L_SCK(!on);
+    pin_set_HX_R_SCK(!on);
+}
+
 void rs_hal_enc_start(uint16_t out)
 {
     spi_tx_lo = (uint8_t)out;
@@ -300,10 +315,11 @@ uint8_t rs_hal_enc_poll(uint16_t *reply)
 
 void rs_hal_enc_abort(void)
 {
-    cli();
-    spi_state = SPI_IDLE;
-    pin_set_ENC_CS(1);
-    sei();
+    ATOMIC_BLOCK(ATOMIC_RESTORESTATE)
+    {
+        spi_state = SPI_IDLE;
+        pin_set_ENC_CS(1);
+    }
 }
 
 uint8_t rs_hal_ee_read(uint16_t addr)
@@ -325,11 +341,11 @@ void rs_hal_ee_write(uint16_t addr, uint8_t v)
 {
     EEAR = addr;
     EEDR = v;
-    uint8_t sreg = SREG;
-    cli();
-    EECR = _BV(EEMPE); /* erase + write, atomic mode */
-    EECR |= _BV(EEPE);
-    SREG = sreg;
+    ATOMIC_BLOCK(ATOMIC_RESTORESTATE)
+    {
+        EECR = _BV(EEMPE); /* erase + write, atomic mode; EEPE within 4 cycles */
+        EECR |= _BV(EEPE);
+    }
 }
 
 static uint8_t uart_put(const uint8_t *p, uint8_t n)
@@ -364,6 +380,15 @@ int8_t rs_hal_send(const uint8_t *wire, uint8_t n)
     if (usb_primary)
         return RS_SEND_CLOSED;
     return uart_ok ? RS_SEND_OK : RS_SEND_FULL;
+}
+
+void rs_hal_serial(char out[12])
+{
+    uint8_t n;
+    const char *s = usb_serial(&n);
+    _Static_assert(USB_SERIAL_MAX == 12u, "rs_hal_serial() hands out 12 bytes");
+    for (uint8_t i = 0; i < USB_SERIAL_MAX; i++)
+        out[i] = s[i];
 }
 
 void rs_hal_led(uint8_t on)

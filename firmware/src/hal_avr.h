@@ -15,6 +15,7 @@
 
 #include <avr/interrupt.h>
 #include <avr/sleep.h>
+#include <util/atomic.h>
 
 void hal_init(void);
 
@@ -32,16 +33,22 @@ extern volatile uint8_t hal_events;
 /* Take and clear the pending events (atomically). */
 static inline uint8_t hal_take_events(void)
 {
-    cli();
-    uint8_t ev = hal_events;
-    hal_events = 0;
-    sei();
+    uint8_t ev;
+    ATOMIC_BLOCK(ATOMIC_RESTORESTATE)
+    {
+        ev = hal_events;
+        hal_events = 0;
+    }
     return ev;
 }
 
 /* Sleep (idle mode) until an interrupt, unless an event is already pending.
  * Every interrupt ends it, including those that record no event (USART
- * transmit, USB), so the caller runs its per-pass work after each one. */
+ * transmit, USB), so the caller runs its per-pass work after each one.
+ * The one place that is not an ATOMIC_BLOCK: avr-libc's sleep idiom needs
+ * SEI directly before SLEEP (the instruction after SEI always runs), so an
+ * interrupt that sets an event after the check still ends the sleep. Called
+ * with interrupts enabled; returns with them enabled. */
 static inline void hal_sleep(void)
 {
     cli();

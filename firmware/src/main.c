@@ -1,8 +1,10 @@
 /*
  * main.c - the roller firmware's main loop.
  *
- * Everything runs here; the ISRs (hal_avr.c) only record events. Each pass:
- * feed the watchdog, run the USB stack, on the 1 kHz tick exchange one
+ * Everything runs here; the ISRs (hal_avr.c, usb_cdc.c) only record events.
+ * Each pass: feed the watchdog, run the USB stack (which reports suspend,
+ * resume and VBUS loss: then sampling stops and the chip sleeps in
+ * power-down until the bus wakes, see usb_power.h), on the 1 kHz tick exchange one
  * encoder frame, poll the HX711s on the left chip's data-ready edge and
  * every 4th tick (a read happens only when a conversion is ready, so a pass
  * never waits on a sensor), feed the received command bytes of both
@@ -44,7 +46,19 @@ int main(void)
 
     for (;;) {
         wdt_reset();
-        usb_task();
+        uint8_t pwr = usb_task();
+        if (pwr & USB_PWR_ACT_SENSORS_OFF)
+            rs_dev_suspend(&dev);
+        if (pwr & USB_PWR_ACT_SENSORS_ON)
+            rs_dev_resume(&dev, rs_hal_now_us());
+        if (dev.suspended) {
+            /* USB suspended or VBUS gone: power-down until the bus wakes.
+             * The watchdog would reset a sleeping chip, so it rests too. */
+            wdt_disable();
+            usb_sleep();
+            wdt_enable(WDTO_120MS);
+            continue;
+        }
 
         /* The encoder runs on every 1 kHz tick. The HX711s are polled when
          * the left chip's data-ready edge is captured (the right one's

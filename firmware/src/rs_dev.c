@@ -54,7 +54,10 @@ static void send_info(struct rs_dev *d)
     f.u.info.enc_counts_per_rev = (uint16_t)RS_ENC_COUNTS_PER_REV;
     f.u.info.hw_rev = RS_HW_REV;
     f.u.info.streaming = d->streaming;
-    memcpy(f.u.info.serial, d->cal.serial, RS_SERIAL_LEN);
+    /* The roller's own identity, calibrated or not (the block's serial
+     * field only says whom the block was written for). */
+    _Static_assert(RS_SERIAL_LEN == 12u, "rs_hal_serial() fills 12 bytes");
+    rs_hal_serial(f.u.info.serial);
     send_answer(d, &f);
 }
 
@@ -144,9 +147,45 @@ void rs_dev_init(struct rs_dev *d, uint32_t now_us, uint8_t wdt_reset)
         send_fault(d, RS_FAULT_WATCHDOG, 1, now_us);
 }
 
+void rs_dev_suspend(struct rs_dev *d)
+{
+    d->suspended = 1;
+    rs_hal_hx_power(0);
+    rs_hal_led(0);
+}
+
+void rs_dev_resume(struct rs_dev *d, uint32_t now_us)
+{
+    if (!d->suspended)
+        return;
+    d->suspended = 0;
+    rs_hal_hx_power(1);
+    d->settling = 1;
+    d->settle_end_us = now_us + RS_HX_SETTLE_US;
+}
+
+/* 1 while the HX711s settle after a wake-up; at its end the monitors start
+ * afresh (no fault for the time they were down). */
+static uint8_t settling(struct rs_dev *d, uint32_t now_us)
+{
+    if (!d->settling)
+        return 0;
+    if ((int32_t)(now_us - d->settle_end_us) < 0)
+        return 1;
+    d->settling = 0;
+    rs_hx_init(&d->hx[RS_HX_LEFT], now_us);
+    rs_hx_init(&d->hx[RS_HX_RIGHT], now_us);
+    return 0;
+}
+
 int8_t rs_dev_poll_hx(struct rs_dev *d, uint32_t now_us)
 {
     int32_t v;
+    if (settling(d, now_us)) {
+        /* Read what is ready, so DOUT rises again, and drop it. */
+        (void)rs_hx_poll(&d->hx[RS_HX_RIGHT], RS_HX_RIGHT, now_us, &v);
+        return rs_hx_poll(&d->hx[RS_HX_LEFT], RS_HX_LEFT, now_us, &v);
+    }
     /* Right first, so a right conversion ready together with the left one
      * goes into the left one's frame; both before any frame is sent, so a
      * left chip coming back does not follow a right-driven frame with an
@@ -177,7 +216,8 @@ void rs_dev_enc_done(struct rs_dev *d)
 
 static const uint8_t fault_code[3] = { RS_FAULT_HX_LEFT, RS_FAULT_HX_RIGHT, RS_FAULT_MAGNET };
 
-void rs_dev_housekeeping(struct rs_dev *d, uint32_t now_us)
+/* HX711 fault timing and what it sends. */
+static void hx_housekeeping(struct rs_dev *d, uint32_t now_us)
 {
     rs_hx_check(&d->hx[RS_HX_LEFT], RS_HX_LEFT, now_us);
     rs_hx_check(&d->hx[RS_HX_RIGHT], RS_HX_RIGHT, now_us);
@@ -206,7 +246,11 @@ void rs_dev_housekeeping(struct rs_dev *d, uint32_t now_us)
         if ((uint32_t)(now_us - next) < RS_HX_PERIOD_US)
             d->last_frame_us = next;
     }
+}
 
+/* EEPROM save progress, one byte per call, and its reply at the end. */
+static void cal_housekeeping(struct rs_dev *d)
+{
     switch (rs_calblock_step(&d->store)) {
     case RS_CALBLOCK_DONE:
         d->cal_state = RS_CAL_OK;
@@ -218,7 +262,10 @@ void rs_dev_housekeeping(struct rs_dev *d, uint32_t now_us)
     default:
         break;
     }
+}
 
+static void led_housekeeping(struct rs_dev *d)
+{
     /* LED, in steps of RS_DEV_HOUSEKEEPING_MS: identify blinks at 2 Hz;
      * otherwise on while streaming without a fault, blinking at 4 Hz with a
      * fault, off when stopped. */
@@ -234,9 +281,17 @@ void rs_dev_housekeeping(struct rs_dev *d, uint32_t now_us)
     } else {
         if (d->led_phase >= QUARTER_S)
             d->led_phase = 0;
-        on = d->streaming ? (now_f ? d->led_phase < QUARTER_S / 2u : 1u) : 0u;
+        on = d->streaming ? (d->faults ? d->led_phase < QUARTER_S / 2u : 1u) : 0u;
     }
     rs_hal_led(on);
+}
+
+void rs_dev_housekeeping(struct rs_dev *d, uint32_t now_us)
+{
+    if (!settling(d, now_us))
+        hx_housekeeping(d, now_us);
+    cal_housekeeping(d);
+    led_housekeeping(d);
 }
 
 /* IEEE single: finite and positive (sign clear, exponent not all ones, not

@@ -25,11 +25,13 @@
 #include <avr/interrupt.h>
 #include <avr/io.h>
 #include <avr/pgmspace.h>
+#include <avr/sleep.h>
 #include <avr/wdt.h>
 #include <util/atomic.h>
 
 #include "usb_boot.h"
 #include "usb_desc.h"
+#include "usb_power.h"
 #include "usb_serial.h"
 
 /* Bulk IN ring; whole frames wait here until the host reads them. */
@@ -58,7 +60,11 @@ _Static_assert(USB_TICK_OCR < 65536u, "Timer3 compare value");
  * and a |= would re-request the stall that STALLRQC just cleared. */
 #define UEINTX_CLEAR(bits) (UEINTX = (uint8_t)~(bits))
 
-enum usb_event { EV_RESET = 1u << 0, EV_TICK = 1u << 1 };
+/* Recorded by the ISRs: the power events of usb_power.h, the VBUS level
+ * seen with the last VBUSTI, and the flush tick. */
+enum usb_event { EV_VBUS_HIGH = 1u << 6, EV_TICK = 1u << 7 };
+_Static_assert(((USB_PWR_EV_RESET | USB_PWR_EV_SUSPEND | USB_PWR_EV_WAKEUP | USB_PWR_EV_VBUS) &
+                (EV_VBUS_HIGH | EV_TICK)) == 0, "event bits overlap");
 
 enum ctl_state {
     CTL_IDLE,
@@ -90,6 +96,7 @@ struct usb_line_coding {
 _Static_assert(sizeof(struct usb_line_coding) == 7, "line coding size");
 
 struct usb_state {
+    uint8_t power;      /* enum usb_power_state */
     uint8_t configured; /* bConfigurationValue, 0 or 1 */
     uint8_t line_state; /* bit 0 DTR, bit 1 RTS, from SET_CONTROL_LINE_STATE */
     uint8_t halted;     /* bit n: endpoint n halted by SET_FEATURE(ENDPOINT_HALT) */
@@ -104,20 +111,42 @@ struct usb_state {
     uint8_t tx_zlp;           /* the last packet was full: a ZLP may be owed */
     uint16_t dropped;
 
-    uint8_t serial_len;
-    char serial[USB_SERIAL_MAX];
     uint8_t tx_buf[USB_TX_SIZE];
 };
 
 static struct usb_state usb;
 static volatile uint8_t usb_events;
 
+/*
+ * Records only; usb_task() acts. Suspend and wake-up alternate: each one
+ * disables its own interrupt and enables the other (LUFA does the same).
+ * WAKEUPI cannot be cleared while the USB clock is frozen, so the ISR only
+ * disables it; usb_task() clears it after thawing the clock.
+ */
 ISR(USB_GEN_vect)
 {
-    if (UDINT & (1 << EORSTI)) {
-        UDINT &= (uint8_t)~(1 << EORSTI);
-        usb_events |= EV_RESET;
+    uint8_t ev = 0;
+    if (USBINT & (1 << VBUSTI)) {
+        USBINT &= (uint8_t)~(1 << VBUSTI);
+        ev |= USB_PWR_EV_VBUS;
+        usb_events &= (uint8_t)~EV_VBUS_HIGH;
+        if (USBSTA & (1 << VBUS))
+            ev |= EV_VBUS_HIGH;
     }
+    uint8_t udint = UDINT, udien = UDIEN;
+    if ((udint & (1 << EORSTI)) && (udien & (1 << EORSTE))) {
+        UDINT &= (uint8_t)~(1 << EORSTI);
+        ev |= USB_PWR_EV_RESET;
+    }
+    if ((udint & (1 << SUSPI)) && (udien & (1 << SUSPE))) {
+        UDINT &= (uint8_t)~((1 << SUSPI) | (1 << WAKEUPI));
+        UDIEN = (uint8_t)((udien & ~(1 << SUSPE)) | (1 << WAKEUPE));
+        ev |= USB_PWR_EV_SUSPEND;
+    } else if ((udint & (1 << WAKEUPI)) && (udien & (1 << WAKEUPE))) {
+        UDIEN = (uint8_t)((udien & ~(1 << WAKEUPE)) | (1 << SUSPE));
+        ev |= USB_PWR_EV_WAKEUP;
+    }
+    usb_events |= ev;
 }
 
 ISR(TIMER3_COMPA_vect)
@@ -147,21 +176,36 @@ static void tx_discard(void)
     usb.tx_zlp = 0;
 }
 
+/* PLL on and locked (about 100 us; the bound keeps a dead PLL from hanging
+ * the loop), then the USB clock unfrozen. */
+static void usb_clock_on(void)
+{
+    PLLCSR = 1 << PINDIV; /* 16 MHz crystal: divide by 2 into the PLL */
+    PLLCSR = (1 << PINDIV) | (1 << PLLE);
+    for (uint16_t i = 0; i < 4000u && !(PLLCSR & (1 << PLOCK)); i++) {
+    }
+    USBCON = (1 << USBE) | (1 << OTGPADE) | (1 << VBUSTE); /* unfreeze; VBUS changes too */
+}
+
+/* USB clock frozen and PLL off: what suspend and detach leave running is
+ * the asynchronous wake-up and VBUS detection only. */
+static void usb_clock_off(void)
+{
+    USBCON = (1 << USBE) | (1 << OTGPADE) | (1 << VBUSTE) | (1 << FRZCLK);
+    PLLCSR = 1 << PINDIV;
+}
+
 void usb_init(void)
 {
-    usb.serial_len = usb_serial_read(usb.serial);
+    usb_serial_init();
     line_coding_default();
+    usb.power = USB_PWR_ACTIVE;
 
     UHWCON = 1 << UVREGE;
     USBCON = (1 << USBE) | (1 << FRZCLK);
-    PLLCSR = 1 << PINDIV; /* 16 MHz crystal: divide by 2 into the PLL */
-    PLLCSR = (1 << PINDIV) | (1 << PLLE);
-    /* Lock takes about 100 us; the bound keeps a dead PLL from hanging boot. */
-    for (uint16_t i = 0; i < 4000u && !(PLLCSR & (1 << PLOCK)); i++) {
-    }
-    USBCON = (1 << USBE) | (1 << OTGPADE); /* unfreeze the clock */
-    UDIEN = 1 << EORSTE;                   /* before attaching: never miss the first reset */
-    UDCON = 0;                             /* attach, full speed */
+    usb_clock_on();
+    UDIEN = (1 << EORSTE) | (1 << SUSPE); /* before attaching: never miss the first reset */
+    UDCON = 0;                            /* attach, full speed */
 
     TCCR3A = 0;
     TCCR3B = (1 << WGM32) | (1 << CS31) | (1 << CS30); /* CTC, clk/64 */
@@ -286,8 +330,11 @@ static uint8_t get_descriptor(const struct usb_setup *s)
     case 0x03: /* STRING; any language ID gets the English text */
         if (idx == USB_STR_LANGID)
             return ctl_in(SRC_FLASH, usb_langid_desc, sizeof usb_langid_desc, s->wLength);
-        if (idx == USB_STR_SERIAL)
-            return ctl_string(SRC_STR_RAM, usb.serial, usb.serial_len, s->wLength);
+        if (idx == USB_STR_SERIAL) {
+            uint8_t n;
+            const char *text = usb_serial(&n);
+            return ctl_string(SRC_STR_RAM, text, n, s->wLength);
+        }
         if (idx < USB_STR_COUNT) {
             const char *text = usb_string_P(idx);
             return ctl_string(SRC_STR_FLASH, text, (uint8_t)strlen_P(text), s->wLength);
@@ -511,7 +558,30 @@ static void tx_task(uint8_t tick)
     usb.tx_zlp = n == USB_BULK_SIZE;
 }
 
-void usb_task(void)
+/* Carry out usb_power_step()'s actions on the controller, in its order;
+ * returns the sensor actions for the caller. */
+static uint8_t power_actions(uint8_t act)
+{
+    if (act & USB_PWR_ACT_THAW) {
+        usb_clock_on();
+        UDINT &= (uint8_t)~(1 << WAKEUPI); /* only possible with the clock running */
+    }
+    if (act & USB_PWR_ACT_ATTACH) {
+        UDIEN = (1 << EORSTE) | (1 << SUSPE);
+        UDCON = 0;
+    }
+    if (act & USB_PWR_ACT_BUS_RESET)
+        usb_bus_reset();
+    if (act & USB_PWR_ACT_DETACH) {
+        UDCON = 1 << DETACH;
+        usb_bus_reset(); /* configured 0: the port reads as closed */
+    }
+    if (act & USB_PWR_ACT_FREEZE)
+        usb_clock_off();
+    return act & (USB_PWR_ACT_SENSORS_OFF | USB_PWR_ACT_SENSORS_ON);
+}
+
+uint8_t usb_task(void)
 {
     uint8_t ev;
     ATOMIC_BLOCK(ATOMIC_RESTORESTATE)
@@ -519,14 +589,41 @@ void usb_task(void)
         ev = usb_events;
         usb_events = 0;
     }
-    if (ev & EV_RESET)
-        usb_bus_reset();
+    uint8_t pwr = ev & (USB_PWR_EV_RESET | USB_PWR_EV_SUSPEND | USB_PWR_EV_WAKEUP | USB_PWR_EV_VBUS);
+    uint8_t sensors = 0;
+    if (pwr)
+        sensors = power_actions(usb_power_step(&usb.power, pwr, (ev & EV_VBUS_HIGH) != 0));
+    if (usb.power != USB_PWR_ACTIVE)
+        return sensors; /* clock frozen: the endpoints are out of reach */
     UENUM = 0;
     if (!(UECONX & (1 << EPEN)))
-        return; /* no bus reset seen yet */
+        return sensors; /* no bus reset seen yet */
     ctl_task();
     if (usb.configured)
         tx_task(ev & EV_TICK);
+    return sensors;
+}
+
+uint8_t usb_power_state(void)
+{
+    return usb.power;
+}
+
+void usb_sleep(void)
+{
+    /* avr-libc's sleep idiom (as hal_sleep, the one other place with bare
+     * CLI/SEI): no sleep if an event came after usb_task(), and SEI right
+     * before SLEEP so one arriving after the check still ends the sleep. */
+    set_sleep_mode(SLEEP_MODE_PWR_DOWN);
+    cli();
+    if (!(usb_events & (uint8_t)~EV_TICK)) {
+        sleep_enable();
+        sei();
+        sleep_cpu();
+        sleep_disable();
+    }
+    sei();
+    set_sleep_mode(SLEEP_MODE_IDLE);
 }
 
 uint8_t usb_cdc_connected(void)
@@ -570,7 +667,7 @@ uint16_t usb_cdc_dropped(void)
 
 void usb_reboot_bootloader(void)
 {
-    cli();
+    cli(); /* not a critical section: interrupts stay off until the reset */
     UDCON = 1 << DETACH; /* the host sees the port go at once */
     *(volatile uint16_t *)USB_BOOT_KEY_ADDR = USB_BOOT_KEY;
     wdt_enable(WDTO_15MS);

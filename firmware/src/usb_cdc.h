@@ -12,8 +12,20 @@
 
 #include <stdint.h>
 
+#include "usb_power.h"
+
 void usb_init(void);
-void usb_task(void);
+/* Returns USB_PWR_ACT_SENSORS_OFF when the bus was suspended or VBUS lost
+ * (the caller stops sampling and powers the sensors down), _SENSORS_ON when
+ * it is running again, else 0 (usb_power.h). */
+uint8_t usb_task(void);
+
+/* enum usb_power_state: ACTIVE, SUSPENDED or NO_VBUS. */
+uint8_t usb_power_state(void);
+/* While not ACTIVE: sleep in power-down until a USB event (wake-up, VBUS)
+ * unless one is already pending. Timers stop meanwhile, the watchdog too
+ * if the caller disabled it. */
+void usb_sleep(void);
 
 /* 1 while configured and the host has set DTR (port open). */
 uint8_t usb_cdc_connected(void);

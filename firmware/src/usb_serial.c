@@ -1,5 +1,5 @@
 /*
- * usb_serial.c - where the serial number string comes from (see usb_serial.h).
+ * usb_serial.c - where the roller's identity comes from (see usb_serial.h).
  */
 #include "usb_serial.h"
 
@@ -7,47 +7,37 @@
 #include <avr/eeprom.h>
 #include <avr/pgmspace.h>
 
-static char hex_digit(uint8_t v)
+static char serial[USB_SERIAL_MAX];
+static uint8_t serial_len;
+
+static uint8_t from_signature_row(void)
 {
-    v &= 0x0F;
-    return (char)(v < 10 ? '0' + v : 'A' + v - 10);
+    if (boot_signature_byte_get(0x00) != 0x1E || boot_signature_byte_get(0x02) != 0x95 ||
+        boot_signature_byte_get(0x04) != 0x87)
+        return 0;
+    uint8_t fac[RS_SERIAL_FACTORY_LEN];
+    for (uint8_t i = 0; i < RS_SERIAL_FACTORY_LEN; i++)
+        fac[i] = boot_signature_byte_get((uint8_t)(0x0E + i));
+    return rs_serial_from_factory(fac, serial);
 }
 
-static uint8_t serial_char_ok(uint8_t c)
+void usb_serial_init(void)
 {
-    return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-           c == '-' || c == '_' || c == '.';
+    serial_len = from_signature_row();
+    if (!serial_len) {
+        uint8_t raw[USB_SERIAL_EE_LEN];
+        eeprom_read_block(raw, (const void *)USB_SERIAL_EE_ADDR, sizeof raw);
+        serial_len = rs_serial_from_text(raw, sizeof raw, serial);
+    }
+    if (!serial_len) {
+        static const char fallback[] PROGMEM = USB_SERIAL_FALLBACK;
+        for (; serial_len < sizeof fallback - 1; serial_len++)
+            serial[serial_len] = (char)pgm_read_byte(&fallback[serial_len]);
+    }
 }
 
-uint8_t usb_serial_read(char *buf)
+const char *usb_serial(uint8_t *len)
 {
-    uint8_t n = 0;
-
-    if (boot_signature_byte_get(0x00) == 0x1E && boot_signature_byte_get(0x02) == 0x95 &&
-        boot_signature_byte_get(0x04) == 0x87) {
-        for (uint8_t a = 0x0E; a < 0x18; a++) {
-            uint8_t b = boot_signature_byte_get(a);
-            buf[n++] = hex_digit(b >> 4);
-            buf[n++] = hex_digit(b);
-        }
-        return n;
-    }
-
-    for (; n < USB_SERIAL_EE_LEN; n++) {
-        uint8_t c = eeprom_read_byte((const uint8_t *)(USB_SERIAL_EE_ADDR + n));
-        if (c == 0x00 || c == 0xFF)
-            break;
-        if (!serial_char_ok(c)) {
-            n = 0;
-            break;
-        }
-        buf[n] = (char)c;
-    }
-    if (n)
-        return n;
-
-    static const char fallback[] PROGMEM = USB_SERIAL_FALLBACK;
-    for (n = 0; n < sizeof fallback - 1; n++)
-        buf[n] = (char)pgm_read_byte(&fallback[n]);
-    return n;
+    *len = serial_len;
+    return serial;
 }

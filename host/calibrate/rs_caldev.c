@@ -1,7 +1,6 @@
 /* rs_caldev.c - see rs_caldev.h. */
 #include "rs_caldev.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +10,7 @@
 #include "rs_link.h"
 #include "rs_match.h"
 #include "rs_scan.h"
+#include "rs_err.h"
 
 #define RS_CALDEV_QUEUE 512u     /* samples buffered between rs_caldev_sample calls */
 #define RS_CALDEV_RESEND_MS 300
@@ -36,18 +36,6 @@ struct rs_caldev {
     struct rs_sample q[RS_CALDEV_QUEUE];
     unsigned q_head, q_len;
 };
-
-__attribute__((format(printf, 4, 5)))
-static int fail(int code, char *why, size_t cap, const char *fmt, ...)
-{
-    if (why && cap) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(why, cap, fmt, ap);
-        va_end(ap);
-    }
-    return code;
-}
 
 /* Bounded copy that always terminates (no truncation warnings to appease). */
 static void copy_str(char *dst, size_t cap, const char *src)
@@ -112,16 +100,16 @@ static int pump(struct rs_caldev *d, int timeout_ms, char *why, size_t cap)
     uint8_t buf[1024];
     int n = rs_link_read(d->link, buf, sizeof buf, timeout_ms);
     if (n < 0)
-        return fail(RS_CALDEV_LINK, why, cap, "lost the roller on %s: %s", d->port,
-                    rs_link_strerror(n));
+        return rs_fail(RS_CALDEV_LINK, why, cap, "lost the roller on %s: %s", d->port,
+                       rs_link_strerror(n));
     struct rs_frame f;
     for (int i = 0; i < n; i++)
         if (rs_decoder_push(&d->dec, buf[i], &f))
             on_frame(d, &f);
     if (d->dec.stats.bad_version && d->dec.stats.frames == 0)
-        return fail(RS_CALDEV_VERSION, why, cap,
-                    "the device on %s speaks protocol version %u; this rollsense speaks %u",
-                    d->port, d->dec.stats.last_version, RS_PROTO_VERSION);
+        return rs_fail(RS_CALDEV_VERSION, why, cap,
+                       "the device on %s speaks protocol version %u; this rollsense speaks %u",
+                       d->port, d->dec.stats.last_version, RS_PROTO_VERSION);
     return 0;
 }
 
@@ -167,17 +155,17 @@ static int transact(struct rs_caldev *d, const struct rs_frame *cmd, uint8_t dat
         if (d->got_reply && (!data_type || d->got_data || d->reply.code != RS_REPLY_ACK))
             break;
         if (now >= deadline) {
-            rc = busy ? fail(RS_CALDEV_NAK, why, cap, "the roller refused %s: %s (NAK %u)",
-                             rs_frame_type_name(f.type), nak_text(RS_NAK_BUSY), RS_NAK_BUSY)
-                      : fail(RS_CALDEV_TIMEOUT, why, cap, "the roller on %s did not answer %s",
-                             d->port, rs_frame_type_name(f.type));
+            rc = busy ? rs_fail(RS_CALDEV_NAK, why, cap, "the roller refused %s: %s (NAK %u)",
+                                rs_frame_type_name(f.type), nak_text(RS_NAK_BUSY), RS_NAK_BUSY)
+                      : rs_fail(RS_CALDEV_TIMEOUT, why, cap, "the roller on %s did not answer %s",
+                                d->port, rs_frame_type_name(f.type));
             break;
         }
         if (now >= resend) {
             int w = rs_link_write(d->link, wire, n, 200);
             if (w < 0) {
-                rc = fail(RS_CALDEV_LINK, why, cap, "cannot write to %s: %s", d->port,
-                          rs_link_strerror(w));
+                rc = rs_fail(RS_CALDEV_LINK, why, cap, "cannot write to %s: %s", d->port,
+                             rs_link_strerror(w));
                 break;
             }
             resend = now + RS_CALDEV_RESEND_MS;
@@ -191,8 +179,8 @@ static int transact(struct rs_caldev *d, const struct rs_frame *cmd, uint8_t dat
     if (rc)
         return rc;
     if (d->reply.code != RS_REPLY_ACK)
-        return fail(RS_CALDEV_NAK, why, cap, "the roller refused %s: %s (NAK %u)",
-                    rs_frame_type_name(f.type), nak_text(d->reply.code), d->reply.code);
+        return rs_fail(RS_CALDEV_NAK, why, cap, "the roller refused %s: %s (NAK %u)",
+                       rs_frame_type_name(f.type), nak_text(d->reply.code), d->reply.code);
     if (out && data_type)
         *out = d->data;
     return 0;
@@ -215,8 +203,8 @@ static int find_port(struct rs_caldev *d, char *why, size_t cap)
     size_t n = 0;
     int rc = rs_scan_rollers(ports, 16, &n);
     if (rc < 0)
-        return fail(RS_CALDEV_NO_ROLLER, why, cap, "cannot list serial ports: %s",
-                    rs_link_strerror(rc));
+        return rs_fail(RS_CALDEV_NO_ROLLER, why, cap, "cannot list serial ports: %s",
+                       rs_link_strerror(rc));
     for (size_t i = 0; i < n; i++) {
         copy_str(rollers[i].path, sizeof rollers[i].path, ports[i].path);
         copy_str(rollers[i].serial, sizeof rollers[i].serial, ports[i].serial);
@@ -227,8 +215,8 @@ static int find_port(struct rs_caldev *d, char *why, size_t cap)
     if (rc != RS_PICK_OK) {
         char msg[512];
         rs_pick_message(rc, rollers, n, want, msg, sizeof msg);
-        return fail(rc == RS_PICK_AMBIGUOUS ? RS_CALDEV_AMBIGUOUS : RS_CALDEV_NO_ROLLER, why,
-                    cap, "%s", msg);
+        return rs_fail(rc == RS_PICK_AMBIGUOUS ? RS_CALDEV_AMBIGUOUS : RS_CALDEV_NO_ROLLER, why,
+                       cap, "%s", msg);
     }
     copy_str(d->port, sizeof d->port, rollers[idx].path);
     return 0;
@@ -243,8 +231,8 @@ static int open_link(struct rs_caldev *d, char *why, size_t cap)
     rc = rs_link_open(&d->link, d->port);
     if (rc < 0) {
         d->link = NULL;
-        return fail(rc == RS_LINK_ERR_NOT_FOUND ? RS_CALDEV_NO_ROLLER : RS_CALDEV_LINK, why, cap,
-                    "cannot open %s: %s", d->port, rs_link_strerror(rc));
+        return rs_fail(rc == RS_LINK_ERR_NOT_FOUND ? RS_CALDEV_NO_ROLLER : RS_CALDEV_LINK, why, cap,
+                       "cannot open %s: %s", d->port, rs_link_strerror(rc));
     }
     return 0;
 }
@@ -258,11 +246,11 @@ static int start(struct rs_caldev **out, struct rs_caldev *d, const char *serial
         struct rs_frame f = { .type = RS_FT_CMD_GET_INFO };
         rc = transact(d, &f, RS_FT_INFO, NULL, timeout_ms, why, cap);
         if (rc == RS_CALDEV_TIMEOUT)
-            fail(rc, why, cap, "no roller answers on %s (is it a rollsense roller?)", d->port);
+            rs_fail(rc, why, cap, "no roller answers on %s (is it a rollsense roller?)", d->port);
     }
     if (rc == 0 && serial && d->want_serial[0] && strcasecmp(d->serial, serial) != 0)
-        rc = fail(RS_CALDEV_NO_ROLLER, why, cap, "the roller on %s is %s, not %s", d->port,
-                  d->serial, serial);
+        rc = rs_fail(RS_CALDEV_NO_ROLLER, why, cap, "the roller on %s is %s, not %s", d->port,
+                     d->serial, serial);
     /* Left streaming by a program that ended without STOP: quiet it, so
      * only streams started here are running (and stopped on close). */
     if (rc == 0 && d->info.streaming)
@@ -282,7 +270,7 @@ int rs_caldev_open(struct rs_caldev **out, const char *port, const char *serial,
     *out = NULL;
     struct rs_caldev *d = calloc(1, sizeof *d);
     if (!d)
-        return fail(RS_CALDEV_LINK, why, cap, "out of memory");
+        return rs_fail(RS_CALDEV_LINK, why, cap, "out of memory");
     d->discovered = port == NULL;
     if (port)
         snprintf(d->port, sizeof d->port, "%s", port);
@@ -298,7 +286,7 @@ int rs_caldev_open_link(struct rs_caldev **out, struct rs_link *link, const char
     struct rs_caldev *d = calloc(1, sizeof *d);
     if (!d) {
         rs_link_close(link);
-        return fail(RS_CALDEV_LINK, why, cap, "out of memory");
+        return rs_fail(RS_CALDEV_LINK, why, cap, "out of memory");
     }
     d->link = link;
     rs_decoder_init(&d->dec);
@@ -347,13 +335,13 @@ int rs_caldev_apply(struct rs_caldev *d, const struct rs_cal *cal, char *why, si
     if (rc == 0)
         rc = rs_caldev_get_cal(d, &back, why, cap);
     if (rc == 0 && !rs_cal_equal(&back, &f.u.cmd.arg.cal))
-        rc = fail(RS_CALDEV_VERIFY, why, cap,
-                  "the roller on %s reads back a different calibration than was written", d->port);
+        rc = rs_fail(RS_CALDEV_VERIFY, why, cap,
+                     "the roller on %s reads back a different calibration than was written", d->port);
     if (rc == 0)
         rc = simple(d, RS_FT_CMD_GET_INFO, RS_FT_INFO, NULL, why, cap);
     if (rc == 0 && d->info.cal_state != RS_CAL_OK)
-        rc = fail(RS_CALDEV_VERIFY, why, cap,
-                  "the roller on %s still reports no saved calibration after saving", d->port);
+        rc = rs_fail(RS_CALDEV_VERIFY, why, cap,
+                     "the roller on %s still reports no saved calibration after saving", d->port);
     if (rc && rc != RS_CALDEV_LINK) {
         /* The new block is in the roller's RAM but not (verifiably) in its
          * EEPROM: put the old one back in RAM so that what it uses matches
@@ -390,8 +378,8 @@ int rs_caldev_reset(struct rs_caldev *d, int timeout_ms, char *why, size_t cap)
             }
         }
         if (mono_ms() >= deadline)
-            return fail(RS_CALDEV_TIMEOUT, why, cap,
-                        "the roller on %s did not come back after the reset", d->port);
+            return rs_fail(RS_CALDEV_TIMEOUT, why, cap,
+                           "the roller on %s did not come back after the reset", d->port);
         if (!d->link)
             sleep_ms(200);
     }

@@ -2,25 +2,13 @@
 #include "rs_calibrate.h"
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "rs_defaults.h"
+#include "rs_err.h"
 
 #define RS_ENC_CPR ((double)RS_ENC_COUNTS_PER_REV)
-
-__attribute__((format(printf, 4, 5)))
-static int refuse(int code, char *why, size_t cap, const char *fmt, ...)
-{
-    if (why && cap) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(why, cap, fmt, ap);
-        va_end(ap);
-    }
-    return code;
-}
 
 void rs_calibrate_limits_default(struct rs_calibrate_limits *lim)
 {
@@ -30,6 +18,7 @@ void rs_calibrate_limits_default(struct rs_calibrate_limits *lim)
     lim->min_load_n = 5.0;
     lim->turns_tolerance = 0.1;
     lim->min_samples = 40; /* half a second at 80 Hz */
+    lim->max_touch_n = 20.0; /* a hand resting lightly: well under any leg (>= 100 N) */
 }
 
 void rs_calibrate_defaults(struct rs_cal *cal)
@@ -45,13 +34,13 @@ int rs_calibrate_validate(const struct rs_cal *cal, char *why, size_t cap)
 {
     if (!isfinite(cal->scale_left) || !isfinite(cal->scale_right) ||
         cal->scale_left <= 0 || cal->scale_right <= 0)
-        return refuse(RS_CALIBRATE_BAD_ARG, why, cap,
+        return rs_fail(RS_CALIBRATE_BAD_ARG, why, cap,
                       "scales must be positive numbers (left %g, right %g counts/N)",
                       (double)cal->scale_left, (double)cal->scale_right);
     if (cal->radius_um == 0)
-        return refuse(RS_CALIBRATE_BAD_ARG, why, cap, "the roller radius must not be 0");
+        return rs_fail(RS_CALIBRATE_BAD_ARG, why, cap, "the roller radius must not be 0");
     if (cal->enc_dir != 1 && cal->enc_dir != -1)
-        return refuse(RS_CALIBRATE_BAD_ARG, why, cap, "encoder direction must be +1 or -1, not %d",
+        return rs_fail(RS_CALIBRATE_BAD_ARG, why, cap, "encoder direction must be +1 or -1, not %d",
                       cal->enc_dir);
     return RS_CALIBRATE_OK;
 }
@@ -103,7 +92,7 @@ static int check_steady(const struct rs_calibrate_window *w, const struct rs_cal
                         char *why, size_t cap)
 {
     if (w->n < lim->min_samples)
-        return refuse(RS_CALIBRATE_TOO_FEW, why, cap,
+        return rs_fail(RS_CALIBRATE_TOO_FEW, why, cap,
                       "%s: only %zu readings, need at least %zu; hold still a little longer",
                       what, w->n, lim->min_samples);
     double s = mean_scale(cal);
@@ -111,12 +100,12 @@ static int check_steady(const struct rs_calibrate_window *w, const struct rs_cal
     /* Wobble is judged around the straight-line trend, so a slow drift and a
      * shaking load each get their own message. */
     if (sd_n > lim->max_sd_n)
-        return refuse(RS_CALIBRATE_UNSTABLE, why, cap,
+        return rs_fail(RS_CALIBRATE_UNSTABLE, why, cap,
                       "%s refused: the load is changing (it varies by %.1f N, at most %.1f N "
                       "allowed); let nothing but the load touch the roller and keep it still, then try again",
                       what, sd_n, lim->max_sd_n);
     if (drift_n > lim->max_drift_n_per_s)
-        return refuse(RS_CALIBRATE_UNSTABLE, why, cap,
+        return rs_fail(RS_CALIBRATE_UNSTABLE, why, cap,
                       "%s refused: the reading is drifting (%.2f N/s, at most %.2f N/s "
                       "allowed); wait for it to settle, then try again",
                       what, drift_n, lim->max_drift_n_per_s);
@@ -134,12 +123,52 @@ int rs_calibrate_tare(const struct rs_calibrate_window *w, const struct rs_calib
     return RS_CALIBRATE_OK;
 }
 
+int rs_calibrate_tare_guard(const struct rs_calibrate_window *w,
+                            const struct rs_calibrate_limits *lim, const struct rs_cal *known,
+                            bool zero_known, bool confirmed, char *why, size_t cap)
+{
+    struct rs_cal zero;
+    rs_calibrate_defaults(&zero);
+    if (zero_known) {
+        zero.offset_left = known->offset_left;
+        zero.offset_right = known->offset_right;
+        if (rs_calibrate_validate(known, NULL, 0) == RS_CALIBRATE_OK) {
+            zero.scale_left = known->scale_left;
+            zero.scale_right = known->scale_right;
+        }
+    }
+    double fl, fr, x;
+    rs_calibrate_apply(&zero, (int32_t)lround(w->mean_left), (int32_t)lround(w->mean_right), &fl,
+                       &fr, &x);
+    if (fabs(fl) <= lim->max_touch_n && fabs(fr) <= lim->max_touch_n)
+        return RS_CALIBRATE_OK;
+    double total = fl + fr;
+    if (zero_known)
+        return rs_fail(RS_CALIBRATE_LOADED, why, cap,
+                      "tare refused: something is on the roller: %.0f N (left %.0f N, right "
+                      "%.0f N); take everything off and try again",
+                      rs_calibrate_nz(total, 0), rs_calibrate_nz(fl, 0), rs_calibrate_nz(fr, 0));
+    if (confirmed)
+        return RS_CALIBRATE_OK;
+    return rs_fail(RS_CALIBRATE_UNCONFIRMED, why, cap,
+                  "first tare of this roller: it reads %.0f N (left %.0f N, right %.0f N, "
+                  "nominal scale) and has no known zero to compare with; if the roller is "
+                  "empty, confirm it (Y), otherwise take everything off and measure again",
+                  rs_calibrate_nz(total, 0), rs_calibrate_nz(fl, 0), rs_calibrate_nz(fr, 0));
+}
+
+double rs_calibrate_nz(double v, int decimals)
+{
+    double half = 0.5 * pow(10.0, -decimals);
+    return fabs(v) <= half ? 0.0 : v; /* printf rounds -0.5 to "-0" */
+}
+
 int rs_calibrate_placement(const struct rs_calibrate_window *w, double mass_kg,
                        const struct rs_cal *cal, const struct rs_calibrate_limits *lim,
                        struct rs_calibrate_placement *out, char *why, size_t cap)
 {
     if (!isfinite(mass_kg) || mass_kg < lim->min_mass_kg)
-        return refuse(RS_CALIBRATE_MASS_SMALL, why, cap,
+        return rs_fail(RS_CALIBRATE_MASS_SMALL, why, cap,
                       "span refused: a reference mass of %.2f kg is too light; use at least "
                       "%.0f kg (a bag of known weight, a kettlebell or dumbbell)",
                       mass_kg, lim->min_mass_kg);
@@ -151,7 +180,7 @@ int rs_calibrate_placement(const struct rs_calibrate_window *w, double mass_kg,
     out->d_right = w->mean_right - cal->offset_right;
     double shown = out->d_left / cal->scale_left + out->d_right / cal->scale_right;
     if (shown < lim->min_load_n || shown < 0.5 * mass_kg * RS_STANDARD_GRAVITY)
-        return refuse(RS_CALIBRATE_NO_LOAD, why, cap,
+        return rs_fail(RS_CALIBRATE_NO_LOAD, why, cap,
                       "span placement refused: the roller shows %.1f N but %.2f kg should "
                       "give about %.0f N; is the mass resting on the roller?",
                       shown, mass_kg, mass_kg * RS_STANDARD_GRAVITY);
@@ -162,7 +191,7 @@ int rs_calibrate_span_solve(const struct rs_calibrate_placement *p, size_t n,
                         struct rs_cal *cal, char *why, size_t cap)
 {
     if (n < 2)
-        return refuse(RS_CALIBRATE_ILL_POSED, why, cap,
+        return rs_fail(RS_CALIBRATE_ILL_POSED, why, cap,
                       "span needs at least two placements (left end and right end)");
     /* Normal equations for a = 1/s_left, b = 1/s_right. */
     double sll = 0, srr = 0, slr = 0, sly = 0, sry = 0;
@@ -178,13 +207,13 @@ int rs_calibrate_span_solve(const struct rs_calibrate_placement *p, size_t n,
     /* det / (sll * srr) = 1 - correlation^2 of the two sides' loads: near 0
      * when every placement loaded the sides in the same proportion. */
     if (!(sll > 0 && srr > 0) || det / (sll * srr) < 0.05)
-        return refuse(RS_CALIBRATE_ILL_POSED, why, cap,
+        return rs_fail(RS_CALIBRATE_ILL_POSED, why, cap,
                       "span refused: the placements load both sides the same way; put the "
                       "mass at the left end, the centre and the right end");
     double a = (sly * srr - sry * slr) / det;
     double b = (sry * sll - sly * slr) / det;
     if (!(a > 0 && b > 0) || !isfinite(a) || !isfinite(b))
-        return refuse(RS_CALIBRATE_ILL_POSED, why, cap,
+        return rs_fail(RS_CALIBRATE_ILL_POSED, why, cap,
                       "span refused: the readings give a negative or infinite scale; check "
                       "the load-cell wiring (a reversed bridge reads negative)");
     cal->scale_left = (float)(1.0 / a);
@@ -217,13 +246,13 @@ int rs_calibrate_encoder_turns(int32_t enc_start, int32_t enc_end, double turns,
                            char *why, size_t cap)
 {
     if (!(turns >= 1 && turns <= 100))
-        return refuse(RS_CALIBRATE_BAD_ARG, why, cap,
+        return rs_fail(RS_CALIBRATE_BAD_ARG, why, cap,
                       "encoder check: turn the roller between 1 and 100 times, not %g", turns);
     /* Unsigned difference: correct across the 32-bit wrap of the count. */
     int32_t delta = (int32_t)((uint32_t)enc_end - (uint32_t)enc_start);
     double revs = fabs((double)delta) / RS_ENC_CPR;
     if (fabs(revs - turns) > lim->turns_tolerance)
-        return refuse(RS_CALIBRATE_COUNT, why, cap,
+        return rs_fail(RS_CALIBRATE_COUNT, why, cap,
                       "encoder check failed: counted %.2f turns, expected %g; check the "
                       "magnet is centred on the axle and 0.5-3 mm from the sensor, then "
                       "count the turns again",
@@ -236,17 +265,17 @@ int rs_calibrate_radius_from_distance(int32_t enc_start, int32_t enc_end, double
                                   struct rs_cal *cal, char *why, size_t cap)
 {
     if (!(distance_m >= 0.2 && distance_m <= 20))
-        return refuse(RS_CALIBRATE_BAD_ARG, why, cap,
+        return rs_fail(RS_CALIBRATE_BAD_ARG, why, cap,
                       "roll a measured distance between 0.2 and 20 m, not %g m", distance_m);
     int32_t delta = (int32_t)((uint32_t)enc_end - (uint32_t)enc_start);
     double revs = fabs((double)delta) / RS_ENC_CPR;
     if (revs < 0.25)
-        return refuse(RS_CALIBRATE_COUNT, why, cap,
+        return rs_fail(RS_CALIBRATE_COUNT, why, cap,
                       "the roller turned only %.2f times; did it roll over the distance?", revs);
     double radius_m = distance_m / (2.0 * M_PI * revs);
     /* A 140 mm foam roller compresses a little; anything far off is a mistake. */
     if (radius_m < 0.02 || radius_m > 0.15)
-        return refuse(RS_CALIBRATE_COUNT, why, cap,
+        return rs_fail(RS_CALIBRATE_COUNT, why, cap,
                       "that gives a radius of %.1f mm, which is not plausible for this "
                       "roller; measure the distance again",
                       radius_m * 1000);

@@ -12,6 +12,7 @@
 #ifndef RS_CALIBRATE_H
 #define RS_CALIBRATE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -28,6 +29,8 @@ enum rs_calibrate_err {
     RS_CALIBRATE_BAD_ARG = -5,      /* an argument is out of range */
     RS_CALIBRATE_COUNT = -6,        /* encoder count does not match the turns */
     RS_CALIBRATE_TOO_FEW = -7,      /* not enough samples in the window */
+    RS_CALIBRATE_LOADED = -8,       /* tare: something is on the roller */
+    RS_CALIBRATE_UNCONFIRMED = -9,  /* tare: the zero is unknown, the user must confirm */
 };
 
 /* Statistics of a window of raw samples (counts). */
@@ -48,6 +51,8 @@ struct rs_calibrate_limits {
     double min_load_n;        /* a placement must show at least this much */
     double turns_tolerance;   /* encoder check: allowed error in revolutions */
     size_t min_samples;       /* shortest usable window */
+    double max_touch_n;       /* tare: the most a side may read off its known zero and
+                                 still count as empty (a light touch of a hand) */
 };
 
 void rs_calibrate_limits_default(struct rs_calibrate_limits *lim);
@@ -62,6 +67,33 @@ void rs_calibrate_window_stats(const int32_t *left, const int32_t *right, size_t
  */
 int rs_calibrate_tare(const struct rs_calibrate_window *w, const struct rs_calibrate_limits *lim,
                   struct rs_cal *cal, char *why, size_t cap);
+
+/*
+ * The tare guard: is the roller empty? A tare taken with a leg or a mass on
+ * the roller would make every later reading that much too low, so it is
+ * refused by physics, not by stability alone.
+ *
+ * known = the block holding the roller's known zero: the saved calibration
+ * (zero_known true) or nothing saved yet (zero_known false: the nominal zero,
+ * offsets 0 at the nominal scale of rs_defaults.h, is the reference). Each
+ * side of the window's mean is turned into newtons with known's scales (the
+ * nominal ones when they are not valid) and compared with that zero:
+ *  - within lim->max_touch_n on both sides: RS_CALIBRATE_OK;
+ *  - beyond it with a known zero: RS_CALIBRATE_LOADED, "something is on the
+ *    roller: 260 N; take everything off and try again";
+ *  - beyond it with no known zero: a bridge's own zero may lie anywhere near
+ *    the nominal one, so this cannot tell a load from an offset:
+ *    RS_CALIBRATE_UNCONFIRMED with the load in N at the nominal scale, and the
+ *    question to confirm an empty roller (confirmed true: RS_CALIBRATE_OK).
+ * A side reading far below its zero (a pulled or unloaded cell) counts the
+ * same as a load. Nothing is changed; why gets one sentence.
+ */
+int rs_calibrate_tare_guard(const struct rs_calibrate_window *w,
+                            const struct rs_calibrate_limits *lim, const struct rs_cal *known,
+                            bool zero_known, bool confirmed, char *why, size_t cap);
+
+/* v for printing with `decimals` digits: 0 when it would print as "-0". */
+double rs_calibrate_nz(double v, int decimals);
 
 /* One span placement: a known mass resting on the roller. */
 struct rs_calibrate_placement {

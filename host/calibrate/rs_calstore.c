@@ -1,26 +1,15 @@
 /* rs_calstore.c - see rs_calstore.h. */
 #include "rs_calstore.h"
+#include "rs_err.h"
+#include "rs_file.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-__attribute__((format(printf, 4, 5)))
-static int fail(int code, char *why, size_t cap, const char *fmt, ...)
-{
-    if (why && cap) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(why, cap, fmt, ap);
-        va_end(ap);
-    }
-    return code;
-}
 
 int rs_calstore_path(const char *serial, char *buf, size_t cap)
 {
@@ -36,7 +25,7 @@ int rs_calstore_path(const char *serial, char *buf, size_t cap)
     size_t len = (size_t)n;
     if (!serial[0])
         serial = "unknown";
-    for (size_t i = 0; serial[i] && i < RS_SERIAL_LEN; i++) {
+    for (size_t i = 0; i < RS_SERIAL_LEN && serial[i]; i++) {
         char c = serial[i];
         int ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
                  c == '-' || c == '_';
@@ -98,7 +87,7 @@ int rs_calstore_parse(const char *text, struct rs_calstore *st, char *why, size_
         char line[160];
         lineno++;
         if (len >= sizeof line)
-            return fail(RS_CALSTORE_CORRUPT, why, cap, "line %d is too long", lineno);
+            return rs_fail(RS_CALSTORE_CORRUPT, why, cap, "line %d is too long", lineno);
         memcpy(line, p, len);
         line[len] = '\0';
         p += len + (eol ? 1 : 0);
@@ -106,12 +95,12 @@ int rs_calstore_parse(const char *text, struct rs_calstore *st, char *why, size_
             continue;
         char which[16], key[24], val[64];
         if (sscanf(line, "%15[a-z].%23[a-z_] = %63[^\n]", which, key, val) != 3)
-            return fail(RS_CALSTORE_CORRUPT, why, cap, "line %d is not 'block.key = value'",
-                        lineno);
+            return rs_fail(RS_CALSTORE_CORRUPT, why, cap, "line %d is not 'block.key = value'",
+                           lineno);
         int b = strcmp(which, "current") == 0 ? 0 : strcmp(which, "previous") == 0 ? 1 : -1;
         if (b < 0)
-            return fail(RS_CALSTORE_CORRUPT, why, cap, "line %d: unknown block '%s'", lineno,
-                        which);
+            return rs_fail(RS_CALSTORE_CORRUPT, why, cap, "line %d: unknown block '%s'", lineno,
+                           which);
         struct rs_cal *c = b == 0 ? &st->current : &st->previous;
         char *end;
         errno = 0;
@@ -125,8 +114,8 @@ int rs_calstore_parse(const char *text, struct rs_calstore *st, char *why, size_
         }
         double v = strtod(val, &end);
         if (end == val || *end || errno)
-            return fail(RS_CALSTORE_CORRUPT, why, cap, "line %d: '%s' is not a number",
-                        lineno, val);
+            return rs_fail(RS_CALSTORE_CORRUPT, why, cap, "line %d: '%s' is not a number",
+                           lineno, val);
         if (strcmp(key, "offset_left") == 0) c->offset_left = (int32_t)v, seen[b] |= F_OL;
         else if (strcmp(key, "offset_right") == 0) c->offset_right = (int32_t)v, seen[b] |= F_OR;
         else if (strcmp(key, "scale_left") == 0) c->scale_left = (float)v, seen[b] |= F_SL;
@@ -134,12 +123,12 @@ int rs_calstore_parse(const char *text, struct rs_calstore *st, char *why, size_
         else if (strcmp(key, "radius_um") == 0) c->radius_um = (uint32_t)v, seen[b] |= F_RAD;
         else if (strcmp(key, "enc_dir") == 0) c->enc_dir = (int8_t)v, seen[b] |= F_DIR;
         else
-            return fail(RS_CALSTORE_CORRUPT, why, cap, "line %d: unknown key '%s'", lineno, key);
+            return rs_fail(RS_CALSTORE_CORRUPT, why, cap, "line %d: unknown key '%s'", lineno, key);
     }
     for (int b = 0; b < 2; b++)
         if (seen[b] && seen[b] != F_ALL)
-            return fail(RS_CALSTORE_CORRUPT, why, cap, "the %s block is incomplete",
-                        b == 0 ? "current" : "previous");
+            return rs_fail(RS_CALSTORE_CORRUPT, why, cap, "the %s block is incomplete",
+                           b == 0 ? "current" : "previous");
     st->has_current = seen[0] == F_ALL;
     st->has_previous = seen[1] == F_ALL;
     return 0;
@@ -152,19 +141,19 @@ int rs_calstore_load(const char *path, struct rs_calstore *st, char *why, size_t
     if (!f) {
         if (errno == ENOENT)
             return 0;
-        return fail(RS_CALSTORE_IO, why, cap, "cannot read %s: %s", path, strerror(errno));
+        return rs_fail(RS_CALSTORE_IO, why, cap, "cannot read %s: %s", path, strerror(errno));
     }
     char text[4096];
     size_t n = fread(text, 1, sizeof text - 1, f);
     int err = ferror(f);
     fclose(f);
     if (err)
-        return fail(RS_CALSTORE_IO, why, cap, "cannot read %s", path);
+        return rs_fail(RS_CALSTORE_IO, why, cap, "cannot read %s", path);
     text[n] = '\0';
     char inner[200];
     if (rs_calstore_parse(text, st, inner, sizeof inner) < 0)
-        return fail(RS_CALSTORE_CORRUPT, why, cap, "%s is damaged (%s); recalibrate to replace it",
-                    path, inner);
+        return rs_fail(RS_CALSTORE_CORRUPT, why, cap, "%s is damaged (%s); recalibrate to replace it",
+                       path, inner);
     return 0;
 }
 
@@ -192,15 +181,15 @@ static int write_atomic(const char *path, const struct rs_calstore *st, char *wh
     char text[4096];
     int n = rs_calstore_format(st, text, sizeof text);
     if (n < 0)
-        return fail(RS_CALSTORE_IO, why, cap, "calibration text too long");
+        return rs_fail(RS_CALSTORE_IO, why, cap, "calibration text too long");
     if (make_parents(path) < 0)
-        return fail(RS_CALSTORE_IO, why, cap, "cannot create the folder of %s: %s", path,
-                    strerror(errno));
+        return rs_fail(RS_CALSTORE_IO, why, cap, "cannot create the folder of %s: %s", path,
+                       strerror(errno));
     char tmp[1100];
     snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    int fd = rs_file_create_private(tmp);
     if (fd < 0)
-        return fail(RS_CALSTORE_IO, why, cap, "cannot write %s: %s", tmp, strerror(errno));
+        return rs_fail(RS_CALSTORE_IO, why, cap, "cannot write %s: %s", tmp, strerror(errno));
     ssize_t w = write(fd, text, (size_t)n);
     int ok = w == n && fsync(fd) == 0;
     int saved = errno;
@@ -209,7 +198,7 @@ static int write_atomic(const char *path, const struct rs_calstore *st, char *wh
         if (ok)
             saved = errno;
         unlink(tmp);
-        return fail(RS_CALSTORE_IO, why, cap, "cannot write %s: %s", path, strerror(saved));
+        return rs_fail(RS_CALSTORE_IO, why, cap, "cannot write %s: %s", path, strerror(saved));
     }
     return 0;
 }
@@ -219,7 +208,7 @@ int rs_calstore_commit(const char *path, const struct rs_cal *cal, char *why, si
     struct rs_calstore st;
     char inner[300];
     if (rs_calstore_load(path, &st, inner, sizeof inner) == RS_CALSTORE_IO)
-        return fail(RS_CALSTORE_IO, why, cap, "%s", inner);
+        return rs_fail(RS_CALSTORE_IO, why, cap, "%s", inner);
     /* A damaged mirror is replaced: the new block is what matters. */
     st.previous = st.current;
     st.has_previous = st.has_current;
@@ -235,8 +224,8 @@ int rs_calstore_undo(const char *path, struct rs_cal *restored, char *why, size_
     if (rc < 0)
         return rc;
     if (!st.has_previous)
-        return fail(RS_CALSTORE_NOTHING, why, cap,
-                    "nothing to undo: this roller has no earlier calibration on this computer");
+        return rs_fail(RS_CALSTORE_NOTHING, why, cap,
+                       "nothing to undo: this roller has no earlier calibration on this computer");
     struct rs_cal t = st.current;
     st.current = st.previous;
     st.previous = t;

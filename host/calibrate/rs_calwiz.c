@@ -85,6 +85,8 @@ static void base_init(struct rs_calwiz *w, enum rs_calwiz_mode mode, double rate
                   : n > RS_CALWIZ_WINDOW_MAX     ? RS_CALWIZ_WINDOW_MAX
                                                  : (size_t)lround(n);
     w->cal = *current;
+    w->zero = *current;
+    w->zero_known = true;
     if (rs_calibrate_validate(&w->cal, NULL, 0)) {
         struct rs_cal d;
         rs_calibrate_defaults(&d);
@@ -232,10 +234,26 @@ static void evaluate(struct rs_calwiz *w)
     char why[320], text[320];
     enum rs_calwiz_step s = w->steps[w->step];
     if (s == RS_CWS_TARE) {
-        if (rs_calibrate_tare(&win, &w->lim, &w->cal, why, sizeof why)) {
+        /* Steady first (a shaking load says so), then physics: a steady leg
+         * is still a leg. The block changes only when both agree. */
+        struct rs_cal next = w->cal;
+        int rc = rs_calibrate_tare(&win, &w->lim, &next, why, sizeof why);
+        if (rc == RS_CALIBRATE_OK)
+            rc = rs_calibrate_tare_guard(&win, &w->lim, &w->zero, w->zero_known,
+                                         w->empty_confirmed, why, sizeof why);
+        if (rc == RS_CALIBRATE_UNCONFIRMED) {
+            message(w, true, why);
+            w->phase = RS_CW_CONFIRM;
+            snprintf(w->prompt, sizeof w->prompt,
+                     "Is the roller empty? Press Y if it is. Otherwise take everything off and "
+                     "press Enter to measure again.");
+            return;
+        }
+        if (rc) {
             refuse(w, why, false);
             return;
         }
+        w->cal = next;
         snprintf(text, sizeof text, "Tare: zero at %ld counts left, %ld counts right.",
                  (long)w->cal.offset_left, (long)w->cal.offset_right);
         message(w, false, text);
@@ -270,7 +288,8 @@ static void evaluate(struct rs_calwiz *w)
             return;
         }
         snprintf(text, sizeof text, "Check: error %+.2f N (%+.2f %%) at %+.1f cm from the centre.",
-                 w->check_err_n, w->check_err_pct, w->check_x_mm / 10.0);
+                 rs_calibrate_nz(w->check_err_n, 2), rs_calibrate_nz(w->check_err_pct, 2),
+                 rs_calibrate_nz(w->check_x_mm / 10.0, 1));
         message(w, false, text);
     } else {
         snprintf(text, sizeof text, "Placement %d: %+.0f counts left, %+.0f counts right.",
@@ -349,7 +368,7 @@ void rs_calwiz_confirm(struct rs_calwiz *w)
             evaluate_track(w);
         return;
     }
-    if (w->phase != RS_CW_PROMPT && w->phase != RS_CW_REFUSED)
+    if (w->phase != RS_CW_PROMPT && w->phase != RS_CW_REFUSED && w->phase != RS_CW_CONFIRM)
         return;
     if (tracked_step(w->steps[w->step])) {
         /* The start is the first sample from now on: what the roller
@@ -362,6 +381,33 @@ void rs_calwiz_confirm(struct rs_calwiz *w)
     }
     w->phase = w->settle_n ? RS_CW_SETTLE : RS_CW_MEASURE;
     w->got = 0;
+    w->empty_confirmed = false; /* a confirmation is for the window it was given for */
+    set_prompt(w);
+}
+
+void rs_calwiz_skip_check(struct rs_calwiz *w)
+{
+    if (w->nsteps > 0 && w->steps[w->nsteps - 1] == RS_CWS_CHECK)
+        w->nsteps--;
+}
+
+void rs_calwiz_set_zero_known(struct rs_calwiz *w, bool known)
+{
+    /* The nominal block carries no measured zero, whatever the roller says
+     * about it (a save that failed half way leaves it marked as saved). */
+    struct rs_cal d;
+    rs_calibrate_defaults(&d);
+    bool nominal = w->zero.offset_left == d.offset_left && w->zero.offset_right == d.offset_right &&
+                   w->zero.scale_left == d.scale_left && w->zero.scale_right == d.scale_right;
+    w->zero_known = known && !nominal;
+}
+
+void rs_calwiz_confirm_empty(struct rs_calwiz *w)
+{
+    if (w->phase != RS_CW_CONFIRM)
+        return;
+    w->empty_confirmed = true;
+    evaluate(w); /* the window just measured is still in l, r */
 }
 
 void rs_calwiz_cancel(struct rs_calwiz *w)
@@ -409,6 +455,7 @@ const char *rs_calwiz_phase_name(enum rs_calwiz_phase p)
     case RS_CW_DONE: return "done";
     case RS_CW_FAILED: return "failed";
     case RS_CW_TRACK: return "track";
+    case RS_CW_CONFIRM: return "confirm";
     }
     return "unknown";
 }

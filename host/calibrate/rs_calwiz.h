@@ -48,6 +48,8 @@ enum rs_calwiz_phase {
     RS_CW_DONE,     /* saved */
     RS_CW_FAILED,   /* cancelled, or a refusal that cannot be retried */
     RS_CW_TRACK,    /* following the encoder; confirm ends the movement */
+    RS_CW_CONFIRM,  /* tare with no known zero: rs_calwiz_confirm_empty tares the window
+                       just measured, confirm measures again */
 };
 
 enum rs_calwiz_step {
@@ -57,7 +59,9 @@ enum rs_calwiz_step {
     RS_CWS_CALF,      /* profile: one roll from the Achilles to below the knee */
 };
 
-/* Accepted calf lengths (the same as the profile's, rs_profiles.h). */
+/* Accepted calf lengths: the profile's (RS_PROFILE_CALF_MIN/MAX in
+ * host/profile/rs_profiles.h, which this library does not link);
+ * test_calib_profiles checks that they are equal. */
 #define RS_CALWIZ_CALF_MIN_CM 5.0
 #define RS_CALWIZ_CALF_MAX_CM 64.0
 
@@ -78,6 +82,9 @@ struct rs_calwiz {
     size_t got;
     int32_t l[RS_CALWIZ_WINDOW_MAX], r[RS_CALWIZ_WINDOW_MAX];
     struct rs_cal cal;                    /* the block being built */
+    struct rs_cal zero;                   /* the roller's zero (its block at the start) */
+    bool zero_known;                      /* zero holds a saved calibration */
+    bool empty_confirmed;                 /* the user confirmed an empty roller */
     struct rs_calibrate_placement pl[3], check;
     double check_err_n, check_err_pct, check_x_mm;
     /* encoder steps */
@@ -123,11 +130,28 @@ void rs_calwiz_init_encoder(struct rs_calwiz *w, double turns, double distance_m
  * radius (the nominal one when it is implausible). */
 void rs_calwiz_init_calf(struct rs_calwiz *w, double rate_hz, const struct rs_cal *current);
 
+/*
+ * Whether the block given to rs_calwiz_init is the roller's saved
+ * calibration (default: yes; never for the nominal block itself). The tare is guarded by it
+ * (rs_calibrate_tare_guard): with a known zero a loaded roller is refused;
+ * without one (never calibrated, or a corrupt block) a reading off the
+ * nominal zero asks for a confirmation of an empty roller (RS_CW_CONFIRM).
+ */
+void rs_calwiz_set_zero_known(struct rs_calwiz *w, bool known);
+
+/* The user confirms that the roller is empty (Y) in RS_CW_CONFIRM: the
+ * window just measured is tared. Ignored in any other phase. */
+void rs_calwiz_confirm_empty(struct rs_calwiz *w);
+
+/* A span without its check placement (`calibrate span --no-check`); call
+ * right after rs_calwiz_init. */
+void rs_calwiz_skip_check(struct rs_calwiz *w);
+
 /* One sample from the roller (any phase). */
 void rs_calwiz_push(struct rs_calwiz *w, const struct rs_sample *s);
 
 /* The user confirms (Enter): start measuring, or measure again after a
- * refusal; in RS_CW_TRACK: the movement is over (ignored until a sample
+ * refusal (or instead of confirming an empty roller); in RS_CW_TRACK: the movement is over (ignored until a sample
  * has given the starting count). */
 void rs_calwiz_confirm(struct rs_calwiz *w);
 

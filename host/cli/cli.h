@@ -31,6 +31,9 @@ void rs_cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* True when arg is -h or --help. */
 int rs_cli_is_help(const char *arg);
 
+/* `rollsense --version` (cli_version.c): versions and the firmware image check. */
+int rs_cli_version(void);
+
 /* ---- shared by the session commands (cli_session.c) ---- */
 #include <signal.h>
 
@@ -48,7 +51,7 @@ int rs_cli_load_config(const char *who, const char *path, struct rs_config *cfg)
 int rs_cli_parse_size(const char *s, int *w, int *h);
 
 /* Window options --mute, --fullscreen, --volume N, --size WxH,
- * --screenshot-dir D at argv[*i]: 1 consumed (and *i advanced past a
+ * --screenshot-dir D, --renderer software|gpu at argv[*i]: 1 consumed (and *i advanced past a
  * value), 0 not a window option, -1 bad value (reported). */
 int rs_cli_window_option(int argc, char **argv, int *i, const char *who,
                          struct rs_window_config *wc);
@@ -77,15 +80,12 @@ int rs_cli_session_check(const char *who, const struct rs_run_opts *ro,
 struct rs_rec_opts;
 struct rs_session;
 struct rs_run_opts;
-struct rs_recattach;
-/* Start recording s if opts->enabled (a line on stderr names the file) and
- * hook the commit clock into ro. 0 (also when the default place cannot be
- * written: a warning, the session runs unrecorded), or -1 after a one-line
- * error when an explicit --record PATH cannot be created. */
-int rs_cli_record_start(const char *who, const struct rs_rec_opts *opts, struct rs_session *s,
-                        struct rs_run_opts *ro, struct rs_recattach **out);
-/* Close the recording (NULL: nothing). */
-void rs_cli_record_end(struct rs_recattach *ra);
+struct rs_conn;
+/* Record s when opts say so, run it (rs_run) to its end, stop recording,
+ * then free c and s: the end of live and demo. An error is one line on
+ * stderr. RS_EXIT_OK or RS_EXIT_FAIL. */
+int rs_cli_record_run(const char *who, const struct rs_rec_opts *opts, struct rs_conn *c,
+                      struct rs_session *s, struct rs_run_opts *ro);
 
 /* ---- the calibration wizard in the live/demo window (cli_calopt.c) ---- */
 /* --cal-step, --cal-mass, --cal-window, --cal-turns, --cal-distance at

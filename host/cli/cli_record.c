@@ -1,7 +1,8 @@
 /*
  * cli_record.c - recording for the session commands (live, demo):
  * --record PATH / --no-record, the default session file, and the one-line
- * message when recording stops on a full disk while the session goes on.
+ * message when recording stops on a full disk while the session goes on;
+ * the end of both commands (record, run, stop recording, free).
  */
 #include <signal.h>
 #include <stdio.h>
@@ -15,7 +16,11 @@ static void rec_error(void *ctx, const char *line)
     rs_cli_error("%s: %s", (const char *)ctx, line ? line : "recording stopped");
 }
 
-int rs_cli_record_start(const char *who, const struct rs_rec_opts *opts, struct rs_session *s,
+/* Start recording s if opts->enabled (a line on stderr names the file) and
+ * hook the commit clock into ro. 0 (also when the default place cannot be
+ * written: a warning, the session runs unrecorded), or -1 after a one-line
+ * error when an explicit --record PATH cannot be created. */
+static int record_start(const char *who, const struct rs_rec_opts *opts, struct rs_session *s,
                         struct rs_run_opts *ro, struct rs_recattach **out)
 {
     *out = NULL;
@@ -46,7 +51,19 @@ int rs_cli_record_start(const char *who, const struct rs_rec_opts *opts, struct 
     return 0;
 }
 
-void rs_cli_record_end(struct rs_recattach *ra)
+int rs_cli_record_run(const char *who, const struct rs_rec_opts *opts, struct rs_conn *c,
+                      struct rs_session *s, struct rs_run_opts *ro)
 {
-    rs_recattach_close(ra);
+    struct rs_recattach *recording = NULL;
+    int rc = record_start(who, opts, s, ro, &recording);
+    if (rc == 0) {
+        char err[600];
+        rc = rs_run(c, s, ro, err, sizeof err);
+        if (rc < 0)
+            rs_cli_error("%s: %s", who, err);
+        rs_recattach_close(recording);
+    }
+    rs_conn_free(c);
+    rs_session_free(s);
+    return rc < 0 ? RS_EXIT_FAIL : RS_EXIT_OK;
 }

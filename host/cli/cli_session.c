@@ -2,6 +2,7 @@
  * cli_session.c - what the session commands (live, demo, analyze) share on
  * the command line: the config file, window options, signals, JSON output.
  */
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +31,8 @@ void rs_cli_catch_signals(volatile sig_atomic_t **flag)
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+    /* Closing the terminal: end the session properly (summary, exit 0). */
+    sigaction(SIGHUP, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
     *flag = &stop_requested;
 }
@@ -39,7 +42,10 @@ void rs_cli_print_line(void *ctx, const char *line)
     FILE *out = ctx;
     fputs(line, out);
     fputc('\n', out);
-    fflush(out);
+    /* Nobody reads any more (`| head`): end the session like SIGTERM does,
+     * instead of running on and writing into a closed pipe. */
+    if (fflush(out) != 0 && errno == EPIPE)
+        stop_requested = 1;
 }
 
 int rs_cli_load_config(const char *who, const char *path, struct rs_config *cfg)
@@ -79,7 +85,7 @@ int rs_cli_window_option(int argc, char **argv, int *i, const char *who,
         return 1;
     }
     if (strcmp(a, "--volume") != 0 && strcmp(a, "--size") != 0 &&
-        strcmp(a, "--screenshot-dir") != 0)
+        strcmp(a, "--screenshot-dir") != 0 && strcmp(a, "--renderer") != 0)
         return 0;
     if (*i + 1 >= argc || argv[*i + 1][0] == '\0') {
         rs_cli_error("%s: %s needs a value", who, a);
@@ -88,6 +94,12 @@ int rs_cli_window_option(int argc, char **argv, int *i, const char *who,
     const char *v = argv[++*i];
     if (strcmp(a, "--screenshot-dir") == 0) {
         wc->screenshot_dir = v;
+    } else if (strcmp(a, "--renderer") == 0) {
+        if (strcmp(v, "software") != 0 && strcmp(v, "gpu") != 0) {
+            rs_cli_error("%s: --renderer wants software or gpu, got '%s'", who, v);
+            return -1;
+        }
+        wc->renderer = v[0] == 's' ? RS_RENDERER_SOFTWARE : RS_RENDERER_GPU;
     } else if (strcmp(a, "--size") == 0) {
         if (rs_cli_parse_size(v, &wc->width, &wc->height) != 0) {
             rs_cli_error("%s: --size wants WxH (320x200 to 8192x8192), got '%s'", who, v);

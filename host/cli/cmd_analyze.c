@@ -19,8 +19,10 @@
 #include "cli.h"
 #include "rs_config.h"
 #include "rs_pipeline.h"
+#include "rs_profiles.h"
 #include "rs_proto.h"
 #include "rs_replay.h"
+#include "rs_session.h"
 
 struct analyze_source {
     FILE *in;
@@ -314,7 +316,7 @@ static int analyze_session(const char *path, const struct rs_config *cfg,
     if (damage)
         rs_cli_error("analyze: %s: %s", path, damage);
     struct rs_summary sum;
-    rs_pipeline_summary(rs_replay_pipeline(rp), &sum);
+    rs_session_summary(rs_replay_session(rp), &sum);
     print_summary(&sum, json);
     rs_replay_close(rp);
     return RS_EXIT_OK;
@@ -345,13 +347,14 @@ int rs_cmd_analyze(int argc, char **argv)
             if (!strcmp(a, "--config"))
                 cfg_path = v;
             else if (!strcmp(a, "--mass"))
-                bad = num_arg(a, v, 20, 250, &prof.body_mass_kg);
+                bad = num_arg(a, v, RS_PROFILE_MASS_MIN, RS_PROFILE_MASS_MAX, &prof.body_mass_kg);
             else if (!strcmp(a, "--calf"))
-                bad = num_arg(a, v, 15, 60, &prof.calf_length_cm);
+                bad = num_arg(a, v, RS_PROFILE_CALF_MIN, RS_PROFILE_CALF_MAX,
+                              &prof.calf_length_cm);
             else if (!strcmp(a, "--state-every"))
                 bad = num_arg(a, v, 0.0125, 3600, &clk.every);
             else
-                bad = num_arg(a, v, 0, 5000, &prof.force_limit_n);
+                bad = num_arg(a, v, 0, RS_PROFILE_LIMIT_MAX, &prof.force_limit_n);
             if (bad)
                 return RS_EXIT_USAGE;
         } else if (a[0] == '-' && a[1] != '\0') {

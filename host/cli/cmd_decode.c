@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "frame_json.h"
+#include "rs_frame_json.h"
 #include "rs_proto.h"
 
 static void help(void)

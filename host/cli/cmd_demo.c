@@ -92,6 +92,8 @@ static void help(void)
            "  --no-record           do not record\n"
            "  --screenshot-after N  write a PNG screenshot before frame N, then quit\n"
            "  --mute, --volume N, --fullscreen, --size WxH, --screenshot-dir DIR\n"
+           "  --renderer software|gpu  how the window draws (default: the GPU unless it\n"
+           "                        is a software rasteriser such as llvmpipe)\n"
            "  --cal-mass KG         key c: tare, then span with this known mass (without\n"
            "                        it: tare only), saved on the simulated roller and\n"
            "                        used at once (docs/calibration.md)\n"
@@ -117,6 +119,58 @@ static int load_scenario(const char *name, struct rs_scenario *scn)
     return 0;
 }
 
+/* One demo argument at argv[*i] (not a shared session option): 0, 1
+ * (--help shown), or -1 (reported). */
+static int demo_arg(int argc, char **argv, int *i, struct rs_run_opts *ro, bool *fast,
+                    const char **scenario)
+{
+    const char *a = argv[*i];
+    if (rs_cli_is_help(a)) {
+        help();
+        return 1;
+    }
+    if (strcmp(a, "--fast") == 0) {
+        *fast = true;
+        return 0;
+    }
+    if (strcmp(a, "--scenario") != 0 && strcmp(a, "--screenshot-after") != 0) {
+        rs_cli_error("demo: unknown argument '%s' (try 'rollsense demo --help')", a);
+        return -1;
+    }
+    if (*i + 1 >= argc || argv[*i + 1][0] == '\0') {
+        rs_cli_error("demo: %s needs a value", a);
+        return -1;
+    }
+    const char *v = argv[++*i];
+    if (strcmp(a, "--scenario") == 0) {
+        *scenario = v;
+        return 0;
+    }
+    char *end;
+    long n = strtol(v, &end, 10);
+    if (*end || n < 1 || n > 1000000) {
+        rs_cli_error("demo: --screenshot-after wants a frame count >= 1, got '%s'", v);
+        return -1;
+    }
+    ro->screenshot_after = (int)n;
+    return 0;
+}
+
+/* The simulated roller's calibration is known exactly, and so is the
+ * simulated person: the demo shows calibrated units and %BW. */
+static void demo_person(struct rs_session_config *scfg, const struct demo *d,
+                        const struct rs_scenario *scn)
+{
+    struct rs_cal cal;
+    rs_simroller_cal(&d->roller, &cal);
+    rs_calib_from_cal(&scfg->cal, &cal, true);
+    rs_profile_defaults(&scfg->prof);
+    if (scn->mass_kg > 0)
+        scfg->prof.body_mass_kg = scn->mass_kg;
+    if (scn->calf_cm > 0)
+        scfg->prof.calf_length_cm = scn->calf_cm;
+}
+
 int rs_cmd_demo(int argc, char **argv)
 {
     struct rs_session_config scfg = { .mode = RS_MODE_DEMO };
@@ -128,38 +182,14 @@ int rs_cmd_demo(int argc, char **argv)
     struct rs_rec_opts rec = { .enabled = true, .path = NULL };
     struct rs_cli_session_args sa = { .rec = &rec };
     for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
         int so = rs_cli_session_option(argc, argv, &i, "demo", &ro, &scfg, &sa);
         if (so < 0)
             return RS_EXIT_USAGE;
         if (so > 0)
             continue;
-        if (rs_cli_is_help(a)) {
-            help();
-            return RS_EXIT_OK;
-        } else if (strcmp(a, "--fast") == 0) {
-            fast = true;
-        } else if (strcmp(a, "--scenario") == 0 || strcmp(a, "--screenshot-after") == 0) {
-            if (i + 1 >= argc || argv[i + 1][0] == '\0') {
-                rs_cli_error("demo: %s needs a value", a);
-                return RS_EXIT_USAGE;
-            }
-            const char *v = argv[++i];
-            if (strcmp(a, "--scenario") == 0) {
-                scenario = v;
-            } else {
-                char *end;
-                long n = strtol(v, &end, 10);
-                if (*end || n < 1 || n > 1000000) {
-                    rs_cli_error("demo: --screenshot-after wants a frame count >= 1, got '%s'", v);
-                    return RS_EXIT_USAGE;
-                }
-                ro.screenshot_after = (int)n;
-            }
-        } else {
-            rs_cli_error("demo: unknown argument '%s' (try 'rollsense demo --help')", a);
-            return RS_EXIT_USAGE;
-        }
+        int r = demo_arg(argc, argv, &i, &ro, &fast, &scenario);
+        if (r != 0)
+            return r > 0 ? RS_EXIT_OK : RS_EXIT_USAGE;
     }
     if (rs_cli_session_check("demo", &ro, &scfg, &sa) != 0)
         return RS_EXIT_USAGE;
@@ -174,8 +204,9 @@ int rs_cmd_demo(int argc, char **argv)
     if (load_scenario(scenario, &scn) != 0)
         return RS_EXIT_USAGE;
     if (!headless && !rs_run_have_display()) {
-        rs_cli_error("demo: no display (DISPLAY and WAYLAND_DISPLAY unset); "
-                     "try 'rollsense demo --headless --json'");
+        rs_cli_error("demo: no display (DISPLAY and WAYLAND_DISPLAY unset); try "
+                     "'tools/demo --headless --json' (it runs until Ctrl-C, --duration S or "
+                     "--fast)");
         return RS_EXIT_FAIL;
     }
     /* Real time loops after a pass; --fast plays one pass and ends. */
@@ -183,16 +214,7 @@ int rs_cmd_demo(int argc, char **argv)
     rs_simroller_init(&d.roller, &scn);
     d.fast = fast;
 
-    /* The simulated roller's calibration is known exactly, and so is the
-     * simulated person: the demo shows calibrated units and %BW. */
-    struct rs_cal cal;
-    rs_simroller_cal(&d.roller, &cal);
-    rs_calib_from_cal(&scfg.cal, &cal, true);
-    rs_profile_defaults(&scfg.prof);
-    if (scn.mass_kg > 0)
-        scfg.prof.body_mass_kg = scn.mass_kg;
-    if (scn.calf_cm > 0)
-        scfg.prof.calf_length_cm = scn.calf_cm;
+    demo_person(&scfg, &d, &scn);
     if (json) {
         scfg.line = rs_cli_print_line;
         scfg.line_ctx = stdout;
@@ -223,18 +245,5 @@ int rs_cmd_demo(int argc, char **argv)
         rs_session_free(s);
         return RS_EXIT_FAIL;
     }
-    struct rs_recattach *recording = NULL;
-    if (rs_cli_record_start("demo", &rec, s, &ro, &recording) != 0) {
-        rs_conn_free(c);
-        rs_session_free(s);
-        return RS_EXIT_FAIL;
-    }
-    char err[600];
-    int rc = rs_run(c, s, &ro, err, sizeof err);
-    if (rc < 0)
-        rs_cli_error("demo: %s", err);
-    rs_cli_record_end(recording);
-    rs_conn_free(c);
-    rs_session_free(s);
-    return rc < 0 ? RS_EXIT_FAIL : RS_EXIT_OK;
+    return rs_cli_record_run("demo", &rec, c, s, &ro);
 }

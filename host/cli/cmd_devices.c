@@ -112,6 +112,12 @@ int rs_cmd_devices(int argc, char **argv)
         struct rs_link *l = NULL;
         int rc = rs_link_open(&l, port);
         rs_link_close(l);
+        if (rc == RS_LINK_ERR_BUSY) {
+            char msg[400];
+            rs_link_busy_message(port, msg, sizeof msg);
+            rs_cli_error("devices: %s", msg);
+            return RS_EXIT_FAIL;
+        }
         if (rc < 0) {
             rs_cli_error("devices: cannot open %s: %s", port, rs_link_strerror(rc));
             return RS_EXIT_FAIL;

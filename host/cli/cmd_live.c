@@ -19,6 +19,7 @@
 #include "rs_run.h"
 #include "rs_session.h"
 #include "rs_window.h"
+#include "rs_file.h"
 
 /* Raw bytes for --capture (input for `rollsense decode` and replay tests):
  * an observer of the session, like the recorder will be. */
@@ -53,7 +54,7 @@ static void help(void)
            "  --headless       no window (needs --json)\n"
            "  --json           one JSON object per line on stdout (docs/live-json.md):\n"
            "                   status, gaps, every detector event, a final summary\n"
-           "  --duration S     stop after S seconds (default: until q, SIGINT or SIGTERM)\n"
+           "  --duration S     stop after S seconds (default: until q, SIGINT, SIGTERM or SIGHUP)\n"
            "  --frames         also one object per sample frame\n"
            "  --capture FILE   also write every byte read from the port to FILE\n"
            "  --config FILE    thresholds (docs/config.md); default\n"
@@ -62,6 +63,8 @@ static void help(void)
            "                   session is recorded to $XDG_DATA_HOME/rollsense/sessions/\n"
            "  --no-record      do not record\n"
            "  --mute, --volume N, --fullscreen, --size WxH   window and cues\n"
+           "  --renderer software|gpu  how the window draws (default: the GPU unless it\n"
+           "                   is a software rasteriser such as llvmpipe)\n"
            "  --cal-mass KG    key c in the window: tare, then span with this known mass\n"
            "                   (>= 2 kg; without it c does the tare only); the block is\n"
            "                   saved on the roller and used at once (docs/calibration.md)\n"
@@ -140,7 +143,7 @@ int rs_cmd_live(int argc, char **argv)
 
     struct capture cap = { 0 };
     if (capture_path) {
-        cap.f = fopen(capture_path, "wb");
+        cap.f = rs_file_fopen_private(capture_path);
         if (!cap.f) {
             rs_cli_error("live: cannot create capture file '%s': %s", capture_path, strerror(errno));
             return RS_EXIT_FAIL;
@@ -166,22 +169,10 @@ int rs_cmd_live(int argc, char **argv)
         struct rs_session_observer ob = { .ctx = &cap, .bytes = capture_bytes };
         rs_session_observe(s, &ob);
     }
-    struct rs_recattach *recording = NULL;
-    if (rs_cli_record_start("live", &rec, s, &ro, &recording) != 0) {
-        rs_conn_free(c);
-        rs_session_free(s);
-        return RS_EXIT_FAIL;
-    }
-    char err[600];
-    int rc = rs_run(c, s, &ro, err, sizeof err);
-    if (rc < 0)
-        rs_cli_error("live: %s", err);
-    rs_cli_record_end(recording);
-    rs_conn_free(c);
-    rs_session_free(s);
+    int rc = rs_cli_record_run("live", &rec, c, s, &ro);
     if (cap.f && (fclose(cap.f) != 0 || cap.failed)) {
         rs_cli_error("live: writing the capture file '%s' failed", capture_path);
         return RS_EXIT_FAIL;
     }
-    return rc < 0 ? RS_EXIT_FAIL : RS_EXIT_OK;
+    return rc;
 }

@@ -14,8 +14,6 @@
 #include <string.h>
 #include <time.h>
 
-#include <SDL.h>
-
 #include "cli.h"
 #include "rs_replay.h"
 #include "rs_run.h"
@@ -128,332 +126,196 @@ static int run_headless(struct rs_replay *rp, bool json, double speed,
     return more ? -1 : 0;
 }
 
-struct marks_ctx {
-    struct rs_view *v;
-    int64_t first_dev_us;
+/* The command line, parsed. */
+struct replay_args {
+    const char *path, *cfg_path;
+    bool headless, json, compare;
+    double speed;
+    int shot_after;
+    struct rs_replay_opts ro;
+    struct rs_window_config wc;
 };
 
-static void collect_mark(void *ctx, const struct rs_item *it)
+/* An option with a value at argv[*i]: 0, or -1 (reported). */
+static int value_option(int argc, char **argv, int *i, struct replay_args *a)
 {
-    struct marks_ctx *m = ctx;
-    struct rs_view *v = m->v;
-    bool hold = it->kind == RS_ITEM_EVENT && it->type && strcmp(it->type, "hold_start") == 0;
-    if ((hold || it->kind == RS_ITEM_MARK) && v->replay_nmarks < RS_VIEW_MARKS_MAX)
-        v->replay_marks_s[v->replay_nmarks++] = (float)((double)(it->dev_us - m->first_dev_us) / 1e6);
-}
-
-/* The window: paced by the replay clock, keys from the window's action table. */
-static void press(SDL_Keycode sym)
-{
-    SDL_Event e;
-    memset(&e, 0, sizeof e);
-    e.type = SDL_KEYDOWN;
-    e.key.state = SDL_PRESSED;
-    e.key.keysym.sym = sym;
-    SDL_PushEvent(&e);
-}
-
-/*
- * shot_after > 0 (tests, docs): emulated time, 1/60 s per window frame, a
- * screenshot before frame shot_after, then the position is printed and the
- * window closes.
- */
-static int run_window(struct rs_replay *rp, const struct rs_window_config *wcfg, double speed,
-                      int shot_after, volatile sig_atomic_t *stop, char *err, size_t errcap)
-{
-    if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) {
-        snprintf(err, errcap, "cannot start SDL: %s", SDL_GetError());
+    const char *opt = argv[*i];
+    if (*i + 1 >= argc) {
+        rs_cli_error("replay: %s needs a value", opt);
         return -1;
     }
-    struct rs_window *win;
-    struct rs_window_config wc = *wcfg;
-    if (!wc.title)
-        wc.title = "rollsense replay";
-    wc.derive_cues = false;
-    if (rs_window_open(&win, &wc, err, errcap) != 0) {
-        SDL_Quit();
+    const char *v = argv[++*i];
+    if (!strcmp(opt, "--speed")) {
+        if (num_arg(opt, v, RS_REPLAY_SPEED_MIN, RS_REPLAY_SPEED_MAX, &a->speed) != 0)
+            return -1;
+        if (rs_replay_speed_valid(a->speed) != 0) {
+            rs_cli_error("replay: --speed wants 0.25, 0.5, 1, 2, 4, 8 or 16, got '%s'", v);
+            return -1;
+        }
+        return 0;
+    }
+    if (!strcmp(opt, "--config")) {
+        a->cfg_path = v;
+        return 0;
+    }
+    if (!strcmp(opt, "--mass"))
+        return num_arg(opt, v, 20, 250, &a->ro.mass_kg);
+    if (!strcmp(opt, "--calf"))
+        return num_arg(opt, v, 15, 60, &a->ro.calf_cm);
+    return num_arg(opt, v, 0, 5000, &a->ro.force_limit_n);
+}
+
+/* One argument at argv[*i]: 0, 1 (--help shown), or -1 (reported). */
+static int one_arg(int argc, char **argv, int *i, struct replay_args *a)
+{
+    const char *s = argv[*i];
+    int w = rs_cli_window_option(argc, argv, i, "replay", &a->wc);
+    if (w != 0)
+        return w < 0 ? -1 : 0;
+    if (rs_cli_is_help(s)) {
+        help();
+        return 1;
+    } else if (!strcmp(s, "--headless")) {
+        a->headless = true;
+    } else if (!strcmp(s, "--json")) {
+        a->json = true;
+    } else if (!strcmp(s, "--compare")) {
+        a->compare = true;
+    } else if (!strcmp(s, "--screenshot-after")) {
+        char *end;
+        long n = *i + 1 < argc ? strtol(argv[*i + 1], &end, 10) : 0;
+        if (*i + 1 >= argc || *end || n < 1 || n > 1000000) {
+            rs_cli_error("replay: --screenshot-after wants a frame count >= 1");
+            return -1;
+        }
+        a->shot_after = (int)n;
+        ++*i;
+    } else if (!strcmp(s, "--speed") || !strcmp(s, "--config") || !strcmp(s, "--mass") ||
+               !strcmp(s, "--calf") || !strcmp(s, "--force-limit")) {
+        return value_option(argc, argv, i, a);
+    } else if (s[0] == '-' && s[1] != '\0') {
+        rs_cli_error("replay: unknown option '%s' (try 'rollsense replay --help')", s);
+        return -1;
+    } else if (a->path) {
+        rs_cli_error("replay: takes one FILE, got '%s' and '%s'", a->path, s);
+        return -1;
+    } else {
+        a->path = s;
+    }
+    return 0;
+}
+
+/* Options that do not fit together: 0, or -1 (reported). --compare alone
+ * needs no window: it is a check, not a viewing. */
+static int check_args(struct replay_args *a)
+{
+    if (!a->path) {
+        rs_cli_error("replay: missing FILE (try 'rollsense replay --help')");
         return -1;
     }
-    static struct rs_view view, base;
-    rs_view_init(&base);
-    base.mode = RS_MODE_REPLAY;
-    /* hold markers from the log, without reading the frames */
-    struct marks_ctx mc = { &base, 0 };
-    uint64_t frames;
-    int64_t last_dev;
-    rs_reader_span(rs_replay_reader(rp), &frames, &mc.first_dev_us, &last_dev);
-    rs_reader_log(rs_replay_reader(rp), collect_mark, &mc);
-
-    struct rs_replay_clock clk;
-    rs_replay_clock_init(&clk, rs_replay_length(rp), speed > 0 ? speed : 1);
-    static uint8_t hold_bins[2][RS_VIEW_CALF_BINS];
-    memset(hold_bins, 0, sizeof hold_bins);
-    struct rs_view_history hist;
-    memset(&hist, 0, sizeof hist);
-    double next_hist = 0;
-    struct rs_events ev;
-    rs_events_clear(&ev);
-    struct rs_ui_actions act = { 0 };
-    double last = mono_s();
-    int rc = 0, frame = 0;
-    while (!(act.bits & RS_UI_QUIT) && !(stop && *stop)) {
-        double now = mono_s();
-        rs_replay_clock_advance(&clk, shot_after > 0 ? 1.0 / 60.0 : now - last);
-        last = now;
-        if (++frame == shot_after) {
-            /* the first-run safety note eats the first key: dismiss it first */
-            if (rs_window_safety_note_shown(win))
-                press(SDLK_F13);
-            press(SDLK_s);
-        }
-        unsigned cues = 0;
-        const struct rs_pipeline *p = rs_replay_pipeline(rp);
-        while (!rs_replay_ended(rp) && rs_replay_pos(rp) < clk.pos_s) {
-            rs_replay_next(rp, &ev);
-            for (size_t i = 0; i < ev.n; i++) {
-                const struct rs_event *e = &ev.ev[i];
-                cues |= rs_session_event_cues(e, rs_pipeline_config(p));
-                if (e->type == RS_EV_HOLD_END &&
-                    (e->u.hold.leg == RS_LEG_LEFT || e->u.hold.leg == RS_LEG_RIGHT)) {
-                    int bin = (int)floor(e->u.hold.pos_cm);
-                    if (bin >= 0 && bin < RS_VIEW_CALF_BINS && hold_bins[e->u.hold.leg - 1][bin] < 255)
-                        hold_bins[e->u.hold.leg - 1][bin]++;
-                }
-            }
-            rs_events_clear(&ev);
-            const struct rs_live *L = rs_pipeline_live(p);
-            while (rs_replay_pos(rp) >= next_hist) {
-                rs_view_history_push(&hist, (float)L->bw_pct, (float)L->speed_cm_s);
-                next_hist += 1.0 / RS_VIEW_HISTORY_HZ;
-            }
-        }
-        if (rs_replay_ended(rp) && !clk.paused && clk.pos_s >= clk.len_s)
-            clk.paused = true; /* at the end: stop, the user may seek back */
-        if (cues && !act.muted)
-            rs_window_cues(win, cues);
-        view = base;
-        rs_session_map_live(rs_pipeline_live(p), &p->prof, &p->cfg,
-                            (const uint8_t(*)[RS_VIEW_CALF_BINS])hold_bins,
-                            rs_replay_raw_sum(rp), &view);
-        view.mode = RS_MODE_REPLAY;
-        view.history = hist;
-        view.link = RS_VLINK_CONNECTED;
-        view.session_s = (float)rs_replay_pos(rp);
-        view.replay_paused = clk.paused;
-        view.replay_pos_s = (float)rs_replay_pos(rp);
-        view.replay_len_s = (float)clk.len_s;
-        view.replay_speed = (float)clk.speed;
-        if (rs_window_frame(win, &view, &act) != 0) {
-            snprintf(err, errcap, "drawing failed: %s", SDL_GetError());
-            rc = -1;
-            break;
-        }
-        if (act.bits & RS_UI_PAUSE)
-            clk.paused = !clk.paused;
-        if (act.bits & RS_UI_SPEED)
-            rs_replay_clock_speed(&clk, act.speed_steps);
-        double target = -1;
-        if (act.bits & RS_UI_SEEK)
-            target = rs_replay_pos(rp) + act.seek_s;
-        if (act.bits & RS_UI_SEEK_TO)
-            target = act.seek_to_s;
-        if ((act.bits & RS_UI_STEP) && act.step_frames != 0) {
-            /* frame by frame: pause, then exactly N sample frames on or back */
-            clk.paused = true;
-            if (act.step_frames > 0) {
-                for (int k = 0; k < act.step_frames && rs_replay_next(rp, &ev) > 0; k++)
-                    rs_events_clear(&ev);
-                rs_events_clear(&ev);
-                clk.pos_s = rs_replay_pos(rp);
-            } else {
-                double period = 1.0 / 80.0;
-                target = rs_replay_pos(rp) + act.step_frames * period - period / 4;
-            }
-        }
-        if (target >= 0 || (act.bits & (RS_UI_SEEK | RS_UI_SEEK_TO))) {
-            bool back = target < rs_replay_pos(rp);
-            clk.pos_s = 0;
-            rs_replay_clock_seek(&clk, target);
-            rs_replay_seek(rp, clk.pos_s);
-            clk.pos_s = rs_replay_pos(rp);
-            if (back) {
-                /* went back: the chart and the hold spots start over */
-                memset(&hist, 0, sizeof hist);
-                memset(hold_bins, 0, sizeof hold_bins);
-            }
-            next_hist = rs_replay_pos(rp);
-        }
-        if (act.bits & RS_UI_SCREENSHOT) {
-            printf("screenshot: %s\n", act.screenshot);
-            if (shot_after > 0) {
-                printf("position: %.3f s of %.3f s, speed %gx\n", rs_replay_pos(rp), clk.len_s,
-                       clk.speed);
-                break;
-            }
-        }
-        /* paused: wait for keys without burning the CPU (rs_window_frame presents at vsync or not) */
-        if (clk.paused && shot_after <= 0) {
-            struct timespec ts = { 0, 15 * 1000 * 1000 };
-            nanosleep(&ts, NULL);
-        }
+    if (a->headless && !a->json && !a->compare) {
+        rs_cli_error("replay: --headless needs --json or --compare (there is nothing else to show)");
+        return -1;
     }
-    rs_window_close(win);
-    SDL_Quit();
+    if (a->headless && a->shot_after) {
+        rs_cli_error("replay: --screenshot-after needs the window (drop --headless)");
+        return -1;
+    }
+    if (a->compare)
+        a->headless = true;
+    if (a->compare && a->speed > 0) {
+        rs_cli_error("replay: --compare reads the whole session; --speed makes no sense with it");
+        return -1;
+    }
+    return 0;
+}
+
+/* The last lines: the summary (--json) or the comparison. Exit code. */
+static int finish(struct rs_replay *rp, const struct replay_args *a, int rc)
+{
+    struct rs_replay_stats st;
+    rs_replay_get_stats(rp, &st);
+    int exit_code = rc < 0 ? RS_EXIT_FAIL : RS_EXIT_OK;
+    if (a->headless && rc == 0 && a->json && !a->compare) {
+        struct rs_summary sum;
+        rs_session_summary(rs_replay_session(rp), &sum);
+        char line[512];
+        puts(rs_summary_json(&sum, line, sizeof line));
+    }
+    if (!a->compare || rc != 0)
+        return exit_code;
+    unsigned long long fr = st.samples, rec = st.recorded_events, rep = st.replayed_events,
+                       diff = st.differences;
+    if (a->json)
+        printf("{\"type\":\"compare\",\"frames\":%llu,\"recorded_events\":%llu,"
+               "\"replayed_events\":%llu,\"differences\":%llu,\"equal\":%s}\n",
+               fr, rec, rep, diff, diff ? "false" : "true");
+    else if (diff == 0)
+        printf("replay: no difference: %llu events recomputed from %llu frames equal the "
+               "%llu recorded ones\n", rep, fr, rec);
+    else
+        printf("replay: %llu differences (%llu events recomputed, %llu recorded)\n", diff, rep, rec);
+    return diff ? RS_EXIT_FAIL : exit_code;
+}
+
+/* Headless or in the window (host/replay's input of the one window loop). */
+static int play(struct rs_replay *rp, const struct replay_args *a, volatile sig_atomic_t *stop)
+{
+    if (a->headless)
+        return run_headless(rp, a->json && !a->compare, a->speed, stop);
+    char err[600] = "";
+    struct rs_run_opts o = { .window = true, .wcfg = a->wc, .duration_s = -1, .stop = stop,
+                             .who = "replay", .screenshot_after = a->shot_after,
+                             .frame_step_s = a->shot_after > 0 ? 1.0 / 60.0 : 0 };
+    if (!o.wcfg.title)
+        o.wcfg.title = "rollsense replay";
+    int rc = rs_replay_window(rp, &o, a->speed, err, sizeof err);
+    if (rc < 0)
+        rs_cli_error("replay: %s", err);
     return rc;
 }
 
 int rs_cmd_replay(int argc, char **argv)
 {
-    const char *path = NULL, *cfg_path = NULL;
-    bool headless = false, json = false, compare = false;
-    double speed = 0;
-    int shot_after = 0;
-    struct rs_replay_opts ro;
-    rs_replay_opts_default(&ro);
-    struct rs_window_config wc = { .volume = 0.8f };
+    static struct replay_args a;
+    memset(&a, 0, sizeof a);
+    rs_replay_opts_default(&a.ro);
+    a.wc.volume = 0.8f;
     for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        int w = rs_cli_window_option(argc, argv, &i, "replay", &wc);
-        if (w < 0)
-            return RS_EXIT_USAGE;
-        if (w > 0)
-            continue;
-        if (rs_cli_is_help(a)) {
-            help();
-            return RS_EXIT_OK;
-        } else if (!strcmp(a, "--headless")) {
-            headless = true;
-        } else if (!strcmp(a, "--json")) {
-            json = true;
-        } else if (!strcmp(a, "--compare")) {
-            compare = true;
-        } else if (!strcmp(a, "--screenshot-after")) {
-            char *end;
-            long n = i + 1 < argc ? strtol(argv[i + 1], &end, 10) : 0;
-            if (i + 1 >= argc || *end || n < 1 || n > 1000000) {
-                rs_cli_error("replay: --screenshot-after wants a frame count >= 1");
-                return RS_EXIT_USAGE;
-            }
-            shot_after = (int)n;
-            i++;
-        } else if (!strcmp(a, "--speed") || !strcmp(a, "--config") || !strcmp(a, "--mass") ||
-                   !strcmp(a, "--calf") || !strcmp(a, "--force-limit")) {
-            if (i + 1 >= argc) {
-                rs_cli_error("replay: %s needs a value", a);
-                return RS_EXIT_USAGE;
-            }
-            const char *v = argv[++i];
-            int bad = 0;
-            if (!strcmp(a, "--speed")) {
-                bad = num_arg(a, v, RS_REPLAY_SPEED_MIN, RS_REPLAY_SPEED_MAX, &speed);
-                if (!bad && rs_replay_speed_valid(speed) != 0) {
-                    rs_cli_error("replay: --speed wants 0.25, 0.5, 1, 2, 4, 8 or 16, got '%s'", v);
-                    bad = 1;
-                }
-            } else if (!strcmp(a, "--config")) {
-                cfg_path = v;
-            } else if (!strcmp(a, "--mass")) {
-                bad = num_arg(a, v, 20, 250, &ro.mass_kg);
-            } else if (!strcmp(a, "--calf")) {
-                bad = num_arg(a, v, 15, 60, &ro.calf_cm);
-            } else {
-                bad = num_arg(a, v, 0, 5000, &ro.force_limit_n);
-            }
-            if (bad)
-                return RS_EXIT_USAGE;
-        } else if (a[0] == '-' && a[1] != '\0') {
-            rs_cli_error("replay: unknown option '%s' (try 'rollsense replay --help')", a);
-            return RS_EXIT_USAGE;
-        } else if (path) {
-            rs_cli_error("replay: takes one FILE, got '%s' and '%s'", path, a);
-            return RS_EXIT_USAGE;
-        } else {
-            path = a;
-        }
+        int r = one_arg(argc, argv, &i, &a);
+        if (r != 0)
+            return r > 0 ? RS_EXIT_OK : RS_EXIT_USAGE;
     }
-    if (!path) {
-        rs_cli_error("replay: missing FILE (try 'rollsense replay --help')");
+    if (check_args(&a) != 0)
         return RS_EXIT_USAGE;
-    }
-    if (headless && !json && !compare) {
-        rs_cli_error("replay: --headless needs --json or --compare (there is nothing else to show)");
-        return RS_EXIT_USAGE;
-    }
-    if (headless && shot_after) {
-        rs_cli_error("replay: --screenshot-after needs the window (drop --headless)");
-        return RS_EXIT_USAGE;
-    }
-    /* --compare alone needs no window: it is a check, not a viewing */
-    if (compare)
-        headless = true;
-    if (compare && speed > 0) {
-        rs_cli_error("replay: --compare reads the whole session; --speed makes no sense with it");
-        return RS_EXIT_USAGE;
-    }
     static struct rs_config cfg;
-    if (cfg_path) {
-        if (rs_cli_load_config("replay", cfg_path, &cfg) != 0)
+    if (a.cfg_path) {
+        if (rs_cli_load_config("replay", a.cfg_path, &cfg) != 0)
             return RS_EXIT_USAGE;
-        ro.cfg = &cfg;
+        a.ro.cfg = &cfg;
     }
-    if (!headless && !rs_run_have_display()) {
+    if (!a.headless && !rs_run_have_display()) {
         rs_cli_error("replay: no display (DISPLAY and WAYLAND_DISPLAY unset); use --headless --json");
         return RS_EXIT_FAIL;
     }
-    ro.compare = compare;
+    a.ro.compare = a.compare;
     struct rs_replay *rp;
     char msg[600];
-    if (rs_replay_open(&rp, path, &ro, msg, sizeof msg) < 0) {
-        rs_cli_error("replay: %s: %s", path, msg);
+    if (rs_replay_open(&rp, a.path, &a.ro, msg, sizeof msg) < 0) {
+        rs_cli_error("replay: %s: %s", a.path, msg);
         return RS_EXIT_FAIL;
     }
-    if (rs_replay_notes(rp)[0] && !compare)
+    if (rs_replay_notes(rp)[0] && !a.compare)
         fprintf(stderr, "rollsense: replay: note: %s\n", rs_replay_notes(rp));
-    struct out_ctx oc = { .json = json };
+    struct out_ctx oc = { .json = a.json };
     rs_replay_on_diff(rp, on_diff, &oc);
     volatile sig_atomic_t *stop = NULL;
     rs_cli_catch_signals(&stop);
-
-    int rc;
-    if (headless) {
-        rc = run_headless(rp, json && !compare, speed, stop);
-    } else {
-        char err[600] = "";
-        rc = run_window(rp, &wc, speed, shot_after, stop, err, sizeof err);
-        if (rc < 0)
-            rs_cli_error("replay: %s", err);
-    }
+    int rc = play(rp, &a, stop);
     const char *damage = rs_reader_damage_message(rs_replay_reader(rp));
     if (damage)
-        rs_cli_error("replay: %s: %s", path, damage);
-    struct rs_replay_stats st;
-    rs_replay_get_stats(rp, &st);
-    int exit_code = rc < 0 ? RS_EXIT_FAIL : RS_EXIT_OK;
-    if (headless && rc == 0 && json && !compare) {
-        struct rs_summary sum;
-        rs_pipeline_summary(rs_replay_pipeline(rp), &sum);
-        char line[512];
-        puts(rs_summary_json(&sum, line, sizeof line));
-    }
-    if (compare && rc == 0) {
-        if (json)
-            printf("{\"type\":\"compare\",\"frames\":%llu,\"recorded_events\":%llu,"
-                   "\"replayed_events\":%llu,\"differences\":%llu,\"equal\":%s}\n",
-                   (unsigned long long)st.samples, (unsigned long long)st.recorded_events,
-                   (unsigned long long)st.replayed_events, (unsigned long long)st.differences,
-                   st.differences ? "false" : "true");
-        else if (st.differences == 0)
-            printf("replay: no difference: %llu events recomputed from %llu frames equal the "
-                   "%llu recorded ones\n",
-                   (unsigned long long)st.replayed_events, (unsigned long long)st.samples,
-                   (unsigned long long)st.recorded_events);
-        else
-            printf("replay: %llu differences (%llu events recomputed, %llu recorded)\n",
-                   (unsigned long long)st.differences, (unsigned long long)st.replayed_events,
-                   (unsigned long long)st.recorded_events);
-        if (st.differences)
-            exit_code = RS_EXIT_FAIL;
-    }
+        rs_cli_error("replay: %s: %s", a.path, damage);
+    int exit_code = finish(rp, &a, rc);
     fflush(stdout);
     rs_replay_close(rp);
     return exit_code;

@@ -4,12 +4,14 @@
  * before the pipeline is wired to it. Also renders single key states to
  * PNG files without showing a window (for docs and bug reports).
  */
-#include <SDL.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli.h"
+#include "rs_run.h"
+#include "rs_session.h"
 #include "rs_viewscript.h"
 #include "rs_window.h"
 
@@ -31,6 +33,73 @@ static void help(void)
            "                     replay, uncalibrated\n"
            "  --screenshot-dir D where the s key writes PNG files (default .)\n",
            (double)RS_VIEWSCRIPT_LOOP_S);
+}
+
+/* The script as the window loop's input: time that stops while paused,
+ * runs at the chosen speed, and jumps with the seek keys. */
+struct script {
+    int state;        /* a fixed state, or -1: the 150 s loop */
+    double t;         /* scripted time */
+    bool paused;
+    float speed;
+    double start, last;  /* wall clock */
+};
+
+static double mono_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* About 60 frames per second when the renderer does not wait for vsync. */
+static int script_advance(void *ctx, double dt_s)
+{
+    struct script *sc = ctx;
+    double left = dt_s - (mono_s() - sc->last);
+    if (left > 0) {
+        struct timespec ts = { 0, (long)(left * 1e9) };
+        nanosleep(&ts, NULL);
+    }
+    double now = mono_s();
+    if (!sc->paused)
+        sc->t += (now - sc->last) * sc->speed;
+    sc->last = now;
+    return 0;
+}
+
+/* Wall seconds since the start: what --seconds limits. */
+static double script_now(void *ctx)
+{
+    const struct script *sc = ctx;
+    return sc->last - sc->start;
+}
+
+static void script_view(void *ctx, struct rs_view *v)
+{
+    const struct script *sc = ctx;
+    if (sc->state >= 0) {
+        rs_viewscript_state(v, (enum rs_viewscript_state)sc->state);
+        if (v->mode == RS_MODE_REPLAY) {
+            v->replay_paused = sc->paused;
+            v->replay_speed = sc->speed;
+        }
+    } else {
+        rs_viewscript_at(v, (float)sc->t);
+    }
+}
+
+static void script_keys(void *ctx, const struct rs_ui_actions *a)
+{
+    struct script *sc = ctx;
+    if (a->bits & RS_UI_PAUSE)
+        sc->paused = !sc->paused;
+    if (a->bits & RS_UI_SPEED) {
+        sc->speed *= a->speed_steps > 0 ? 2.0f : 0.5f;
+        sc->speed = sc->speed < 0.25f ? 0.25f : sc->speed > 8.0f ? 8.0f : sc->speed;
+    }
+    if (a->bits & RS_UI_SEEK)
+        sc->t = sc->t + a->seek_s < 0 ? 0 : sc->t + a->seek_s;
 }
 
 int rs_cmd_view_test(int argc, char **argv)
@@ -85,64 +154,27 @@ int rs_cmd_view_test(int argc, char **argv)
         }
     }
 
-    if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) {
-        rs_cli_error("view-test: cannot start SDL: %s", SDL_GetError());
+    /* The one window loop (rs_run_window) over an idle session, with the
+     * script as its input: the script's view replaces the session's. */
+    struct rs_session_config scfg = { .mode = RS_MODE_LIVE };
+    rs_config_defaults(&scfg.cfg);
+    rs_calib_defaults(&scfg.cal);
+    rs_profile_defaults(&scfg.prof);
+    struct rs_session *s = rs_session_new(&scfg);
+    if (!s) {
+        rs_cli_error("view-test: out of memory");
         return RS_EXIT_FAIL;
     }
-    struct rs_window *win;
-    char err[512];
-    if (rs_window_open(&win, &cfg, err, sizeof err) != 0) {
+    struct script sc = { .state = state, .speed = 1.0f, .start = mono_s() };
+    sc.last = sc.start;
+    struct rs_run_input in = { .ctx = &sc, .advance = script_advance, .now = script_now,
+                               .decorate = script_view, .keys = script_keys,
+                               .derive_cues = true };
+    struct rs_run_opts o = { .window = true, .wcfg = cfg, .duration_s = seconds, .who = "view-test" };
+    char err[600];
+    int rc = rs_run_window(s, &in, &o, err, sizeof err);
+    if (rc < 0)
         rs_cli_error("view-test: %s", err);
-        SDL_Quit();
-        return RS_EXIT_FAIL;
-    }
-    if (rs_window_audio_error(win))
-        fprintf(stderr, "rollsense: view-test: running silent (%s)\n", rs_window_audio_error(win));
-
-    static struct rs_view view;
-    struct rs_ui_actions act = { 0 };
-    Uint64 start = SDL_GetTicks64(), last = start;
-    double t = 0; /* scripted time, stops while paused */
-    bool paused = false;
-    float speed = 1.0f;
-    int rc = RS_EXIT_OK;
-    while (!(act.bits & RS_UI_QUIT)) {
-        Uint64 now = SDL_GetTicks64();
-        if (!paused)
-            t += (double)(now - last) / 1000.0 * speed;
-        last = now;
-        if (seconds >= 0 && (double)(now - start) / 1000.0 >= seconds)
-            break;
-        if (state >= 0) {
-            rs_viewscript_state(&view, (enum rs_viewscript_state)state);
-            if (view.mode == RS_MODE_REPLAY) {
-                view.replay_paused = paused;
-                view.replay_speed = speed;
-            }
-        } else {
-            rs_viewscript_at(&view, (float)t);
-        }
-        if (rs_window_frame(win, &view, &act) != 0) {
-            rs_cli_error("view-test: drawing failed: %s", SDL_GetError());
-            rc = RS_EXIT_FAIL;
-            break;
-        }
-        if (act.bits & RS_UI_PAUSE)
-            paused = !paused;
-        if (act.bits & RS_UI_SPEED) {
-            speed *= act.speed_steps > 0 ? 2.0f : 0.5f;
-            speed = speed < 0.25f ? 0.25f : speed > 8.0f ? 8.0f : speed;
-        }
-        if (act.bits & RS_UI_SEEK)
-            t = t + act.seek_s < 0 ? 0 : t + act.seek_s;
-        if (act.bits & RS_UI_SCREENSHOT)
-            printf("screenshot: %s\n", act.screenshot);
-        /* About 60 frames per second when the renderer does not wait for vsync. */
-        Uint64 spent = SDL_GetTicks64() - now;
-        if (spent < 16)
-            SDL_Delay((Uint32)(16 - spent));
-    }
-    rs_window_close(win);
-    SDL_Quit();
-    return rc;
+    rs_session_free(s);
+    return rc < 0 ? RS_EXIT_FAIL : RS_EXIT_OK;
 }

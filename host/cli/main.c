@@ -68,10 +68,8 @@ int main(int argc, char **argv)
         usage(stdout);
         return RS_EXIT_OK;
     }
-    if (strcmp(name, "--version") == 0 || strcmp(name, "-V") == 0) {
-        printf("rollsense %s (protocol v%u)\n", RS_VERSION_STRING, 1u);
-        return RS_EXIT_OK;
-    }
+    if (strcmp(name, "--version") == 0 || strcmp(name, "-V") == 0)
+        return rs_cli_version();
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         if (strcmp(name, commands[i].name) == 0)
             return commands[i].run(argc - 1, argv + 1);

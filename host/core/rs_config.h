@@ -1,6 +1,6 @@
 /*
  * rs_config.h - every detection threshold of rollsense in one struct, its
- * defaults (design.md section 7) and a validating parser for the
+ * defaults (docs/config.md, with their sources) and a validating parser for the
  * `key = value` config file documented in docs/config.md.
  *
  * Pure: the caller reads the file and hands in its text. The parser never

@@ -12,7 +12,7 @@
 #include "rs_defaults.h"
 #include "rs_edge.h"
 
-#define G_N_PER_KG 9.80665
+#define G_N_PER_KG RS_STANDARD_GRAVITY
 #define PI 3.14159265358979323846
 
 /* Status bits that make forces or positions untrustworthy: holds stop. */
@@ -21,7 +21,7 @@
 #define FAULT_REPORTED (FAULT_BLOCKING | RS_ST_ENC_PARITY | RS_ST_OVERFLOW | RS_ST_WDT_RESET)
 
 static const char *const advice_text[] = {
-    [RS_DOSE_HOLDS] = "two or three spots is enough today",
+    [RS_DOSE_HOLDS] = "two or three spots are enough today",
     [RS_DOSE_SWITCH] = "about 3 minutes on this calf: switch to the other calf",
     [RS_DOSE_STOP] = "about 6 minutes on this calf: enough for today, stop here",
 };

@@ -54,7 +54,7 @@ uint64_t rs_clock_map(struct rs_clock *c, uint32_t dev_us, uint64_t host_us);
 double rs_clock_drift_ppm(const struct rs_clock *c);
 
 /*
- * Sequence numbers: loss is counted, never guessed (design.md section 5).
+ * Sequence numbers: loss is counted, never guessed (docs/protocol.md, "Timing and loss").
  * rs_seq_push() returns how many frames were lost just before seq (0 in the
  * normal case). A sequence number that goes backwards or repeats is a device
  * reset or a duplicate: it is counted in `resets`, becomes the new baseline

@@ -351,6 +351,12 @@ static void try_open(struct rs_conn *c)
         c->fatal = RS_CONN_ERR_ACCESS;
         return;
     }
+    if (rc == RS_LINK_ERR_BUSY && !c->ever_streamed) {
+        /* Another program owns the port: sharing it would halve both streams. */
+        rs_link_busy_message(c->port, c->msg, sizeof c->msg);
+        c->fatal = RS_CONN_ERR_BUSY;
+        return;
+    }
     if (rc == RS_LINK_ERR_NOMEM) {
         snprintf(c->msg, sizeof c->msg, "out of memory");
         c->fatal = RS_CONN_ERR_NOMEM;

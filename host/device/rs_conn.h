@@ -95,6 +95,7 @@ enum rs_conn_err {
     RS_CONN_ERR_PICK = -21,      /* several rollers and no --device */
     RS_CONN_ERR_ACCESS = -22,    /* the port exists but may not be opened */
     RS_CONN_ERR_NOMEM = -23,
+    RS_CONN_ERR_BUSY = -24,      /* another program owns the port (before the first sample) */
 };
 
 struct rs_conn_stats {

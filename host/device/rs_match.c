@@ -69,7 +69,8 @@ int rs_pick_roller(const struct rs_roller *list, size_t n, const char *want, siz
     return RS_PICK_OK;
 }
 
-/* Append to buf at *len; on overflow end the text with "...". */
+/* Append to buf at *len; on overflow fill up with as much of s as fits and
+ * end the text with "..." (in the last 4 bytes, right after that part). */
 static void append(char *buf, size_t cap, size_t *len, const char *s)
 {
     size_t k = strlen(s);
@@ -77,7 +78,10 @@ static void append(char *buf, size_t cap, size_t *len, const char *s)
         memcpy(buf + *len, s, k + 1);
         *len += k;
     } else if (cap >= 4) {
-        strcpy(buf + cap - 4, "...");
+        size_t keep = cap - 4;
+        if (*len < keep)
+            memcpy(buf + *len, s, keep - *len); /* k > keep - *len: s is longer */
+        memcpy(buf + keep, "...", 4);
         *len = cap - 1;
     }
 }

@@ -130,7 +130,7 @@ struct rs_hotplug {
     int scanned_once;
 };
 
-/* libusb rule: no synchronous libusb calls in here (platform-notes.md). */
+/* libusb rule: no synchronous libusb calls in here (docs/platform.md). */
 static int LIBUSB_CALL on_hotplug(libusb_context *ctx, libusb_device *dev,
                                   libusb_hotplug_event event, void *user)
 {

@@ -33,7 +33,7 @@ int rs_scan_rollers(struct rs_port_desc *out, size_t cap, size_t *n);
 
 /*
  * Hotplug watcher. Uses libusb hotplug callbacks when libusb reports the
- * capability (tested for non-zero, platform-notes.md); the callback only sets
+ * capability (tested for non-zero, docs/platform.md); the callback only sets
  * a flag, as libusb forbids synchronous calls inside it. Where no events ever
  * arrive (containers without /dev/bus/usb), callers still scan at least every
  * RS_HOTPLUG_POLL_MS: rs_hotplug_due() says when.

@@ -4,7 +4,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,18 +12,8 @@
 
 #include "rs_defaults.h"
 #include "rs_json.h"
-
-__attribute__((format(printf, 4, 5)))
-static int fail(int code, char *why, size_t cap, const char *fmt, ...)
-{
-    if (why && cap) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(why, cap, fmt, ap);
-        va_end(ap);
-    }
-    return code;
-}
+#include "rs_err.h"
+#include "rs_file.h"
 
 void rs_profiles_init(struct rs_profiles *ps)
 {
@@ -50,16 +39,16 @@ int rs_profile_check(const struct rs_profile *p, char *why, size_t cap)
 {
     if (!isfinite(p->body_mass_kg) || p->body_mass_kg < RS_PROFILE_MASS_MIN ||
         p->body_mass_kg > RS_PROFILE_MASS_MAX)
-        return fail(RS_PROFILES_BAD, why, cap, "body mass must be %g-%g kg, not %g",
-                    RS_PROFILE_MASS_MIN, RS_PROFILE_MASS_MAX, p->body_mass_kg);
+        return rs_fail(RS_PROFILES_BAD, why, cap, "body mass must be %g-%g kg, not %g",
+                       RS_PROFILE_MASS_MIN, RS_PROFILE_MASS_MAX, p->body_mass_kg);
     if (!isfinite(p->calf_length_cm) || p->calf_length_cm < RS_PROFILE_CALF_MIN ||
         p->calf_length_cm > RS_PROFILE_CALF_MAX)
-        return fail(RS_PROFILES_BAD, why, cap, "calf length must be %g-%g cm, not %g",
-                    RS_PROFILE_CALF_MIN, RS_PROFILE_CALF_MAX, p->calf_length_cm);
+        return rs_fail(RS_PROFILES_BAD, why, cap, "calf length must be %g-%g cm, not %g",
+                       RS_PROFILE_CALF_MIN, RS_PROFILE_CALF_MAX, p->calf_length_cm);
     if (!isfinite(p->force_limit_n) || p->force_limit_n < 0 ||
         p->force_limit_n > RS_PROFILE_LIMIT_MAX)
-        return fail(RS_PROFILES_BAD, why, cap, "force limit must be 0 (none) to %g N, not %g",
-                    RS_PROFILE_LIMIT_MAX, p->force_limit_n);
+        return rs_fail(RS_PROFILES_BAD, why, cap, "force limit must be 0 (none) to %g N, not %g",
+                       RS_PROFILE_LIMIT_MAX, p->force_limit_n);
     return 0;
 }
 
@@ -75,17 +64,17 @@ int rs_profiles_put(struct rs_profiles *ps, const char *name, const struct rs_pr
                     char *why, size_t cap)
 {
     if (!rs_profile_name_ok(name))
-        return fail(RS_PROFILES_BAD, why, cap,
-                    "profile name '%.40s' is not allowed: use 1-%d letters, digits, '-', '_' or '.'",
-                    name, RS_PROFILE_NAME_MAX - 1);
+        return rs_fail(RS_PROFILES_BAD, why, cap,
+                       "profile name '%.40s' is not allowed: use 1-%d letters, digits, '-', '_' or '.'",
+                       name, RS_PROFILE_NAME_MAX - 1);
     int rc = rs_profile_check(p, why, cap);
     if (rc)
         return rc;
     int i = rs_profiles_find(ps, name);
     if (i < 0) {
         if (ps->n >= RS_PROFILES_MAX)
-            return fail(RS_PROFILES_FULL, why, cap,
-                        "there are already %d profiles; remove one first", RS_PROFILES_MAX);
+            return rs_fail(RS_PROFILES_FULL, why, cap,
+                           "there are already %d profiles; remove one first", RS_PROFILES_MAX);
         i = (int)ps->n++;
         snprintf(ps->e[i].name, sizeof ps->e[i].name, "%s", name);
     }
@@ -97,7 +86,7 @@ int rs_profiles_activate(struct rs_profiles *ps, const char *name, char *why, si
 {
     int i = rs_profiles_find(ps, name);
     if (i < 0)
-        return fail(RS_PROFILES_NOT_FOUND, why, cap, "no profile called '%.40s' (see --list)", name);
+        return rs_fail(RS_PROFILES_NOT_FOUND, why, cap, "no profile called '%.40s' (see --list)", name);
     ps->active = i;
     return 0;
 }
@@ -106,7 +95,7 @@ int rs_profiles_remove(struct rs_profiles *ps, const char *name, char *why, size
 {
     int i = rs_profiles_find(ps, name);
     if (i < 0)
-        return fail(RS_PROFILES_NOT_FOUND, why, cap, "no profile called '%.40s' (see --list)", name);
+        return rs_fail(RS_PROFILES_NOT_FOUND, why, cap, "no profile called '%.40s' (see --list)", name);
     memmove(&ps->e[i], &ps->e[i + 1], (ps->n - (size_t)i - 1) * sizeof ps->e[0]);
     ps->n--;
     if (ps->active == i)
@@ -164,7 +153,7 @@ int rs_profiles_parse(const char *text, struct rs_profiles *ps, char *why, size_
         char buf[160];
         lineno++;
         if (len >= sizeof buf)
-            return fail(RS_PROFILES_CORRUPT, why, cap, "profiles line %d is too long", lineno);
+            return rs_fail(RS_PROFILES_CORRUPT, why, cap, "profiles line %d is too long", lineno);
         memcpy(buf, p, len);
         buf[len] = '\0';
         p += len + (eol ? 1 : 0);
@@ -173,23 +162,23 @@ int rs_profiles_parse(const char *text, struct rs_profiles *ps, char *why, size_
             continue;
         if (line[0] == '[') {
             if (cur >= 0 && seen != (F_MASS | F_CALF | F_LIMIT))
-                return fail(RS_PROFILES_CORRUPT, why, cap,
-                            "profiles line %d: profile '%s' lacks a field", lineno, ps->e[cur].name);
+                return rs_fail(RS_PROFILES_CORRUPT, why, cap,
+                               "profiles line %d: profile '%s' lacks a field", lineno, ps->e[cur].name);
             char *close = strchr(line, ']');
             if (!close || close[1])
-                return fail(RS_PROFILES_CORRUPT, why, cap,
-                            "profiles line %d: a section is '[NAME]'", lineno);
+                return rs_fail(RS_PROFILES_CORRUPT, why, cap,
+                               "profiles line %d: a section is '[NAME]'", lineno);
             *close = '\0';
             const char *name = line + 1;
             if (!rs_profile_name_ok(name))
-                return fail(RS_PROFILES_CORRUPT, why, cap,
-                            "profiles line %d: bad profile name '%.40s'", lineno, name);
+                return rs_fail(RS_PROFILES_CORRUPT, why, cap,
+                               "profiles line %d: bad profile name '%.40s'", lineno, name);
             if (rs_profiles_find(ps, name) >= 0)
-                return fail(RS_PROFILES_CORRUPT, why, cap,
-                            "profiles line %d: profile '%s' appears twice", lineno, name);
+                return rs_fail(RS_PROFILES_CORRUPT, why, cap,
+                               "profiles line %d: profile '%s' appears twice", lineno, name);
             if (ps->n >= RS_PROFILES_MAX)
-                return fail(RS_PROFILES_CORRUPT, why, cap,
-                            "profiles line %d: more than %d profiles", lineno, RS_PROFILES_MAX);
+                return rs_fail(RS_PROFILES_CORRUPT, why, cap,
+                               "profiles line %d: more than %d profiles", lineno, RS_PROFILES_MAX);
             cur = (int)ps->n++;
             snprintf(ps->e[cur].name, sizeof ps->e[cur].name, "%s", name);
             seen = 0;
@@ -197,26 +186,26 @@ int rs_profiles_parse(const char *text, struct rs_profiles *ps, char *why, size_
         }
         char *eq = strchr(line, '=');
         if (!eq)
-            return fail(RS_PROFILES_CORRUPT, why, cap,
-                        "profiles line %d is not 'key = value'", lineno);
+            return rs_fail(RS_PROFILES_CORRUPT, why, cap,
+                           "profiles line %d is not 'key = value'", lineno);
         *eq = '\0';
         char *key = trim(line), *val = trim(eq + 1);
         if (cur < 0) {
             if (strcmp(key, "active") != 0)
-                return fail(RS_PROFILES_CORRUPT, why, cap,
-                            "profiles line %d: unknown key '%.40s' before the first [profile]",
-                            lineno, key);
+                return rs_fail(RS_PROFILES_CORRUPT, why, cap,
+                               "profiles line %d: unknown key '%.40s' before the first [profile]",
+                               lineno, key);
             if (val[0] && !rs_profile_name_ok(val))
-                return fail(RS_PROFILES_CORRUPT, why, cap,
-                            "profiles line %d: bad active profile name", lineno);
+                return rs_fail(RS_PROFILES_CORRUPT, why, cap,
+                               "profiles line %d: bad active profile name", lineno);
             snprintf(active, sizeof active, "%s", val);
             active_line = lineno;
             continue;
         }
         double v;
         if (parse_num(val, &v) < 0)
-            return fail(RS_PROFILES_CORRUPT, why, cap,
-                        "profiles line %d: '%.40s' is not a number", lineno, val);
+            return rs_fail(RS_PROFILES_CORRUPT, why, cap,
+                           "profiles line %d: '%.40s' is not a number", lineno, val);
         struct rs_profile *pr = &ps->e[cur].p;
         if (strcmp(key, "body_mass_kg") == 0) {
             pr->body_mass_kg = v;
@@ -228,22 +217,22 @@ int rs_profiles_parse(const char *text, struct rs_profiles *ps, char *why, size_
             pr->force_limit_n = v;
             seen |= F_LIMIT;
         } else {
-            return fail(RS_PROFILES_CORRUPT, why, cap, "profiles line %d: unknown key '%.40s'",
-                        lineno, key);
+            return rs_fail(RS_PROFILES_CORRUPT, why, cap, "profiles line %d: unknown key '%.40s'",
+                           lineno, key);
         }
         char sub[96];
         if (rs_profile_check(pr, sub, sizeof sub) && seen == (F_MASS | F_CALF | F_LIMIT))
-            return fail(RS_PROFILES_CORRUPT, why, cap, "profiles line %d (profile '%s'): %s",
-                        lineno, ps->e[cur].name, sub);
+            return rs_fail(RS_PROFILES_CORRUPT, why, cap, "profiles line %d (profile '%s'): %s",
+                           lineno, ps->e[cur].name, sub);
     }
     if (cur >= 0 && seen != (F_MASS | F_CALF | F_LIMIT))
-        return fail(RS_PROFILES_CORRUPT, why, cap, "profile '%s' lacks a field", ps->e[cur].name);
+        return rs_fail(RS_PROFILES_CORRUPT, why, cap, "profile '%s' lacks a field", ps->e[cur].name);
     if (active[0]) {
         ps->active = rs_profiles_find(ps, active);
         if (ps->active < 0)
-            return fail(RS_PROFILES_CORRUPT, why, cap,
-                        "profiles line %d: the active profile '%s' does not exist", active_line,
-                        active);
+            return rs_fail(RS_PROFILES_CORRUPT, why, cap,
+                           "profiles line %d: the active profile '%s' does not exist", active_line,
+                           active);
     }
     return 0;
 }
@@ -313,21 +302,21 @@ int rs_profiles_load(const char *path, struct rs_profiles *ps, char *why, size_t
     if (!f) {
         if (errno == ENOENT)
             return 0;
-        return fail(RS_PROFILES_IO, why, cap, "cannot read %s: %s", path, strerror(errno));
+        return rs_fail(RS_PROFILES_IO, why, cap, "cannot read %s: %s", path, strerror(errno));
     }
     static char text[RS_PROFILES_TEXT_MAX + 1];
     size_t n = fread(text, 1, RS_PROFILES_TEXT_MAX + 1, f);
     int err = ferror(f);
     fclose(f);
     if (err)
-        return fail(RS_PROFILES_IO, why, cap, "cannot read %s", path);
+        return rs_fail(RS_PROFILES_IO, why, cap, "cannot read %s", path);
     if (n > RS_PROFILES_TEXT_MAX)
-        return fail(RS_PROFILES_CORRUPT, why, cap, "%s is too large to be a profiles file", path);
+        return rs_fail(RS_PROFILES_CORRUPT, why, cap, "%s is too large to be a profiles file", path);
     text[n] = '\0';
     char sub[192];
     int rc = rs_profiles_parse(text, ps, sub, sizeof sub);
     if (rc)
-        return fail(rc, why, cap, "%s: %s", path, sub);
+        return rs_fail(rc, why, cap, "%s: %s", path, sub);
     return 0;
 }
 
@@ -353,16 +342,16 @@ int rs_profiles_save(const char *path, const struct rs_profiles *ps, char *why, 
     static char text[RS_PROFILES_TEXT_MAX];
     int len = rs_profiles_format(ps, text, sizeof text);
     if (len < 0)
-        return fail(RS_PROFILES_IO, why, cap, "profiles do not fit in %d bytes", RS_PROFILES_TEXT_MAX);
+        return rs_fail(RS_PROFILES_IO, why, cap, "profiles do not fit in %d bytes", RS_PROFILES_TEXT_MAX);
     if (make_parents(path) < 0)
-        return fail(RS_PROFILES_IO, why, cap, "cannot create the directory of %s: %s", path,
-                    strerror(errno));
+        return rs_fail(RS_PROFILES_IO, why, cap, "cannot create the directory of %s: %s", path,
+                       strerror(errno));
     char tmp[600];
     if (snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid()) >= (int)sizeof tmp)
-        return fail(RS_PROFILES_IO, why, cap, "path too long: %s", path);
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+        return rs_fail(RS_PROFILES_IO, why, cap, "path too long: %s", path);
+    int fd = rs_file_create_private(tmp);
     if (fd < 0)
-        return fail(RS_PROFILES_IO, why, cap, "cannot write %s: %s", tmp, strerror(errno));
+        return rs_fail(RS_PROFILES_IO, why, cap, "cannot write %s: %s", tmp, strerror(errno));
     ssize_t w = write(fd, text, (size_t)len);
     int e = errno;
     if (w != len || fsync(fd) < 0) {
@@ -370,13 +359,13 @@ int rs_profiles_save(const char *path, const struct rs_profiles *ps, char *why, 
             e = errno;
         close(fd);
         unlink(tmp);
-        return fail(RS_PROFILES_IO, why, cap, "cannot write %s: %s", tmp, strerror(e));
+        return rs_fail(RS_PROFILES_IO, why, cap, "cannot write %s: %s", tmp, strerror(e));
     }
     close(fd);
     if (rename(tmp, path) < 0) {
         e = errno;
         unlink(tmp);
-        return fail(RS_PROFILES_IO, why, cap, "cannot replace %s: %s", path, strerror(e));
+        return rs_fail(RS_PROFILES_IO, why, cap, "cannot replace %s: %s", path, strerror(e));
     }
     return 0;
 }
@@ -389,7 +378,7 @@ int rs_profiles_load_active(struct rs_profile *out, char *name, size_t name_cap,
         name[0] = '\0';
     char path[1024];
     if (rs_profiles_path(path, sizeof path) < 0)
-        return fail(RS_PROFILES_IO, why, cap, "the profile file path is too long");
+        return rs_fail(RS_PROFILES_IO, why, cap, "the profile file path is too long");
     static struct rs_profiles ps;
     int rc = rs_profiles_load(path, &ps, why, cap);
     if (rc)

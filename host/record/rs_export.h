@@ -14,6 +14,7 @@
 #define RS_EXPORT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "rs_reader.h"
 
@@ -32,6 +33,20 @@ struct rs_export_columns {
     "host_time_iso8601,device_time_s,seq,device_t_us,left_raw_counts,right_raw_counts," \
     "encoder_counts_16384_per_rev,status_bits"
 #define RS_EXPORT_EVENTS_HEADER "host_time_iso8601,device_time_s,kind,type,data_json"
+
+/* The fast formatting of samples.csv, exposed for tests. rs_export_fixed
+ * writes what snprintf(out, .., "%.*f", decimals, v) writes (out: at least
+ * 330 bytes); rs_export_iso what rs_iso8601(host_us, tz, ..) writes (out:
+ * at least 48 bytes), reusing the date and time to the second from the
+ * cache (zero it before first use). Both return the length. */
+struct rs_export_iso_cache {
+    int64_t sec;      /* local seconds of the cached text; valid when len */
+    int tz;
+    size_t len;
+    char text[48];    /* rs_iso8601 output for sec */
+};
+size_t rs_export_fixed(double v, int decimals, char *out);
+size_t rs_export_iso(struct rs_export_iso_cache *c, int64_t host_us, int tz, char *out);
 
 struct rs_export_stats {
     unsigned long long samples;

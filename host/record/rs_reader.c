@@ -101,10 +101,114 @@ static int query_int(sqlite3 *db, const char *sql, int64_t *out)
     return rc;
 }
 
+static uint32_t be32(const unsigned char *b)
+{
+    return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
+}
+
+/* The WAL checksum (sqlite's walChecksumBytes): 32-bit words in the byte
+ * order the WAL header's magic announces, summed pairwise into s[0], s[1]. */
+static void wal_checksum(int big, const unsigned char *b, size_t n, uint32_t s[2])
+{
+    for (size_t i = 0; i + 8 <= n; i += 8) {
+        uint32_t x0, x1;
+        if (big) {
+            x0 = be32(b + i);
+            x1 = be32(b + i + 4);
+        } else {
+            x0 = (uint32_t)b[i] | (uint32_t)b[i + 1] << 8 | (uint32_t)b[i + 2] << 16 | (uint32_t)b[i + 3] << 24;
+            x1 = (uint32_t)b[i + 4] | (uint32_t)b[i + 5] << 8 | (uint32_t)b[i + 6] << 16 |
+                 (uint32_t)b[i + 7] << 24;
+        }
+        s[0] += x0 + s[1];
+        s[1] += x1 + s[0];
+    }
+}
+
+/* What the WAL adds: its committed size in pages and which pages beyond the
+ * main file (have_pages) it holds. */
+struct wal_view {
+    uint32_t db_pages;      /* size after the last valid commit, 0 if none */
+    uint32_t base;          /* pages present in the main file */
+    unsigned char *present; /* bitmap of pages base+1.. held by committed frames */
+    uint32_t cap;           /* bits in present */
+};
+
+static void wal_mark(struct wal_view *w, uint32_t pgno)
+{
+    if (pgno <= w->base)
+        return;
+    uint32_t i = pgno - w->base - 1;
+    if (i >= w->cap) {
+        uint32_t ncap = w->cap ? w->cap : 1024;
+        while (ncap <= i && ncap < (1u << 30))
+            ncap *= 2;
+        if (ncap <= i)
+            return;
+        unsigned char *np = realloc(w->present, ncap / 8);
+        if (!np)
+            return;
+        memset(np + w->cap / 8, 0, (ncap - w->cap) / 8);
+        w->present = np;
+        w->cap = ncap;
+    }
+    w->present[i / 8] |= (unsigned char)(1u << (i % 8));
+}
+
 /*
- * Bytes missing at the end of a file cut short: the SQLite header (offset 16:
- * page size, offset 28: page count) says how long the main file should be.
- * 0 when it is whole or the header is not trustworthy.
+ * Replay the WAL's frames as SQLite's recovery would: the header's salts and
+ * running checksum must match; frames after the last commit frame are not
+ * part of the database. Pages of the committed frames are marked present.
+ */
+static void wal_scan(FILE *f, uint32_t ps, struct wal_view *w)
+{
+    unsigned char h[32];
+    if (fread(h, 1, sizeof h, f) != sizeof h)
+        return;
+    uint32_t magic = be32(h);
+    if ((magic & ~1u) != 0x377f0682u || be32(h + 8) != (ps == 65536 ? 1 : ps))
+        return;
+    int big = magic & 1;
+    uint32_t sum[2] = { 0, 0 };
+    wal_checksum(big, h, 24, sum);
+    if (sum[0] != be32(h + 24) || sum[1] != be32(h + 28))
+        return;
+    unsigned char *page = malloc((size_t)ps + 24);
+    if (!page)
+        return;
+    /* Pass 1: the last valid commit frame. Pass 2: the pages up to it. */
+    long frames = 0, committed = 0;
+    uint32_t db_pages = 0;
+    while (fread(page, 1, (size_t)ps + 24, f) == (size_t)ps + 24) {
+        if (memcmp(page + 8, h + 16, 8) != 0)
+            break; /* salts of an older generation */
+        wal_checksum(big, page, 8, sum);
+        wal_checksum(big, page + 24, ps, sum);
+        if (sum[0] != be32(page + 16) || sum[1] != be32(page + 20))
+            break; /* torn or never written */
+        frames++;
+        if (be32(page + 4)) {
+            committed = frames;
+            db_pages = be32(page + 4);
+        }
+    }
+    if (committed && fseek(f, 32, SEEK_SET) == 0) {
+        for (long i = 0; i < committed; i++) {
+            if (fread(page, 1, 4, f) != 4 || fseek(f, (long)ps + 20, SEEK_CUR) != 0)
+                break;
+            wal_mark(w, be32(page));
+        }
+        w->db_pages = db_pages;
+    }
+    free(page);
+}
+
+/*
+ * Bytes missing at the end of a file cut short: the database's size in pages
+ * (the header's page count at offset 28, or the WAL's last commit) against
+ * the pages that exist, in the main file or in a committed WAL frame. A
+ * session written until the disk filled lives partly in its -wal file and is
+ * intact up to its last commit. 0 when whole or the header is not trusted.
  */
 static uint64_t truncated_bytes(const char *path, off_t size)
 {
@@ -119,9 +223,31 @@ static uint64_t truncated_bytes(const char *path, off_t size)
     uint32_t ps = (uint32_t)h[16] << 8 | h[17];
     if (ps == 1)
         ps = 65536;
-    uint32_t pages = (uint32_t)h[28] << 24 | (uint32_t)h[29] << 16 | (uint32_t)h[30] << 8 | h[31];
+    if (ps < 512 || (ps & (ps - 1)))
+        return 0;
+    struct wal_view w = { .base = (uint32_t)((uint64_t)size / ps) };
+    uint32_t pages = be32(h + 28);
+    char wal[1100];
+    snprintf(wal, sizeof wal, "%s-wal", path);
+    FILE *wf = fopen(wal, "rb");
+    if (wf) {
+        wal_scan(wf, ps, &w);
+        fclose(wf);
+    }
+    if (w.db_pages)
+        pages = w.db_pages;
+    uint64_t missing = 0;
+    for (uint32_t p = w.base + 1; p <= pages && p > w.base; p++) { /* p > base: no wrap */
+        uint32_t i = p - w.base - 1;
+        if (!(i < w.cap && (w.present[i / 8] >> (i % 8) & 1)))
+            missing++;
+    }
+    free(w.present);
     uint64_t want = (uint64_t)ps * pages;
-    return want > (uint64_t)size ? want - (uint64_t)size : 0;
+    if (!missing || want <= (uint64_t)size)
+        return 0;
+    /* A partial last page of the main file is counted whole above. */
+    return missing * ps < want - (uint64_t)size ? missing * ps : want - (uint64_t)size;
 }
 
 static void load_meta(struct rs_reader *s)
@@ -211,7 +337,8 @@ int rs_reader_open(struct rs_reader **out, const char *path, char *msg, size_t m
     int rc = SQLITE_OK, flags = SQLITE_OPEN_READONLY;
     bool relaxed = false;
     for (int attempt = 0; attempt < 3; attempt++) {
-        rc = sqlite3_open_v2(path, &s->db, flags, NULL);
+        /* one thread uses a reader at a time: no per-call mutexes */
+        rc = sqlite3_open_v2(path, &s->db, flags | SQLITE_OPEN_NOMUTEX, NULL);
         if (rc == SQLITE_OK) {
             sqlite3_extended_result_codes(s->db, 1);
             if (relaxed)

@@ -8,12 +8,18 @@
  * as meta rows of JSON text. It needs nothing from the detectors.
  *
  * Durability contract (docs/session-format.md):
- *   - rows are written inside one open transaction that is committed at the
- *     first call (frame, event, tick) at which RS_REC_COMMIT_US of host time
- *     have passed since the last commit, so the live loop must call
- *     rs_rec_tick() at least every 250 ms when no frames arrive;
- *   - journal_mode=WAL, synchronous=FULL: a killed process loses nothing
- *     committed, a power cut at most the last commit interval;
+ *   - rows are written inside one open transaction that is committed as soon
+ *     as the uncommitted samples span RS_REC_COMMIT_DEV_US of device time
+ *     (the kill -9 bound, independent of the host clock and the loop's pace),
+ *     or at the first call (frame, event, tick) at which RS_REC_COMMIT_US of
+ *     host time have passed since the last commit, so the live loop must
+ *     call rs_rec_tick() at least every 250 ms when no frames arrive;
+ *   - journal_mode=WAL, synchronous=NORMAL: a COMMIT is a write() into the
+ *     page cache, so a killed process loses nothing committed and the live
+ *     loop never waits for the disk. A syncer thread makes each commit
+ *     durable (fdatasync of the -wal file) and checkpoints the WAL; a power
+ *     cut loses at most what was not yet synced (the last commit interval
+ *     plus one sync);
  *   - any write error (disk full, file size limit, I/O error) stops the
  *     recorder: the open batch is rolled back, rs_rec_error() gives one line
  *     for the user, every later call is a cheap no-op returning the same
@@ -23,7 +29,8 @@
  * message buffer; nothing grows with the session length.
  *
  * All times come from the caller (host_us), so tests drive it with a fake
- * clock. Not thread-safe: one recorder belongs to one thread.
+ * clock. Not thread-safe: one recorder belongs to one thread (the syncer is
+ * internal and touches only the -wal file and its own connection).
  */
 #ifndef RS_RECORD_H
 #define RS_RECORD_H
@@ -36,6 +43,9 @@
 
 /* Longest time between commits, microseconds of host time. */
 #define RS_REC_COMMIT_US 250000
+/* Longest span of device time of uncommitted samples: 100 ms leaves 150 ms
+ * of the 250 ms kill -9 budget for bytes in flight and the loop's pass. */
+#define RS_REC_COMMIT_DEV_US 100000
 
 /* Error classes (0 is success). */
 enum rs_rec_err {
@@ -56,6 +66,9 @@ struct rs_rec_stats {
     uint64_t gaps;            /* gap rows (automatic sequence gaps included) */
     uint64_t lost;            /* frames missing by sequence number */
     int64_t max_commit_us;    /* longest commit, wall time measured with CLOCK_MONOTONIC */
+    uint64_t syncs;           /* fdatasync rounds of the syncer thread */
+    uint64_t synced_commits;  /* commits made durable against power loss */
+    int64_t max_sync_us;      /* longest sync round (CLOCK_MONOTONIC) */
 };
 
 /*
@@ -125,6 +138,12 @@ void rs_rec_get_stats(const struct rs_rec *r, struct rs_rec_stats *st);
 /* Test hook: called after every successful commit (may be NULL). */
 void rs_rec_on_commit(struct rs_rec *r, void (*fn)(void *ctx, const struct rs_rec_stats *st),
                       void *ctx);
+
+/*
+ * Test hook: replace the syncer's fdatasync(fd) (e.g. by one that blocks
+ * until released, to show that commits never wait for it). NULL restores it.
+ */
+void rs_rec_set_sync_hook(struct rs_rec *r, int (*fn)(void *ctx, int fd), void *ctx);
 
 /* ---- where sessions live --------------------------------------------- */
 

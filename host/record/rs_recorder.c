@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +30,33 @@
 /* Longest JSON text accepted for one event, mark or meta value. */
 #define RS_REC_JSON_MAX 4096
 
+/* WAL size (pages) above which the syncer checkpoints it into the main file. */
+#define RS_REC_CHECKPOINT_PAGES 1000
+
+/*
+ * The syncer: a thread that makes commits durable against power loss
+ * (fdatasync of the -wal file) and checkpoints the WAL, so that the live
+ * loop's COMMIT is only a write() into the page cache. A kill -9 loses
+ * nothing written; a power cut loses what was not yet synced.
+ */
+struct rs_syncer {
+    pthread_t thread;
+    bool running;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    uint64_t requested;  /* commits to make durable (count) */
+    uint64_t done;       /* commits made durable */
+    bool quit;
+    int wal_fd;          /* -1 until the -wal file is opened */
+    sqlite3 *ckpt_db;    /* the syncer's own connection, for checkpoints */
+    char wal_path[600];
+    char db_path[512];
+    int (*hook)(void *ctx, int fd); /* the sync itself (tests: slow, blocking) */
+    void *hook_ctx;
+    uint64_t syncs;
+    int64_t max_sync_us;
+};
+
 struct rs_rec {
     sqlite3 *db;
     sqlite3_stmt *ins_frame, *ins_log, *ins_meta;
@@ -39,6 +67,8 @@ struct rs_rec {
 
     bool in_txn;
     int64_t last_commit_host_us;
+    int64_t pending_first_dev_us; /* dev_us of the oldest uncommitted sample, -1: none */
+    struct rs_syncer sync;
     int64_t start_host_us;
     int tz_offset_s;
 
@@ -155,7 +185,116 @@ static int stop(struct rs_rec *r, int rc)
     }
     r->st.frames = r->st.committed_frames;
     r->pending_frames = 0;
+    r->pending_first_dev_us = -1;
     return r->status;
+}
+
+static int default_sync(void *ctx, int fd)
+{
+    (void)ctx;
+    return fdatasync(fd);
+}
+
+/* One round of the syncer (unlocked): make the WAL durable, then
+ * checkpoint it when it has grown. Errors are left to the next commit:
+ * a sync failing on a dying disk shows up as a failed write soon enough. */
+static void syncer_round(struct rs_syncer *y)
+{
+    if (y->wal_fd < 0)
+        y->wal_fd = open(y->wal_path, O_RDONLY | O_CLOEXEC);
+    pthread_mutex_lock(&y->mu);
+    int (*hook)(void *, int) = y->hook;
+    void *hook_ctx = y->hook_ctx;
+    pthread_mutex_unlock(&y->mu);
+    int64_t t0 = mono_us();
+    if (y->wal_fd >= 0)
+        hook(hook_ctx, y->wal_fd);
+    int64_t dt = mono_us() - t0;
+    struct stat st;
+    if (y->wal_fd >= 0 && fstat(y->wal_fd, &st) == 0 &&
+        st.st_size > (off_t)RS_REC_CHECKPOINT_PAGES * 4096) {
+        if (!y->ckpt_db &&
+            sqlite3_open_v2(y->db_path, &y->ckpt_db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+            sqlite3_close(y->ckpt_db);
+            y->ckpt_db = NULL;
+        }
+        /* PASSIVE: never waits for the writer; the writer restarts the WAL
+         * from its beginning once everything is checkpointed. */
+        if (y->ckpt_db)
+            sqlite3_wal_checkpoint_v2(y->ckpt_db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+    }
+    pthread_mutex_lock(&y->mu);
+    y->syncs++;
+    if (dt > y->max_sync_us)
+        y->max_sync_us = dt;
+    pthread_mutex_unlock(&y->mu);
+}
+
+static void *syncer_main(void *arg)
+{
+    struct rs_syncer *y = arg;
+    pthread_mutex_lock(&y->mu);
+    for (;;) {
+        while (!y->quit && y->done == y->requested)
+            pthread_cond_wait(&y->cv, &y->mu);
+        if (y->done == y->requested)
+            break; /* quit, nothing left */
+        uint64_t target = y->requested; /* one sync covers every commit so far */
+        pthread_mutex_unlock(&y->mu);
+        syncer_round(y);
+        pthread_mutex_lock(&y->mu);
+        y->done = target;
+        pthread_cond_broadcast(&y->cv);
+    }
+    pthread_mutex_unlock(&y->mu);
+    return NULL;
+}
+
+static int syncer_start(struct rs_syncer *y, const char *path)
+{
+    y->wal_fd = -1;
+    snprintf(y->db_path, sizeof y->db_path, "%s", path);
+    snprintf(y->wal_path, sizeof y->wal_path, "%s-wal", path);
+    if (!y->hook)
+        y->hook = default_sync;
+    if (pthread_mutex_init(&y->mu, NULL) != 0)
+        return -1;
+    if (pthread_cond_init(&y->cv, NULL) != 0 ||
+        pthread_create(&y->thread, NULL, syncer_main, y) != 0) {
+        pthread_mutex_destroy(&y->mu);
+        return -1;
+    }
+    y->running = true;
+    return 0;
+}
+
+/* After a commit: wake the syncer; never waits. */
+static void syncer_request(struct rs_syncer *y)
+{
+    if (!y->running)
+        return;
+    pthread_mutex_lock(&y->mu);
+    y->requested++;
+    pthread_cond_signal(&y->cv);
+    pthread_mutex_unlock(&y->mu);
+}
+
+/* Finish the outstanding syncs and stop the thread (waits: only at close). */
+static void syncer_stop(struct rs_syncer *y)
+{
+    if (!y->running)
+        return;
+    pthread_mutex_lock(&y->mu);
+    y->quit = true;
+    pthread_cond_signal(&y->cv);
+    pthread_mutex_unlock(&y->mu);
+    pthread_join(y->thread, NULL);
+    pthread_cond_destroy(&y->cv);
+    pthread_mutex_destroy(&y->mu);
+    if (y->wal_fd >= 0)
+        close(y->wal_fd);
+    sqlite3_close(y->ckpt_db);
+    y->running = false;
 }
 
 static int begin(struct rs_rec *r)
@@ -189,14 +328,28 @@ static int commit(struct rs_rec *r, int64_t host_us)
     if (r->pending_frames)
         r->st.last_committed_dev_us = r->pending_last_dev_us;
     r->pending_frames = 0;
+    r->pending_first_dev_us = -1;
+    syncer_request(&r->sync);
     if (r->on_commit)
         r->on_commit(r->on_commit_ctx, &r->st);
     return 0;
 }
 
+/*
+ * Two triggers: RS_REC_COMMIT_DEV_US of device time between the oldest
+ * uncommitted sample and the newest (the kill -9 bound, whatever the host's
+ * clock or the loop's pace: also `demo --fast`), and RS_REC_COMMIT_US of host
+ * time since the last commit (rows without new samples: events, gaps, a
+ * stalled stream).
+ */
 static int maybe_commit(struct rs_rec *r, int64_t host_us)
 {
-    if (r->in_txn && host_us - r->last_commit_host_us >= RS_REC_COMMIT_US)
+    if (!r->in_txn)
+        return 0;
+    if (r->pending_first_dev_us >= 0 && r->have_sample &&
+        r->dev_us - r->pending_first_dev_us >= RS_REC_COMMIT_DEV_US)
+        return commit(r, host_us);
+    if (host_us - r->last_commit_host_us >= RS_REC_COMMIT_US)
         return commit(r, host_us);
     return 0;
 }
@@ -348,6 +501,8 @@ int rs_rec_frame(struct rs_rec *r, int64_t host_us, const struct rs_frame *f)
     r->st.frames++;
     r->pending_frames++;
     r->pending_last_dev_us = dev_us;
+    if (f->type == RS_FT_SAMPLE && r->pending_first_dev_us < 0)
+        r->pending_first_dev_us = dev_us;
     return maybe_commit(r, host_us);
 }
 
@@ -407,7 +562,29 @@ int rs_rec_status(const struct rs_rec *r) { return r->status; }
 
 const char *rs_rec_error(const struct rs_rec *r) { return r->status ? r->msg : NULL; }
 
-void rs_rec_get_stats(const struct rs_rec *r, struct rs_rec_stats *st) { *st = r->st; }
+void rs_rec_get_stats(const struct rs_rec *r, struct rs_rec_stats *st)
+{
+    *st = r->st;
+    struct rs_syncer *y = (struct rs_syncer *)&r->sync;
+    if (y->running) {
+        pthread_mutex_lock(&y->mu);
+        st->syncs = y->syncs;
+        st->synced_commits = y->done;
+        st->max_sync_us = y->max_sync_us;
+        pthread_mutex_unlock(&y->mu);
+    }
+}
+
+void rs_rec_set_sync_hook(struct rs_rec *r, int (*fn)(void *ctx, int fd), void *ctx)
+{
+    struct rs_syncer *y = &r->sync;
+    if (!y->running)
+        return;
+    pthread_mutex_lock(&y->mu);
+    y->hook = fn ? fn : default_sync;
+    y->hook_ctx = fn ? ctx : NULL;
+    pthread_mutex_unlock(&y->mu);
+}
 
 void rs_rec_on_commit(struct rs_rec *r, void (*fn)(void *, const struct rs_rec_stats *),
                       void *ctx)
@@ -430,6 +607,7 @@ static void time_json(int64_t host_us, int tz, char *buf, size_t cap)
 
 static void free_rec(struct rs_rec *r)
 {
+    syncer_stop(&r->sync);
     sqlite3_finalize(r->ins_frame);
     sqlite3_finalize(r->ins_log);
     sqlite3_finalize(r->ins_meta);
@@ -469,13 +647,15 @@ int rs_rec_open(struct rs_rec **out, const char *path, int64_t host_us, int tz_o
     r->last_commit_host_us = host_us;
     r->tz_offset_s = tz_offset_s;
     r->st.last_committed_dev_us = -1;
+    r->pending_first_dev_us = -1;
 
     char meta[256];
     int rc = sqlite3_open_v2(path, &r->db, SQLITE_OPEN_READWRITE, NULL);
     if (rc == SQLITE_OK)
         rc = sqlite3_exec(r->db,
                           "PRAGMA journal_mode=WAL;"
-                          "PRAGMA synchronous=FULL;"
+                          "PRAGMA synchronous=NORMAL;"
+                          "PRAGMA wal_autocheckpoint=0;"
                           "BEGIN;" RS_SCHEMA_SQL,
                           NULL, NULL, NULL);
     if (rc == SQLITE_OK) {
@@ -516,6 +696,11 @@ int rs_rec_open(struct rs_rec **out, const char *path, int64_t host_us, int tz_o
         free_rec(r);
         return RS_REC_EOPEN;
     }
+    /* Without the syncer, commits wait for the disk again (FULL). */
+    if (syncer_start(&r->sync, path) == 0)
+        syncer_request(&r->sync);
+    else
+        sqlite3_exec(r->db, "PRAGMA synchronous=FULL", NULL, NULL, NULL);
     *out = r;
     return 0;
 }

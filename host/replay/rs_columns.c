@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "rs_columns.h"
-#include "rs_replay.h"
+#include "rs_snapshot.h"
 
 const char *const rs_columns_headers[RS_COLUMNS_N] = {
     "left_N", "right_N", "total_N", "bw_pct", "position_cm", "velocity_cm_s",

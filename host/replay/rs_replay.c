@@ -10,6 +10,7 @@
 
 #include "rs_jsonq.h"
 #include "rs_replay.h"
+#include "rs_session.h"
 
 struct rs_replay {
     struct rs_reader *r;
@@ -17,8 +18,12 @@ struct rs_replay {
     struct rs_config cfg;
     struct rs_calib cal0;        /* the calibration at the start (snapshot) */
     struct rs_profile prof;
-    struct rs_pipeline p;
-    int cal_state;               /* from the last info frame, -1 before */
+    /* The session the frames go into, exactly as rs_conn feeds live's
+     * (its sink), and the pipeline events of the current item (its
+     * pipeline_event observer). */
+    struct rs_session *s;
+    struct rs_sink sink;
+    struct rs_events pend;
     int64_t first_dev_us, last_dev_us;
     bool have_span, ended;
     double pos_s;
@@ -53,10 +58,33 @@ const char *rs_replay_diff_kind_name(enum rs_replay_diff_kind k)
     return "unknown";
 }
 
+/* A connection's state change, as rs_conn reports it to its sink. */
+static void conn_state(struct rs_replay *rp, enum rs_conn_state st, const char *reason)
+{
+    struct rs_conn_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.type = RS_CONN_EV_STATE;
+    ev.t = rp->pos_s;
+    ev.state = st;
+    ev.port = "replay";
+    ev.reason = reason;
+    rp->sink.event(rp->sink.ctx, &ev);
+}
+
+static void on_pipeline_event(void *ctx, const struct rs_event *ev)
+{
+    struct rs_replay *rp = ctx;
+    if (rp->pend.n < RS_EVENTS_MAX)
+        rp->pend.ev[rp->pend.n++] = *ev;
+    else
+        rp->pend.dropped++;
+}
+
+/* The session from its start: streaming, as live was once it recorded. */
 static void pipeline_start(struct rs_replay *rp)
 {
-    rs_pipeline_init(&rp->p, &rp->cfg, &rp->cal0, &rp->prof);
-    rp->cal_state = -1;
+    rs_session_reset(rp->s);
+    rs_events_clear(&rp->pend);
     rp->pos_s = 0;
     rp->ended = false;
     rs_events_clear(&rp->mine);
@@ -64,6 +92,7 @@ static void pipeline_start(struct rs_replay *rp)
     rp->rec_overflow = false;
     rp->group_id = 0;
     rp->group_t = 0;
+    conn_state(rp, RS_CONN_STREAMING, NULL);
 }
 
 int rs_replay_open(struct rs_replay **out, const char *path, const struct rs_replay_opts *o,
@@ -113,6 +142,17 @@ int rs_replay_open(struct rs_replay **out, const char *path, const struct rs_rep
     if (rs_reader_span(r, &frames, &rp->first_dev_us, &rp->last_dev_us) == 0 && frames > 0 &&
         rp->last_dev_us >= rp->first_dev_us)
         rp->have_span = true;
+    struct rs_session_config sc = { .cfg = rp->cfg, .cal = rp->cal0, .prof = rp->prof,
+                                    .mode = RS_MODE_REPLAY };
+    struct rs_session_observer ob = { .ctx = rp, .pipeline_event = on_pipeline_event };
+    rp->s = rs_session_new(&sc);
+    if (!rp->s || rs_session_observe(rp->s, &ob) != 0) {
+        rs_replay_close(rp);
+        if (msg && msgcap)
+            snprintf(msg, msgcap, "out of memory");
+        return RS_READER_ECORRUPT;
+    }
+    rp->sink = rs_session_sink(rp->s);
     pipeline_start(rp);
     *out = rp;
     return 0;
@@ -123,6 +163,7 @@ void rs_replay_close(struct rs_replay *rp)
     if (!rp)
         return;
     rs_reader_close(rp->r);
+    rs_session_free(rp->s);
     free(rp);
 }
 
@@ -231,8 +272,6 @@ static double session_t(const struct rs_replay *rp, int64_t dev_us)
  */
 static int feed(struct rs_replay *rp, const struct rs_item *it, struct rs_events *out, bool quiet)
 {
-    struct rs_events ev;
-    rs_events_clear(&ev);
     int sample = 0;
     switch (it->kind) {
     case RS_ITEM_FRAME: {
@@ -240,43 +279,30 @@ static int feed(struct rs_replay *rp, const struct rs_item *it, struct rs_events
         if (!quiet)
             close_group(rp, it->id, session_t(rp, it->dev_us));
         const struct rs_frame *f = &it->frame;
-        switch (f->type) {
-        case RS_FT_SAMPLE:
-            rs_pipeline_push(&rp->p, &f->u.sample, &ev);
+        double t = session_t(rp, it->dev_us);
+        if (f->type == RS_FT_SAMPLE) {
             rp->st.samples++;
             rp->raw_sum = f->u.sample.left + f->u.sample.right;
-            rp->pos_s = session_t(rp, it->dev_us);
+            rp->pos_s = t;
             sample = 1;
-            break;
-        case RS_FT_FAULT:
-            rs_pipeline_push_fault(&rp->p, &f->u.fault, &ev);
-            break;
-        case RS_FT_INFO:
-            rp->cal_state = f->u.info.cal_state;
-            break;
-        case RS_FT_CAL:
-            /* live's rule (rs_session.c): a saved device calibration
-             * replaces anything, an unsaved one only nominal values */
-            {
-                struct rs_calib c;
-                rs_calib_from_cal(&c, &f->u.cal, rp->cal_state == RS_CAL_OK);
-                if (c.calibrated || !rp->p.cal.calibrated)
-                    rs_pipeline_set_calib(&rp->p, &c);
-            }
-            break;
-        default:
-            break;
+            rp->sink.sample(rp->sink.ctx, &f->u.sample, t);
+        } else {
+            /* faults, info (the cal state), the device's cal frame: the
+             * session applies live's rules (rs_session.c) */
+            rp->sink.frame(rp->sink.ctx, f, rp->pos_s);
         }
         break;
     }
     case RS_ITEM_GAP:
         /* seq and reset gaps the pipeline sees in the frames; a host gap
-         * (unplug, reconnect) it only knows from live's call */
+         * (unplug, stall) the session knows from the connection's state:
+         * out of streaming (the pipeline marks the gap) and back */
         if (it->type && strcmp(it->type, "gap") == 0) {
             char reason[64];
             if (!rs_jsonq_str(it->json, "reason", reason, sizeof reason))
                 snprintf(reason, sizeof reason, "gap");
-            rs_pipeline_mark_gap(&rp->p, reason, &ev);
+            conn_state(rp, RS_CONN_DISCONNECTED, reason);
+            conn_state(rp, RS_CONN_STREAMING, NULL);
             rp->st.host_gaps++;
         }
         break;
@@ -296,9 +322,9 @@ static int feed(struct rs_replay *rp, const struct rs_item *it, struct rs_events
         break;
     }
     if (quiet)
-        rs_events_clear(&ev);
+        rs_events_clear(&rp->pend);
     else
-        take(rp, &ev, out);
+        take(rp, &rp->pend, out);
     return sample;
 }
 
@@ -310,10 +336,11 @@ int rs_replay_next(struct rs_replay *rp, struct rs_events *out)
     while (rs_reader_next(rp->r, &it) > 0)
         if (feed(rp, &it, out, false))
             return 1;
-    struct rs_events ev;
-    rs_events_clear(&ev);
-    rs_pipeline_finish(&rp->p, &ev);
-    take(rp, &ev, out);
+    /* the end of the recording ends the session (a running hold ends) */
+    struct rs_conn_stats none;
+    memset(&none, 0, sizeof none);
+    rs_session_finish(rp->s, &none, rp->pos_s);
+    take(rp, &rp->pend, out);
     close_group(rp, -1, rp->pos_s);
     rp->ended = true;
     return 0;
@@ -338,6 +365,7 @@ int rs_replay_seek(struct rs_replay *rp, double pos_s)
             break;
     rs_events_clear(&rp->mine);
     rp->nrec = 0;
+    rs_session_take_cues(rp->s); /* the cues of the skipped part are not sounded */
     return 0;
 }
 
@@ -350,7 +378,12 @@ double rs_replay_length(const struct rs_replay *rp)
 }
 
 bool rs_replay_ended(const struct rs_replay *rp) { return rp->ended; }
-const struct rs_pipeline *rs_replay_pipeline(const struct rs_replay *rp) { return &rp->p; }
+const struct rs_pipeline *rs_replay_pipeline(const struct rs_replay *rp)
+{
+    return rs_session_pipeline(rp->s);
+}
+
+struct rs_session *rs_replay_session(struct rs_replay *rp) { return rp->s; }
 struct rs_reader *rs_replay_reader(struct rs_replay *rp) { return rp->r; }
 void rs_replay_get_stats(const struct rs_replay *rp, struct rs_replay_stats *st) { *st = rp->st; }
 const char *rs_replay_notes(const struct rs_replay *rp) { return rp->notes; }

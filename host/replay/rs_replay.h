@@ -2,16 +2,18 @@
  * rs_replay.h - re-running the detectors on a recorded session.
  *
  * A replay opens a session file (host/record's reader), sets up the same
- * pipeline live used (from the session's snapshot: thresholds, calibration,
- * profile; see rs_snapshot_write) and feeds it the stored raw frames in
- * recording order, exactly as live fed them: sample frames to
- * rs_pipeline_push, fault frames to rs_pipeline_push_fault, the device's
- * cal frame to rs_pipeline_set_calib by live's rule (a saved calibration
- * replaces anything, an unsaved one only nominal values; the cal state comes
- * from the last info frame), a gap the host logged (unplug, stall) to
- * rs_pipeline_mark_gap. Sequence gaps and device
+ * session live used (host/session's rs_session, with the thresholds,
+ * calibration and profile of the file's snapshot; see rs_snapshot_write)
+ * and feeds the stored raw frames through the session's sink in recording
+ * order, exactly as the connection fed them live: a state change to
+ * streaming first, then sample frames, the other device frames (faults,
+ * info, the cal frame: the session applies live's rules), and for a gap the
+ * host logged (unplug, stall) a change out of streaming and back, which
+ * makes the session mark the gap in the pipeline. Sequence gaps and device
  * resets are not replayed from the log: the pipeline sees them in the
- * frames themselves, as it did live.
+ * frames themselves, as it did live. So the replay window shows what the
+ * live window showed (charts, calf map, hold spots, counters), from the
+ * same code.
  *
  * Compare. Live stores the events the pipeline produced for frame k right
  * after frame k (log rows with after_frame = k, docs/session-format.md).
@@ -40,41 +42,7 @@
 #include "rs_config.h"
 #include "rs_pipeline.h"
 #include "rs_reader.h"
-
-struct rs_rec;
-
-/* ---- snapshot -------------------------------------------------------------- */
-
-/*
- * Store what a replay needs to set up the same pipeline: meta "thresholds"
- * (every rs_config key, exact), "calibration" (the rs_calib in use, exact,
- * with "calibrated") and "profile"; each may be NULL. Live and demo call it
- * at the start (first = true: the calibration is also kept as
- * "calibration_start", the one the replay starts with, since later device
- * cal frames are in the frames and are applied where they came) and again
- * when something changes. Returns 0 or the recorder's negative error.
- */
-int rs_snapshot_write(struct rs_rec *r, const struct rs_config *cfg, const struct rs_calib *cal,
-                      const struct rs_profile *prof, bool first);
-
-/* What rs_snapshot_read found (bits). */
-enum {
-    RS_SNAP_THRESHOLDS = 1u << 0,
-    RS_SNAP_CALIBRATION = 1u << 1,
-    RS_SNAP_PROFILE = 1u << 2,
-};
-
-/*
- * Read the snapshot of session s (calibration: "calibration_start" if
- * present, else "calibration") into cfg, cal and prof (each may be NULL).
- * Start values: defaults. A missing or unusable item keeps the defaults
- * (an invalid thresholds set is dropped as a whole, since a half-applied
- * config would silently change detection). A calibration snapshot without
- * "calibrated" is calibrated when device_info says cal_state 0 (saved).
- * Returns the RS_SNAP_* bits of what was used.
- */
-unsigned rs_snapshot_read(struct rs_reader *s, struct rs_config *cfg, struct rs_calib *cal,
-                          struct rs_profile *prof);
+#include "rs_snapshot.h"
 
 /* ---- replay engine ----------------------------------------------------------- */
 
@@ -161,12 +129,31 @@ double rs_replay_length(const struct rs_replay *rp);
 bool rs_replay_ended(const struct rs_replay *rp);
 
 const struct rs_pipeline *rs_replay_pipeline(const struct rs_replay *rp);
+/* The session the frames go into (host/session): its view is what the
+ * replay window shows; a backward seek resets it and plays it again. */
+struct rs_session *rs_replay_session(struct rs_replay *rp);
 struct rs_reader *rs_replay_reader(struct rs_replay *rp);
 void rs_replay_get_stats(const struct rs_replay *rp, struct rs_replay_stats *st);
 /* What the snapshot lacked, one line ("" if nothing). */
 const char *rs_replay_notes(const struct rs_replay *rp);
 
 const char *rs_replay_diff_kind_name(enum rs_replay_diff_kind k);
+
+/* ---- the window ------------------------------------------------------------- */
+
+struct rs_run_opts;
+
+/*
+ * The replay window: the session file as the input of host/session's
+ * window loop (rs_run_window), paced by the replay clock at speed (0: 1),
+ * with pause, speed, seek (a backward seek plays the session again from
+ * its start, so the view is the one straight play shows) and frame steps.
+ * With o->frame_step_s > 0 time is emulated (1 frame = that much wall
+ * time); o->screenshot_after prints the position after the screenshot.
+ * 0, or -1 with one line in err.
+ */
+int rs_replay_window(struct rs_replay *rp, const struct rs_run_opts *o, double speed, char *err,
+                     size_t errcap);
 
 /* ---- pacing -------------------------------------------------------------------- */
 

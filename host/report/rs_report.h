@@ -76,6 +76,12 @@ int rs_report_save_png(const struct rs_report_data *d, const char *font_path, co
  */
 const char *rs_report_find_font(char *buf, size_t cap);
 
+/* The title line from the file's start time, the duration already in d
+ * and the holds per leg: "rollsense session DATE TIME   H:MM:SS   L+R holds". */
+struct rs_reader_summary;
+void rs_report_title(struct rs_report_data *d, const struct rs_reader_summary *sum,
+                     unsigned holds_left, unsigned holds_right);
+
 /*
  * Fill d from a session, reading it from the start (two passes: positions,
  * then series). Without the detector core this uses raw counts scaled by

@@ -14,6 +14,7 @@
 #include <SDL_ttf.h>
 
 #include "rs_report.h"
+#include "rs_file.h"
 
 const struct rs_report_rect rs_report_force_rect = { 90, 70, 1070, 280 };
 const struct rs_report_rect rs_report_speed_rect = { 90, 400, 1070, 180 };
@@ -232,7 +233,7 @@ int rs_report_save_png(const struct rs_report_data *d, const char *font_path, co
     SDL_Surface *s = rs_report_draw(d, font_path, err, errcap);
     if (!s)
         return -1;
-    int rc = IMG_SavePNG(s, png);
+    int rc = rs_file_make_private(png) == 0 ? IMG_SavePNG(s, png) : -1;
     SDL_FreeSurface(s);
     if (rc != 0) {
         snprintf(err, errcap, "cannot write '%s': %s", png, IMG_GetError());

@@ -11,6 +11,7 @@
 
 #include "rs_pipeline.h"
 #include "rs_replay.h"
+#include "rs_session.h"
 #include "rs_report.h"
 
 static int report_leg(enum rs_leg leg)
@@ -88,7 +89,8 @@ int rs_report_from_replay(struct rs_replay *rp, struct rs_report_data *d, char *
     }
     /* the pipeline's 1 cm calf bins onto the report's bins over the calf length */
     const struct rs_live *L = rs_pipeline_live(p);
-    double len = p->prof.calf_length_cm > 1 ? p->prof.calf_length_cm : 40;
+    double calf = rs_pipeline_profile(p)->calf_length_cm;
+    double len = calf > 1 ? calf : 40;
     for (int leg = RS_LEG_LEFT; leg <= RS_LEG_RIGHT; leg++)
         for (int cm = 0; cm < RS_CALF_BINS; cm++) {
             double bf = (cm + 0.5) / len * RS_REPORT_BINS;
@@ -97,20 +99,10 @@ int rs_report_from_replay(struct rs_replay *rp, struct rs_report_data *d, char *
         }
 
     struct rs_summary sum;
-    rs_pipeline_summary(p, &sum);
+    rs_session_summary(rs_replay_session(rp), &sum);
     struct rs_reader_summary rsum;
     rs_reader_summary(rs_replay_reader(rp), &rsum);
-    char iso[48] = "";
-    if (rsum.start_host_us)
-        rs_iso8601(rsum.start_host_us, rsum.tz_offset_s, iso, sizeof iso);
-    long sec = d->duration_s < 1e9 ? lround(d->duration_s) : 999999999L;
-    char dur[32];
-    if (sec >= 3600)
-        snprintf(dur, sizeof dur, "%ld:%02ld:%02ld", sec / 3600, sec / 60 % 60, sec % 60);
-    else
-        snprintf(dur, sizeof dur, "%ld:%02ld", sec / 60, sec % 60);
-    snprintf(d->title, sizeof d->title, "rollsense session %.10s %.5s   %s   %d+%d holds", iso,
-             iso[0] ? iso + 11 : "", dur, sum.holds[RS_LEG_LEFT], sum.holds[RS_LEG_RIGHT]);
+    rs_report_title(d, &rsum, (unsigned)sum.holds[RS_LEG_LEFT], (unsigned)sum.holds[RS_LEG_RIGHT]);
     char more_holds[64] = "";
     if (dropped_holds)
         snprintf(more_holds, sizeof more_holds, " (first %zu holds shaded)", d->nholds);

@@ -51,23 +51,27 @@ int rs_livecal_attach(struct rs_livecal *lc, struct rs_session *s)
     return rs_session_observe(s, &o);
 }
 
-/* The block the wizard starts from: the roller's, else the nominal one. */
-static void start(struct rs_livecal *lc, struct rs_session *s, struct rs_cal *cur)
+/* The block the wizard starts from: the roller's, else the nominal one.
+ * True when it is a saved calibration (the tare's known zero). */
+static bool start(struct rs_livecal *lc, struct rs_session *s, struct rs_cal *cur)
 {
-    if (!rs_session_cal_block(s, cur))
+    bool have = rs_session_cal_block(s, cur);
+    if (!have)
         rs_calibrate_defaults(cur);
     lc->before = *cur;
     lc->save = RS_LCS_NONE;
     lc->note[0] = '\0';
     lc->open = true;
+    return have && rs_session_live(s)->calibrated;
 }
 
 void rs_livecal_open(struct rs_livecal *lc, struct rs_session *s, enum rs_calwiz_mode mode,
                      double mass_kg, double rate_hz, double window_s)
 {
     struct rs_cal cur;
-    start(lc, s, &cur);
+    bool saved = start(lc, s, &cur);
     rs_calwiz_init(&lc->wz, mode, mass_kg, rate_hz, window_s, &cur);
+    rs_calwiz_set_zero_known(&lc->wz, saved);
 }
 
 void rs_livecal_open_encoder(struct rs_livecal *lc, struct rs_session *s, double turns,

@@ -10,6 +10,7 @@
 #include "rs_defaults.h"
 #include "rs_font.h"
 #include "rs_livecal.h"
+#include "rs_pace.h"
 
 bool rs_run_have_display(void)
 {
@@ -22,13 +23,18 @@ bool rs_run_have_display(void)
     return false;
 }
 
-static bool should_stop(struct rs_conn *c, const struct rs_run_opts *o)
+static bool stop_requested(const struct rs_run_opts *o, double now)
 {
     if (o->stop && *o->stop)
         return true;
     if (o->done && o->done(o->done_ctx))
         return true;
-    return o->duration_s >= 0 && rs_conn_now(c) >= o->duration_s;
+    return o->duration_s >= 0 && now >= o->duration_s;
+}
+
+static bool should_stop(struct rs_conn *c, const struct rs_run_opts *o)
+{
+    return stop_requested(o, rs_conn_now(c));
 }
 
 /* Step the connection until session time `until` (or a stop). 0 or fatal. */
@@ -115,7 +121,7 @@ static int calui_frame(struct calui *cu, struct rs_window *win, const struct rs_
                        bool *quit, char *err, size_t errcap)
 {
     struct rs_livecal *lc = cu->lc;
-    bool enter = false, esc = false;
+    bool enter = false, esc = false, empty = false;
     SDL_Event ev;
     while (SDL_PollEvent(&ev)) {
         if (ev.type == SDL_QUIT) {
@@ -126,6 +132,8 @@ static int calui_frame(struct calui *cu, struct rs_window *win, const struct rs_
                 enter = true;
             else if (k == SDLK_ESCAPE || k == SDLK_q)
                 esc = true;
+            else if (k == SDLK_y)
+                empty = true; /* a first tare: the user confirms an empty roller */
         }
     }
     enum rs_calwiz_phase ph = lc->wz.phase;
@@ -136,7 +144,10 @@ static int calui_frame(struct calui *cu, struct rs_window *win, const struct rs_
         rs_calwiz_cancel(&lc->wz);
         calui_report(cu, o->who);
         rs_livecal_close(lc);
-    } else if (enter && (ph == RS_CW_PROMPT || ph == RS_CW_REFUSED || ph == RS_CW_TRACK)) {
+    } else if (empty && ph == RS_CW_CONFIRM) {
+        rs_calwiz_confirm_empty(&lc->wz);
+    } else if (enter && (ph == RS_CW_PROMPT || ph == RS_CW_REFUSED || ph == RS_CW_TRACK ||
+                         ph == RS_CW_CONFIRM)) {
         rs_calwiz_confirm(&lc->wz);
     }
     calui_report(cu, o->who);
@@ -181,106 +192,288 @@ static void open_wizard(struct rs_livecal *lc, struct rs_session *s, const struc
     }
 }
 
-static int run_window(struct rs_conn *c, struct rs_session *s, const struct rs_run_opts *o,
-                      char *err, size_t errcap, int *conn_rc)
+/* The window, the wizard over it (live and demo only) and the input. */
+struct loop {
+    struct rs_session *s;
+    const struct rs_run_input *in;
+    struct rs_conn *conn;          /* NULL: no wizard, no marks (replay) */
+    const struct rs_run_opts *o;
+    struct rs_window *win;
+    struct calui cu;
+    struct rs_ui_actions act;
+    struct rs_pace pace;
+    int frame;
+    double drawn_at;
+};
+
+static int loop_open(struct loop *L, char *err, size_t errcap)
 {
     if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) {
         snprintf(err, errcap, "cannot start SDL: %s", SDL_GetError());
         return -1;
     }
-    struct rs_window *win;
-    struct rs_window_config wc = o->wcfg;
-    wc.derive_cues = false; /* cues come from the pipeline's events */
-    if (rs_window_open(&win, &wc, err, errcap) != 0) {
+    struct rs_window_config wc = L->o->wcfg;
+    /* cues come from the pipeline's events (a scripted view has none) */
+    wc.derive_cues = L->in->derive_cues;
+    if (rs_window_open(&L->win, &wc, err, errcap) != 0) {
         SDL_Quit();
         return -1;
     }
-    if (rs_window_audio_error(win))
-        fprintf(stderr, "rollsense: %s: running silent (%s)\n", o->who, rs_window_audio_error(win));
-    static struct rs_view view; /* large: not on the stack, filled every frame */
-    rs_view_init(&view);
-    struct rs_ui_actions act = { 0 };
-    int rc = 0, frame = 0;
-    double drawn_at = 0;
+    fprintf(stderr, "rollsense: %s: drawing with the %s\n", L->o->who, rs_window_renderer(L->win));
+    if (rs_window_audio_error(L->win))
+        fprintf(stderr, "rollsense: %s: running silent (%s)\n", L->o->who,
+                rs_window_audio_error(L->win));
+    rs_pace_init(&L->pace, rs_window_has_vsync(L->win) ? 0 : 1.0 / 60.0, 1.0);
     /* The wizard's state is large (its measurement windows): on the heap,
      * and only with an observer slot free for it. */
-    struct calui cu = { .last_phase = (enum rs_calwiz_phase)-1 };
-    cu.lc = malloc(sizeof *cu.lc);
-    if (cu.lc) {
-        rs_livecal_init(cu.lc, o->cal_persist);
-        if (rs_livecal_attach(cu.lc, s) != 0) {
-            free(cu.lc);
-            cu.lc = NULL;
+    L->cu.last_phase = (enum rs_calwiz_phase)-1;
+    L->cu.lc = L->conn ? malloc(sizeof *L->cu.lc) : NULL;
+    if (L->cu.lc) {
+        rs_livecal_init(L->cu.lc, L->o->cal_persist);
+        if (rs_livecal_attach(L->cu.lc, L->s) != 0) {
+            free(L->cu.lc);
+            L->cu.lc = NULL;
         }
     }
-    while (!(act.bits & RS_UI_QUIT)) {
-        /* About 60 frames per second; while no roller is there, 4 looks a
-         * second at the keyboard and the connection (nothing moves), so
-         * waiting for a device stays cheap. */
-        double step = o->frame_step_s > 0 ? o->frame_step_s
-                      : view.link == RS_VLINK_DISCONNECTED && frame > 0 ? 0.25 : 1.0 / 60.0;
-        *conn_rc = step_until(c, o, rs_conn_now(c) + step);
-        if (*conn_rc < 0 || should_stop(c, o))
-            break;
-        if (cu.lc && cu.lc->open) {
-            rs_livecal_step(cu.lc, c, s);
-            bool quit = false;
-            if (calui_frame(&cu, win, o, &quit, err, errcap) != 0) {
-                rc = -1;
-                break;
-            }
-            if (quit)
-                break;
-            if (cu.lc->open) {
-                rs_session_take_cues(s); /* no cues over the wizard */
-                continue;
-            }
-        }
-        unsigned cues = rs_session_take_cues(s);
-        if (cues && !act.muted)
-            rs_window_cues(win, cues);
-        enum rs_view_link was_link = view.link;
-        rs_session_view(s, rs_conn_now(c), &view);
-        /* Waiting for a roller, nothing on screen changes: redraw only on
-         * input, when the link changes, or every 10 s, so the wait costs well
-         * under 1 % of a core (a software redraw is a few ms) while keys
-         * still answer at once. */
-        double now = rs_conn_now(c);
-        if (view.link == RS_VLINK_DISCONNECTED && frame > 0 && was_link == view.link &&
-            now - drawn_at < 10.0 && o->frame_step_s <= 0) {
-            SDL_PumpEvents();
-            if (!SDL_HasEvents(SDL_FIRSTEVENT, SDL_LASTEVENT))
-                continue;
-        }
-        drawn_at = now;
-        if (++frame == o->screenshot_after)
-            press(SDLK_s);
-        if (rs_window_frame(win, &view, &act) != 0) {
-            snprintf(err, errcap, "drawing failed: %s", SDL_GetError());
-            rc = -1;
-            break;
-        }
-        if (act.bits & RS_UI_MARK)
-            rs_session_mark(s, rs_conn_now(c), "");
-        if ((act.bits & RS_UI_CALIBRATE) && cu.lc) {
-            open_wizard(cu.lc, s, o);
-            cu.last_msg[0] = '\0';
-            cu.last_phase = (enum rs_calwiz_phase)-1;
-        }
-        if (act.bits & RS_UI_SCREENSHOT) {
-            printf("screenshot: %s\n", act.screenshot);
-            fflush(stdout);
-            if (o->screenshot_after > 0)
-                break;
-        }
-    }
-    rs_calscreen_destroy(cu.cs);
-    if (cu.lc)
-        rs_session_unobserve(s, cu.lc);
-    free(cu.lc);
-    rs_window_close(win);
+    return 0;
+}
+
+static void loop_close(struct loop *L)
+{
+    rs_calscreen_destroy(L->cu.cs);
+    if (L->cu.lc)
+        rs_session_unobserve(L->s, L->cu.lc);
+    free(L->cu.lc);
+    rs_window_close(L->win);
     SDL_Quit();
+}
+
+/* The wizard's frame while it is open. 1: it drew (or the window closed:
+ * *quit), 0: not open, -1: its screen failed. */
+static int loop_wizard(struct loop *L, bool *quit, char *err, size_t errcap)
+{
+    if (!L->cu.lc || !L->cu.lc->open)
+        return 0;
+    rs_livecal_step(L->cu.lc, L->conn, L->s);
+    if (calui_frame(&L->cu, L->win, L->o, quit, err, errcap) != 0)
+        return -1;
+    if (*quit || L->cu.lc->open) {
+        rs_session_take_cues(L->s); /* no cues over the wizard */
+        return 1;
+    }
+    return 0;
+}
+
+/* Waiting for a roller, nothing on screen changes: redraw only on input,
+ * when the link changes, or every 10 s, so the wait costs well under 1 % of
+ * a core (a software redraw is a few ms) while keys still answer at once. */
+static bool loop_skip_draw(struct loop *L, enum rs_view_link was, const struct rs_view *v,
+                           double now)
+{
+    if (L->conn && v->link == RS_VLINK_DISCONNECTED && L->frame > 0 && was == v->link &&
+        now - L->drawn_at < 10.0 && L->o->frame_step_s <= 0) {
+        SDL_PumpEvents();
+        if (!SDL_HasEvents(SDL_FIRSTEVENT, SDL_LASTEVENT))
+            return true;
+    }
+    L->drawn_at = now;
+    return false;
+}
+
+/* What the keys of the last frame asked for. 1: stop after a screenshot. */
+static int loop_keys(struct loop *L)
+{
+    const struct rs_ui_actions *a = &L->act;
+    if (L->conn && (a->bits & RS_UI_MARK))
+        rs_session_mark(L->s, L->in->now(L->in->ctx), "");
+    if (L->cu.lc && (a->bits & RS_UI_CALIBRATE)) {
+        open_wizard(L->cu.lc, L->s, L->o);
+        L->cu.last_msg[0] = '\0';
+        L->cu.last_phase = (enum rs_calwiz_phase)-1;
+        rs_pace_mark(&L->pace);
+    }
+    if (L->in->keys)
+        L->in->keys(L->in->ctx, a);
+    if (a->bits & RS_UI_SCREENSHOT) {
+        printf("screenshot: %s\n", a->screenshot);
+        if (L->o->screenshot_after > 0 && L->in->shot)
+            L->in->shot(L->in->ctx);
+        fflush(stdout);
+        if (L->o->screenshot_after > 0)
+            return 1;
+    }
+    return 0;
+}
+
+/*
+ * Feed the session until a frame is due (rs_pace.h): at once when
+ * something visible changed (a sample, a link change, a key) and a display
+ * period has passed since the last present, waiting for data meanwhile;
+ * never a fixed sleep before drawing. While no roller is there the
+ * check-ups are rare (every 10 s), so waiting stays well under 1 % of a
+ * core while keys answer within a connection step. Inputs without a wait
+ * hook (replay) and emulated time advance by one frame step per frame.
+ */
+static int loop_feed(struct loop *L, bool idle)
+{
+    const struct rs_run_opts *o = L->o;
+    const struct rs_run_input *in = L->in;
+    if (o->frame_step_s > 0 || !in->wait) {
+        if (o->frame_step_s <= 0)
+            rs_window_pace(L->win);
+        rs_pace_mark(&L->pace);
+        return in->advance(in->ctx, o->frame_step_s > 0 ? o->frame_step_s : 1.0 / 60.0);
+    }
+    for (;;) {
+        double now = in->now(in->ctx);
+        if (stop_requested(o, now))
+            return 0;
+        L->pace.refresh_s = idle ? 10.0 : 1.0;
+        int ms = rs_pace_wait_ms(&L->pace, now, idle ? 250 : 100);
+        if (ms == 0)
+            return 0;
+        if (o->duration_s >= 0 && (o->duration_s - now) * 1000.0 + 1 < ms)
+            ms = (int)((o->duration_s - now) * 1000.0) + 1;
+        int rc = in->wait(in->ctx, ms);
+        if (rc < 0)
+            return rc;
+        SDL_PumpEvents();
+        if (rc > 0 || SDL_HasEvents(SDL_FIRSTEVENT, SDL_LASTEVENT) || (L->cu.lc && L->cu.lc->open))
+            rs_pace_mark(&L->pace);
+    }
+}
+
+/* Draw the session's view (only what changed: rs_window_frame) and tell
+ * the pacing and any observer whether it was presented. */
+static int loop_draw(struct loop *L, const struct rs_view *view, char *err, size_t errcap)
+{
+    const struct rs_run_opts *o = L->o;
+    if (++L->frame == o->screenshot_after) {
+        /* the first-run safety note eats the first key: dismiss it first */
+        if (L->in->shot_without_note && rs_window_safety_note_shown(L->win))
+            press(SDLK_F13);
+        press(SDLK_s);
+    }
+    if (rs_window_frame(L->win, view, &L->act) != 0) {
+        snprintf(err, errcap, "drawing failed: %s", SDL_GetError());
+        return -1;
+    }
+    rs_pace_done(&L->pace, L->in->now(L->in->ctx), L->act.shown);
+    if (o->presented)
+        o->presented(o->presented_ctx, L->act.shown);
+    return 0;
+}
+
+/*
+ * One loop for every session with a window: feed the session from the
+ * input until a frame is due (loop_feed), the wizard or the session's
+ * view, the keys. Returns 0, or -1 with err set; *in_rc gets the input's
+ * last result.
+ */
+static int loop_run(struct loop *L, char *err, size_t errcap, int *in_rc)
+{
+    static struct rs_view view; /* large: not on the stack, filled every frame */
+    rs_view_init(&view);
+    const struct rs_run_opts *o = L->o;
+    while (!(L->act.bits & RS_UI_QUIT)) {
+        *in_rc = loop_feed(L, L->conn && view.link == RS_VLINK_DISCONNECTED && L->frame > 0);
+        if (*in_rc < 0 || stop_requested(o, L->in->now(L->in->ctx)))
+            break;
+        bool quit = false;
+        int wz = loop_wizard(L, &quit, err, errcap);
+        if (wz < 0)
+            return -1;
+        if (quit)
+            break;
+        if (wz > 0) {
+            rs_pace_done(&L->pace, L->in->now(L->in->ctx), true);
+            continue;
+        }
+        unsigned cues = rs_session_take_cues(L->s);
+        if (cues && !L->act.muted)
+            rs_window_cues(L->win, cues);
+        enum rs_view_link was_link = view.link;
+        double now = L->in->now(L->in->ctx);
+        rs_session_view(L->s, now, &view);
+        if (L->in->decorate)
+            L->in->decorate(L->in->ctx, &view);
+        if (!L->in->wait && loop_skip_draw(L, was_link, &view, now))
+            continue;
+        if (loop_draw(L, &view, err, errcap) != 0)
+            return -1;
+        if (loop_keys(L))
+            break;
+    }
+    return 0;
+}
+
+static int run_input(struct rs_session *s, const struct rs_run_input *in, struct rs_conn *conn,
+                     const struct rs_run_opts *o, char *err, size_t errcap, int *in_rc)
+{
+    struct loop L = { .s = s, .in = in, .conn = conn, .o = o };
+    if (loop_open(&L, err, errcap) != 0)
+        return -1;
+    int rc = loop_run(&L, err, errcap, in_rc);
+    loop_close(&L);
     return rc;
+}
+
+int rs_run_window(struct rs_session *s, const struct rs_run_input *in, const struct rs_run_opts *o,
+                  char *err, size_t errcap)
+{
+    int in_rc = 0;
+    err[0] = '\0';
+    int rc = run_input(s, in, NULL, o, err, errcap, &in_rc);
+    if (rc == 0 && in_rc < 0 && !err[0])
+        snprintf(err, errcap, "input failed");
+    return rc < 0 || in_rc < 0 ? -1 : 0;
+}
+
+/* The connection as the loop's input. */
+struct conn_input {
+    struct rs_conn *c;
+    const struct rs_run_opts *o;
+    uint64_t seen_frames;     /* sample frames delivered when last looked */
+    enum rs_conn_state state; /* connection state when last looked */
+};
+
+/* One connection step of at most max_ms: 1 when a sample arrived or the
+ * link changed (what can change the picture), 0 when not, or fatal. */
+static int conn_wait(void *ctx, int max_ms)
+{
+    struct conn_input *ci = ctx;
+    int rc = rs_conn_step(ci->c, max_ms);
+    if (ci->o->tick)
+        ci->o->tick(ci->o->tick_ctx);
+    if (rc < 0)
+        return rc;
+    struct rs_conn_stats st;
+    rs_conn_get_stats(ci->c, &st);
+    enum rs_conn_state state = rs_conn_state(ci->c);
+    bool changed = st.frames != ci->seen_frames || state != ci->state;
+    ci->seen_frames = st.frames;
+    ci->state = state;
+    return changed;
+}
+
+static int conn_advance(void *ctx, double dt_s)
+{
+    struct conn_input *ci = ctx;
+    return step_until(ci->c, ci->o, rs_conn_now(ci->c) + dt_s);
+}
+
+static double conn_now(void *ctx)
+{
+    return rs_conn_now(((struct conn_input *)ctx)->c);
+}
+
+static int run_window(struct rs_conn *c, struct rs_session *s, const struct rs_run_opts *o,
+                      char *err, size_t errcap, int *conn_rc)
+{
+    struct conn_input ci = { c, o, 0, rs_conn_state(c) };
+    struct rs_run_input in = { .ctx = &ci, .advance = conn_advance, .wait = conn_wait,
+                               .now = conn_now };
+    return run_input(s, &in, c, o, err, errcap, conn_rc);
 }
 
 int rs_run(struct rs_conn *c, struct rs_session *s, const struct rs_run_opts *o, char *err,

@@ -1,6 +1,8 @@
 /*
  * rs_run.h - the loop that drives one session: connection steps, and either
- * nothing else (headless) or one window frame per step of ~16 ms. Shared by
+ * nothing else (headless) or a window frame whenever a sample (or a key, or
+ * a link change) may have changed what is visible, at most one per display
+ * period (rs_pace.h). Shared by
  * `rollsense live` and `rollsense demo`, so both behave the same.
  *
  * Never spins: every wait is inside rs_conn_step (poll or the byte source's
@@ -36,10 +38,15 @@ struct rs_run_opts {
     /* Take a PNG screenshot (the window's `s` key) before frame N, print
      * "screenshot: PATH" and stop (0: never). For smoke tests and docs. */
     int screenshot_after;
-    const char *who;                    /* "live" or "demo", for messages */
+    const char *who;                    /* "live", "demo" or "replay", for messages */
     /* Called after every connection step (the recorder's commit clock); may be NULL. */
     void (*tick)(void *ctx);
     void *tick_ctx;
+    /* Called after every live-view frame the loop handled, once
+     * SDL_RenderPresent has returned (shown) or when the frame turned out
+     * to show nothing new (!shown); for benchmarks; may be NULL. */
+    void (*presented)(void *ctx, bool shown);
+    void *presented_ctx;
     /* The calibration wizard over the window (key c; rs_livecal.h): which
      * one (enum rs_run_cal_step), the reference mass for the span, seconds
      * per load measurement (0: 2 s), turns (0: 3) and a measured distance
@@ -67,6 +74,47 @@ struct rs_run_opts {
  */
 int rs_run(struct rs_conn *c, struct rs_session *s, const struct rs_run_opts *o, char *err,
            size_t errcap);
+
+/*
+ * What the window loop feeds the session from: the connection (rs_run:
+ * live, demo), a session file (replay: host/replay's rs_replay_window) or a
+ * script of views (view-test: decorate replaces the view).
+ * Hooks other than advance and now may be NULL.
+ */
+struct rs_run_input {
+    void *ctx;
+    /* Feed the session for one window frame of dt_s seconds (emulated time
+     * when opts.frame_step_s > 0). 0, or negative on a fatal error. */
+    int (*advance)(void *ctx, double dt_s);
+    /* Real time only: wait at most max_ms for data and feed it to the
+     * session; 1 when something that can show arrived (a sample, a link
+     * change), 0 when not, negative on a fatal error. With it the window
+     * draws as data arrives (rs_pace.h); without it (replay) the loop
+     * advances by 1/60 s per frame. */
+    int (*wait)(void *ctx, int max_ms);
+    /* Session time now (status bar, marks, the duration). */
+    double (*now)(void *ctx);
+    /* What the input adds to the session's view (replay: the timeline). */
+    void (*decorate)(void *ctx, struct rs_view *v);
+    /* The keys that move the input (replay: pause, speed, seek, frame step). */
+    void (*keys)(void *ctx, const struct rs_ui_actions *a);
+    /* After the screenshot of opts.screenshot_after: a last line on stdout. */
+    void (*shot)(void *ctx);
+    /* Dismiss the first-run safety note before that screenshot. */
+    bool shot_without_note;
+    /* The window derives the cues from the views (scripted views, no events). */
+    bool derive_cues;
+};
+
+/*
+ * The window loop over any input, the one rs_run uses for the connection:
+ * each frame the input feeds the session, then the session's view is drawn
+ * and its cues sound. No calibration wizard and no marks (those need a
+ * roller). Runs until q/Esc, a stop (opts: stop, done, duration) or an
+ * error. 0, or -1 with one line in err.
+ */
+int rs_run_window(struct rs_session *s, const struct rs_run_input *in, const struct rs_run_opts *o,
+                  char *err, size_t errcap);
 
 /*
  * True when a window can be shown: DISPLAY or WAYLAND_DISPLAY is set, or

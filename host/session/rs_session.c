@@ -6,9 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "frame_json.h"
+#include "rs_frame_json.h"
+#include "rs_clock.h"
 #include "rs_cues.h"
+#include "rs_defaults.h"
 #include "rs_json.h"
+#include "rs_warn.h"
 
 /* Loss over the last few seconds: one entry per strip-chart tick. */
 #define LOSS_TICKS 50
@@ -30,7 +33,11 @@ struct rs_session {
     double last_t;                /* session time of the last sample or event */
     double offset;                /* session seconds - pipeline seconds */
     int32_t raw_sum;              /* left + right of the last sample */
-    uint64_t lost;                /* frames lost by sequence (connection) */
+    /* Frames lost: the one count the view, the summary and a replay show,
+     * by the connection's rule (rs_seq: frames made while unplugged are the
+     * gap's, not lost), from the samples themselves, so a replay that feeds
+     * the same samples and gaps counts the same. */
+    struct rs_seq seq;
 
     /* view state the pipeline does not keep */
     struct rs_view_history hist;
@@ -41,6 +48,7 @@ struct rs_session {
     bool recording;
     bool recording_failed;
     unsigned cues;
+    struct rs_warn warn;          /* knee banner and per-leg dose advice */
 };
 
 /* ---- pure helpers ------------------------------------------------------------ */
@@ -125,6 +133,10 @@ unsigned rs_session_event_cues(const struct rs_event *ev, const struct rs_config
     }
     case RS_EV_SPEED_BAND:
         return ev->u.band.band == RS_SPEED_TOO_FAST ? 1u << RS_CUE_TOO_FAST : 0;
+    case RS_EV_KNEE_ZONE:
+        return ev->u.knee.active ? 1u << RS_CUE_KNEE : 0;
+    case RS_EV_DOSE:
+        return 1u << RS_CUE_DOSE;
     case RS_EV_FORCE_BAND:
         /* Entering "no extra benefit", overload, or the profile's force limit. */
         if (ev->u.band.too_hard || (ev->u.band.band >= RS_FORCE_NO_BENEFIT &&
@@ -195,7 +207,7 @@ static void sensor_text(uint16_t bits, char *out, size_t cap)
 /* Raw encoder counts per cm of surface travel at the nominal radius. */
 static double counts_per_cm(void)
 {
-    return 16384.0 / (2.0 * M_PI * 7.0);
+    return RS_ENC_COUNTS_PER_REV / (2.0 * M_PI * (RS_DEFAULT_RADIUS_UM / 1e4));
 }
 
 void rs_session_map_live(const struct rs_live *L, const struct rs_profile *prof,
@@ -231,7 +243,7 @@ void rs_session_map_live(const struct rs_live *L, const struct rs_profile *prof,
     for (int leg = 0; leg < 2; leg++) {
         const struct rs_calf_map *m = &L->calf[leg + 1];
         struct rs_view_calf *c = &v->calf[leg];
-        double bw_n = prof->body_mass_kg * 9.80665;
+        double bw_n = prof->body_mass_kg * RS_STANDARD_GRAVITY;
         for (int b = 0; b < RS_VIEW_CALF_BINS; b++) {
             double ts = b < RS_CALF_BINS ? m->time_s[b] : 0;
             double fs = b < RS_CALF_BINS ? m->force_ns[b] : 0;
@@ -283,6 +295,7 @@ static void flush_events(struct rs_session *s)
             if (s->obs[k].pipeline_event)
                 s->obs[k].pipeline_event(s->obs[k].ctx, &s->ev.ev[i]);
         s->cues |= rs_session_event_cues(&e, &s->cfg.cfg);
+        rs_warn_event(&s->warn, &s->ev.ev[i]);
         if (e.type == RS_EV_HOLD_END && (e.u.hold.leg == RS_LEG_LEFT || e.u.hold.leg == RS_LEG_RIGHT)) {
             int bin = (int)floor(e.u.hold.pos_cm);
             if (bin >= 0 && bin < RS_VIEW_CALF_BINS && s->hold_bins[e.u.hold.leg - 1][bin] < 255)
@@ -314,7 +327,7 @@ static void history_ticks(struct rs_session *s)
         else
             s->loss_n++;
         s->loss_frames[at] = L->frames;
-        s->loss_lost[at] = s->lost;
+        s->loss_lost[at] = s->seq.lost;
         s->next_hist_t += 1.0 / RS_VIEW_HISTORY_HZ;
         if (L->t - s->next_hist_t > 2.0)
             s->next_hist_t = L->t; /* long jump: do not fill the chart with copies */
@@ -342,6 +355,7 @@ static void on_sample(void *ctx, const struct rs_sample *smp, double t)
         put(s, rs_json_end(&j));
     }
     s->raw_sum = smp->left + smp->right;
+    rs_seq_push(&s->seq, smp->seq, NULL);
     rs_pipeline_push(&s->pipe, smp, &s->ev);
     /* Map this sample's pipeline time onto the session clock. */
     s->offset = t - rs_pipeline_live(&s->pipe)->t;
@@ -435,6 +449,8 @@ static void on_conn_event(void *ctx, const struct rs_conn_event *ev)
     case RS_CONN_EV_STATE:
         if (ev->state == RS_CONN_STREAMING)
             s->ever_connected = true;
+        else if (ev->state == RS_CONN_DISCONNECTED && s->ever_connected)
+            rs_seq_gap(&s->seq); /* as rs_conn: the frames until the return are the gap's */
         /* Samples stopped (unplugged, or stalled for seconds with the port
          * open): the pipeline must not bridge the silence, so a running hold
          * ends here. Only the step out of streaming is a gap; failed
@@ -482,7 +498,6 @@ static void on_conn_event(void *ctx, const struct rs_conn_event *ev)
         rs_json_str(&j, "port", ev->port);
         break;
     case RS_CONN_EV_LOST:
-        s->lost += ev->count;
         rs_json_str(&j, "type", "lost");
         rs_json_num(&j, "t", ev->t, 3);
         rs_json_int(&j, "seq", ev->seq);
@@ -498,18 +513,40 @@ static void on_conn_event(void *ctx, const struct rs_conn_event *ev)
     put(s, rs_json_end(&j));
 }
 
+/* The state of a new session from s->cfg: everything but the config and
+ * the observers starts over. */
+static void start(struct rs_session *s)
+{
+    struct rs_session_config cfg = s->cfg;
+    struct rs_session_observer obs[RS_SESSION_OBSERVERS_MAX];
+    int nobs = s->nobs;
+    memcpy(obs, s->obs, sizeof obs);
+    memset(s, 0, sizeof *s);
+    s->cfg = cfg;
+    memcpy(s->obs, obs, sizeof obs);
+    s->nobs = nobs;
+    rs_pipeline_init(&s->pipe, &cfg.cfg, &cfg.cal, &cfg.prof);
+    rs_warn_init(&s->warn);
+    rs_events_clear(&s->ev);
+    s->state = RS_CONN_SEARCHING;
+    s->cal_state = -1;
+    rs_seq_init(&s->seq);
+    s->snap.software = cfg.software ? cfg.software : "rollsense";
+}
+
 struct rs_session *rs_session_new(const struct rs_session_config *cfg)
 {
     struct rs_session *s = calloc(1, sizeof *s);
     if (!s)
         return NULL;
     s->cfg = *cfg;
-    rs_pipeline_init(&s->pipe, &cfg->cfg, &cfg->cal, &cfg->prof);
-    rs_events_clear(&s->ev);
-    s->state = RS_CONN_SEARCHING;
-    s->cal_state = -1;
-    s->snap.software = cfg->software ? cfg->software : "rollsense";
+    start(s);
     return s;
+}
+
+void rs_session_reset(struct rs_session *s)
+{
+    start(s);
 }
 
 void rs_session_free(struct rs_session *s)
@@ -633,6 +670,7 @@ void rs_session_view(const struct rs_session *s, double now, struct rs_view *v)
     v->mode = s->cfg.mode;
     rs_session_map_live(L, rs_pipeline_profile(&s->pipe), rs_pipeline_config(&s->pipe),
                         s->hold_bins, s->raw_sum, v);
+    rs_warn_apply(&s->warn, L->t, v);
     v->history = s->hist;
     v->link = rs_session_link(s->state, s->ever_connected);
     if (v->link != RS_VLINK_CONNECTED) {
@@ -643,10 +681,10 @@ void rs_session_view(const struct rs_session *s, double now, struct rs_view *v)
         v->hold_active = false;
         v->hold_s = 0;
         v->on_calf = false;
-        v->in_knee_zone = false;
+        v->in_knee_zone = v->knee_banner = false;
         v->leg = RS_VLEG_NONE;
     }
-    v->frames_lost = (uint32_t)s->lost;
+    v->frames_lost = (uint32_t)s->seq.lost;
     v->loss_pct = 0;
     if (s->loss_n > 1) {
         unsigned first = s->loss_head, last = (s->loss_head + s->loss_n - 1) % LOSS_TICKS;
@@ -660,6 +698,11 @@ void rs_session_view(const struct rs_session *s, double now, struct rs_view *v)
     v->session_s = (float)now;
 }
 
+const struct rs_pipeline *rs_session_pipeline(const struct rs_session *s)
+{
+    return &s->pipe;
+}
+
 const struct rs_live *rs_session_live(const struct rs_session *s)
 {
     return rs_pipeline_live(&s->pipe);
@@ -668,4 +711,5 @@ const struct rs_live *rs_session_live(const struct rs_session *s)
 void rs_session_summary(const struct rs_session *s, struct rs_summary *out)
 {
     rs_pipeline_summary(&s->pipe, out);
+    out->lost = (uint32_t)s->seq.lost;
 }

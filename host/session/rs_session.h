@@ -100,6 +100,11 @@ struct rs_session;
 struct rs_session *rs_session_new(const struct rs_session_config *cfg);
 void rs_session_free(struct rs_session *s);
 
+/* Start over as if just made (replay's backward seek): the pipeline, the
+ * connection state, charts, hold spots, counters and cues; the config and
+ * the observers stay. Observers get no notice. */
+void rs_session_reset(struct rs_session *s);
+
 /* The sink to give rs_conn_new(); ctx is the session. */
 struct rs_sink rs_session_sink(struct rs_session *s);
 
@@ -151,6 +156,8 @@ void rs_session_finish(struct rs_session *s, const struct rs_conn_stats *st, dou
 void rs_session_view(const struct rs_session *s, double now, struct rs_view *v);
 
 const struct rs_live *rs_session_live(const struct rs_session *s);
+/* The session's pipeline, read-only (its summary, config, calibration). */
+const struct rs_pipeline *rs_session_pipeline(const struct rs_session *s);
 void rs_session_summary(const struct rs_session *s, struct rs_summary *out);
 
 /* ---- pure helpers (unit-tested without a connection or a window) ---------- */

@@ -1,12 +1,14 @@
 /*
  * link_serialport.c - libserialport backend for real serial ports.
  *
- * libserialport 0.1.1 traps (platform-notes.md): sp_blocking_read() burns
+ * libserialport 0.1.1 traps (docs/platform.md): sp_blocking_read() burns
  * 100 % CPU once the device is gone (it ignores read() returning EOF), and
  * with timeout 0 it would spin forever. So this backend never calls it: it
  * waits in poll() on the port's fd, then asks sp_input_waiting() and reads
  * with sp_nonblocking_read(). A vanished device shows as input_waiting < 0,
- * EIO, or "ready but read returns 0", all RS_LINK_ERR_GONE.
+ * EIO, or "ready but read returns 0" with a hang-up or the device node
+ * gone, all RS_LINK_ERR_GONE. The port is claimed exclusively after sp_open
+ * (link_lock.c); libserialport 0.1.1 does not.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -61,10 +63,14 @@ int rs_sp_error(const struct rs_sp_api *api, enum sp_return r, int opening)
     }
 }
 
+/* See link_termios.c: consecutive empty reads before giving up. */
+#define RS_SPL_MAX_EMPTY 64
+
 struct sp_impl {
     const struct rs_sp_api *api;
     struct sp_port *port;
     int fd;
+    int empty_reads;
 };
 
 static int spl_read(struct rs_link *l, uint8_t *buf, size_t cap, int timeout_ms)
@@ -86,10 +92,16 @@ static int spl_read(struct rs_link *l, uint8_t *buf, size_t cap, int timeout_ms)
     if (waiting > 0 && (size_t)waiting < want)
         want = (size_t)waiting;
     enum sp_return n = s->api->nonblocking_read(s->port, buf, want);
-    if (n > 0)
+    if (n > 0) {
+        s->empty_reads = 0;
         return (int)n;
-    if (n == 0)
-        return RS_LINK_ERR_GONE; /* poll said ready, read has nothing: EOF */
+    }
+    if (n == 0) {
+        /* Ready but nothing: EOF only when the device is really gone. */
+        if (rs_link_zero_read_gone(s->fd, l->name, p.revents) || ++s->empty_reads > RS_SPL_MAX_EMPTY)
+            return RS_LINK_ERR_GONE;
+        return 0;
+    }
     return rs_sp_error(s->api, n, 0);
 }
 
@@ -123,6 +135,22 @@ static const struct rs_link_ops serialport_ops = {
     .close = spl_close,
 };
 
+static int configure(const struct rs_sp_api *api, struct sp_port *port)
+{
+    enum sp_return r = api->set_baudrate(port, 115200);
+    if (r == SP_OK)
+        r = api->set_bits(port, 8);
+    if (r == SP_OK)
+        r = api->set_parity(port, SP_PARITY_NONE);
+    if (r == SP_OK)
+        r = api->set_stopbits(port, 1);
+    if (r == SP_OK)
+        r = api->set_flowcontrol(port, SP_FLOWCONTROL_NONE);
+    if (r == SP_OK)
+        r = api->set_dtr(port, SP_DTR_ON);
+    return rs_sp_error(api, r, 1);
+}
+
 int rs_link_open_serialport_api(struct rs_link **out, const char *port_name,
                                 const struct rs_sp_api *api)
 {
@@ -139,23 +167,14 @@ int rs_link_open_serialport_api(struct rs_link **out, const char *port_name,
         api->free_port(port);
         return rc;
     }
-    /* 8N1 without flow control; DTR on, as CDC-ACM firmware often waits for it. */
-    r = api->set_baudrate(port, 115200);
-    if (r == SP_OK)
-        r = api->set_bits(port, 8);
-    if (r == SP_OK)
-        r = api->set_parity(port, SP_PARITY_NONE);
-    if (r == SP_OK)
-        r = api->set_stopbits(port, 1);
-    if (r == SP_OK)
-        r = api->set_flowcontrol(port, SP_FLOWCONTROL_NONE);
-    if (r == SP_OK)
-        r = api->set_dtr(port, SP_DTR_ON);
+    /* One owner per port (link_lock.c), before touching its settings. */
     int fd = -1;
-    if (r == SP_OK)
-        r = api->get_port_handle(port, &fd);
-    if (r != SP_OK || fd < 0) {
-        int rc = r != SP_OK ? rs_sp_error(api, r, 1) : RS_LINK_ERR_IO;
+    r = api->get_port_handle(port, &fd);
+    int rc = r != SP_OK ? rs_sp_error(api, r, 1) : fd < 0 ? RS_LINK_ERR_IO : rs_link_claim_fd(fd);
+    /* 8N1 without flow control; DTR on, as CDC-ACM firmware often waits for it. */
+    if (rc == RS_LINK_OK)
+        rc = configure(api, port);
+    if (rc != RS_LINK_OK) {
         api->close(port);
         api->free_port(port);
         return rc;
@@ -171,6 +190,7 @@ int rs_link_open_serialport_api(struct rs_link **out, const char *port_name,
     s->api = api;
     s->port = port;
     s->fd = fd;
+    s->empty_reads = 0;
     *out = l;
     return RS_LINK_OK;
 }

@@ -5,6 +5,9 @@
  * The fd is non-blocking and every wait is a poll() with a timeout, so a
  * vanished peer can never make us spin: a pty slave whose master closed
  * reports POLLHUP and read() fails with EIO; both are RS_LINK_ERR_GONE.
+ * A raw tty (VMIN = VTIME = 0) also reads 0 bytes when nothing is there,
+ * so a zero-byte read is an unplug only when the device is really gone
+ * (rs_link_zero_read_gone). The port is claimed exclusively (link_lock.c).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -16,8 +19,13 @@
 
 #include "link_internal.h"
 
+/* Zero-byte reads in a row, with the device still there, before the link
+ * gives up on it: bounds the spinning of a tty that polls ready forever. */
+#define RS_TIO_MAX_EMPTY 64
+
 struct termios_impl {
     int fd;
+    int empty_reads; /* consecutive "ready but 0 bytes" reads */
 };
 
 static int tio_fd(struct rs_link *l)
@@ -36,11 +44,18 @@ static int tio_read(struct rs_link *l, uint8_t *buf, size_t cap, int timeout_ms)
         return 0;
     if (p.revents & POLLNVAL)
         return RS_LINK_ERR_IO;
+    struct termios_impl *t = l->impl;
     ssize_t n = read(fd, buf, cap);
-    if (n > 0)
+    if (n > 0) {
+        t->empty_reads = 0;
         return (int)n;
-    if (n == 0)
-        return RS_LINK_ERR_GONE; /* ready but nothing: end of file */
+    }
+    if (n == 0) {
+        /* Ready but nothing: end of file, or bytes someone else took. */
+        if (rs_link_zero_read_gone(fd, l->name, p.revents) || ++t->empty_reads > RS_TIO_MAX_EMPTY)
+            return RS_LINK_ERR_GONE;
+        return 0;
+    }
     if (errno == EAGAIN || errno == EINTR)
         return (p.revents & (POLLHUP | POLLERR)) ? RS_LINK_ERR_GONE : 0;
     return rs_link_errno_class(errno, 0);
@@ -101,6 +116,12 @@ int rs_link_open_termios(struct rs_link **out, const char *path)
         close(fd);
         return RS_LINK_ERR_ARG;
     }
+    /* One owner per port: before touching its settings or flushing its bytes. */
+    int claim = rs_link_claim_fd(fd);
+    if (claim != RS_LINK_OK) {
+        close(fd);
+        return claim;
+    }
     /* Raw 8N1, no echo, no line discipline; the speed is ignored by CDC-ACM. */
     cfmakeraw(&tio);
     tio.c_cflag |= CLOCAL | CREAD;
@@ -121,6 +142,7 @@ int rs_link_open_termios(struct rs_link **out, const char *path)
         return RS_LINK_ERR_NOMEM;
     }
     t->fd = fd;
+    t->empty_reads = 0;
     struct rs_link *l = rs_link_alloc(&termios_ops, path, t);
     if (!l) {
         close(fd);

@@ -73,7 +73,7 @@ struct rs_link *rs_link_alloc(const struct rs_link_ops *ops, const char *name, v
 
 /*
  * libserialport finds a port only under /sys/class/tty (real devices), and
- * cannot open pseudo-terminals at all (platform-notes.md); everything else
+ * cannot open pseudo-terminals at all (docs/platform.md); everything else
  * goes to the termios backend. A "not found" from libserialport is therefore
  * not final: the termios backend gets the last word.
  */

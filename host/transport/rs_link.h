@@ -1,7 +1,7 @@
 /*
  * rs_link.h - one byte-stream link to a roller, whatever carries it.
  *
- * Three backends share this interface (design.md section 6):
+ * Three backends share this interface (docs/transports.md):
  *   - libserialport, for real serial ports (USB CDC-ACM rollers);
  *   - raw termios, for pseudo-terminals (the emulated roller, test fakes),
  *     which libserialport 0.1.1 cannot open;
@@ -103,6 +103,17 @@ int rs_link_write(struct rs_link *l, const uint8_t *buf, size_t n, int timeout_m
 const char *rs_link_backend(const struct rs_link *l);
 /* The path or name the link was opened with. */
 const char *rs_link_name(const struct rs_link *l);
+
+/*
+ * A port is owned by one link at a time: every backend takes an exclusive
+ * flock and sets TIOCEXCL, so a second open (another rollsense, or this one
+ * twice) fails with RS_LINK_ERR_BUSY. rs_link_holder_pid() finds another
+ * process with the port open (0 when unknown, e.g. another user's process);
+ * rs_link_busy_message() writes the one-line refusal
+ * "port P is in use (by PID N)" or "... (by another program)".
+ */
+long rs_link_holder_pid(const char *path);
+void rs_link_busy_message(const char *path, char *buf, size_t cap);
 
 /* Close and free; NULL is fine. */
 void rs_link_close(struct rs_link *l);

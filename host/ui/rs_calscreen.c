@@ -141,6 +141,7 @@ static const char *keys_for(const struct rs_calwiz *wz)
     case RS_CW_REFUSED:
         return motion_step(wz) ? "ENTER  start again        ESC  stop"
                                : "ENTER  measure again        ESC  stop";
+    case RS_CW_CONFIRM: return "Y  it is empty: tare        ENTER  measure again        ESC  stop";
     case RS_CW_READY: return wz->mode == RS_CW_CALF ? "saving the profile..."
                                                     : "saving on the roller...";
     case RS_CW_DONE:

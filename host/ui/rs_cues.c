@@ -7,7 +7,9 @@
 #include <string.h>
 
 /* Rising patterns mean progress (15 s, 30 s); a falling run means "let go"
- * (90 s); rapid high beeps mean "too fast"; a low double tone "too hard". */
+ * (90 s); rapid high beeps mean "too fast"; a low double tone "too hard";
+ * a high-low siren "away from the knee"; a soft falling pair "that is
+ * enough" (dose advice). */
 const struct rs_cue_tone rs_cue_tones[RS_CUE_COUNT] = {
     [RS_CUE_HOLD_START] = { 1, { 660 }, { 150 }, 1000 },
     [RS_CUE_HOLD_15] = { 2, { 660, 880 }, { 120, 120 }, 1000 },
@@ -16,12 +18,15 @@ const struct rs_cue_tone rs_cue_tones[RS_CUE_COUNT] = {
     [RS_CUE_HOLD_90] = { 4, { 1320, 990, 660, 440 }, { 150, 150, 150, 300 }, 1000 },
     [RS_CUE_TOO_FAST] = { 3, { 1760, 1760, 1760 }, { 60, 60, 60 }, 4000 },
     [RS_CUE_TOO_HARD] = { 2, { 220, 220 }, { 300, 300 }, 5000 },
+    [RS_CUE_KNEE] = { 4, { 1175, 587, 1175, 587 }, { 110, 110, 110, 110 }, 3000 },
+    [RS_CUE_DOSE] = { 2, { 784, 523 }, { 250, 400 }, 1000 },
 };
 
 const char *rs_cue_name(enum rs_cue c)
 {
     static const char *const n[RS_CUE_COUNT] = {
         "hold_start", "hold_15s", "hold_30s", "hold_60s", "hold_90s", "too_fast", "too_hard",
+        "knee_zone", "dose",
     };
     return (unsigned)c < RS_CUE_COUNT ? n[c] : "?";
 }

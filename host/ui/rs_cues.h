@@ -2,7 +2,8 @@
  * rs_cues.h - audio cues: which cue is due, and the tones, as pure code.
  *
  * Someone on the floor often cannot see the screen, so the cues that matter
- * are heard: hold start, 15 s, 30 s, 60 s, 90 s, too fast, too hard. Each
+ * are heard: hold start, 15 s, 30 s, 60 s, 90 s, too fast, too hard, the knee
+ * zone and dose advice (docs/ui.md lists the sounds). Each
  * has its own pattern of notes (pitch, count, length), so they are told
  * apart without looking. The synthesizer writes 16-bit mono samples into a
  * caller buffer; the SDL audio callback (rs_audio.c) is a thin shell
@@ -29,6 +30,8 @@ enum rs_cue {
     RS_CUE_HOLD_90,
     RS_CUE_TOO_FAST,
     RS_CUE_TOO_HARD,
+    RS_CUE_KNEE,       /* entering the knee zone */
+    RS_CUE_DOSE,       /* new dose advice */
     RS_CUE_COUNT
 };
 

@@ -19,6 +19,7 @@ static const struct rs_rgb table[RS_C_COUNT] = {
     [RS_C_PURPLE] = { 0xCC, 0x79, 0xA7 },
     [RS_C_GREY] = { 0x8A, 0x8F, 0x98 },
     [RS_C_AZURE] = { 0x33, 0x7A, 0xFF },
+    [RS_C_KNEE] = { 0xFF, 0xFF, 0xFF },
 };
 
 struct rs_rgb rs_colour(enum rs_colour c)

@@ -34,6 +34,7 @@ enum rs_colour {
     RS_C_PURPLE,      /* Okabe-Ito reddish purple CC79A7 */
     RS_C_GREY,        /* neutral, "no contact" */
     RS_C_AZURE,       /* Okabe-Ito blue lightened to 337AFF: readable text on the dark panels */
+    RS_C_KNEE,        /* white: the knee-zone warning, a colour no leg and no band uses */
     RS_C_COUNT
 };
 

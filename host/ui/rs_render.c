@@ -15,10 +15,26 @@
 
 #define RING_SEGMENTS 120
 
+/*
+ * Drawing passes. DRAW issues every operation. HASH issues none: each
+ * operation's arguments go into a hash of the panel it belongs to, so two
+ * frames whose panel hashes are equal draw that panel identically. MASK
+ * issues only the operations of the panels in `mask` (clipped to them).
+ * Every operation goes through fill/arc/text/fill_rects/triangle below,
+ * which is what makes the hash complete.
+ */
+enum pass { PASS_DRAW, PASS_HASH, PASS_MASK };
+#define FRAME_SLOT RS_P_COUNT /* hash slot for what is not one panel */
+
 struct rs_render {
     SDL_Renderer *ren;
     struct rs_text text;
     struct rs_render_geom geom;
+    enum pass pass;
+    int cur;                               /* panel of the operations being issued */
+    unsigned mask;                         /* PASS_MASK: panels drawn */
+    uint64_t hash[RS_P_COUNT + 1], prev[RS_P_COUNT + 1];
+    bool have_prev;
     /* Fixed scratch for geometry: no allocation per frame. */
     SDL_Vertex vert[2 * (RING_SEGMENTS + 1)];
     int index[6 * RING_SEGMENTS];
@@ -60,10 +76,36 @@ static void set(SDL_Renderer *ren, struct rs_rgb c, Uint8 a)
     SDL_SetRenderDrawColor(ren, c.r, c.g, c.b, a);
 }
 
+/* FNV-1a over an operation's arguments, into the current panel's hash. */
+static void mix(struct rs_render *r, const void *p, size_t n)
+{
+    uint64_t h = r->hash[r->cur];
+    for (const unsigned char *b = p; n--; b++)
+        h = (h ^ *b) * 1099511628211u;
+    r->hash[r->cur] = h;
+}
+
+/* True when this operation is to be drawn; otherwise it is hashed (HASH)
+ * or skipped (MASK, another panel). `tag` names the operation kind. */
+static bool issue(struct rs_render *r, char tag)
+{
+    if (r->pass == PASS_DRAW)
+        return true;
+    if (r->pass == PASS_MASK)
+        return r->cur < 32 && ((r->mask >> r->cur) & 1u);
+    mix(r, &tag, 1);
+    return false;
+}
+
 static void fill(struct rs_render *r, struct rs_rect x, struct rs_rgb c)
 {
     if (x.w <= 0 || x.h <= 0)
         return;
+    if (!issue(r, 'F')) {
+        mix(r, &x, sizeof x);
+        mix(r, &c, sizeof c);
+        return;
+    }
     set(r->ren, c, 255);
     SDL_Rect s = { x.x, x.y, x.w, x.h };
     SDL_RenderFillRect(r->ren, &s);
@@ -82,6 +124,14 @@ static void arc(struct rs_render *r, int cx, int cy, int ro, int ri, float f0, f
 {
     if (f1 <= f0)
         return;
+    if (!issue(r, 'A')) {
+        const int ip[] = { cx, cy, ro, ri };
+        const float fp[] = { f0, f1 };
+        mix(r, ip, sizeof ip);
+        mix(r, fp, sizeof fp);
+        mix(r, &c, sizeof c);
+        return;
+    }
     int n = (int)ceilf((f1 - f0) * RING_SEGMENTS);
     if (n < 1)
         n = 1;
@@ -124,12 +174,57 @@ static struct rs_rect col(struct rs_rect p, float x0, float x1)
 static int text(struct rs_render *r, struct rs_rect box, float size_of_h, enum rs_align al,
                 struct rs_rgb c, const char *s, struct rs_rect *out)
 {
-    return rs_text_fit(&r->text, box, (int)(box.h * size_of_h), al, c, s, out);
+    int max_px = (int)(box.h * size_of_h);
+    if (issue(r, 'T'))
+        return rs_text_fit(&r->text, box, max_px, al, c, s, out);
+    /* not drawn: measured all the same, callers place things by it */
+    if (r->pass == PASS_HASH) {
+        const int ip[] = { box.x, box.y, box.w, box.h, max_px, (int)al };
+        mix(r, ip, sizeof ip);
+        mix(r, &c, sizeof c);
+        mix(r, s, strlen(s) + 1);
+    }
+    r->text.dry = true;
+    int k = rs_text_fit(&r->text, box, max_px, al, c, s, out);
+    r->text.dry = false;
+    return k;
 }
+
+/* n rectangles in one colour (chart lines). */
+static void fill_rects(struct rs_render *r, const SDL_Rect *x, int n, struct rs_rgb c)
+{
+    if (!issue(r, 'R')) {
+        mix(r, x, (size_t)n * sizeof *x);
+        mix(r, &c, sizeof c);
+        return;
+    }
+    /* One call per rectangle: SDL_RenderFillRects allocates a converted
+     * copy of the array on every call. */
+    set(r->ren, c, 255);
+    for (int i = 0; i < n; i++)
+        SDL_RenderFillRect(r->ren, &x[i]);
+}
+
+/* A filled triangle a, b, c. */
+static void triangle(struct rs_render *r, const float xy[6], struct rs_rgb c)
+{
+    if (!issue(r, 'V')) {
+        mix(r, xy, 6 * sizeof *xy);
+        mix(r, &c, sizeof c);
+        return;
+    }
+    SDL_Color col = { c.r, c.g, c.b, 255 };
+    for (int i = 0; i < 3; i++)
+        r->vert[i] = (SDL_Vertex){ { xy[2 * i], xy[2 * i + 1] }, col, { 0, 0 } };
+    SDL_RenderGeometry(r->ren, NULL, r->vert, 3, NULL, 0);
+}
+
+static void ops_for(struct rs_render *r, int p, struct rs_rect clip);
 
 static void panel_begin(struct rs_render *r, enum rs_panel p)
 {
     struct rs_rect x = r->geom.layout.panel[p];
+    ops_for(r, p, x);
     rs_text_set_panel(&r->text, p, x);
     fill(r, x, rs_colour(RS_C_PANEL));
 }
@@ -156,7 +251,7 @@ struct rs_rgb rs_alert_colour(enum rs_alert a)
     case RS_AL_SENSOR:
         return rs_colour(RS_C_VERMILLION);
     case RS_AL_KNEE:
-        return rs_colour(RS_C_PURPLE);
+        return rs_colour(RS_C_KNEE);
     case RS_AL_TOO_HARD:
         return rs_colour(RS_C_ORANGE);
     case RS_AL_UNCALIBRATED:
@@ -245,11 +340,14 @@ static void draw_status(struct rs_render *r, const struct rs_view *v, const stru
     }
 
     c = col(p, 0.91f, 1.0f);
-    if (ov->muted)
+    if (ov->sound_off)
+        snprintf(b, sizeof b, "SOUND OFF");
+    else if (ov->muted)
         snprintf(b, sizeof b, "MUTED");
     else
         snprintf(b, sizeof b, "VOL %d", ov->volume_pct);
-    text(r, c, 0.8f, RS_AL_RIGHT, rs_colour(ov->muted ? RS_C_ORANGE : RS_C_TEXT_DIM), b, NULL);
+    bool quiet = ov->muted || ov->sound_off;
+    text(r, c, 0.8f, RS_AL_RIGHT, rs_colour(quiet ? RS_C_ORANGE : RS_C_TEXT_DIM), b, NULL);
 }
 
 static void draw_alerts(struct rs_render *r, const struct rs_view *v, const struct rs_overlay *ov)
@@ -261,7 +359,7 @@ static void draw_alerts(struct rs_render *r, const struct rs_view *v, const stru
     int n = 0;
     if (v->speed_band == RS_SB_TOO_FAST)
         cand[n++] = RS_AL_SLOW_DOWN;
-    if (v->in_knee_zone)
+    if (v->in_knee_zone || v->knee_banner)
         cand[n++] = RS_AL_KNEE;
     if (v->force_band == RS_FB_OVERLOAD)
         cand[n++] = RS_AL_OVERLOAD;
@@ -320,7 +418,7 @@ static void draw_force(struct rs_render *r, const struct rs_view *v)
     /* Numerals and unit share a row; the unit goes right of the number. */
     struct rs_rect num = row(p, 0.23f, 0.66f);
     if (v->calibrated)
-        snprintf(b, sizeof b, "%.0f", (double)v->force_n);
+        snprintf(b, sizeof b, "%.0f", rs_view_nz(v->force_n, 0));
     else
         snprintf(b, sizeof b, "%ld", lroundf(v->force_n));
     struct rs_rect nb = col(num, 0.0f, 0.76f);
@@ -333,7 +431,7 @@ static void draw_force(struct rs_render *r, const struct rs_view *v)
     if (!v->calibrated)
         snprintf(b, sizeof b, "calibrate for N and %%BW");
     else if (v->bw_known)
-        snprintf(b, sizeof b, "%.0f %%BW", (double)v->force_pct);
+        snprintf(b, sizeof b, "%.0f %%BW", rs_view_nz(v->force_pct, 0));
     else
         snprintf(b, sizeof b, "-- %%BW (no profile)");
     text(r, pct, 0.95f, RS_AL_CENTRE, rs_colour(RS_C_TEXT), b, NULL);
@@ -341,9 +439,9 @@ static void draw_force(struct rs_render *r, const struct rs_view *v)
     /* Left/right split as one bar: the left share from the left. */
     struct rs_rect sb = row(p, 0.86f, 1.0f);
     struct rs_rect lt = col(sb, 0.0f, 0.22f), bar = col(sb, 0.24f, 0.76f), rt = col(sb, 0.78f, 1.0f);
-    snprintf(b, sizeof b, "L %.0f", (double)v->left_n);
+    snprintf(b, sizeof b, "L %.0f", rs_view_nz(v->left_n, 0));
     text(r, lt, 0.9f, RS_AL_LEFT, rs_colour(RS_C_TEXT_DIM), b, NULL);
-    snprintf(b, sizeof b, "R %.0f", (double)v->right_n);
+    snprintf(b, sizeof b, "R %.0f", rs_view_nz(v->right_n, 0));
     text(r, rt, 0.9f, RS_AL_RIGHT, rs_colour(RS_C_TEXT_DIM), b, NULL);
     bar = row(bar, 0.25f, 0.75f);
     fill(r, bar, rs_colour(RS_C_TRACK));
@@ -507,7 +605,7 @@ static void draw_leg(struct rs_render *r, const struct rs_view *v)
     float kz = v->knee_zone_cm > 0 ? v->knee_zone_cm : 5.0f;
     int kh = (int)lroundf(bar.h * (kz / len));
     g->knee_zone = (struct rs_rect){ bar.x, bar.y, bar.w, kh };
-    struct rs_rgb kc = rs_colour(RS_C_PURPLE);
+    struct rs_rgb kc = rs_colour(RS_C_KNEE);
     if (!v->in_knee_zone)
         kc = (struct rs_rgb){ (uint8_t)(kc.r / 2), (uint8_t)(kc.g / 2), (uint8_t)(kc.b / 2) };
     fill(r, g->knee_zone, kc);
@@ -517,7 +615,7 @@ static void draw_leg(struct rs_render *r, const struct rs_view *v)
         int mh = g->layout.line * 3;
         struct rs_rect m = { bar.x - bar.w / 3, my - mh / 2, bar.w + 2 * (bar.w / 3), mh };
         fill(r, m, rs_colour(RS_C_TEXT));
-        snprintf(b, sizeof b, "%.0f cm", (double)v->position_cm);
+        snprintf(b, sizeof b, "%.0f cm", rs_view_nz(v->position_cm, 0));
         struct rs_rect pl = row(labels, 0.40f, 0.60f);
         text(r, pl, 0.95f, RS_AL_LEFT, rs_colour(RS_C_TEXT), b, NULL);
     }
@@ -562,11 +660,7 @@ static void chart(struct rs_render *r, struct rs_rect box, const char *label, co
         r->rects[nr++] = (SDL_Rect){ x0, y, x1 - x0 > 0 ? x1 - x0 : 1, lw };
         py = y;
     }
-    /* One call per rectangle: SDL_RenderFillRects allocates a converted
-     * copy of the array on every call. */
-    set(r->ren, lc, 255);
-    for (int i = 0; i < nr; i++)
-        SDL_RenderFillRect(r->ren, &r->rects[i]);
+    fill_rects(r, r->rects, nr, lc);
 }
 
 static void draw_charts(struct rs_render *r, const struct rs_view *v)
@@ -667,11 +761,9 @@ static void draw_timeline(struct rs_render *r, const struct rs_view *v)
         fill(r, (struct rs_rect){ icon.x, icon.y, icon.w * 2 / 5, icon.h }, ic);
         fill(r, (struct rs_rect){ icon.x + icon.w * 3 / 5, icon.y, icon.w * 2 / 5, icon.h }, ic);
     } else {
-        SDL_Color c = { ic.r, ic.g, ic.b, 255 };
-        r->vert[0] = (SDL_Vertex){ { (float)icon.x, (float)icon.y }, c, { 0, 0 } };
-        r->vert[1] = (SDL_Vertex){ { (float)(icon.x + icon.w), icon.y + icon.h / 2.0f }, c, { 0, 0 } };
-        r->vert[2] = (SDL_Vertex){ { (float)icon.x, (float)(icon.y + icon.h) }, c, { 0, 0 } };
-        SDL_RenderGeometry(r->ren, NULL, r->vert, 3, NULL, 0);
+        const float xy[6] = { (float)icon.x, (float)icon.y, (float)(icon.x + icon.w),
+                              icon.y + icon.h / 2.0f, (float)icon.x, (float)(icon.y + icon.h) };
+        triangle(r, xy, ic);
     }
     snprintf(b, sizeof b, "%s %.2gx", v->replay_paused ? "PAUSED" : "PLAYING", (double)v->replay_speed);
     text(r, col(p, 0.06f, 0.22f), 0.7f, RS_AL_LEFT, ic, b, NULL);
@@ -798,22 +890,30 @@ void rs_render_destroy(struct rs_render *r)
     free(r);
 }
 
-void rs_render_frame(struct rs_render *r, const struct rs_view *v, const struct rs_overlay *ov,
-                     int w, int h, float scale)
+/* Operations from here on belong to panel p (FRAME_SLOT: none); in a MASK
+ * pass a drawn panel's operations are clipped to it. */
+static void ops_for(struct rs_render *r, int p, struct rs_rect clip)
 {
-    static const struct rs_overlay none = { .volume_pct = 100 };
-    if (!ov)
-        ov = &none;
+    r->cur = p;
+    if (r->pass == PASS_MASK && issue(r, 'P')) {
+        SDL_Rect c = { clip.x, clip.y, clip.w, clip.h };
+        SDL_RenderSetClipRect(r->ren, &c);
+    }
+}
+
+static void begin_frame(struct rs_render *r, const struct rs_view *v, int w, int h, float scale)
+{
     struct rs_render_geom *g = &r->geom;
     memset(g, 0, sizeof *g);
     rs_layout_compute(&g->layout, w, h, scale, v->mode == RS_MODE_REPLAY);
     r->text.min_px = (int)lroundf(10.0f * g->layout.scale);
-    rs_text_log_reset(&r->text);
+    r->cur = FRAME_SLOT;
+}
 
-    SDL_SetRenderDrawBlendMode(r->ren, SDL_BLENDMODE_NONE);
-    set(r->ren, rs_colour(RS_C_BG), 255);
-    SDL_RenderClear(r->ren);
-
+/* Every panel, and the toast over the alert row. */
+static void draw_panels(struct rs_render *r, const struct rs_view *v, const struct rs_overlay *ov)
+{
+    struct rs_render_geom *g = &r->geom;
     draw_status(r, v, ov);
     draw_alerts(r, v, ov);
     draw_force(r, v);
@@ -826,11 +926,32 @@ void rs_render_frame(struct rs_render *r, const struct rs_view *v, const struct 
         draw_timeline(r, v);
     if (ov->toast && ov->toast[0]) {
         struct rs_rect a = g->layout.panel[RS_P_ALERT];
+        ops_for(r, RS_P_ALERT, a);
         rs_text_set_panel(&r->text, RS_P_ALERT, a);
         struct rs_rect tb = { a.x + a.w * 3 / 4, a.y, a.w / 4, a.h };
         fill(r, tb, rs_colour(RS_C_BLUE));
         text(r, rs_rect_inset(tb, g->layout.pad / 2), 0.6f, RS_AL_CENTRE, rs_colour(RS_C_TEXT), ov->toast, NULL);
     }
+    r->cur = FRAME_SLOT;
+}
+
+static const struct rs_overlay no_overlay = { .volume_pct = 100 };
+
+void rs_render_frame(struct rs_render *r, const struct rs_view *v, const struct rs_overlay *ov,
+                     int w, int h, float scale)
+{
+    if (!ov)
+        ov = &no_overlay;
+    struct rs_render_geom *g = &r->geom;
+    r->pass = PASS_DRAW;
+    r->have_prev = false;
+    begin_frame(r, v, w, h, scale);
+    rs_text_log_reset(&r->text);
+
+    SDL_SetRenderDrawBlendMode(r->ren, SDL_BLENDMODE_NONE);
+    set(r->ren, rs_colour(RS_C_BG), 255);
+    SDL_RenderClear(r->ren);
+    draw_panels(r, v, ov);
     if (ov->safety_note)
         draw_box_lines(r, rs_safety_note, rs_colour(RS_C_ORANGE));
     else if (ov->help)
@@ -838,6 +959,63 @@ void rs_render_frame(struct rs_render *r, const struct rs_view *v, const struct 
 
     g->ntext = r->text.nlog;
     g->text = r->text.log;
+}
+
+/* Hash every panel's operations for this frame into r->hash (HASH pass),
+ * with what concerns the whole frame (size, mode, overlays) in FRAME_SLOT. */
+static void hash_frame(struct rs_render *r, const struct rs_view *v, const struct rs_overlay *ov,
+                       int w, int h, float scale)
+{
+    for (int i = 0; i <= RS_P_COUNT; i++)
+        r->hash[i] = 14695981039346656037u;
+    r->pass = PASS_HASH;
+    begin_frame(r, v, w, h, scale);
+    draw_panels(r, v, ov);
+    const int fp[] = { w, h, (int)v->mode, ov->safety_note, ov->help };
+    mix(r, fp, sizeof fp);
+    mix(r, &scale, sizeof scale);
+    r->pass = PASS_DRAW;
+}
+
+int rs_render_update(struct rs_render *r, const struct rs_view *v, const struct rs_overlay *ov,
+                     int w, int h, float scale, bool full, SDL_Rect *damage)
+{
+    if (!ov)
+        ov = &no_overlay;
+    struct rs_render_geom *g = &r->geom;
+    hash_frame(r, v, ov, w, h, scale);
+    unsigned mask = 0;
+    for (int p = 0; p < RS_P_COUNT; p++)
+        if (!r->have_prev || r->hash[p] != r->prev[p])
+            mask |= 1u << p;
+    bool whole = full || !r->have_prev || r->hash[FRAME_SLOT] != r->prev[FRAME_SLOT] ||
+                 (mask && (ov->safety_note || ov->help)); /* the box covers the panels */
+    uint64_t now[RS_P_COUNT + 1];
+    memcpy(now, r->hash, sizeof now);
+    int n = 0;
+    if (whole) {
+        rs_render_frame(r, v, ov, w, h, scale);
+        damage[n++] = (SDL_Rect){ 0, 0, w, h };
+    } else if (mask) {
+        r->pass = PASS_MASK;
+        r->mask = mask;
+        begin_frame(r, v, w, h, scale);
+        rs_text_log_drop(&r->text, mask);
+        SDL_SetRenderDrawBlendMode(r->ren, SDL_BLENDMODE_NONE);
+        draw_panels(r, v, ov);
+        SDL_RenderSetClipRect(r->ren, NULL);
+        r->pass = PASS_DRAW;
+        for (int p = 0; p < RS_P_COUNT; p++) {
+            struct rs_rect x = g->layout.panel[p];
+            if (((mask >> p) & 1u) && x.w > 0 && x.h > 0)
+                damage[n++] = (SDL_Rect){ x.x, x.y, x.w, x.h };
+        }
+    }
+    memcpy(r->prev, now, sizeof now);
+    r->have_prev = true;
+    g->ntext = r->text.nlog;
+    g->text = r->text.log;
+    return n;
 }
 
 const struct rs_render_geom *rs_render_geometry(const struct rs_render *r)

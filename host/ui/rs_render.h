@@ -29,6 +29,8 @@ struct rs_overlay {
     bool safety_note;  /* first-run safety note */
     bool muted;
     int volume_pct;    /* 0..100, shown in the status bar */
+    const char *sound_off; /* NULL: cues can be heard; else why not ("no audio device: ..."):
+                              the status bar says SOUND OFF instead of the volume */
     const char *toast; /* short message ("screenshot saved"), or NULL */
 };
 
@@ -80,6 +82,26 @@ void rs_render_destroy(struct rs_render *r);
 /* Draw the frame (does not present). w, h: output size in pixels. */
 void rs_render_frame(struct rs_render *r, const struct rs_view *v, const struct rs_overlay *ov,
                      int w, int h, float scale);
+
+/*
+ * Bring the picture on the renderer's target from the last rs_render_update
+ * to this frame, drawing only the panels whose drawing changed (the target
+ * must still hold the previous picture: a software renderer's window
+ * surface does, a GPU back buffer does not). Static parts of a panel are
+ * redrawn with it: a panel is the unit of damage. full (or a new size,
+ * mode or overlay, or a change under the help or safety box) redraws
+ * everything. The damaged rectangles go to damage (at least RS_P_COUNT);
+ * returns their number, 0 when the frame would look exactly like the last
+ * (nothing drawn, nothing to present). Pixels equal those of
+ * rs_render_frame for the same view.
+ *
+ * How a change is found: every drawing operation of a panel goes through
+ * a few helpers in rs_render.c, which in a first pass only hash their
+ * arguments per panel (text is measured, not drawn). A new drawing
+ * operation must go through those helpers.
+ */
+int rs_render_update(struct rs_render *r, const struct rs_view *v, const struct rs_overlay *ov,
+                     int w, int h, float scale, bool full, SDL_Rect *damage);
 
 const struct rs_render_geom *rs_render_geometry(const struct rs_render *r);
 

@@ -180,16 +180,31 @@ int rs_text_fit(struct rs_text *t, struct rs_rect box, int max_px, enum rs_align
             r.x = box.x + (box.w - w) / 2;
         else if (al == RS_AL_RIGHT)
             r.x = box.x + box.w - w;
-        rs_text_draw(t, k, r.x, r.y, c, s);
-        log_box(t, r, false, s);
+        if (!t->dry) {
+            rs_text_draw(t, k, r.x, r.y, c, s);
+            log_box(t, r, false, s);
+        }
         if (out)
             *out = r;
         return k;
     }
-    log_box(t, box, true, s);
+    if (!t->dry)
+        log_box(t, box, true, s);
     if (out)
         *out = (struct rs_rect){ box.x, box.y, 0, 0 };
     return -1;
+}
+
+void rs_text_log_drop(struct rs_text *t, unsigned panels)
+{
+    int n = 0;
+    for (int i = 0; i < t->nlog; i++) {
+        int p = t->log[i].panel;
+        if (p >= 0 && p < 32 && (panels >> p) & 1u)
+            continue;
+        t->log[n++] = t->log[i];
+    }
+    t->nlog = n;
 }
 
 void rs_text_log_reset(struct rs_text *t)

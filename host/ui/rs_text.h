@@ -57,6 +57,7 @@ struct rs_text {
     char path[512];
     struct rs_text_size size[RS_TEXT_SIZES];
     int min_px;           /* smallest size used (legibility floor), by scale */
+    bool dry;             /* rs_text_fit only measures: no drawing, no log */
     int panel;            /* panel id stamped into new log entries */
     struct rs_rect clip;  /* panel rect for the log */
     int nlog;
@@ -88,6 +89,9 @@ void rs_text_draw(struct rs_text *t, int k, int x, int y, struct rs_rgb c, const
 
 /* Start a new frame's log / set the panel that following strings belong to. */
 void rs_text_log_reset(struct rs_text *t);
+/* Forget the logged strings of the panels in the bit set (1u << panel):
+ * they are about to be drawn again. */
+void rs_text_log_drop(struct rs_text *t, unsigned panels);
 void rs_text_set_panel(struct rs_text *t, int panel, struct rs_rect r);
 
 #endif

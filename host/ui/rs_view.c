@@ -89,3 +89,11 @@ float rs_view_calf_length(const struct rs_view *v)
         return 35.0f;
     return l > RS_VIEW_CALF_BINS ? (float)RS_VIEW_CALF_BINS : l;
 }
+
+double rs_view_nz(double x, int decimals)
+{
+    double half = 0.5;
+    for (int i = 0; i < decimals; i++)
+        half /= 10.0;
+    return x >= -half && x <= half ? 0.0 : x; /* printf rounds -0.5 to "-0" */
+}

@@ -28,7 +28,7 @@
 /* Dose advice and free status text, bytes including the NUL. */
 #define RS_VIEW_TEXT_MAX 80
 
-/* Force bands of design.md section 7, by %BW. */
+/* Force bands by %BW, the defaults of docs/config.md. */
 enum rs_view_force_band {
     RS_FB_NONE,       /* < 5 %BW: no contact */
     RS_FB_LIGHT,      /* 5-15 */
@@ -40,7 +40,7 @@ enum rs_view_force_band {
     RS_FB_COUNT
 };
 
-/* Speed bands of design.md section 7. */
+/* Speed bands, the defaults of docs/config.md. */
 enum rs_view_speed_band {
     RS_SB_STILL,    /* < 0.5 cm/s */
     RS_SB_SLOW,     /* 0.5-10: the goal */
@@ -86,7 +86,7 @@ struct rs_view {
     float speed_cms;
     enum rs_view_speed_band speed_band;
 
-    /* Hold: the clock starts at the start of stillness (design.md 7). */
+    /* Hold: the clock starts at the start of stillness (docs/detection.md). */
     bool hold_active;
     float hold_s;
 
@@ -97,6 +97,7 @@ struct rs_view {
     float calf_length_cm; /* calibrated calf length, 0 = unknown (use 35) */
     float knee_zone_cm;   /* knee zone depth below the upper end (5) */
     bool in_knee_zone;
+    bool knee_banner;     /* the knee warning: in the zone, and 3 s after leaving it */
 
     struct rs_view_history history;
     struct rs_view_calf calf[2]; /* [0] left, [1] right */
@@ -136,7 +137,7 @@ void rs_view_history_push(struct rs_view_history *h, float force_pct, float spee
 float rs_view_history_force(const struct rs_view_history *h, unsigned i);
 float rs_view_history_speed(const struct rs_view_history *h, unsigned i);
 
-/* Band classification by the design.md defaults; the pipeline may classify
+/* Band classification by the defaults of docs/config.md; the pipeline may classify
  * with configured thresholds instead and write the band directly. */
 /* Bands with the default thresholds (the core's classifier, rs_pipeline.h). */
 enum rs_view_force_band rs_view_force_band(float pct);
@@ -147,6 +148,10 @@ enum rs_view_force_band rs_view_force_band_in(const struct rs_view *v, float pct
 /* Short upper-case names ("TYPICAL", "TOO FAST") for labels and logs. */
 const char *rs_view_force_band_name(enum rs_view_force_band b);
 const char *rs_view_speed_band_name(enum rs_view_speed_band b);
+
+/* x for printing with `decimals` digits: 0 when it would print as "-0"
+ * (a reading a hair below zero is zero to the person looking at it). */
+double rs_view_nz(double x, int decimals);
 
 /* Calf length to draw with: the calibrated one, or 35 cm when unknown. */
 float rs_view_calf_length(const struct rs_view *v);

@@ -125,7 +125,7 @@ void rs_viewscript_at(struct rs_view *v, float t)
     struct moment now = at(t);
     apply(v, &now);
     if (v->holds[0] >= 3 || v->holds[1] >= 3)
-        snprintf(v->advice, sizeof v->advice, "3 holds on this calf: two or three spots is enough today");
+        snprintf(v->advice, sizeof v->advice, "3 holds on this calf: two or three spots are enough today");
     else if (v->calf_time_s[0] >= 180 || v->calf_time_s[1] >= 180)
         snprintf(v->advice, sizeof v->advice, "3 min on this calf: switch legs");
 }
@@ -143,7 +143,7 @@ void rs_viewscript_state(struct rs_view *v, enum rs_viewscript_state s)
         rs_viewscript_at(v, 50.0f + 33.0f);
         v->hold_s = 35.0f; /* a 35 s hold, counted as the third */
         v->holds[0] = 3;
-        snprintf(v->advice, sizeof v->advice, "3 holds on this calf: two or three spots is enough today");
+        snprintf(v->advice, sizeof v->advice, "3 holds on this calf: two or three spots are enough today");
         break;
     case RS_VS_TOO_FAST:
         rs_viewscript_at(v, 96.5f);

@@ -4,6 +4,7 @@
 #include "rs_window.h"
 
 #include <SDL.h>
+#include <ctype.h>
 #include <SDL_image.h>
 #include <SDL_ttf.h>
 #include <errno.h>
@@ -18,6 +19,7 @@
 #include "rs_audio.h"
 #include "rs_font.h"
 #include "rs_render.h"
+#include "rs_file.h"
 
 struct rs_window {
     SDL_Window *win;
@@ -33,6 +35,11 @@ struct rs_window {
     char toast[96];
     Uint64 toast_until;
     struct rs_view prev;
+    bool vsync;
+    bool software;     /* the window surface keeps the last picture: draw changes only */
+    bool need_full;    /* next frame redraws everything (first, exposed, resized) */
+    Uint64 paced_at;   /* rs_window_pace: when the last frame was allowed */
+    char renderer[200];
 };
 
 static int config_dir(const char *given, char *out, size_t cap)
@@ -93,6 +100,150 @@ static void mark_safety_read(struct rs_window *w)
     }
 }
 
+static void set_toast(struct rs_window *w, const char *msg);
+
+bool rs_window_gl_is_software(const char *gl_renderer)
+{
+    static const char *const soft[] = { "llvmpipe", "softpipe", "swrast", "software rasterizer",
+                                        "lavapipe" };
+    if (!gl_renderer)
+        return false;
+    char low[160];
+    size_t n = 0;
+    for (; gl_renderer[n] && n + 1 < sizeof low; n++)
+        low[n] = (char)tolower((unsigned char)gl_renderer[n]);
+    low[n] = '\0';
+    for (size_t i = 0; i < sizeof soft / sizeof soft[0]; i++)
+        if (strstr(low, soft[i]))
+            return true;
+    return false;
+}
+
+bool rs_window_pick_software(enum rs_renderer_choice choice, const char *accel_name,
+                             const char *gl_renderer)
+{
+    if (choice == RS_RENDERER_SOFTWARE || !accel_name)
+        return true;
+    if (choice == RS_RENDERER_GPU)
+        return false;
+    return strcmp(accel_name, "software") == 0 || rs_window_gl_is_software(gl_renderer);
+}
+
+static int create_window(struct rs_window *w, const struct rs_window_config *cfg, char *err, size_t errcap)
+{
+    int ww = cfg->width > 0 ? cfg->width : 1280, wh = cfg->height > 0 ? cfg->height : 800;
+    Uint32 flags = SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI;
+    flags |= cfg->hidden ? SDL_WINDOW_HIDDEN : SDL_WINDOW_SHOWN;
+    if (cfg->fullscreen)
+        flags |= SDL_WINDOW_FULLSCREEN_DESKTOP;
+    w->win = SDL_CreateWindow(cfg->title ? cfg->title : "rollsense", SDL_WINDOWPOS_CENTERED,
+                              SDL_WINDOWPOS_CENTERED, ww, wh, flags);
+    if (!w->win) {
+        snprintf(err, errcap, "cannot open a window: %s", SDL_GetError());
+        return -1;
+    }
+    SDL_SetWindowMinimumSize(w->win, 320, 200);
+    return 0;
+}
+
+/* A GPU the video driver could use shows up as a DRM node (Mesa, and
+ * NVIDIA's driver with nvidia-drm) or as NVIDIA's own device node. Without
+ * one, any accelerated renderer is a software rasteriser, and merely
+ * trying one loads it (llvmpipe: tens of MiB that stay resident). */
+static bool gpu_device_present(void)
+{
+    return access("/dev/dri", F_OK) == 0 || access("/dev/nvidia0", F_OK) == 0;
+}
+
+/* GL_RENDERER of the context an OpenGL renderer just made current, copied
+ * into out ("" when not OpenGL or not known). */
+static void gl_renderer_string(const char *driver, char *out, size_t cap)
+{
+    out[0] = '\0';
+    if (strncmp(driver, "opengl", 6) != 0 || !SDL_GL_GetCurrentContext())
+        return;
+    typedef const unsigned char *(*get_string_fn)(unsigned int);
+    void *sym = SDL_GL_GetProcAddress("glGetString");
+    get_string_fn get_string;
+    if (!sym)
+        return;
+    memcpy(&get_string, &sym, sizeof get_string);
+    const unsigned char *name = get_string(0x1F01 /* GL_RENDERER */);
+    if (name)
+        snprintf(out, cap, "%s", (const char *)name);
+}
+
+/*
+ * Open the window and the renderer the choice asks for (see enum
+ * rs_renderer_choice). For AUTO the accelerated renderer is made first to
+ * learn what it is; when it is a software rasteriser, window and renderer
+ * are made again, because SDL reads the framebuffer-acceleration hint when
+ * it first gives the window a surface: with it on, the software renderer
+ * would still present through an OpenGL texture on the same rasteriser.
+ */
+static int choose_renderer(struct rs_window *w, const struct rs_window_config *cfg, char *err, size_t errcap)
+{
+    enum rs_renderer_choice choice = cfg->software ? RS_RENDERER_SOFTWARE : cfg->renderer;
+    char accel[32] = "", gl[128] = "", why[160] = "";
+    if (create_window(w, cfg, err, errcap) != 0)
+        return -1;
+    if (choice == RS_RENDERER_AUTO && !gpu_device_present()) {
+        choice = RS_RENDERER_SOFTWARE;
+        snprintf(why, sizeof why, "no GPU device: no /dev/dri");
+    }
+    if (choice != RS_RENDERER_SOFTWARE) {
+        w->ren = SDL_CreateRenderer(w->win, -1, SDL_RENDERER_ACCELERATED | SDL_RENDERER_PRESENTVSYNC);
+        SDL_RendererInfo info;
+        if (w->ren && SDL_GetRendererInfo(w->ren, &info) == 0) {
+            snprintf(accel, sizeof accel, "%s", info.name);
+            gl_renderer_string(accel, gl, sizeof gl);
+        } else if (!w->ren) {
+            snprintf(why, sizeof why, "no accelerated renderer: %s", SDL_GetError());
+        }
+    }
+    bool sw = rs_window_pick_software(choice, accel[0] ? accel : NULL, gl[0] ? gl : NULL);
+    if (!sw) {
+        SDL_RendererInfo info;
+        w->vsync = SDL_GetRendererInfo(w->ren, &info) == 0 && (info.flags & SDL_RENDERER_PRESENTVSYNC);
+        snprintf(w->renderer, sizeof w->renderer, "%s renderer%s%s%s%s", accel, gl[0] ? " on " : "", gl,
+                 w->vsync ? ", vsync" : "", choice == RS_RENDERER_GPU ? " (--renderer gpu)" : "");
+        return 0;
+    }
+    if (choice == RS_RENDERER_SOFTWARE && !why[0])
+        snprintf(why, sizeof why, "%s", cfg->software ? "asked for" : "--renderer software");
+    else if (accel[0])
+        snprintf(why, sizeof why, "%s is %s, a software rasteriser", accel, gl[0] ? gl : accel);
+    if (w->ren) {
+        SDL_DestroyRenderer(w->ren);
+        SDL_DestroyWindow(w->win);
+        w->ren = NULL;
+        w->win = NULL;
+    }
+    /* Present through the video driver's own framebuffer; SDL would
+     * otherwise upload every frame through a hidden OpenGL texture. */
+    SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
+    if (!w->win && create_window(w, cfg, err, errcap) != 0)
+        return -1;
+    w->ren = SDL_CreateRenderer(w->win, -1, SDL_RENDERER_SOFTWARE);
+    if (!w->ren) {
+        snprintf(err, errcap, "cannot create a renderer: %s", SDL_GetError());
+        return -1;
+    }
+    snprintf(w->renderer, sizeof w->renderer, "software renderer (%s)", why);
+    w->software = true;
+    return 0;
+}
+
+const char *rs_window_renderer(const struct rs_window *w)
+{
+    return w->renderer;
+}
+
+bool rs_window_has_vsync(const struct rs_window *w)
+{
+    return w->vsync;
+}
+
 int rs_window_open(struct rs_window **out, const struct rs_window_config *cfg, char *err, size_t errcap)
 {
     *out = NULL;
@@ -118,33 +269,9 @@ int rs_window_open(struct rs_window **out, const struct rs_window_config *cfg, c
         snprintf(err, errcap, "cannot start video: %s", SDL_GetError());
         goto fail;
     }
-    int ww = cfg->width > 0 ? cfg->width : 1280, wh = cfg->height > 0 ? cfg->height : 800;
-    Uint32 flags = SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI;
-    flags |= cfg->hidden ? SDL_WINDOW_HIDDEN : SDL_WINDOW_SHOWN;
-    if (cfg->fullscreen)
-        flags |= SDL_WINDOW_FULLSCREEN_DESKTOP;
     w->fullscreen = cfg->fullscreen;
-    w->win = SDL_CreateWindow(cfg->title ? cfg->title : "rollsense", SDL_WINDOWPOS_CENTERED,
-                              SDL_WINDOWPOS_CENTERED, ww, wh, flags);
-    if (!w->win) {
-        snprintf(err, errcap, "cannot open a window: %s", SDL_GetError());
+    if (choose_renderer(w, cfg, err, errcap) != 0)
         goto fail;
-    }
-    SDL_SetWindowMinimumSize(w->win, 320, 200);
-    /* With the software renderer, present through the video driver's own
-     * framebuffer; SDL would otherwise upload every frame through a hidden
-     * OpenGL texture (under offscreen: Mesa's swrast, which allocates per
-     * frame and costs milliseconds). */
-    if (cfg->software)
-        SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
-    if (!cfg->software)
-        w->ren = SDL_CreateRenderer(w->win, -1, SDL_RENDERER_ACCELERATED | SDL_RENDERER_PRESENTVSYNC);
-    if (!w->ren)
-        w->ren = SDL_CreateRenderer(w->win, -1, SDL_RENDERER_SOFTWARE);
-    if (!w->ren) {
-        snprintf(err, errcap, "cannot create a renderer: %s", SDL_GetError());
-        goto fail;
-    }
     if (rs_render_create(&w->rr, w->ren, font, err, errcap) != 0)
         goto fail;
     if (!cfg->no_audio) {
@@ -152,6 +279,11 @@ int rs_window_open(struct rs_window **out, const struct rs_window_config *cfg, c
             rs_audio_set_muted(w->audio, w->muted);
     } else {
         snprintf(w->audio_err, sizeof w->audio_err, "audio disabled");
+    }
+    if (!w->audio) { /* said once, short; the status bar keeps SOUND OFF */
+        char t[96];
+        snprintf(t, sizeof t, "SOUND OFF: %.*s", (int)strcspn(w->audio_err, ":"), w->audio_err);
+        set_toast(w, t);
     }
     *out = w;
     return 0;
@@ -334,7 +466,7 @@ static void screenshot(struct rs_window *w, struct rs_ui_actions *act)
             if (access(act->screenshot, F_OK) != 0)
                 break;
         }
-        if (IMG_SavePNG(s, act->screenshot) == 0) {
+        if (rs_file_make_private(act->screenshot) == 0 && IMG_SavePNG(s, act->screenshot) == 0) {
             act->bits |= RS_UI_SCREENSHOT;
             set_toast(w, "SCREENSHOT SAVED");
         } else {
@@ -345,6 +477,9 @@ static void screenshot(struct rs_window *w, struct rs_ui_actions *act)
     SDL_FreeSurface(s);
 }
 
+static int draw(struct rs_window *w, const struct rs_view *v, const struct rs_overlay *ov, int pw,
+                int ph, float scale, struct rs_ui_actions *act);
+
 int rs_window_frame(struct rs_window *w, const struct rs_view *v, struct rs_ui_actions *act)
 {
     act->bits = 0;
@@ -354,6 +489,7 @@ int rs_window_frame(struct rs_window *w, const struct rs_view *v, struct rs_ui_a
     act->seek_to_s = 0;
     act->cues = 0;
     act->screenshot[0] = '\0';
+    act->shown = false;
     SDL_Event e;
     while (SDL_PollEvent(&e)) {
         if (e.type == SDL_QUIT)
@@ -364,6 +500,8 @@ int rs_window_frame(struct rs_window *w, const struct rs_view *v, struct rs_ui_a
             mark_safety_read(w);
         else if (e.type == SDL_MOUSEBUTTONDOWN && e.button.button == SDL_BUTTON_LEFT)
             click(w, &e.button, v, act);
+        else if (e.type == SDL_WINDOWEVENT) /* exposed, resized, restored: all of it again */
+            w->need_full = true;
     }
     act->muted = w->muted;
 
@@ -385,16 +523,54 @@ int rs_window_frame(struct rs_window *w, const struct rs_view *v, struct rs_ui_a
         .safety_note = w->safety,
         .muted = w->muted,
         .volume_pct = w->volume_pct,
+        .sound_off = w->audio ? NULL : w->audio_err,
         .toast = SDL_GetTicks64() < w->toast_until ? w->toast : NULL,
     };
     /* The screenshot shows the view, not the toast it would announce. */
     if (w->want_shot)
         ov.toast = NULL;
-    rs_render_frame(w->rr, v, &ov, pw, ph, scale);
+    return draw(w, v, &ov, pw, ph, scale, act);
+}
+
+/*
+ * Draw and present. The software renderer draws into the window surface,
+ * which keeps the last picture, so only the panels that changed are drawn
+ * and only they are sent to the display; nothing at all when nothing
+ * changed. A GPU back buffer is undefined after a present: everything,
+ * every frame.
+ */
+static int draw(struct rs_window *w, const struct rs_view *v, const struct rs_overlay *ov, int pw,
+                int ph, float scale, struct rs_ui_actions *act)
+{
+    if (!w->software) {
+        rs_render_frame(w->rr, v, ov, pw, ph, scale);
+    } else {
+        SDL_Rect damage[RS_P_COUNT];
+        int n = rs_render_update(w->rr, v, ov, pw, ph, scale, w->need_full || w->want_shot, damage);
+        w->need_full = false;
+        if (n == 0)
+            return 0;
+        if (!w->want_shot) {
+            SDL_RenderFlush(w->ren);
+            act->shown = true;
+            return SDL_UpdateWindowSurfaceRects(w->win, damage, n) == 0 ? 0 : -1;
+        }
+    }
     if (w->want_shot) {
         w->want_shot = false;
         screenshot(w, act);
     }
     SDL_RenderPresent(w->ren);
+    act->shown = true;
     return 0;
+}
+
+void rs_window_pace(struct rs_window *w)
+{
+    if (w->vsync)
+        return;
+    Uint64 now = SDL_GetTicks64(), period = 1000 / 60;
+    if (w->paced_at && now < w->paced_at + period)
+        SDL_Delay((Uint32)(w->paced_at + period - now));
+    w->paced_at = SDL_GetTicks64();
 }

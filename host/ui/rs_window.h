@@ -27,12 +27,20 @@
 
 #include "rs_view.h"
 
+/* Which renderer draws the window (--renderer). AUTO: the accelerated one
+ * on a real GPU, SDL's software renderer (presenting through the video
+ * driver's framebuffer) when the accelerated one is itself a software
+ * rasteriser such as Mesa's llvmpipe, which costs several times the CPU
+ * and memory of the software renderer for the same pixels. */
+enum rs_renderer_choice { RS_RENDERER_AUTO, RS_RENDERER_SOFTWARE, RS_RENDERER_GPU };
+
 struct rs_window_config {
     const char *title;          /* NULL: "rollsense" */
     int width, height;          /* logical size; 0: 1280 x 800 */
     bool fullscreen;
     bool hidden;                /* tests: do not show the window */
-    bool software;              /* force the software renderer */
+    bool software;              /* force the software renderer (as RS_RENDERER_SOFTWARE) */
+    enum rs_renderer_choice renderer;
     bool no_audio;              /* do not open an audio device */
     bool derive_cues;           /* sound cues from view changes (default on in demo/live) */
     float volume;               /* 0..1 */
@@ -64,6 +72,7 @@ struct rs_ui_actions {
     float seek_to_s;    /* RS_UI_SEEK_TO: session time clicked on the timeline */
     bool muted;         /* current mute state */
     unsigned cues;      /* cues sounded this frame (1u << enum rs_cue) */
+    bool shown;         /* the frame was presented (false: it looked exactly like the last) */
     char screenshot[512];
 };
 
@@ -75,9 +84,16 @@ struct rs_window;
 int rs_window_open(struct rs_window **out, const struct rs_window_config *cfg, char *err, size_t errcap);
 void rs_window_close(struct rs_window *w);
 
-/* One frame: events, cues, draw, present. Returns 0, or -1 if drawing
- * failed (reason in err of the last open, via SDL_GetError()). */
+/* One frame: events, cues, draw, present. With the software renderer only
+ * what changed is drawn and presented, and nothing when nothing changed
+ * (act->shown false). Returns 0, or -1 if drawing failed (reason in err of
+ * the last open, via SDL_GetError()). */
 int rs_window_frame(struct rs_window *w, const struct rs_view *v, struct rs_ui_actions *act);
+
+/* For loops that draw on their own clock (replay): without vsync, wait
+ * until 1/60 s has passed since the last call. The live loop paces by its
+ * data instead (rs_pace.h). */
+void rs_window_pace(struct rs_window *w);
 
 /* Sound cues explicitly (1u << enum rs_cue), e.g. from pipeline events. */
 void rs_window_cues(struct rs_window *w, unsigned mask);
@@ -94,6 +110,21 @@ struct SDL_Window *rs_window_sdl(struct rs_window *w);
 /* Geometry of the last frame drawn (tests). */
 struct rs_render_geom;
 const struct rs_render_geom *rs_window_geometry(const struct rs_window *w);
+
+/* The renderer in use and why, one line for the user, e.g. "software
+ * renderer (OpenGL here is llvmpipe ..., a software rasteriser)". */
+const char *rs_window_renderer(const struct rs_window *w);
+/* True when the renderer waits for the display's vertical sync on present. */
+bool rs_window_has_vsync(const struct rs_window *w);
+
+/* Pure parts of the renderer choice (tests). True when the GL_RENDERER
+ * string names a software rasteriser (llvmpipe, softpipe, swrast, ...). */
+bool rs_window_gl_is_software(const char *gl_renderer);
+/* True when the software renderer should be used: the choice, the name of
+ * the accelerated renderer SDL made (NULL: none could be made) and its
+ * GL_RENDERER string (NULL when not OpenGL or unknown). */
+bool rs_window_pick_software(enum rs_renderer_choice choice, const char *accel_name,
+                             const char *gl_renderer);
 
 /* Path of the marker file that records that the safety note was read. */
 int rs_window_safety_marker(const char *config_dir, char *path, size_t cap);

@@ -2,6 +2,9 @@
 #include "rs_file.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,4 +50,41 @@ char *rs_read_text_file(const char *path, size_t max, size_t *len, char *err, si
     fclose(f);
     free(buf);
     return NULL;
+}
+
+int rs_file_create_private(const char *path)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return -1;
+    /* An existing file keeps its mode through O_TRUNC: set it. */
+    if (fchmod(fd, 0600) != 0) {
+        int e = errno;
+        close(fd);
+        errno = e;
+        return -1;
+    }
+    return fd;
+}
+
+FILE *rs_file_fopen_private(const char *path)
+{
+    int fd = rs_file_create_private(path);
+    if (fd < 0)
+        return NULL;
+    FILE *f = fdopen(fd, "wb");
+    if (!f) {
+        int e = errno;
+        close(fd);
+        errno = e;
+    }
+    return f;
+}
+
+int rs_file_make_private(const char *path)
+{
+    int fd = rs_file_create_private(path);
+    if (fd < 0)
+        return -1;
+    return close(fd);
 }

@@ -1,105 +1,115 @@
-// rollsense roller, assembled (for pictures and for checking the fit by eye;
-// not a printable part). Uses the same parameters and rules as the parts.
+// rollsense roller, assembled: the pictures of hw/README.md's build guide
+// (hw/tools/render_previews.sh renders every view; not a printable part).
+// Uses the same parameters, rules and placed bodies as the collision check.
 include <lib/rollsense.scad>
+include <lib/bodies.scad>
 
-explode = 0;   // mm: pull the parts apart along their assembly direction
-view = "assembly";  // "assembly", "section" (encoder end cut at y = 0) or "parts" (print layout)
+explode = 0;        // mm: pull the parts apart along their assembly direction
+view = "assembly";  // see the if-chain at the end
 
-module placed_upright(side) {   // side: +1 right (encoder), -1 left
-    mirror([side < 0 ? 1 : 0, 0, 0])
-        translate([x_inner + explode, 0, 0]) upright(side > 0);
+module both(n) { body(n); mirror([1, 0, 0]) body(n); }
+module corner(sx, sy, e) translate([0, 0, -e]) seat_at(sx, sy) {
+    color("Orange") cell_seat();
+    color("LightGray") translate([-cell_w / 2, -cell_l / 2, -seat_h - e]) cube([cell_w, cell_l, cell_t]);
+    color("Tomato") translate([0, 0, -seat_h - 2 * e]) cell_retainer();
+    color("Orange") translate([0, 0, -seat_h - foot_boss_h - foot_h - 3 * e]) cell_foot();
+    color("Black") translate([0, 0, -seat_h - foot_boss_h - foot_h - 3 - 4 * e]) cylinder(d = 20, h = 3);
 }
-
-module placed_cap(side) {
-    mirror([side < 0 ? 1 : 0, 0, 0])
-        translate([x_rend + explode / 2, 0, axis_h]) rotate([0, 90, 0]) end_cap();
+module rotor(e) {
+    color("Silver") translate([e, 0, 0]) both("rot_bearing_R_inner");
+    color("Silver") translate([e, 0, 0]) both("bearing_R_outer");
+    color("DimGray") translate([e / 2, 0, 0]) both("rot_shaft_R");
+    color("Orange") translate([e / 3, 0, 0]) both("rot_cap_R");
+    color("Gold") translate([1.5 * e, 0, 0]) both("rot_holder_R");
+    color("Red") translate([1.5 * e, 0, 0]) body("rot_magnet");
 }
-
-if (view == "assembly") whole();
-else if (view == "section") section();
-else if (view == "parts") parts();
+module electronics(e) {
+    color("DarkSlateGray") body("box");
+    color("SlateGray", 0.6) translate([0, 0, 2 * e]) body("lid");
+    color("RoyalBlue") translate([0, 0, e / 2]) body("pro_micro");
+    color("ForestGreen") translate([0, 0, e / 2]) { body("hx711_L"); body("hx711_R"); }
+    color("Black") translate([-e, 0, 0]) body("usb_plug");
+}
+module whole(e) {
+    color("BurlyWood") body("plate");
+    color("SteelBlue") translate([e, 0, 0]) body("upright_R");
+    color("SteelBlue") translate([-e, 0, 0]) body("upright_L");
+    color("ForestGreen") translate([2 * e, 0, 0]) body("enc_board");
+    rotor(e);
+    color("MediumSeaGreen", 0.5) body("rot_roller");
+    for (sx = [-1, 1], sy = [-1, 1]) corner(sx, sy, e / 3);
+    electronics(e / 2);
+    color("Purple") { body("cables_cells"); body("cable_encoder"); }
+}
 
 // The encoder end as a 2D section through the axis (plane y = 0), labelled.
 module section() {
     module cut() projection(cut = true) rotate([-90, 0, 0]) children();
-    color("SteelBlue") cut() translate([x_inner, 0, 0]) upright(true);
-    color("Orange") cut() translate([x_rend, 0, axis_h]) rotate([0, 90, 0]) end_cap();
+    color("SteelBlue") cut() body("upright_R");
+    color("Orange") cut() body("rot_cap_R");
     translate([0, 0, 0.1]) {
-        color("Silver") cut() translate([0, 0, axis_h]) rotate([0, 90, 0]) translate([0, 0, x_inner]) difference() {
-            cylinder(d = bearing_od, h = bearing_w);
-            translate([0, 0, -1]) cylinder(d = bearing_id, h = bearing_w + 2);
-        }
-        color("DimGray") cut() translate([0, 0, axis_h]) rotate([0, 90, 0])
-            translate([0, 0, x_inner + bearing_w + shaft_out - shaft_len]) cylinder(d = shaft_d, h = shaft_len);
-        color("Gold") cut() translate([0, 0, axis_h]) rotate([0, 90, 0]) translate([0, 0, x_inner + bearing_w]) magnet_holder();
-        color("ForestGreen") cut() translate([x_outer - enc_pocket_depth, -enc_pcb_w / 2, axis_h - enc_pcb_w / 2])
-            cube([enc_pcb_t, enc_pcb_w, enc_pcb_w]);
-        color("MediumSeaGreen") cut() translate([x_rend - 45, 0, axis_h]) rotate([0, 90, 0]) difference() {
-            cylinder(d = roller_d, h = 45, $fn = 96);
-            translate([0, 0, -1]) cylinder(d = core_id, h = 47);
-        }
-        color("BurlyWood") cut() translate([x_rend - 45, -60, -base_t]) cube([base_l / 2 - x_rend + 45, 120, base_t]);
+        color("Silver") cut() { body("bearing_R_outer"); body("rot_bearing_R_inner"); }
+        color("DimGray") cut() body("rot_shaft_R");
+        color("Gold") cut() body("rot_holder_R");
+        color("ForestGreen") cut() body("enc_board");
+        color("BurlyWood") cut() intersection() { body("plate"); translate([x_rend - 45, -60, -base_t - 1]) cube([100, 120, base_t + 2]); }
     }
-    translate([0, 0, 0.2]) {
-        color("Red") cut() translate([0, 0, axis_h]) rotate([0, 90, 0]) translate([0, 0, x_magnet - magnet_h]) cylinder(d = magnet_d, h = magnet_h);
-        color("Black") cut() translate([x_chip, -2.5, axis_h - 2.5]) cube([enc_chip_h, 5, 5]);
-    }
+    translate([0, 0, 0.2]) { color("Red") cut() body("rot_magnet"); color("Black") cut() body("enc_chip"); }
     color("Black") translate([0, 0, 0.3]) {
         lbl = [[x_outer + 6, axis_h + 2, str("magnet gap ", magnet_gap, " mm")],
-               [x_outer + 6, axis_h + 16, "encoder board"],
-               [x_outer + 6, axis_h - 12, "magnet holder"],
-               [x_outer + 6, axis_h - 26, "608 bearing (behind the holder)"],
-               [x_rend - 42, axis_h + 62, "foam roller"],
-               [x_rend - 42, axis_h + 28, "end cap"],
-               [x_rend - 42, axis_h - 32, "8 mm shaft"],
+               [x_outer + 6, axis_h + 16, "AS5048A adapter board (flush, 2 M3 clamps)"],
+               [x_outer + 6, axis_h - 12, str("magnet holder, ", magnet_steel, " mm of plastic to the steel")],
+               [x_outer + 6, axis_h - 26, "608 bearing, seat printed vertical"],
+               [x_rend - 42, axis_h + 28, "end cap (collar on the inner race)"],
+               [x_rend - 42, axis_h - 32, str("8 x ", shaft_len, " mm shaft")],
                [x_inner - 10, 10, "upright"],
                [x_rend - 42, -base_t + 4, "base plate"]];
         for (l = lbl) translate([l[0], l[1]]) text(l[2], size = 4, font = "DejaVu Sans");
     }
 }
 
-// All printed parts, each in its printing orientation (see hw/bom.csv).
+// All printed parts in their printing orientation, as exported (bed 220 x 220).
 module parts() {
-    color("SteelBlue") translate([-upright_t / 2, -60, 0]) upright(true);
-    color("SteelBlue") translate([-upright_t / 2, 60, 0]) upright(false);
-    color("Orange") for (i = [0, 1]) translate([120, -65 + i * 125, plug_len]) end_cap();
-    color("Gold") for (i = [0, 1]) translate([-75, -20 + i * 25, 0]) magnet_holder();
-    color("Orange") for (i = [0:3]) translate([-135 - (i % 2) * 50, -70 + floor(i / 2) * 72, 0]) rotate([180, 0, 0]) cell_seat();
-    color("Orange") for (i = [0:3]) translate([-75, -105 + i * 35 + (i >= 2 ? 140 : 0), 0]) cell_foot();
-    color("DarkSlateGray") translate([-10, -160, 0]) enclosure_box();
-    color("SlateGray") translate([120, -160, 0]) enclosure_lid();
+    color("SteelBlue") translate([-110, 0, 0]) print_upright(true);
+    color("SteelBlue") translate([-110, 120, 0]) print_upright(false);
+    color("Orange") for (i = [0, 1]) translate([75, -60 + i * 125, 0]) print_end_cap();
+    color("Gold") for (i = [0, 1]) translate([-150, -40 + i * 20, 0]) magnet_holder();
+    color("Orange") for (i = [0:3]) translate([180 + (i % 2) * 55, -60 + floor(i / 2) * 75, 0]) print_cell_seat();
+    color("Tomato") for (i = [0:3]) translate([300, -60 + i * 50, 0]) print_cell_retainer();
+    color("Orange") for (i = [0:3]) translate([370, -60 + i * 50, 0]) cell_foot();
+    color("DarkSlateGray") translate([-40, -140, 0]) enclosure_box();
+    color("SlateGray") translate([120, -140, 0]) enclosure_lid();
+    color("Khaki") translate([260, -150, 0]) bearing_test();
 }
 
-module whole() {
-    color("BurlyWood") base_plate();
-    for (s = [-1, 1]) {
-        color("SteelBlue") placed_upright(s);
-        color("Orange") placed_cap(s);
-        // bearings, shafts and magnet holders
-        mirror([s < 0 ? 1 : 0, 0, 0]) translate([0, 0, axis_h]) rotate([0, 90, 0]) {
-            color("Silver") translate([0, 0, x_inner + explode]) difference() {
-                cylinder(d = bearing_od, h = bearing_w);
-                translate([0, 0, -1]) cylinder(d = bearing_id, h = bearing_w + 2);
-            }
-            color("DimGray") translate([0, 0, x_inner + bearing_w + shaft_out - shaft_len + explode * 0.75])
-                cylinder(d = shaft_d, h = shaft_len);
-            color("Gold") translate([0, 0, x_inner + bearing_w + explode * 1.2]) magnet_holder();
-        }
-        for (sy = [-1, 1]) translate([s * x_up, sy * cell_dy, -base_t - explode / 3]) {
-            color("Orange") cell_seat();
-            color("LightGray") translate([-cell_w / 2, -cell_l / 2, -seat_h - 1]) cube([cell_w, cell_l, cell_t]);
-            color("Orange") translate([0, 0, -seat_h - 1 - foot_boss_h - foot_h - explode / 3]) cell_foot();
-        }
+if (view == "assembly") whole(explode);
+else if (view == "section") section();
+else if (view == "parts") parts();
+else if (view == "plate") { color("BurlyWood") body("plate"); color("Purple") body("cables_cells");
+                            for (sx = [-1, 1], sy = [-1, 1]) color("Orange") seat_at(sx, sy) cell_seat(); }
+else if (view == "corner") { color("BurlyWood") intersection() { body("plate"); translate([x_up - 60, -cell_dy - 60, -base_t - 1]) cube([120, 120, base_t + 2]); }
+                             corner(1, -1, explode); color("Purple") body("cables_cells"); color("DimGray") body("screws_stop_RF"); }
+else if (view == "box") { electronics(explode); color("Purple") { body("cables_cells"); body("cable_encoder"); } }
+else if (view == "bearings") { color("SteelBlue") translate([explode, 0, 0]) body("upright_R"); rotor(explode); color("ForestGreen") translate([2 * explode, 0, 0]) body("enc_board"); }
+else if (view == "test_piece") color("Khaki") bearing_test();
+else if (view == "stop") stop_section();
+
+// One cell corner cut through the stop screws (plane y = -cell_dy), labelled.
+module stop_section() {
+    module cut() projection(cut = true) rotate([-90, 0, 0]) translate([0, cell_dy, 0]) children();
+    color("BurlyWood") cut() intersection() { body("plate"); translate([x_up - 40, -cell_dy - 40, -base_t - 1]) cube([80, 80, base_t + 2]); }
+    color("Orange") cut() body("seat_RF");
+    color("LightGray") cut() body("cell_RF");
+    color("Tomato") cut() body("retainer_RF");
+    color("Orange") cut() body("foot_RF");
+    translate([0, 0, 0.1]) color("DimGray") cut() body("screws_stop_RF");
+    color("Black") translate([0, 0, 0.3]) {
+        zf = -base_t - seat_h;
+        lbl = [[x_up + 26, zf - 1.5, str("stop gap ", stop_gap, " mm = 1 turn: acts at ", stop_kg, " kg")],
+               [x_up + 26, zf + 3.5, "cell frame (epoxy on its top rim)"],
+               [x_up + 26, zf + 8.5, "seat, screwed under the plate"],
+               [x_up + 26, zf - 6.5, "retainer: laps 1.5 mm under the frame"],
+               [x_up + 26, zf - 11.5, "foot: boss epoxied to the tongue, M3 set screws"]];
+        for (l = lbl) translate([l[0], l[1]]) text(l[2], size = 2.6, font = "DejaVu Sans");
     }
-    // encoder board on the right upright's outer face
-    color("ForestGreen") translate([x_outer - enc_pocket_depth + explode * 1.5, -enc_pcb_w / 2, axis_h - enc_pcb_w / 2])
-        cube([enc_pcb_t, enc_pcb_w, enc_pcb_w]);
-    // the foam roller
-    color("MediumSeaGreen", 0.55) translate([-roller_len / 2, 0, axis_h]) rotate([0, 90, 0]) difference() {
-        cylinder(d = roller_d, h = roller_len, $fn = 96);
-        translate([0, 0, -1]) cylinder(d = core_id, h = roller_len + 2);
-    }
-    // enclosure
-    color("DarkSlateGray") translate([0, box_y, 0]) enclosure_box();
-    color("SlateGray") translate([0, box_y, box_outer[2] + lid_t + explode / 2]) mirror([0, 0, 1]) enclosure_lid();
 }

@@ -30,6 +30,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import rs_hwlib as hw  # noqa: E402
+import rs_stl  # noqa: E402
 
 HEADER_PARAMS = {"cell_span": "RS_CELL_SPAN_MM", "roller_d": "RS_ROLLER_DIAMETER_MM",
                  "roller_len": "RS_ROLLER_LENGTH_MM"}
@@ -103,7 +104,7 @@ def stl_mesh_check(path):
 
 
 def admesh_check(path):
-    r = subprocess.run(["admesh", path], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=50)
+    r = subprocess.run(["admesh", path], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=200)
     out = r.stdout.decode(errors="replace")
     parts = re.search(r"Number of parts\s*:\s*(\d+)", out)
     disc = re.search(r"Total disconnected facets\s*:\s*(\d+)", out)
@@ -117,16 +118,45 @@ def admesh_check(path):
     return p
 
 
+def print_findings(name, stl, log, bed):
+    """A printed part must fit the bed and lie on the face its part file names.
+
+    The part file echoes "PRINT bed_area_min=A" (mm^2 of its face that must
+    touch the bed in the exported orientation) or "PRINT cut" (not printed).
+    Codes: cad-bed (larger than the bed), cad-orient (exported on another
+    face, or not standing on z = 0), cad-print (the part file says nothing).
+    """
+    if "PRINT cut" in log:
+        return []
+    m = re.search(r"PRINT bed_area_min=([0-9.]+)", log)
+    if not m:
+        return [("cad-print", f"{name}: the part file echoes no PRINT line (bed face or cut)")]
+    tris = rs_stl.read_stl(stl)
+    lo, hi = rs_stl.bbox(tris)
+    size = [hi[i] - lo[i] for i in range(3)]
+    f = []
+    if size[0] > bed[0] or size[1] > bed[1] or size[2] > bed[2]:
+        f.append(("cad-bed", f"{name}: {size[0]:.0f} x {size[1]:.0f} x {size[2]:.0f} mm does not fit the "
+                  f"{bed[0]:g} x {bed[1]:g} x {bed[2]:g} mm build volume"))
+    area = rs_stl.bed_area(tris)
+    if abs(lo[2]) > 1e-3 or area < float(m.group(1)):
+        f.append(("cad-orient", f"{name}: {area:.0f} mm^2 on the bed at z = {lo[2]:.2f}, the print face "
+                  f"needs {float(m.group(1)):.0f} mm^2 at z = 0 (exported in the wrong orientation?)"))
+    if not f:
+        print(f"cad: {name}: {size[0]:.0f} x {size[1]:.0f} x {size[2]:.0f} mm, {area:.0f} mm^2 on the bed: ok")
+    return f
+
+
 def render(part, outdir, defines):
     name = os.path.splitext(os.path.basename(part))[0]
     stl = os.path.join(outdir, name + ".stl")
     if os.path.exists(stl):
         os.remove(stl)
-    cmd = ["openscad", "-q", "-o", stl]
+    cmd = ["openscad", "-o", stl]
     for k, v in defines.items():
         cmd += ["-D", f"{k}={v}"]
     cmd.append(part)
-    r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=55)
+    r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=280)
     return name, stl, r.returncode, r.stdout.decode(errors="replace")
 
 
@@ -141,6 +171,7 @@ def main(argv):
     ap.add_argument("--stl", action="store_true",
                     help="the arguments are STL files: run only the mesh checks on them")
     ap.add_argument("--expect", help="comma-separated finding codes the input must produce (exactly)")
+    ap.add_argument("--bed", default="220x220x250", help="printer build volume, mm (default 220x220x250)")
     ap.add_argument("parts", nargs="+")
     args = ap.parse_args(argv)
     try:
@@ -154,11 +185,13 @@ def main(argv):
         if not (args.defaults and args.lib and args.outdir):
             print("cadcheck: --defaults, --lib and --outdir are required to render parts", file=sys.stderr)
             return 2
+        bed = [float(v) for v in args.bed.split("x")]
         if args.params:
             with open(args.params, encoding="utf-8") as fh:
                 pset = json.load(fh)
             args.defs += [f"{k}={v}" for k, v in pset.get("defines", {}).items()]
             args.expect_rule = pset.get("expect_rule", args.expect_rule)
+            args.expect = pset.get("expect", args.expect)
         defines = header_defines(args.defaults)
         findings = check_lib_defaults(args.lib, defines) if args.expect_rule is None else []
         for d in args.defs:
@@ -188,6 +221,7 @@ def main(argv):
                 findings.append(("cad-mesh", f"{name}: {p}"))
             if not problems:
                 print(f"cad: {name}: {nf} facets, closed, one body -> {stl}")
+                findings += print_findings(name, stl, log, bed)
     except (hw.HwError, OSError, ValueError, subprocess.TimeoutExpired) as e:
         print(f"cadcheck: {e}", file=sys.stderr)
         return 2

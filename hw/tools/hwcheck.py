@@ -126,16 +126,21 @@ def bom_markdown(rows):
 # --- udev rule --------------------------------------------------------------
 
 def check_udev(path, defaults):
-    """The rule matches the firmware's VID:PID, grants access with uaccess
-    (logged-in user) and never makes the device world-writable.
+    """The rule matches the firmware's VID:PID and product string (1209:0001
+    is the shared pid.codes test pair: other projects' boards use it too),
+    grants access with uaccess (logged-in user), never makes the device
+    world-writable, and names the symlink by the unique USB serial.
 
     Codes: udev-no-match, udev-no-uaccess, udev-world-writable,
-    udev-late-file (uaccess is applied by 73-seat-late.rules, so the file must
-    sort before it), udev-syntax.
+    udev-no-product (a VID:PID rule without the product string),
+    udev-symlink (a symlink not named by ID_SERIAL_SHORT or without a
+    non-empty guard), udev-late-file (uaccess is applied by
+    73-seat-late.rules, so the file must sort before it), udev-syntax.
     """
     f = []
     vid = f"{defaults['RS_USB_VID']:04x}"
     pid = f"{defaults['RS_USB_PID']:04x}"
+    product = defaults.get("RS_USB_PRODUCT")
     base = os.path.basename(path)
     m = re.match(r"(\d+)-", base)
     if not m or int(m.group(1)) >= 73:
@@ -157,6 +162,15 @@ def check_udev(path, defaults):
                 matched = True
                 if d.get(("TAG", "+=")) == "uaccess":
                     uaccess = True
+                if product and product not in (d.get(("ATTRS{product}", "==")),
+                                               d.get(("ATTR{product}", "=="))):
+                    f.append(("udev-no-product", f"{base}:{n}: matches {vid}:{pid} without "
+                              f"the product string \"{product}\""))
+                link = d.get(("SYMLINK", "+="))
+                if link is not None and ("$env{ID_SERIAL_SHORT}" not in link or
+                                         d.get(("ENV{ID_SERIAL_SHORT}", "==")) != "?*"):
+                    f.append(("udev-symlink", f"{base}:{n}: the symlink must use the unique "
+                              f"serial $env{{ID_SERIAL_SHORT}}, guarded by ENV{{ID_SERIAL_SHORT}}==\"?*\""))
             for (k, op), v in d.items():
                 if k == "MODE" and op in ("=", ":="):
                     try:
@@ -237,6 +251,10 @@ def main(argv):
             findings = hw.check_netlist(nl, pinmap)
             if pinmap:
                 findings += hw.check_pinmap(nl, pinmap)
+            # What the wiring means is judged only on a netlist whose
+            # connectivity is sound, so each fixture fails for one reason.
+            if not findings:
+                findings = hw.check_semantics(nl, pinmap)
             if args.snapshot and not findings:
                 findings = snapshot_findings(nl, pinmap, args.snapshot)
             if not findings:
@@ -285,6 +303,11 @@ def main(argv):
                 print(f"bom: {len(rows)} rows, {sum(r['qty'] for r in rows)} items, total {total:.2f} EUR: ok")
         elif args.cmd == "udev":
             defaults = hw.require_defines(args.defaults, ["RS_USB_VID", "RS_USB_PID"])
+            with open(args.defaults, encoding="utf-8") as fh:
+                m = re.search(r'#define\s+RS_USB_PRODUCT\s+"([^"]*)"', fh.read())
+            if not m:
+                raise hw.HwError(f"{args.defaults}: no RS_USB_PRODUCT string")
+            defaults = dict(defaults, RS_USB_PRODUCT=m.group(1))
             findings = check_udev(args.rules, defaults)
             if not findings:
                 print(f"udev: {os.path.basename(args.rules)}: ok")

@@ -6,6 +6,7 @@ findings as (code, message) pairs; a code names the rule, so tests can
 assert that a broken fixture fails for the intended reason and no other.
 """
 import csv
+import os
 import re
 
 import yaml
@@ -87,10 +88,14 @@ def _parse_pin_spec(where, spec):
     words = str(spec).split()
     if not words or words[0] not in PIN_KINDS:
         raise HwError(f"{where}: pin kind must be one of {sorted(PIN_KINDS)}, got {spec!r}")
-    pin = {"kind": words[0], "required": False, "avr": None}
+    pin = {"kind": words[0], "required": False, "avr": None, "sig": None, "tie": None}
     for w in words[1:]:
         if w == "required":
             pin["required"] = True
+        elif re.fullmatch(r"sig=[A-Za-z0-9_{}]+", w):
+            pin["sig"] = w[4:]
+        elif re.fullmatch(r"tie=[A-Za-z0-9_]+", w):
+            pin["tie"] = w[4:]
         elif re.fullmatch(r"P[A-F][0-7]", w) and pin["kind"] == "gpio":
             pin["avr"] = w
         else:
@@ -98,6 +103,38 @@ def _parse_pin_spec(where, spec):
     if pin["kind"] == "gpio" and pin["avr"] is None:
         raise HwError(f"{where}: gpio pin needs its AVR port pin (e.g. PD4)")
     return pin
+
+
+def _read_yaml(path):
+    try:
+        with open(path, encoding="utf-8") as f:
+            doc = yaml.safe_load(f)
+    except (OSError, yaml.YAMLError) as e:
+        raise HwError(f"{path}: cannot read netlist: {str(e).splitlines()[0]}")
+    if not isinstance(doc, dict):
+        raise HwError(f"{path}: netlist must be a mapping")
+    return doc
+
+
+def _apply_overlay(path, doc):
+    """A fixture may be 'base: FILE' plus changed nets: the base netlist with
+    each listed net replaced (a null value deletes the net). The fixture then
+    stays one defect away from the design when the design changes."""
+    base_path = os.path.join(os.path.dirname(path), str(doc["base"]))
+    base = _read_yaml(base_path)
+    if "base" in base:
+        raise HwError(f"{path}: the base netlist {base_path} is itself an overlay")
+    unknown = set(doc) - {"base", "nets"}
+    if unknown:
+        raise HwError(f"{path}: an overlay may only change nets (not {', '.join(sorted(unknown))})")
+    nets = dict(base.get("nets") or {})
+    for name, conns in (doc.get("nets") or {}).items():
+        if conns is None:
+            nets.pop(name, None)
+        else:
+            nets[name] = conns
+    base["nets"] = nets
+    return base
 
 
 def load_netlist(path):
@@ -108,13 +145,9 @@ def load_netlist(path):
     Shape errors (missing sections, bad pin specs, a connection that is not
     REF.PIN) raise HwError; wiring errors are left to check_netlist().
     """
-    try:
-        with open(path, encoding="utf-8") as f:
-            doc = yaml.safe_load(f)
-    except (OSError, yaml.YAMLError) as e:
-        raise HwError(f"{path}: cannot read netlist: {str(e).splitlines()[0]}")
-    if not isinstance(doc, dict):
-        raise HwError(f"{path}: netlist must be a mapping")
+    doc = _read_yaml(path)
+    if "base" in doc:
+        doc = _apply_overlay(path, doc)
     for key in ("mcu", "types", "parts", "nets"):
         if key not in doc:
             raise HwError(f"{path}: missing section '{key}'")
@@ -129,8 +162,11 @@ def load_netlist(path):
     for ref, p in (doc["parts"] or {}).items():
         if not isinstance(p, dict) or "type" not in p:
             raise HwError(f"{path}: part {ref}: needs 'type'")
+        side = p.get("side")
+        if side not in (None, "L", "R"):
+            raise HwError(f"{path}: part {ref}: side must be L or R")
         parts[str(ref)] = {"type": p["type"], "supplied_with": p.get("supplied_with"),
-                           "note": p.get("note", "")}
+                           "note": p.get("note", ""), "side": side}
     nets = {}
     for name, conns in (doc["nets"] or {}).items():
         if not isinstance(conns, list):
@@ -259,6 +295,107 @@ def check_pinmap(nl, pinmap):
             spec = tpins.get(p) if r == mcu else None
             if spec and spec["kind"] == "gpio" and p not in mapped:
                 f.append(("pinmap-unmapped-gpio", f"net {net}: {mcu}.{p} is wired but not in rs_pins.h"))
+    return f
+
+
+_READER_PINS = {"E+", "E-", "A+", "A-"}    # a bridge ADC input (HX711 module)
+_CELL_PINS = {"RED", "BLK", "WHT"}         # a half-bridge cell: BLK-RED stretches, RED-WHT shortens
+
+
+def _parts_with_pins(nl, pins):
+    return [ref for ref, p in nl["parts"].items()
+            if pins <= set(nl["types"].get(p["type"], {}).get("pins", {}))]
+
+
+def _bridge_findings(nl, reader, net_of, cells):
+    """Findings for one bridge reader, and the side (L/R) of its cells or None.
+
+    Contract (half-bridge cells, BLK-RED stretches, RED-WHT shortens under
+    load): E+/E- nets carry only gauge ends (BLK/WHT), A+/A- only centre taps
+    (RED); two cells, one tap on each input; each cell spans E+ to E-. A
+    cell's tap rises with load when WHT is on E+; the output A+ - A- is the
+    sum of both loads with positive sign only if the rising tap of each cell
+    is on A+ and the falling one on A-.
+    """
+    f = []
+    nets = {pin: net_of.get((reader, pin)) for pin in _READER_PINS}
+    if None in nets.values():
+        return f, None          # unconnected-required already says so
+    for pin in ("E+", "E-", "A+", "A-"):
+        want = ("BLK", "WHT") if pin.startswith("E") else ("RED",)
+        for ref, p in nl["nets"][nets[pin]]:
+            if ref == reader and p == pin:
+                continue
+            if ref not in cells or p not in want:
+                kind = "excitation" if pin.startswith("E") else "signal"
+                f.append(("bridge-excitation", f"{reader}.{pin} ({kind}) net {nets[pin]} also holds {ref}.{p}: "
+                          f"{'gauge ends (BLK/WHT)' if kind == 'excitation' else 'only centre taps (RED)'} belong there"))
+    if f:
+        return f, None
+    taps = {ref: net_of.get((ref, "RED")) for ref in cells}
+    mine = sorted(ref for ref, n in taps.items() if n in (nets["A+"], nets["A-"]))
+    if len(mine) != 2 or taps[mine[0]] == taps[mine[1]]:
+        return [("bridge-cells", f"{reader}: needs two cells, one centre tap on A+ and one on A- (has {', '.join(mine) or 'none'})")], None
+    sign = {}
+    for ref in mine:
+        ends = (net_of.get((ref, "BLK")), net_of.get((ref, "WHT")))
+        if set(ends) != {nets["E+"], nets["E-"]}:
+            f.append(("bridge-excitation", f"{ref}: BLK and WHT must go one to {reader}.E+ and one to {reader}.E-"))
+            continue
+        rises = ends[1] == nets["E+"]
+        sign[ref] = (1 if rises else -1) * (1 if taps[ref] == nets["A+"] else -1)
+    if f:
+        return f, None
+    a, b = mine
+    if sign[a] != sign[b]:
+        f.append(("bridge-difference", f"{reader}: {a} and {b} act with opposite signs: the output is the "
+                  f"difference of their loads (swap one cell's BLK and WHT)"))
+    elif sign[a] < 0:
+        f.append(("bridge-polarity", f"{reader}: load gives a negative output (swap the A+ and A- wires)"))
+    sides = {nl["parts"][r]["side"] for r in mine}
+    if len(sides) != 1 or None in sides:
+        f.append(("bridge-sides", f"{reader}: cells {a} ({nl['parts'][a]['side']}) and {b} "
+                  f"({nl['parts'][b]['side']}) must both be on one known side (side: L or R)"))
+        return f, None
+    return f, sides.pop()
+
+
+def check_semantics(nl, pinmap=None):
+    """Electrical meaning beyond connectivity. Returns a list of (code, message).
+
+    Codes: bridge-excitation, bridge-cells, bridge-difference, bridge-polarity,
+    bridge-sides (see _bridge_findings); sig-wrong-net (a pin marked
+    sig=SIGNAL is not on the net rs_pins.h gives SIGNAL; {side} in the name is
+    the L/R side of the part's bridge, so a left module must read the left
+    cells on the HX_L_* pins); sig-unknown (no such rs_pins.h signal);
+    tie-wrong (a pin marked tie=NET is not on NET, e.g. HX711 RATE high).
+    """
+    f = []
+    net_of = {}
+    for net, conns in nl["nets"].items():
+        for c in conns:
+            net_of.setdefault(c, net)
+    cells = set(_parts_with_pins(nl, _CELL_PINS))
+    side = {ref: p["side"] for ref, p in nl["parts"].items()}
+    for reader in _parts_with_pins(nl, _READER_PINS):
+        bf, s = _bridge_findings(nl, reader, net_of, cells)
+        f += bf
+        side[reader] = s
+    sig_net = {e["signal"]: e["net"] for e in pinmap} if pinmap else None
+    for ref, p in nl["parts"].items():
+        for pin, spec in nl["types"].get(p["type"], {}).get("pins", {}).items():
+            here = net_of.get((ref, pin))
+            if spec["tie"] and here != spec["tie"]:
+                f.append(("tie-wrong", f"{ref}.{pin} must be tied to {spec['tie']}, is on {here or 'no net'}"))
+            if not spec["sig"] or sig_net is None:
+                continue
+            if "{side}" in spec["sig"] and side.get(ref) is None:
+                continue        # bridge-sides (or a broken bridge) already reported
+            sig = spec["sig"].replace("{side}", side.get(ref) or "")
+            if sig not in sig_net:
+                f.append(("sig-unknown", f"{ref}.{pin}: rs_pins.h has no signal {sig}"))
+            elif here != sig_net[sig]:
+                f.append(("sig-wrong-net", f"{ref}.{pin} must carry {sig} (net {sig_net[sig]}), is on {here or 'no net'}"))
     return f
 
 

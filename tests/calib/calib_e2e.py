@@ -173,13 +173,22 @@ def block(js):
     return tuple(js[k] for k in BLOCK_KEYS)
 
 
-def tare(env, fake, port):
-    p = env.start(["tare", "--port", port, "--window", "1"])
+def tare(env, fake, port, extra=()):
+    """Tare an empty roller; a roller with no calibration yet asks to
+    confirm that it is empty (y)."""
+    p = env.start(["tare", "--port", port, "--window", "1"] + list(extra))
     p.lines.until("press Enter")
     fake.ctl("noise 0.07")
     fake.ctl("drift 0")
     fake.load(0, 0)
     env.enter(p)
+    deadline = time.monotonic() + 20
+    while True:
+        ln = p.lines.line(deadline)
+        if ln is None or "saved on roller" in ln:
+            break
+        if "Is the roller empty?" in ln:
+            env.enter(p, "y")
     out, _ = env.finish(p, 0)
     if "saved on roller" not in out:
         fail("tare did not report saving: " + out)
@@ -188,18 +197,33 @@ def tare(env, fake, port):
 def span(env, fake, port, mass=10.0):
     p = env.start(["span", "--mass", str(mass), "--port", port, "--window", "1"])
     for i, x in enumerate((-150, 0, 150)):
-        p.lines.until("Placement %d of 3" % (i + 1))
+        p.lines.until("Step %d of 4" % (i + 1))
         fake.load(mass * G, x)
         env.enter(p)
-    p.lines.until("Check:")
+    p.lines.until("Step 4 of 4: Check")
     fake.load(mass * G, 80)
     env.enter(p)
-    line = p.lines.until("check:")
+    line = p.lines.until("Check: error")
     out, _ = env.finish(p, 0)
     if "error" not in line or "saved on roller" not in out:
         fail("span output: " + out)
     fake.load(0, 0)
     return line
+
+
+def loaded_tare_refused(env, fake, port, extra):
+    """A person on a calibrated roller (260 N, steady): the tare is refused in
+    one line saying so, even with --empty, and the roller keeps its block."""
+    before = env.show(port)
+    fake.load(260, 30)
+    _, err = env.run(["tare", "--yes", "--empty", "--port", port, "--window", "1"] + extra,
+                     want_rc=1)
+    fake.load(0, 0)
+    if "something is on the roller: 260 N" not in err or len(err.strip().splitlines()) != 1:
+        fail("loaded tare %r: want one line 'something is on the roller: 260 N', got %r" % (
+            extra, err))
+    if block(env.show(port)) != block(before):
+        fail("a refused tare changed the roller's calibration")
 
 
 def check_accuracy(env, fake, port):
@@ -228,7 +252,7 @@ def encoder(env, fake, port, counts, argv, want_rc=0):
     p = env.start(["encoder", "--port", port] + argv)
     p.lines.until("Put a mark")
     env.enter(p)
-    p.lines.until("FORWARD")
+    p.lines.until("times forward")
     fake.ctl("enc %d" % counts)
     env.enter(p)
     return p
@@ -249,6 +273,7 @@ def test_full(args, env):
             fail("after span: %r" % js)
         if not js["undo_available"]:
             fail("the previous version must be kept")
+        loaded_tare_refused(env, fake, port, [])
         check_accuracy(env, fake, port)
 
         # Encoder: three turns forward, then backwards (direction flips), then
@@ -268,9 +293,9 @@ def test_full(args, env):
         want_r = 0.068
         counts = round(1.0 / (2 * 3.141592653589793 * want_r) * COUNTS_PER_REV)
         p = encoder(env, fake, port, 2 * COUNTS_PER_REV, ["--turns", "2", "--distance", "1.0"])
-        p.lines.until("Radius:")
+        p.lines.until("start of a measured")
         env.enter(p)
-        p.lines.until("Roll it forward")
+        p.lines.until("Roll the roller forward over exactly")
         fake.ctl("enc %d" % counts)
         env.enter(p)
         env.finish(p, 0)
@@ -284,6 +309,9 @@ def test_full(args, env):
             fail("profile create: " + out)
         p = env.start(["profile", "--name", "bob", "--port", port])
         p.lines.until("Body mass in kg")
+        env.enter(p, "5")  # out of range: said at once, asked again
+        p.lines.until("body mass must be 10-500 kg, not 5; try again")
+        p.lines.until("Body mass in kg")
         env.enter(p, "80")
         p.lines.until("Calf length in cm")
         env.enter(p, "m")
@@ -293,7 +321,7 @@ def test_full(args, env):
         calf_counts = round(0.40 / (2 * 3.141592653589793 * want_r) * COUNTS_PER_REV)
         fake.ctl("enc %d" % -calf_counts)  # enc_dir is -1 now: the magnitude counts
         env.enter(p)
-        p.lines.until("calf length: 40.0 cm measured")
+        p.lines.until("Calf length: 40.0 cm.")
         p.lines.until("Force limit in N")
         env.enter(p, "500")
         env.finish(p, 0)
@@ -376,7 +404,8 @@ def test_refusals(args, env):
         # goes back to the block it had (in RAM too), the host copy is not
         # advanced to the unsaved block.
         fake.ctl("failsave 1")
-        _, err = env.run(["tare", "--yes", "--port", port, "--window", "1"], want_rc=1)
+        _, err = env.run(["tare", "--yes", "--empty", "--port", port, "--window", "1"],
+                         want_rc=1)
         fake.ctl("failsave 0")
         if "the roller refused cmd_save_cal: the EEPROM write failed (NAK 5)" not in err:
             fail("failed save message: %r" % err)
@@ -385,15 +414,21 @@ def test_refusals(args, env):
             fail("after a failed save: %r, want %r" % (after, js))
         # A read-back that differs is reported as such.
         fake.ctl("badreadback 1")
-        _, err = env.run(["tare", "--yes", "--port", port, "--window", "1"], want_rc=1)
+        _, err = env.run(["tare", "--yes", "--empty", "--port", port, "--window", "1"],
+                         want_rc=1)
         fake.ctl("badreadback 0")
         if "reads back a different calibration than was written" not in err:
             fail("bad read-back message: %r" % err)
-        tare(env, fake, port)
+        # The roller now claims a saved block whose zero is 38 N off: the
+        # guard refuses a tare against it; --forget-zero asks as a first tare.
+        _, err = env.run(["tare", "--yes", "--port", port, "--window", "1"], want_rc=1)
+        if "something is on the roller: 14 N (left 38 N, right -24 N)" not in err:
+            fail("tare against a wrong saved zero: %r" % err)
+        tare(env, fake, port, ["--forget-zero"])
 
         # An unstable placement is refused, then measured again once steady.
         p = env.start(["span", "--mass", "10", "--port", port, "--window", "1"])
-        p.lines.until("Placement 1 of 3")
+        p.lines.until("Step 1 of 4")
         fake.ctl("noise 4")
         fake.load(10 * G, -150)
         env.enter(p)
@@ -401,10 +436,10 @@ def test_refusals(args, env):
         fake.ctl("noise 0.07")
         env.enter(p)
         for i, x in ((2, 0), (3, 150)):
-            p.lines.until("Placement %d of 3" % i)
+            p.lines.until("Step %d of 4" % i)
             fake.load(10 * G, x)
             env.enter(p)
-        p.lines.until("Check:")
+        p.lines.until("Step 4 of 4: Check")
         fake.load(10 * G, -60)
         env.enter(p)
         _, err = env.finish(p, 0)
@@ -426,7 +461,7 @@ def test_refusals(args, env):
         p = env.start(["span", "--mass", "10", "--port", port, "--window", "1", "--no-check"])
         fake.load(10 * G, 0)
         for i in (1, 2, 3):
-            p.lines.until("Placement %d of 3" % i)
+            p.lines.until("Step %d of 3" % i)
             env.enter(p)
         _, err = env.finish(p, 1)
         if "the placements load both sides the same way" not in err:
@@ -498,7 +533,11 @@ def test_gui(args, env):
         port = fake.port
         fake.load(0, 0)
         shot = env.dir + "/tare.png"
-        out, _ = env.run(["tare", "--gui", "--yes", "--port", port, "--window", "1",
+        _, err = env.run(["tare", "--gui", "--yes", "--port", port, "--window", "1"],
+                         want_rc=1)
+        if "first tare of this roller" not in err:
+            fail("gui first tare without --empty: " + err)
+        out, _ = env.run(["tare", "--gui", "--yes", "--empty", "--port", port, "--window", "1",
                           "--screenshot", shot])
         if "saved on roller" not in out:
             fail("gui tare: " + out)
@@ -526,6 +565,7 @@ def test_gui(args, env):
         if abs(js["total_n"] - 300) > 3 or abs(js["x_mm"] + 95) > 10:
             fail("gui calibration reads %r" % js)
         fake.load(0, 0)
+        loaded_tare_refused(env, fake, port, ["--gui"])
         _, err = env.run(["span", "--gui", "--mass", "1", "--port", port], want_rc=1)
         if "too light" not in err:
             fail("gui light mass: " + err)
@@ -592,7 +632,8 @@ def test_emu(args, env):
         port = emu.port
         first = env.show(port)
         print("fresh emulated roller: cal_state %s" % first["cal_state"])
-        out, _ = env.run(["tare", "--yes", "--port", port, "--window", "1"], timeout=60)
+        out, _ = env.run(["tare", "--yes", "--empty", "--port", port, "--window", "1"],
+                         timeout=60)
         a = env.show(port)
         if a["cal_state"] != "ok" or a["mirror"] != "same":
             fail("after tare: %r" % a)

@@ -5,7 +5,7 @@
  * tare and the four span placements of a 10 kg mass, Enter closes it; the
  * session then reads the check load in true newtons (it read 1/1.05 of it
  * before), the simulated roller holds and saved the new block, and the live
- * view is back.
+ * view is back. And the guard: a leg on the roller is not tared.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -73,12 +73,11 @@ static void tick(void *ctx)
     SDL_PushEvent(&ev);
 }
 
-static void test_calib_live_window_keys(void **state)
+/* A private data folder with the safety note already read (the note would
+ * swallow the first key); XDG_DATA_HOME points there. */
+static void data_dir(char *dir)
 {
-    (void)state;
-    char dir[] = "/tmp/calwinwXXXXXX";
     assert_non_null(mkdtemp(dir));
-    /* The safety note would swallow the first key: it was read already. */
     char marker[600];
     assert_int_equal(rs_window_safety_marker(dir, marker, sizeof marker), 0);
     FILE *f = fopen(marker, "w");
@@ -91,6 +90,90 @@ static void test_calib_live_window_keys(void **state)
     assert_non_null(f);
     fclose(f);
     assert_int_equal(setenv("XDG_DATA_HOME", dir, 1), 0);
+}
+
+/* A leg resting on the roller (300 N, steady) when c and Enter tare it:
+ * refused in one line on stderr, nothing sent to the roller, the session
+ * keeps its calibration and reads the leg. */
+static const char *SCN_LEG =
+    "name leg\n"
+    "seed 7\n"
+    "offset 1200 -800\n"
+    "rest 12 force=300 x=-60\n";
+
+static void test_calib_live_window_loaded_tare(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/calwinlXXXXXX";
+    data_dir(dir);
+    static struct rs_scenario scn;
+    char err[256];
+    assert_int_equal(rs_scenario_parse(&scn, SCN_LEG, "leg", err, sizeof err), 0);
+    scn.loop = false;
+    static struct rs_simroller r;
+    rs_simroller_init(&r, &scn);
+    struct rs_cal old = r.cal;
+    static const double t[] = { 1.0, 1.5, 6.0, 6.5 };
+    static const SDL_Keycode keys[] = { SDLK_c, SDLK_RETURN, SDLK_y, SDLK_ESCAPE };
+    struct emu e = { .now = 1000000, .roller = &r, .t = t, .keys = keys, .nkeys = 4 };
+    struct rs_session_config sc = { .mode = RS_MODE_DEMO };
+    rs_config_defaults(&sc.cfg);
+    rs_calib_defaults(&sc.cal);
+    rs_profile_defaults(&sc.prof);
+    struct rs_session *s = rs_session_new(&sc);
+    assert_non_null(s);
+    e.s = s;
+    struct rs_sink sink = rs_session_sink(s);
+    struct rs_conn_config cc = { .open_link = emu_open, .open_ctx = &e, .clock_ctx = &e,
+                                 .now_us = emu_now, .sleep_us = emu_sleep };
+    struct rs_conn *c = rs_conn_new(&cc, &sink);
+    assert_non_null(c);
+    e.conn = c;
+    struct rs_run_opts o = {
+        .window = true, .duration_s = 8, .frame_step_s = 0.05, .who = "demo",
+        .tick = tick, .tick_ctx = &e, .cal_window_s = 2,
+        .wcfg = { .width = 800, .height = 480, .hidden = true, .software = true,
+                  .no_audio = true, .config_dir = dir },
+    };
+    /* The wizard's words go to stderr: catch them in a file. */
+    char log[64];
+    snprintf(log, sizeof log, "%s/stderr", dir);
+    fflush(stderr);
+    int saved_err = dup(2);
+    FILE *lf = fopen(log, "w+");
+    assert_non_null(lf);
+    dup2(fileno(lf), 2);
+    int rc = rs_run(c, s, &o, err, sizeof err);
+    fflush(stderr);
+    dup2(saved_err, 2);
+    close(saved_err);
+    assert_int_equal(rc, 0);
+    assert_int_equal(e.next, 4);
+    char text[4096] = "";
+    rewind(lf);
+    size_t n = fread(text, 1, sizeof text - 1, lf);
+    text[n] = '\0';
+    fclose(lf);
+    if (!strstr(text, "demo: calibrate: tare refused: something is on the roller: 300 N"))
+        fail_msg("stderr: %s", text);
+    assert_int_equal(r.cal_sets, 0);   /* Y does not override a known zero */
+    assert_int_equal(r.cal_saves, 0);
+    assert_true(rs_cal_equal(&r.cal, &old));
+    const struct rs_live *L = rs_session_live(s);
+    assert_true(L->calibrated);
+    assert_float_equal(L->force_n, 300, 3);
+    rs_conn_free(c);
+    rs_session_free(s);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
+static void test_calib_live_window_keys(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/calwinwXXXXXX";
+    data_dir(dir);
 
     static struct rs_scenario scn;
     char err[256];
@@ -158,6 +241,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_calib_live_window_keys),
+        cmocka_unit_test(test_calib_live_window_loaded_tare),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -18,6 +18,7 @@
 
 #include "rs_defaults.h"
 #include "rs_pipeline.h"
+#include "rs_calwiz.h"
 #include "rs_profiles.h"
 
 /* ---- parse: a table of texts and the expected outcome ------------------- */
@@ -304,6 +305,11 @@ static void test_calib_not_calibrated_reaches_pipeline(void **state)
     rs_calib_from_cal(&c, &junk, true);
     assert_false(c.calibrated);
 }
+
+/* One source for the calf range: the wizard's measured calf is accepted
+ * exactly where the profile accepts it. */
+_Static_assert(RS_CALWIZ_CALF_MIN_CM == RS_PROFILE_CALF_MIN, "calf minimum differs");
+_Static_assert(RS_CALWIZ_CALF_MAX_CM == RS_PROFILE_CALF_MAX, "calf maximum differs");
 
 int main(void)
 {

@@ -256,6 +256,67 @@ static void test_calib_validate(void **state)
     assert_int_equal(rs_calibrate_validate(&cal, why, sizeof why), RS_CALIBRATE_BAD_ARG);
 }
 
+/* The tare guard on its boundaries: each side within 20 N of the known zero
+ * is empty, beyond is a load; no known zero asks unless confirmed; the
+ * figures are never "-0". The window's means are set directly (counts). */
+static void test_calib_tare_guard_table(void **state)
+{
+    (void)state;
+    struct rs_calibrate_limits lim;
+    rs_calibrate_limits_default(&lim);
+    struct rs_cal known;
+    rs_calibrate_defaults(&known);
+    known.offset_left = 100000;
+    known.offset_right = -50000;
+    known.scale_left = 2000;
+    known.scale_right = 2500;
+    static const struct {
+        double left_n, right_n;  /* load off the known zero, N */
+        bool zero_known, confirmed;
+        int rc;
+        const char *msg;
+    } cases[] = {
+        { 0, 0, true, false, RS_CALIBRATE_OK, NULL },
+        { 19.99, -19.99, true, false, RS_CALIBRATE_OK, NULL },
+        { 20.01, 0, true, false, RS_CALIBRATE_LOADED, "something is on the roller: 20 N (left 20 N, right 0 N)" },
+        { 0, 20.01, true, false, RS_CALIBRATE_LOADED, "right 20 N" },
+        { -20.01, 0, true, false, RS_CALIBRATE_LOADED, "left -20 N" },
+        { 130, 130, true, true, RS_CALIBRATE_LOADED, "something is on the roller: 260 N" },
+        { -0.2, 25, true, false, RS_CALIBRATE_LOADED, "(left 0 N, right 25 N)" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct rs_calibrate_window w = { .n = 160 };
+        w.mean_left = known.offset_left + cases[i].left_n * known.scale_left;
+        w.mean_right = known.offset_right + cases[i].right_n * known.scale_right;
+        char why[256] = "";
+        int rc = rs_calibrate_tare_guard(&w, &lim, &known, cases[i].zero_known,
+                                         cases[i].confirmed, why, sizeof why);
+        if (rc != cases[i].rc || (cases[i].msg && !strstr(why, cases[i].msg)))
+            fail_msg("case %zu: rc %d, want %d; '%s'", i, rc, cases[i].rc, why);
+    }
+    /* No known zero: judged against the nominal zero (offsets 0, nominal scale). */
+    double s = RS_DEFAULT_SCALE_COUNTS_PER_N;
+    struct rs_calibrate_window w = { .n = 160, .mean_left = 19.9 * s, .mean_right = -19.9 * s };
+    char why[256] = "";
+    assert_int_equal(rs_calibrate_tare_guard(&w, &lim, &known, false, false, why, sizeof why),
+                     RS_CALIBRATE_OK);
+    w.mean_left = 20.1 * s;
+    assert_int_equal(rs_calibrate_tare_guard(&w, &lim, &known, false, false, why, sizeof why),
+                     RS_CALIBRATE_UNCONFIRMED);
+    assert_non_null(strstr(why, "it reads 0 N (left 20 N, right -20 N, nominal scale)"));
+    assert_int_equal(rs_calibrate_tare_guard(&w, &lim, &known, false, true, why, sizeof why),
+                     RS_CALIBRATE_OK);
+    /* The limit is configurable. */
+    lim.max_touch_n = 30;
+    assert_int_equal(rs_calibrate_tare_guard(&w, &lim, &known, false, false, why, sizeof why),
+                     RS_CALIBRATE_OK);
+    /* Negative zero never printed. */
+    assert_true(signbit(rs_calibrate_nz(-0.4, 0)) == 0);
+    assert_true(rs_calibrate_nz(-0.6, 0) == -0.6);
+    assert_true(rs_calibrate_nz(-0.04, 1) == 0 && !signbit(rs_calibrate_nz(-0.04, 1)));
+    assert_true(rs_calibrate_nz(-0.06, 1) == -0.06);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -265,6 +326,7 @@ int main(void)
         cmocka_unit_test(test_calib_span_ill_posed),
         cmocka_unit_test(test_calib_encoder_and_radius),
         cmocka_unit_test(test_calib_validate),
+        cmocka_unit_test(test_calib_tare_guard_table),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
@@ -135,12 +136,32 @@ static void test_calib_serial_sanitised(void **state)
     assert_int_equal(rs_calstore_path("A", path, 20), -1);
 }
 
+/* A serial of the full RS_SERIAL_LEN (12) bytes has no terminator (the info
+ * frame's field): the name must not read past it. The serial sits at the
+ * end of a page whose next page is unreadable, so one byte too far faults. */
+static void test_calib_serial_full_length(void **state)
+{
+    (void)state;
+    long pg = sysconf(_SC_PAGESIZE);
+    char *two = mmap(NULL, (size_t)pg * 2, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+                     -1, 0);
+    assert_true(two != MAP_FAILED);
+    assert_int_equal(mprotect(two + pg, (size_t)pg, PROT_NONE), 0);
+    char *serial = two + pg - 12;
+    memcpy(serial, "RS0000000042", 12);
+    char path[512];
+    assert_int_equal(rs_calstore_path(serial, path, sizeof path), 0);
+    assert_non_null(strstr(path, "calibration/RS0000000042.cal"));
+    munmap(two, (size_t)pg * 2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_calib_commit_and_undo),
         cmocka_unit_test(test_calib_damaged_mirror),
         cmocka_unit_test(test_calib_serial_sanitised),
+        cmocka_unit_test(test_calib_serial_full_length),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -47,7 +47,7 @@ static void feed(struct rs_calwiz *w, double total_n, double x_mm, double noise_
 }
 
 /* One scripted action and what must hold afterwards. */
-enum act { CONFIRM, LOAD, CANCEL, SAVED_OK, SAVED_FAIL };
+enum act { CONFIRM, LOAD, CANCEL, SAVED_OK, SAVED_FAIL, EMPTY };
 struct op {
     enum act act;
     double total_n, x_mm, noise_n; /* LOAD: feed 300 samples of this */
@@ -57,19 +57,24 @@ struct op {
 };
 
 #define M10 (10 * RS_STANDARD_GRAVITY)
+/* The roller's block at the start: a saved calibration holding the true
+ * zero; none saved (nominal offsets 0, about 38 N left and -24 N right off
+ * the true zero); a saved block whose zero is 15 N (left) off the truth. */
+enum { ZERO_SAVED, ZERO_NONE, ZERO_OFF };
 #define END { CANCEL, 0, 0, 0, -1, -1, NULL }
 
 struct script {
     const char *name;
     enum rs_calwiz_mode mode;
     double mass_kg;
+    int zero;                      /* the roller's block: ZERO_SAVED, ZERO_NONE, ZERO_OFF */
     enum rs_calwiz_phase initial;
     const char *initial_msg;
     struct op ops[24];
 };
 
 static const struct script scripts[] = {
-    { "full, happy", RS_CW_FULL, 10, RS_CW_PROMPT, NULL, {
+    { "full, happy", RS_CW_FULL, 10, ZERO_SAVED, RS_CW_PROMPT, NULL, {
         { LOAD, 0, 0, 0.07, RS_CW_PROMPT, 0, NULL },       /* nothing happens before Enter */
         { CONFIRM, 0, 0, 0, RS_CW_SETTLE, 0, NULL },
         { LOAD, 0, 0, 0.07, RS_CW_PROMPT, 1, "Tare: zero at" },
@@ -84,22 +89,22 @@ static const struct script scripts[] = {
         { CONFIRM, 0, 0, 0, RS_CW_READY, 4, NULL },         /* Enter does nothing while saving */
         { SAVED_OK, 0, 0, 0, RS_CW_DONE, 4, NULL },
         END } },
-    { "tare refused under a changing load, then measured again", RS_CW_TARE, 0, RS_CW_PROMPT, NULL, {
+    { "tare refused under a changing load, then measured again", RS_CW_TARE, 0, ZERO_SAVED, RS_CW_PROMPT, NULL, {
         { CONFIRM, 0, 0, 0, RS_CW_SETTLE, 0, NULL },
         { LOAD, 30, 0, 5, RS_CW_REFUSED, 0, "tare refused: the load is changing" },
         { CONFIRM, 0, 0, 0, RS_CW_SETTLE, 0, NULL },
         { LOAD, 0, 0, 0.07, RS_CW_READY, 0, "Tare: zero at" },
         { SAVED_FAIL, 0, 0, 0, RS_CW_FAILED, 0, "EEPROM" },
         END } },
-    { "span with a light mass", RS_CW_SPAN, 1.5, RS_CW_FAILED, "span refused: a reference mass of 1.50 kg is too light", {
+    { "span with a light mass", RS_CW_SPAN, 1.5, ZERO_SAVED, RS_CW_FAILED, "span refused: a reference mass of 1.50 kg is too light", {
         { CONFIRM, 0, 0, 0, RS_CW_FAILED, 0, "too light" },
         END } },
-    { "unstable placement, cancel", RS_CW_SPAN, 10, RS_CW_PROMPT, NULL, {
+    { "unstable placement, cancel", RS_CW_SPAN, 10, ZERO_SAVED, RS_CW_PROMPT, NULL, {
         { CONFIRM, 0, 0, 0, RS_CW_SETTLE, 0, NULL },
         { LOAD, M10, -150, 6, RS_CW_REFUSED, 0, "span placement refused: the load is changing" },
         { CANCEL, 0, 0, 0, RS_CW_FAILED, 0, "cancelled" },
         END } },
-    { "check with a different mass fails", RS_CW_FULL, 10, RS_CW_PROMPT, NULL, {
+    { "check with a different mass fails", RS_CW_FULL, 10, ZERO_SAVED, RS_CW_PROMPT, NULL, {
         { CONFIRM, 0, 0, 0, RS_CW_SETTLE, 0, NULL },
         { LOAD, 0, 0, 0.07, RS_CW_PROMPT, 1, NULL },
         { CONFIRM, 0, 0, 0, RS_CW_SETTLE, 1, NULL },
@@ -111,7 +116,38 @@ static const struct script scripts[] = {
         { CONFIRM, 0, 0, 0, RS_CW_SETTLE, 4, NULL },
         { LOAD, M10 * 1.2, 40, 0.07, RS_CW_FAILED, 4, "span check failed" },
         END } },
-    { "all placements in one spot", RS_CW_SPAN, 10, RS_CW_PROMPT, NULL, {
+    { "a leg on the roller: tare refused, the block untouched", RS_CW_TARE, 0, ZERO_SAVED, RS_CW_PROMPT, NULL, {
+        { CONFIRM, 0, 0, 0, RS_CW_SETTLE, 0, NULL },
+        { LOAD, 260, -60, 0.07, RS_CW_REFUSED, 0, "something is on the roller: 260 N" },
+        { EMPTY, 0, 0, 0, RS_CW_REFUSED, 0, "take everything off" }, /* no override */
+        { CONFIRM, 0, 0, 0, RS_CW_SETTLE, 0, NULL },
+        { LOAD, 0, 0, 0.07, RS_CW_READY, 0, "Tare: zero at" },
+        END } },
+    { "a light touch within 20 N of the saved zero is tared", RS_CW_TARE, 0, ZERO_SAVED, RS_CW_PROMPT, NULL, {
+        { CONFIRM, 0, 0, 0, RS_CW_SETTLE, 0, NULL },
+        { LOAD, 36, 0, 0.07, RS_CW_READY, 0, "Tare: zero at" },  /* 18 N a side */
+        END } },
+    { "one side 22 N off the saved zero is refused", RS_CW_TARE, 0, ZERO_SAVED, RS_CW_PROMPT, NULL, {
+        { CONFIRM, 0, 0, 0, RS_CW_SETTLE, 0, NULL },
+        { LOAD, 22, -190, 0.07, RS_CW_REFUSED, 0, "something is on the roller: 22 N (left 22 N" },
+        END } },
+    { "a drifted zero 15 N off plus a 10 N touch is refused", RS_CW_TARE, 0, ZERO_OFF, RS_CW_PROMPT, NULL, {
+        { CONFIRM, 0, 0, 0, RS_CW_SETTLE, 0, NULL },
+        { LOAD, 20, -190, 0.07, RS_CW_REFUSED, 0, "left 35 N" },
+        END } },
+    { "first tare: no known zero, the user confirms an empty roller", RS_CW_TARE, 0, ZERO_NONE, RS_CW_PROMPT, NULL, {
+        { CONFIRM, 0, 0, 0, RS_CW_SETTLE, 0, NULL },
+        { LOAD, 0, 0, 0.07, RS_CW_CONFIRM, 0, "first tare of this roller: it reads 14 N (left 38 N, right -24 N, nominal scale)" },
+        { EMPTY, 0, 0, 0, RS_CW_READY, 0, "Tare: zero at" },
+        END } },
+    { "first tare: a load shows in N, Enter measures again", RS_CW_TARE, 0, ZERO_NONE, RS_CW_PROMPT, NULL, {
+        { CONFIRM, 0, 0, 0, RS_CW_SETTLE, 0, NULL },
+        { LOAD, 300, 0, 0.07, RS_CW_CONFIRM, 0, "it reads 315 N" },
+        { CONFIRM, 0, 0, 0, RS_CW_SETTLE, 0, NULL },
+        { LOAD, 300, 0, 0.07, RS_CW_CONFIRM, 0, "it reads 315 N" },
+        { CANCEL, 0, 0, 0, RS_CW_FAILED, 0, "cancelled" },
+        END } },
+    { "all placements in one spot", RS_CW_SPAN, 10, ZERO_SAVED, RS_CW_PROMPT, NULL, {
         { CONFIRM, 0, 0, 0, RS_CW_SETTLE, 0, NULL },
         { LOAD, M10, 0, 0.07, RS_CW_PROMPT, 1, NULL },
         { CONFIRM, 0, 0, 0, RS_CW_SETTLE, 1, NULL },
@@ -129,11 +165,15 @@ static void test_calib_wizard_scripts(void **state)
         const struct script *sc = &scripts[k];
         struct rs_cal cur;
         rs_calibrate_defaults(&cur);
-        if (sc->mode == RS_CW_SPAN) { /* a span starts from a tared roller */
-            cur.offset_left = (int32_t)true_off_l;
+        if (sc->zero != ZERO_NONE) { /* the saved block holds the zero */
+            cur.offset_left = (int32_t)true_off_l + (sc->zero == ZERO_OFF ? -15 * 2189.8 : 0);
             cur.offset_right = (int32_t)true_off_r;
+            cur.scale_left = (float)true_scale_l;
+            cur.scale_right = (float)true_scale_r;
         }
         rs_calwiz_init(&w, sc->mode, sc->mass_kg, 80, 1.0, &cur);
+        rs_calwiz_set_zero_known(&w, sc->zero != ZERO_NONE);
+        struct rs_cal before = w.cal;
         if (w.phase != sc->initial)
             fail_msg("%s: initial phase %s", sc->name, rs_calwiz_phase_name(w.phase));
         if (sc->initial_msg && !strstr(w.message, sc->initial_msg))
@@ -146,7 +186,12 @@ static void test_calib_wizard_scripts(void **state)
             case CANCEL: rs_calwiz_cancel(&w); break;
             case SAVED_OK: rs_calwiz_saved(&w, true, NULL); break;
             case SAVED_FAIL: rs_calwiz_saved(&w, false, "the EEPROM write failed"); break;
+            case EMPTY: rs_calwiz_confirm_empty(&w); break;
             }
+            /* A refusal or a question leaves the block as it was. */
+            if ((w.phase == RS_CW_REFUSED || w.phase == RS_CW_CONFIRM) && w.step == 0 &&
+                memcmp(&w.cal, &before, sizeof before) != 0)
+                fail_msg("%s, op %d: the block changed on a refusal", sc->name, i);
             if (w.phase != o->phase)
                 fail_msg("%s, op %d: phase %s, want %s (message '%s')", sc->name, i,
                          rs_calwiz_phase_name(w.phase), rs_calwiz_phase_name(o->phase), w.message);
@@ -166,10 +211,15 @@ static void test_calib_wizard_result_accuracy(void **state)
     struct rs_cal cur;
     rs_calibrate_defaults(&cur);
     rs_calwiz_init(&w, RS_CW_FULL, 10, 80, 1.0, &cur);
+    rs_calwiz_set_zero_known(&w, false); /* a first calibration: the empty roller confirmed */
     static const double at[] = { 0, -150, 0, 150, 80 };
     for (int i = 0; i < 5; i++) {
         rs_calwiz_confirm(&w);
         feed(&w, i ? M10 : 0, at[i], 0.07, 300);
+        if (i == 0) {
+            assert_int_equal(w.phase, RS_CW_CONFIRM);
+            rs_calwiz_confirm_empty(&w);
+        }
     }
     assert_int_equal(w.phase, RS_CW_READY);
     assert_true(fabs(w.check_err_pct) < 1.0);

@@ -21,7 +21,7 @@ static void test_defaults_valid(void **state)
     rs_config_defaults(&c);
     char err[256] = "";
     assert_int_equal(rs_config_validate(&c, err, sizeof err), 0);
-    /* design.md section 7 values */
+    /* the defaults of docs/config.md */
     assert_true(c.still_speed_cm_s == 0.5 && c.still_net_cm == 1.0 && c.still_time_s == 2.0);
     assert_true(c.speed_brisk_cm_s == 10 && c.speed_too_fast_cm_s == 15);
     assert_true(c.hold_min_bw_pct == 10 && c.hold_min_rolling_frac == 0.5);

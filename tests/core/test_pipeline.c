@@ -534,7 +534,7 @@ static void test_event_json(void **state)
         ev.type = (enum rs_event_type)t;
         ev.t = 12.5;
         if (t == RS_EV_DOSE)
-            ev.u.dose.advice = "two or three spots is enough today";
+            ev.u.dose.advice = "two or three spots are enough today";
         if (t == RS_EV_FAULT)
             ev.u.fault.set = ev.u.fault.bits = 0xff;
         char buf[512], want[64];

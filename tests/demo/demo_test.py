@@ -99,7 +99,7 @@ def test_window(args, tmp):
                    SDL_RENDER_DRIVER="software")
     for w, h in ((1280, 800), (800, 480)):
         p = run(args, ["demo", "--fast", "--mute", "--screenshot-after", "256", "--screenshot-dir",
-                       shots, "--json", "--size", "%dx%d" % (w, h)], env)
+                       shots, "--json", "--size", "%dx%d" % (w, h)], env, timeout=110)
         if p.returncode != 0:
             fail("exit %d: %s" % (p.returncode, p.stderr.decode()))
         out = p.stdout.decode().splitlines()

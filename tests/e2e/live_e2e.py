@@ -9,7 +9,8 @@ commands before it sends, and the driver waits for the host's output lines
 (with deadlines), so the tests are bounded but not timing-fragile.
 
 usage: live_e2e.py TEST --rollsense BIN --gen CAPTURE_GEN [--emu EMU] [--sim ROLLSENSE_SIM]
-TEST: replay | garbage | version | devices | duration | discovery | unplug | emu | events
+TEST: replay | garbage | version | devices | duration | discovery | unplug | emu | events |
+      exclusive | kill
 """
 import argparse
 import json
@@ -500,10 +501,11 @@ def test_unplug(args, tmp):
 
 def test_duration(args, tmp):
     """--duration ends the session by itself; rate_hz from a real-time 80 Hz
-    fake; SIGTERM also ends a session with a summary and exit 0."""
+    fake; SIGTERM and SIGHUP (the terminal closed) also end a session with a
+    summary, exit 0 and a closed (not interrupted) session file."""
     info = gen(args, tmp, "info", "info.bin", "E2E0005")
     frames = split_frames(gen(args, tmp, "samples", "samples.bin", 1000))
-    for mode in ("duration", "sigterm"):
+    for mode in ("duration", "sigterm", "sighup"):
         fake = FakeRoller(tmp.path("roller-" + mode))
         fake.plug()
         extra = ["--duration", "3"] if mode == "duration" else []
@@ -527,8 +529,8 @@ def test_duration(args, tmp):
                 fake.drain()
                 if host.poll_lines(0.002) is None:
                     break
-                if mode == "sigterm" and sent >= 160:
-                    host.p.send_signal(signal.SIGTERM)
+                if mode != "duration" and sent >= 160:
+                    host.p.send_signal(signal.SIGTERM if mode == "sigterm" else signal.SIGHUP)
                     break
             summary = host.finish()
         finally:
@@ -545,8 +547,137 @@ def test_duration(args, tmp):
             if not (77.6 <= summary["rate_hz"] <= 82.4) or summary["lost"] != 0:
                 fail("rate_hz %.3f lost %d (want 80 +- 3 %%, 0)" % (summary["rate_hz"], summary["lost"]))
         elif summary["frames"] < 100:
-            fail("SIGTERM session: %r" % summary)
+            fail("%s session: %r" % (mode, summary))
+        else:
+            import sqlite3
+            sess = os.path.join(os.environ["XDG_DATA_HOME"], "rollsense", "sessions")
+            newest = max((os.path.join(sess, f) for f in os.listdir(sess) if f.endswith(".rsession")),
+                         key=os.path.getmtime)
+            db = sqlite3.connect(newest)
+            keys = {r[0] for r in db.execute("SELECT key FROM meta")}
+            db.close()
+            if "summary" not in keys or "ended" not in keys:
+                fail("%s: the session file was not closed (meta %r)" % (mode, sorted(keys)))
         print("%s: ok, summary %s" % (mode, json.dumps(summary)), flush=True)
+
+
+def test_exclusive(args, tmp):
+    """One owner per port: a second `live --port P` and `devices --port P`
+    are refused with "port P is in use (by PID N)" and exit 1, while the
+    first session loses nothing (every frame, 0 lost, no gap)."""
+    info = gen(args, tmp, "info", "info.bin", "E2E0007")
+    frames = split_frames(gen(args, tmp, "samples", "samples.bin", 400))
+    fake = FakeRoller(tmp.path("roller-excl"))
+    fake.plug()
+    host = Host(args, fake.link, ["--frames"])
+    try:
+        deadline = time.monotonic() + 30
+        while not fake.got_command:
+            fake.drain()
+            host.poll_lines(0.01)
+            if time.monotonic() > deadline:
+                fail("host never sent a command")
+        fake.write_all(info, deadline)
+        for f in frames[:200]:
+            fake.write_all(f, deadline, host)
+        if not run_until(host, fake, lambda o: o.get("type") == "sample" and o.get("seq") == 199, 20, since=0):
+            fail("first host never saw sample 199")
+        want = "port %s is in use (by PID %d)" % (fake.link, host.p.pid)
+        for cmd in (["live", "--port", fake.link, "--headless", "--json", "--no-record"],
+                    ["devices", "--port", fake.link]):
+            p = subprocess.run([args.rollsense] + cmd, capture_output=True, timeout=30)
+            err = p.stderr.decode()
+            if p.returncode != 1 or want not in err or len(err.strip().splitlines()) != 1:
+                fail("second %s: exit %d, stderr %r (want one line with %r)"
+                     % (cmd[0], p.returncode, err, want))
+        for f in frames[200:]:
+            fake.write_all(f, deadline, host)
+        if not run_until(host, fake, lambda o: o.get("type") == "sample" and o.get("seq") == 399, 20, since=0):
+            fail("first host never saw sample 399")
+        summary = host.finish()
+    finally:
+        fake.unplug()
+        if host.p.poll() is None:
+            host.p.kill()
+            host.p.wait()
+    samples = [o for o in host.lines if o.get("type") == "sample"]
+    gaps = [o for o in host.lines if o.get("type") == "gap"]
+    if len(samples) != 400 or summary["lost"] != 0 or gaps:
+        fail("first session lost data: %d samples, lost %d, gaps %r"
+             % (len(samples), summary["lost"], gaps))
+    print("exclusive: ok, second live and devices refused, first kept 400/400", flush=True)
+
+
+KILL_BUDGET_MS = 250.0  # docs/session-format.md: a kill -9 loses at most this
+
+
+def test_kill(args, tmp):
+    """kill -9 of the real program at 20 instants from a fixed seed: the
+    session file opens, its samples are contiguous, and the samples lost
+    (from the last one written to the port to the last one stored) span at
+    most 250 ms of device time. The fake sends 1-3 frames at a time and waits
+    for the host to print the last of them (--frames: printed after the
+    recorder got it), so device time advances with the host's progress, not
+    the machine's speed; the kill follows a last chunk the host has not
+    processed yet (the loop's in-flight samples count as lost)."""
+    import sqlite3
+    rnd = random.Random(16)
+    info = gen(args, tmp, "info", "info.bin", "E2E0016")
+    frames = split_frames(gen(args, tmp, "samples", "samples.bin", 1200))
+    t0 = expected_sample(0)["t_us"]  # the recorder unwraps from the first sample
+    worst, checked = 0.0, 0
+    for k in range(20):
+        fake = FakeRoller(tmp.path("roller-kill%d" % k))
+        fake.plug()
+        rec = tmp.path("kill%d.rsession" % k)
+        host = Host(args, fake.link, ["--frames", "--record", rec])
+        n = rnd.randint(100, len(frames))
+        try:
+            deadline = time.monotonic() + 120
+            while not fake.got_command:
+                fake.drain()
+                host.poll_lines(0.01)
+                if time.monotonic() > deadline:
+                    fail("host never sent a command")
+            fake.write_all(info, deadline)
+            sent, seen = 0, -1
+            while sent < n:
+                step = min(rnd.randint(1, 3), n - sent)
+                fake.write_all(b"".join(frames[sent:sent + step]), deadline, host)
+                sent += step
+                if sent == n:
+                    break  # in flight: killed before the host has them
+                while seen < sent - 1:
+                    fake.drain()
+                    objs = host.poll_lines(0.05)
+                    if objs is None or time.monotonic() > deadline:
+                        fail("kill %d: host stopped before sample %d" % (k, sent - 1))
+                    for o in objs:
+                        if o.get("type") == "sample":
+                            seen = o["seq"]
+            host.p.kill()
+            host.p.wait()
+        finally:
+            fake.unplug()
+            if host.p.poll() is None:
+                host.p.kill()
+                host.p.wait()
+        db = sqlite3.connect(rec)
+        rows = db.execute("SELECT dev_us FROM frames WHERE type = 2 ORDER BY id").fetchall()
+        db.close()
+        devs = [r[0] for r in rows]
+        if not devs or devs[0] != t0 or any(b - a != 12500 for a, b in zip(devs, devs[1:])):
+            fail("kill %d: stored samples are not 0..L contiguous" % k)
+        last_idx = (devs[-1] - t0) // 12500
+        lost_ms = (n - 1 - last_idx) * 12.5  # from the last sample written
+        print("kill %d after %d samples: %d stored, %.1f ms lost" % (k, n, len(devs), lost_ms),
+              flush=True)
+        worst = max(worst, lost_ms)
+        checked += 1
+        if lost_ms > KILL_BUDGET_MS:
+            fail("kill %d: lost %.1f ms of samples (budget %.0f ms)" % (k, lost_ms, KILL_BUDGET_MS))
+    print("kill: %d kills of the real program, worst loss %.1f ms of device time" % (checked, worst),
+          flush=True)
 
 
 def test_discovery(args, tmp):
@@ -670,7 +801,7 @@ def test_emu(args, tmp):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("test", choices=["replay", "garbage", "version", "devices", "duration",
-                                        "discovery", "unplug", "emu", "events"])
+                                        "discovery", "unplug", "emu", "events", "exclusive", "kill"])
     ap.add_argument("--rollsense", required=True)
     ap.add_argument("--gen", required=True)
     ap.add_argument("--emu")

@@ -22,6 +22,8 @@
 #include "emu_pins.h"
 #include "rs_defaults.h"
 #include "rs_pins.h"
+#include "rs_serial.h"
+#include "usb_serial.h"
 
 #ifndef RS_FIRMWARE_ELF
 #define RS_FIRMWARE_ELF "rollsense-fw.elf"
@@ -156,6 +158,39 @@ static void stdout_restore(int saved)
     }
 }
 
+void rs_emu_default_serial(char out[RS_EMU_SERIAL_MAX + 1])
+{
+    snprintf(out, RS_EMU_SERIAL_MAX + 1, "EMU-%08lu", (unsigned long)getpid() % 100000000ul);
+}
+
+int rs_emu_serial_ok(const char *s)
+{
+    char id[RS_SERIAL_CHARS];
+    size_t n = strlen(s);
+    return n >= 1 && n <= RS_EMU_SERIAL_MAX &&
+           rs_serial_from_text((const uint8_t *)s, (uint8_t)n, id) == n;
+}
+
+/* The identity into the firmware's EEPROM serial cell, NUL-padded. */
+static int set_serial(struct avr_t *avr, const char *serial)
+{
+    char def[RS_EMU_SERIAL_MAX + 1];
+    if (!serial) {
+        rs_emu_default_serial(def);
+        serial = def;
+    }
+    if (!rs_emu_serial_ok(serial)) {
+        fprintf(stderr, "rollsense-emu: serial '%s' is not 1 to 12 characters of "
+                        "0-9 A-Z a-z - _ .\n", serial);
+        return -1;
+    }
+    uint8_t cell[USB_SERIAL_EE_LEN] = { 0 };
+    memcpy(cell, serial, strlen(serial));
+    avr_eeprom_desc_t d = { .ee = cell, .offset = USB_SERIAL_EE_ADDR, .size = sizeof cell };
+    avr_ioctl(avr, AVR_IOCTL_EEPROM_SET, &d); /* returns -1 even on success (simavr 1.6) */
+    return 0;
+}
+
 int rs_emu_init(struct rs_emu *e, const struct rs_emu_opts *o)
 {
     memset(e, 0, sizeof *e);
@@ -195,6 +230,10 @@ int rs_emu_init(struct rs_emu *e, const struct rs_emu_opts *o)
                                 .size = (uint32_t)(o->eeprom_len > RS_EMU_EEPROM_SIZE ? RS_EMU_EEPROM_SIZE
                                                                                      : o->eeprom_len) };
         avr_ioctl(e->avr, AVR_IOCTL_EEPROM_SET, &d);
+    }
+    if (set_serial(e->avr, o->serial) < 0) {
+        stdout_restore(saved);
+        return -1;
     }
     stdout_restore(saved);
 

@@ -2,7 +2,8 @@
  * emu_main.c - rollsense-emu: the emulated roller on a pseudo-terminal.
  *
  *   rollsense-emu [--firmware ELF] [--scenario FILE] [--realtime]
- *                 [--noise COUNTS] [--seed N] [--transport uart|usb] --pty
+ *                 [--noise COUNTS] [--seed N] [--transport uart|usb]
+ *                 [--serial S] --pty
  *
  * Prints the pty path as the first line of stdout, then serves the device's
  * serial stream there in both directions until killed (SIGTERM / SIGINT end
@@ -60,9 +61,12 @@ static void on_tx(void *ctx, const uint8_t *p, size_t n)
 
 static void usage(FILE *f)
 {
+    char def_serial[RS_EMU_SERIAL_MAX + 1];
+    rs_emu_default_serial(def_serial);
     fprintf(f,
             "usage: rollsense-emu [--firmware ELF] [--scenario FILE] [--realtime]\n"
-            "                     [--noise COUNTS] [--seed N] [--transport uart|usb] --pty\n"
+            "                     [--noise COUNTS] [--seed N] [--transport uart|usb]\n"
+            "                     [--serial S] --pty\n"
             "Runs the roller firmware in simavr with virtual sensors and serves its\n"
             "serial stream on a new pseudo-terminal, whose path is the first line of\n"
             "standard output. Runs until killed.\n"
@@ -77,8 +81,11 @@ static void usage(FILE *f)
             "  --seed N         noise seed\n"
             "  --transport T    device transport: uart (USART1, 1 Mbaud; default) or usb\n"
             "                   (CDC-ACM through the USB host model, when built with tests/usb)\n"
+            "  --serial S       the roller's serial number (its USB serial and INFO\n"
+            "                   serial): 1 to 12 of 0-9 A-Z a-z - _ . (default EMU- and\n"
+            "                   this process's ID, here %s, so two emulators differ)\n"
             "  --pty            serve on a pseudo-terminal (required)\n",
-            rs_emu_default_elf());
+            rs_emu_default_elf(), def_serial);
 }
 
 static int open_pty(char *path, size_t len)
@@ -111,7 +118,7 @@ static double wall_s(void)
 
 int main(int argc, char **argv)
 {
-    const char *elf = NULL, *scenario_path = NULL, *transport = "uart";
+    const char *elf = NULL, *scenario_path = NULL, *transport = "uart", *serial = NULL;
     int realtime = 0, pty = 0;
     double noise = 0;
     unsigned long seed = 1;
@@ -127,7 +134,8 @@ int main(int argc, char **argv)
         } else if (!strcmp(a, "--realtime")) {
             realtime = 1;
         } else if ((!strcmp(a, "--firmware") || !strcmp(a, "--scenario") || !strcmp(a, "--noise") ||
-                    !strcmp(a, "--seed") || !strcmp(a, "--transport")) && val) {
+                    !strcmp(a, "--seed") || !strcmp(a, "--transport") ||
+                    !strcmp(a, "--serial")) && val) {
             char *end = NULL;
             if (!strcmp(a, "--firmware"))
                 elf = val;
@@ -135,6 +143,13 @@ int main(int argc, char **argv)
                 scenario_path = val;
             else if (!strcmp(a, "--transport"))
                 transport = val;
+            else if (!strcmp(a, "--serial")) {
+                serial = val;
+                if (!rs_emu_serial_ok(val)) {
+                    fprintf(stderr, "rollsense-emu: --serial needs 1 to 12 of 0-9 A-Z a-z - _ .\n");
+                    return 2;
+                }
+            }
             else if (!strcmp(a, "--noise")) {
                 noise = strtod(val, &end);
                 noise_set = 1;
@@ -182,6 +197,7 @@ int main(int argc, char **argv)
     struct rs_emu_opts o = { 0 };
     static struct emu_main m;
     o.elf_path = elf ? elf : rs_emu_default_elf();
+    o.serial = serial;
     o.on_tx = use_usb ? NULL : on_tx; /* with USB, USART1 output is ignored */
     o.ctx = &m;
     rs_emu_model_default(&o.model);

@@ -31,7 +31,10 @@ struct rs_emu_opts {
     uint32_t seed;               /* noise seed */
     uint32_t hx_period_us[2];    /* 0 = 12500 (80 SPS) */
     uint32_t hx_phase_us[2];     /* 0 = defaults: right 1000 us before left */
-    const uint8_t *eeprom;       /* initial EEPROM contents (NULL = erased) */
+    const char *serial;          /* roller identity, 1..12 of [0-9A-Za-z-_.] (docs/usb.md);
+                                    NULL = rs_emu_default_serial() */
+    const uint8_t *eeprom;       /* initial EEPROM contents (NULL = erased); the
+                                    serial cell at 0x3F0 is then written over */
     size_t eeprom_len;           /* at most RS_EMU_EEPROM_SIZE */
     rs_emu_bytes_fn on_tx;       /* device -> host bytes on the transport */
     rs_emu_conv_fn on_conv;      /* optional */
@@ -78,6 +81,16 @@ size_t rs_emu_send(struct rs_emu *e, const uint8_t *p, size_t n);
 
 /* Copy the EEPROM out (len <= RS_EMU_EEPROM_SIZE). */
 int rs_emu_eeprom_get(struct rs_emu *e, uint8_t *buf, size_t len);
+
+/* simavr cannot read the signature row (no SIGRD), so the emulator hands
+ * the firmware its identity in the EEPROM cell the firmware falls back to
+ * (USB_SERIAL_EE_ADDR); the firmware then reports it unchanged as its USB
+ * serial and INFO serial. The default is "EMU-" and the last 8 decimal
+ * digits of the process ID, so two emulated rollers differ. */
+#define RS_EMU_SERIAL_MAX 12u
+void rs_emu_default_serial(char out[RS_EMU_SERIAL_MAX + 1]);
+/* 1 if s is a usable serial (1..12 characters of [0-9A-Za-z-_.]). */
+int rs_emu_serial_ok(const char *s);
 
 /* The firmware's default image from this build. */
 const char *rs_emu_default_elf(void);

@@ -14,6 +14,7 @@ void fake_reset(void)
     fake.ee_power_after = -1;
     fake.hx[0].mode = fake.hx[1].mode = FAKE_HX_OK;
     rs_decoder_init(&fake.dec);
+    memcpy(fake.serial, "FAKE-0000001", sizeof fake.serial);
 }
 
 void fake_hx_convert(int ch, int32_t value)
@@ -152,4 +153,22 @@ int fake_find(uint8_t type, unsigned from)
         if (fake.frames[i].type == type)
             return (int)i;
     return -1;
+}
+
+/* PD_SCK held high powers the chips down; low wakes them. */
+void rs_hal_hx_power(uint8_t on)
+{
+    fake.hx_power_calls++;
+    fake.hx_power_off = !on;
+    for (int ch = 0; ch < 2; ch++) {
+        fake.hx[ch].sck = !on;
+        fake.hx[ch].clocks = 0;
+        if (!on)
+            fake.hx[ch].ready = 0; /* a powered-down chip forgets its conversion */
+    }
+}
+
+void rs_hal_serial(char out[12])
+{
+    memcpy(out, fake.serial, sizeof fake.serial);
 }

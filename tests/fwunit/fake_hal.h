@@ -49,6 +49,9 @@ struct fake_hal {
     struct rs_decoder dec;
     int send_fail;          /* rs_hal_send drops everything */
     int led;
+    int hx_power_off;       /* rs_hal_hx_power(0) in force */
+    int hx_power_calls;
+    char serial[12];        /* rs_hal_serial answer */
 };
 
 extern struct fake_hal fake;

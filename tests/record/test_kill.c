@@ -2,15 +2,19 @@
  * test_kill.c - kill -9 of a recording process at 100 random instants.
  *
  * The child records synthetic 80 Hz frames with a fake clock (host time =
- * device time, so a commit every 20 frames) as fast as it can. It reports
+ * device time) as fast as it can: commits come from the device-time rule
+ * (every 9 frames, RS_REC_COMMIT_DEV_US). It reports
  * each commit through a pipe and the last frame it handed to the recorder
  * through shared memory. The parent kills it at a random instant (a random
  * real delay picks the instant; nothing waits for a state), then checks:
  *   - the file opens (or, killed before its first commit, says it is empty);
  *   - the stored samples are exactly seq 0..L, no hole, no damage;
  *   - nothing the child saw committed is missing (L >= last reported);
- *   - the frames lost are at most 250 ms of device time before the kill
- *     (dev(last handed over) - dev(L) <= RS_REC_COMMIT_US);
+ *   - the frames lost are at most 250 ms of device time before the kill,
+ *     the frame in flight included (dev(last handed over + 1) - dev(L));
+ * The kill delays come from a fixed seed, so every run tries the same
+ * instants (as far as the scheduler allows); the worst loss is printed.
+ * The real program is killed the same way by e2e_live_kill.
  *   - the file is mode 0600.
  */
 #include <errno.h>
@@ -32,6 +36,8 @@
 
 #define KILLS 100
 #define PERIOD_US 12500
+#define KILL_BUDGET_US 250000 /* the promise in docs/session-format.md */
+#define SEED 20261207u
 
 struct shared {
     volatile int64_t handed; /* last seq fully handed to the recorder, -1 none */
@@ -95,10 +101,8 @@ int main(void)
         perror("mmap");
         return 1;
     }
-    srand((unsigned)time(NULL) ^ (unsigned)getpid());
-    unsigned seed = (unsigned)rand();
-    printf("seed %u\n", seed);
-    srand(seed);
+    printf("seed %u\n", SEED);
+    srand(SEED);
     int empty = 0;
     uint64_t total_frames = 0;
     int64_t worst_loss_us = 0;
@@ -122,14 +126,20 @@ int main(void)
             child(path, sh);
         }
         close(pfd[1]);
-        /* the kill instant: 0 to 40 ms after the start, uniformly */
+        /* The kill instant: 0 to 40 ms after the first commit (the setup's),
+         * uniformly; on a loaded machine a delay from the fork would mostly
+         * hit the process before it recorded anything. Every 10th kill
+         * comes without waiting, to cover a kill during the setup. */
+        struct report first = { 0, -1 };
+        if (k % 10 != 0 && read(pfd[0], &first, sizeof first) != (ssize_t)sizeof first)
+            first.last_dev_us = -1;
         long delay_us = rand() % 40000;
         struct timespec ts = { 0, delay_us * 1000 };
         nanosleep(&ts, NULL);
         kill(pid, SIGKILL);
         int status;
         waitpid(pid, &status, 0);
-        struct report last = { 0, -1 }, r;
+        struct report last = first, r;
         ssize_t n;
         while ((n = read(pfd[0], &r, sizeof r)) == (ssize_t)sizeof r)
             last = r;
@@ -174,9 +184,9 @@ int main(void)
             CHECK((uint64_t)expect >= last.committed_frames,
                   "committed %llu frames but only %lld stored",
                   (unsigned long long)last.committed_frames, (long long)expect);
-            int64_t kill_dev = handed * PERIOD_US;
-            int64_t loss = handed < 0 ? 0 : kill_dev - (expect ? last_dev : -PERIOD_US);
-            CHECK(loss <= RS_REC_COMMIT_US, "lost %lld us before the kill (handed %lld, stored %lld)",
+            int64_t kill_dev = (handed + 1) * PERIOD_US; /* the frame in flight too */
+            int64_t loss = kill_dev - (expect ? last_dev : -PERIOD_US);
+            CHECK(loss <= KILL_BUDGET_US, "lost %lld us before the kill (handed %lld, stored %lld)",
                   (long long)loss, (long long)handed, (long long)expect);
             if (loss > worst_loss_us)
                 worst_loss_us = loss;

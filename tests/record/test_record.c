@@ -5,12 +5,14 @@
  */
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 #include <sqlite3.h>
@@ -403,32 +405,121 @@ static void test_commit_interval(void **state)
     struct fixture *fx = *state;
     struct rs_rec *r;
     assert_int_equal(rs_rec_open(&r, fx->path, T0_US, 0, NULL, 0), 0);
-    /* 80 Hz frames: commits every 250 ms of host time, i.e. every 20 frames */
+    /* 80 Hz frames while the host clock stands still (demo --fast, a busy
+     * loop): commits as soon as the uncommitted samples span 100 ms of
+     * device time, i.e. every 9 frames (0, 12.5, ..., 100 ms). */
     for (uint32_t i = 0; i < 100; i++) {
         struct rs_frame f = rs_test_sample(i);
-        int64_t host = T0_US + (int64_t)(i + 1) * 12500;
-        assert_int_equal(rs_rec_frame(r, host, &f), 0);
+        assert_int_equal(rs_rec_frame(r, T0_US, &f), 0);
         int64_t c = committed_frames(fx->path);
+        assert_int_equal(c, 9 * ((i + 1) / 9));
         int64_t pending = (int64_t)(i + 1) - c;
-        assert_true(pending >= 0 && pending < 20);
-        /* nothing pending is older than the commit interval */
-        assert_true((int64_t)pending * 12500 < RS_REC_COMMIT_US);
+        assert_true(pending >= 0 && (pending - 1) * 12500 < RS_REC_COMMIT_DEV_US);
     }
     struct rs_rec_stats st;
     rs_rec_get_stats(r, &st);
-    assert_int_equal(st.commits, 1 + 5); /* setup + one per 20 frames */
-    /* no frames: the live loop's tick commits once the interval has passed */
-    struct rs_frame f = rs_test_sample(100);
-    assert_int_equal(rs_rec_frame(r, T0_US + 101 * 12500, &f), 0);
-    assert_int_equal(committed_frames(fx->path), 100);
-    assert_int_equal(rs_rec_tick(r, T0_US + 101 * 12500 + 100000), 0);
-    assert_int_equal(committed_frames(fx->path), 100);
-    assert_int_equal(rs_rec_tick(r, T0_US + 100 * 12500 + RS_REC_COMMIT_US), 0);
-    assert_int_equal(committed_frames(fx->path), 101);
+    assert_int_equal(st.commits, 1 + 11); /* setup + one per 9 frames */
+    assert_int_equal(rs_rec_close(r, T0_US, NULL), 0);
+}
+
+/* The device-time trigger on its boundary: a span of COMMIT_DEV_US - 1 us
+ * does not commit, COMMIT_DEV_US does. */
+static void test_commit_dev_boundary(void **state)
+{
+    struct fixture *fx = *state;
+    static const struct {
+        int64_t span_us;
+        int64_t want_committed;
+    } cases[] = {
+        { RS_REC_COMMIT_DEV_US - 1, 0 },
+        { RS_REC_COMMIT_DEV_US, 2 },
+        { RS_REC_COMMIT_DEV_US + 1, 2 },
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        char p[640];
+        snprintf(p, sizeof p, "%s/b%zu.rsession", fx->dir, k);
+        struct rs_rec *r;
+        assert_int_equal(rs_rec_open(&r, p, T0_US, 0, NULL, 0), 0);
+        struct rs_frame f = rs_test_sample(0);
+        assert_int_equal(rs_rec_frame(r, T0_US, &f), 0);
+        struct rs_frame g = rs_test_sample(1);
+        g.u.sample.t_us = f.u.sample.t_us + (uint32_t)cases[k].span_us;
+        assert_int_equal(rs_rec_frame(r, T0_US, &g), 0);
+        assert_int_equal(committed_frames(p), cases[k].want_committed);
+        assert_int_equal(rs_rec_close(r, T0_US, NULL), 0);
+    }
+}
+
+/* Without new samples the live loop's tick commits by host time. */
+static void test_commit_tick(void **state)
+{
+    struct fixture *fx = *state;
+    struct rs_rec *r;
+    assert_int_equal(rs_rec_open(&r, fx->path, T0_US, 0, NULL, 0), 0);
+    struct rs_frame f = rs_test_sample(0);
+    assert_int_equal(rs_rec_frame(r, T0_US + 12500, &f), 0);
+    assert_int_equal(committed_frames(fx->path), 0);
+    assert_int_equal(rs_rec_tick(r, T0_US + RS_REC_COMMIT_US - 1), 0);
+    assert_int_equal(committed_frames(fx->path), 0);
+    assert_int_equal(rs_rec_tick(r, T0_US + RS_REC_COMMIT_US), 0);
+    assert_int_equal(committed_frames(fx->path), 1);
+    struct rs_rec_stats st;
     rs_rec_get_stats(r, &st);
-    assert_int_equal(st.committed_frames, 101);
-    assert_int_equal(st.last_committed_dev_us, 100 * 12500);
-    assert_int_equal(rs_rec_close(r, T0_US + 200 * 12500, NULL), 0);
+    assert_int_equal(st.committed_frames, 1);
+    assert_int_equal(st.last_committed_dev_us, rs_test_sample(0).u.sample.t_us);
+    assert_int_equal(rs_rec_close(r, T0_US + RS_REC_COMMIT_US, NULL), 0);
+}
+
+/* The syncer: a sync that never returns (a disk that hangs) does not hold
+ * up a single commit; the commits are made durable once it returns. */
+struct gate {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    bool open;
+    int entered;
+};
+
+static int blocking_sync(void *ctx, int fd)
+{
+    (void)fd;
+    struct gate *g = ctx;
+    pthread_mutex_lock(&g->mu);
+    g->entered++;
+    while (!g->open)
+        pthread_cond_wait(&g->cv, &g->mu);
+    pthread_mutex_unlock(&g->mu);
+    return 0;
+}
+
+static void test_sync_never_blocks_commits(void **state)
+{
+    struct fixture *fx = *state;
+    struct rs_rec *r;
+    assert_int_equal(rs_rec_open(&r, fx->path, T0_US, 0, NULL, 0), 0);
+    struct gate g = { .open = false };
+    pthread_mutex_init(&g.mu, NULL);
+    pthread_cond_init(&g.cv, NULL);
+    rs_rec_set_sync_hook(r, blocking_sync, &g);
+    struct rs_rec_stats st0, st;
+    rs_rec_get_stats(r, &st0);
+    /* 25 s of frames; the sync blocks from its first call on. */
+    for (uint32_t i = 0; i < 2000; i++) {
+        struct rs_frame f = rs_test_sample(i);
+        assert_int_equal(rs_rec_frame(r, T0_US + (int64_t)i * 12500, &f), 0);
+    }
+    rs_rec_get_stats(r, &st);
+    assert_int_equal(st.commits - st0.commits, 2000 / 9);
+    assert_int_equal(st.committed_frames, 9 * (2000 / 9));
+    assert_true(st.synced_commits <= st0.commits + 1); /* the syncer is stuck... */
+    assert_int_equal(committed_frames(fx->path), 9 * (2000 / 9)); /* ...yet all is committed */
+    pthread_mutex_lock(&g.mu);
+    g.open = true;
+    pthread_cond_broadcast(&g.cv);
+    pthread_mutex_unlock(&g.mu);
+    assert_int_equal(rs_rec_close(r, T0_US + 2000 * 12500, NULL), 0); /* waits for the syncs */
+    assert_true(g.entered >= 1);
+    pthread_cond_destroy(&g.cv);
+    pthread_mutex_destroy(&g.mu);
 }
 
 static void test_clock_wrap_and_reset(void **state)
@@ -881,6 +972,94 @@ static void test_iso8601(void **state)
     }
 }
 
+static void copy_file(const char *from, const char *to)
+{
+    FILE *f = fopen(from, "rb");
+    assert_non_null(f);
+    static unsigned char buf[1 << 22];
+    size_t n = fread(buf, 1, sizeof buf, f);
+    assert_true(n < sizeof buf);
+    fclose(f);
+    write_file(to, buf, n);
+}
+
+/*
+ * A recorder that ran until the disk filled: a checkpoint wrote the main
+ * file's header (page count N) but not the pages after it; those pages are
+ * still in the -wal file. The reader counts the WAL's committed pages as
+ * present: every committed frame reads back and there is no damage message.
+ * Without the -wal file the same main file is truncated, and says so.
+ */
+static void test_wal_pages_present(void **state)
+{
+    struct fixture *fx = *state;
+    char src[600], p[640], side[660], sside[660];
+    snprintf(src, sizeof src, "%s/live.rsession", fx->dir);
+    snprintf(p, sizeof p, "%s/full.rsession", fx->dir);
+    struct rs_rec *r;
+    char err[256];
+    assert_int_equal(rs_rec_open(&r, src, T0_US, 0, err, sizeof err), 0);
+    for (uint32_t i = 0; i < 3000; i++) {
+        struct rs_frame f = rs_test_sample(i);
+        assert_int_equal(rs_rec_frame(r, T0_US + (int64_t)i * 12500, &f), 0);
+    }
+    assert_int_equal(rs_rec_flush(r), 0);
+    /* The size SQLite sees (through the WAL) while the recorder still runs. */
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open_v2(src, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA page_count", -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    uint32_t pages = (uint32_t)sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    /* What the killed process leaves: the main file and its -wal. */
+    copy_file(src, p);
+    snprintf(sside, sizeof sside, "%s-wal", src);
+    snprintf(side, sizeof side, "%s-wal", p);
+    copy_file(sside, side);
+    rs_rec_close(r, T0_US, NULL);
+    long main_size = file_size(p);
+    assert_true((long)pages * 4096 > main_size); /* the main file alone is short */
+    FILE *f = fopen(p, "r+b");
+    assert_non_null(f);
+    unsigned char be[4] = { (unsigned char)(pages >> 24), (unsigned char)(pages >> 16),
+                            (unsigned char)(pages >> 8), (unsigned char)pages };
+    assert_int_equal(fseek(f, 28, SEEK_SET), 0);
+    assert_int_equal(fwrite(be, 1, 4, f), 4);
+    fclose(f);
+
+    struct rs_reader *s;
+    char msg[512];
+    assert_int_equal(rs_reader_open(&s, p, msg, sizeof msg), 0);
+    assert_int_equal(drain(s), 3000);
+    assert_null(rs_reader_damage_message(s));
+    rs_reader_close(s);
+
+    /* The WAL cut in its last frame: intact up to the commit before. */
+    long wal_size = file_size(side);
+    assert_int_equal(truncate(side, wal_size - 100), 0);
+    snprintf(sside, sizeof sside, "%s-shm", p);
+    unlink(sside);
+    assert_int_equal(rs_reader_open(&s, p, msg, sizeof msg), 0);
+    int got = drain(s);
+    assert_true(got > 0 && got < 3000);
+    assert_null(rs_reader_damage_message(s));
+    rs_reader_close(s);
+
+    /* The same main file without its WAL: the pages really are missing. */
+    unlink(side);
+    unlink(sside);
+    int rc = rs_reader_open(&s, p, msg, sizeof msg);
+    if (rc == 0) {
+        assert_non_null(rs_reader_damage_message(s));
+        assert_non_null(strstr(rs_reader_damage_message(s), "truncated ("));
+        rs_reader_close(s);
+    } else {
+        assert_int_equal(rc, RS_READER_EEMPTY); /* nothing was ever checkpointed */
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -892,10 +1071,14 @@ int main(void)
         cmocka_unit_test(test_parse_opt),
         cmocka_unit_test_setup_teardown(test_start_default, setup, teardown),
         cmocka_unit_test_setup_teardown(test_commit_interval, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_commit_dev_boundary, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_commit_tick, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sync_never_blocks_commits, setup, teardown),
         cmocka_unit_test_setup_teardown(test_clock_wrap_and_reset, setup, teardown),
         cmocka_unit_test_setup_teardown(test_open_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bit_flip_in_frame, setup, teardown),
         cmocka_unit_test_setup_teardown(test_truncated_and_scrambled, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_wal_pages_present, setup, teardown),
         cmocka_unit_test_setup_teardown(test_export_round_trip, setup, teardown),
         cmocka_unit_test(test_jsonq),
         cmocka_unit_test(test_iso8601),

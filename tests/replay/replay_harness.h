@@ -24,6 +24,7 @@ struct harness_opts {
     bool loop;                /* loop the scenario (long sessions) */
     double unplug_at_s;       /* > 0: a disconnection at this session time ... */
     double unplug_for_s;      /* ... of this length (the frames meanwhile are lost) */
+    double drop_at_s;         /* > 0: three frames from this time never arrive (no unplug) */
     bool saved_cal;           /* info says the device's calibration is saved */
     /* called every 65536 samples (memory checks); may be NULL */
     void (*progress)(void *ctx, uint64_t samples);
@@ -153,6 +154,8 @@ static int harness_record(const char *path, const struct harness_opts *o,
             away = true;
             continue; /* the frames while unplugged never arrive */
         }
+        if (o->drop_at_s > 0 && t >= o->drop_at_s && t < o->drop_at_s + 3.0 / 80.0)
+            continue; /* lost on the wire while streaming */
         if (away) {
             harness_state(&k, t, RS_CONN_STREAMING, NULL);
             away = false;

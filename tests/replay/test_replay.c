@@ -124,8 +124,9 @@ static void test_summary_equal(void **state)
     while (rs_replay_next(rp, NULL) > 0) {
     }
     struct rs_summary sum;
-    rs_pipeline_summary(rs_replay_pipeline(rp), &sum);
+    rs_session_summary(rs_replay_session(rp), &sum);
     assert_int_equal(sum.frames, res.summary.frames);
+    assert_int_equal(sum.lost, res.summary.lost);
     assert_int_equal(sum.holds[RS_LEG_LEFT], res.summary.holds[RS_LEG_LEFT]);
     assert_int_equal(sum.holds[RS_LEG_RIGHT], res.summary.holds[RS_LEG_RIGHT]);
     assert_true(sum.longest_hold_s == res.summary.longest_hold_s);
@@ -295,6 +296,108 @@ static void test_seek(void **state)
     rs_replay_close(b);
 }
 
+/* Play rp until its position reaches t; count the hold ends per leg. */
+static void play_to(struct rs_replay *rp, double t, unsigned hold_ends[2])
+{
+    struct rs_events ev;
+    rs_events_clear(&ev);
+    while (rs_replay_pos(rp) < t && rs_replay_next(rp, &ev) > 0) {
+        for (size_t i = 0; i < ev.n; i++)
+            if (ev.ev[i].type == RS_EV_HOLD_END &&
+                (ev.ev[i].u.hold.leg == RS_LEG_LEFT || ev.ev[i].u.hold.leg == RS_LEG_RIGHT))
+                hold_ends[ev.ev[i].u.hold.leg - 1]++;
+        rs_events_clear(&ev);
+    }
+}
+
+static unsigned view_hold_spots(const struct rs_view *v, int leg)
+{
+    unsigned n = 0;
+    for (int b = 0; b < RS_VIEW_CALF_BINS; b++)
+        n += v->calf[leg].holds[b];
+    return n;
+}
+
+/*
+ * The replay window shows the session's view. After a seek (back from the
+ * end, or forward from the start) it is the view straight play shows at
+ * the same time: calf map, hold spots, charts, counters, bands. And the
+ * hold spots are there: one per hold that ended on a leg.
+ */
+static void test_seek_view(void **state)
+{
+    struct fixture *fx = *state;
+    struct harness_opts ho = { .scenario = "demo", .saved_cal = true };
+    struct harness_result res;
+    assert_int_equal(harness_record(fx->path, &ho, &res), 0);
+    static struct rs_view va, vb;
+    static const double targets[] = { 75.0, 130.0 };
+    for (size_t i = 0; i < sizeof targets / sizeof targets[0]; i++) {
+        struct rs_replay *a, *b, *c;
+        char msg[512];
+        assert_int_equal(rs_replay_open(&a, fx->path, NULL, msg, sizeof msg), 0);
+        assert_int_equal(rs_replay_open(&b, fx->path, NULL, msg, sizeof msg), 0);
+        assert_int_equal(rs_replay_open(&c, fx->path, NULL, msg, sizeof msg), 0);
+        unsigned ends[2] = { 0, 0 }, ignored[2] = { 0, 0 };
+        play_to(a, targets[i], ends);
+        play_to(b, 1e9, ignored); /* to the end ... */
+        assert_true(rs_replay_ended(b));
+        rs_replay_seek(b, targets[i]); /* ... and back */
+        rs_replay_seek(c, targets[i]); /* forward from the start */
+        assert_true(rs_replay_pos(b) == rs_replay_pos(a));
+        assert_true(rs_replay_pos(c) == rs_replay_pos(a));
+        rs_session_view(rs_replay_session(a), rs_replay_pos(a), &va);
+        assert_true(ends[0] + ends[1] > 0);
+        assert_int_equal(view_hold_spots(&va, 0), ends[0]);
+        assert_int_equal(view_hold_spots(&va, 1), ends[1]);
+        assert_true(va.history.count > 0);
+        assert_int_equal(va.mode, RS_MODE_REPLAY);
+        struct rs_replay *seeked[2] = { b, c };
+        for (int k = 0; k < 2; k++) {
+            rs_session_view(rs_replay_session(seeked[k]), rs_replay_pos(seeked[k]), &vb);
+            assert_int_equal(view_hold_spots(&vb, 0), ends[0]);
+            assert_int_equal(view_hold_spots(&vb, 1), ends[1]);
+            assert_int_equal(vb.history.count, va.history.count);
+            assert_int_equal(vb.holds[0], va.holds[0]);
+            assert_int_equal(vb.holds[1], va.holds[1]);
+            assert_memory_equal(&vb.calf, &va.calf, sizeof va.calf);
+            assert_memory_equal(&vb.history, &va.history, sizeof va.history);
+            assert_memory_equal(&vb, &va, sizeof va);
+        }
+        rs_replay_close(a);
+        rs_replay_close(b);
+        rs_replay_close(c);
+    }
+}
+
+/*
+ * One lost counter: frames missing while streaming count, frames made while
+ * unplugged are the gap's. Live's view and summary and the replay's view
+ * and summary show the same number.
+ */
+static void test_lost_one_counter(void **state)
+{
+    struct fixture *fx = *state;
+    static struct rs_view live_view, v;
+    struct harness_opts ho = { .scenario = "demo", .saved_cal = true, .unplug_at_s = 40,
+                               .unplug_for_s = 3, .drop_at_s = 60, .view_at_end = &live_view };
+    struct harness_result res;
+    assert_int_equal(harness_record(fx->path, &ho, &res), 0);
+    assert_int_equal(res.summary.lost, 3);
+    assert_int_equal(live_view.frames_lost, 3);
+    struct rs_replay *rp;
+    char msg[512];
+    assert_int_equal(rs_replay_open(&rp, fx->path, NULL, msg, sizeof msg), 0);
+    while (rs_replay_next(rp, NULL) > 0) {
+    }
+    struct rs_summary sum;
+    rs_session_summary(rs_replay_session(rp), &sum);
+    assert_int_equal(sum.lost, 3);
+    rs_session_view(rs_replay_session(rp), rs_replay_pos(rp), &v);
+    assert_int_equal(v.frames_lost, 3);
+    rs_replay_close(rp);
+}
+
 /* The report's figures come from the detectors: the same holds as live,
  * calibrated force, the pipeline's calf map; no "approximate" note. */
 static void test_report_from_replay(void **state)
@@ -454,6 +557,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_summary_equal, setup, teardown),
         cmocka_unit_test_setup_teardown(test_compare_tampered, setup, teardown),
         cmocka_unit_test_setup_teardown(test_seek, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_seek_view, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_lost_one_counter, setup, teardown),
         cmocka_unit_test_setup_teardown(test_report_from_replay, setup, teardown),
         cmocka_unit_test_setup_teardown(test_disk_full, setup, teardown),
         cmocka_unit_test_setup_teardown(test_open_errors, setup, teardown),

@@ -106,7 +106,7 @@ static void test_event_cues(void **state)
         { RS_EV_FORCE_BAND, 0, RS_FORCE_OVERLOAD, RS_FORCE_NO_BENEFIT, false, 0 }, /* already warned */
         { RS_EV_FORCE_BAND, 0, RS_FORCE_TYPICAL, RS_FORCE_MODERATE, true, 1u << RS_CUE_TOO_HARD },
         { RS_EV_FORCE_BAND, 0, RS_FORCE_TYPICAL, RS_FORCE_MODERATE, false, 0 },
-        { RS_EV_DOSE, 0, 0, 0, false, 0 },
+        { RS_EV_DOSE, 0, 0, 0, false, 1u << RS_CUE_DOSE },
         { RS_EV_GAP, 0, 0, 0, false, 0 },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -202,7 +202,7 @@ static void test_map_live(void **state)
     L.calf_time_s[RS_LEG_RIGHT] = 95;
     L.calf[RS_LEG_RIGHT].time_s[15] = 10;
     L.calf[RS_LEG_RIGHT].force_ns[15] = 10 * 0.4 * 70 * 9.80665; /* 40 %BW mean */
-    strcpy(L.advice, "two or three spots is enough today");
+    strcpy(L.advice, "two or three spots are enough today");
     L.fault_bits = RS_ST_HX_LEFT;
     rs_view_init(&v);
     rs_session_map_live(&L, &prof, &cfg, bins, 123456, &v);
@@ -224,7 +224,7 @@ static void test_map_live(void **state)
     assert_float_equal(v.calf[1].pressure_pct[15], 40, 1e-3);
     assert_float_equal(v.calf[1].pressure_pct[14], 0, 1e-6);
     assert_int_equal(v.calf[1].holds[15], 2);
-    assert_string_equal(v.advice, "two or three spots is enough today");
+    assert_string_equal(v.advice, "two or three spots are enough today");
     assert_true(v.sensor_fault);
     assert_string_equal(v.sensor_text, "left load cell");
 
@@ -499,12 +499,30 @@ static void test_session_gap_ends_hold(void **state)
     assert_int_equal(c.gap_events, 2);
     conn_state(&k, RS_CONN_STREAMING, 21.0);
     assert_int_equal(c.gap_events, 2);
-    /* The connection's lost frames show as loss in the view. */
-    struct rs_conn_event lost = { .type = RS_CONN_EV_LOST, .t = 18, .port = "test", .seq = 9, .count = 4 };
+    /* Frames missing while streaming show as loss in the view: counted from
+     * the samples' sequence numbers by the connection's rule (so a replay
+     * counts the same); the connection's "lost" object is passed on. */
+    struct rs_sample smp;
+    struct rs_sim_truth tr;
+    for (int i = 0; i < 5; i++)
+        assert_true(rs_sim_next(&sim, &smp, &tr));
+    k.sample(k.ctx, &smp, 21.1); /* 4 frames never arrived */
+    struct rs_conn_event lost = { .type = RS_CONN_EV_LOST, .t = 21.1, .port = "test", .seq = smp.seq, .count = 4 };
     k.event(k.ctx, &lost);
     assert_int_equal(count_type(&c, "lost"), 1);
-    rs_session_view(s, 18.0, &v);
+    rs_session_view(s, 21.2, &v);
     assert_int_equal(v.frames_lost, 4);
+    /* Frames made while unplugged are the gap's, not lost. */
+    conn_state(&k, RS_CONN_DISCONNECTED, 22.0);
+    for (int i = 0; i < 50; i++)
+        assert_true(rs_sim_next(&sim, &smp, &tr));
+    conn_state(&k, RS_CONN_STREAMING, 23.0);
+    k.sample(k.ctx, &smp, 23.1);
+    rs_session_view(s, 23.2, &v);
+    assert_int_equal(v.frames_lost, 4);
+    struct rs_summary sum;
+    rs_session_summary(s, &sum);
+    assert_int_equal(sum.lost, 4);
     rs_session_free(s);
     collect_free(&c);
 }

@@ -145,6 +145,63 @@ static void check_motion(const char *scenario, const char *transport)
     close(out);
 }
 
+/* Start emu with argv, ask the roller on its pty for INFO and return the
+ * serial it reports in out (NUL-terminated; "" if none came); *pid_out is
+ * the emulator's PID. The emulator is ended. */
+static void info_serial(char *const argv[], char out[RS_SERIAL_LEN + 1], pid_t *pid_out)
+{
+    int pipe_fd;
+    pid_t pid = spawn(argv, &pipe_fd);
+    *pid_out = pid;
+    out[0] = 0;
+    char path[256];
+    int fd = read_line(pipe_fd, path, sizeof path, 20000) == 0
+                 ? open(path, O_RDWR | O_NOCTTY | O_NONBLOCK) : -1;
+    CHECK(fd >= 0, "%s: no pty", argv[1]);
+    struct rs_frame cmd = { .type = RS_FT_CMD_GET_INFO };
+    uint8_t wire[RS_WIRE_MAX];
+    size_t w = rs_frame_encode(&cmd, wire);
+    if (fd >= 0)
+        CHECK(write(fd, wire, w) == (ssize_t)w, "write to pty");
+    struct rs_decoder dec;
+    rs_decoder_init(&dec);
+    for (int rounds = 0; fd >= 0 && rounds < 2000 && !out[0]; rounds++) {
+        struct pollfd pfd = { .fd = fd, .events = POLLIN };
+        if (poll(&pfd, 1, 10000) <= 0)
+            break;
+        uint8_t buf[512];
+        ssize_t n = read(fd, buf, sizeof buf);
+        for (ssize_t i = 0; i < n && !out[0]; i++) {
+            struct rs_frame fr;
+            if (rs_decoder_push(&dec, buf[i], &fr) && fr.type == RS_FT_INFO) {
+                memcpy(out, fr.u.info.serial, RS_SERIAL_LEN);
+                out[RS_SERIAL_LEN] = 0;
+            }
+        }
+    }
+    if (fd >= 0)
+        close(fd);
+    kill(pid, SIGTERM);
+    CHECK(wait_exit(pid) == 0, "exit status");
+    close(pipe_fd);
+}
+
+/* --serial is the roller's INFO serial; without it each emulator reports
+ * EMU- and its own PID, so two emulated rollers differ. */
+static void check_serials(void)
+{
+    char a[RS_SERIAL_LEN + 1], b[RS_SERIAL_LEN + 1], want[32];
+    pid_t pa, pb;
+    info_serial((char *[]){ "rollsense-emu", "--serial", "RS-CLI-0042", "--pty", NULL }, a, &pa);
+    CHECK(!strcmp(a, "RS-CLI-0042"), "--serial RS-CLI-0042: INFO says '%s'", a);
+    info_serial((char *[]){ "rollsense-emu", "--pty", NULL }, a, &pa);
+    info_serial((char *[]){ "rollsense-emu", "--pty", NULL }, b, &pb);
+    snprintf(want, sizeof want, "EMU-%08ld", (long)pa % 100000000L);
+    CHECK(!strcmp(a, want), "default serial '%s', expected '%s'", a, want);
+    CHECK(pa == pb || strcmp(a, b) != 0, "two emulators both say '%s'", a);
+    printf("emu cli: serials '%s' and '%s' by default\n", a, b);
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2 || argc > 4) {
@@ -164,6 +221,13 @@ int main(int argc, char **argv)
     CHECK(run_status((char *[]){ "rollsense-emu", "--pty", "--bogus", NULL }) == 2, "unknown option");
     CHECK(run_status((char *[]){ "rollsense-emu", "--pty", "--transport", "pigeon", NULL }) == 2,
           "unknown transport");
+    CHECK(run_status((char *[]){ "rollsense-emu", "--pty", "--serial", "bad serial!", NULL }) == 2,
+          "serial with a space");
+    CHECK(run_status((char *[]){ "rollsense-emu", "--pty", "--serial", "1234567890123", NULL }) == 2,
+          "13-character serial");
+    CHECK(run_status((char *[]){ "rollsense-emu", "--pty", "--serial", "", NULL }) == 2,
+          "empty serial");
+    check_serials();
 
     const char *tmp = getenv("TMPDIR");
     char tmpl[512];

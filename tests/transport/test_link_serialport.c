@@ -5,6 +5,10 @@
  * scan's copying of USB metadata.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -26,7 +30,10 @@ static struct fake {
     int last_errno;
     unsigned write_timeout;
     int polls, reads, closes, frees;
+    int fd;        /* the "port's" fd: a private temp file, so flock works */
 } fk;
+
+static char fake_node[64]; /* the temp file standing in for the device node */
 
 static int fake_port_obj;
 #define FAKE_PORT ((struct sp_port *)&fake_port_obj)
@@ -38,15 +45,29 @@ static enum sp_return f_by_name(const char *n, struct sp_port **p)
     return fk.by_name;
 }
 static void f_free(struct sp_port *p) { (void)p; fk.frees++; }
-static enum sp_return f_open(struct sp_port *p, enum sp_mode m) { (void)p; (void)m; return fk.open; }
-static enum sp_return f_close(struct sp_port *p) { (void)p; fk.closes++; return SP_OK; }
+static enum sp_return f_open(struct sp_port *p, enum sp_mode m)
+{
+    (void)p;
+    (void)m;
+    if (fk.open == SP_OK)
+        fk.fd = open(fake_node, O_RDWR);
+    return fk.open;
+}
+static enum sp_return f_close(struct sp_port *p)
+{
+    (void)p;
+    fk.closes++;
+    close(fk.fd);
+    fk.fd = -1;
+    return SP_OK;
+}
 static enum sp_return f_baud(struct sp_port *p, int b) { (void)p; (void)b; return fk.config; }
 static enum sp_return f_bits(struct sp_port *p, int b) { (void)p; (void)b; return SP_OK; }
 static enum sp_return f_parity(struct sp_port *p, enum sp_parity x) { (void)p; (void)x; return SP_OK; }
 static enum sp_return f_stop(struct sp_port *p, int b) { (void)p; (void)b; return SP_OK; }
 static enum sp_return f_flow(struct sp_port *p, enum sp_flowcontrol x) { (void)p; (void)x; return SP_OK; }
 static enum sp_return f_dtr(struct sp_port *p, enum sp_dtr x) { (void)p; (void)x; return SP_OK; }
-static enum sp_return f_handle(const struct sp_port *p, void *r) { (void)p; *(int *)r = 42; return SP_OK; }
+static enum sp_return f_handle(const struct sp_port *p, void *r) { (void)p; *(int *)r = fk.fd; return SP_OK; }
 static enum sp_return f_waiting(struct sp_port *p) { (void)p; return fk.waiting; }
 static enum sp_return f_read(struct sp_port *p, void *buf, size_t n)
 {
@@ -118,6 +139,7 @@ static int reset(void **state)
 {
     (void)state;
     memset(&fk, 0, sizeof fk);
+    fk.fd = -1;
     fk.write_ret = (enum sp_return)1000; /* "all bytes" */
     return 0;
 }
@@ -170,7 +192,7 @@ static void test_open_errors(void **state)
 static struct rs_link *open_ok(void)
 {
     struct rs_link *l = NULL;
-    assert_int_equal(rs_link_open_serialport_api(&l, "/dev/ttyACM0", &fake_api), RS_LINK_OK);
+    assert_int_equal(rs_link_open_serialport_api(&l, fake_node, &fake_api), RS_LINK_OK);
     return l;
 }
 
@@ -189,7 +211,8 @@ static void test_read_cases(void **state)
         { "signal", -1, EINTR, 0, 0, 0, 0, 0, 0 },
         { "data", 1, 0, POLLIN, 5, 5, 0, 5, 1 },
         { "data, more than asked", 1, 0, POLLIN, 500, 500, 0, 64, 1 },
-        { "EOF: ready, read 0", 1, 0, POLLIN, 0, 0, 0, RS_LINK_ERR_GONE, 1 },
+        /* The node is still there: someone else took the bytes, not an unplug. */
+        { "ready, read 0, device present", 1, 0, POLLIN, 0, 0, 0, 0, 1 },
         { "hang-up, read 0", 1, 0, POLLHUP, 0, 0, 0, RS_LINK_ERR_GONE, 1 },
         { "vanished: input_waiting < 0", 1, 0, POLLIN, SP_ERR_FAIL, 0, EIO, RS_LINK_ERR_GONE, 0 },
         { "EIO on read", 1, 0, POLLIN | POLLERR, 3, SP_ERR_FAIL, EIO, RS_LINK_ERR_GONE, 1 },
@@ -217,6 +240,61 @@ static void test_read_cases(void **state)
             fail_msg("%s: %d reads", cases[i].what, fk.reads);
         rs_link_close(l);
     }
+}
+
+/* A zero-byte read is an unplug only when the device is gone: its node was
+ * removed (or now names another device), or after too many empty reads. */
+static void test_zero_read_gone(void **state)
+{
+    (void)state;
+    struct rs_link *l = open_ok();
+    fk.poll_ret = 1;
+    fk.revents = POLLIN;
+    uint8_t buf[64];
+    for (int i = 0; i < 64; i++)
+        assert_int_equal(rs_link_read(l, buf, sizeof buf, 50), 0);
+    fk.read_ret = 3; /* data resets the count */
+    assert_int_equal(rs_link_read(l, buf, sizeof buf, 50), 3);
+    fk.read_ret = 0;
+    for (int i = 0; i < 64; i++)
+        assert_int_equal(rs_link_read(l, buf, sizeof buf, 50), 0);
+    /* the 65th empty read in a row: a port that is never empty-handed-ready */
+    assert_int_equal(rs_link_read(l, buf, sizeof buf, 50), RS_LINK_ERR_GONE);
+    rs_link_close(l);
+
+    l = open_ok();
+    assert_int_equal(rs_link_read(l, buf, sizeof buf, 50), 0);
+    assert_int_equal(unlink(fake_node), 0); /* unplugged: the node is gone */
+    assert_int_equal(rs_link_read(l, buf, sizeof buf, 50), RS_LINK_ERR_GONE);
+    rs_link_close(l);
+    int fd = open(fake_node, O_RDWR | O_CREAT | O_EXCL, 0600); /* a new node, another inode */
+    assert_true(fd >= 0);
+    close(fd);
+}
+
+/* A second open of an owned port is refused, the first link keeps working,
+ * and the refused port is closed and freed exactly once. */
+static void test_second_open_busy(void **state)
+{
+    (void)state;
+    struct rs_link *first = open_ok();
+    int first_fd = fk.fd;
+    struct rs_link *second = (struct rs_link *)1;
+    assert_int_equal(rs_link_open_serialport_api(&second, fake_node, &fake_api), RS_LINK_ERR_BUSY);
+    assert_null(second);
+    assert_int_equal(fk.closes, 1);
+    assert_int_equal(fk.frees, 1);
+    fk.fd = first_fd;
+    fk.poll_ret = 1;
+    fk.revents = POLLIN;
+    fk.waiting = 4;
+    fk.read_ret = 4;
+    uint8_t buf[8];
+    assert_int_equal(rs_link_read(first, buf, sizeof buf, 50), 4);
+    rs_link_close(first);
+    /* Closed: the port is free again. */
+    second = open_ok();
+    rs_link_close(second);
 }
 
 /* ---- writing ---------------------------------------------------------------- */
@@ -289,9 +367,22 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_open_errors, reset),
         cmocka_unit_test_setup(test_read_cases, reset),
+        cmocka_unit_test_setup(test_zero_read_gone, reset),
+        cmocka_unit_test_setup(test_second_open_busy, reset),
         cmocka_unit_test_setup(test_write_cases, reset),
         cmocka_unit_test_setup(test_scan_ports, reset),
         cmocka_unit_test(test_real_open_missing),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    char dir[] = "/tmp/rs_splXXXXXX";
+    if (!mkdtemp(dir))
+        return 1;
+    snprintf(fake_node, sizeof fake_node, "%s/ttyACM0", dir);
+    int fd = open(fake_node, O_RDWR | O_CREAT | O_EXCL, 0600);
+    if (fd < 0)
+        return 1;
+    close(fd);
+    int rc = cmocka_run_group_tests(tests, NULL, NULL);
+    unlink(fake_node);
+    rmdir(dir);
+    return rc;
 }

@@ -154,7 +154,10 @@ static void test_source_emulated_time(void **state)
     rs_link_close(l);
 }
 
-/* ---- connection life over the source backend (real clock, ~1.5 s) -------- */
+/* ---- connection life over the source backend (emulated clock) ------------
+ * The roller, the link and the connection share one emulated clock
+ * (w->dev.emu_now): time advances only when something sleeps, so the
+ * results are the same on an idle and on a loaded machine. */
 
 struct world {
     struct sim dev;            /* the roller; survives unplugs */
@@ -163,11 +166,9 @@ struct world {
     int plan;                  /* 0: same roller returns; 1: another roller appears */
 };
 
-static int64_t mono_us(void)
+static int64_t world_now(const struct world *w)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+    return (int64_t)w->dev.emu_now;
 }
 
 /* Every open is a fresh link; the device's elapsed time restarts with it, so
@@ -175,7 +176,7 @@ static int64_t mono_us(void)
 static int world_open(void *ctx, struct rs_link **out)
 {
     struct world *w = ctx;
-    if (mono_us() < w->unplug_until_us)
+    if (world_now(w) < w->unplug_until_us)
         return RS_LINK_ERR_NOT_FOUND;
     w->opens++;
     if (w->opens > 1) {
@@ -187,7 +188,8 @@ static int world_open(void *ctx, struct rs_link **out)
             w->dev.serial = "OTHER";
     }
     rs_decoder_init(&w->dev.cmd_dec);
-    struct rs_byte_source src = { .ctx = &w->dev, .produce = sim_produce, .consume = sim_consume };
+    struct rs_byte_source src = { .ctx = &w->dev, .produce = sim_produce, .consume = sim_consume,
+                                  .clock_ctx = &w->dev, .now_us = emu_now, .sleep_us = emu_sleep };
     return rs_link_open_source(out, &src, "sim");
 }
 
@@ -234,8 +236,10 @@ static struct rs_conn *start_cfg(struct world *w, struct record *r, int stall_ms
     w->dev.serial = "SIM1";
     w->dev.skip_seq = 10;
     w->dev.vanish_after = 30;
+    w->dev.emu_now = 1000000; /* not 0: a clock at 0 is not special */
     struct rs_conn_config cfg = { .open_link = world_open, .open_ctx = w, .retry_ms = 50,
-                                  .stall_ms = stall_ms };
+                                  .stall_ms = stall_ms, .clock_ctx = &w->dev,
+                                  .now_us = emu_now, .sleep_us = emu_sleep };
     struct rs_sink sink = { .ctx = r, .sample = rec_sample, .event = rec_event };
     struct rs_conn *c = rs_conn_new(&cfg, &sink);
     assert_non_null(c);
@@ -258,8 +262,8 @@ static void test_conn_stall(void **state)
     /* Silent from 0.25 s to 0.75 s after START (frames 20..59 never sent). */
     w.dev.silent_from_us = 250000;
     w.dev.silent_to_us = 750000;
-    int64_t deadline = mono_us() + 5000000;
-    while (mono_us() < deadline && r.samples < 50)
+    int64_t deadline = world_now(&w) + 5000000;
+    while (world_now(&w) < deadline && r.samples < 50)
         assert_int_equal(rs_conn_step(c, 50), 0);
     assert_int_equal(r.samples, 50);
     assert_int_equal(r.states[RS_CONN_STALLED], 1);
@@ -281,13 +285,13 @@ static void test_conn_gap_and_resume(void **state)
     struct world w;
     struct record r;
     struct rs_conn *c = start(&w, &r);
-    int64_t deadline = mono_us() + 5000000;
+    int64_t deadline = world_now(&w) + 5000000;
     bool unplugged = false;
-    while (mono_us() < deadline && r.samples < 60) {
+    while (world_now(&w) < deadline && r.samples < 60) {
         assert_int_equal(rs_conn_step(c, 50), 0);
         if (!unplugged && rs_conn_state(c) == RS_CONN_DISCONNECTED) {
             unplugged = true;
-            w.unplug_until_us = mono_us() + 300000;
+            w.unplug_until_us = world_now(&w) + 300000;
         }
     }
     assert_int_equal(r.samples, 60);
@@ -320,8 +324,8 @@ static void test_conn_other_roller_refused(void **state)
     struct record r;
     struct rs_conn *c = start(&w, &r);
     w.plan = 1;
-    int64_t deadline = mono_us() + 1500000;
-    while (mono_us() < deadline)
+    int64_t deadline = world_now(&w) + 1500000;
+    while (world_now(&w) < deadline)
         assert_int_equal(rs_conn_step(c, 50), 0);
     /* It streamed, lost the roller, and then only ever saw another one. */
     assert_int_equal(r.samples, 30);

@@ -117,6 +117,10 @@ static void test_pick_messages(void **state)
     rs_pick_message(RS_PICK_AMBIGUOUS, two, 2, NULL, small, sizeof small);
     assert_true(strlen(small) < sizeof small);
     assert_non_null(strstr(small, "..."));
+    /* The cut falls inside a piece: the text runs up to the "..." (no hole). */
+    char mid[40];
+    rs_pick_message(RS_PICK_AMBIGUOUS, two, 2, NULL, mid, sizeof mid);
+    assert_string_equal(mid, "several rollers found: RS0001 on /de...");
 }
 
 int main(void)

@@ -20,7 +20,9 @@
 
 #include "rs_audio.h"
 #include "rs_cues.h"
+#include "rs_session.h"
 #include "rs_viewscript.h"
+#include "rs_warn.h"
 
 #define RATE 48000
 #define STREAM_MAX (RATE * 200)
@@ -283,6 +285,91 @@ static void test_session_stream(void **state)
     assert_memory_equal(cues, events, sizeof want);
 }
 
+/*
+ * The warnings of the demo's knee pass and dose advice, from the pipeline's
+ * events to the speaker and the banner: the knee zone entered at 76.05 s
+ * and left at 77.21 s (as in the demo) sounds the knee tone once and keeps
+ * the banner 3 s after leaving; the right calf's dose advice sounds the dose
+ * tone, names the leg, is not shown while the left calf rolls, and a new
+ * session starts without it. The event log is the decoded sample stream.
+ */
+static void test_knee_and_dose_warnings(void **state)
+{
+    (void)state;
+    struct rs_config cfg;
+    rs_config_defaults(&cfg);
+    struct rs_event ev[] = {
+        { .type = RS_EV_KNEE_ZONE, .t = 76.05, .u.knee = { true, RS_LEG_RIGHT, 36 } },
+        { .type = RS_EV_KNEE_ZONE, .t = 77.21, .u.knee = { false, RS_LEG_RIGHT, 34 } },
+        { .type = RS_EV_DOSE, .t = 80.0,
+          .u.dose = { RS_DOSE_HOLDS, RS_LEG_RIGHT, 3, 1.7, "two or three spots are enough today" } },
+    };
+    struct rs_synth s;
+    rs_synth_init(&s, RATE);
+    struct rs_warn w;
+    rs_warn_init(&w);
+    size_t at = 0;
+    int log[8], nlog = 0;
+    for (size_t k = 0; k < sizeof ev / sizeof ev[0]; k++) {
+        rs_warn_event(&w, &ev[k]);
+        unsigned m = rs_session_event_cues(&ev[k], &cfg);
+        for (int c = 0; c < RS_CUE_COUNT; c++)
+            if (m & (1u << c) && rs_synth_trigger(&s, (enum rs_cue)c, (uint64_t)(ev[k].t * 1000)))
+                log[nlog++] = c;
+        rs_synth_render(&s, stream + at, RATE); /* a second between events */
+        at += RATE;
+    }
+    static const int want[] = { RS_CUE_KNEE, RS_CUE_DOSE };
+    assert_int_equal(nlog, 2);
+    assert_memory_equal(log, want, sizeof want);
+    int cues[8];
+    assert_int_equal(decode_cues(stream, at, cues, 8), 2);
+    assert_memory_equal(cues, want, sizeof want);
+
+    /* The banner: in the zone, and until 3 s after it was left. */
+    static const struct { double t; bool banner; } knee[] = {
+        { 77.0, true }, { 77.21 + 2.99, true }, { 77.21 + 3.01, false },
+    };
+    struct rs_warn kw;
+    rs_warn_init(&kw);
+    rs_warn_event(&kw, &ev[0]);
+    struct rs_view v;
+    rs_view_init(&v);
+    rs_warn_apply(&kw, 76.5, &v);
+    assert_true(v.knee_banner);
+    rs_warn_event(&kw, &ev[1]);
+    for (size_t k = 0; k < sizeof knee / sizeof knee[0]; k++) {
+        rs_warn_apply(&kw, knee[k].t, &v);
+        assert_int_equal(v.knee_banner, knee[k].banner);
+    }
+
+    /* The advice belongs to the right calf. */
+    static const struct { bool on; enum rs_view_leg leg; const char *advice; } legs[] = {
+        { true, RS_VLEG_RIGHT, "RIGHT CALF: two or three spots are enough today" },
+        { false, RS_VLEG_NONE, "RIGHT CALF: two or three spots are enough today" },
+        { true, RS_VLEG_LEFT, "" },
+    };
+    for (size_t k = 0; k < sizeof legs / sizeof legs[0]; k++) {
+        v.on_calf = legs[k].on;
+        v.leg = legs[k].leg;
+        rs_warn_apply(&w, 81, &v);
+        assert_string_equal(v.advice, legs[k].advice);
+    }
+    /* Three minutes on the left calf: its own advice while it rolls. */
+    struct rs_event sw = { .type = RS_EV_DOSE, .t = 300,
+                           .u.dose = { RS_DOSE_SWITCH, RS_LEG_LEFT, 1, 3.02, "" } };
+    rs_warn_event(&w, &sw);
+    assert_int_equal(rs_session_event_cues(&sw, &cfg), 1u << RS_CUE_DOSE);
+    rs_warn_apply(&w, 301, &v);
+    assert_string_equal(v.advice, "LEFT CALF: about 3 minutes - switch to the RIGHT calf");
+    /* The next session starts with none. */
+    rs_warn_init(&w);
+    v.leg = RS_VLEG_RIGHT;
+    rs_warn_apply(&w, 1, &v);
+    assert_string_equal(v.advice, "");
+    assert_false(v.knee_banner);
+}
+
 /* The SDL shell opens on the dummy driver and accepts cues. */
 static void test_sdl_dummy_device(void **state)
 {
@@ -309,6 +396,7 @@ int main(void)
         cmocka_unit_test(test_each_cue_alone),   cmocka_unit_test(test_cues_distinct),
         cmocka_unit_test(test_rate_limit),       cmocka_unit_test(test_mute_and_volume),
         cmocka_unit_test(test_cues_between_table), cmocka_unit_test(test_session_stream),
+        cmocka_unit_test(test_knee_and_dose_warnings),
         cmocka_unit_test(test_sdl_dummy_device),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);

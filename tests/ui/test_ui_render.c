@@ -194,12 +194,68 @@ static void test_knee_zone(void **state)
         assert_int_equal(banner, in);
         assert_int_equal(text_logged(&big, "AVOID THE BACK OF THE KNEE"), in);
         if (banner)
-            assert_true(ui_rgb_near(corner(&big, g->alert_rect[0]), rs_colour(RS_C_PURPLE), 2));
+            assert_true(ui_rgb_near(corner(&big, g->alert_rect[0]), rs_colour(RS_C_KNEE), 2));
         /* The knee zone on the calf bar lights up only when in it. */
         struct rs_rgb kz = corner(&big, g->knee_zone);
-        assert_int_equal(ui_rgb_near(kz, rs_colour(RS_C_PURPLE), 2), in);
+        assert_int_equal(ui_rgb_near(kz, rs_colour(RS_C_KNEE), 2), in);
         assert_true(g->knee_zone.h > 0 && g->knee_zone.y == g->pos_bar.y);
     }
+    /* After leaving the zone the banner stays (knee_banner, 3 s) while the
+     * bar shows where the roller is; the knee colour is no leg's colour. */
+    rs_viewscript_state(&view, RS_VS_ROLLING);
+    view.advice[0] = '\0';
+    view.in_knee_zone = false;
+    view.knee_banner = true;
+    ui_harness_render(&big, &view, &plain);
+    const struct rs_render_geom *g = rs_render_geometry(big.rr);
+    assert_true(g->nalerts > 0 && g->alert[0] == RS_AL_KNEE);
+    assert_false(ui_rgb_near(corner(&big, g->knee_zone), rs_colour(RS_C_KNEE), 2));
+    for (int leg = RS_VLEG_NONE; leg <= RS_VLEG_RIGHT; leg++)
+        assert_false(ui_rgb_near(rs_leg_colour((enum rs_view_leg)leg), rs_colour(RS_C_KNEE), 40));
+}
+
+/* No audio device: the status bar says SOUND OFF (never a volume that
+ * cannot be heard); with sound it shows the volume, muted says MUTED. */
+static void test_sound_off_status(void **state)
+{
+    (void)state;
+    rs_viewscript_state(&view, RS_VS_ROLLING);
+    struct rs_overlay off = { .volume_pct = 80, .sound_off = "no audio device: dsp" };
+    ui_harness_render(&big, &view, &off);
+    assert_true(text_logged(&big, "SOUND OFF"));
+    assert_false(text_logged(&big, "VOL 80"));
+    ui_harness_render(&big, &view, &plain);
+    assert_true(text_logged(&big, "VOL 80"));
+    assert_false(text_logged(&big, "SOUND OFF"));
+}
+
+/* Readings a hair below zero never show as "-0". */
+static void test_no_negative_zero(void **state)
+{
+    (void)state;
+    rs_viewscript_state(&view, RS_VS_ROLLING);
+    view.calibrated = true;
+    view.bw_known = true;
+    view.force_n = -0.4f;
+    view.force_pct = -0.2f;
+    view.left_n = -0.3f;
+    view.right_n = -0.1f;
+    view.on_calf = true;
+    view.position_cm = -0.2f;
+    ui_harness_render(&big, &view, &plain);
+    static const char *const zero[] = { "0", "0 %BW", "L 0", "R 0", "0 cm" };
+    for (size_t i = 0; i < sizeof zero / sizeof zero[0]; i++)
+        if (!text_logged(&big, zero[i]))
+            fail_msg("'%s' not drawn", zero[i]);
+    const struct rs_render_geom *g = rs_render_geometry(big.rr);
+    for (int i = 0; i < g->ntext; i++)
+        if (strstr(g->text[i].text, "-0"))
+            fail_msg("negative zero drawn: '%s'", g->text[i].text);
+    /* The rounding edge: printf rounds -0.5 to "-0", so it is 0 too. */
+    assert_true(rs_view_nz(-0.5, 0) == 0 && !signbit(rs_view_nz(-0.5, 0)));
+    assert_true(rs_view_nz(-0.51, 0) == -0.51);
+    assert_true(rs_view_nz(-0.049, 1) == 0);
+    assert_true(rs_view_nz(-0.051, 1) == -0.051);
 }
 
 static void test_leg_indicator(void **state)
@@ -361,6 +417,8 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_force_band_colours),
         cmocka_unit_test(test_speed_bands_and_too_fast),
         cmocka_unit_test(test_knee_zone),
+        cmocka_unit_test(test_sound_off_status),
+        cmocka_unit_test(test_no_negative_zero),
         cmocka_unit_test(test_leg_indicator),
         cmocka_unit_test(test_replay_timeline),
         cmocka_unit_test(test_key_states_screenshots_and_text),

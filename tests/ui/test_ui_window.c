@@ -182,10 +182,15 @@ static void test_screenshot(void **state)
     struct rs_ui_actions act;
     rs_viewscript_state(&view, RS_VS_HOLD_DONE);
     assert_int_equal(rs_window_frame(w, &view, &act), 0);
+    mode_t old_mask = umask(022);
     push_key(SDLK_s, 0);
     assert_int_equal(rs_window_frame(w, &view, &act), 0);
+    umask(old_mask);
     assert_true(act.bits & RS_UI_SCREENSHOT);
     assert_int_equal(strncmp(act.screenshot, shotdir, strlen(shotdir)), 0);
+    struct stat shot_st;
+    assert_int_equal(stat(act.screenshot, &shot_st), 0);
+    assert_int_equal(shot_st.st_mode & 0777, 0600); /* health data: private under umask 022 */
     SDL_Surface *s = IMG_Load(act.screenshot);
     assert_non_null(s);
     assert_int_equal(s->w, 1280);

@@ -1,7 +1,7 @@
 /*
  * ui_harness.h - headless SDL set-up shared by the UI tests and the
  * benchmark: offscreen video, dummy audio, a hidden window and a forced
- * software renderer (platform-notes.md: the accelerated path under
+ * software renderer (docs/platform.md: the accelerated path under
  * offscreen picks OpenGL and gives different pixels).
  */
 #ifndef UI_HARNESS_H

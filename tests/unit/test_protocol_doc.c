@@ -15,7 +15,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "frame_json.h"
+#include "rs_frame_json.h"
 #include "rs_proto.h"
 
 static const char *doc_path;

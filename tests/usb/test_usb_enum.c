@@ -22,6 +22,8 @@
 #include "usb_serial.h"
 #include "usb_sim.h"
 
+#include <simavr/avr_usb.h>
+
 static const char *elf_path;
 
 #define MS(n) ((uint64_t)(n) * 16000u)
@@ -360,6 +362,71 @@ static void test_deconfigure_reconfigure(void **state)
     close_device(f);
 }
 
+/* A bus reset can come at any moment (a host driver giving up on a
+ * transfer, a hub recovering a port): whatever stage the device was in, it
+ * returns to the default state (address 0, not configured, 9600 8N1) and
+ * enumerates again as new. The interruption points, in the order a host
+ * would reach them. */
+enum reset_point {
+    RP_AFTER_SETUP_IN,  /* GET_DESCRIPTOR(config) taken, data stage not read */
+    RP_MID_DATA_IN,     /* one 64-byte packet of the 67-byte answer read */
+    RP_AFTER_SETUP_OUT, /* SET_LINE_CODING taken, its data never sent */
+    RP_STREAMING,       /* configured, port open, IN data queued */
+    RP_COUNT
+};
+
+static void send_setup(struct fixture *f, const uint8_t setup[8])
+{
+    uint8_t pkt[64] = { 0 };
+    memcpy(pkt, setup, 8);
+    struct avr_io_usb u = { .pipe = 0, .sz = 8, .buf = pkt };
+    assert_int_equal(avr_ioctl(f->avr, AVR_IOCTL_USB_SETUP, &u), 0);
+    assert_int_equal(rs_usbh_run(&f->h, MS(2)), 0); /* the firmware takes it */
+}
+
+static void test_bus_reset_at_any_stage(void **state)
+{
+    (void)state;
+    static const uint8_t get_config[8] = { 0x80, 0x06, 0x00, 0x02, 0, 0, 0xFF, 0 };
+    static const uint8_t set_coding[8] = { 0x21, 0x20, 0, 0, 0, 0, 7, 0 };
+    for (int rp = 0; rp < RP_COUNT; rp++) {
+        struct fixture *f = open_device("RS-RESET");
+        enumerate(f, 115200);
+        uint8_t buf[256];
+        size_t got = 0;
+        switch (rp) {
+        case RP_AFTER_SETUP_IN: send_setup(f, get_config); break;
+        case RP_MID_DATA_IN:
+            send_setup(f, get_config);
+            assert_int_equal(rs_usbh_in_packet(&f->h, 0, buf, &got), 0);
+            assert_int_equal(got, 64);
+            break;
+        case RP_AFTER_SETUP_OUT: send_setup(f, set_coding); break;
+        default:
+            assert_int_equal(rs_usbh_run(&f->h, MS(30)), 0); /* frames queue up */
+            break;
+        }
+        assert_int_equal(rs_usbh_bus_reset(&f->h), 0);
+        assert_int_equal(rs_usbh_run(&f->h, MS(2)), 0);
+        /* Default state: address 0 answers, configuration 0, line coding reset. */
+        uint8_t b[7];
+        struct rs_usb_setup get_cfg = { 0x80, 0x08, 0, 0, 1 };
+        f->h.address = 0;
+        if (rs_usbh_control(&f->h, &get_cfg, b) != 1 || b[0] != 0)
+            fail_msg("reset point %d: not back to configuration 0", rp);
+        struct rs_usb_setup get_coding = { 0xA1, 0x21, 0, 0, 7 };
+        assert_int_equal(rs_usbh_control(&f->h, &get_coding, b), 7);
+        assert_int_equal(get16(b) | (unsigned)b[2] << 16, 9600);
+        /* And a full enumeration works again, streaming included. */
+        enumerate(f, 115200);
+        assert_string_equal(f->dev.serial, "RS-RESET");
+        assert_int_equal(rs_usbh_bulk_in(&f->h, buf, sizeof buf, MS(50), &got), 0);
+        if (got == 0)
+            fail_msg("reset point %d: no data after re-enumeration", rp);
+        close_device(f);
+    }
+}
+
 /* Serial number: from EEPROM in simavr (no signature row), else the fallback. */
 struct serial_case {
     const char *eeprom; /* NULL: EEPROM left blank (0xFF) */
@@ -473,6 +540,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_endpoint_halt),
         cmocka_unit_test(test_deconfigure_reconfigure),
         cmocka_unit_test(test_serial_sources),
+        cmocka_unit_test(test_bus_reset_at_any_stage),
         cmocka_unit_test(test_1200_baud_touch),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

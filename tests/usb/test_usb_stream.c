@@ -32,6 +32,8 @@ static const char *elf_path;
 struct stream {
     avr_t *avr;
     struct rs_usbh h;
+    struct rs_usbh_device dev;
+    char info_serial[RS_SERIAL_LEN + 1]; /* from the last INFO frame */
     struct rs_decoder dec;
     int check_seq;         /* fail on a sequence gap */
     int have_seq;
@@ -53,7 +55,7 @@ static struct stream *open_stream_on(int wired)
     static struct stream s;
     memset(&s, 0, sizeof s);
     if (wired) {
-        struct rs_emu_opts o = { .elf_path = elf_path };
+        struct rs_emu_opts o = { .elf_path = elf_path, .serial = "RS-USB-0007" };
         rs_emu_model_default(&o.model);
         assert_int_equal(rs_emu_init(&emu, &o), 0);
         s.avr = emu.avr;
@@ -63,7 +65,7 @@ static struct stream *open_stream_on(int wired)
     assert_non_null(s.avr);
     assert_int_equal(rs_usbh_init(&s.h, s.avr), 0);
     assert_int_equal(rs_usbh_run(&s.h, MS(5)), 0);
-    int r = rs_usbh_enumerate(&s.h, NULL, 115200);
+    int r = rs_usbh_enumerate(&s.h, &s.dev, 115200);
     if (r)
         fail_msg("enumeration: %s", rs_usbh_strerror(r));
     rs_decoder_init(&s.dec);
@@ -106,6 +108,7 @@ static void on_frame(struct stream *s, const struct rs_frame *f)
         break;
     case RS_FT_INFO:
         s->infos++;
+        memcpy(s->info_serial, f->u.info.serial, RS_SERIAL_LEN);
         break;
     default:
         break;
@@ -165,6 +168,13 @@ static void test_ten_minutes_at_80hz(void **state)
     print_message("10 min: %llu samples, %llu IN packets, %llu ZLPs, %llu NAKs\n",
                   (unsigned long long)s->samples, (unsigned long long)s->h.stats.in_packets,
                   (unsigned long long)s->h.stats.in_zlps, (unsigned long long)s->h.stats.naks);
+    /* One identity: the emulator's serial is the USB serial string and the
+     * INFO serial (uncalibrated roller). */
+    assert_string_equal(s->dev.serial, "RS-USB-0007");
+    send_command(s, RS_FT_CMD_GET_INFO, 0x44);
+    pump(s, MS(100));
+    assert_int_equal(s->last_reply.token, 0x44);
+    assert_string_equal(s->info_serial, "RS-USB-0007");
     rs_emu_free(&emu);
 }
 

@@ -1,4 +1,6 @@
-// rollsense part: cell_seat (one STL). Parameters and design rules: ../lib/rollsense.scad
+// rollsense part: cell_seat (one STL, plate face down).
+// Parameters and design rules: ../lib/rollsense.scad
 include <../lib/rollsense.scad>
 
-cell_seat();
+echo(str("PRINT bed_area_min=", 2500));
+print_cell_seat();

@@ -1,4 +1,6 @@
-// rollsense part: upright_plain (one STL). Parameters and design rules: ../lib/rollsense.scad
+// rollsense part: upright_plain (one STL, lying on its outer face: the bearing seat prints vertical and round).
+// Parameters and design rules: ../lib/rollsense.scad
 include <../lib/rollsense.scad>
 
-upright(false);
+echo(str("PRINT bed_area_min=", 4000));
+print_upright(false);

@@ -11,7 +11,7 @@
 #include "rs_jsonq.h"
 #include "rs_json.h"
 #include "rs_record.h"
-#include "rs_replay.h"
+#include "rs_snapshot.h"
 
 /* An exact double as a JSON number (finite values only; others become 0). */
 static void exact_num(struct rs_json *j, const char *key, double v)

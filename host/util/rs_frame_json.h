@@ -1,5 +1,5 @@
 /*
- * frame_json.h - one decoded protocol frame as one JSON object, and the
+ * rs_frame_json.h - one decoded protocol frame as one JSON object, and the
  * decoder's counters as the closing summary object. Used by `rollsense decode`
  * and by `--frames` output of the live and demo commands.
  */

@@ -1,5 +1,5 @@
-/* frame_json.c - see frame_json.h. */
-#include "frame_json.h"
+/* rs_frame_json.c - see rs_frame_json.h. */
+#include "rs_frame_json.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "rs_recattach.h"
-#include "rs_replay.h"
+#include "rs_snapshot.h"
 
 struct rs_recattach {
     struct rs_rec *rec;

@@ -1,0 +1,258 @@
+/*
+ * bench_live.c - the live window's cost on the real path: the simulated
+ * roller streaming 80 frames/s in real time through the in-process byte
+ * source, rs_conn, rs_session and rs_run's window loop, exactly as
+ * `rollsense demo` runs it (without recording). Prints figures; asserts
+ * nothing about speed.
+ *
+ *   bench_live [--seconds S] [--size WxH] [--renderer auto|software|gpu]
+ *
+ * Video: whatever SDL_VIDEODRIVER / DISPLAY say; with neither set,
+ * offscreen. Audio: SDL's dummy driver unless SDL_AUDIODRIVER is set.
+ *
+ * Printed, after a 2 s warm-up that is not counted:
+ *   cpu      CPU time of the whole process (all threads) / wall time
+ *   fps      frames presented per second
+ *   rss      high-water mark of the resident set (getrusage)
+ *   latency  per sample frame, from the return of the connection step that
+ *            read its bytes to the return of SDL_RenderPresent of the
+ *            first frame drawn after it; samples after which the frame
+ *            showed nothing new are counted apart ("unchanged").
+ */
+#include <SDL.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "rs_conn.h"
+#include "rs_link.h"
+#include "rs_pipeline.h"
+#include "rs_run.h"
+#include "rs_scenario_file.h"
+#include "rs_session.h"
+#include "rs_simroller.h"
+
+#define WARMUP_S 2.0
+
+struct bench {
+    struct rs_simroller roller;
+    struct rs_conn *conn;
+    double t0, t_start;        /* process start; measurement start (after warm-up) */
+    double cpu_start;
+    bool measuring;
+    uint64_t seen;             /* sample frames seen so far */
+    double pending_at[64];     /* read times of samples not yet on screen */
+    int npending;
+    uint64_t pending_lost;     /* more pending than the ring holds */
+    double *lat;               /* latencies, seconds */
+    size_t nlat, caplat;
+    uint64_t presents, unchanged;
+};
+
+static double mono(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static double cpu_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int bench_open(void *ctx, struct rs_link **out)
+{
+    struct bench *b = ctx;
+    struct rs_byte_source src = { .ctx = &b->roller, .produce = rs_simroller_produce,
+                                  .consume = rs_simroller_consume };
+    return rs_link_open_source(out, &src, "simulated");
+}
+
+/* After every connection step: the samples it delivered were read now. */
+static void on_tick(void *ctx)
+{
+    struct bench *b = ctx;
+    double now = mono();
+    if (!b->measuring && now - b->t0 >= WARMUP_S) {
+        b->measuring = true;
+        b->t_start = now;
+        b->cpu_start = cpu_s();
+        b->presents = b->unchanged = 0;
+        b->npending = 0;
+    }
+    struct rs_conn_stats st;
+    rs_conn_get_stats(b->conn, &st);
+    for (; b->seen < st.frames; b->seen++) {
+        if (!b->measuring)
+            continue;
+        if (b->npending < (int)(sizeof b->pending_at / sizeof b->pending_at[0]))
+            b->pending_at[b->npending++] = now;
+        else
+            b->pending_lost++;
+    }
+}
+
+static void on_frame(void *ctx, bool shown)
+{
+    struct bench *b = ctx;
+    if (!b->measuring)
+        return;
+    double now = mono();
+    if (!shown) {
+        b->unchanged += (uint64_t)b->npending;
+        b->npending = 0;
+        return;
+    }
+    b->presents++;
+    for (int i = 0; i < b->npending && b->nlat < b->caplat; i++)
+        b->lat[b->nlat++] = now - b->pending_at[i];
+    b->npending = 0;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+static double pct(const double *v, size_t n, double p)
+{
+    if (n == 0)
+        return NAN;
+    size_t i = (size_t)ceil(p * (double)n) - 1;
+    return v[i < n ? i : n - 1];
+}
+
+/* A private config dir in which the first-run safety note was already
+ * read: the bench measures the live view, not the note over it. */
+static const char *config_dir(char *dir, size_t cap)
+{
+    const char *tmp = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+    snprintf(dir, cap, "%s/bench_live-XXXXXX", tmp);
+    if (!mkdtemp(dir))
+        return NULL;
+    char marker[600];
+    if (rs_window_safety_marker(dir, marker, sizeof marker) == 0) {
+        FILE *f = fopen(marker, "w");
+        if (f)
+            fclose(f);
+    }
+    return dir;
+}
+
+static void remove_config_dir(const char *dir)
+{
+    char marker[600];
+    if (dir && rs_window_safety_marker(dir, marker, sizeof marker) == 0) {
+        unlink(marker);
+        rmdir(dir);
+    }
+}
+
+static int parse_args(int argc, char **argv, double *seconds, int *w, int *h, enum rs_renderer_choice *r)
+{
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (strcmp(a, "--seconds") == 0 && v) {
+            *seconds = atof(v);
+        } else if (strcmp(a, "--size") == 0 && v) {
+            if (sscanf(v, "%dx%d", w, h) != 2)
+                return -1;
+        } else if (strcmp(a, "--renderer") == 0 && v) {
+            *r = strcmp(v, "software") == 0 ? RS_RENDERER_SOFTWARE
+                 : strcmp(v, "gpu") == 0    ? RS_RENDERER_GPU
+                                            : RS_RENDERER_AUTO;
+        } else {
+            return -1;
+        }
+        i++;
+    }
+    return *seconds > 0 && *w >= 320 && *h >= 200 ? 0 : -1;
+}
+
+static void report(struct bench *b, double seconds, int w, int h, const char *video)
+{
+    double wall = mono() - b->t_start, cpu = cpu_s() - b->cpu_start;
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    qsort(b->lat, b->nlat, sizeof *b->lat, cmp_double);
+    printf("bench_live: %dx%d, video %s, %.0f s measured of %.0f s\n", w, h, video, wall,
+           seconds);
+    printf("cpu: %.2f %% of a core (%.3f s CPU in %.1f s, all threads)\n", 100.0 * cpu / wall, cpu,
+           wall);
+    printf("fps: %.1f frames presented per second (%llu frames)\n", b->presents / wall,
+           (unsigned long long)b->presents);
+    printf("rss: %.1f MiB high-water\n", ru.ru_maxrss / 1024.0);
+    printf("latency: sample read -> present p50 %.1f ms, p99 %.1f ms, max %.1f ms "
+           "(%zu samples shown, %llu unchanged on screen)\n",
+           1e3 * pct(b->lat, b->nlat, 0.50), 1e3 * pct(b->lat, b->nlat, 0.99),
+           1e3 * pct(b->lat, b->nlat, 1.0), b->nlat, (unsigned long long)b->unchanged);
+}
+
+int main(int argc, char **argv)
+{
+    double seconds = 20;
+    int w = 1280, h = 800;
+    enum rs_renderer_choice renderer = RS_RENDERER_AUTO;
+    if (parse_args(argc, argv, &seconds, &w, &h, &renderer) != 0) {
+        fprintf(stderr, "usage: bench_live [--seconds S] [--size WxH] [--renderer auto|software|gpu]\n");
+        return 2;
+    }
+    if (!getenv("SDL_VIDEODRIVER") && !getenv("DISPLAY") && !getenv("WAYLAND_DISPLAY"))
+        setenv("SDL_VIDEODRIVER", "offscreen", 1);
+    setenv("SDL_AUDIODRIVER", getenv("SDL_AUDIODRIVER") ? getenv("SDL_AUDIODRIVER") : "dummy", 1);
+    static struct bench b;
+    char cfgdir[400];
+    const char *cfgdir_made = config_dir(cfgdir, sizeof cfgdir);
+    static struct rs_scenario scn;
+    char err[600];
+    if (rs_scenario_load(&scn, "demo", err, sizeof err) < 0) {
+        fprintf(stderr, "bench_live: %s\n", err);
+        return 1;
+    }
+    scn.loop = true;
+    rs_simroller_init(&b.roller, &scn);
+    b.t0 = mono();
+    b.caplat = (size_t)(seconds * 100) + 100;
+    b.lat = malloc(b.caplat * sizeof *b.lat);
+
+    struct rs_session_config scfg = { .mode = RS_MODE_DEMO, .software = "bench_live" };
+    struct rs_cal cal;
+    rs_simroller_cal(&b.roller, &cal);
+    rs_calib_from_cal(&scfg.cal, &cal, true);
+    rs_profile_defaults(&scfg.prof);
+    rs_config_defaults(&scfg.cfg);
+    struct rs_run_opts ro = { .window = true, .duration_s = seconds + WARMUP_S, .who = "bench_live",
+                              .tick = on_tick, .tick_ctx = &b, .presented = on_frame,
+                              .presented_ctx = &b };
+    ro.wcfg = (struct rs_window_config){ .title = "rollsense bench_live", .width = w, .height = h,
+                                         .renderer = renderer, .volume = 0.8f,
+                                         .config_dir = cfgdir_made };
+    struct rs_conn_config cfg = { .open_link = bench_open, .open_ctx = &b };
+    struct rs_session *s = rs_session_new(&scfg);
+    struct rs_sink sink = rs_session_sink(s);
+    b.conn = rs_conn_new(&cfg, &sink);
+    if (!b.lat || !s || !b.conn) {
+        fprintf(stderr, "bench_live: out of memory\n");
+        return 1;
+    }
+    int rc = rs_run(b.conn, s, &ro, err, sizeof err);
+    remove_config_dir(cfgdir_made);
+    if (rc != 0) {
+        fprintf(stderr, "bench_live: %s\n", err);
+        return 1;
+    }
+    const char *video = getenv("SDL_VIDEODRIVER") ? getenv("SDL_VIDEODRIVER") : "x11";
+    report(&b, seconds, w, h, video);
+    rs_conn_free(b.conn);
+    rs_session_free(s);
+    free(b.lat);
+    return 0;
+}

@@ -1,0 +1,155 @@
+/*
+ * test_ui_damage.c - drawing only what changed (label ui): after any
+ * sequence of views, the picture rs_render_update leaves on the target is
+ * pixel for pixel the one rs_render_frame draws from scratch; a frame equal
+ * to the last draws nothing; a change of the force alone redraws the force
+ * panel alone; the text log still holds every panel's strings.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rs_render.h"
+#include "rs_viewscript.h"
+#include "ui_harness.h"
+
+#define W 1280
+#define H 800
+
+static struct ui_harness inc, ref; /* incremental, from scratch */
+static struct rs_view view;
+
+static int setup(void **state)
+{
+    (void)state;
+    if (ui_harness_sdl_init() != 0 || ui_harness_open(&inc, W, H) != 0 || ui_harness_open(&ref, W, H) != 0)
+        return -1;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    ui_harness_close(&inc);
+    ui_harness_close(&ref);
+    SDL_Quit();
+    return 0;
+}
+
+static int update(const struct rs_view *v, const struct rs_overlay *ov, SDL_Rect *damage)
+{
+    return rs_render_update(inc.rr, v, ov, W, H, 1.0f, false, damage);
+}
+
+/* The incremental picture equals the one drawn from scratch. */
+static void same_as_scratch(const struct rs_view *v, const struct rs_overlay *ov, const char *what)
+{
+    SDL_RenderReadPixels(inc.ren, NULL, SDL_PIXELFORMAT_ARGB8888, inc.pixels, W * 4);
+    ui_harness_render(&ref, v, ov);
+    for (int y = 0; y < H; y++)
+        for (int x = 0; x < W; x++)
+            if (inc.pixels[y * W + x] != ref.pixels[y * W + x])
+                fail_msg("%s: pixel %d,%d is %06x, from scratch %06x", what, x, y,
+                         (unsigned)inc.pixels[y * W + x] & 0xffffffu,
+                         (unsigned)ref.pixels[y * W + x] & 0xffffffu);
+}
+
+static void test_sequence_equals_scratch(void **state)
+{
+    (void)state;
+    SDL_Rect d[RS_P_COUNT];
+    struct rs_overlay ov = { .volume_pct = 80 };
+    /* the scripted session: a frame every 0.3 s for two minutes, with
+     * the key states, a toast, help and the safety note in between */
+    for (int i = 0; i < 400; i++) {
+        rs_viewscript_at(&view, (float)i * 0.3f);
+        if (i % 50 == 7)
+            rs_viewscript_state(&view, (enum rs_viewscript_state)((i / 50) % RS_VS_COUNT));
+        ov.toast = i % 60 < 5 ? "MARKED" : NULL;
+        ov.help = i % 90 >= 40 && i % 90 < 44;
+        ov.safety_note = i < 3;
+        ov.muted = i % 70 > 35;
+        update(&view, &ov, d);
+        if (i % 7 == 0 || ov.toast || ov.help)
+            same_as_scratch(&view, &ov, "scripted session");
+    }
+    same_as_scratch(&view, &ov, "end of the session");
+}
+
+static void test_unchanged_draws_nothing(void **state)
+{
+    (void)state;
+    SDL_Rect d[RS_P_COUNT];
+    rs_viewscript_state(&view, RS_VS_ROLLING);
+    assert_true(update(&view, NULL, d) > 0);
+    assert_int_equal(update(&view, NULL, d), 0);
+    /* a change that draws the same (below the shown precision) */
+    view.force_n += 0.001f;
+    assert_int_equal(update(&view, NULL, d), 0);
+    /* forced: everything */
+    assert_int_equal(rs_render_update(inc.rr, &view, NULL, W, H, 1.0f, true, d), 1);
+    assert_int_equal(d[0].w, W);
+    assert_int_equal(d[0].h, H);
+}
+
+static void test_force_alone_redraws_force_panel(void **state)
+{
+    (void)state;
+    SDL_Rect d[RS_P_COUNT];
+    rs_viewscript_state(&view, RS_VS_ROLLING);
+    update(&view, NULL, d);
+    view.force_n += 37.0f;
+    view.left_n += 37.0f;
+    view.force_pct += 5.0f;
+    assert_int_equal(update(&view, NULL, d), 1);
+    const struct rs_render_geom *g = rs_render_geometry(inc.rr);
+    struct rs_rect f = g->layout.panel[RS_P_FORCE];
+    assert_int_equal(d[0].x, f.x);
+    assert_int_equal(d[0].y, f.y);
+    assert_int_equal(d[0].w, f.w);
+    assert_int_equal(d[0].h, f.h);
+    same_as_scratch(&view, NULL, "force changed");
+    /* the log still has the strings of the panels not drawn again */
+    int panels = 0;
+    for (int p = 0; p < RS_P_COUNT; p++)
+        for (int i = 0; i < g->ntext; i++)
+            if (g->text[i].panel == p) {
+                panels |= 1 << p;
+                break;
+            }
+    assert_true(panels & (1 << RS_P_STATUS));
+    assert_true(panels & (1 << RS_P_FORCE));
+    assert_true(panels & (1 << RS_P_SPEED));
+    int n = g->ntext;
+    ui_harness_render(&ref, &view, NULL);
+    assert_int_equal(n, rs_render_geometry(ref.rr)->ntext);
+}
+
+static void test_resize_redraws_all(void **state)
+{
+    (void)state;
+    SDL_Rect d[RS_P_COUNT];
+    rs_viewscript_state(&view, RS_VS_HOLD_DONE);
+    update(&view, NULL, d);
+    assert_int_equal(rs_render_update(inc.rr, &view, NULL, W - 10, H, 1.0f, false, d), 1);
+    assert_int_equal(d[0].w, W - 10);
+    update(&view, NULL, d);
+    same_as_scratch(&view, NULL, "after a resize");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_sequence_equals_scratch),
+        cmocka_unit_test(test_unchanged_draws_nothing),
+        cmocka_unit_test(test_force_alone_redraws_force_panel),
+        cmocka_unit_test(test_resize_redraws_all),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
