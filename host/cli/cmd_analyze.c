@@ -93,7 +93,7 @@ static const struct source_kind sources[] = {
 static void help(void)
 {
     printf("usage: rollsense analyze FILE [--json] [--config FILE] [--mass KG] [--calf CM]\n"
-           "                          [--force-limit N]\n"
+           "                          [--force-limit N] [--state-every S]\n"
            "\n"
            "Run the detectors over a recording and print what they found: holds with\n"
            "their cues, speed and force bands, dose advice, knee-zone warnings, faults\n"
@@ -108,6 +108,8 @@ static void help(void)
            "  --mass KG          body mass for %%BW (default 70)\n"
            "  --calf CM          calf length for the knee zone (default 40)\n"
            "  --force-limit N    warn above this total force (default none)\n"
+           "  --state-every S    also print the live state (speed, force, position,\n"
+           "                     leg, hold) every S seconds of device time\n"
            "\n"
            "Calibration comes from the recording's cal frame when the device reported a\n"
            "saved calibration; otherwise nominal values are used and the summary says\n"
@@ -164,6 +166,12 @@ static void print_human(const struct rs_event *ev)
     case RS_EV_GAP:
         printf("gap: %u frames lost%s\n", ev->u.gap.lost, ev->u.gap.bridged ? " (bridged)" : "");
         break;
+    case RS_EV_PASS:
+        printf("pass towards the %s: %.1f cm in %.2f s, mean %.2f cm/s, peak %.2f cm/s\n",
+               ev->u.pass.dir > 0 ? "knee" : "ankle", ev->u.pass.distance_cm,
+               ev->u.pass.end_t - ev->u.pass.start_t, ev->u.pass.mean_cm_s,
+               ev->u.pass.peak_cm_s);
+        break;
     }
 }
 
@@ -191,6 +199,37 @@ static void print_summary(const struct rs_summary *sum, int json)
                sum->holds[RS_LEG_LEFT], sum->holds[RS_LEG_RIGHT], sum->holds[RS_LEG_UNCERTAIN],
                sum->longest_hold_s, sum->peak_bw_pct);
     }
+}
+
+/* Periodic state (--state-every S): device time of the next line. */
+struct state_clock {
+    double every, next;
+};
+
+/*
+ * The live state as one line when its time has come, so speed, force and
+ * position can be checked anywhere, not only at band changes. JSON:
+ * {"type":"state","t":...} (docs/detection.md).
+ */
+static void state_tick(struct state_clock *c, const struct rs_live *L, int json)
+{
+    if (!(c->every > 0) || L->t + 1e-9 < c->next)
+        return;
+    while (c->next <= L->t + 1e-9)
+        c->next += c->every;
+    if (json)
+        printf("{\"type\":\"state\",\"t\":%.4f,\"speed_cm_s\":%.3f,\"velocity_cm_s\":%.3f,"
+               "\"force_n\":%.1f,\"bw_pct\":%.1f,\"contact\":%s,\"leg\":\"%s\",\"pos_cm\":%.2f,"
+               "\"x_mm\":%.1f,\"speed_band\":\"%s\",\"force_band\":\"%s\",\"hold\":%s,"
+               "\"hold_seconds\":%.3f}\n",
+               L->t, L->speed_cm_s, L->velocity_cm_s, L->force_n, L->bw_pct,
+               L->contact ? "true" : "false", rs_leg_name(L->leg), L->pos_cm, L->x_mm,
+               rs_speed_band_name(L->speed_band), rs_force_band_name(L->force_band),
+               L->hold.active ? "true" : "false", L->hold.seconds);
+    else
+        printf("%9.3f s  state: %.2f cm/s, %.0f N (%.0f %%BW), %.1f cm up, %s%s\n", L->t,
+               L->speed_cm_s, L->force_n, L->bw_pct, L->pos_cm, rs_leg_name(L->leg),
+               L->hold.active ? ", holding" : "");
 }
 
 /* The decoder's account of a raw capture: what it could not use. */
@@ -252,7 +291,7 @@ static FILE *open_input(const char *path)
 
 /* A session file: the replay engine without comparing. */
 static int analyze_session(const char *path, const struct rs_config *cfg,
-                           const struct rs_profile *prof, int json)
+                           const struct rs_profile *prof, int json, struct state_clock *clk)
 {
     struct rs_replay_opts o;
     rs_replay_opts_default(&o);
@@ -268,8 +307,10 @@ static int analyze_session(const char *path, const struct rs_config *cfg,
     }
     struct rs_events ev;
     rs_events_clear(&ev);
-    while (rs_replay_next(rp, &ev) > 0)
+    while (rs_replay_next(rp, &ev) > 0) {
         flush_events(&ev, json);
+        state_tick(clk, rs_pipeline_live(rs_replay_pipeline(rp)), json);
+    }
     flush_events(&ev, json);
     const char *damage = rs_reader_damage_message(rs_replay_reader(rp));
     if (damage)
@@ -285,6 +326,7 @@ int rs_cmd_analyze(int argc, char **argv)
 {
     const char *path = NULL, *cfg_path = NULL;
     int json = 0;
+    struct state_clock clk = { 0, 0 };
     /* -1: not given (a session's own profile, else the defaults) */
     struct rs_profile prof = { -1, -1, -1 };
     for (int i = 1; i < argc; i++) {
@@ -295,7 +337,7 @@ int rs_cmd_analyze(int argc, char **argv)
         } else if (!strcmp(a, "--json")) {
             json = 1;
         } else if (!strcmp(a, "--config") || !strcmp(a, "--mass") || !strcmp(a, "--calf") ||
-                   !strcmp(a, "--force-limit")) {
+                   !strcmp(a, "--force-limit") || !strcmp(a, "--state-every")) {
             if (i + 1 >= argc) {
                 rs_cli_error("analyze: %s needs a value", a);
                 return RS_EXIT_USAGE;
@@ -309,6 +351,8 @@ int rs_cmd_analyze(int argc, char **argv)
             else if (!strcmp(a, "--calf"))
                 bad = num_arg(a, v, RS_PROFILE_CALF_MIN, RS_PROFILE_CALF_MAX,
                               &prof.calf_length_cm);
+            else if (!strcmp(a, "--state-every"))
+                bad = num_arg(a, v, 0.0125, 3600, &clk.every);
             else
                 bad = num_arg(a, v, 0, RS_PROFILE_LIMIT_MAX, &prof.force_limit_n);
             if (bad)
@@ -351,7 +395,7 @@ int rs_cmd_analyze(int argc, char **argv)
             return RS_EXIT_FAIL;
         }
         fclose(src.in);
-        return analyze_session(path, cfg_path ? &cfg : NULL, &prof, json);
+        return analyze_session(path, cfg_path ? &cfg : NULL, &prof, json, &clk);
     }
     struct rs_profile defaults;
     rs_profile_defaults(&defaults);
@@ -374,6 +418,8 @@ int rs_cmd_analyze(int argc, char **argv)
         switch (f.type) {
         case RS_FT_SAMPLE:
             rs_pipeline_push(&p, &f.u.sample, &ev);
+            flush_events(&ev, json);
+            state_tick(&clk, rs_pipeline_live(&p), json);
             break;
         case RS_FT_FAULT:
             rs_pipeline_push_fault(&p, &f.u.fault, &ev);

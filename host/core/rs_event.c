@@ -19,6 +19,7 @@ const char *rs_event_type_name(enum rs_event_type t)
     case RS_EV_KNEE_ZONE: return "knee_zone";
     case RS_EV_FAULT: return "fault";
     case RS_EV_GAP: return "gap";
+    case RS_EV_PASS: return "pass";
     }
     return "unknown";
 }
@@ -153,6 +154,15 @@ const char *rs_event_json(const struct rs_event *ev, char *buf, size_t cap)
         rs_json_int(&j, "lost", ev->u.gap.lost);
         rs_json_num(&j, "seconds", ev->u.gap.seconds, 4);
         rs_json_bool(&j, "bridged", ev->u.gap.bridged);
+        break;
+    case RS_EV_PASS:
+        rs_json_str(&j, "leg", rs_leg_name((enum rs_leg)ev->u.pass.leg));
+        rs_json_num(&j, "start", ev->u.pass.start_t, 4);
+        rs_json_num(&j, "end", ev->u.pass.end_t, 4);
+        rs_json_num(&j, "distance_cm", ev->u.pass.distance_cm, 2);
+        rs_json_num(&j, "mean_cm_s", ev->u.pass.mean_cm_s, 3);
+        rs_json_num(&j, "peak_cm_s", ev->u.pass.peak_cm_s, 3);
+        rs_json_str(&j, "direction", ev->u.pass.dir > 0 ? "knee" : "ankle");
         break;
     }
     return rs_json_end(&j);

@@ -116,22 +116,20 @@ static enum rs_leg leg_of(const struct rs_pipeline *p, double x_mm)
     return RS_LEG_UNCERTAIN;
 }
 
-static int speed_band_of(const struct rs_pipeline *p, double v)
+enum rs_speed_band rs_speed_band_of(const struct rs_config *c, double v)
 {
-    if (!p->live.contact)
-        return RS_SPEED_NONE;
-    if (v < p->cfg.still_speed_cm_s)
+    v = fabs(v);
+    if (v < c->still_speed_cm_s)
         return RS_SPEED_STILL;
-    if (v < p->cfg.speed_brisk_cm_s)
+    if (v < c->speed_brisk_cm_s)
         return RS_SPEED_SLOW;
-    if (v <= p->cfg.speed_too_fast_cm_s)
+    if (v <= c->speed_too_fast_cm_s)
         return RS_SPEED_BRISK;
     return RS_SPEED_TOO_FAST;
 }
 
-static int force_band_of(const struct rs_pipeline *p, double bw)
+enum rs_force_band rs_force_band_of(const struct rs_config *c, double bw)
 {
-    const struct rs_config *c = &p->cfg;
     if (bw < c->force_light_pct)
         return RS_FORCE_NONE;
     if (bw < c->force_moderate_pct)
@@ -416,6 +414,15 @@ static int hist_copy(const struct rs_pipeline *p, uint64_t a, uint64_t b, bool f
     return n;
 }
 
+/* The oldest usable history index from k back whose time is at or after from. */
+static uint64_t hist_back_to(const struct rs_pipeline *p, uint64_t k, double from)
+{
+    uint64_t lo = hist_oldest(p);
+    while (k > lo && hist_at(p, k - 1)->t >= from)
+        k--;
+    return k;
+}
+
 /*
  * Where the leg came to rest, looking back from the newest sample: the
  * approach (up to ARRIVAL_REACH_CM off the 0.5 s mean position, at most
@@ -461,10 +468,7 @@ static double departure_time(const struct rs_pipeline *p)
     uint64_t b = p->hist.count - 1, lo = hist_oldest(p), k = b;
     while (k > lo && fabs(hist_at(p, k)->disp - p->hd.spot_disp) > 2 * p->cfg.depart_cm)
         k--;
-    double from = fmax(hist_at(p, k)->t - DEPART_FLAT_S, p->hd.h.start_t);
-    uint64_t a = k;
-    while (a > lo && hist_at(p, a - 1)->t >= from)
-        a--;
+    uint64_t a = hist_back_to(p, k, fmax(hist_at(p, k)->t - DEPART_FLAT_S, p->hd.h.start_t));
     int n = hist_copy(p, a, b, false, t, y);
     struct rs_edge fit;
     if (rs_edge_fit_near(t, y, n, RS_EDGE_DEPARTURE, 4, 3, EDGE_REACH_CM, EDGE_QUIET_CM,
@@ -484,10 +488,7 @@ static double release_time(const struct rs_pipeline *p)
     uint64_t b = p->hd.dip_k, lo = hist_oldest(p);
     if (b < lo || b >= p->hist.count)
         return p->hd.dip_prev_t;
-    double from = fmax(hist_at(p, b)->t - RELEASE_SPAN_S, p->hd.h.start_t);
-    uint64_t a = b;
-    while (a > lo && hist_at(p, a - 1)->t >= from)
-        a--;
+    uint64_t a = hist_back_to(p, b, fmax(hist_at(p, b)->t - RELEASE_SPAN_S, p->hd.h.start_t));
     int n = hist_copy(p, a, b, true, t, y);
     struct rs_edge fit;
     if (rs_edge_fit(t, y, n, RS_EDGE_DEPARTURE, 4, 2, &fit) != 0)
@@ -596,6 +597,7 @@ struct step {
     double level;          /* contact level, N */
     bool speed_ok;         /* the speed window is filled enough */
     double speed;          /* windowed speed magnitude, cm/s */
+    double win_disp;       /* travel at the start of the speed window */
     bool drift_ok;         /* drift and the means below are known */
     double drift;          /* change of the 0.5 s mean position over 1 s, cm/s */
     double mean_disp;      /* 0.5 s mean position, cm */
@@ -795,6 +797,7 @@ static void stage_speed(struct rs_pipeline *p, struct step *st)
     while (k > lo && st->t - hist_at(p, k)->t < W - 0.5 / RS_SAMPLE_RATE_HZ)
         k--;
     double span = st->t - hist_at(p, k)->t;
+    st->win_disp = hist_at(p, k)->disp;
     if (span >= W * 0.5) {
         vel = (st->disp - hist_at(p, k)->disp) / span;
         st->speed_ok = true;
@@ -1145,6 +1148,22 @@ static void stage_holds(struct rs_pipeline *p, struct step *st, struct rs_events
     }
 }
 
+/* Passes shorter than this are not strokes (tremor, wobble, a nudge). */
+#define PASS_MIN_CM 2.0
+
+/*
+ * Rolling passes (p->pass): one stroke in one direction, reported when it
+ * stops, turns or lifts, with distance, mean and peak speed (rs_pass.h).
+ */
+static void stage_passes(struct rs_pipeline *p, struct step *st, struct rs_events *out)
+{
+    struct rs_event ev = { .type = RS_EV_PASS, .t = st->t };
+    if (rs_pass_step(&p->pass, st->t, st->dt, st->disp, st->win_disp, p->live.velocity_cm_s,
+                     p->ct.on && st->speed_ok, st->leg, p->cfg.still_speed_cm_s,
+                     p->cfg.speed_window_ms / 1000.0, PASS_MIN_CM, &ev.u.pass))
+        emit(out, &ev);
+}
+
 /*
  * Bands (p->bands): the current speed and force bands into the live state,
  * and their debounced changes as events.
@@ -1153,11 +1172,11 @@ static void stage_bands(struct rs_pipeline *p, struct step *st, struct rs_events
 {
     struct rs_live *L = &p->live;
     struct rs_pl_bands *b = &p->bands;
-    int sb = speed_band_of(p, st->speed);
+    int sb = p->live.contact ? (int)rs_speed_band_of(&p->cfg, st->speed) : RS_SPEED_NONE;
     L->speed_band = sb;
     band_step(p, out, RS_EV_SPEED_BAND, sb, st->speed, false, &b->speed_band, &b->speed_cand,
               &b->speed_cand_t);
-    int fbnd = p->ct.on ? force_band_of(p, L->bw_pct) : RS_FORCE_NONE;
+    int fbnd = p->ct.on ? (int)rs_force_band_of(&p->cfg, L->bw_pct) : RS_FORCE_NONE;
     bool hard = fbnd >= RS_FORCE_NO_BENEFIT ||
                 (p->prof.force_limit_n > 0 && st->f > p->prof.force_limit_n);
     L->force_band = fbnd;
@@ -1185,6 +1204,7 @@ void rs_pipeline_push(struct rs_pipeline *p, const struct rs_sample *s, struct r
     stage_knee(p, &st, out);
     stage_stillness(p, &st);
     stage_holds(p, &st, out);
+    stage_passes(p, &st, out);
     stage_bands(p, &st, out);
 }
 

@@ -28,6 +28,7 @@
 #include <stdint.h>
 
 #include "rs_config.h"
+#include "rs_pass.h"
 #include "rs_proto.h"
 
 /* ---- inputs -------------------------------------------------------------- */
@@ -67,6 +68,7 @@ enum rs_event_type {
     RS_EV_KNEE_ZONE,
     RS_EV_FAULT,
     RS_EV_GAP,
+    RS_EV_PASS,
 };
 
 enum rs_leg { RS_LEG_UNCERTAIN = 0, RS_LEG_LEFT = 1, RS_LEG_RIGHT = 2 };
@@ -120,6 +122,7 @@ struct rs_event {
         struct { bool active; enum rs_leg leg; double pos_cm; } knee;
         struct { uint16_t set; uint16_t cleared; uint16_t bits; } fault;
         struct { uint32_t lost; double seconds; int source; bool bridged; } gap; /* enum rs_gap_source */
+        struct rs_pass pass;                   /* PASS: one stroke along the calf */
     } u;
 };
 
@@ -133,6 +136,18 @@ struct rs_events {
 };
 
 static inline void rs_events_clear(struct rs_events *e) { e->n = 0; e->dropped = 0; }
+
+/*
+ * The one band classifier, from the config's edges: still < still_speed ≤ slow
+ * < speed_brisk ≤ brisk ≤ speed_too_fast < too_fast (speed magnitude, sign
+ * ignored); none < force_light ≤ light < moderate ≤ moderate < typical ≤
+ * typical < high ≤ high ≤ warn < no_benefit ≤ overload < overload (%BW). The
+ * pipeline, the view (live band and calf map) and the report use it, so a
+ * config change moves every edge at once. Speed never returns RS_SPEED_NONE
+ * (no contact is the caller's to know).
+ */
+enum rs_speed_band rs_speed_band_of(const struct rs_config *c, double speed_cm_s);
+enum rs_force_band rs_force_band_of(const struct rs_config *c, double bw_pct);
 
 const char *rs_event_type_name(enum rs_event_type t);
 const char *rs_leg_name(enum rs_leg leg);
@@ -307,6 +322,7 @@ struct rs_pipeline {
     struct rs_pl_dose dose;
     struct rs_pl_faults flt;
     bool knee;                   /* stage_knee */
+    struct rs_pass_det pass;     /* stage_passes */
     double peak_bw;              /* summary */
 };
 

@@ -238,6 +238,7 @@ void rs_session_map_live(const struct rs_live *L, const struct rs_profile *prof,
     v->position_cm = (float)L->pos_cm;
     v->calf_length_cm = (float)prof->calf_length_cm;
     v->knee_zone_cm = (float)cfg->knee_zone_cm;
+    v->bands = *cfg;
     v->in_knee_zone = L->knee_zone;
     for (int leg = 0; leg < 2; leg++) {
         const struct rs_calf_map *m = &L->calf[leg + 1];

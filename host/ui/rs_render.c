@@ -684,8 +684,8 @@ static void draw_charts(struct rs_render *r, const struct rs_view *v)
           rs_colour(RS_C_YELLOW));
 }
 
-static void calf_map(struct rs_render *r, struct rs_rect box, const struct rs_view_calf *c, float len,
-                     const char *label, struct rs_rgb lc)
+static void calf_map(struct rs_render *r, const struct rs_view *v, struct rs_rect box,
+                     const struct rs_view_calf *c, float len, const char *label, struct rs_rgb lc)
 {
     struct rs_render_geom *g = &r->geom;
     struct rs_rect lab = row(box, 0.0f, 0.14f);
@@ -712,7 +712,7 @@ static void calf_map(struct rs_render *r, struct rs_rect box, const struct rs_vi
             struct rs_rgb s = rs_colour(RS_C_SKY);
             fill(r, (struct rs_rect){ th.x, y0, th.w, y1 - y0 },
                  (struct rs_rgb){ (uint8_t)(s.r * k), (uint8_t)(s.g * k), (uint8_t)(s.b * k) });
-            fill(r, (struct rs_rect){ ph.x, y0, ph.w, y1 - y0 }, rs_force_band_colour(rs_view_force_band(c->pressure_pct[i])));
+            fill(r, (struct rs_rect){ ph.x, y0, ph.w, y1 - y0 }, rs_force_band_colour(rs_view_force_band_in(v, c->pressure_pct[i])));
         }
         if (c->holds[i]) {
             int sz = hs.w < (y1 - y0) * 2 ? hs.w : (y1 - y0) * 2;
@@ -728,8 +728,8 @@ static void draw_map(struct rs_render *r, const struct rs_view *v)
     struct rs_render_geom *g = &r->geom;
     struct rs_rect p = rs_rect_inset(g->layout.panel[RS_P_MAP], g->layout.pad);
     float len = rs_view_calf_length(v);
-    calf_map(r, col(p, 0.0f, 0.19f), &v->calf[0], len, "L", rs_leg_colour(RS_VLEG_LEFT));
-    calf_map(r, col(p, 0.22f, 0.41f), &v->calf[1], len, "R", rs_leg_colour(RS_VLEG_RIGHT));
+    calf_map(r, v, col(p, 0.0f, 0.19f), &v->calf[0], len, "L", rs_leg_colour(RS_VLEG_LEFT));
+    calf_map(r, v, col(p, 0.22f, 0.41f), &v->calf[1], len, "R", rs_leg_colour(RS_VLEG_RIGHT));
 
     struct rs_rect c = col(p, 0.45f, 1.0f);
     char b[48], t0[16], t1[16];

@@ -3,6 +3,8 @@
  */
 #include "rs_view.h"
 
+#include "rs_pipeline.h"
+
 #include <string.h>
 
 void rs_view_init(struct rs_view *v)
@@ -14,6 +16,7 @@ void rs_view_init(struct rs_view *v)
     v->knee_zone_cm = 5.0f;
     v->link = RS_VLINK_DISCONNECTED;
     v->replay_speed = 1.0f;
+    rs_config_defaults(&v->bands);
 }
 
 void rs_view_history_push(struct rs_view_history *h, float force_pct, float speed_cms)
@@ -40,26 +43,29 @@ float rs_view_history_speed(const struct rs_view_history *h, unsigned i)
     return h->speed_cms[(h->head + i) % RS_VIEW_HISTORY_N];
 }
 
+/* The view's bands are the core's (same order; the view has no "none" speed). */
+static enum rs_view_force_band force_band_with(const struct rs_config *c, float pct)
+{
+    return (enum rs_view_force_band)rs_force_band_of(c, pct);
+}
+
 enum rs_view_force_band rs_view_force_band(float pct)
 {
-    static const float upper[] = { 5, 15, 30, 45, 60, 80 };
-    for (unsigned i = 0; i < sizeof upper / sizeof upper[0]; i++)
-        if (pct < upper[i])
-            return (enum rs_view_force_band)i;
-    return RS_FB_OVERLOAD;
+    struct rs_config c;
+    rs_config_defaults(&c);
+    return force_band_with(&c, pct);
+}
+
+enum rs_view_force_band rs_view_force_band_in(const struct rs_view *v, float pct)
+{
+    return force_band_with(&v->bands, pct);
 }
 
 enum rs_view_speed_band rs_view_speed_band(float cms)
 {
-    if (cms < 0)
-        cms = -cms;
-    if (cms < 0.5f)
-        return RS_SB_STILL;
-    if (cms <= 10.0f)
-        return RS_SB_SLOW;
-    if (cms <= 15.0f)
-        return RS_SB_BRISK;
-    return RS_SB_TOO_FAST;
+    struct rs_config c;
+    rs_config_defaults(&c);
+    return (enum rs_view_speed_band)(rs_speed_band_of(&c, cms) - RS_SPEED_STILL);
 }
 
 const char *rs_view_force_band_name(enum rs_view_force_band b)

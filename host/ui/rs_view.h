@@ -16,6 +16,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "rs_config.h"
+
 /* Strip charts: 30 s at 10 Hz. */
 #define RS_VIEW_HISTORY_N 300
 #define RS_VIEW_HISTORY_HZ 10
@@ -78,6 +80,7 @@ struct rs_view {
     float force_pct;      /* %BW */
     float left_n, right_n;
     enum rs_view_force_band force_band;
+    struct rs_config bands;      /* thresholds of the bands and the calf map colours */
 
     /* Speed; raw encoder counts/s when !calibrated. */
     float speed_cms;
@@ -136,8 +139,11 @@ float rs_view_history_speed(const struct rs_view_history *h, unsigned i);
 
 /* Band classification by the defaults of docs/config.md; the pipeline may classify
  * with configured thresholds instead and write the band directly. */
+/* Bands with the default thresholds (the core's classifier, rs_pipeline.h). */
 enum rs_view_force_band rs_view_force_band(float pct);
 enum rs_view_speed_band rs_view_speed_band(float cms);
+/* ... with the view's thresholds (v->bands: the session's config). */
+enum rs_view_force_band rs_view_force_band_in(const struct rs_view *v, float pct);
 
 /* Short upper-case names ("TYPICAL", "TOO FAST") for labels and logs. */
 const char *rs_view_force_band_name(enum rs_view_force_band b);

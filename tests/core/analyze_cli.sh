@@ -74,6 +74,17 @@ cat "$tmp/noise.bin" "$tmp/cap.bin" > "$tmp/mixed.bin"
 "$bin/rollsense" analyze "$tmp/mixed.bin" --json | tail -n 1 | grep -q '"bytes_skipped":[1-9]' \
     || fail "skipped bytes not counted"
 
+# --state-every: the live state on a fixed device-time grid; passes as events.
+"$bin/rollsense" analyze "$tmp/cap.bin" --json --state-every 5 > "$tmp/st.json"
+n=$(grep -c '"type":"state"' "$tmp/st.json")
+dur=$(tail -n 1 "$tmp/st.json" | sed 's/.*"duration":\([0-9]*\).*/\1/')
+[ "$n" -eq $((dur / 5 + 1)) ] || fail "state lines $n for $dur s"
+grep -q '"type":"state","t":10.0000,"speed_cm_s":' "$tmp/st.json" || fail "state at 10 s"
+grep -q '"type":"pass",.*"mean_cm_s":.*"direction":"knee"' "$tmp/st.json" || fail "no pass event"
+set +e
+"$bin/rollsense" analyze "$tmp/cap.bin" --state-every 0 > /dev/null 2>&1; [ $? -eq 2 ] || fail "--state-every 0 should exit 2"
+set -e
+
 # Neither a session nor a capture: exit 1, one line, no summary. A FIFO or a
 # device is refused without reading (it would block or never end).
 refuse() {

@@ -191,6 +191,12 @@ static void test_sequence_gaps(void **state)
         }
         assert_int_equal(gaps, g->want_gap_events);
         assert_int_equal(rs_pipeline_live(&P)->lost, g->want_lost);
+        /* The time without frames: the step minus one period. */
+        struct rs_summary sum;
+        rs_pipeline_summary(&P, &sum);
+        double want_s = g->want_source == RS_GAP_SEQUENCE && g->dseq > 1
+                            ? (g->dt_us - 12500) / 1e6 : 0;
+        assert_true(fabs(sum.lost_s - want_s) < 1e-9);
         assert_int_equal(rs_pipeline_live(&P)->gaps, (uint32_t)g->want_gap_events);
         assert_int_equal(rs_pipeline_live(&P)->frames, 8);
     }
@@ -304,6 +310,39 @@ static void test_knee_hysteresis(void **state)
         assert_true(fabs(rs_pipeline_live(&P)->pos_cm - knee_cases[c].pos_cm) < 0.01);
         assert_int_equal(rs_pipeline_live(&P)->knee_zone, knee_cases[c].want_active);
     }
+}
+
+/* The one classifier sits on the configured edges: each edge belongs to
+ * the band the docs say, and moving an edge in the config moves it. */
+static void test_band_edges(void **state)
+{
+    (void)state;
+    struct rs_config c;
+    rs_config_defaults(&c);
+    c.still_speed_cm_s = 0.7;
+    c.speed_brisk_cm_s = 8;
+    c.speed_too_fast_cm_s = 12;
+    c.force_light_pct = 4;
+    c.force_moderate_pct = 12;
+    c.force_typical_pct = 25;
+    c.force_high_pct = 40;
+    c.force_warn_pct = 55;
+    c.force_overload_pct = 75;
+    static const struct { double v; enum rs_speed_band b; } sp[] = {
+        { 0, RS_SPEED_STILL }, { 0.69, RS_SPEED_STILL }, { 0.7, RS_SPEED_SLOW },
+        { -0.7, RS_SPEED_SLOW }, { 7.99, RS_SPEED_SLOW }, { 8, RS_SPEED_BRISK },
+        { 12, RS_SPEED_BRISK }, { 12.01, RS_SPEED_TOO_FAST }, { -30, RS_SPEED_TOO_FAST },
+    };
+    for (size_t i = 0; i < sizeof sp / sizeof sp[0]; i++)
+        assert_int_equal(rs_speed_band_of(&c, sp[i].v), sp[i].b);
+    static const struct { double bw; enum rs_force_band b; } fo[] = {
+        { 3.99, RS_FORCE_NONE }, { 4, RS_FORCE_LIGHT }, { 11.99, RS_FORCE_LIGHT },
+        { 12, RS_FORCE_MODERATE }, { 24.99, RS_FORCE_MODERATE }, { 25, RS_FORCE_TYPICAL },
+        { 39.99, RS_FORCE_TYPICAL }, { 40, RS_FORCE_HIGH }, { 55, RS_FORCE_HIGH },
+        { 55.01, RS_FORCE_NO_BENEFIT }, { 75, RS_FORCE_NO_BENEFIT }, { 75.01, RS_FORCE_OVERLOAD },
+    };
+    for (size_t i = 0; i < sizeof fo / sizeof fo[0]; i++)
+        assert_int_equal(rs_force_band_of(&c, fo[i].bw), fo[i].b);
 }
 
 /* A host-marked gap ends a running hold at the last sample and is reported. */
@@ -619,6 +658,7 @@ int main(void)
         cmocka_unit_test(test_host_gap_ends_hold),
         cmocka_unit_test(test_gap_bridges_hold),
         cmocka_unit_test(test_knee_hysteresis),
+        cmocka_unit_test(test_band_edges),
         cmocka_unit_test(test_speed),
         cmocka_unit_test(test_set_calib_no_jump),
         cmocka_unit_test(test_autozero),

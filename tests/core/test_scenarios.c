@@ -162,6 +162,30 @@ static void check_holds(const struct run_result *r, const struct rs_scenario *sc
     }
 }
 
+/* Every pass's mean speed and distance against the truth's travel over the
+ * same interval: within 5 % (+ 0.05 cm/s, 0.1 cm for encoder jitter). */
+static size_t check_passes(const struct run_result *r, const struct rs_scenario *scn)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < r->nev; i++) {
+        const struct rs_event *e = &r->ev[i];
+        if (e->type != RS_EV_PASS || scn->loop)
+            continue;
+        struct rs_sim_state a, b;
+        rs_scenario_state(scn, e->u.pass.start_t + r->t_offset, &a);
+        rs_scenario_state(scn, e->u.pass.end_t + r->t_offset, &b);
+        double dist = fabs(b.disp_cm - a.disp_cm);
+        double mean = dist / (e->u.pass.end_t - e->u.pass.start_t);
+        if (fabs(e->u.pass.mean_cm_s - mean) > 0.05 * mean + 0.05 ||
+            fabs(e->u.pass.distance_cm - dist) > 0.05 * dist + 0.1)
+            fail_msg("%s: pass at %.3f s: %.2f cm, %.3f cm/s; truth %.2f cm, %.3f cm/s",
+                     scn->name, e->u.pass.start_t, e->u.pass.distance_cm, e->u.pass.mean_cm_s,
+                     dist, mean);
+        n++;
+    }
+    return n;
+}
+
 /* One run of a scenario with its current seed: truth, speed, leg, expects. */
 static void run_one_seed(const struct rs_scenario *scn, const struct rs_config *cfg)
 {
@@ -172,11 +196,12 @@ static void run_one_seed(const struct rs_scenario *scn, const struct rs_config *
     worst_start = worst_end = worst_cue = 0;
     if (scn->check_truth)
         check_holds(&r, scn, cfg);
+    size_t passes = check_passes(&r, scn);
     print_message("%s seed %llu [%s]: holds %d, worst start %.3f s, end %.3f s, cue %.3f s; "
-                  "speed checked on %zu frames, leg on %zu\n",
+                  "speed checked on %zu frames, leg on %zu, passes %zu\n",
                   scn->name, (unsigned long long)scn->seed, scn->label,
                   r.sum.holds[0] + r.sum.holds[1] + r.sum.holds[2],
-                  worst_start, worst_end, worst_cue, r.speed_checked, r.leg_checked);
+                  worst_start, worst_end, worst_cue, r.speed_checked, r.leg_checked, passes);
     if (r.speed_bad)
         fail_msg("%s: speed off limit on %zu of %zu steady frames, worst %.3f cm/s at %.3f s",
                  scn->name, r.speed_bad, r.speed_checked, r.speed_worst, r.speed_worst_t);

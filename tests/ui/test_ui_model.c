@@ -21,11 +21,18 @@ static void test_force_bands(void **state)
     static const struct { float pct; enum rs_view_force_band b; } cases[] = {
         { -3, RS_FB_NONE }, { 0, RS_FB_NONE }, { 4.99f, RS_FB_NONE }, { 5, RS_FB_LIGHT },
         { 14.9f, RS_FB_LIGHT }, { 15, RS_FB_MODERATE }, { 30, RS_FB_TYPICAL }, { 44.9f, RS_FB_TYPICAL },
-        { 45, RS_FB_HIGH }, { 60, RS_FB_NO_BENEFIT }, { 79.9f, RS_FB_NO_BENEFIT }, { 80, RS_FB_OVERLOAD },
+        { 45, RS_FB_HIGH }, { 60, RS_FB_HIGH }, { 60.01f, RS_FB_NO_BENEFIT },
+        { 79.9f, RS_FB_NO_BENEFIT }, { 80, RS_FB_NO_BENEFIT }, { 80.01f, RS_FB_OVERLOAD },
         { 500, RS_FB_OVERLOAD },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
         assert_int_equal(rs_view_force_band(cases[i].pct), cases[i].b);
+    /* The calf map colours with the session's thresholds, not the defaults. */
+    struct rs_view v;
+    rs_view_init(&v);
+    v.bands.force_typical_pct = 35;
+    assert_int_equal(rs_view_force_band_in(&v, 34), RS_FB_MODERATE);
+    assert_int_equal(rs_view_force_band_in(&v, 35), RS_FB_TYPICAL);
 }
 
 static void test_speed_bands(void **state)
@@ -33,7 +40,7 @@ static void test_speed_bands(void **state)
     (void)state;
     static const struct { float cms; enum rs_view_speed_band b; } cases[] = {
         { 0, RS_SB_STILL }, { 0.49f, RS_SB_STILL }, { -0.49f, RS_SB_STILL }, { 0.5f, RS_SB_SLOW },
-        { 10, RS_SB_SLOW }, { 10.01f, RS_SB_BRISK }, { -12, RS_SB_BRISK }, { 15, RS_SB_BRISK },
+        { 9.99f, RS_SB_SLOW }, { 10, RS_SB_BRISK }, { -12, RS_SB_BRISK }, { 15, RS_SB_BRISK },
         { 15.01f, RS_SB_TOO_FAST }, { -40, RS_SB_TOO_FAST },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
