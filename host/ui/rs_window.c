@@ -40,7 +40,7 @@ struct rs_window {
     bool software;     /* the window surface keeps the last picture: draw changes only */
     bool need_full;    /* next frame redraws everything (first, exposed, resized) */
     Uint64 paced_at;   /* rs_window_pace: when the last frame was allowed */
-    char renderer[200];
+    char renderer[240];
 };
 
 static int config_dir(const char *given, char *out, size_t cap)
@@ -185,7 +185,7 @@ static void gl_renderer_string(const char *driver, char *out, size_t cap)
 static int choose_renderer(struct rs_window *w, const struct rs_window_config *cfg, char *err, size_t errcap)
 {
     enum rs_renderer_choice choice = cfg->software ? RS_RENDERER_SOFTWARE : cfg->renderer;
-    char accel[32] = "", gl[128] = "", why[160] = "";
+    char accel[32] = "", gl[128] = "", why[200] = "";
     if (create_window(w, cfg, err, errcap) != 0)
         return -1;
     if (choice == RS_RENDERER_AUTO && !gpu_device_present()) {
