@@ -36,6 +36,8 @@
 
 /* Nominal sample-frame rate: the HX711's 80 SPS mode. */
 #define RS_SAMPLE_RATE_HZ 80u
+/* One sample frame, seconds (0.0125 s at 80 Hz). */
+#define RS_FRAME_PERIOD_S (1.0 / RS_SAMPLE_RATE_HZ)
 
 /* USB identity: pid.codes test VID:PID until the project has its own. */
 #define RS_USB_VID 0x1209u

@@ -16,9 +16,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "rs_defaults.h" /* RS_STANDARD_GRAVITY */
 #include "rs_proto.h"
-
-#define RS_STANDARD_GRAVITY 9.80665
 
 enum rs_calibrate_err {
     RS_CALIBRATE_OK = 0,

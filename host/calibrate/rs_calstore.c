@@ -162,32 +162,13 @@ int rs_calstore_load(const char *path, struct rs_calstore *st, char *why, size_t
     return 0;
 }
 
-/* mkdir -p for the directory part of path, mode 0700. */
-static int make_parents(const char *path)
-{
-    char dir[1024];
-    size_t len = strlen(path);
-    if (len >= sizeof dir)
-        return -1;
-    memcpy(dir, path, len + 1);
-    for (char *p = dir + 1; *p; p++) {
-        if (*p != '/')
-            continue;
-        *p = '\0';
-        if (mkdir(dir, 0700) < 0 && errno != EEXIST)
-            return -1;
-        *p = '/';
-    }
-    return 0;
-}
-
 static int write_atomic(const char *path, const struct rs_calstore *st, char *why, size_t cap)
 {
     char text[4096];
     int n = rs_calstore_format(st, text, sizeof text);
     if (n < 0)
         return rs_fail(RS_CALSTORE_IO, why, cap, "calibration text too long");
-    if (make_parents(path) < 0)
+    if (rs_file_make_parents(path) < 0)
         return rs_fail(RS_CALSTORE_IO, why, cap, "cannot create the folder of %s: %s", path,
                        strerror(errno));
     char tmp[1100];

@@ -86,6 +86,12 @@ struct rs_conn;
  * stderr. RS_EXIT_OK or RS_EXIT_FAIL. */
 int rs_cli_record_run(const char *who, const struct rs_rec_opts *opts, struct rs_conn *c,
                       struct rs_session *s, struct rs_run_opts *ro);
+struct rs_conn_config;
+/* A new session from scfg and a connection (cfg) feeding it, for live and
+ * demo: the session, with *c set; NULL with "WHO: out of memory" on stderr
+ * and nothing left allocated. */
+struct rs_session *rs_cli_session_conn(const char *who, const struct rs_session_config *scfg,
+                                       const struct rs_conn_config *cfg, struct rs_conn **c);
 
 /* ---- the calibration wizard in the live/demo window (cli_calopt.c) ---- */
 /* --cal-step, --cal-mass, --cal-window, --cal-turns, --cal-distance at

@@ -2,14 +2,17 @@
  * cli_record.c - recording for the session commands (live, demo):
  * --record PATH / --no-record, the default session file, and the one-line
  * message when recording stops on a full disk while the session goes on;
- * the end of both commands (record, run, stop recording, free).
+ * the start and the end of both commands (session and connection; record,
+ * run, stop recording, free).
  */
 #include <signal.h>
 #include <stdio.h>
 
 #include "cli.h"
+#include "rs_conn.h"
 #include "rs_recattach.h"
 #include "rs_run.h"
+#include "rs_session.h"
 
 static void rec_error(void *ctx, const char *line)
 {
@@ -66,4 +69,21 @@ int rs_cli_record_run(const char *who, const struct rs_rec_opts *opts, struct rs
     rs_conn_free(c);
     rs_session_free(s);
     return rc < 0 ? RS_EXIT_FAIL : RS_EXIT_OK;
+}
+
+struct rs_session *rs_cli_session_conn(const char *who, const struct rs_session_config *scfg,
+                                       const struct rs_conn_config *cfg, struct rs_conn **c)
+{
+    struct rs_session *s = rs_session_new(scfg);
+    *c = NULL;
+    if (s) {
+        struct rs_sink sink = rs_session_sink(s); /* rs_conn_new copies it */
+        *c = rs_conn_new(cfg, &sink);
+    }
+    if (!s || !*c) {
+        rs_cli_error("%s: out of memory", who);
+        rs_session_free(s);
+        return NULL;
+    }
+    return s;
 }

@@ -322,63 +322,155 @@ static int analyze_session(const char *path, const struct rs_config *cfg,
     return RS_EXIT_OK;
 }
 
-int rs_cmd_analyze(int argc, char **argv)
+/* What the command line asked for; the profile's -1 fields were not given. */
+struct analyze_args {
+    const char *path, *cfg_path;
+    int json;
+    struct state_clock clk;
+    struct rs_profile prof;
+};
+
+/* One option that takes a value, V, into A. 0, or nonzero (line written). */
+static int option_value(const char *a, const char *v, struct analyze_args *args)
 {
-    const char *path = NULL, *cfg_path = NULL;
-    int json = 0;
-    struct state_clock clk = { 0, 0 };
-    /* -1: not given (a session's own profile, else the defaults) */
-    struct rs_profile prof = { -1, -1, -1 };
+    if (!strcmp(a, "--config")) {
+        args->cfg_path = v;
+        return 0;
+    }
+    if (!strcmp(a, "--mass"))
+        return num_arg(a, v, RS_PROFILE_MASS_MIN, RS_PROFILE_MASS_MAX, &args->prof.body_mass_kg);
+    if (!strcmp(a, "--calf"))
+        return num_arg(a, v, RS_PROFILE_CALF_MIN, RS_PROFILE_CALF_MAX,
+                       &args->prof.calf_length_cm);
+    if (!strcmp(a, "--state-every"))
+        return num_arg(a, v, 0.0125, 3600, &args->clk.every);
+    return num_arg(a, v, 0, RS_PROFILE_LIMIT_MAX, &args->prof.force_limit_n);
+}
+
+/* Parse the arguments into ARGS: -1 to go on, else the exit code (help, usage). */
+static int parse_args(int argc, char **argv, struct analyze_args *args)
+{
+    *args = (struct analyze_args){ NULL, NULL, 0, { 0, 0 }, { -1, -1, -1 } };
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (rs_cli_is_help(a)) {
             help();
             return RS_EXIT_OK;
         } else if (!strcmp(a, "--json")) {
-            json = 1;
+            args->json = 1;
         } else if (!strcmp(a, "--config") || !strcmp(a, "--mass") || !strcmp(a, "--calf") ||
                    !strcmp(a, "--force-limit") || !strcmp(a, "--state-every")) {
             if (i + 1 >= argc) {
                 rs_cli_error("analyze: %s needs a value", a);
                 return RS_EXIT_USAGE;
             }
-            const char *v = argv[++i];
-            int bad = 0;
-            if (!strcmp(a, "--config"))
-                cfg_path = v;
-            else if (!strcmp(a, "--mass"))
-                bad = num_arg(a, v, RS_PROFILE_MASS_MIN, RS_PROFILE_MASS_MAX, &prof.body_mass_kg);
-            else if (!strcmp(a, "--calf"))
-                bad = num_arg(a, v, RS_PROFILE_CALF_MIN, RS_PROFILE_CALF_MAX,
-                              &prof.calf_length_cm);
-            else if (!strcmp(a, "--state-every"))
-                bad = num_arg(a, v, 0.0125, 3600, &clk.every);
-            else
-                bad = num_arg(a, v, 0, RS_PROFILE_LIMIT_MAX, &prof.force_limit_n);
-            if (bad)
+            if (option_value(a, argv[++i], args))
                 return RS_EXIT_USAGE;
         } else if (a[0] == '-' && a[1] != '\0') {
             rs_cli_error("analyze: unknown option '%s' (try 'rollsense analyze --help')", a);
             return RS_EXIT_USAGE;
-        } else if (path) {
-            rs_cli_error("analyze: takes one FILE, got '%s' and '%s'", path, a);
+        } else if (args->path) {
+            rs_cli_error("analyze: takes one FILE, got '%s' and '%s'", args->path, a);
             return RS_EXIT_USAGE;
         } else {
-            path = a;
+            args->path = a;
         }
     }
-    if (!path) {
+    if (!args->path) {
         rs_cli_error("analyze: missing FILE (try 'rollsense analyze --help')");
         return RS_EXIT_USAGE;
     }
+    return -1;
+}
+
+/* Fill the profile fields not given (< 0) from the defaults. */
+static void profile_fill(struct rs_profile *prof)
+{
+    struct rs_profile defaults;
+    rs_profile_defaults(&defaults);
+    if (prof->body_mass_kg < 0)
+        prof->body_mass_kg = defaults.body_mass_kg;
+    if (prof->calf_length_cm < 0)
+        prof->calf_length_cm = defaults.calf_length_cm;
+    if (prof->force_limit_n < 0)
+        prof->force_limit_n = defaults.force_limit_n;
+}
+
+/* Feed one frame to the pipeline (calibration frames included). */
+static void push_frame(struct rs_pipeline *p, struct rs_calib *cal, int *cal_state,
+                       const struct rs_frame *f, struct rs_events *ev, struct analyze_args *args)
+{
+    switch (f->type) {
+    case RS_FT_SAMPLE:
+        rs_pipeline_push(p, &f->u.sample, ev);
+        flush_events(ev, args->json);
+        state_tick(&args->clk, rs_pipeline_live(p), args->json);
+        break;
+    case RS_FT_FAULT:
+        rs_pipeline_push_fault(p, &f->u.fault, ev);
+        break;
+    case RS_FT_INFO:
+        *cal_state = f->u.info.cal_state;
+        break;
+    case RS_FT_CAL:
+        rs_calib_from_cal(cal, &f->u.cal, *cal_state == RS_CAL_OK);
+        rs_pipeline_set_calib(p, cal);
+        break;
+    default:
+        break;
+    }
+    flush_events(ev, args->json);
+}
+
+/* A raw capture through the pipeline; closes SRC->in. The exit code. */
+static int analyze_capture(struct analyze_source *src, const struct source_kind *kind,
+                           const struct rs_config *cfg, struct analyze_args *args)
+{
+    profile_fill(&args->prof);
+    static struct rs_pipeline p;
+    struct rs_calib cal;
+    rs_calib_defaults(&cal);
+    rs_pipeline_init(&p, cfg, &cal, &args->prof);
+    struct rs_events ev;
+    rs_events_clear(&ev);
+    struct rs_frame f;
+    int cal_state = -1, rc;
+    while ((rc = kind->next(src, &f)) > 0)
+        push_frame(&p, &cal, &cal_state, &f, &ev, args);
+    if (src->in != stdin)
+        fclose(src->in);
+    if (rc < 0) {
+        rs_cli_error("analyze: read error on '%s'", args->path);
+        return RS_EXIT_FAIL;
+    }
+    if (src->dec.stats.frames == 0) {
+        /* Nothing in it was a roller's frame: a text file, an image, noise. */
+        rs_cli_error("analyze: '%s' is neither a session file nor a roller capture "
+                     "(no valid frame in %llu bytes)", args->path, (unsigned long long)src->bytes);
+        return RS_EXIT_FAIL;
+    }
+    rs_pipeline_finish(&p, &ev);
+    flush_events(&ev, args->json);
+    struct rs_summary sum;
+    rs_pipeline_summary(&p, &sum);
+    print_decoder(src, &sum, args->json);
+    return RS_EXIT_OK;
+}
+
+int rs_cmd_analyze(int argc, char **argv)
+{
+    struct analyze_args args;
+    int rc = parse_args(argc, argv, &args);
+    if (rc >= 0)
+        return rc;
 
     struct rs_config cfg;
-    if (rs_cli_load_config("analyze", cfg_path, &cfg) != 0)
+    if (rs_cli_load_config("analyze", args.cfg_path, &cfg) != 0)
         return RS_EXIT_USAGE;
 
     static struct analyze_source src;
     memset(&src, 0, sizeof src);
-    src.in = open_input(path);
+    src.in = open_input(args.path);
     if (!src.in)
         return RS_EXIT_FAIL;
     rs_decoder_init(&src.dec);
@@ -395,63 +487,8 @@ int rs_cmd_analyze(int argc, char **argv)
             return RS_EXIT_FAIL;
         }
         fclose(src.in);
-        return analyze_session(path, cfg_path ? &cfg : NULL, &prof, json, &clk);
+        return analyze_session(args.path, args.cfg_path ? &cfg : NULL, &args.prof, args.json,
+                               &args.clk);
     }
-    struct rs_profile defaults;
-    rs_profile_defaults(&defaults);
-    if (prof.body_mass_kg < 0)
-        prof.body_mass_kg = defaults.body_mass_kg;
-    if (prof.calf_length_cm < 0)
-        prof.calf_length_cm = defaults.calf_length_cm;
-    if (prof.force_limit_n < 0)
-        prof.force_limit_n = defaults.force_limit_n;
-
-    static struct rs_pipeline p;
-    struct rs_calib cal;
-    rs_calib_defaults(&cal);
-    rs_pipeline_init(&p, &cfg, &cal, &prof);
-    struct rs_events ev;
-    rs_events_clear(&ev);
-    struct rs_frame f;
-    int cal_state = -1, rc;
-    while ((rc = kind->next(&src, &f)) > 0) {
-        switch (f.type) {
-        case RS_FT_SAMPLE:
-            rs_pipeline_push(&p, &f.u.sample, &ev);
-            flush_events(&ev, json);
-            state_tick(&clk, rs_pipeline_live(&p), json);
-            break;
-        case RS_FT_FAULT:
-            rs_pipeline_push_fault(&p, &f.u.fault, &ev);
-            break;
-        case RS_FT_INFO:
-            cal_state = f.u.info.cal_state;
-            break;
-        case RS_FT_CAL:
-            rs_calib_from_cal(&cal, &f.u.cal, cal_state == RS_CAL_OK);
-            rs_pipeline_set_calib(&p, &cal);
-            break;
-        default:
-            break;
-        }
-        flush_events(&ev, json);
-    }
-    if (src.in != stdin)
-        fclose(src.in);
-    if (rc < 0) {
-        rs_cli_error("analyze: read error on '%s'", path);
-        return RS_EXIT_FAIL;
-    }
-    if (src.dec.stats.frames == 0) {
-        /* Nothing in it was a roller's frame: a text file, an image, noise. */
-        rs_cli_error("analyze: '%s' is neither a session file nor a roller capture "
-                     "(no valid frame in %llu bytes)", path, (unsigned long long)src.bytes);
-        return RS_EXIT_FAIL;
-    }
-    rs_pipeline_finish(&p, &ev);
-    flush_events(&ev, json);
-    struct rs_summary sum;
-    rs_pipeline_summary(&p, &sum);
-    print_decoder(&src, &sum, json);
-    return RS_EXIT_OK;
+    return analyze_capture(&src, kind, &cfg, &args);
 }

@@ -235,17 +235,9 @@ int rs_cmd_demo(int argc, char **argv)
         cfg.now_us = emu_now;
         cfg.sleep_us = emu_sleep;
     }
-    struct rs_session *s = rs_session_new(&scfg);
-    struct rs_sink sink;
-    struct rs_conn *c = NULL;
-    if (s) {
-        sink = rs_session_sink(s);
-        c = rs_conn_new(&cfg, &sink);
-    }
-    if (!s || !c) {
-        rs_cli_error("demo: out of memory");
-        rs_session_free(s);
+    struct rs_conn *c;
+    struct rs_session *s = rs_cli_session_conn("demo", &scfg, &cfg, &c);
+    if (!s)
         return RS_EXIT_FAIL;
-    }
     return rs_cli_record_run("demo", &rec, c, s, &ro);
 }

@@ -153,16 +153,9 @@ int rs_cmd_live(int argc, char **argv)
     }
     rs_cli_catch_signals(&ro.stop);
 
-    struct rs_session *s = rs_session_new(&scfg);
-    struct rs_sink sink;
-    struct rs_conn *c = NULL;
-    if (s) {
-        sink = rs_session_sink(s);
-        c = rs_conn_new(&cfg, &sink);
-    }
-    if (!s || !c) {
-        rs_cli_error("live: out of memory");
-        rs_session_free(s);
+    struct rs_conn *c;
+    struct rs_session *s = rs_cli_session_conn("live", &scfg, &cfg, &c);
+    if (!s) {
         if (cap.f)
             fclose(cap.f);
         return RS_EXIT_FAIL;

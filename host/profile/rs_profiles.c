@@ -324,30 +324,13 @@ int rs_profiles_load(const char *path, struct rs_profiles *ps, char *why, size_t
     return 0;
 }
 
-/* mkdir -p of the directories above path, each new one 0700. */
-static int make_parents(const char *path)
-{
-    char dir[512];
-    if (snprintf(dir, sizeof dir, "%s", path) >= (int)sizeof dir)
-        return -1;
-    for (char *s = dir + 1; *s; s++) {
-        if (*s != '/')
-            continue;
-        *s = '\0';
-        if (mkdir(dir, 0700) < 0 && errno != EEXIST)
-            return -1;
-        *s = '/';
-    }
-    return 0;
-}
-
 int rs_profiles_save(const char *path, const struct rs_profiles *ps, char *why, size_t cap)
 {
     static char text[RS_PROFILES_TEXT_MAX];
     int len = rs_profiles_format(ps, text, sizeof text);
     if (len < 0)
         return rs_fail(RS_PROFILES_IO, why, cap, "profiles do not fit in %d bytes", RS_PROFILES_TEXT_MAX);
-    if (make_parents(path) < 0)
+    if (rs_file_make_parents(path) < 0)
         return rs_fail(RS_PROFILES_IO, why, cap, "cannot create the directory of %s: %s", path,
                        strerror(errno));
     char tmp[600];

@@ -307,33 +307,36 @@ void rs_reader_close(struct rs_reader *s)
     free(s);
 }
 
-int rs_reader_open(struct rs_reader **out, const char *path, char *msg, size_t msgcap)
+/* PATH is a non-empty regular file: 0, else RS_READER_E* with MSG set. */
+static int check_file(const char *path, struct stat *sb, char *msg, size_t msgcap)
 {
-    *out = NULL;
-    struct stat sb;
-    if (stat(path, &sb) != 0) {
+    if (stat(path, sb) != 0) {
         set_msg(msg, msgcap, "%s: cannot open: %s", path, strerror(errno));
         return RS_READER_ENOENT;
     }
-    if (!S_ISREG(sb.st_mode)) {
+    if (!S_ISREG(sb->st_mode)) {
         set_msg(msg, msgcap, "%s: cannot open: %s", path, "not a regular file");
         return RS_READER_ENOENT;
     }
-    if (sb.st_size == 0) {
+    if (sb->st_size == 0) {
         set_msg(msg, msgcap, "%s: %s", path,
                 "empty session: the recording stopped before anything was committed");
         return RS_READER_EEMPTY;
     }
-    struct rs_reader *s = calloc(1, sizeof *s);
-    if (!s) {
-        set_msg(msg, msgcap, "%s: %s", path, "out of memory");
-        return RS_READER_ENOENT;
-    }
-    s->dmg.truncated_bytes = truncated_bytes(path, sb.st_size);
+    return 0;
+}
+
+/*
+ * Open S->db on PATH and read its application id, format version and table
+ * count, retrying relaxed or read-write as needed. The SQLite code; on
+ * failure S->db is closed (NULL) or left for rs_reader_close.
+ */
+static int open_db(struct rs_reader *s, const char *path, int64_t *app, int64_t *ver,
+                   int64_t *ntab)
+{
     /* Read-only: a reader never changes a session. A session killed while
      * recording still has its -wal file; SQLite reads it through the -shm
      * index, which it may create next to the file. */
-    int64_t app = 0, ver = 0, ntab = 0;
     int rc = SQLITE_OK, flags = SQLITE_OPEN_READONLY;
     bool relaxed = false;
     for (int attempt = 0; attempt < 3; attempt++) {
@@ -343,12 +346,12 @@ int rs_reader_open(struct rs_reader **out, const char *path, char *msg, size_t m
             sqlite3_extended_result_codes(s->db, 1);
             if (relaxed)
                 sqlite3_exec(s->db, "PRAGMA writable_schema=ON", NULL, NULL, NULL);
-            rc = query_int(s->db, "PRAGMA application_id", &app);
+            rc = query_int(s->db, "PRAGMA application_id", app);
         }
         if (rc == SQLITE_OK)
-            rc = query_int(s->db, "PRAGMA user_version", &ver);
+            rc = query_int(s->db, "PRAGMA user_version", ver);
         if (rc == SQLITE_OK)
-            rc = query_int(s->db, "SELECT count(*) FROM sqlite_master", &ntab);
+            rc = query_int(s->db, "SELECT count(*) FROM sqlite_master", ntab);
         if ((rc & 0xff) == SQLITE_CORRUPT && !relaxed) {
             /* SQLite refuses a file shorter than its header says unless
              * the schema checks are relaxed; we only read. */
@@ -364,33 +367,38 @@ int rs_reader_open(struct rs_reader **out, const char *path, char *msg, size_t m
         sqlite3_close(s->db);
         s->db = NULL;
     }
-    if (rc != SQLITE_OK) {
-        int err;
-        if ((rc & 0xff) == SQLITE_NOTADB) {
-            err = RS_READER_ENOTDB;
-            set_msg(msg, msgcap, "%s: %s", path,
-                    "not a session file (not an SQLite database, or its header is damaged)");
-        } else if ((rc & 0xff) == SQLITE_CANTOPEN || (rc & 0xff) == SQLITE_PERM ||
-                   (rc & 0xff) == SQLITE_READONLY) {
-            err = RS_READER_ENOENT;
-            set_msg(msg, msgcap, "%s: cannot open: %s", path, sqlite3_errstr(rc));
-        } else {
-            err = RS_READER_ECORRUPT;
-            set_msg(msg, msgcap, "%s: damaged beyond reading (%s)", path, sqlite3_errstr(rc));
-        }
-        rs_reader_close(s);
-        return err;
+    return rc;
+}
+
+/* The RS_READER_E* code (and MSG) for SQLite code RC from open_db. */
+static int open_error(int rc, const char *path, char *msg, size_t msgcap)
+{
+    if ((rc & 0xff) == SQLITE_NOTADB) {
+        set_msg(msg, msgcap, "%s: %s", path,
+                "not a session file (not an SQLite database, or its header is damaged)");
+        return RS_READER_ENOTDB;
     }
+    if ((rc & 0xff) == SQLITE_CANTOPEN || (rc & 0xff) == SQLITE_PERM ||
+        (rc & 0xff) == SQLITE_READONLY) {
+        set_msg(msg, msgcap, "%s: cannot open: %s", path, sqlite3_errstr(rc));
+        return RS_READER_ENOENT;
+    }
+    set_msg(msg, msgcap, "%s: damaged beyond reading (%s)", path, sqlite3_errstr(rc));
+    return RS_READER_ECORRUPT;
+}
+
+/* The header is a rollsense session of a readable format: 0, else RS_READER_E*. */
+static int check_header(int64_t app, int64_t ver, int64_t ntab, const char *path, char *msg,
+                        size_t msgcap)
+{
     if (app == 0 && ver == 0 && ntab == 0) {
         set_msg(msg, msgcap, "%s: %s", path,
                 "empty session: the recording stopped before anything was committed");
-        rs_reader_close(s);
         return RS_READER_EEMPTY;
     }
     if (app != RS_READER_APP_ID) {
         set_msg(msg, msgcap, "%s: %s", path,
                 "not a rollsense session (an SQLite database of another application)");
-        rs_reader_close(s);
         return RS_READER_ENOTSESS;
     }
     if (ver > RS_READER_FORMAT || ver < 1) {
@@ -400,18 +408,49 @@ int rs_reader_open(struct rs_reader **out, const char *path, char *msg, size_t m
                  ver < 1 ? "is invalid" : "is newer than this program", RS_READER_FORMAT,
                  ver < 1 ? "" : " (update rollsense to read it)");
         set_msg(msg, msgcap, "%s: %s", path, d);
-        rs_reader_close(s);
         return RS_READER_EVERSION;
     }
-    rc = sqlite3_prepare_v2(s->db, "SELECT id, host_us, dev_us, raw FROM frames WHERE id > ?1"
-                                   " ORDER BY id",
-                            -1, &s->fc.st, NULL);
+    return 0;
+}
+
+/* Prepare the frames and log cursors' statements. The SQLite code. */
+static int prepare_cursors(struct rs_reader *s)
+{
+    int rc = sqlite3_prepare_v2(s->db, "SELECT id, host_us, dev_us, raw FROM frames WHERE id > ?1"
+                                       " ORDER BY id",
+                                -1, &s->fc.st, NULL);
     if (rc == SQLITE_OK)
         rc = sqlite3_prepare_v2(s->db,
                                 "SELECT id, after_frame, kind, host_us, dev_us, type, data"
                                 " FROM log WHERE id > ?1 ORDER BY id",
                                 -1, &s->lc.st, NULL);
-    if (rc != SQLITE_OK) {
+    return rc;
+}
+
+int rs_reader_open(struct rs_reader **out, const char *path, char *msg, size_t msgcap)
+{
+    *out = NULL;
+    struct stat sb;
+    int err = check_file(path, &sb, msg, msgcap);
+    if (err)
+        return err;
+    struct rs_reader *s = calloc(1, sizeof *s);
+    if (!s) {
+        set_msg(msg, msgcap, "%s: %s", path, "out of memory");
+        return RS_READER_ENOENT;
+    }
+    s->dmg.truncated_bytes = truncated_bytes(path, sb.st_size);
+    int64_t app = 0, ver = 0, ntab = 0;
+    int rc = open_db(s, path, &app, &ver, &ntab);
+    if (rc != SQLITE_OK)
+        err = open_error(rc, path, msg, msgcap);
+    else
+        err = check_header(app, ver, ntab, path, msg, msgcap);
+    if (err) {
+        rs_reader_close(s);
+        return err;
+    }
+    if (prepare_cursors(s) != SQLITE_OK) {
         set_msg(msg, msgcap, "%s: damaged beyond reading (%s)", path, sqlite3_errmsg(s->db));
         rs_reader_close(s);
         return RS_READER_ECORRUPT;

@@ -166,7 +166,7 @@ static int parse_segment(struct rs_scenario *scn, const char *kw, char **tok, in
             s.bounce_n = v;
         else if (strcmp(k, "bounce_hz") == 0 && s.kind != RS_SEG_LIFT && v >= 0.2 && v <= 10)
             s.bounce_hz = v;
-        else if (strcmp(k, "ramp") == 0 && v >= 0.0125 && v <= s.dur)
+        else if (strcmp(k, "ramp") == 0 && v >= RS_FRAME_PERIOD_S && v <= s.dur)
             s.ramp_s = v;
         else {
             errf(err, cap, "%s:%d: option '%s=%g' not allowed for %s (see docs/scenario-format.md)",
@@ -179,254 +179,282 @@ static int parse_segment(struct rs_scenario *scn, const char *kw, char **tok, in
     return 0;
 }
 
-int rs_scenario_parse(struct rs_scenario *scn, const char *text, const char *file, char *err,
-                      size_t cap)
+/* The parser's state across lines: the scenario, the current force and
+ * lateral position segments inherit, and where an error is reported. */
+struct parse_ctx {
+    struct rs_scenario *scn;
+    double cur_force, cur_x;
+    bool phase_set;
+    const char *file;
+    int lineno;
+    char *err;
+    size_t cap;
+};
+
+/* Keyword KW wants N arguments (WHAT), else an error line and -1. */
+#define NEED(n, what)                                                                  \
+    do {                                                                               \
+        if (na != (n)) {                                                               \
+            errf(c->err, c->cap, "%s:%d: %s wants %s", c->file, c->lineno, kw, what); \
+            return -1;                                                                 \
+        }                                                                              \
+    } while (0)
+/* a[0] as a number within LO..HI into VAL, else an error line and -1. */
+#define RANGE(val, lo, hi, what)                                                             \
+    do {                                                                                     \
+        if (num(a[0], &(val)) || (val) < (lo) || (val) > (hi)) {                             \
+            errf(c->err, c->cap, "%s:%d: %s '%s', allowed %s %g..%g", c->file, c->lineno, kw, \
+                 a[0], what, (double)(lo), (double)(hi));                                    \
+            return -1;                                                                       \
+        }                                                                                    \
+    } while (0)
+
+/* Who and where: name label seed mass calf force x leg. 0, -1 (error), 1 (not mine). */
+static int parse_person(struct parse_ctx *c, const char *kw, char **a, int na)
 {
-    if (!file)
-        file = "scenario";
-    memset(scn, 0, sizeof *scn);
-    snprintf(scn->name, sizeof scn->name, "unnamed");
-    scn->seed = 1;
-    scn->mass_kg = 70;
-    scn->calf_cm = 40;
-    scn->noise_n = 0.05;
-    scn->drift_s = 600;
-    scn->check_truth = true;
-    double cur_force = 250, cur_x = 90;
-    bool phase_set = false;
-    int lineno = 0;
-    const char *p = text ? text : "";
-    while (*p) {
-        lineno++;
-        const char *eol = strchr(p, '\n');
-        size_t len = eol ? (size_t)(eol - p) : strlen(p);
-        char buf[256];
-        if (len >= sizeof buf) {
-            errf(err, cap, "%s:%d: line too long", file, lineno);
+    double v = 0;
+    if (strcmp(kw, "name") == 0) {
+        NEED(1, "one word");
+        snprintf(c->scn->name, sizeof c->scn->name, "%s", a[0]);
+    } else if (strcmp(kw, "label") == 0) {
+        /* One or more words: what the scenario exercises. */
+        size_t n = 0;
+        c->scn->label[0] = '\0';
+        for (int i = 0; i < na; i++) {
+            size_t w = strlen(a[i]);
+            if (n + w + 2 > sizeof c->scn->label) {
+                errf(c->err, c->cap, "%s:%d: labels longer than %zu characters", c->file,
+                     c->lineno, sizeof c->scn->label - 1);
+                return -1;
+            }
+            if (n)
+                c->scn->label[n++] = ' ';
+            memcpy(c->scn->label + n, a[i], w + 1);
+            n += w;
+        }
+    } else if (strcmp(kw, "seed") == 0) {
+        NEED(1, "a number");
+        RANGE(v, 0, 4e9, "");
+        c->scn->seed = (uint64_t)v;
+    } else if (strcmp(kw, "mass") == 0) {
+        NEED(1, "KG");
+        RANGE(c->scn->mass_kg, 20, 250, "kg");
+    } else if (strcmp(kw, "calf") == 0) {
+        NEED(1, "CM");
+        RANGE(c->scn->calf_cm, 15, 60, "cm");
+    } else if (strcmp(kw, "force") == 0) {
+        NEED(1, "N");
+        RANGE(c->cur_force, 0, 3000, "N");
+    } else if (strcmp(kw, "x") == 0) {
+        NEED(1, "MM");
+        RANGE(c->cur_x, -190, 190, "mm");
+    } else if (strcmp(kw, "leg") == 0) {
+        NEED(1, "left or right");
+        if (strcmp(a[0], "left") == 0)
+            c->cur_x = -90;
+        else if (strcmp(a[0], "right") == 0)
+            c->cur_x = 90;
+        else {
+            errf(c->err, c->cap, "%s:%d: leg '%s', allowed left or right", c->file, c->lineno,
+                 a[0]);
             return -1;
         }
-        memcpy(buf, p, len);
-        buf[len] = '\0';
-        p = eol ? eol + 1 : p + len;
-        if (strncmp(buf, "expect", 6) == 0 && (buf[6] == ' ' || buf[6] == '\t')) {
-            if (scn->nexpect >= RS_SCN_MAX_EXPECT) {
-                errf(err, cap, "%s:%d: more than %d expect lines", file, lineno,
-                     RS_SCN_MAX_EXPECT);
-                return -1;
-            }
-            char *h = strchr(buf, '#');
-            if (h)
-                *h = '\0';
-            size_t el = strlen(buf + 7);
-            if (el >= sizeof scn->expect[0]) {
-                errf(err, cap, "%s:%d: expect line longer than %zu characters", file, lineno,
-                     sizeof scn->expect[0] - 1);
-                return -1;
-            }
-            memcpy(scn->expect[scn->nexpect++], buf + 7, el + 1);
-            continue;
+    } else {
+        return 1;
+    }
+    return 0;
+}
+
+/* The signal: noise enc_noise drift tremor accel drop offset t0 phase loop
+ * truth. 0, -1 (error), 1 (not mine). */
+static int parse_signal(struct parse_ctx *c, const char *kw, char **a, int na)
+{
+    double v = 0, v2 = 0;
+    if (strcmp(kw, "noise") == 0) {
+        NEED(1, "N_RMS");
+        RANGE(c->scn->noise_n, 0, 20, "N");
+    } else if (strcmp(kw, "enc_noise") == 0) {
+        NEED(1, "COUNTS");
+        RANGE(c->scn->enc_noise, 0, 100, "counts");
+    } else if (strcmp(kw, "drift") == 0) {
+        NEED(2, "N SECONDS");
+        RANGE(c->scn->drift_n, -100, 100, "N");
+        if (num(a[1], &c->scn->drift_s) || c->scn->drift_s <= 0) {
+            errf(c->err, c->cap, "%s:%d: drift seconds '%s', allowed > 0", c->file, c->lineno,
+                 a[1]);
+            return -1;
+        }
+    } else if (strcmp(kw, "tremor") == 0) {
+        NEED(2, "MM HZ");
+        RANGE(c->scn->tremor_mm, 0, 5, "mm");
+        if (num(a[1], &c->scn->tremor_hz) || c->scn->tremor_hz < 1 || c->scn->tremor_hz > 15) {
+            errf(c->err, c->cap, "%s:%d: tremor frequency '%s', allowed 1..15 Hz", c->file,
+                 c->lineno, a[1]);
+            return -1;
+        }
+    } else if (strcmp(kw, "accel") == 0) {
+        NEED(1, "CM_PER_S2");
+        RANGE(c->scn->accel, 0, 1000, "cm/s^2");
+    } else if (strcmp(kw, "drop") == 0) {
+        NEED(1, "FRACTION");
+        RANGE(c->scn->drop, 0, 0.5, "");
+    } else if (strcmp(kw, "offset") == 0) {
+        NEED(2, "LEFT RIGHT (raw counts)");
+        if (num(a[0], &v) || num(a[1], &v2) || fabs(v) > 4e6 || fabs(v2) > 4e6) {
+            errf(c->err, c->cap, "%s:%d: offset wants two counts, allowed -4e6..4e6", c->file,
+                 c->lineno);
+            return -1;
+        }
+        c->scn->offset_left = (int32_t)v;
+        c->scn->offset_right = (int32_t)v2;
+    } else if (strcmp(kw, "t0") == 0) {
+        NEED(1, "MICROSECONDS");
+        RANGE(v, 0, 4294967295.0, "us");
+        c->scn->t0_us = (uint32_t)v;
+    } else if (strcmp(kw, "phase") == 0) {
+        NEED(1, "MILLISECONDS");
+        RANGE(v, 0, 12.5, "ms");
+        c->scn->phase_s = v / 1000.0;
+        c->phase_set = true;
+    } else if (strcmp(kw, "loop") == 0) {
+        NEED(0, "nothing");
+        c->scn->loop = true;
+    } else if (strcmp(kw, "truth") == 0) {
+        NEED(1, "on or off");
+        c->scn->check_truth = strcmp(a[0], "off") != 0;
+    } else {
+        return 1;
+    }
+    return 0;
+}
+
+/* What happens: fault gap roll hold rest lift; any other keyword is an
+ * error. 0 or -1. */
+static int parse_event(struct parse_ctx *c, const char *kw, char **a, int na)
+{
+    double v = 0, v2 = 0;
+    if (strcmp(kw, "fault") == 0) {
+        NEED(3, "NAME START_S SECONDS");
+        int f = -1;
+        for (size_t i = 0; i < sizeof fault_names / sizeof fault_names[0]; i++)
+            if (strcmp(a[0], fault_names[i].name) == 0)
+                f = (int)i;
+        if (f < 0 || c->scn->nfaults >= RS_SCN_MAX_FAULTS || num(a[1], &v) || num(a[2], &v2) ||
+            v < 0 || v2 <= 0) {
+            errf(c->err, c->cap,
+                 "%s:%d: fault wants NAME (hx_left, hx_right, magnet, enc_parity, enc_error) "
+                 "START SECONDS, at most %d",
+                 c->file, c->lineno, RS_SCN_MAX_FAULTS);
+            return -1;
+        }
+        c->scn->faults[c->scn->nfaults].bit = fault_names[f].bit;
+        c->scn->faults[c->scn->nfaults].t = v;
+        c->scn->faults[c->scn->nfaults].dur = v2;
+        c->scn->nfaults++;
+    } else if (strcmp(kw, "gap") == 0) {
+        NEED(2, "START_S SECONDS");
+        if (c->scn->ngaps >= RS_SCN_MAX_GAPS || num(a[0], &v) || num(a[1], &v2) || v <= 0 ||
+            v2 <= 0) {
+            errf(c->err, c->cap, "%s:%d: gap wants START (> 0) SECONDS (> 0), at most %d", c->file,
+                 c->lineno, RS_SCN_MAX_GAPS);
+            return -1;
+        }
+        c->scn->gaps[c->scn->ngaps].t = v;
+        c->scn->gaps[c->scn->ngaps].dur = v2;
+        c->scn->ngaps++;
+    } else if (strcmp(kw, "roll") == 0 || strcmp(kw, "hold") == 0 ||
+               strcmp(kw, "rest") == 0 || strcmp(kw, "lift") == 0) {
+        if (parse_segment(c->scn, kw, a, na, c->cur_force, &c->cur_x, c->file, c->lineno, c->err,
+                          c->cap))
+            return -1;
+    } else {
+        errf(c->err, c->cap,
+             "%s:%d: unknown keyword '%s', allowed name label seed mass calf force x leg "
+             "noise enc_noise tremor drift drop offset t0 loop truth fault gap roll hold rest "
+             "lift "
+             "expect",
+             c->file, c->lineno, kw);
+        return -1;
+    }
+    return 0;
+}
+#undef NEED
+#undef RANGE
+
+/* One line (comment stripped here) into the scenario: 0, or -1 with ERR set. */
+static int parse_line(struct parse_ctx *c, char *buf)
+{
+    struct rs_scenario *scn = c->scn;
+    if (strncmp(buf, "expect", 6) == 0 && (buf[6] == ' ' || buf[6] == '\t')) {
+        if (scn->nexpect >= RS_SCN_MAX_EXPECT) {
+            errf(c->err, c->cap, "%s:%d: more than %d expect lines", c->file, c->lineno,
+                 RS_SCN_MAX_EXPECT);
+            return -1;
         }
         char *h = strchr(buf, '#');
         if (h)
             *h = '\0';
-        char *tok[12];
-        int ntok = 0;
-        for (char *s = strtok(buf, " \t\r"); s && ntok < 12; s = strtok(NULL, " \t\r"))
-            tok[ntok++] = s;
-        if (ntok == 0)
-            continue;
-        const char *kw = tok[0];
-        char **a = tok + 1;
-        int na = ntok - 1;
-        double v = 0, v2 = 0;
-#define NEED(n, what)                                                        \
-    do {                                                                     \
-        if (na != (n)) {                                                     \
-            errf(err, cap, "%s:%d: %s wants %s", file, lineno, kw, what);    \
-            return -1;                                                       \
-        }                                                                    \
-    } while (0)
-#define RANGE(val, lo, hi, what)                                                           \
-    do {                                                                                   \
-        if (num(a[0], &(val)) || (val) < (lo) || (val) > (hi)) {                           \
-            errf(err, cap, "%s:%d: %s '%s', allowed %s %g..%g", file, lineno, kw, a[0],     \
-                 what, (double)(lo), (double)(hi));                                        \
-            return -1;                                                                     \
-        }                                                                                  \
-    } while (0)
-        if (strcmp(kw, "name") == 0) {
-            NEED(1, "one word");
-            snprintf(scn->name, sizeof scn->name, "%s", a[0]);
-        } else if (strcmp(kw, "label") == 0) {
-            /* One or more words: what the scenario exercises. */
-            size_t n = 0;
-            scn->label[0] = '\0';
-            for (int i = 0; i < na; i++) {
-                size_t w = strlen(a[i]);
-                if (n + w + 2 > sizeof scn->label) {
-                    errf(err, cap, "%s:%d: labels longer than %zu characters", file, lineno,
-                         sizeof scn->label - 1);
-                    return -1;
-                }
-                if (n)
-                    scn->label[n++] = ' ';
-                memcpy(scn->label + n, a[i], w + 1);
-                n += w;
-            }
-        } else if (strcmp(kw, "seed") == 0) {
-            NEED(1, "a number");
-            RANGE(v, 0, 4e9, "");
-            scn->seed = (uint64_t)v;
-        } else if (strcmp(kw, "mass") == 0) {
-            NEED(1, "KG");
-            RANGE(scn->mass_kg, 20, 250, "kg");
-        } else if (strcmp(kw, "calf") == 0) {
-            NEED(1, "CM");
-            RANGE(scn->calf_cm, 15, 60, "cm");
-        } else if (strcmp(kw, "force") == 0) {
-            NEED(1, "N");
-            RANGE(cur_force, 0, 3000, "N");
-        } else if (strcmp(kw, "x") == 0) {
-            NEED(1, "MM");
-            RANGE(cur_x, -190, 190, "mm");
-        } else if (strcmp(kw, "leg") == 0) {
-            NEED(1, "left or right");
-            if (strcmp(a[0], "left") == 0)
-                cur_x = -90;
-            else if (strcmp(a[0], "right") == 0)
-                cur_x = 90;
-            else {
-                errf(err, cap, "%s:%d: leg '%s', allowed left or right", file, lineno, a[0]);
-                return -1;
-            }
-        } else if (strcmp(kw, "noise") == 0) {
-            NEED(1, "N_RMS");
-            RANGE(scn->noise_n, 0, 20, "N");
-        } else if (strcmp(kw, "enc_noise") == 0) {
-            NEED(1, "COUNTS");
-            RANGE(scn->enc_noise, 0, 100, "counts");
-        } else if (strcmp(kw, "drift") == 0) {
-            NEED(2, "N SECONDS");
-            RANGE(scn->drift_n, -100, 100, "N");
-            if (num(a[1], &scn->drift_s) || scn->drift_s <= 0) {
-                errf(err, cap, "%s:%d: drift seconds '%s', allowed > 0", file, lineno, a[1]);
-                return -1;
-            }
-        } else if (strcmp(kw, "tremor") == 0) {
-            NEED(2, "MM HZ");
-            RANGE(scn->tremor_mm, 0, 5, "mm");
-            if (num(a[1], &scn->tremor_hz) || scn->tremor_hz < 1 || scn->tremor_hz > 15) {
-                errf(err, cap, "%s:%d: tremor frequency '%s', allowed 1..15 Hz", file, lineno,
-                     a[1]);
-                return -1;
-            }
-        } else if (strcmp(kw, "accel") == 0) {
-            NEED(1, "CM_PER_S2");
-            RANGE(scn->accel, 0, 1000, "cm/s^2");
-        } else if (strcmp(kw, "drop") == 0) {
-            NEED(1, "FRACTION");
-            RANGE(scn->drop, 0, 0.5, "");
-        } else if (strcmp(kw, "offset") == 0) {
-            NEED(2, "LEFT RIGHT (raw counts)");
-            if (num(a[0], &v) || num(a[1], &v2) || fabs(v) > 4e6 || fabs(v2) > 4e6) {
-                errf(err, cap, "%s:%d: offset wants two counts, allowed -4e6..4e6", file, lineno);
-                return -1;
-            }
-            scn->offset_left = (int32_t)v;
-            scn->offset_right = (int32_t)v2;
-        } else if (strcmp(kw, "t0") == 0) {
-            NEED(1, "MICROSECONDS");
-            RANGE(v, 0, 4294967295.0, "us");
-            scn->t0_us = (uint32_t)v;
-        } else if (strcmp(kw, "phase") == 0) {
-            NEED(1, "MILLISECONDS");
-            RANGE(v, 0, 12.5, "ms");
-            scn->phase_s = v / 1000.0;
-            phase_set = true;
-        } else if (strcmp(kw, "loop") == 0) {
-            NEED(0, "nothing");
-            scn->loop = true;
-        } else if (strcmp(kw, "truth") == 0) {
-            NEED(1, "on or off");
-            scn->check_truth = strcmp(a[0], "off") != 0;
-        } else if (strcmp(kw, "fault") == 0) {
-            NEED(3, "NAME START_S SECONDS");
-            int f = -1;
-            for (size_t i = 0; i < sizeof fault_names / sizeof fault_names[0]; i++)
-                if (strcmp(a[0], fault_names[i].name) == 0)
-                    f = (int)i;
-            if (f < 0 || scn->nfaults >= RS_SCN_MAX_FAULTS || num(a[1], &v) || num(a[2], &v2) ||
-                v < 0 || v2 <= 0) {
-                errf(err, cap,
-                     "%s:%d: fault wants NAME (hx_left, hx_right, magnet, enc_parity, enc_error) "
-                     "START SECONDS, at most %d",
-                     file, lineno, RS_SCN_MAX_FAULTS);
-                return -1;
-            }
-            scn->faults[scn->nfaults].bit = fault_names[f].bit;
-            scn->faults[scn->nfaults].t = v;
-            scn->faults[scn->nfaults].dur = v2;
-            scn->nfaults++;
-        } else if (strcmp(kw, "gap") == 0) {
-            NEED(2, "START_S SECONDS");
-            if (scn->ngaps >= RS_SCN_MAX_GAPS || num(a[0], &v) || num(a[1], &v2) || v <= 0 ||
-                v2 <= 0) {
-                errf(err, cap, "%s:%d: gap wants START (> 0) SECONDS (> 0), at most %d", file,
-                     lineno, RS_SCN_MAX_GAPS);
-                return -1;
-            }
-            scn->gaps[scn->ngaps].t = v;
-            scn->gaps[scn->ngaps].dur = v2;
-            scn->ngaps++;
-        } else if (strcmp(kw, "roll") == 0 || strcmp(kw, "hold") == 0 ||
-                   strcmp(kw, "rest") == 0 || strcmp(kw, "lift") == 0) {
-            if (parse_segment(scn, kw, a, na, cur_force, &cur_x, file, lineno, err, cap))
-                return -1;
-        } else {
-            errf(err, cap,
-                 "%s:%d: unknown keyword '%s', allowed name label seed mass calf force x leg "
-                 "noise enc_noise tremor drift drop offset t0 loop truth fault gap roll hold rest "
-                 "lift "
-                 "expect",
-                 file, lineno, kw);
+        size_t el = strlen(buf + 7);
+        if (el >= sizeof scn->expect[0]) {
+            errf(c->err, c->cap, "%s:%d: expect line longer than %zu characters", c->file,
+                 c->lineno, sizeof scn->expect[0] - 1);
             return -1;
         }
-#undef NEED
-#undef RANGE
+        memcpy(scn->expect[scn->nexpect++], buf + 7, el + 1);
+        return 0;
     }
-    if (scn->nseg == 0) {
-        errf(err, cap, "%s:%d: no segments (roll, hold, rest, lift)", file, lineno);
-        return -1;
+    char *h = strchr(buf, '#');
+    if (h)
+        *h = '\0';
+    char *tok[12];
+    int ntok = 0;
+    for (char *s = strtok(buf, " \t\r"); s && ntok < 12; s = strtok(NULL, " \t\r"))
+        tok[ntok++] = s;
+    if (ntok == 0)
+        return 0;
+    int r = parse_person(c, tok[0], tok + 1, ntok - 1);
+    if (r == 1)
+        r = parse_signal(c, tok[0], tok + 1, ntok - 1);
+    if (r == 1)
+        r = parse_event(c, tok[0], tok + 1, ntok - 1);
+    return r;
+}
+
+/* A roll's ramp-up and ramp-down times from its neighbours and the
+ * acceleration: 0, or -1 with ERR set when it is too short. */
+static int roll_ramps(struct rs_scenario *scn, int i, const char *file, char *err, size_t cap)
+{
+    struct rs_seg *s = &scn->seg[i];
+    bool prev_roll = i > 0 && scn->seg[i - 1].kind == RS_SEG_ROLL;
+    bool next_roll = i + 1 < scn->nseg && scn->seg[i + 1].kind == RS_SEG_ROLL;
+    s->v_start = prev_roll ? scn->seg[i - 1].speed : 0;
+    s->u_up = 0;
+    s->u_down = s->dur;
+    if (scn->accel > 0) {
+        s->u_up = fabs(s->speed - s->v_start) / scn->accel;
+        if (!next_roll)
+            s->u_down = s->dur - fabs(s->speed) / scn->accel;
+        if (s->u_up > s->u_down) {
+            errf(err, cap, "%s:%d: roll too short to change speed at %g cm/s^2", file,
+                 s->line, scn->accel);
+            return -1;
+        }
+    } else {
+        s->v_start = s->speed;
     }
-    /* Frames fall between segment boundaries, as they would in reality:
-     * the first frame's offset comes from the seed unless given. */
-    if (!phase_set)
-        scn->phase_s = (double)((scn->seed * 2654435761u) % 1000u) / 1000.0 * 0.0125;
-    scn->tremor_phase = (double)((scn->seed * 40503u) % 628u) / 100.0;
-    /* Derived timeline. */
+    return 0;
+}
+
+/* The derived timeline: each segment's start time, displacement, position
+ * and previous force; the duration and cycle. 0, or -1 with ERR set. */
+static int derive_timeline(struct rs_scenario *scn, const char *file, char *err, size_t cap)
+{
     double t = 0, disp = 0, pos = 0, f = 0;
     bool lifted = true;
     for (int i = 0; i < scn->nseg; i++) {
         struct rs_seg *s = &scn->seg[i];
-        if (s->kind == RS_SEG_ROLL) {
-            bool prev_roll = i > 0 && scn->seg[i - 1].kind == RS_SEG_ROLL;
-            bool next_roll = i + 1 < scn->nseg && scn->seg[i + 1].kind == RS_SEG_ROLL;
-            s->v_start = prev_roll ? scn->seg[i - 1].speed : 0;
-            s->u_up = 0;
-            s->u_down = s->dur;
-            if (scn->accel > 0) {
-                s->u_up = fabs(s->speed - s->v_start) / scn->accel;
-                if (!next_roll)
-                    s->u_down = s->dur - fabs(s->speed) / scn->accel;
-                if (s->u_up > s->u_down) {
-                    errf(err, cap, "%s:%d: roll too short to change speed at %g cm/s^2", file,
-                         s->line, scn->accel);
-                    return -1;
-                }
-            } else {
-                s->v_start = s->speed;
-            }
-        }
+        if (s->kind == RS_SEG_ROLL && roll_ramps(scn, i, file, err, cap))
+            return -1;
         s->t0 = t;
         s->disp0 = disp;
         if (lifted && s->kind != RS_SEG_LIFT)
@@ -448,8 +476,52 @@ int rs_scenario_parse(struct rs_scenario *scn, const char *text, const char *fil
     }
     scn->duration = t;
     scn->cycle_disp = disp;
+    return 0;
+}
+
+int rs_scenario_parse(struct rs_scenario *scn, const char *text, const char *file, char *err,
+                      size_t cap)
+{
+    if (!file)
+        file = "scenario";
+    memset(scn, 0, sizeof *scn);
+    snprintf(scn->name, sizeof scn->name, "unnamed");
+    scn->seed = 1;
+    scn->mass_kg = 70;
+    scn->calf_cm = 40;
+    scn->noise_n = 0.05;
+    scn->drift_s = 600;
+    scn->check_truth = true;
+    struct parse_ctx c = { scn, 250, 90, false, file, 0, err, cap };
+    const char *p = text ? text : "";
+    while (*p) {
+        c.lineno++;
+        const char *eol = strchr(p, '\n');
+        size_t len = eol ? (size_t)(eol - p) : strlen(p);
+        char buf[256];
+        if (len >= sizeof buf) {
+            errf(err, cap, "%s:%d: line too long", file, c.lineno);
+            return -1;
+        }
+        memcpy(buf, p, len);
+        buf[len] = '\0';
+        p = eol ? eol + 1 : p + len;
+        if (parse_line(&c, buf))
+            return -1;
+    }
+    if (scn->nseg == 0) {
+        errf(err, cap, "%s:%d: no segments (roll, hold, rest, lift)", file, c.lineno);
+        return -1;
+    }
+    /* Frames fall between segment boundaries, as they would in reality:
+     * the first frame's offset comes from the seed unless given. */
+    if (!c.phase_set)
+        scn->phase_s = (double)((scn->seed * 2654435761u) % 1000u) / 1000.0 * RS_FRAME_PERIOD_S;
+    scn->tremor_phase = (double)((scn->seed * 40503u) % 628u) / 100.0;
+    if (derive_timeline(scn, file, err, cap))
+        return -1;
     if (scn->loop && (scn->seg[0].kind != RS_SEG_LIFT || scn->seg[scn->nseg - 1].kind != RS_SEG_LIFT)) {
-        errf(err, cap, "%s:%d: a looping scenario must start and end with a lift", file, lineno);
+        errf(err, cap, "%s:%d: a looping scenario must start and end with a lift", file, c.lineno);
         return -1;
     }
     return 0;
@@ -458,7 +530,7 @@ int rs_scenario_parse(struct rs_scenario *scn, const char *text, const char *fil
 void rs_scenario_reseed(struct rs_scenario *scn, uint64_t seed)
 {
     scn->seed = seed;
-    scn->phase_s = (double)((seed * 2654435761u) % 1000u) / 1000.0 * 0.0125;
+    scn->phase_s = (double)((seed * 2654435761u) % 1000u) / 1000.0 * RS_FRAME_PERIOD_S;
     scn->tremor_phase = (double)((seed * 40503u) % 628u) / 100.0;
 }
 

@@ -221,3 +221,23 @@ int rs_file_make_private(const char *path)
         return -1;
     return close(fd);
 }
+
+int rs_file_make_parents(const char *path)
+{
+    char dir[1024];
+    size_t len = strlen(path);
+    if (len >= sizeof dir) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    memcpy(dir, path, len + 1);
+    for (char *p = dir + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+            return -1;
+        *p = '/';
+    }
+    return 0;
+}

@@ -63,4 +63,9 @@ int rs_file_create_private(const char *path);
 FILE *rs_file_fopen_private(const char *path);
 int rs_file_make_private(const char *path);
 
+/* mkdir -p of the directories above PATH (not PATH itself), each new one
+ * 0700 (session and calibration data stay private). 0, or -1 with errno set
+ * (ENAMETOOLONG for a path of 1024 bytes or more). */
+int rs_file_make_parents(const char *path);
+
 #endif

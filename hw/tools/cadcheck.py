@@ -229,17 +229,7 @@ def main(argv):
 
 
 def report(findings, expect):
-    for code, msg in findings:
-        print(f"error[{code}]: {msg}")
-    if expect is not None:
-        want = {c for c in expect.split(",") if c}
-        got = {c for c, _ in findings}
-        if got == want:
-            print(f"expected failure seen: {', '.join(sorted(want))}")
-            return 0
-        print(f"cadcheck: expected findings {sorted(want)}, got {sorted(got)}", file=sys.stderr)
-        return 1
-    return 1 if findings else 0
+    return hw.report_findings("cadcheck", findings, expect)
 
 
 if __name__ == "__main__":

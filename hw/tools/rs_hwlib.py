@@ -8,6 +8,7 @@ assert that a broken fixture fails for the intended reason and no other.
 import csv
 import os
 import re
+import sys
 
 import yaml
 
@@ -492,3 +493,20 @@ def check_bom(rows, nl, cad_parts):
         for name in sorted(set(bom_cad) - set(cad_parts)):
             f.append(("bom-not-in-cad", f"bom.csv:{bom_cad[name]['line']}: {name} has no cad/parts/{name}.scad"))
     return f
+
+
+def report_findings(tool, findings, expect):
+    """Print the (code, message) findings; the exit code: 0 clean, 1 findings.
+    With expect (comma-separated codes), 0 when exactly those were found and
+    1 otherwise, a line on stderr naming TOOL saying what differed."""
+    for code, msg in findings:
+        print(f"error[{code}]: {msg}")
+    if expect is not None:
+        want = {c for c in expect.split(",") if c}
+        got = {c for c, _ in findings}
+        if got == want:
+            print(f"expected failure seen: {', '.join(sorted(want))}")
+            return 0
+        print(f"{tool}: expected findings {sorted(want)}, got {sorted(got)}", file=sys.stderr)
+        return 1
+    return 1 if findings else 0

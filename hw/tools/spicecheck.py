@@ -263,17 +263,7 @@ def main(argv):
     except (hw.HwError, OSError, KeyError, subprocess.TimeoutExpired) as e:
         print(f"spicecheck: {e}", file=sys.stderr)
         return 2
-    for code, msg in findings:
-        print(f"error[{code}]: {msg}")
-    if args.expect is not None:
-        want = {c for c in args.expect.split(",") if c}
-        got = {c for c, _ in findings}
-        if got == want:
-            print(f"expected failure seen: {', '.join(sorted(want))}")
-            return 0
-        print(f"spicecheck: expected findings {sorted(want)}, got {sorted(got)}", file=sys.stderr)
-        return 1
-    return 1 if findings else 0
+    return hw.report_findings("spicecheck", findings, args.expect)
 
 
 if __name__ == "__main__":

@@ -2,7 +2,8 @@
  * test_file.c - the one small-file reader and its helpers (host/util/rs_file.h)
  * that every parser uses: non-regular files refused without hanging, NUL
  * bytes refused, decimal numbers only, bad bytes escaped on one line, and
- * private files 0600 whatever the umask or an old file's mode.
+ * private files 0600 whatever the umask or an old file's mode, and their
+ * parent directories 0700.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -151,6 +152,45 @@ static void test_private(void **state)
     assert_int_equal(errno, ENOENT);
 }
 
+static void test_make_parents(void **state)
+{
+    (void)state;
+    mode_t old = umask(022);
+    char p[160], a[160], b[160];
+    path_in(p, sizeof p, "a/b/file");
+    path_in(a, sizeof a, "a");
+    path_in(b, sizeof b, "a/b");
+    assert_int_equal(rs_file_make_parents(p), 0);
+    struct stat st;
+    assert_int_equal(stat(a, &st), 0);
+    assert_true(S_ISDIR(st.st_mode));
+    assert_int_equal(st.st_mode & 0777, 0700);
+    assert_int_equal(stat(b, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0700);
+    assert_int_equal(stat(p, &st), -1); /* the file itself is not made */
+    assert_int_equal(rs_file_make_parents(p), 0); /* existing ones are fine */
+    umask(old);
+    /* a component that is a file: refused */
+    char f[160], under[160];
+    path_in(f, sizeof f, "a/b/plain");
+    write_bytes(f, "x", 1);
+    path_in(under, sizeof under, "a/b/plain/c/file");
+    assert_int_equal(rs_file_make_parents(under), -1);
+    assert_int_equal(errno, ENOTDIR);
+    unlink(f);
+    rmdir(b);
+    rmdir(a);
+    /* 1023 bytes is the longest path */
+    char longp[1100];
+    memset(longp, 'x', sizeof longp);
+    longp[1024] = '\0';
+    errno = 0;
+    assert_int_equal(rs_file_make_parents(longp), -1);
+    assert_int_equal(errno, ENAMETOOLONG);
+    longp[1023] = '\0'; /* no '/' in it: nothing to make */
+    assert_int_equal(rs_file_make_parents(longp), 0);
+}
+
 int main(void)
 {
     snprintf(dir, sizeof dir, "/tmp/rs_fileXXXXXX");
@@ -159,7 +199,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_not_regular), cmocka_unit_test(test_nul_and_size),
         cmocka_unit_test(test_decimal),     cmocka_unit_test(test_escape),
-        cmocka_unit_test(test_private),
+        cmocka_unit_test(test_private),     cmocka_unit_test(test_make_parents),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     rmdir(dir);
