@@ -201,31 +201,18 @@ static void print_summary(const struct rs_summary *sum, int json)
     }
 }
 
-/* Periodic state (--state-every S): device time of the next line. */
-struct state_clock {
-    double every, next;
-};
-
 /*
- * The live state as one line when its time has come, so speed, force and
- * position can be checked anywhere, not only at band changes. JSON:
- * {"type":"state","t":...} (docs/detection.md).
+ * The live state as one line when its time has come (--state-every S), so
+ * speed, force and position can be checked anywhere, not only at band
+ * changes. JSON: the session's state line (docs/live-json.md).
  */
-static void state_tick(struct state_clock *c, const struct rs_live *L, int json)
+static void state_tick(struct rs_state_clock *c, const struct rs_live *L, int json)
 {
-    if (!(c->every > 0) || L->t + 1e-9 < c->next)
+    if (!rs_state_clock_due(c, L->t))
         return;
-    while (c->next <= L->t + 1e-9)
-        c->next += c->every;
+    char buf[512];
     if (json)
-        printf("{\"type\":\"state\",\"t\":%.4f,\"speed_cm_s\":%.3f,\"velocity_cm_s\":%.3f,"
-               "\"force_n\":%.1f,\"bw_pct\":%.1f,\"contact\":%s,\"leg\":\"%s\",\"pos_cm\":%.2f,"
-               "\"x_mm\":%.1f,\"speed_band\":\"%s\",\"force_band\":\"%s\",\"hold\":%s,"
-               "\"hold_seconds\":%.3f}\n",
-               L->t, L->speed_cm_s, L->velocity_cm_s, L->force_n, L->bw_pct,
-               L->contact ? "true" : "false", rs_leg_name(L->leg), L->pos_cm, L->x_mm,
-               rs_speed_band_name(L->speed_band), rs_force_band_name(L->force_band),
-               L->hold.active ? "true" : "false", L->hold.seconds);
+        puts(rs_session_state_json(L, 0, buf, sizeof buf));
     else
         printf("%9.3f s  state: %.2f cm/s, %.0f N (%.0f %%BW), %.1f cm up, %s%s\n", L->t,
                L->speed_cm_s, L->force_n, L->bw_pct, L->pos_cm, rs_leg_name(L->leg),
@@ -291,7 +278,7 @@ static FILE *open_input(const char *path)
 
 /* A session file: the replay engine without comparing. */
 static int analyze_session(const char *path, const struct rs_config *cfg,
-                           const struct rs_profile *prof, int json, struct state_clock *clk)
+                           const struct rs_profile *prof, int json, struct rs_state_clock *clk)
 {
     struct rs_replay_opts o;
     rs_replay_opts_default(&o);
@@ -326,7 +313,7 @@ int rs_cmd_analyze(int argc, char **argv)
 {
     const char *path = NULL, *cfg_path = NULL;
     int json = 0;
-    struct state_clock clk = { 0, 0 };
+    struct rs_state_clock clk = { 0, 0 };
     /* -1: not given (a session's own profile, else the defaults) */
     struct rs_profile prof = { -1, -1, -1 };
     for (int i = 1; i < argc; i++) {
