@@ -66,7 +66,7 @@ struct rs_cli_session_args {
     struct rs_rec_opts *rec;   /* the caller's, default enabled */
 };
 /* Window, calibration-wizard and recording options, --headless, --json,
- * --frames, --config FILE, --duration S at argv[*i]: 1 consumed (and *i
+ * --frames, --config FILE, --duration S, --state-every S at argv[*i]: 1 consumed (and *i
  * advanced past a value), 0 not one of them, -1 bad value (reported). */
 int rs_cli_session_option(int argc, char **argv, int *i, const char *who,
                           struct rs_run_opts *ro, struct rs_session_config *scfg,

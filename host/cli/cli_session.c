@@ -145,16 +145,24 @@ int rs_cli_session_option(int argc, char **argv, int *i, const char *who,
         sa->json = 1;
     } else if (strcmp(a, "--frames") == 0) {
         scfg->frames = true;
-    } else if (strcmp(a, "--config") == 0 || strcmp(a, "--duration") == 0) {
+    } else if (strcmp(a, "--config") == 0 || strcmp(a, "--duration") == 0 ||
+               strcmp(a, "--state-every") == 0) {
         if (*i + 1 >= argc || argv[*i + 1][0] == '\0') {
             rs_cli_error("%s: %s needs a value", who, a);
             return -1;
         }
         const char *v = argv[++*i];
+        char *end;
         if (strcmp(a, "--config") == 0) {
             sa->config_path = v;
+        } else if (strcmp(a, "--state-every") == 0) {
+            /* the bounds of analyze's --state-every: one line per sample at most */
+            scfg->state_every = strtod(v, &end);
+            if (*end || !(scfg->state_every >= 0.0125 && scfg->state_every <= 3600)) {
+                rs_cli_error("%s: --state-every wants seconds in 0.0125..3600, got '%s'", who, v);
+                return -1;
+            }
         } else {
-            char *end;
             ro->duration_s = strtod(v, &end);
             if (*end || !(ro->duration_s >= 0) || ro->duration_s > 1e7) {
                 rs_cli_error("%s: --duration wants seconds >= 0, got '%s'", who, v);

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "rs_defaults.h"
 #include "rs_config.h"
 #include "rs_pipeline.h"
 #include "rs_profiles.h"
@@ -201,31 +202,18 @@ static void print_summary(const struct rs_summary *sum, int json)
     }
 }
 
-/* Periodic state (--state-every S): device time of the next line. */
-struct state_clock {
-    double every, next;
-};
-
 /*
- * The live state as one line when its time has come, so speed, force and
- * position can be checked anywhere, not only at band changes. JSON:
- * {"type":"state","t":...} (docs/detection.md).
+ * The live state as one line when its time has come (--state-every S), so
+ * speed, force and position can be checked anywhere, not only at band
+ * changes. JSON: the session's state line (docs/live-json.md).
  */
-static void state_tick(struct state_clock *c, const struct rs_live *L, int json)
+static void state_tick(struct rs_state_clock *c, const struct rs_live *L, int json)
 {
-    if (!(c->every > 0) || L->t + 1e-9 < c->next)
+    if (!rs_state_clock_due(c, L->t))
         return;
-    while (c->next <= L->t + 1e-9)
-        c->next += c->every;
+    char buf[512];
     if (json)
-        printf("{\"type\":\"state\",\"t\":%.4f,\"speed_cm_s\":%.3f,\"velocity_cm_s\":%.3f,"
-               "\"force_n\":%.1f,\"bw_pct\":%.1f,\"contact\":%s,\"leg\":\"%s\",\"pos_cm\":%.2f,"
-               "\"x_mm\":%.1f,\"speed_band\":\"%s\",\"force_band\":\"%s\",\"hold\":%s,"
-               "\"hold_seconds\":%.3f}\n",
-               L->t, L->speed_cm_s, L->velocity_cm_s, L->force_n, L->bw_pct,
-               L->contact ? "true" : "false", rs_leg_name(L->leg), L->pos_cm, L->x_mm,
-               rs_speed_band_name(L->speed_band), rs_force_band_name(L->force_band),
-               L->hold.active ? "true" : "false", L->hold.seconds);
+        puts(rs_session_state_json(L, 0, buf, sizeof buf));
     else
         printf("%9.3f s  state: %.2f cm/s, %.0f N (%.0f %%BW), %.1f cm up, %s%s\n", L->t,
                L->speed_cm_s, L->force_n, L->bw_pct, L->pos_cm, rs_leg_name(L->leg),
@@ -291,7 +279,7 @@ static FILE *open_input(const char *path)
 
 /* A session file: the replay engine without comparing. */
 static int analyze_session(const char *path, const struct rs_config *cfg,
-                           const struct rs_profile *prof, int json, struct state_clock *clk)
+                           const struct rs_profile *prof, int json, struct rs_state_clock *clk)
 {
     struct rs_replay_opts o;
     rs_replay_opts_default(&o);
@@ -326,7 +314,7 @@ static int analyze_session(const char *path, const struct rs_config *cfg,
 struct analyze_args {
     const char *path, *cfg_path;
     int json;
-    struct state_clock clk;
+    struct rs_state_clock clk;
     struct rs_profile prof;
 };
 
@@ -343,7 +331,7 @@ static int option_value(const char *a, const char *v, struct analyze_args *args)
         return num_arg(a, v, RS_PROFILE_CALF_MIN, RS_PROFILE_CALF_MAX,
                        &args->prof.calf_length_cm);
     if (!strcmp(a, "--state-every"))
-        return num_arg(a, v, 0.0125, 3600, &args->clk.every);
+        return num_arg(a, v, RS_FRAME_PERIOD_S, 3600, &args->clk.every);
     return num_arg(a, v, 0, RS_PROFILE_LIMIT_MAX, &args->prof.force_limit_n);
 }
 

@@ -48,6 +48,7 @@ struct rs_session {
     bool recording;
     bool recording_failed;
     unsigned cues;
+    struct rs_state_clock state_clk; /* --state-every */
     struct rs_warn warn;          /* knee banner and per-leg dose advice */
 };
 
@@ -64,6 +65,29 @@ static struct rs_event shift_event(const struct rs_event *ev, double offset_s)
             e.u.hold.end_t += offset_s;
     }
     return e;
+}
+
+bool rs_state_clock_due(struct rs_state_clock *c, double t)
+{
+    if (!(c->every > 0) || t + 1e-9 < c->next)
+        return false;
+    while (c->next <= t + 1e-9)
+        c->next += c->every;
+    return true;
+}
+
+const char *rs_session_state_json(const struct rs_live *L, double offset_s, char *buf, size_t cap)
+{
+    int n = snprintf(buf, cap,
+                     "{\"type\":\"state\",\"t\":%.4f,\"speed_cm_s\":%.3f,\"velocity_cm_s\":%.3f,"
+                     "\"force_n\":%.1f,\"bw_pct\":%.1f,\"contact\":%s,\"leg\":\"%s\",\"pos_cm\":%.2f,"
+                     "\"x_mm\":%.1f,\"speed_band\":\"%s\",\"force_band\":\"%s\",\"hold\":%s,"
+                     "\"hold_seconds\":%.3f}",
+                     L->t + offset_s, L->speed_cm_s, L->velocity_cm_s, L->force_n, L->bw_pct,
+                     L->contact ? "true" : "false", rs_leg_name(L->leg), L->pos_cm, L->x_mm,
+                     rs_speed_band_name(L->speed_band), rs_force_band_name(L->force_band),
+                     L->hold.active ? "true" : "false", L->hold.seconds);
+    return n >= 0 && (size_t)n < cap ? buf : NULL;
 }
 
 const char *rs_session_event_json(const struct rs_event *ev, double offset_s, char *buf, size_t cap)
@@ -361,6 +385,10 @@ static void on_sample(void *ctx, const struct rs_sample *smp, double t)
     s->offset = t - rs_pipeline_live(&s->pipe)->t;
     s->last_t = t;
     flush_events(s);
+    if (rs_state_clock_due(&s->state_clk, rs_pipeline_live(&s->pipe)->t)) {
+        char buf[512];
+        put(s, rs_session_state_json(rs_pipeline_live(&s->pipe), s->offset, buf, sizeof buf));
+    }
     history_ticks(s);
 }
 
@@ -532,6 +560,7 @@ static void start(struct rs_session *s)
     s->cal_state = -1;
     rs_seq_init(&s->seq);
     s->snap.software = cfg.software ? cfg.software : "rollsense";
+    s->state_clk.every = cfg.state_every;
 }
 
 struct rs_session *rs_session_new(const struct rs_session_config *cfg)

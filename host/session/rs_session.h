@@ -92,6 +92,9 @@ struct rs_session_config {
     void (*line)(void *ctx, const char *json);
     void *line_ctx;
     const char *software;         /* for the snapshot; NULL: "rollsense" */
+    /* JSON: also the live state every state_every seconds of device time
+     * (rs_session_state_json); <= 0: never. */
+    double state_every;
 };
 
 struct rs_session;
@@ -172,6 +175,21 @@ const char *rs_session_event_json(const struct rs_event *ev, double offset_s, ch
  * (2048 is enough). */
 const char *rs_session_summary_json(const struct rs_conn_stats *st, double duration_s,
                                     const struct rs_summary *sum, char *buf, size_t cap);
+
+/* Periodic state lines (--state-every S): a grid of device time from 0. */
+struct rs_state_clock {
+    double every;                 /* seconds; <= 0: never due */
+    double next;                  /* device time of the next line */
+};
+
+/* True when a line is due at device time t (the clock then moves past t:
+ * one line per sample at most, whatever the step). */
+bool rs_state_clock_due(struct rs_state_clock *c, double t);
+
+/* The live state as one line {"type":"state","t":...} (docs/live-json.md),
+ * t shifted by offset_s (device -> session seconds; analyze: 0). NULL if cap
+ * is too small (512 is enough). */
+const char *rs_session_state_json(const struct rs_live *L, double offset_s, char *buf, size_t cap);
 
 /* The cue an event should sound (1u << enum rs_cue), or 0. */
 unsigned rs_session_event_cues(const struct rs_event *ev, const struct rs_config *cfg);

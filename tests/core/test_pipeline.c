@@ -274,6 +274,75 @@ static void test_gap_bridges_hold(void **state)
     }
 }
 
+struct hold_end_case {
+    double dip_frac;      /* force during the dip, of the hold's mean (300 N) */
+    int dip_frames;       /* samples of the dip (80 Hz) */
+    double move_cm;       /* encoder travel at the dip's first sample */
+    int want_reason;      /* -1: the hold goes on */
+};
+
+/* A running hold ends on a dip below hold_dip_frac (0.5) of its mean force
+ * lasting more than hold_dip_max_s (1 s: the 82nd dip sample is 1.0125 s
+ * after the first), or on moving more than hold_move_end_cm (2 cm) off the
+ * spot; a shorter or shallower dip and a smaller shift do not end it. */
+static const struct hold_end_case hold_end_cases[] = {
+    { 0.49, 80, 0, -1 },                  /* 0.9875 s dip: kept */
+    { 0.49, 82, 0, RS_END_RELEASED },     /* 1.0125 s dip: released */
+    { 0.51, 200, 0, -1 },                 /* not a dip (above half the mean) */
+    { 1.0, 10, 1.9, -1 },                 /* 1.9 cm off the spot: kept */
+    { 1.0, 10, 2.1, RS_END_MOVED },       /* 2.1 cm: moved */
+};
+
+static void test_hold_end_edges(void **state)
+{
+    (void)state;
+    for (size_t c = 0; c < sizeof hold_end_cases / sizeof hold_end_cases[0]; c++) {
+        const struct hold_end_case *h = &hold_end_cases[c];
+        rs_pipeline_init(&P, NULL, NULL, NULL);
+        rs_events_clear(&EV);
+        uint32_t k = 0;
+        push_still(1, &k, 0, 0, 1000); /* off the roller first: the hold starts later */
+        push_still(6, &k, 50, 250, 1000);
+        assert_true(rs_pipeline_live(&P)->hold.active);
+        const struct rs_event *hs = find(RS_EV_HOLD_START);
+        assert_non_null(hs);
+        assert_true(hs->u.hold.start_t > 0.9);
+        /* The live state mirrors the running hold. */
+        assert_true(fabs(rs_pipeline_live(&P)->hold.start_t - hs->u.hold.start_t) < 1e-9);
+        assert_true(fabs(rs_pipeline_live(&P)->hold.pos_cm - hs->u.hold.pos_cm) < 1e-9);
+        assert_int_equal(rs_pipeline_live(&P)->hold.leg, hs->u.hold.leg);
+        double dip_t = k * 0.0125;
+        rs_events_clear(&EV);
+        int32_t enc = 1000 + (int32_t)lround(h->move_cm * ENC_PER_CM);
+        for (int i = 0; i < h->dip_frames; i++, k++) {
+            struct rs_sample s = mk(k, k * 12500u, 50 * h->dip_frac, 250 * h->dip_frac, enc);
+            rs_pipeline_push(&P, &s, &EV);
+        }
+        const struct rs_event *e = find(RS_EV_HOLD_END);
+        if (h->want_reason < 0) {
+            assert_null(e);
+            assert_true(rs_pipeline_live(&P)->hold.active);
+            /* A dip that recovered counts in the hold's figures: the same
+             * lateral place (both sides scaled), a lower mean force. */
+            push_still(1, &k, 50, 250, enc);
+            double x = rs_pipeline_live(&P)->x_mm;
+            rs_pipeline_finish(&P, &EV);
+            e = find(RS_EV_HOLD_END);
+            assert_non_null(e);
+            assert_true(fabs(e->u.hold.x_mm - x) < 0.01);
+            if (h->dip_frac < 0.5) {
+                assert_true(e->u.hold.mean_n < 299);
+                assert_true(e->u.hold.mean_n > 250);
+            }
+        } else {
+            assert_non_null(e);
+            assert_int_equal(e->u.hold.reason, h->want_reason);
+            assert_true(e->u.hold.end_t <= dip_t + 1e-9);
+            assert_true(e->u.hold.end_t > dip_t - 0.15);
+        }
+    }
+}
+
 struct knee_case {
     double pos_cm;        /* where the roller goes after entering the zone */
     bool want_active;
@@ -657,6 +726,7 @@ int main(void)
         cmocka_unit_test(test_sequence_gaps),
         cmocka_unit_test(test_host_gap_ends_hold),
         cmocka_unit_test(test_gap_bridges_hold),
+        cmocka_unit_test(test_hold_end_edges),
         cmocka_unit_test(test_knee_hysteresis),
         cmocka_unit_test(test_band_edges),
         cmocka_unit_test(test_speed),

@@ -4,7 +4,7 @@ analyze). Each test uses its own mkdtemp directory as XDG_CONFIG_HOME, so no
 user config or safety-note marker leaks in.
 
 usage: demo_test.py TEST --rollsense BIN [--artifacts DIR]
-TEST: events | window | nodisplay | config | usage
+TEST: events | window | nodisplay | config | usage | state
 """
 import argparse
 import json
@@ -185,6 +185,10 @@ def test_usage(args, tmp):
     for argv in (["demo", "--scenario", os.path.join(tmp, "nope.scn"), "--headless", "--json"],
                  ["demo", "--headless"], ["demo", "--bogus"], ["demo", "--duration", "-1"],
                  ["demo", "--screenshot-after", "5", "--headless", "--json"],
+                 ["demo", "--headless", "--json", "--state-every", "0"],
+                 ["demo", "--headless", "--json", "--state-every", "1x"],
+                 ["demo", "--headless", "--json", "--state-every"],
+                 ["live", "--headless", "--json", "--state-every", "-1"],
                  ["live", "--headless"], ["live", "--volume", "300"]):
         p = run(args, argv, env, timeout=20)
         err = p.stderr.decode().splitlines()
@@ -205,9 +209,39 @@ def test_usage(args, tmp):
     print("usage: ok", flush=True)
 
 
+STATE_KEYS = {"type", "t", "speed_cm_s", "velocity_cm_s", "force_n", "bw_pct", "contact", "leg",
+              "pos_cm", "x_mm", "speed_band", "force_band", "hold", "hold_seconds"}
+
+
+def test_state(args, tmp):
+    """--state-every 1: one state line per second of device time (the first
+    sample at or after each whole second: within one 80 Hz sample period),
+    in analyze's shape, from start to end."""
+    p = run(args, ["demo", "--headless", "--json", "--fast", "--scenario", "quick",
+                   "--state-every", "1"], env_with(tmp))
+    if p.returncode != 0:
+        fail("exit %d: %s" % (p.returncode, p.stderr.decode()))
+    lines = [json.loads(x) for x in p.stdout.decode().splitlines()]
+    states = [o for o in lines if o["type"] == "state"]
+    summary = lines[-1]
+    if summary["type"] != "summary" or len(states) < 10:
+        fail("want >= 10 state lines and a summary, got %d" % len(states))
+    for k, o in enumerate(states):
+        if set(o) != STATE_KEYS:
+            fail("state line keys %r" % sorted(o))
+        t0 = states[0]["t"]
+        if not (k <= o["t"] - t0 < k + 1.0 / 80 + 1e-6):
+            fail("state line %d at t=%.4f, want [%d, %d + 1/80) s after %.4f" % (k, o["t"], k, k, t0))
+    if summary["duration_s"] - states[-1]["t"] > 1.0 + 1.0 / 80:
+        fail("last state at %.3f s, session ends at %.3f s" % (states[-1]["t"], summary["duration_s"]))
+    if not any(o["hold"] for o in states) or not any(o["speed_cm_s"] > 1 for o in states):
+        fail("state lines never show a hold or rolling")
+    print("state: %d lines" % len(states), flush=True)
+
+
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("test", choices=["events", "window", "nodisplay", "config", "usage"])
+    ap.add_argument("test", choices=["events", "window", "nodisplay", "config", "usage", "state"])
     ap.add_argument("--rollsense", required=True)
     ap.add_argument("--artifacts")
     args = ap.parse_args()
