@@ -36,6 +36,11 @@ fail=0
 if [ "$wakes" -gt "$max_wakes" ]; then echo "FAIL: $wakes wake-ups in $secs s (limit $max_wakes): the loop spins"; fail=1; fi
 if [ "$shown" -gt "$max_shown" ]; then echo "FAIL: $shown frames presented in $secs s (limit $max_shown): it redraws while nothing changes"; fail=1; fi
 if [ "$drawn" -gt "$max_shown" ]; then echo "FAIL: $drawn frames drawn in $secs s (limit $max_shown): it redraws while nothing changes"; fail=1; fi
+# The first frame is drawn and presented, and the loop waited: zero counts
+# mean the counters (or the window) do not work, not that all is well.
+if [ "$wakes" -lt 1 ] || [ "$drawn" -lt 1 ] || [ "$shown" -lt 1 ]; then
+    echo "FAIL: counts $wakes/$drawn/$shown: the loop did not wait, draw or present"; fail=1
+fi
 times # CPU of this shell and its children (the figure; never asserted)
 if [ "$fail" -eq 0 ]; then echo "1 passed, 0 failed"; exit 0; fi
 echo "0 passed, 1 failed"; exit 1
