@@ -30,15 +30,18 @@ fi
 echo "$line"
 read -r wakes drawn shown secs < <(echo "$line" |
     sed -E 's/.*loop: ([0-9]+) wake-ups, ([0-9]+) frames drawn, ([0-9]+) presented in ([0-9.]+) s.*/\1 \2 \3 \4/')
-limits=$(awk -v s="$secs" 'BEGIN { printf "%d %d", 15 * s + 20, s / 10 + 4 }')
-read -r max_wakes max_shown <<<"$limits"
+# Compared in awk: a wrapped or absurd count (e.g. 2^64-1) fails instead
+# of upsetting the shell's integer tests.
+over() { awk -v n="$1" -v m="$2" 'BEGIN { exit !(n + 0 > m + 0) }'; }
+max_wakes=$(awk -v s="$secs" 'BEGIN { printf "%d", 15 * s + 20 }')
+max_shown=$(awk -v s="$secs" 'BEGIN { printf "%d", s / 10 + 4 }')
 fail=0
-if [ "$wakes" -gt "$max_wakes" ]; then echo "FAIL: $wakes wake-ups in $secs s (limit $max_wakes): the loop spins"; fail=1; fi
-if [ "$shown" -gt "$max_shown" ]; then echo "FAIL: $shown frames presented in $secs s (limit $max_shown): it redraws while nothing changes"; fail=1; fi
-if [ "$drawn" -gt "$max_shown" ]; then echo "FAIL: $drawn frames drawn in $secs s (limit $max_shown): it redraws while nothing changes"; fail=1; fi
+if over "$wakes" "$max_wakes"; then echo "FAIL: $wakes wake-ups in $secs s (limit $max_wakes): the loop spins"; fail=1; fi
+if over "$shown" "$max_shown"; then echo "FAIL: $shown frames presented in $secs s (limit $max_shown): it redraws while nothing changes"; fail=1; fi
+if over "$drawn" "$max_shown"; then echo "FAIL: $drawn frames drawn in $secs s (limit $max_shown): it redraws while nothing changes"; fail=1; fi
 # The first frame is drawn and presented, and the loop waited: zero counts
 # mean the counters (or the window) do not work, not that all is well.
-if [ "$wakes" -lt 1 ] || [ "$drawn" -lt 1 ] || [ "$shown" -lt 1 ]; then
+if over 1 "$wakes" || over 1 "$drawn" || over 1 "$shown"; then
     echo "FAIL: counts $wakes/$drawn/$shown: the loop did not wait, draw or present"; fail=1
 fi
 times # CPU of this shell and its children (the figure; never asserted)
