@@ -204,6 +204,10 @@ struct loop {
     struct rs_pace pace;
     int frame;
     double drawn_at;
+    /* What the loop did, for RS_LOOP_STATS (loop_stats): input waits that
+     * returned, frames drawn, frames presented. Counts, not times, so a
+     * test can check idleness whatever the machine's speed or load. */
+    unsigned long wakes, drawn, shown;
 };
 
 static int loop_open(struct loop *L, char *err, size_t errcap)
@@ -241,8 +245,21 @@ static int loop_open(struct loop *L, char *err, size_t errcap)
     return 0;
 }
 
+/* With RS_LOOP_STATS set in the environment: one line on stderr with the
+ * loop's counts and the session time they cover (tests/e2e/window_wait_cpu.sh
+ * checks that a waiting window neither spins nor redraws). */
+static void loop_stats(const struct loop *L)
+{
+    const char *e = getenv("RS_LOOP_STATS");
+    if (!e || !e[0])
+        return;
+    fprintf(stderr, "rollsense: %s: loop: %lu wake-ups, %lu frames drawn, %lu presented in %.3f s\n",
+            L->o->who, L->wakes, L->drawn, L->shown, L->in->now(L->in->ctx));
+}
+
 static void loop_close(struct loop *L)
 {
+    loop_stats(L);
     rs_calscreen_destroy(L->cu.cs);
     if (L->cu.lc)
         rs_session_unobserve(L->s, L->cu.lc);
@@ -338,6 +355,7 @@ static int loop_feed(struct loop *L, bool idle)
         if (o->duration_s >= 0 && (o->duration_s - now) * 1000.0 + 1 < ms)
             ms = (int)((o->duration_s - now) * 1000.0) + 1;
         int rc = in->wait(in->ctx, ms);
+        L->wakes++;
         if (rc < 0)
             return rc;
         SDL_PumpEvents();
@@ -362,6 +380,8 @@ static int loop_draw(struct loop *L, const struct rs_view *view, char *err, size
         return -1;
     }
     rs_pace_done(&L->pace, L->in->now(L->in->ctx), L->act.shown);
+    L->drawn++;
+    L->shown += L->act.shown;
     if (o->presented)
         o->presented(o->presented_ctx, L->act.shown);
     return 0;
