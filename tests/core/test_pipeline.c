@@ -274,6 +274,28 @@ static void test_gap_bridges_hold(void **state)
     }
 }
 
+/* A hold reached by rolling in: the live state carries the hold's spot
+ * (not only its start and leg), away from where contact began. */
+static void test_live_hold_spot(void **state)
+{
+    (void)state;
+    rs_pipeline_init(&P, NULL, NULL, NULL);
+    rs_events_clear(&EV);
+    uint32_t k = 0;
+    push_still(1, &k, 0, 0, 1000);
+    int32_t to = 1000 + (int32_t)lround(10 * ENC_PER_CM);
+    for (int i = 0; i < 160; i++, k++) { /* 10 cm in 2 s under load */
+        struct rs_sample s = mk(k, k * 12500u, 50, 250, 1000 + (to - 1000) * i / 160);
+        rs_pipeline_push(&P, &s, &EV);
+    }
+    push_still(6, &k, 50, 250, to);
+    const struct rs_event *hs = find(RS_EV_HOLD_START);
+    assert_non_null(hs);
+    assert_true(fabs(hs->u.hold.pos_cm) > 1.0);
+    assert_true(rs_pipeline_live(&P)->hold.active);
+    assert_true(fabs(rs_pipeline_live(&P)->hold.pos_cm - hs->u.hold.pos_cm) < 1e-9);
+}
+
 struct hold_end_case {
     double dip_frac;      /* force during the dip, of the hold's mean (300 N) */
     int dip_frames;       /* samples of the dip (80 Hz) */
@@ -727,6 +749,7 @@ int main(void)
         cmocka_unit_test(test_host_gap_ends_hold),
         cmocka_unit_test(test_gap_bridges_hold),
         cmocka_unit_test(test_hold_end_edges),
+        cmocka_unit_test(test_live_hold_spot),
         cmocka_unit_test(test_knee_hysteresis),
         cmocka_unit_test(test_band_edges),
         cmocka_unit_test(test_speed),
