@@ -296,6 +296,30 @@ static void test_live_hold_spot(void **state)
     assert_true(fabs(rs_pipeline_live(&P)->hold.pos_cm - hs->u.hold.pos_cm) < 1e-9);
 }
 
+/* A press that rises after the roller stopped: the hold starts where the
+ * rise began, found by walking back through a slow ramp (1 N a sample, just
+ * above the walk's 1 %-of-need step) to the start of the still contact run
+ * (contact from force_light_pct, 5 %BW = 34.3 N at the default 70 kg: the
+ * 35th ramp sample), not when the force became enough for a hold (about
+ * 69 N, half a second later). */
+static void test_press_after_stop(void **state)
+{
+    (void)state;
+    rs_pipeline_init(&P, NULL, NULL, NULL);
+    rs_events_clear(&EV);
+    uint32_t k = 0;
+    push_still(3, &k, 0, 0, 1000); /* the roller at rest, nobody on it */
+    double contact = (k + 34) * 0.0125;
+    for (int i = 1; i <= 300; i++, k++) { /* 0 -> 300 N at 80 N/s */
+        struct rs_sample s = mk(k, k * 12500u, i / 6.0, i * 5 / 6.0, 1000);
+        rs_pipeline_push(&P, &s, &EV);
+    }
+    push_still(4, &k, 50, 250, 1000);
+    const struct rs_event *hs = find(RS_EV_HOLD_START);
+    assert_non_null(hs);
+    assert_true(fabs(hs->u.hold.start_t - contact) < 1e-6);
+}
+
 struct hold_end_case {
     double dip_frac;      /* force during the dip, of the hold's mean (300 N) */
     int dip_frames;       /* samples of the dip (80 Hz) */
@@ -750,6 +774,7 @@ int main(void)
         cmocka_unit_test(test_gap_bridges_hold),
         cmocka_unit_test(test_hold_end_edges),
         cmocka_unit_test(test_live_hold_spot),
+        cmocka_unit_test(test_press_after_stop),
         cmocka_unit_test(test_knee_hysteresis),
         cmocka_unit_test(test_band_edges),
         cmocka_unit_test(test_speed),
