@@ -320,6 +320,31 @@ static void test_press_after_stop(void **state)
     assert_true(fabs(hs->u.hold.start_t - contact) < 1e-6);
 }
 
+/* The live state follows the hold: its last cue, and no running hold once it
+ * ended. A dip still under way when the data ends ends the hold as a release
+ * at the dip's start, and is not part of its mean force. */
+static void test_live_cue_and_open_dip(void **state)
+{
+    (void)state;
+    rs_pipeline_init(&P, NULL, NULL, NULL);
+    rs_events_clear(&EV);
+    uint32_t k = 0;
+    push_still(1, &k, 0, 0, 1000);
+    push_still(20, &k, 50, 250, 1000);
+    assert_int_equal(rs_pipeline_live(&P)->hold.cue, 15);
+    const struct rs_event *hs = find(RS_EV_HOLD_START);
+    assert_non_null(hs);
+    double dip_t = k * 0.0125;
+    push_still(0.5, &k, 20, 100, 1000); /* a 0.5 s dip to 120 N */
+    rs_pipeline_finish(&P, &EV);
+    const struct rs_event *e = find(RS_EV_HOLD_END);
+    assert_non_null(e);
+    assert_false(rs_pipeline_live(&P)->hold.active);
+    assert_int_equal(e->u.hold.reason, RS_END_RELEASED);
+    assert_true(e->u.hold.end_t <= dip_t + 1e-9 && e->u.hold.end_t > dip_t - 0.15);
+    assert_true(fabs(e->u.hold.mean_n - 300) < 0.5);
+}
+
 struct hold_end_case {
     double dip_frac;      /* force during the dip, of the hold's mean (300 N) */
     int dip_frames;       /* samples of the dip (80 Hz) */
@@ -775,6 +800,7 @@ int main(void)
         cmocka_unit_test(test_hold_end_edges),
         cmocka_unit_test(test_live_hold_spot),
         cmocka_unit_test(test_press_after_stop),
+        cmocka_unit_test(test_live_cue_and_open_dip),
         cmocka_unit_test(test_knee_hysteresis),
         cmocka_unit_test(test_band_edges),
         cmocka_unit_test(test_speed),
