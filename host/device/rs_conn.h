@@ -51,6 +51,8 @@ struct rs_conn_event {
     /* RS_CONN_EV_GAP */
     double gap_start, gap_end;      /* session seconds: last sample before, first after */
     int64_t missed;                 /* frames the device made meanwhile; -1 unknown */
+    bool restarted;                 /* the device restarted meanwhile: missed is
+                                     * estimated from the host time (rs_gap_missed) */
     bool resumed;                   /* false when the session ended inside the gap */
     double wait_cpu_s;              /* CPU time spent while the device was away */
     /* RS_CONN_EV_LOST */
@@ -103,6 +105,7 @@ struct rs_conn_stats {
     uint64_t lost;            /* skipped sequence numbers while streaming */
     uint32_t gaps;            /* disconnections after streaming had begun */
     uint64_t gap_missed;      /* frames the device made during gaps (when known) */
+    uint32_t gap_restarts;    /* gaps across which the device restarted */
     struct rs_decoder_stats dec; /* decoder counters summed over all connections */
     uint64_t bytes;
     double rate_hz;           /* sample frames per second while streaming */
@@ -114,6 +117,9 @@ struct rs_conn_stats {
     uint32_t connects;
     uint32_t stalls;          /* times samples stopped without the link failing */
     char serial[RS_SERIAL_LEN + 1]; /* the session's roller, "" until known */
+    /* Another roller refused on the session's port ("(no serial)" when it
+     * sent none); "" when none is attached instead of the session's. */
+    char refused[RS_SERIAL_LEN + 1];
 };
 
 struct rs_conn;
