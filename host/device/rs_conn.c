@@ -327,6 +327,7 @@ static const char *discover(struct rs_conn *c, char *path, size_t cap)
         return NULL;
     }
     rs_hotplug_scanned(c->hotplug, ms);
+    c->st.scans++;
     c->next_try_ms = ms + RS_HOTPLUG_POLL_MS;
     struct rs_port_desc ports[RS_CONN_CANDIDATES];
     struct rs_roller rollers[RS_CONN_CANDIDATES];
@@ -598,6 +599,7 @@ static void sleep_ms(const struct rs_conn *c, int ms)
 
 int rs_conn_step(struct rs_conn *c, int max_wait_ms)
 {
+    c->st.steps++;
     if (c->fatal)
         return c->fatal;
     if (!c->announced) {
@@ -714,6 +716,11 @@ void rs_conn_free(struct rs_conn *c)
 {
     if (!c)
         return;
+    const char *e = getenv("RS_LOOP_STATS");
+    if (e && e[0])
+        fprintf(stderr, "rollsense: connection: %llu steps, %llu scans, %u opens in %.3f s\n",
+                (unsigned long long)c->st.steps, (unsigned long long)c->st.scans,
+                c->st.connects, rs_conn_now(c));
     rs_link_close(c->link);
     rs_hotplug_free(c->hotplug);
     free(c);

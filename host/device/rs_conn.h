@@ -115,6 +115,8 @@ struct rs_conn_stats {
     uint32_t clock_jumps;
     uint32_t seq_resets;
     uint32_t connects;
+    uint64_t steps;           /* rs_conn_step() calls: a waiting loop that spun would show here */
+    uint64_t scans;           /* port scans made by discovery */
     uint32_t stalls;          /* times samples stopped without the link failing */
     char serial[RS_SERIAL_LEN + 1]; /* the session's roller, "" until known */
     /* Another roller refused on the session's port ("(no serial)" when it
@@ -155,6 +157,9 @@ int rs_conn_send(struct rs_conn *c, const struct rs_frame *cmd, uint8_t *token);
 /* End the session: stop streaming, close a gap still open, close the link.
  * Stats stay readable until rs_conn_free(). */
 void rs_conn_finish(struct rs_conn *c);
+/* With RS_LOOP_STATS set in the environment, prints one line on stderr
+ * first: steps, scans and opens, and the session time they cover (counts,
+ * not times: tests judge idleness by them on any machine, docs/testing.md). */
 void rs_conn_free(struct rs_conn *c);
 
 /*
