@@ -209,7 +209,7 @@ static void test_gap_missed(void **state)
         /* sequence backwards or repeated: restarted, estimated from host time */
         { 500, 6250000, 0, 0, 2000000, 12500, 159, true },
         { 500, 6250000, 500, 6262500, 12500, 12500, 0, true },
-        { 10, 0, 10u + 0x80000000u, 0, S, 12500, 799, true },
+        { 10, 0, 10u + 0x80000000u, (uint32_t)S, S, 12500, 799, true }, /* clock fits */
         /* rounding to whole periods: 1.5 periods is 2 (1 missed), just less is 1 */
         { 9, 0, 0, 0, 18750, 12500, 1, true },
         { 9, 0, 0, 0, 18749, 12500, 0, true },
