@@ -351,21 +351,29 @@ static void test_conn_stall(void **state)
     rs_conn_free(c);
 }
 
+/* Step until 60 samples arrived (5 s of emulated time at most); when the
+ * roller vanishes (vanish_after), its port stays absent for away_us. */
+static void run_with_unplug(struct rs_conn *c, struct world *w, const struct record *r,
+                            int64_t away_us)
+{
+    int64_t deadline = world_now(w) + 5000000;
+    bool unplugged = false;
+    while (world_now(w) < deadline && r->samples < 60) {
+        assert_int_equal(rs_conn_step(c, 50), 0);
+        if (!unplugged && rs_conn_state(c) == RS_CONN_DISCONNECTED) {
+            unplugged = true;
+            w->unplug_until_us = world_now(w) + away_us;
+        }
+    }
+}
+
 static void test_conn_gap_and_resume(void **state)
 {
     (void)state;
     struct world w;
     struct record r;
     struct rs_conn *c = start(&w, &r);
-    int64_t deadline = world_now(&w) + 5000000;
-    bool unplugged = false;
-    while (world_now(&w) < deadline && r.samples < 60) {
-        assert_int_equal(rs_conn_step(c, 50), 0);
-        if (!unplugged && rs_conn_state(c) == RS_CONN_DISCONNECTED) {
-            unplugged = true;
-            w.unplug_until_us = world_now(&w) + 300000;
-        }
-    }
+    run_with_unplug(c, &w, &r, 300000);
     assert_int_equal(r.samples, 60);
     assert_true(r.ordered);
     assert_int_equal(w.dev.commands[0], 2); /* one START per connection */
@@ -490,15 +498,7 @@ static void test_conn_restart_gap(void **state)
     struct rs_conn *c = start(&w, &r);
     w.plan = PLAN_RESTART;
     w.dev.skip_seq = 0;
-    int64_t deadline = world_now(&w) + 5000000;
-    bool unplugged = false;
-    while (world_now(&w) < deadline && r.samples < 60) {
-        assert_int_equal(rs_conn_step(c, 50), 0);
-        if (!unplugged && rs_conn_state(c) == RS_CONN_DISCONNECTED) {
-            unplugged = true;
-            w.unplug_until_us = world_now(&w) + 2000000;
-        }
-    }
+    run_with_unplug(c, &w, &r, 2000000);
     assert_int_equal(r.samples, 60);
     assert_int_equal(r.gaps, 1);
     assert_int_equal(r.resumed, 1);
