@@ -546,6 +546,13 @@ static void test_clock_wrap_and_reset(void **state)
     f = rs_test_sample(5);
     f.u.sample.t_us = 5 * 12500;
     assert_int_equal(rs_rec_frame(r, T0_US + 3 * 12500 + 2000000 + 62500, &f), 0);
+    /* a restart 3.5 periods after it: rounds to 4 periods, 3 missed */
+    f = rs_test_sample(0);
+    assert_int_equal(rs_rec_frame(r, T0_US + 3 * 12500 + 2000000 + 62500 + 43750, &f), 0);
+    struct rs_rec_stats rst;
+    rs_rec_get_stats(r, &rst);
+    assert_int_equal(rst.gaps, 4);
+    assert_int_equal(rst.lost, 4);   /* the seq gap's; a reset's estimate is not counted */
     assert_int_equal(rs_rec_close(r, T0_US + 3 * 12500 + 2100000, NULL), 0);
 
     struct rs_reader *s;
@@ -577,6 +584,11 @@ static void test_clock_wrap_and_reset(void **state)
     assert_string_equal(it.json, "{\"reason\":\"seq\",\"lost\":4,\"seconds\":0.062,"
                                  "\"from_seq\":1,\"to_seq\":4}");
     assert_int_equal(it.dev_us, want[3] + 2000000 + 12500 + 62500);
+    assert_int_equal(rs_reader_next(s, &it), 1);
+    assert_int_equal(it.kind, RS_ITEM_FRAME);
+    assert_int_equal(rs_reader_next(s, &it), 1);
+    assert_string_equal(it.json, "{\"reason\":\"reset\",\"lost\":3,\"seconds\":0.044,\"seq\":0}");
+    assert_int_equal(it.dev_us, want[3] + 2000000 + 12500 + 62500 + 43750);
     rs_reader_close(s);
 }
 
