@@ -45,6 +45,17 @@ void rs_enc_init(struct rs_enc *e)
     e->in_flight = 0;
 }
 
+void rs_enc_restart(struct rs_enc *e)
+{
+    e->have_ref = 0;
+    e->prev = ASK_NONE;
+    e->cur = ASK_NONE;
+    e->phase = 0;
+    e->clear_err = 0;
+    e->stalls = 0;
+    e->in_flight = 0;
+}
+
 uint16_t rs_enc_next_cmd(struct rs_enc *e)
 {
     uint8_t kind;

@@ -14,6 +14,7 @@
 
 #include "fake_hal.h"
 #include "rs_dev.h"
+#include "rs_enc.h"
 #include "usb_power.h"
 
 enum {
@@ -107,8 +108,10 @@ static void test_suspend_powers_down(void **state)
     assert_int_equal(fake.hx[0].sck, 1); /* PD_SCK held high = power-down */
     assert_int_equal(fake.hx[1].sck, 1);
     assert_int_equal(fake.led, 0);
+    assert_false(fake.enc_powered); /* the encoder's supply is switched off */
     /* Resume wakes them and keeps the stream's state. */
     rs_dev_resume(&dev, 1000000);
+    assert_true(fake.enc_powered);
     assert_false(dev.suspended);
     assert_false(fake.hx_power_off);
     assert_int_equal(fake.hx[0].sck, 0);
@@ -189,6 +192,115 @@ static void test_fault_after_settling(void **state)
     assert_true(fake_count(RS_FT_FAULT, from) >= 1);
 }
 
+
+/* Encoder frames through the 1 kHz ticks from t to t_end (inclusive). */
+static void enc_ticks(uint32_t t, uint32_t t_end)
+{
+    for (; t <= t_end; t += 1000) {
+        fake.now_us = t;
+        rs_dev_poll_enc(&dev, t);
+    }
+}
+
+/* No frame before the AS5048A's power-up time after its supply came on, at
+ * start-up and after a resume; the first one exactly at its end. */
+static void test_encoder_power_up_time(void **state)
+{
+    (void)state;
+    static const uint32_t t_on[] = { 0u, 3000000u, 0xfffff000u /* clock wrap */ };
+    for (size_t i = 0; i < sizeof t_on / sizeof t_on[0]; i++) {
+        fake_reset();
+        fake.now_us = i == 0 ? 0 : 1000;
+        rs_dev_init(&dev, fake.now_us, 0);
+        assert_true(fake.enc_powered);
+        uint32_t t0 = fake.now_us;
+        if (i > 0) {
+            rs_dev_suspend(&dev);
+            t0 = fake.now_us = t_on[i];
+            rs_dev_resume(&dev, t0);
+            assert_true(fake.enc_powered);
+        }
+        unsigned sent = fake.enc_sent_n;
+        fake.now_us = t0 + RS_ENC_POWERUP_US - 1;
+        rs_dev_poll_enc(&dev, fake.now_us);
+        assert_int_equal(fake.enc_sent_n, sent); /* 1 us early: nothing */
+        fake.now_us = t0 + RS_ENC_POWERUP_US;
+        rs_dev_poll_enc(&dev, fake.now_us);
+        assert_int_equal(fake.enc_sent_n, sent + 1);
+        assert_int_equal(fake.enc_early, 0);
+    }
+}
+
+/* Suspended: no frames at all (the main loop does not poll, and a poll that
+ * slipped through must not reach the unpowered chip either). */
+static void test_encoder_silent_while_suspended(void **state)
+{
+    (void)state;
+    boot();
+    enc_ticks(RS_ENC_POWERUP_US, RS_ENC_POWERUP_US + 5000);
+    rs_dev_suspend(&dev);
+    int calls = fake.enc_power_calls;
+    rs_dev_suspend(&dev); /* twice: still off */
+    assert_false(fake.enc_powered);
+    assert_true(fake.enc_power_calls > calls - 1);
+    /* Resumed at t0, suspended again within the power-up wait, resumed at
+     * t1: the wait counts from t1. */
+    const uint32_t t0 = 5000000, t1 = t0 + RS_ENC_POWERUP_US / 2;
+    rs_dev_resume(&dev, t0);
+    rs_dev_suspend(&dev);
+    fake.now_us = t1;
+    rs_dev_resume(&dev, t1);
+    unsigned sent = fake.enc_sent_n;
+    enc_ticks(t1, t1 + RS_ENC_POWERUP_US - 1000);
+    assert_int_equal(fake.enc_sent_n, sent);
+    enc_ticks(t1 + RS_ENC_POWERUP_US, t1 + RS_ENC_POWERUP_US);
+    assert_int_equal(fake.enc_sent_n, sent + 1);
+    assert_int_equal(fake.enc_early, 0);
+}
+
+/* Angle replies with parity (the fake encoder answers every frame with
+ * fake.enc_reply, the diagnostics reads too: angles with bits 9-11 clear
+ * read as a good field there). */
+static uint16_t angle_reply(uint16_t a)
+{
+    uint16_t w = a & RS_ENC_DATA;
+    return rs_enc_parity_ok(w) ? w : (uint16_t)(w | RS_ENC_PARITY);
+}
+
+/* The magnet may turn while the encoder is unpowered: after the resume the
+ * count goes on from where it was (no jump by the angle moved meanwhile),
+ * then follows the angle again; a frame in flight at the suspend is not
+ * taken as an answer afterwards. */
+static void test_encoder_rereferences_after_resume(void **state)
+{
+    (void)state;
+    boot();
+    fake.enc_reply = angle_reply(0x100);
+    uint32_t t = RS_ENC_POWERUP_US;
+    enc_ticks(t, t + 20000);
+    fake.enc_reply = angle_reply(0x164); /* +100 */
+    enc_ticks(t + 21000, t + 40000);
+    int32_t before = dev.enc.count;
+    assert_int_equal(before, 100);
+    /* A frame still running when the bus suspends. */
+    fake.enc_hang = 1;
+    enc_ticks(t + 41000, t + 41000);
+    rs_dev_suspend(&dev);
+    assert_false(dev.enc.in_flight);
+    fake.enc_hang = 0;
+    /* Meanwhile the roller turned by 4096 counts. */
+    fake.enc_reply = angle_reply(0x1164);
+    const uint32_t t0 = 9000000;
+    fake.now_us = t0;
+    rs_dev_resume(&dev, t0);
+    enc_ticks(t0, t0 + RS_ENC_POWERUP_US + 20000);
+    assert_int_equal(dev.enc.count, before);
+    fake.enc_reply = angle_reply(0x1196); /* +50 */
+    enc_ticks(t0 + RS_ENC_POWERUP_US + 21000, t0 + RS_ENC_POWERUP_US + 40000);
+    assert_int_equal(dev.enc.count, before + 50);
+    assert_int_equal(fake.enc_early, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -198,6 +310,9 @@ int main(void)
         cmocka_unit_test(test_resume_without_suspend_does_nothing),
         cmocka_unit_test(test_resume_settles),
         cmocka_unit_test(test_fault_after_settling),
+        cmocka_unit_test(test_encoder_power_up_time),
+        cmocka_unit_test(test_encoder_silent_while_suspended),
+        cmocka_unit_test(test_encoder_rereferences_after_resume),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
