@@ -227,6 +227,11 @@ static void test_encoder_power_up_time(void **state)
         fake.now_us = t0 + RS_ENC_POWERUP_US;
         rs_dev_poll_enc(&dev, fake.now_us);
         assert_int_equal(fake.enc_sent_n, sent + 1);
+        /* The wait is over for good: half a clock period (35 min) later the
+         * exchange still runs (the deadline is not compared again). */
+        fake.now_us = t0 + RS_ENC_POWERUP_US + 0x80000000u;
+        rs_dev_poll_enc(&dev, fake.now_us);
+        assert_int_equal(fake.enc_sent_n, sent + 2);
         assert_int_equal(fake.enc_early, 0);
     }
 }
