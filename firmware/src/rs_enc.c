@@ -35,8 +35,7 @@ void rs_enc_init(struct rs_enc *e)
     e->count = 0;
     e->last = 0;
     e->have_ref = 0;
-    e->prev = ASK_NONE;
-    e->cur = ASK_NONE;
+    e->cur = ASK_NONE; /* the next frame's reply answers nothing */
     e->phase = 0;
     e->clear_err = 0;
     e->magnet_bad = 0;
@@ -48,8 +47,7 @@ void rs_enc_init(struct rs_enc *e)
 void rs_enc_restart(struct rs_enc *e)
 {
     e->have_ref = 0;
-    e->prev = ASK_NONE;
-    e->cur = ASK_NONE;
+    e->cur = ASK_NONE; /* the next frame's reply answers nothing */
     e->phase = 0;
     e->clear_err = 0;
     e->stalls = 0;
