@@ -66,8 +66,7 @@ struct rs_dev {
     uint8_t suspended;          /* USB suspended or VBUS gone: nothing sampled */
     uint8_t settling;           /* HX711s woken, conversions dropped until settle_end_us */
     uint32_t settle_end_us;
-    uint8_t enc_waiting;        /* encoder supply just switched on: no frames until enc_ready_us */
-    uint32_t enc_ready_us;
+    uint8_t enc_wait_ticks;     /* encoder supply just switched on: ticks left without frames */
     uint8_t npend;              /* answers waiting for room on the transports */
     struct rs_frame pend[2];    /* a reply and its data frame */
 };
@@ -81,9 +80,13 @@ void rs_dev_init(struct rs_dev *d, uint32_t now_us, uint8_t wdt_reset);
  * chip was read (the caller forgets the captures its data bits made), else 0. */
 int8_t rs_dev_poll_hx(struct rs_dev *d, uint32_t now_us);
 
-/* One encoder exchange: call at 1 kHz. For RS_ENC_POWERUP_US after the
- * encoder's supply was switched on (start-up, resume) it exchanges nothing. */
-void rs_dev_poll_enc(struct rs_dev *d, uint32_t now_us);
+/* One encoder exchange: call on every 1 ms tick. After the encoder's
+ * supply was switched on (start-up, resume) the first RS_ENC_POWERUP_TICKS
+ * calls exchange nothing: at least RS_ENC_POWERUP_US pass before the first
+ * frame even if the first tick follows at once. Counted in ticks, so the
+ * 1 kHz path reads no clock. */
+#define RS_ENC_POWERUP_TICKS (RS_ENC_POWERUP_US / 1000u + 1u)
+void rs_dev_poll_enc(struct rs_dev *d);
 /* An encoder frame has finished: use its reply now. */
 void rs_dev_enc_done(struct rs_dev *d);
 

@@ -72,7 +72,7 @@ int main(void)
             rs_dev_enc_done(&dev);
         uint8_t house = 0;
         if (ev & HAL_EV_TICK) {
-            rs_dev_poll_enc(&dev, rs_hal_now_us());
+            rs_dev_poll_enc(&dev);
             if (++ms >= RS_DEV_HOUSEKEEPING_MS) {
                 ms = 0;
                 house = 1;

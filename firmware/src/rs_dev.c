@@ -130,11 +130,11 @@ static void emit_sample(struct rs_dev *d, uint32_t t_us)
 }
 
 /* The encoder's supply on; frames wait for its power-up time. */
-static void enc_power_on(struct rs_dev *d, uint32_t now_us)
+static void enc_power_on(struct rs_dev *d)
 {
+    _Static_assert(RS_ENC_POWERUP_TICKS <= 255u, "the wait is counted in a byte");
     rs_hal_enc_power(1);
-    d->enc_waiting = 1;
-    d->enc_ready_us = now_us + RS_ENC_POWERUP_US;
+    d->enc_wait_ticks = RS_ENC_POWERUP_TICKS;
 }
 
 void rs_dev_init(struct rs_dev *d, uint32_t now_us, uint8_t wdt_reset)
@@ -145,7 +145,7 @@ void rs_dev_init(struct rs_dev *d, uint32_t now_us, uint8_t wdt_reset)
     rs_hx_init(&d->hx[RS_HX_RIGHT], now_us);
     rs_enc_init(&d->enc);
     /* Off during reset and in the bootloader (gate pull-up): on now. */
-    enc_power_on(d, now_us);
+    enc_power_on(d);
     d->boot_status = wdt_reset ? RS_ST_WDT_RESET : 0;
     d->last_frame_us = now_us;
     d->streaming = 1;
@@ -172,7 +172,7 @@ void rs_dev_resume(struct rs_dev *d, uint32_t now_us)
         return;
     d->suspended = 0;
     rs_hal_hx_power(1);
-    enc_power_on(d, now_us);
+    enc_power_on(d);
     d->settling = 1;
     d->settle_end_us = now_us + RS_HX_SETTLE_US;
 }
@@ -217,12 +217,11 @@ int8_t rs_dev_poll_hx(struct rs_dev *d, uint32_t now_us)
     return 0;
 }
 
-void rs_dev_poll_enc(struct rs_dev *d, uint32_t now_us)
+void rs_dev_poll_enc(struct rs_dev *d)
 {
-    if (d->enc_waiting) {
-        if ((int32_t)(now_us - d->enc_ready_us) < 0)
-            return;
-        d->enc_waiting = 0;
+    if (d->enc_wait_ticks) {
+        d->enc_wait_ticks--;
+        return;
     }
     rs_enc_step(&d->enc);
 }

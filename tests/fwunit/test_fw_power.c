@@ -196,18 +196,19 @@ static void test_fault_after_settling(void **state)
 /* Encoder frames through the 1 kHz ticks from t to t_end (inclusive). */
 static void enc_ticks(uint32_t t, uint32_t t_end)
 {
-    for (; t <= t_end; t += 1000) {
+    for (uint32_t n = (t_end - t) / 1000u + 1u; n; n--, t += 1000u) {
         fake.now_us = t;
-        rs_dev_poll_enc(&dev, t);
+        rs_dev_poll_enc(&dev);
     }
 }
 
 /* No frame before the AS5048A's power-up time after its supply came on, at
- * start-up and after a resume; the first one exactly at its end. */
+ * start-up and after a resume, even when the first tick comes at once: the
+ * first frame on the tick RS_ENC_POWERUP_US after it, then one every tick. */
 static void test_encoder_power_up_time(void **state)
 {
     (void)state;
-    static const uint32_t t_on[] = { 0u, 3000000u, 0xfffff000u /* clock wrap */ };
+    static const uint32_t t_on[] = { 0u, 3000000u, 0xffffd000u /* across the clock wrap */ };
     for (size_t i = 0; i < sizeof t_on / sizeof t_on[0]; i++) {
         fake_reset();
         fake.now_us = i == 0 ? 0 : 1000;
@@ -221,44 +222,35 @@ static void test_encoder_power_up_time(void **state)
             assert_true(fake.enc_powered);
         }
         unsigned sent = fake.enc_sent_n;
-        fake.now_us = t0 + RS_ENC_POWERUP_US - 1;
-        rs_dev_poll_enc(&dev, fake.now_us);
-        assert_int_equal(fake.enc_sent_n, sent); /* 1 us early: nothing */
-        fake.now_us = t0 + RS_ENC_POWERUP_US;
-        rs_dev_poll_enc(&dev, fake.now_us);
-        assert_int_equal(fake.enc_sent_n, sent + 1);
-        /* The wait is over for good: half a clock period (35 min) later the
-         * exchange still runs (the deadline is not compared again). */
-        fake.now_us = t0 + RS_ENC_POWERUP_US + 0x80000000u;
-        rs_dev_poll_enc(&dev, fake.now_us);
-        assert_int_equal(fake.enc_sent_n, sent + 2);
+        enc_ticks(t0, t0 + RS_ENC_POWERUP_US); /* a tick at once, then every ms */
+        assert_int_equal(fake.enc_sent_n, sent); /* nothing up to the power-up time */
+        enc_ticks(t0 + RS_ENC_POWERUP_US + 1000, t0 + RS_ENC_POWERUP_US + 3000);
+        assert_int_equal(fake.enc_sent_n, sent + 3); /* then every tick */
         assert_int_equal(fake.enc_early, 0);
     }
 }
 
-/* Suspended: no frames at all (the main loop does not poll, and a poll that
- * slipped through must not reach the unpowered chip either). */
+/* Suspended: the encoder is off; resumed, suspended again within the
+ * power-up wait and resumed: the wait counts from the last resume. */
 static void test_encoder_silent_while_suspended(void **state)
 {
     (void)state;
     boot();
-    enc_ticks(RS_ENC_POWERUP_US, RS_ENC_POWERUP_US + 5000);
+    enc_ticks(0, RS_ENC_POWERUP_US + 5000);
     rs_dev_suspend(&dev);
-    int calls = fake.enc_power_calls;
     rs_dev_suspend(&dev); /* twice: still off */
     assert_false(fake.enc_powered);
-    assert_true(fake.enc_power_calls > calls - 1);
-    /* Resumed at t0, suspended again within the power-up wait, resumed at
-     * t1: the wait counts from t1. */
     const uint32_t t0 = 5000000, t1 = t0 + RS_ENC_POWERUP_US / 2;
+    fake.now_us = t0;
     rs_dev_resume(&dev, t0);
+    enc_ticks(t0, t1 - 1000);
     rs_dev_suspend(&dev);
     fake.now_us = t1;
     rs_dev_resume(&dev, t1);
     unsigned sent = fake.enc_sent_n;
-    enc_ticks(t1, t1 + RS_ENC_POWERUP_US - 1000);
+    enc_ticks(t1, t1 + RS_ENC_POWERUP_US);
     assert_int_equal(fake.enc_sent_n, sent);
-    enc_ticks(t1 + RS_ENC_POWERUP_US, t1 + RS_ENC_POWERUP_US);
+    enc_ticks(t1 + RS_ENC_POWERUP_US + 1000, t1 + RS_ENC_POWERUP_US + 1000);
     assert_int_equal(fake.enc_sent_n, sent + 1);
     assert_int_equal(fake.enc_early, 0);
 }
@@ -281,15 +273,15 @@ static void test_encoder_rereferences_after_resume(void **state)
     (void)state;
     boot();
     fake.enc_reply = angle_reply(0x100);
-    uint32_t t = RS_ENC_POWERUP_US;
-    enc_ticks(t, t + 20000);
+    uint32_t t = 0;
+    enc_ticks(t, t + RS_ENC_POWERUP_US + 20000);
     fake.enc_reply = angle_reply(0x164); /* +100 */
-    enc_ticks(t + 21000, t + 40000);
+    enc_ticks(t + RS_ENC_POWERUP_US + 21000, t + RS_ENC_POWERUP_US + 40000);
     int32_t before = dev.enc.count;
     assert_int_equal(before, 100);
     /* A frame still running when the bus suspends. */
     fake.enc_hang = 1;
-    enc_ticks(t + 41000, t + 41000);
+    enc_ticks(t + RS_ENC_POWERUP_US + 41000, t + RS_ENC_POWERUP_US + 41000);
     rs_dev_suspend(&dev);
     assert_false(dev.enc.in_flight);
     fake.enc_hang = 0;
