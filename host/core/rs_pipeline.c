@@ -200,6 +200,7 @@ void rs_pipeline_init(struct rs_pipeline *p, const struct rs_config *cfg,
     else
         rs_profile_defaults(&p->prof);
     sanitize_profile(&p->prof);
+    p->calf_nb = calf_bins(p);
     p->zero.unloaded_since = -1;
     p->ct.below_since = -1;
     p->hd.dip_since = -1;
@@ -226,6 +227,7 @@ void rs_pipeline_set_profile(struct rs_pipeline *p, const struct rs_profile *pro
 {
     p->prof = *prof;
     sanitize_profile(&p->prof);
+    p->calf_nb = calf_bins(p);
 }
 
 const struct rs_live *rs_pipeline_live(const struct rs_pipeline *p)
@@ -378,27 +380,26 @@ static void hold_begin(struct rs_pipeline *p, struct rs_events *out)
 #define EDGE_QUIET_CM 0.04              /* rest noise above this (sd) is tremor: 8 mm reach */
 #define EASE_DOUBT_FRAC 0.8             /* near force below this of the hold mean: easing off */
 
+_Static_assert(MEAN_N + DRIFT_LAG < RS_HIST, "the drift's samples fit in the history ring");
+_Static_assert(DRIFT_LAG < RS_MEAN_RING && (RS_MEAN_RING & (RS_MEAN_RING - 1)) == 0,
+               "the mean ring keeps the drift lag and is a power of 2");
+
 /*
- * Mean time, travel and force of the n samples ending at history index k;
- * false unless all of them are in the usable history (after the last gap,
- * still in the ring). O(1) from the running sums.
+ * The n newest history entries are all usable: after the last gap (n is far
+ * below RS_HIST, so they are still in the ring).
  */
-static bool hist_mean(const struct rs_pipeline *p, uint64_t k, uint32_t n, double *t, double *disp,
-                      double *force)
+static bool hist_tail_ok(const struct rs_pipeline *p, uint32_t n)
 {
-    if (k + 1 < n)
-        return false;
-    uint64_t first = k + 1 - n;
-    uint64_t ring_lo = p->hist.count > RS_HIST ? p->hist.count - RS_HIST : 0;
-    if (first < hist_oldest(p) || (first > 0 && first - 1 < ring_lo))
-        return false;
-    const struct rs_hist_entry *e = hist_at(p, k);
-    struct rs_hist_entry z = { 0 };
-    const struct rs_hist_entry *b = first > 0 ? hist_at(p, first - 1) : &z;
-    *t = (e->sum_t - b->sum_t) / n;
-    *disp = (e->sum_disp - b->sum_disp) / n;
-    *force = (e->sum_force - b->sum_force) / n;
-    return true;
+    return p->hist.count >= n && p->hist.count - n >= p->hist.valid_from;
+}
+
+/* The entry before the n newest ones, whose running sums are subtracted
+ * from the newest entry's to sum those n (a zero entry before the first). */
+static const struct rs_hist_entry *hist_before_tail(const struct rs_pipeline *p, uint32_t n)
+{
+    static const struct rs_hist_entry zero;
+    uint64_t first = p->hist.count - n;
+    return first > 0 ? hist_at(p, first - 1) : &zero;
 }
 
 /* Copy history [a, b] into t[] and y[] (travel or force). Returns the count. */
@@ -636,6 +637,7 @@ static bool stage_time(struct rs_pipeline *p, const struct rs_sample *s, struct 
     struct rs_live *L = &p->live;
     st->dt = 0;
     st->enc_restart = false;
+    st->gap_lost = 0;
     if (!tm->started) {
         tm->started = true;
         tm->t_us = 0;
@@ -774,6 +776,26 @@ static void stage_gap(struct rs_pipeline *p, struct step *st, struct rs_events *
 }
 
 /*
+ * The speed window's first entry: the newest one at least W less half a
+ * sample period older than t, or the oldest usable one if none is. Times
+ * never decrease, so that entry only moves forward as samples come: it is
+ * kept (p->hist.win_k) and moved a step or two per sample instead of
+ * searched from the newest one (a new window length moves it back).
+ */
+static uint64_t speed_window_start(struct rs_pipeline *p, double t, double W)
+{
+    double reach = W - 0.5 / RS_SAMPLE_RATE_HZ;
+    uint64_t lo = hist_oldest(p), top = p->hist.count - 1, k = p->hist.win_k;
+    k = k < lo ? lo : k > top ? top : k;
+    while (k > lo && t - hist_at(p, k)->t < reach)
+        k--;
+    while (k < top && !(t - hist_at(p, k + 1)->t < reach))
+        k++;
+    p->hist.win_k = k;
+    return k;
+}
+
+/*
  * History and speed (p->hist). Appends the sample to the ring, then the speed
  * is the travel between now and the sample nearest speed_window_ms ago over
  * the time between them (dropped frames do not bias it); it is valid once the
@@ -781,25 +803,26 @@ static void stage_gap(struct rs_pipeline *p, struct step *st, struct rs_events *
  */
 static void stage_speed(struct rs_pipeline *p, struct step *st)
 {
-    struct rs_hist_entry prev = { 0 };
-    if (p->hist.count > 0)
-        prev = *hist_at(p, p->hist.count - 1);
+    double sum_t = 0, sum_disp = 0, sum_force = 0;
+    if (p->hist.count > 0) {
+        const struct rs_hist_entry *prev = hist_at(p, p->hist.count - 1);
+        sum_t = prev->sum_t;
+        sum_disp = prev->sum_disp;
+        sum_force = prev->sum_force;
+    }
     struct rs_hist_entry *e = &p->hist.e[p->hist.count % RS_HIST];
     *e = (struct rs_hist_entry){ .t = st->t, .disp = st->disp, .force = st->f, .x = st->x,
-                                 .sum_t = prev.sum_t + st->t,
-                                 .sum_disp = prev.sum_disp + st->disp,
-                                 .sum_force = prev.sum_force + st->f };
+                                 .sum_t = sum_t + st->t, .sum_disp = sum_disp + st->disp,
+                                 .sum_force = sum_force + st->f };
     p->hist.count++;
     double W = p->cfg.speed_window_ms / 1000.0;
     double vel = 0;
     st->speed_ok = false;
-    uint64_t k = p->hist.count - 1, lo = hist_oldest(p);
-    while (k > lo && st->t - hist_at(p, k)->t < W - 0.5 / RS_SAMPLE_RATE_HZ)
-        k--;
-    double span = st->t - hist_at(p, k)->t;
-    st->win_disp = hist_at(p, k)->disp;
+    const struct rs_hist_entry *w = hist_at(p, speed_window_start(p, st->t, W));
+    double span = st->t - w->t;
+    st->win_disp = w->disp;
     if (span >= W * 0.5) {
-        vel = (st->disp - hist_at(p, k)->disp) / span;
+        vel = (st->disp - w->disp) / span;
         st->speed_ok = true;
     }
     p->live.velocity_cm_s = vel;
@@ -817,12 +840,37 @@ static void stage_speed(struct rs_pipeline *p, struct step *st)
 static void stage_drift(struct rs_pipeline *p, struct step *st)
 {
     uint64_t k = p->hist.count - 1;
-    double t1, d1, f1, t0, d0, f0;
-    st->near_ok = hist_mean(p, k, NEAR_N, &t1, &st->near_disp, &st->near_force);
-    st->drift_ok = hist_mean(p, k, MEAN_N, &t1, &d1, &f1) && k >= DRIFT_LAG &&
-                   hist_mean(p, k - DRIFT_LAG, MEAN_N, &t0, &d0, &f0) && t1 > t0;
-    st->mean_disp = st->drift_ok ? d1 : st->disp;
-    st->drift = st->drift_ok ? (d1 - d0) / (t1 - t0) : 0;
+    const struct rs_hist_entry *e = hist_at(p, k), *b;
+    st->near_ok = hist_tail_ok(p, NEAR_N);
+    st->near_disp = st->near_force = 0;
+    if (st->near_ok) {
+        b = hist_before_tail(p, NEAR_N);
+        st->near_disp = (e->sum_disp - b->sum_disp) / NEAR_N;
+        st->near_force = (e->sum_force - b->sum_force) / NEAR_N;
+    }
+    /* The 0.5 s mean now, kept for DRIFT_LAG samples: the drift's older
+     * mean is the one computed then (usable now if its samples still are). */
+    double t1 = 0, d1 = 0;
+    bool mean_ok = hist_tail_ok(p, MEAN_N);
+    if (mean_ok) {
+        b = hist_before_tail(p, MEAN_N);
+        t1 = (e->sum_t - b->sum_t) / MEAN_N;
+        d1 = (e->sum_disp - b->sum_disp) / MEAN_N;
+        p->hist.mean[k % RS_MEAN_RING].t = t1;
+        p->hist.mean[k % RS_MEAN_RING].disp = d1;
+    }
+    st->drift_ok = false;
+    st->drift = 0;
+    st->mean_disp = st->disp;
+    if (mean_ok && hist_tail_ok(p, MEAN_N + DRIFT_LAG)) {
+        double t0 = p->hist.mean[(k - DRIFT_LAG) % RS_MEAN_RING].t;
+        double d0 = p->hist.mean[(k - DRIFT_LAG) % RS_MEAN_RING].disp;
+        if (t1 > t0) {
+            st->drift_ok = true;
+            st->mean_disp = d1;
+            st->drift = (d1 - d0) / (t1 - t0);
+        }
+    }
 }
 
 /*
@@ -909,8 +957,9 @@ static void stage_calf_map(struct rs_pipeline *p, struct step *st, struct rs_eve
     if (!p->ct.on || leg == RS_LEG_UNCERTAIN || !(st->dt > 0))
         return;
     double dtc = st->dt > 0.1 ? 0.1 : st->dt;
-    int bin = (int)floor(st->pos);
-    int nb = calf_bins(p);
+    /* st->pos is within [0, calf length] (stage_contact): truncation floors. */
+    int bin = (int)st->pos;
+    int nb = p->calf_nb;
     bin = bin < 0 ? 0 : bin >= nb ? nb - 1 : bin;
     L->calf[leg].time_s[bin] += dtc;
     L->calf[leg].force_ns[bin] += st->f * dtc;
@@ -1157,11 +1206,13 @@ static void stage_holds(struct rs_pipeline *p, struct step *st, struct rs_events
  */
 static void stage_passes(struct rs_pipeline *p, struct step *st, struct rs_events *out)
 {
-    struct rs_event ev = { .type = RS_EV_PASS, .t = st->t };
+    struct rs_pass pass;
     if (rs_pass_step(&p->pass, st->t, st->dt, st->disp, st->win_disp, p->live.velocity_cm_s,
                      p->ct.on && st->speed_ok, st->leg, p->cfg.still_speed_cm_s,
-                     p->cfg.speed_window_ms / 1000.0, PASS_MIN_CM, &ev.u.pass))
+                     p->cfg.speed_window_ms / 1000.0, PASS_MIN_CM, &pass)) {
+        struct rs_event ev = { .type = RS_EV_PASS, .t = st->t, .u.pass = pass };
         emit(out, &ev);
+    }
 }
 
 /*
@@ -1188,7 +1239,9 @@ static void stage_bands(struct rs_pipeline *p, struct step *st, struct rs_events
 /* One sample through the stages, in order; each stage's contract is above it. */
 void rs_pipeline_push(struct rs_pipeline *p, const struct rs_sample *s, struct rs_events *out)
 {
-    struct step st = { 0 };
+    /* Not zeroed as a whole (it is on the hot path): each stage writes all
+     * of its fields before a later stage reads them. */
+    struct step st;
     stage_cal_status(p, s);
     if (!stage_time(p, s, &st, out))
         return;
