@@ -87,6 +87,7 @@ static double contact_level_n(const struct rs_pipeline *p)
     return p->cfg.force_light_pct / 100.0 * bw_n(p);
 }
 
+
 static const struct rs_hist_entry *hist_at(const struct rs_pipeline *p, uint64_t k)
 {
     return &p->hist.e[k % RS_HIST];
@@ -105,6 +106,15 @@ static int calf_bins(const struct rs_pipeline *p)
     if (n < 1)
         n = 1;
     return n > RS_CALF_BINS ? RS_CALF_BINS : n;
+}
+
+/* Per-sample constants from the config, calibration and profile in use:
+ * recomputed by init and every setter, read by the stages. */
+static void derive(struct rs_pipeline *p)
+{
+    p->calf_nb = calf_bins(p);
+    p->level_n = contact_level_n(p);
+    p->circ_cm = 2.0 * PI * (double)p->cal.radius_um / 1e4;
 }
 
 static enum rs_leg leg_of(const struct rs_pipeline *p, double x_mm)
@@ -200,7 +210,7 @@ void rs_pipeline_init(struct rs_pipeline *p, const struct rs_config *cfg,
     else
         rs_profile_defaults(&p->prof);
     sanitize_profile(&p->prof);
-    p->calf_nb = calf_bins(p);
+    derive(p);
     p->zero.unloaded_since = -1;
     p->ct.below_since = -1;
     p->hd.dip_since = -1;
@@ -211,12 +221,14 @@ void rs_pipeline_init(struct rs_pipeline *p, const struct rs_config *cfg,
 void rs_pipeline_set_config(struct rs_pipeline *p, const struct rs_config *cfg)
 {
     p->cfg = *cfg;
+    derive(p);
 }
 
 void rs_pipeline_set_calib(struct rs_pipeline *p, const struct rs_calib *cal)
 {
     p->cal = *cal;
     sanitize_calib(&p->cal);
+    derive(p);
     /* A new zero makes the auto-zero correction meaningless: start over. */
     p->zero.l = p->zero.r = 0;
     p->zero.unloaded_since = -1;
@@ -227,7 +239,7 @@ void rs_pipeline_set_profile(struct rs_pipeline *p, const struct rs_profile *pro
 {
     p->prof = *prof;
     sanitize_profile(&p->prof);
-    p->calf_nb = calf_bins(p);
+    derive(p);
 }
 
 const struct rs_live *rs_pipeline_live(const struct rs_pipeline *p)
@@ -712,8 +724,7 @@ static void stage_encoder(struct rs_pipeline *p, const struct rs_sample *s, stru
     p->kin.last_enc = s->enc;
     if (s->status & (RS_ST_MAGNET | RS_ST_ENC_ERROR))
         denc = 0; /* no trustworthy angle: no travel */
-    double circ_cm = 2.0 * PI * (double)p->cal.radius_um / 1e4;
-    p->live.displacement_cm += p->cal.enc_dir * (double)denc * circ_cm / RS_ENC_COUNTS_PER_REV;
+    p->live.displacement_cm += p->cal.enc_dir * (double)denc * p->circ_cm / RS_ENC_COUNTS_PER_REV;
     st->disp = p->live.displacement_cm;
 }
 
@@ -732,7 +743,7 @@ static void stage_forces(struct rs_pipeline *p, const struct rs_sample *s, struc
     if (s->status & RS_ST_HX_RIGHT)
         r = 0;
     double f = l + r;
-    st->level = contact_level_n(p);
+    st->level = p->level_n;
     L->left_n = st->l = l;
     L->right_n = st->r = r;
     L->force_n = st->f = f;
@@ -1020,13 +1031,12 @@ static void stage_stillness(struct rs_pipeline *p, struct step *st)
 {
     const struct rs_config *c = &p->cfg;
     struct rs_pl_still *sr = &p->st;
-    double need = hold_need_n(p);
     bool still_now = !st->blocked && st->drift_ok && fabs(st->drift) < c->still_drift_cm_s &&
                      st->f >= st->level;
     if (sr->run) {
         if (!still_now || fabs(st->mean_disp - sr->disp) >= c->still_net_cm)
             sr->run = false;
-        else if (st->f < need)
+        else if (st->f < hold_need_n(p))
             sr->strong_since = -1;
         else if (sr->strong_since < 0) {
             sr->strong_since = st->t;
@@ -1039,6 +1049,7 @@ static void stage_stillness(struct rs_pipeline *p, struct step *st)
         sr->disp = st->mean_disp;
         /* The force has been enough since the first of the run's samples
          * from which on it stayed at or above the need. */
+        double need = hold_need_n(p);
         sr->strong_since = -1;
         for (uint64_t k = p->hist.count; k-- > hist_oldest(p);) {
             const struct rs_hist_entry *he = hist_at(p, k);

@@ -316,7 +316,6 @@ struct rs_pipeline {
     struct rs_live live;
 
     struct rs_pl_time tm;
-    struct rs_pl_hist hist;
     struct rs_pl_kin kin;
     struct rs_pl_zero zero;
     struct rs_pl_contact ct;
@@ -326,9 +325,12 @@ struct rs_pipeline {
     struct rs_pl_dose dose;
     struct rs_pl_faults flt;
     int calf_nb;                 /* calf map bins in use (from the profile) */
+    double level_n;              /* contact level, N (config and profile) */
+    double circ_cm;              /* roller circumference (calibration) */
     bool knee;                   /* stage_knee */
     struct rs_pass_det pass;     /* stage_passes */
     double peak_bw;              /* summary */
+    struct rs_pl_hist hist;      /* large: after the small per-sample state */
 };
 
 void rs_pipeline_init(struct rs_pipeline *p, const struct rs_config *cfg,
