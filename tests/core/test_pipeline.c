@@ -414,6 +414,81 @@ static void test_hold_end_edges(void **state)
     }
 }
 
+/* A dip (below hold_dip_frac of the mean) under way when something else
+ * ends the hold: a fault, a gap too long to bridge. The dip did not end the
+ * hold, so its samples are part of the hold's figures: the mean force is
+ * that of every sample from the start to the end, the lateral place that
+ * of the dip too (both sides scaled: the same place). */
+struct dip_end_case {
+    int how;              /* 0: fault frame, 1: a 2 s gap */
+    int want_reason;
+};
+
+static const struct dip_end_case dip_end_cases[] = {
+    { 0, RS_END_FAULT },
+    { 1, RS_END_GAP },
+};
+
+static void test_dip_under_way_at_other_end(void **state)
+{
+    (void)state;
+    for (size_t c = 0; c < sizeof dip_end_cases / sizeof dip_end_cases[0]; c++) {
+        rs_pipeline_init(&P, NULL, NULL, NULL);
+        rs_events_clear(&EV);
+        uint32_t k = 0;
+        push_still(1, &k, 0, 0, 1000);
+        push_still(6, &k, 50, 250, 1000);
+        const struct rs_event *hs = find(RS_EV_HOLD_START);
+        assert_non_null(hs);
+        double x = rs_pipeline_live(&P)->x_mm;
+        /* samples of the hold so far: from its start to now */
+        double n_hold = k - lround(hs->u.hold.start_t / 0.0125);
+        push_still(0.5, &k, 20, 100, 1000); /* 40 samples at 120 N: a dip */
+        rs_events_clear(&EV);
+        struct rs_sample s = mk(k, k * 12500u, 50, 250, 1000);
+        if (dip_end_cases[c].how == 0)
+            s.status = RS_ST_HX_LEFT;
+        else
+            s = mk(k + 160, (k + 160) * 12500u, 50, 250, 1000);
+        rs_pipeline_push(&P, &s, &EV);
+        const struct rs_event *e = find(RS_EV_HOLD_END);
+        assert_non_null(e);
+        assert_int_equal(e->u.hold.reason, dip_end_cases[c].want_reason);
+        double want = (300 * n_hold + 120 * 40) / (n_hold + 40);
+        if (fabs(e->u.hold.mean_n - want) > 0.05 || fabs(e->u.hold.x_mm - x) > 0.01)
+            fail_msg("case %zu: mean %.3f N x %.3f mm, want %.3f N %.3f mm", c,
+                     e->u.hold.mean_n, e->u.hold.x_mm, want, x);
+    }
+}
+
+/* The dose advice "enough holds" fires once per leg, at the
+ * dose_holds_per_leg-th hold (3), not again at the 4th or 5th. */
+static void test_dose_holds_once(void **state)
+{
+    (void)state;
+    rs_pipeline_init(&P, NULL, NULL, NULL);
+    uint32_t k = 0;
+    int doses = 0, holds = 0, at_hold = 0;
+    for (int h = 0; h < 5; h++) {
+        for (int i = 0; i < 80 * 6; i++, k++) { /* 1.5 s off, 4.5 s on the spot */
+            bool on = i >= 120;
+            struct rs_sample s = mk(k, k * 12500u, on ? 50 : 0, on ? 250 : 0, 1000);
+            rs_events_clear(&EV);
+            rs_pipeline_push(&P, &s, &EV);
+            holds += count(RS_EV_HOLD_END);
+            for (size_t j = 0; j < EV.n; j++)
+                if (EV.ev[j].type == RS_EV_DOSE && EV.ev[j].u.dose.kind == RS_DOSE_HOLDS) {
+                    doses++;
+                    at_hold = holds;
+                    assert_int_equal(EV.ev[j].u.dose.leg, RS_LEG_RIGHT);
+                }
+        }
+    }
+    assert_int_equal(holds, 4); /* the 5th is still running */
+    assert_int_equal(doses, 1);
+    assert_int_equal(at_hold, 3);
+}
+
 struct knee_case {
     double pos_cm;        /* where the roller goes after entering the zone */
     bool want_active;
@@ -801,6 +876,8 @@ int main(void)
         cmocka_unit_test(test_live_hold_spot),
         cmocka_unit_test(test_press_after_stop),
         cmocka_unit_test(test_live_cue_and_open_dip),
+        cmocka_unit_test(test_dip_under_way_at_other_end),
+        cmocka_unit_test(test_dose_holds_once),
         cmocka_unit_test(test_knee_hysteresis),
         cmocka_unit_test(test_band_edges),
         cmocka_unit_test(test_speed),
