@@ -304,8 +304,9 @@ static void hold_finish(struct rs_pipeline *p, struct rs_events *out, double end
     if (end_t < h->start_t)
         end_t = h->start_t;
     if (reason == RS_END_MOVED) {
-        /* The samples of the departure are not part of the hold. */
-        for (uint64_t k = p->hist.count; k-- > hist_oldest(p) && p->hd.n > 1;) {
+        /* The samples of the departure are not part of the hold. The newest
+         * one (that showed the departure, hold_step) was never added. */
+        for (uint64_t k = p->hist.count - 1; k-- > hist_oldest(p) && p->hd.n > 1;) {
             const struct rs_hist_entry *e = hist_at(p, k);
             if (e->t <= end_t)
                 break;

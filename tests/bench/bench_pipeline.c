@@ -5,13 +5,18 @@
  *
  * Generates H hours (default 10) of the looping built-in demo at 80 Hz with
  * the simulated user, in blocks, and times only rs_pipeline_push over them.
- * It does that N times (default 5), each time with a fresh pipeline and
+ * It does that N times (default 7), each time with a fresh pipeline and
  * simulator, after one untimed warm-up repetition of at most half an hour
  * (caches, page faults of the pipeline's state, the CPU's clock ramping up).
- * It prints the median, minimum and maximum frames/s over the repetitions,
- * both by wall time (CLOCK_MONOTONIC) and by the thread's CPU time
- * (CLOCK_THREAD_CPUTIME_ID): on a loaded machine the wall figure includes
- * time spent waiting for a core, the CPU figure does not.
+ * Each repetition runs with the stack 4096/N bytes deeper than the one
+ * before: the pipeline's speed depends on where the caller's stack lies
+ * relative to the pipeline's state modulo 4 KiB (docs/performance.md), so
+ * one process would otherwise measure one placement only and two runs of
+ * the program could differ by 1.6x. It prints the median, minimum and
+ * maximum frames/s over the repetitions, both by wall time
+ * (CLOCK_MONOTONIC) and by the thread's CPU time (CLOCK_THREAD_CPUTIME_ID):
+ * on a loaded machine the wall figure includes time spent waiting for a
+ * core, the CPU figure does not.
  *
  * It also counts heap allocations while the pipeline runs (malloc is wrapped
  * at link time) and exits 1 if there was any: the core promises no
@@ -19,6 +24,7 @@
  * or events than the first (the pipeline is deterministic). A benchmark
  * prints figures; it asserts no speed.
  */
+#include <alloca.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,6 +94,17 @@ static void run_rep(const struct rs_scenario *scn, unsigned long long total, str
     rs_pipeline_summary(&p, &r->sum);
 }
 
+/* run_rep() with the stack `shift` bytes deeper (alloca: the project builds
+ * with -Wvla; the block is written so the compiler cannot drop it). */
+static void run_rep_shifted(const struct rs_scenario *scn, unsigned long long total,
+                            struct rep *r, size_t shift)
+{
+    volatile char *pad = alloca(shift + 16);
+    pad[shift] = 1;
+    run_rep(scn, total, r);
+    (void)pad[shift];
+}
+
 static int cmp_double(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
@@ -115,6 +132,12 @@ static int usage(void)
     return 2;
 }
 
+/* Stack shift between repetitions: 4 KiB spread over them, 16-byte steps. */
+static int stack_step(int reps)
+{
+    return 4096 / reps / 16 * 16;
+}
+
 static void print_figures(const struct rep *r, int reps, const char *name)
 {
     double w[3], c[3], ns[REPS_MAX];
@@ -125,7 +148,8 @@ static void print_figures(const struct rep *r, int reps, const char *name)
     qsort(ns, (size_t)reps, sizeof ns[0], cmp_double);
     printf("bench_pipeline: %.2f h synthetic session (builtin:%s looped)\n",
            r[0].sum.duration_s / 3600, name);
-    printf("  repetitions       %d timed (fresh pipeline each), after 1 untimed warm-up\n", reps);
+    printf("  repetitions       %d timed (fresh pipeline each, stack shifted %d bytes each), "
+           "after 1 untimed warm-up\n", reps, stack_step(reps));
     printf("  frames            %llu per repetition\n", r[0].frames);
     printf("  events            %llu (holds %d left, %d right)\n", r[0].events,
            r[0].sum.holds[RS_LEG_LEFT], r[0].sum.holds[RS_LEG_RIGHT]);
@@ -142,7 +166,7 @@ static void print_figures(const struct rep *r, int reps, const char *name)
 int main(int argc, char **argv)
 {
     double hours = 10;
-    int reps = 5;
+    int reps = 7;
     const char *name = "demo";
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--hours") && i + 1 < argc) {
@@ -177,7 +201,7 @@ int main(int argc, char **argv)
     unsigned long allocs_in_pipeline = warm.allocs;
     int bad = 0;
     for (int i = 0; i < reps; i++) {
-        run_rep(&scn, total, &r[i]);
+        run_rep_shifted(&scn, total, &r[i], (size_t)(i * stack_step(reps)));
         allocs_in_pipeline += r[i].allocs;
         if (r[i].frames != total || r[i].sum.frames != r[i].frames ||
             r[i].events != r[0].events) {

@@ -461,6 +461,71 @@ static void test_dip_under_way_at_other_end(void **state)
     }
 }
 
+/* Leaving the spot ends the hold (moved) where the departure began; the
+ * samples of the departure (here at 200 N instead of 300 N) are not part of
+ * the hold's mean force, the last still sample (at the end itself, 360 N
+ * here) is. */
+static void test_departure_not_in_hold(void **state)
+{
+    (void)state;
+    rs_pipeline_init(&P, NULL, NULL, NULL);
+    rs_events_clear(&EV);
+    uint32_t k = 0;
+    push_still(1, &k, 0, 0, 1000);
+    push_still(6, &k, 50, 250, 1000);
+    push_still(1.0 / 80, &k, 60, 300, 1000);
+    const struct rs_event *hs = find(RS_EV_HOLD_START);
+    assert_non_null(hs);
+    double n_hold = k - lround(hs->u.hold.start_t / 0.0125);
+    double want = (300 * (n_hold - 1) + 360) / n_hold;
+    double leave_t = (k - 1) * 0.0125;
+    const struct rs_event *e = NULL;
+    for (int i = 1; i <= 160 && !e; i++, k++) { /* 3 cm/s for up to 2 s */
+        struct rs_sample s = mk(k, k * 12500u, 100.0 / 3, 500.0 / 3,
+                                1000 + (int32_t)lround(i * 3.0 / 80 * ENC_PER_CM));
+        rs_events_clear(&EV);
+        rs_pipeline_push(&P, &s, &EV);
+        e = find(RS_EV_HOLD_END);
+    }
+    assert_non_null(e);
+    assert_int_equal(e->u.hold.reason, RS_END_MOVED);
+    if (fabs(e->u.hold.end_t - leave_t) > 1e-9 || fabs(e->u.hold.mean_n - want) > 0.01)
+        fail_msg("end %.4f s (left at %.4f s), mean %.3f N (want %.3f)", e->u.hold.end_t,
+                 leave_t, e->u.hold.mean_n, want);
+}
+
+/* Easing off to a light rest that is still a load (120 N, 0.4 of the hold)
+ * ends the hold as a release after hold_dip_max_s; a hold on the rest that
+ * follows is a new one, starting at or after that end (not the old hold's
+ * stillness carried on). */
+static void test_release_to_light_rest(void **state)
+{
+    (void)state;
+    rs_pipeline_init(&P, NULL, NULL, NULL);
+    uint32_t k = 0;
+    int starts = 0, ends = 0;
+    double end_t = -1, second_start = -1;
+    for (int i = 0; i < 80 * 12; i++, k++) { /* 1 s off, 6 s at 300 N, 5 s at 120 N */
+        double f = i < 80 ? 0 : i < 560 ? 1 : 0.4;
+        struct rs_sample s = mk(k, k * 12500u, 50 * f, 250 * f, 1000);
+        rs_events_clear(&EV);
+        rs_pipeline_push(&P, &s, &EV);
+        for (size_t j = 0; j < EV.n; j++) {
+            if (EV.ev[j].type == RS_EV_HOLD_START && ++starts == 2)
+                second_start = EV.ev[j].u.hold.start_t;
+            if (EV.ev[j].type == RS_EV_HOLD_END && ++ends == 1) {
+                assert_int_equal(EV.ev[j].u.hold.reason, RS_END_RELEASED);
+                end_t = EV.ev[j].u.hold.end_t;
+            }
+        }
+    }
+    assert_int_equal(ends, 1);
+    assert_true(end_t > 6.9 && end_t < 7.05);
+    if (starts > 1 && second_start < end_t - 1e-9)
+        fail_msg("second hold starts at %.3f s, before the first ended (%.3f s)", second_start,
+                 end_t);
+}
+
 /* The dose advice "enough holds" fires once per leg, at the
  * dose_holds_per_leg-th hold (3), not again at the 4th or 5th. */
 static void test_dose_holds_once(void **state)
@@ -878,6 +943,8 @@ int main(void)
         cmocka_unit_test(test_live_cue_and_open_dip),
         cmocka_unit_test(test_dip_under_way_at_other_end),
         cmocka_unit_test(test_dose_holds_once),
+        cmocka_unit_test(test_departure_not_in_hold),
+        cmocka_unit_test(test_release_to_light_rest),
         cmocka_unit_test(test_knee_hysteresis),
         cmocka_unit_test(test_band_edges),
         cmocka_unit_test(test_speed),
