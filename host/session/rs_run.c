@@ -8,6 +8,8 @@
 
 #include "rs_calscreen.h"
 #include "rs_defaults.h"
+#include "rs_endscreen.h"
+#include "rs_endsum.h"
 #include "rs_font.h"
 #include "rs_livecal.h"
 #include "rs_pace.h"
@@ -208,7 +210,21 @@ struct loop {
      * returned, frames drawn, frames presented. Counts, not times, so a
      * test can check idleness whatever the machine's speed or load. */
     unsigned long wakes, drawn, shown;
+    /* The end of the session: its holds (an observer), the last view, and
+     * whether the loop ended in a way that shows the summary screen. */
+    struct rs_endsum_log *holds;
+    struct rs_view *view;
+    bool show_end;
+    /* Called once after the loop, before the summary (rs_run: finish the
+     * connection and the session, so a running hold is ended and counted). */
+    void (*finish)(void *ctx);
+    void *finish_ctx;
 };
+
+static void endlog_event(void *ctx, const struct rs_event *ev)
+{
+    rs_endsum_log_event(ctx, ev);
+}
 
 static int loop_open(struct loop *L, char *err, size_t errcap)
 {
@@ -234,6 +250,17 @@ static int loop_open(struct loop *L, char *err, size_t errcap)
     /* The wizard's state is large (its measurement windows): on the heap,
      * and only with an observer slot free for it. */
     L->cu.last_phase = (enum rs_calwiz_phase)-1;
+    /* The holds for the summary screen; without a free observer slot the
+     * screen lists counts only. */
+    L->holds = L->in->end_screen ? malloc(sizeof *L->holds) : NULL;
+    if (L->holds) {
+        rs_endsum_log_init(L->holds);
+        struct rs_session_observer ob = { .ctx = L->holds, .event = endlog_event };
+        if (rs_session_observe(L->s, &ob) != 0) {
+            free(L->holds);
+            L->holds = NULL;
+        }
+    }
     L->cu.lc = L->conn ? malloc(sizeof *L->cu.lc) : NULL;
     if (L->cu.lc) {
         rs_livecal_init(L->cu.lc, L->o->cal_persist);
@@ -264,6 +291,9 @@ static void loop_close(struct loop *L)
     if (L->cu.lc)
         rs_session_unobserve(L->s, L->cu.lc);
     free(L->cu.lc);
+    if (L->holds)
+        rs_session_unobserve(L->s, L->holds);
+    free(L->holds);
     rs_window_close(L->win);
     SDL_Quit();
 }
@@ -397,10 +427,16 @@ static int loop_run(struct loop *L, char *err, size_t errcap, int *in_rc)
 {
     static struct rs_view view; /* large: not on the stack, filled every frame */
     rs_view_init(&view);
+    L->view = &view;
     const struct rs_run_opts *o = L->o;
+    L->show_end = L->in->end_screen;
     while (!(L->act.bits & RS_UI_QUIT)) {
         *in_rc = loop_feed(L, L->conn && view.link == RS_VLINK_DISCONNECTED && L->frame > 0);
-        if (*in_rc < 0 || stop_requested(o, L->in->now(L->in->ctx)))
+        if (*in_rc < 0) {
+            L->show_end = false;
+            break;
+        }
+        if (stop_requested(o, L->in->now(L->in->ctx)) || (L->in->ended && L->in->ended(L->in->ctx)))
             break;
         bool quit = false;
         int wz = loop_wizard(L, &quit, err, errcap);
@@ -424,19 +460,111 @@ static int loop_run(struct loop *L, char *err, size_t errcap, int *in_rc)
             continue;
         if (loop_draw(L, &view, err, errcap) != 0)
             return -1;
-        if (loop_keys(L))
+        if (loop_keys(L)) {
+            L->show_end = false; /* --screenshot-after: the shot was the point */
             break;
+        }
     }
     return 0;
+}
+
+bool rs_run_end_waits(const char *video_driver, bool signalled)
+{
+    if (signalled)
+        return false;
+    return !video_driver || (strcmp(video_driver, "offscreen") != 0 && strcmp(video_driver, "dummy") != 0);
+}
+
+/* Show the summary screen until a key, a click, the window's close or a
+ * signal; only draw it when nobody can answer (rs_run_end_waits). */
+static void end_screen(struct loop *L, const struct rs_endview *ev)
+{
+    SDL_Renderer *ren = SDL_GetRenderer(rs_window_sdl(L->win));
+    char font[512], err[320];
+    struct rs_endscreen *es = NULL;
+    if (!ren || rs_font_find(font, sizeof font, NULL) != 0 ||
+        rs_endscreen_create(&es, ren, font, err, sizeof err) != 0)
+        return;
+    volatile sig_atomic_t *stop = L->o->stop;
+    bool wait = rs_run_end_waits(SDL_GetCurrentVideoDriver(), stop && *stop);
+    for (bool redraw = true;;) {
+        if (redraw) {
+            int pw = 0, ph = 0, lw = 0, lh = 0;
+            SDL_GetRendererOutputSize(ren, &pw, &ph);
+            SDL_GetWindowSize(rs_window_sdl(L->win), &lw, &lh);
+            rs_endscreen_draw(es, ev, pw, ph, lw > 0 ? (float)pw / (float)lw : 1.0f);
+            SDL_RenderPresent(ren);
+            redraw = false;
+        }
+        if (!wait || (stop && *stop))
+            break;
+        SDL_Event e;
+        if (!SDL_WaitEventTimeout(&e, 200))
+            continue;
+        if (e.type == SDL_QUIT || e.type == SDL_MOUSEBUTTONDOWN ||
+            (e.type == SDL_KEYDOWN && !e.key.repeat))
+            break;
+        redraw = e.type == SDL_WINDOWEVENT;
+    }
+    rs_endscreen_destroy(es);
+}
+
+/* The end of a session with a window: the summary as data (rs_endsum.h),
+ * its lines on the terminal (stderr when stdout carries JSON), the screen. */
+static void loop_end(struct loop *L)
+{
+    const struct rs_run_opts *o = L->o;
+    double now = L->in->now(L->in->ctx);
+    rs_session_view(L->s, now, L->view);
+    struct rs_summary sum;
+    rs_session_summary(L->s, &sum);
+    static struct rs_endview ev; /* holds a whole view: not on the stack */
+    struct rs_endsum_in in = { .log = L->holds, .sum = &sum, .live = rs_session_live(L->s),
+                               .view = L->view, .duration_s = now, .file = o->session_file };
+    rs_endsum_make(&in, &ev);
+    char text[2048];
+    FILE *out = o->json ? stderr : stdout;
+    fputs(rs_endsum_text(&ev, o->who, text, sizeof text), out);
+    fflush(out);
+    end_screen(L, &ev);
+}
+
+/* The connection and the session, finished once after the loop (rs_run). */
+struct finish_ctx {
+    struct rs_conn *c;
+    struct rs_session *s;
+};
+
+static void finish(struct rs_conn *c, struct rs_session *s)
+{
+    rs_conn_finish(c);
+    struct rs_conn_stats st;
+    rs_conn_get_stats(c, &st);
+    rs_session_finish(s, &st, rs_conn_now(c));
+}
+
+static void finish_conn(void *ctx)
+{
+    struct finish_ctx *f = ctx;
+    finish(f->c, f->s);
 }
 
 static int run_input(struct rs_session *s, const struct rs_run_input *in, struct rs_conn *conn,
                      const struct rs_run_opts *o, char *err, size_t errcap, int *in_rc)
 {
     struct loop L = { .s = s, .in = in, .conn = conn, .o = o };
+    struct finish_ctx fc = { conn, s };
+    if (conn) {
+        L.finish = finish_conn;
+        L.finish_ctx = &fc;
+    }
     if (loop_open(&L, err, errcap) != 0)
         return -1;
     int rc = loop_run(&L, err, errcap, in_rc);
+    if (L.finish)
+        L.finish(L.finish_ctx);
+    if (rc == 0 && L.show_end)
+        loop_end(&L);
     loop_close(&L);
     return rc;
 }
@@ -495,7 +623,7 @@ static int run_window(struct rs_conn *c, struct rs_session *s, const struct rs_r
 {
     struct conn_input ci = { c, o, 0, rs_conn_state(c) };
     struct rs_run_input in = { .ctx = &ci, .advance = conn_advance, .wait = conn_wait,
-                               .now = conn_now };
+                               .now = conn_now, .end_screen = true };
     return run_input(s, &in, c, o, err, errcap, conn_rc);
 }
 
@@ -504,14 +632,12 @@ int rs_run(struct rs_conn *c, struct rs_session *s, const struct rs_run_opts *o,
 {
     int conn_rc = 0, rc = 0;
     err[0] = '\0';
-    if (o->window)
-        rc = run_window(c, s, o, err, errcap, &conn_rc);
-    else
+    if (o->window) {
+        rc = run_window(c, s, o, err, errcap, &conn_rc); /* finishes before its summary */
+    } else {
         conn_rc = run_headless(c, o);
-    rs_conn_finish(c);
-    struct rs_conn_stats st;
-    rs_conn_get_stats(c, &st);
-    rs_session_finish(s, &st, rs_conn_now(c));
+        finish(c, s);
+    }
     if (conn_rc < 0) {
         snprintf(err, errcap, "%s", rs_conn_message(c));
         return -1;

@@ -8,6 +8,8 @@
  */
 #include "rs_render.h"
 
+#include "rs_calfmap.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,6 +41,7 @@ struct rs_render {
     SDL_Vertex vert[2 * (RING_SEGMENTS + 1)];
     int index[6 * RING_SEGMENTS];
     SDL_Rect rects[2 * RS_VIEW_HISTORY_N];
+    struct rs_calfmap_cell cells[RS_CALFMAP_CELLS];
 };
 
 const char *const rs_safety_note[] = {
@@ -229,14 +232,6 @@ static void panel_begin(struct rs_render *r, enum rs_panel p)
     fill(r, x, rs_colour(RS_C_PANEL));
 }
 
-static void fmt_mmss(char *b, size_t n, float s)
-{
-    if (!(s >= 0))
-        s = 0;
-    unsigned t = (unsigned)s;
-    snprintf(b, n, "%u:%02u", t / 60, t % 60);
-}
-
 struct rs_rgb rs_leg_colour(enum rs_view_leg leg)
 {
     return rs_colour(leg == RS_VLEG_LEFT ? RS_C_BLUE : leg == RS_VLEG_RIGHT ? RS_C_PURPLE : RS_C_TRACK);
@@ -281,13 +276,6 @@ static const char *alert_text(enum rs_alert a)
     }
 }
 
-/* Dark text on the light banner colours, white on the dark ones. */
-static struct rs_rgb on_colour(struct rs_rgb bg)
-{
-    int lum = 299 * bg.r + 587 * bg.g + 114 * bg.b;
-    return lum > 150000 ? rs_colour(RS_C_BG) : rs_colour(RS_C_TEXT);
-}
-
 /* ---- panels ------------------------------------------------------------- */
 
 static void draw_status(struct rs_render *r, const struct rs_view *v, const struct rs_overlay *ov)
@@ -324,7 +312,7 @@ static void draw_status(struct rs_render *r, const struct rs_view *v, const stru
 
     c = col(p, 0.67f, 0.80f);
     char t[16];
-    fmt_mmss(t, sizeof t, v->session_s);
+    rs_view_mmss(t, sizeof t, v->session_s);
     snprintf(b, sizeof b, "%s %s", v->mode == RS_MODE_REPLAY ? "REPLAY" : v->mode == RS_MODE_DEMO ? "DEMO" : "LIVE", t);
     text(r, c, 0.8f, RS_AL_LEFT, rs_colour(RS_C_TEXT), b, NULL);
 
@@ -394,7 +382,7 @@ static void draw_alerts(struct rs_render *r, const struct rs_view *v, const stru
         if (cand[i] == RS_AL_ADVICE)
             text(r, rs_rect_inset(s, g->layout.pad / 2), 0.6f, RS_AL_CENTRE, rs_colour(RS_C_YELLOW), v->advice, NULL);
         else
-            text(r, rs_rect_inset(s, g->layout.pad / 2), 0.8f, RS_AL_CENTRE, on_colour(bg), alert_text(cand[i]), NULL);
+            text(r, rs_rect_inset(s, g->layout.pad / 2), 0.8f, RS_AL_CENTRE, rs_on_colour(bg), alert_text(cand[i]), NULL);
     }
 }
 
@@ -497,7 +485,7 @@ static void draw_hold(struct rs_render *r, const struct rs_view *v)
     default:
         arc(r, cx, cy, ro, ri, 0, 1, pc);
         disc(r, cx, cy, ri - g->layout.line * 2, pc);
-        numc = on_colour(pc);
+        numc = rs_on_colour(pc);
         break;
     }
 
@@ -588,7 +576,7 @@ static void draw_leg(struct rs_render *r, const struct rs_view *v)
     g->leg_badge = badge;
     struct rs_rgb lc = rs_leg_colour(v->leg);
     fill(r, badge, lc);
-    text(r, rs_rect_inset(badge, g->layout.pad / 2), 0.85f, RS_AL_CENTRE, on_colour(lc),
+    text(r, rs_rect_inset(badge, g->layout.pad / 2), 0.85f, RS_AL_CENTRE, rs_on_colour(lc),
          v->leg == RS_VLEG_LEFT ? "LEFT" : v->leg == RS_VLEG_RIGHT ? "RIGHT" : "NO LEG", NULL);
 
     /* Position bar: ankle at the bottom, knee at the top, like the calf on
@@ -684,42 +672,16 @@ static void draw_charts(struct rs_render *r, const struct rs_view *v)
           rs_colour(RS_C_YELLOW));
 }
 
-static void calf_map(struct rs_render *r, const struct rs_view *v, struct rs_rect box,
-                     const struct rs_view_calf *c, float len, const char *label, struct rs_rgb lc)
+static void calf_map(struct rs_render *r, const struct rs_view *v, struct rs_rect box, int leg,
+                     float tmax, const char *label, struct rs_rgb lc)
 {
-    struct rs_render_geom *g = &r->geom;
     struct rs_rect lab = row(box, 0.0f, 0.14f);
     text(r, lab, 0.9f, RS_AL_CENTRE, lc, label, NULL);
     struct rs_rect m = row(box, 0.16f, 1.0f);
     fill(r, m, rs_colour(RS_C_BG));
-    int bins = (int)ceilf(len);
-    if (bins > RS_VIEW_CALF_BINS)
-        bins = RS_VIEW_CALF_BINS;
-    float tmax = 1.0f;
-    for (int i = 0; i < bins; i++)
-        if (c->time_s[i] > tmax)
-            tmax = c->time_s[i];
-    /* Left half: time over the bin (brightness); right half: pressure
-     * (band colour). Hold spots: a white square at the right edge. */
-    struct rs_rect th = col(m, 0.0f, 0.48f), ph = col(m, 0.52f, 0.80f), hs = col(m, 0.84f, 1.0f);
-    for (int i = 0; i < bins; i++) {
-        int y1 = m.y + m.h - (int)lroundf(m.h * i / len);
-        int y0 = m.y + m.h - (int)lroundf(m.h * (i + 1) / len);
-        if (y0 < m.y)
-            y0 = m.y;
-        if (c->time_s[i] > 0) {
-            float k = 0.3f + 0.7f * sqrtf(c->time_s[i] / tmax);
-            struct rs_rgb s = rs_colour(RS_C_SKY);
-            fill(r, (struct rs_rect){ th.x, y0, th.w, y1 - y0 },
-                 (struct rs_rgb){ (uint8_t)(s.r * k), (uint8_t)(s.g * k), (uint8_t)(s.b * k) });
-            fill(r, (struct rs_rect){ ph.x, y0, ph.w, y1 - y0 }, rs_force_band_colour(rs_view_force_band_in(v, c->pressure_pct[i])));
-        }
-        if (c->holds[i]) {
-            int sz = hs.w < (y1 - y0) * 2 ? hs.w : (y1 - y0) * 2;
-            fill(r, (struct rs_rect){ hs.x, (y0 + y1) / 2 - sz / 2, sz, sz }, rs_colour(RS_C_TEXT));
-        }
-    }
-    (void)g;
+    int n = rs_calfmap_cells(v, leg, m, tmax, r->cells);
+    for (int i = 0; i < n; i++)
+        fill(r, r->cells[i].r, r->cells[i].c);
 }
 
 static void draw_map(struct rs_render *r, const struct rs_view *v)
@@ -727,9 +689,9 @@ static void draw_map(struct rs_render *r, const struct rs_view *v)
     panel_begin(r, RS_P_MAP);
     struct rs_render_geom *g = &r->geom;
     struct rs_rect p = rs_rect_inset(g->layout.panel[RS_P_MAP], g->layout.pad);
-    float len = rs_view_calf_length(v);
-    calf_map(r, v, col(p, 0.0f, 0.19f), &v->calf[0], len, "L", rs_leg_colour(RS_VLEG_LEFT));
-    calf_map(r, v, col(p, 0.22f, 0.41f), &v->calf[1], len, "R", rs_leg_colour(RS_VLEG_RIGHT));
+    float tmax = rs_calfmap_scale(v); /* one brightness scale for both legs */
+    calf_map(r, v, col(p, 0.0f, 0.19f), 0, tmax, "L", rs_leg_colour(RS_VLEG_LEFT));
+    calf_map(r, v, col(p, 0.22f, 0.41f), 1, tmax, "R", rs_leg_colour(RS_VLEG_RIGHT));
 
     struct rs_rect c = col(p, 0.45f, 1.0f);
     char b[48], t0[16], t1[16];
@@ -737,8 +699,8 @@ static void draw_map(struct rs_render *r, const struct rs_view *v)
     snprintf(b, sizeof b, "L %u   R %u", v->holds[0], v->holds[1]);
     text(r, row(c, 0.18f, 0.44f), 0.95f, RS_AL_LEFT, rs_colour(RS_C_TEXT), b, NULL);
     text(r, row(c, 0.52f, 0.67f), 0.9f, RS_AL_LEFT, rs_colour(RS_C_TEXT_DIM), "TIME PER CALF", NULL);
-    fmt_mmss(t0, sizeof t0, v->calf_time_s[0]);
-    fmt_mmss(t1, sizeof t1, v->calf_time_s[1]);
+    rs_view_mmss(t0, sizeof t0, v->calf_time_s[0]);
+    rs_view_mmss(t1, sizeof t1, v->calf_time_s[1]);
     snprintf(b, sizeof b, "L %s  R %s", t0, t1);
     text(r, row(c, 0.68f, 0.94f), 0.95f, RS_AL_LEFT, rs_colour(RS_C_TEXT), b, NULL);
 
@@ -767,8 +729,8 @@ static void draw_timeline(struct rs_render *r, const struct rs_view *v)
     }
     snprintf(b, sizeof b, "%s %.2gx", v->replay_paused ? "PAUSED" : "PLAYING", (double)v->replay_speed);
     text(r, col(p, 0.06f, 0.22f), 0.7f, RS_AL_LEFT, ic, b, NULL);
-    fmt_mmss(t0, sizeof t0, v->replay_pos_s);
-    fmt_mmss(t1, sizeof t1, v->replay_len_s);
+    rs_view_mmss(t0, sizeof t0, v->replay_pos_s);
+    rs_view_mmss(t1, sizeof t1, v->replay_len_s);
     snprintf(b, sizeof b, "%s / %s", t0, t1);
     text(r, col(p, 0.23f, 0.38f), 0.7f, RS_AL_CENTRE, rs_colour(RS_C_TEXT), b, NULL);
     struct rs_rect bar = row(col(p, 0.40f, 0.77f), 0.35f, 0.65f);

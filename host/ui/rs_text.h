@@ -84,6 +84,14 @@ void rs_text_measure(struct rs_text *t, int k, const char *s, int *w, int *h);
 int rs_text_fit(struct rs_text *t, struct rs_rect box, int max_px, enum rs_align al,
                 struct rs_rgb c, const char *s, struct rs_rect *out);
 
+/* Word-wrap s into at most RS_TEXT_WRAP_LINES lines that fit box, at the
+ * largest ladder size whose font height is at most max_px (and at least
+ * min_px), lines aligned by al, the block centred vertically. Returns the
+ * step used, or -1 when it did not fit (logged as dropped). */
+#define RS_TEXT_WRAP_LINES 4
+int rs_text_wrap(struct rs_text *t, struct rs_rect box, int max_px, enum rs_align al,
+                 struct rs_rgb c, const char *s);
+
 /* Draw s at step k with its top-left at x, y (no fitting). */
 void rs_text_draw(struct rs_text *t, int k, int x, int y, struct rs_rgb c, const char *s);
 

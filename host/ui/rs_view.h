@@ -153,6 +153,9 @@ const char *rs_view_speed_band_name(enum rs_view_speed_band b);
  * (a reading a hair below zero is zero to the person looking at it). */
 double rs_view_nz(double x, int decimals);
 
+/* Seconds as "m:ss" (negative and NaN as 0:00). */
+void rs_view_mmss(char *b, size_t n, float s);
+
 /* Calf length to draw with: the calibrated one, or 35 cm when unknown. */
 float rs_view_calf_length(const struct rs_view *v);
 
