@@ -123,21 +123,10 @@ static int calui_frame(struct calui *cu, struct rs_window *win, const struct rs_
                        bool *quit, char *err, size_t errcap)
 {
     struct rs_livecal *lc = cu->lc;
-    bool enter = false, esc = false, empty = false;
-    SDL_Event ev;
-    while (SDL_PollEvent(&ev)) {
-        if (ev.type == SDL_QUIT) {
-            *quit = esc = true;
-        } else if (ev.type == SDL_KEYDOWN) {
-            SDL_Keycode k = ev.key.keysym.sym;
-            if (k == SDLK_RETURN || k == SDLK_KP_ENTER || k == SDLK_SPACE)
-                enter = true;
-            else if (k == SDLK_ESCAPE || k == SDLK_q)
-                esc = true;
-            else if (k == SDLK_y)
-                empty = true; /* a first tare: the user confirms an empty roller */
-        }
-    }
+    unsigned keys = rs_calscreen_poll_keys(quit);
+    /* y: a first tare, the user confirms an empty roller */
+    bool enter = keys & RS_CSK_ENTER, esc = *quit || (keys & RS_CSK_STOP),
+         empty = keys & RS_CSK_EMPTY;
     enum rs_calwiz_phase ph = lc->wz.phase;
     if (ph == RS_CW_DONE || ph == RS_CW_FAILED) {
         if (enter || esc)

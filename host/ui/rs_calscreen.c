@@ -225,3 +225,23 @@ struct rs_rect rs_calscreen_progress_rect(const struct rs_calscreen *cs)
 {
     return cs->progress;
 }
+
+unsigned rs_calscreen_poll_keys(bool *closed)
+{
+    unsigned keys = 0;
+    SDL_Event ev;
+    while (SDL_PollEvent(&ev)) {
+        if (ev.type == SDL_QUIT) {
+            *closed = true;
+        } else if (ev.type == SDL_KEYDOWN) {
+            SDL_Keycode k = ev.key.keysym.sym;
+            if (k == SDLK_RETURN || k == SDLK_KP_ENTER || k == SDLK_SPACE)
+                keys |= RS_CSK_ENTER;
+            else if (k == SDLK_y)
+                keys |= RS_CSK_EMPTY;
+            else if (k == SDLK_ESCAPE || k == SDLK_q)
+                keys |= RS_CSK_STOP;
+        }
+    }
+    return keys;
+}
