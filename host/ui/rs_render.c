@@ -174,10 +174,10 @@ static struct rs_rect col(struct rs_rect p, float x0, float x1)
     return (struct rs_rect){ a, p.y, b - a, p.h };
 }
 
-static int text(struct rs_render *r, struct rs_rect box, float size_of_h, enum rs_align al,
-                struct rs_rgb c, const char *s, struct rs_rect *out)
+/* s fitted into box at most max_px (rs_text_fit), through the passes. */
+static int text_px(struct rs_render *r, struct rs_rect box, int max_px, enum rs_align al,
+                   struct rs_rgb c, const char *s, struct rs_rect *out)
 {
-    int max_px = (int)(box.h * size_of_h);
     if (issue(r, 'T'))
         return rs_text_fit(&r->text, box, max_px, al, c, s, out);
     /* not drawn: measured all the same, callers place things by it */
@@ -191,6 +191,28 @@ static int text(struct rs_render *r, struct rs_rect box, float size_of_h, enum r
     int k = rs_text_fit(&r->text, box, max_px, al, c, s, out);
     r->text.dry = false;
     return k;
+}
+
+static int text(struct rs_render *r, struct rs_rect box, float size_of_h, enum rs_align al,
+                struct rs_rgb c, const char *s, struct rs_rect *out)
+{
+    return text_px(r, box, (int)(box.h * size_of_h), al, c, s, out);
+}
+
+/* s word-wrapped into box (rs_text_wrap) at most max_px, through the passes. */
+static void text_wrap(struct rs_render *r, struct rs_rect box, int max_px, struct rs_rgb c,
+                      const char *s)
+{
+    if (issue(r, 'W')) {
+        rs_text_wrap(&r->text, box, max_px, RS_AL_CENTRE, c, s);
+        return;
+    }
+    if (r->pass == PASS_HASH) {
+        const int ip[] = { box.x, box.y, box.w, box.h, max_px };
+        mix(r, ip, sizeof ip);
+        mix(r, &c, sizeof c);
+        mix(r, s, strlen(s) + 1);
+    }
 }
 
 /* n rectangles in one colour (chart lines). */
@@ -338,9 +360,15 @@ static void draw_status(struct rs_render *r, const struct rs_view *v, const stru
     text(r, c, 0.8f, RS_AL_RIGHT, rs_colour(quiet ? RS_C_ORANGE : RS_C_TEXT_DIM), b, NULL);
 }
 
+/* The toast's box: the right quarter of the alert row. */
+static struct rs_rect toast_box(const struct rs_render_geom *g)
+{
+    struct rs_rect a = g->layout.panel[RS_P_ALERT];
+    return (struct rs_rect){ a.x + a.w * 3 / 4, a.y, a.w - a.w * 3 / 4, a.h };
+}
+
 static void draw_alerts(struct rs_render *r, const struct rs_view *v, const struct rs_overlay *ov)
 {
-    (void)ov;
     panel_begin(r, RS_P_ALERT);
     struct rs_render_geom *g = &r->geom;
     enum rs_alert cand[RS_AL_COUNT];
@@ -371,6 +399,8 @@ static void draw_alerts(struct rs_render *r, const struct rs_view *v, const stru
 
     struct rs_rect p = g->layout.panel[RS_P_ALERT];
     int gap = g->layout.pad;
+    if (ov->toast && ov->toast[0]) /* the toast's box on the right stays clear */
+        p.w = toast_box(g).x - gap - p.x;
     for (int i = 0; i < n; i++) {
         struct rs_rect s = p;
         s.w = (p.w - gap * (n - 1)) / n;
@@ -379,11 +409,53 @@ static void draw_alerts(struct rs_render *r, const struct rs_view *v, const stru
         g->alert_rect[i] = s;
         struct rs_rgb bg = rs_alert_colour(cand[i]);
         fill(r, s, bg);
+        /* up to two lines, as large as they fit: read from 3 m */
+        struct rs_rect tb = rs_rect_inset(s, g->layout.pad / 2);
         if (cand[i] == RS_AL_ADVICE)
-            text(r, rs_rect_inset(s, g->layout.pad / 2), 0.6f, RS_AL_CENTRE, rs_colour(RS_C_YELLOW), v->advice, NULL);
+            text_wrap(r, tb, tb.h * 6 / 10, rs_colour(RS_C_YELLOW), v->advice);
         else
-            text(r, rs_rect_inset(s, g->layout.pad / 2), 0.8f, RS_AL_CENTRE, rs_on_colour(bg), alert_text(cand[i]), NULL);
+            text_wrap(r, tb, tb.h * 8 / 10, rs_on_colour(bg), alert_text(cand[i]));
     }
+}
+
+/* The hold ring in its panel: centre and outer radius, pixels. */
+static void ring_of(const struct rs_render_geom *g, int *cx, int *cy, int *ro)
+{
+    struct rs_rect p = rs_rect_inset(g->layout.panel[RS_P_HOLD], g->layout.pad);
+    struct rs_rect area = row(p, 0.12f, 0.82f);
+    *ro = (area.w < area.h ? area.w : area.h) / 2;
+    *cx = area.x + area.w / 2;
+    *cy = area.y + area.h / 2;
+}
+
+/* The hold seconds' box: inside the ring's inner circle at its heaviest
+ * (from 30 s), two digits wide, so the size never jumps between phases. */
+static struct rs_rect hold_numeral_box(const struct rs_render_geom *g)
+{
+    int cx, cy, ro;
+    ring_of(g, &cx, &cy, &ro);
+    int ri = ro - ro / 4, w = ri * 17 / 10, h = ri * 134 / 100;
+    return (struct rs_rect){ cx - w / 2, cy - h / 2, w, h };
+}
+
+/* Largest size of the force and speed numerals: the size two digits of
+ * hold seconds get, so from 3 m the hold time is never the smaller number. */
+static int numeral_cap(struct rs_render *r, int want_px)
+{
+    struct rs_rect nb = hold_numeral_box(&r->geom);
+    bool dry = r->text.dry;
+    r->text.dry = true;
+    int k = rs_text_fit(&r->text, nb, nb.h, RS_AL_CENTRE, rs_colour(RS_C_TEXT), "88", NULL);
+    r->text.dry = dry;
+    int cap = k >= 0 ? rs_text_px(k) : want_px;
+    return want_px < cap ? want_px : cap;
+}
+
+/* The force band's word in the panel: the band names, but "no extra
+ * benefit" says what to do (its banner gives the reason). */
+static const char *force_word(enum rs_view_force_band b)
+{
+    return b == RS_FB_NO_BENEFIT ? "EASE OFF" : rs_view_force_band_name(b);
 }
 
 static void draw_force(struct rs_render *r, const struct rs_view *v)
@@ -395,22 +467,28 @@ static void draw_force(struct rs_render *r, const struct rs_view *v)
     struct rs_rgb bc = v->calibrated ? rs_force_band_colour(v->force_band) : rs_colour(RS_C_GREY);
     char b[48];
 
-    g->force_band_bar = row(p, 0.0f, 0.07f);
-    fill(r, g->force_band_bar, bc);
-
-    struct rs_rect lab = row(p, 0.09f, 0.22f);
-    text(r, col(lab, 0.0f, 0.35f), 0.9f, RS_AL_LEFT, rs_colour(RS_C_TEXT_DIM), "FORCE", NULL);
-    text(r, col(lab, 0.36f, 1.0f), 0.9f, RS_AL_RIGHT, bc,
-         v->calibrated ? rs_view_force_band_name(v->force_band) : "RAW", NULL);
+    /* The band strip carries the panel's name; the band's name below it is
+     * a state word, as wide as the panel and tall enough for 3 m. */
+    struct rs_rect strip = row(p, 0.0f, 0.07f), lab = row(p, 0.075f, 0.25f);
+    int least = r->text.min_px * 13 / 10 + 2; /* the smallest text's height, and a margin */
+    if (strip.h < least) {
+        lab.y += least - strip.h;
+        lab.h -= least - strip.h;
+        strip.h = least;
+    }
+    g->force_band_bar = strip;
+    fill(r, strip, bc);
+    text(r, col(strip, 0.01f, 0.40f), 0.9f, RS_AL_LEFT, rs_on_colour(bc), "FORCE", NULL);
+    text(r, lab, 0.95f, RS_AL_RIGHT, bc, v->calibrated ? force_word(v->force_band) : "RAW", NULL);
 
     /* Numerals and unit share a row; the unit goes right of the number. */
-    struct rs_rect num = row(p, 0.23f, 0.66f);
+    struct rs_rect num = row(p, 0.26f, 0.66f);
     if (v->calibrated)
         snprintf(b, sizeof b, "%.0f", rs_view_nz(v->force_n, 0));
     else
         snprintf(b, sizeof b, "%ld", lroundf(v->force_n));
     struct rs_rect nb = col(num, 0.0f, 0.76f);
-    text(r, nb, 1.0f, RS_AL_RIGHT, bc, b, NULL);
+    text_px(r, nb, numeral_cap(r, nb.h), RS_AL_RIGHT, bc, b, NULL);
     struct rs_rect ub = col(num, 0.78f, 1.0f);
     ub = row(ub, 0.35f, 0.95f);
     text(r, ub, 0.8f, RS_AL_LEFT, rs_colour(RS_C_TEXT_DIM), v->calibrated ? "N" : "raw", NULL);
@@ -451,13 +529,12 @@ static void draw_hold(struct rs_render *r, const struct rs_view *v)
     panel_begin(r, RS_P_HOLD);
     struct rs_render_geom *g = &r->geom;
     struct rs_rect p = rs_rect_inset(g->layout.panel[RS_P_HOLD], g->layout.pad);
-    struct rs_rect lab = row(p, 0.0f, 0.13f);
+    struct rs_rect lab = row(p, 0.0f, 0.11f);
     text(r, lab, 0.9f, RS_AL_CENTRE, rs_colour(RS_C_TEXT_DIM), "HOLD", NULL);
 
-    struct rs_rect area = row(p, 0.15f, 0.84f);
-    int ro = (area.w < area.h ? area.w : area.h) / 2;
+    int cx, cy, ro;
+    ring_of(g, &cx, &cy, &ro);
     int thick = ro / 5;
-    int cx = area.x + area.w / 2, cy = area.y + area.h / 2;
     enum rs_hold_phase ph = rs_hold_phase(v->hold_active, v->hold_s);
     float f = rs_hold_lap_fraction(v->hold_s);
     struct rs_rgb pc = rs_hold_phase_colour(ph);
@@ -494,17 +571,15 @@ static void draw_hold(struct rs_render *r, const struct rs_view *v)
         snprintf(b, sizeof b, "%d", (int)v->hold_s);
     else
         snprintf(b, sizeof b, "-");
-    /* The numerals sit inside the inner circle's inscribed square. */
-    int sq = (int)(ri * 1.3f);
-    struct rs_rect nb = { cx - sq / 2, cy - sq / 2, sq, sq };
-    text(r, nb, 0.75f, RS_AL_CENTRE, ph == RS_HP_NONE ? rs_colour(RS_C_TEXT_DIM) : numc, b, NULL);
+    struct rs_rect nb = hold_numeral_box(g);
+    text_px(r, nb, nb.h, RS_AL_CENTRE, ph == RS_HP_NONE ? rs_colour(RS_C_TEXT_DIM) : numc, b, NULL);
 
     static const char *const caption[] = {
         [RS_HP_NONE] = "ROLL SLOWLY", [RS_HP_TO15] = "HOLDING",     [RS_HP_TO30] = "15 s REACHED",
         [RS_HP_DONE] = "30 s - DONE", [RS_HP_LONG] = "LONG HOLD", [RS_HP_RELEASE] = "RELEASE NOW",
     };
-    struct rs_rect cap = row(p, 0.86f, 1.0f);
-    text(r, cap, 0.9f, RS_AL_CENTRE, ph == RS_HP_NONE ? rs_colour(RS_C_TEXT_DIM) : pc, caption[ph], NULL);
+    struct rs_rect cap = row(p, 0.83f, 1.0f); /* a state word: tall enough for 3 m */
+    text(r, cap, 0.95f, RS_AL_CENTRE, ph == RS_HP_NONE ? rs_colour(RS_C_TEXT_DIM) : pc, caption[ph], NULL);
 }
 
 static void draw_speed(struct rs_render *r, const struct rs_view *v)
@@ -518,17 +593,20 @@ static void draw_speed(struct rs_render *r, const struct rs_view *v)
     if (v->speed_band == RS_SB_TOO_FAST)
         outline(r, full, g->layout.pad / 2 > 2 ? g->layout.pad / 2 : 2, bc);
 
-    struct rs_rect lab = row(p, 0.09f, 0.22f);
-    text(r, col(lab, 0.0f, 0.35f), 0.9f, RS_AL_LEFT, rs_colour(RS_C_TEXT_DIM), "SPEED", NULL);
-    text(r, col(lab, 0.36f, 1.0f), 0.9f, RS_AL_RIGHT, bc, v->calibrated ? rs_view_speed_band_name(v->speed_band) : "RAW", NULL);
+    struct rs_rect lab = row(p, 0.07f, 0.24f);
+    text(r, row(col(lab, 0.0f, 0.28f), 0.2f, 1.0f), 0.9f, RS_AL_LEFT, rs_colour(RS_C_TEXT_DIM),
+         "SPEED", NULL);
+    text(r, col(lab, 0.30f, 1.0f), 0.95f, RS_AL_RIGHT, bc,
+         v->calibrated ? rs_view_speed_band_name(v->speed_band) : "RAW", NULL);
 
-    struct rs_rect num = row(p, 0.23f, 0.66f);
+    struct rs_rect num = row(p, 0.25f, 0.66f);
     float sp = fabsf(v->speed_cms);
     if (v->calibrated)
         snprintf(b, sizeof b, "%.1f", (double)sp);
     else
         snprintf(b, sizeof b, "%.0f", (double)sp);
-    text(r, col(num, 0.0f, 0.70f), 1.0f, RS_AL_RIGHT, bc, b, NULL);
+    struct rs_rect nb = col(num, 0.0f, 0.70f);
+    text_px(r, nb, numeral_cap(r, nb.h), RS_AL_RIGHT, bc, b, NULL);
     text(r, row(col(num, 0.72f, 1.0f), 0.35f, 0.95f), 0.8f, RS_AL_LEFT, rs_colour(RS_C_TEXT_DIM),
          v->calibrated ? "cm/s" : "cnt/s", NULL);
 
@@ -572,16 +650,16 @@ static void draw_leg(struct rs_render *r, const struct rs_view *v)
     struct rs_rect p = rs_rect_inset(g->layout.panel[RS_P_LEG], g->layout.pad);
     char b[32];
 
-    struct rs_rect badge = row(p, 0.0f, 0.24f);
+    struct rs_rect badge = row(p, 0.0f, 0.27f); /* a state word: tall enough for 3 m */
     g->leg_badge = badge;
     struct rs_rgb lc = rs_leg_colour(v->leg);
     fill(r, badge, lc);
-    text(r, rs_rect_inset(badge, g->layout.pad / 2), 0.85f, RS_AL_CENTRE, rs_on_colour(lc),
+    text(r, rs_rect_inset(badge, g->layout.pad / 2), 1.0f, RS_AL_CENTRE, rs_on_colour(lc),
          v->leg == RS_VLEG_LEFT ? "LEFT" : v->leg == RS_VLEG_RIGHT ? "RIGHT" : "NO LEG", NULL);
 
     /* Position bar: ankle at the bottom, knee at the top, like the calf on
      * the roller seen from the side. */
-    struct rs_rect body = row(p, 0.28f, 1.0f);
+    struct rs_rect body = row(p, 0.31f, 1.0f);
     struct rs_rect labels = col(body, 0.0f, 0.58f);
     struct rs_rect bar = col(body, 0.66f, 0.94f);
     struct rs_rect knee_l = row(labels, 0.0f, 0.16f), ankle_l = row(labels, 0.84f, 1.0f);
@@ -890,9 +968,9 @@ static void draw_panels(struct rs_render *r, const struct rs_view *v, const stru
         struct rs_rect a = g->layout.panel[RS_P_ALERT];
         ops_for(r, RS_P_ALERT, a);
         rs_text_set_panel(&r->text, RS_P_ALERT, a);
-        struct rs_rect tb = { a.x + a.w * 3 / 4, a.y, a.w / 4, a.h };
+        struct rs_rect tb = toast_box(g);
         fill(r, tb, rs_colour(RS_C_BLUE));
-        text(r, rs_rect_inset(tb, g->layout.pad / 2), 0.6f, RS_AL_CENTRE, rs_colour(RS_C_TEXT), ov->toast, NULL);
+        text_wrap(r, rs_rect_inset(tb, g->layout.pad / 2), tb.h * 6 / 10, rs_colour(RS_C_TEXT), ov->toast);
     }
     r->cur = FRAME_SLOT;
 }

@@ -156,14 +156,16 @@ void rs_text_draw(struct rs_text *t, int k, int x, int y, struct rs_rgb c, const
     }
 }
 
-static void log_box(struct rs_text *t, struct rs_rect box, bool dropped, const char *s)
+static void log_box(struct rs_text *t, struct rs_rect box, int px, const char *s)
 {
+    bool dropped = px == 0;
     if (t->nlog >= RS_TEXT_LOG_MAX)
         return;
     struct rs_text_box *b = &t->log[t->nlog++];
     b->box = box;
     b->panel = t->panel;
     b->dropped = dropped;
+    b->px = px;
     size_t n = strlen(s);
     if (n >= sizeof b->text)
         n = sizeof b->text - 1;
@@ -191,14 +193,14 @@ int rs_text_fit(struct rs_text *t, struct rs_rect box, int max_px, enum rs_align
             r.x = box.x + box.w - w;
         if (!t->dry) {
             rs_text_draw(t, k, r.x, r.y, c, s);
-            log_box(t, r, false, s);
+            log_box(t, r, rs_text_px(k), s);
         }
         if (out)
             *out = r;
         return k;
     }
     if (!t->dry)
-        log_box(t, box, true, s);
+        log_box(t, box, 0, s);
     if (out)
         *out = (struct rs_rect){ box.x, box.y, 0, 0 };
     return -1;

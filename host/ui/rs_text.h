@@ -49,6 +49,7 @@ struct rs_text_box {
     struct rs_rect box;   /* the string's box: width by metrics, font height */
     int panel;            /* enum rs_panel, or -1 for overlays */
     bool dropped;         /* did not fit even at the smallest size: not drawn */
+    int px;               /* font size drawn at (the ladder's px), 0 when dropped */
     char text[RS_TEXT_LOG_CHARS];
 };
 

@@ -1,0 +1,209 @@
+/*
+ * test_ui_readable.c - the live window read from 3 m: text sizes taken
+ * from the renderer's text log (the font size each string was drawn at).
+ *
+ * - The hold seconds are at least as large as the force and speed numerals
+ *   (at 7.5, 22 and 35 s, 1280x800 and 800x480 and 1920x1200).
+ * - State words (force and speed band names, the hold caption, the leg
+ *   badge, every banner and the dose advice) are at least 40 px at
+ *   1280x800, and scale with the window (at least 40 * h / 800 px, one
+ *   ladder step (15 %) of rounding allowed, at 1920x1200 and 2560x1600).
+ * - A toast (MARKED) never covers the advice or a banner.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rs_viewscript.h"
+#include "rs_warn.h"
+#include "ui_harness.h"
+
+#define STATES 8
+
+static const struct rs_overlay plain = { .volume_pct = 80 };
+
+static const struct rs_text_box *find(const struct ui_harness *u, int panel, const char *s)
+{
+    const struct rs_render_geom *g = rs_render_geometry(u->rr);
+    for (int i = 0; i < g->ntext; i++)
+        if (g->text[i].panel == panel && strcmp(g->text[i].text, s) == 0)
+            return &g->text[i];
+    return NULL;
+}
+
+static int px_of(const struct ui_harness *u, int panel, const char *s)
+{
+    const struct rs_text_box *b = find(u, panel, s);
+    if (!b)
+        fail_msg("'%s' not drawn in panel %d", s, panel);
+    return b->px;
+}
+
+/* The smallest size of the state words of this frame. */
+static int state_words_px(const struct ui_harness *u, const struct rs_view *v)
+{
+    const struct rs_render_geom *g = rs_render_geometry(u->rr);
+    int least = 1000;
+    char b[32];
+    const char *words[4] = { v->force_band == RS_FB_NO_BENEFIT ? "EASE OFF"
+                                                               : rs_view_force_band_name(v->force_band),
+                             rs_view_speed_band_name(v->speed_band),
+                             v->leg == RS_VLEG_LEFT ? "LEFT" : v->leg == RS_VLEG_RIGHT ? "RIGHT" : "NO LEG",
+                             NULL };
+    static const int panels[3] = { RS_P_FORCE, RS_P_SPEED, RS_P_LEG };
+    for (int i = 0; i < 3; i++) {
+        snprintf(b, sizeof b, "%s", words[i]);
+        int px = px_of(u, panels[i], b);
+        if (px < least && getenv("RS_TEST_VERBOSE"))
+            fprintf(stderr, "  '%s' %d px\n", b, px);
+        least = px < least ? px : least;
+    }
+    /* the hold caption: the last string of the hold panel */
+    int cap = -1;
+    for (int i = 0; i < g->ntext; i++)
+        if (g->text[i].panel == RS_P_HOLD)
+            cap = i;
+    assert_true(cap >= 0);
+    least = g->text[cap].px < least ? g->text[cap].px : least;
+    /* banners and advice: every line drawn in the alert row */
+    int lines = 0;
+    for (int i = 0; i < g->ntext; i++)
+        if (g->text[i].panel == RS_P_ALERT) {
+            if (g->text[i].dropped)
+                fail_msg("banner text dropped: '%s'", g->text[i].text);
+            if (g->text[i].px < least && getenv("RS_TEST_VERBOSE"))
+                fprintf(stderr, "  '%s' %d px\n", g->text[i].text, g->text[i].px);
+            least = g->text[i].px < least ? g->text[i].px : least;
+            lines++;
+        }
+    assert_true(lines >= g->nalerts);
+    return least;
+}
+
+/* States with every kind of state word: bands, hold phases, banners, advice. */
+static void states(struct rs_view *out, int *n)
+{
+    *n = 0;
+    rs_viewscript_state(&out[(*n)++], RS_VS_ROLLING);
+    rs_viewscript_state(&out[(*n)++], RS_VS_HOLD_TO30);
+    rs_viewscript_state(&out[(*n)++], RS_VS_HOLD_DONE);
+    rs_viewscript_state(&out[(*n)++], RS_VS_TOO_FAST);
+    /* every dose advice (the longest leg name) next to a banner */
+    static const int kinds[] = { RS_DOSE_HOLDS, RS_DOSE_SWITCH, RS_DOSE_STOP };
+    for (int k = 0; k < 3; k++) {
+        struct rs_view *v = &out[(*n)++];
+        rs_viewscript_state(v, RS_VS_HOLD_DONE);
+        v->force_band = RS_FB_OVERLOAD;
+        rs_warn_advice_text(kinds[k], 1, 12, v->advice, sizeof v->advice);
+    }
+}
+
+static void test_hold_seconds_not_smaller(void **state)
+{
+    (void)state;
+    static const int sizes[][2] = { { 1280, 800 }, { 800, 480 }, { 1920, 1200 } };
+    static const float holds[] = { 7.5f, 22.0f, 35.0f };
+    for (size_t z = 0; z < 3; z++) {
+        struct ui_harness u;
+        assert_int_equal(ui_harness_open(&u, sizes[z][0], sizes[z][1]), 0);
+        for (size_t i = 0; i < 3; i++) {
+            static struct rs_view v;
+            rs_viewscript_state(&v, RS_VS_HOLD_TO30);
+            v.hold_s = holds[i];
+            v.force_n = 315;
+            v.speed_cms = 12.5f;
+            ui_harness_render(&u, &v, &plain);
+            char hs[16];
+            snprintf(hs, sizeof hs, "%d", (int)v.hold_s);
+            int hold = px_of(&u, RS_P_HOLD, hs), force = px_of(&u, RS_P_FORCE, "315"),
+                speed = px_of(&u, RS_P_SPEED, "12.5");
+            if (hold < force || hold < speed)
+                fail_msg("%dx%d at %.1f s: hold %d px, force %d px, speed %d px", u.w, u.h,
+                         (double)v.hold_s, hold, force, speed);
+            /* and still large: the numerals are the biggest text there is */
+            assert_true(hold >= u.h / 10);
+        }
+        ui_harness_close(&u);
+    }
+}
+
+static void test_state_words_40px(void **state)
+{
+    (void)state;
+    static const int sizes[][2] = { { 1280, 800 }, { 1920, 1200 }, { 2560, 1600 } };
+    static struct rs_view v[STATES];
+    int n;
+    states(v, &n);
+    for (size_t z = 0; z < 3; z++) {
+        struct ui_harness u;
+        assert_int_equal(ui_harness_open(&u, sizes[z][0], sizes[z][1]), 0);
+        double want = 40.0 * u.h / 800.0 / (u.h == 800 ? 1.0 : 1.15);
+        for (int i = 0; i < n; i++) {
+            ui_harness_render(&u, &v[i], &plain);
+            int px = state_words_px(&u, &v[i]);
+            if (px < want)
+                fail_msg("%dx%d state %d: a state word at %d px (want >= %.0f)", u.w, u.h, i, px,
+                         want);
+        }
+        ui_harness_close(&u);
+    }
+}
+
+/* The MARKED toast has its own box: banners and advice stay readable. */
+static void test_toast_does_not_cover_advice(void **state)
+{
+    (void)state;
+    struct ui_harness u;
+    assert_int_equal(ui_harness_open(&u, 1280, 800), 0);
+    static struct rs_view v[STATES];
+    int n;
+    states(v, &n);
+    struct rs_overlay ov = plain;
+    ov.toast = "MARKED";
+    for (int i = 0; i < n; i++) {
+        ui_harness_render(&u, &v[i], &ov);
+        const struct rs_render_geom *g = rs_render_geometry(u.rr);
+        const struct rs_text_box *t = find(&u, RS_P_ALERT, "MARKED");
+        assert_non_null(t);
+        for (int k = 0; k < g->nalerts; k++)
+            if (rs_rect_overlaps(g->alert_rect[k], t->box))
+                fail_msg("state %d: the toast covers banner %d", i, k);
+        for (int j = 0; j < g->ntext; j++)
+            if (&g->text[j] != t && rs_rect_overlaps(g->text[j].box, t->box))
+                fail_msg("state %d: the toast covers '%s'", i, g->text[j].text);
+        /* the toast's box is blue where no text is, the banners keep theirs */
+        assert_true(ui_rgb_near(ui_pixel(&u, u.w - g->layout.pad - 2, g->layout.panel[RS_P_ALERT].y + 2),
+                                rs_colour(RS_C_BLUE), 2));
+    }
+    ui_harness_close(&u);
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    return ui_harness_sdl_init();
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    SDL_Quit();
+    return 0;
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_hold_seconds_not_smaller),
+        cmocka_unit_test(test_state_words_40px),
+        cmocka_unit_test(test_toast_does_not_cover_advice),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
