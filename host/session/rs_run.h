@@ -134,6 +134,15 @@ int rs_run_window(struct rs_session *s, const struct rs_run_input *in, const str
                   char *err, size_t errcap);
 
 /*
+ * Why the roller is not there, from the connection's text (a notice, a
+ * state's reason or the fatal message): the few banner words ("NO ROLLER
+ * FOUND", "PORT NOT FOUND", "NO PERMISSION FOR THE PORT" with the udev
+ * rule as the fix, "PORT IN USE", ...) and the detail for the status bar.
+ * Both "" for no text. Pure.
+ */
+void rs_run_link_why(const char *text, char *title, size_t tcap, char *detail, size_t dcap);
+
+/*
  * Whether the summary screen waits for a key: not after a signal (SIGTERM,
  * SIGINT, SIGHUP: it is drawn and the program ends) and not on a video
  * driver nobody can see (offscreen, dummy: unattended runs and tests).

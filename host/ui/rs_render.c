@@ -300,6 +300,9 @@ static const char *alert_text(enum rs_alert a)
 
 /* ---- panels ------------------------------------------------------------- */
 
+static void draw_status_end(struct rs_render *r, const struct rs_view *v, const struct rs_overlay *ov,
+                            struct rs_rect p, int d);
+
 static void draw_status(struct rs_render *r, const struct rs_view *v, const struct rs_overlay *ov)
 {
     panel_begin(r, RS_P_STATUS);
@@ -318,6 +321,12 @@ static void draw_status(struct rs_render *r, const struct rs_view *v, const stru
     text(r, c, 0.8f, RS_AL_LEFT, rs_colour(RS_C_TEXT),
          v->link == RS_VLINK_CONNECTED ? "CONNECTED" : v->link == RS_VLINK_CONNECTING ? "CONNECTING" : "NO ROLLER", NULL);
 
+    if (v->link != RS_VLINK_CONNECTED && v->link_detail[0]) {
+        /* no roller: why, and what to do, instead of stale sensor figures */
+        text(r, col(p, 0.25f, 0.80f), 0.8f, RS_AL_LEFT, rs_colour(RS_C_ORANGE), v->link_detail, NULL);
+        draw_status_end(r, v, ov, p, d);
+        return;
+    }
     c = col(p, 0.25f, 0.49f);
     if (v->sensor_fault)
         snprintf(b, sizeof b, "SENSOR: %s", v->sensor_text[0] ? v->sensor_text : "FAULT");
@@ -337,8 +346,15 @@ static void draw_status(struct rs_render *r, const struct rs_view *v, const stru
     rs_view_mmss(t, sizeof t, v->session_s);
     snprintf(b, sizeof b, "%s %s", v->mode == RS_MODE_REPLAY ? "REPLAY" : v->mode == RS_MODE_DEMO ? "DEMO" : "LIVE", t);
     text(r, c, 0.8f, RS_AL_LEFT, rs_colour(RS_C_TEXT), b, NULL);
+    draw_status_end(r, v, ov, p, d);
+}
 
-    c = col(p, 0.81f, 0.90f);
+/* The status bar's right end: recording, sound. */
+static void draw_status_end(struct rs_render *r, const struct rs_view *v, const struct rs_overlay *ov,
+                            struct rs_rect p, int d)
+{
+    char b[RS_VIEW_TEXT_MAX + 16];
+    struct rs_rect c = col(p, 0.81f, 0.90f);
     if (v->recording) {
         disc(r, c.x + d / 2, c.y + c.h / 2, d / 2, rs_colour(RS_C_VERMILLION));
         c.x += d + d / 2;
@@ -413,6 +429,8 @@ static void draw_alerts(struct rs_render *r, const struct rs_view *v, const stru
         struct rs_rect tb = rs_rect_inset(s, g->layout.pad / 2);
         if (cand[i] == RS_AL_ADVICE)
             text_wrap(r, tb, tb.h * 6 / 10, rs_colour(RS_C_YELLOW), v->advice);
+        else if (cand[i] == RS_AL_DISCONNECTED && v->link_title[0])
+            text_wrap(r, tb, tb.h * 8 / 10, rs_on_colour(bg), v->link_title);
         else
             text_wrap(r, tb, tb.h * 8 / 10, rs_on_colour(bg), alert_text(cand[i]));
     }

@@ -109,6 +109,11 @@ struct rs_view {
 
     /* Connection and sensor. */
     enum rs_view_link link;
+    /* Why there is no roller, when known (rs_run_link_why): a few words for
+     * the banner ("PORT NOT FOUND") and the detail with what to do for the
+     * status bar; "" when unknown or connected. */
+    char link_title[32];
+    char link_detail[RS_VIEW_TEXT_MAX];
     bool sensor_fault;
     char sensor_text[RS_VIEW_TEXT_MAX]; /* e.g. "left load cell", "" when ok */
     uint32_t frames_lost;

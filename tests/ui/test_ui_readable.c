@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rs_run.h"
 #include "rs_viewscript.h"
 #include "rs_warn.h"
 #include "ui_harness.h"
@@ -185,6 +186,83 @@ static void test_toast_does_not_cover_advice(void **state)
     ui_harness_close(&u);
 }
 
+/* Why no roller: the connection's real texts to banner words and detail. */
+static void test_link_why_table(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *text, *title, *detail_has;
+    } t[] = {
+        { "no roller found (is it plugged in? try --port PATH)", "NO ROLLER FOUND", "plugged in" },
+        { "/dev/ttyACM9: no such port", "PORT NOT FOUND", "/dev/ttyACM9: no such port" },
+        { "cannot open /dev/ttyACM0: permission denied (is the user in group dialout?)",
+          "NO PERMISSION FOR THE PORT", "hw/udev/70-rollsense.rules" },
+        { "/dev/ttyACM0: permission denied", "NO PERMISSION FOR THE PORT", "replug" },
+        { "port /dev/ttyACM0 is in use (by PID 42)", "PORT IN USE", "PID 42" },
+        { "several rollers found: A (/dev/ttyACM0), B (/dev/ttyACM1)", "SEVERAL ROLLERS", "--device" },
+        { "no roller with serial X1; found: Y2", "ROLLER NOT FOUND", "serial X1" },
+        { "device disconnected", "NO ROLLER CONNECTED", "device disconnected" },
+        { "", "", "" },
+        { NULL, "", "" },
+    };
+    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+        char title[32], detail[RS_VIEW_TEXT_MAX];
+        rs_run_link_why(t[i].text, title, sizeof title, detail, sizeof detail);
+        if (strcmp(title, t[i].title) != 0 || !strstr(detail, t[i].detail_has))
+            fail_msg("'%s': got '%s' / '%s'", t[i].text ? t[i].text : "(null)", title, detail);
+    }
+}
+
+/* The window says why: the banner's words at the 3 m size, the detail in
+ * the status bar instead of stale sensor figures. */
+static void test_link_why_shown(void **state)
+{
+    (void)state;
+    struct ui_harness u;
+    assert_int_equal(ui_harness_open(&u, 1280, 800), 0);
+    static struct rs_view v;
+    rs_viewscript_state(&v, RS_VS_UNCAL);
+    assert_int_not_equal(v.link, RS_VLINK_CONNECTED);
+    rs_run_link_why("/dev/ttyACM0: permission denied", v.link_title, sizeof v.link_title,
+                    v.link_detail, sizeof v.link_detail);
+    ui_harness_render(&u, &v, &plain);
+    /* the banner's lines, joined, inside the no-roller banner */
+    const struct rs_render_geom *g = rs_render_geometry(u.rr);
+    int slot = -1;
+    for (int k = 0; k < g->nalerts; k++)
+        if (g->alert[k] == RS_AL_DISCONNECTED)
+            slot = k;
+    assert_true(slot >= 0);
+    char joined[96] = "";
+    for (int i = 0; i < g->ntext; i++)
+        if (g->text[i].panel == RS_P_ALERT && rs_rect_contains(g->alert_rect[slot], g->text[i].box)) {
+            assert_true(g->text[i].px >= 40);
+            snprintf(joined + strlen(joined), sizeof joined - strlen(joined), "%s%s",
+                     joined[0] ? " " : "", g->text[i].text);
+        }
+    assert_string_equal(joined, "NO PERMISSION FOR THE PORT");
+    bool detail = false;
+    for (int i = 0; i < g->ntext; i++)
+        if (g->text[i].panel == RS_P_STATUS) {
+            assert_string_not_equal(g->text[i].text, "SENSOR OK");
+            detail |= strncmp(g->text[i].text, "permission denied: install", 26) == 0 && !g->text[i].dropped;
+        }
+    assert_true(detail);
+    /* connected: the sensor figures are back, no reason shown */
+    v.link = RS_VLINK_CONNECTED;
+    v.sensor_fault = false;
+    ui_harness_render(&u, &v, &plain);
+    assert_non_null(find(&u, RS_P_STATUS, "SENSOR OK"));
+    for (int i = 0; i < g->ntext; i++)
+        assert_null(strstr(g->text[i].text, "permission denied"));
+    /* no reason known: the plain banner */
+    v.link = RS_VLINK_DISCONNECTED;
+    v.link_title[0] = v.link_detail[0] = '\0';
+    ui_harness_render(&u, &v, &plain);
+    assert_non_null(find(&u, RS_P_ALERT, "NO ROLLER CONNECTED"));
+    ui_harness_close(&u);
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -204,6 +282,8 @@ int main(void)
         cmocka_unit_test(test_hold_seconds_not_smaller),
         cmocka_unit_test(test_state_words_40px),
         cmocka_unit_test(test_toast_does_not_cover_advice),
+        cmocka_unit_test(test_link_why_table),
+        cmocka_unit_test(test_link_why_shown),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
