@@ -478,6 +478,14 @@ static int loop_run(struct loop *L, char *err, size_t errcap, int *in_rc)
     L->view = &view;
     const struct rs_run_opts *o = L->o;
     L->show_end = L->in->end_screen;
+    /* One connection step before the first frame, whatever the duration:
+     * the first picture already says whether (and why not) a roller is there. */
+    int first = L->conn && L->in->wait ? L->in->wait(L->in->ctx, 0) : 0;
+    if (first < 0) {
+        *in_rc = first;
+        L->show_end = false;
+        return 0;
+    }
     while (!(L->act.bits & RS_UI_QUIT)) {
         *in_rc = loop_feed(L, L->conn && view.link == RS_VLINK_DISCONNECTED && L->frame > 0);
         if (*in_rc < 0) {

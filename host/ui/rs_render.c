@@ -292,7 +292,7 @@ static const char *alert_text(enum rs_alert a)
     case RS_AL_RELEASE: return "RELEASE NOW";
     case RS_AL_SENSOR: return "SENSOR FAULT";
     case RS_AL_DISCONNECTED: return "NO ROLLER CONNECTED";
-    case RS_AL_UNCALIBRATED: return "NOT CALIBRATED - RAW UNITS";
+    case RS_AL_UNCALIBRATED: return "~ NOT CALIBRATED: VALUES APPROXIMATE";
     case RS_AL_ADVICE: return "dose advice";
     default: return "";
     }
@@ -469,6 +469,14 @@ static int numeral_cap(struct rs_render *r, int want_px)
     return want_px < cap ? want_px : cap;
 }
 
+/* Uncalibrated values are nominal (the design's calibration): marked "~"
+ * (the window draws ASCII only; the docs write it as "≈"). */
+#define UNCAL_WORD "~ NOT CALIBRATED"
+static const char *approx(const struct rs_view *v)
+{
+    return v->calibrated ? "" : "~";
+}
+
 /* The force band's word in the panel: the band names, but "no extra
  * benefit" says what to do (its banner gives the reason). */
 static const char *force_word(enum rs_view_force_band b)
@@ -481,7 +489,8 @@ static void draw_force(struct rs_render *r, const struct rs_view *v)
     panel_begin(r, RS_P_FORCE);
     struct rs_render_geom *g = &r->geom;
     struct rs_rect p = rs_rect_inset(g->layout.panel[RS_P_FORCE], g->layout.pad);
-    /* Uncalibrated bands mean nothing: neutral colour, "RAW". */
+    /* Uncalibrated: nominal newtons, marked "~", in a neutral colour (the
+     * bands would claim a precision there is not). */
     struct rs_rgb bc = v->calibrated ? rs_force_band_colour(v->force_band) : rs_colour(RS_C_GREY);
     char b[48];
 
@@ -497,25 +506,21 @@ static void draw_force(struct rs_render *r, const struct rs_view *v)
     g->force_band_bar = strip;
     fill(r, strip, bc);
     text(r, col(strip, 0.01f, 0.40f), 0.9f, RS_AL_LEFT, rs_on_colour(bc), "FORCE", NULL);
-    text(r, lab, 0.95f, RS_AL_RIGHT, bc, v->calibrated ? force_word(v->force_band) : "RAW", NULL);
+    text(r, lab, 0.95f, RS_AL_RIGHT, v->calibrated ? bc : rs_colour(RS_C_YELLOW),
+         v->calibrated ? force_word(v->force_band) : UNCAL_WORD, NULL);
 
     /* Numerals and unit share a row; the unit goes right of the number. */
     struct rs_rect num = row(p, 0.26f, 0.66f);
-    if (v->calibrated)
-        snprintf(b, sizeof b, "%.0f", rs_view_nz(v->force_n, 0));
-    else
-        snprintf(b, sizeof b, "%ld", lroundf(v->force_n));
+    snprintf(b, sizeof b, "%s%.0f", approx(v), rs_view_nz(v->force_n, 0));
     struct rs_rect nb = col(num, 0.0f, 0.76f);
     text_px(r, nb, numeral_cap(r, nb.h), RS_AL_RIGHT, bc, b, NULL);
     struct rs_rect ub = col(num, 0.78f, 1.0f);
     ub = row(ub, 0.35f, 0.95f);
-    text(r, ub, 0.8f, RS_AL_LEFT, rs_colour(RS_C_TEXT_DIM), v->calibrated ? "N" : "raw", NULL);
+    text(r, ub, 0.8f, RS_AL_LEFT, rs_colour(RS_C_TEXT_DIM), "N", NULL);
 
     struct rs_rect pct = row(p, 0.67f, 0.83f);
-    if (!v->calibrated)
-        snprintf(b, sizeof b, "calibrate for N and %%BW");
-    else if (v->bw_known)
-        snprintf(b, sizeof b, "%.0f %%BW", rs_view_nz(v->force_pct, 0));
+    if (v->bw_known)
+        snprintf(b, sizeof b, "%s%.0f %%BW", approx(v), rs_view_nz(v->force_pct, 0));
     else
         snprintf(b, sizeof b, "-- %%BW (no profile)");
     text(r, pct, 0.95f, RS_AL_CENTRE, rs_colour(RS_C_TEXT), b, NULL);
@@ -615,18 +620,15 @@ static void draw_speed(struct rs_render *r, const struct rs_view *v)
     text(r, row(col(lab, 0.0f, 0.28f), 0.2f, 1.0f), 0.9f, RS_AL_LEFT, rs_colour(RS_C_TEXT_DIM),
          "SPEED", NULL);
     text(r, col(lab, 0.30f, 1.0f), 0.95f, RS_AL_RIGHT, bc,
-         v->calibrated ? rs_view_speed_band_name(v->speed_band) : "RAW", NULL);
+         v->calibrated ? rs_view_speed_band_name(v->speed_band) : UNCAL_WORD, NULL);
 
     struct rs_rect num = row(p, 0.25f, 0.66f);
     float sp = fabsf(v->speed_cms);
-    if (v->calibrated)
-        snprintf(b, sizeof b, "%.1f", (double)sp);
-    else
-        snprintf(b, sizeof b, "%.0f", (double)sp);
+    snprintf(b, sizeof b, "%s%.1f", approx(v), (double)sp);
     struct rs_rect nb = col(num, 0.0f, 0.70f);
     text_px(r, nb, numeral_cap(r, nb.h), RS_AL_RIGHT, bc, b, NULL);
     text(r, row(col(num, 0.72f, 1.0f), 0.35f, 0.95f), 0.8f, RS_AL_LEFT, rs_colour(RS_C_TEXT_DIM),
-         v->calibrated ? "cm/s" : "cnt/s", NULL);
+         "cm/s", NULL);
 
     /* Gauge: the three moving bands on a 0..20 cm/s scale, marker on top. */
     struct rs_rect ga = row(p, 0.70f, 0.86f);
@@ -642,7 +644,7 @@ static void draw_speed(struct rs_render *r, const struct rs_view *v)
             sc = (struct rs_rgb){ (uint8_t)(sc.r / 3), (uint8_t)(sc.g / 3), (uint8_t)(sc.b / 3) };
         fill(r, (struct rs_rect){ x0, ga.y, x1 - x0, ga.h }, sc);
     }
-    if (v->calibrated) {
+    {
         float s = sp > RS_RENDER_GAUGE_MAX ? RS_RENDER_GAUGE_MAX : sp;
         int mx = ga.x + (int)lroundf(ga.w * s / RS_RENDER_GAUGE_MAX);
         int mw = g->layout.line * 2;
@@ -699,7 +701,7 @@ static void draw_leg(struct rs_render *r, const struct rs_view *v)
         int mh = g->layout.line * 3;
         struct rs_rect m = { bar.x - bar.w / 3, my - mh / 2, bar.w + 2 * (bar.w / 3), mh };
         fill(r, m, rs_colour(RS_C_TEXT));
-        snprintf(b, sizeof b, "%.0f cm", rs_view_nz(v->position_cm, 0));
+        snprintf(b, sizeof b, "%s%.0f cm", approx(v), rs_view_nz(v->position_cm, 0));
         struct rs_rect pl = row(labels, 0.40f, 0.60f);
         text(r, pl, 0.95f, RS_AL_LEFT, rs_colour(RS_C_TEXT), b, NULL);
     }
@@ -754,18 +756,10 @@ static void draw_charts(struct rs_render *r, const struct rs_view *v)
     struct rs_rect p = rs_rect_inset(g->layout.panel[RS_P_CHARTS], g->layout.pad);
     static const float frefs[] = { 30, 45, 60 };
     static const float srefs[] = { 10, 15 };
-    float fmax = 100.0f;
-    if (!v->calibrated) { /* raw counts / 1000: scale to what is there */
-        fmax = 1.0f;
-        for (unsigned i = 0; i < v->history.count; i++)
-            if (rs_view_history_force(&v->history, i) > fmax)
-                fmax = rs_view_history_force(&v->history, i);
-        fmax *= 1.2f;
-    }
-    chart(r, row(p, 0.0f, 0.48f), v->calibrated ? "FORCE %BW, LAST 30 s" : "FORCE RAW/1000, LAST 30 s",
-          &v->history, true, fmax, v->calibrated ? frefs : NULL, v->calibrated ? 3 : 0, rs_colour(RS_C_SKY));
-    chart(r, row(p, 0.52f, 1.0f), "SPEED cm/s, LAST 30 s", &v->history, false, 25.0f, srefs, 2,
-          rs_colour(RS_C_YELLOW));
+    chart(r, row(p, 0.0f, 0.48f), v->calibrated ? "FORCE %BW, LAST 30 s" : "FORCE ~%BW, LAST 30 s",
+          &v->history, true, 100.0f, frefs, 3, rs_colour(RS_C_SKY));
+    chart(r, row(p, 0.52f, 1.0f), v->calibrated ? "SPEED cm/s, LAST 30 s" : "SPEED ~cm/s, LAST 30 s",
+          &v->history, false, 25.0f, srefs, 2, rs_colour(RS_C_YELLOW));
 }
 
 static void calf_map(struct rs_render *r, const struct rs_view *v, struct rs_rect box, int leg,

@@ -186,6 +186,49 @@ static void test_toast_does_not_cover_advice(void **state)
     ui_harness_close(&u);
 }
 
+/* An uncalibrated roller: nominal N, %BW, cm/s and cm, each marked "~",
+ * "~ NOT CALIBRATED" in the force and speed panels and the banner; no raw
+ * counts or counts per second anywhere. */
+static void test_uncalibrated_nominal(void **state)
+{
+    (void)state;
+    struct ui_harness u;
+    assert_int_equal(ui_harness_open(&u, 1280, 800), 0);
+    static struct rs_view v;
+    rs_viewscript_state(&v, RS_VS_ROLLING);
+    v.calibrated = false;
+    v.force_n = 287.4f;
+    v.force_pct = 41.2f;
+    v.speed_cms = 4.24f;
+    v.position_cm = 16.2f;
+    ui_harness_render(&u, &v, &plain);
+    assert_non_null(find(&u, RS_P_FORCE, "~287"));
+    assert_non_null(find(&u, RS_P_FORCE, "N"));
+    assert_non_null(find(&u, RS_P_FORCE, "~41 %BW"));
+    assert_non_null(find(&u, RS_P_FORCE, "~ NOT CALIBRATED"));
+    assert_non_null(find(&u, RS_P_SPEED, "~4.2"));
+    assert_non_null(find(&u, RS_P_SPEED, "cm/s"));
+    assert_non_null(find(&u, RS_P_SPEED, "~ NOT CALIBRATED"));
+    assert_non_null(find(&u, RS_P_LEG, "~16 cm"));
+    const struct rs_render_geom *g = rs_render_geometry(u.rr);
+    bool banner = false;
+    for (int i = 0; i < g->ntext; i++) {
+        const char *t = g->text[i].text;
+        assert_null(strstr(t, "raw"));
+        assert_null(strstr(t, "RAW"));
+        assert_null(strstr(t, "cnt/s"));
+        banner |= g->text[i].panel == RS_P_ALERT && strncmp(t, "~ NOT CALIBRATED", 16) == 0;
+    }
+    assert_true(banner);
+    /* calibrated: the same figures without the marks */
+    v.calibrated = true;
+    ui_harness_render(&u, &v, &plain);
+    assert_non_null(find(&u, RS_P_FORCE, "287"));
+    assert_non_null(find(&u, RS_P_SPEED, "4.2"));
+    assert_null(find(&u, RS_P_FORCE, "~ NOT CALIBRATED"));
+    ui_harness_close(&u);
+}
+
 /* Why no roller: the connection's real texts to banner words and detail. */
 static void test_link_why_table(void **state)
 {
@@ -282,6 +325,7 @@ int main(void)
         cmocka_unit_test(test_hold_seconds_not_smaller),
         cmocka_unit_test(test_state_words_40px),
         cmocka_unit_test(test_toast_does_not_cover_advice),
+        cmocka_unit_test(test_uncalibrated_nominal),
         cmocka_unit_test(test_link_why_table),
         cmocka_unit_test(test_link_why_shown),
     };
