@@ -51,6 +51,7 @@ const char *const rs_safety_note[] = {
     "Pressure should feel comfortably uncomfortable, never sharp.",
     "Stop at once on sharp pain, numbness or tingling.",
     "Never press on the back of the knee.",
+    "The session is already running (clock and REC at the top).",
     "Press any key to continue",
     NULL,
 };
@@ -845,15 +846,19 @@ static void draw_timeline(struct rs_render *r, const struct rs_view *v)
     text(r, col(p, 0.79f, 1.0f), 0.5f, RS_AL_RIGHT, rs_colour(RS_C_TEXT_DIM), "<- -> seek  +/- speed", NULL);
 }
 
-static void draw_box_lines(struct rs_render *r, const char *const *lines, struct rs_rgb accent)
+/* A box of lines over the panels below the top (from y top down): the
+ * status bar and banners above it stay in view. */
+static void draw_box_lines(struct rs_render *r, const char *const *lines, struct rs_rgb accent, int top)
 {
     struct rs_render_geom *g = &r->geom;
     int w = g->layout.w, h = g->layout.h;
     SDL_SetRenderDrawBlendMode(r->ren, SDL_BLENDMODE_BLEND);
     SDL_SetRenderDrawColor(r->ren, 0, 0, 0, 200);
-    SDL_RenderFillRect(r->ren, NULL);
+    SDL_Rect dim = { 0, top, w, h - top };
+    SDL_RenderFillRect(r->ren, &dim);
     SDL_SetRenderDrawBlendMode(r->ren, SDL_BLENDMODE_NONE);
-    struct rs_rect box = { w / 14, h / 10, w - w / 7, h - h / 5 };
+    int y0 = top > h / 10 ? top : h / 10;
+    struct rs_rect box = { w / 14, y0, w - w / 7, h - h / 10 - y0 };
     g->overlay_box = box;
     fill(r, box, rs_colour(RS_C_PANEL));
     outline(r, box, g->layout.line * 2, accent);
@@ -1004,10 +1009,13 @@ void rs_render_frame(struct rs_render *r, const struct rs_view *v, const struct 
     set(r->ren, rs_colour(RS_C_BG), 255);
     SDL_RenderClear(r->ren);
     draw_panels(r, v, ov);
+    /* The session runs while the note is up (its clock, REC and banners
+     * stay in view above it); the note says so. */
+    struct rs_rect al = g->layout.panel[RS_P_ALERT];
     if (ov->safety_note)
-        draw_box_lines(r, rs_safety_note, rs_colour(RS_C_ORANGE));
+        draw_box_lines(r, rs_safety_note, rs_colour(RS_C_ORANGE), al.y + al.h + g->layout.pad / 2);
     else if (ov->help)
-        draw_box_lines(r, help_lines, rs_colour(RS_C_SKY));
+        draw_box_lines(r, help_lines, rs_colour(RS_C_SKY), 0);
 
     g->ntext = r->text.nlog;
     g->text = r->text.log;

@@ -229,6 +229,39 @@ static void test_uncalibrated_nominal(void **state)
     ui_harness_close(&u);
 }
 
+/* The first-run safety note does not hide the running session: the status
+ * bar (clock, REC) and the banners above it look exactly as without it. */
+static void test_safety_note_keeps_session_in_view(void **state)
+{
+    (void)state;
+    static const int sizes[][2] = { { 1280, 800 }, { 800, 480 } };
+    for (size_t z = 0; z < 2; z++) {
+        struct ui_harness u;
+        assert_int_equal(ui_harness_open(&u, sizes[z][0], sizes[z][1]), 0);
+        static struct rs_view v;
+        rs_viewscript_state(&v, RS_VS_TOO_FAST);
+        ui_harness_render(&u, &v, &plain);
+        const struct rs_render_geom *g = rs_render_geometry(u.rr);
+        struct rs_rect al = g->layout.panel[RS_P_ALERT];
+        int top = al.y + al.h;
+        size_t n = (size_t)top * (size_t)u.w;
+        Uint32 *before = malloc(n * sizeof *before);
+        assert_non_null(before);
+        memcpy(before, u.pixels, n * sizeof *before);
+        struct rs_overlay ov = plain;
+        ov.safety_note = true;
+        ui_harness_render(&u, &v, &ov);
+        assert_true(g->overlay_box.y >= top);
+        assert_true(g->overlay_box.h > u.h / 2);
+        assert_memory_equal(before, u.pixels, n * sizeof *before);
+        /* below, the note's box is there */
+        assert_true(ui_rgb_near(ui_pixel(&u, g->overlay_box.x + 1, g->overlay_box.y + 1),
+                                rs_colour(RS_C_ORANGE), 2));
+        free(before);
+        ui_harness_close(&u);
+    }
+}
+
 /* Why no roller: the connection's real texts to banner words and detail. */
 static void test_link_why_table(void **state)
 {
@@ -326,6 +359,7 @@ int main(void)
         cmocka_unit_test(test_state_words_40px),
         cmocka_unit_test(test_toast_does_not_cover_advice),
         cmocka_unit_test(test_uncalibrated_nominal),
+        cmocka_unit_test(test_safety_note_keeps_session_in_view),
         cmocka_unit_test(test_link_why_table),
         cmocka_unit_test(test_link_why_shown),
     };
