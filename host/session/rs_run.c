@@ -369,7 +369,7 @@ static bool loop_skip_draw(struct loop *L, enum rs_view_link was, const struct r
                            double now)
 {
     if (L->conn && v->link == RS_VLINK_DISCONNECTED && L->frame > 0 && was == v->link &&
-        now - L->drawn_at < 10.0 && L->o->frame_step_s <= 0) {
+        now - L->drawn_at < 10.0 && L->o->frame_step_s <= 0 && !rs_window_needs_frame(L->win)) {
         SDL_PumpEvents();
         if (!SDL_HasEvents(SDL_FIRSTEVENT, SDL_LASTEVENT))
             return true;
