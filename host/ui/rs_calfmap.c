@@ -62,3 +62,30 @@ int rs_calfmap_cells(const struct rs_view *v, int leg, struct rs_rect m, float t
     }
     return n;
 }
+
+static struct rs_rect band(struct rs_rect m, float y0, float y1)
+{
+    int a = m.y + (int)lroundf(m.h * y0), b = m.y + (int)lroundf(m.h * y1);
+    return (struct rs_rect){ m.x, a, m.w, b - a };
+}
+
+int rs_calfmap_legend(struct rs_rect box, int pad, struct rs_calfmap_cell *cells,
+                      struct rs_calfmap_label labels[3])
+{
+    int n = 0;
+    struct rs_rect t = part(box, 0.0f, 0.30f), p = part(box, 0.32f, 0.70f), h = part(box, 0.72f, 1.0f);
+    struct rs_rect sw = band(t, 0.0f, 0.4f);
+    for (int i = 0; i < 5; i++)
+        cells[n++] = (struct rs_calfmap_cell){ part(sw, i / 5.0f, (i + 1) / 5.0f),
+                                               rs_calfmap_time_colour((float)(i + 1), 5.0f) };
+    sw = band(p, 0.0f, 0.4f);
+    for (int b = RS_FB_LIGHT; b < RS_FB_COUNT; b++)
+        cells[n++] = (struct rs_calfmap_cell){ part(sw, (b - 1) / 6.0f, b / 6.0f),
+                                               rs_force_band_colour((enum rs_view_force_band)b) };
+    int sz = band(h, 0.0f, 0.4f).h;
+    cells[n++] = (struct rs_calfmap_cell){ { h.x + pad / 2, h.y, sz, sz }, rs_colour(RS_C_TEXT) };
+    labels[0] = (struct rs_calfmap_label){ band(t, 0.42f, 1.0f), "TIME" };
+    labels[1] = (struct rs_calfmap_label){ band(p, 0.42f, 1.0f), "PRESSURE" };
+    labels[2] = (struct rs_calfmap_label){ band(h, 0.42f, 1.0f), "HOLD" };
+    return n;
+}

@@ -37,4 +37,17 @@ struct rs_rgb rs_calfmap_time_colour(float t, float tmax);
 int rs_calfmap_cells(const struct rs_view *v, int leg, struct rs_rect box, float tmax,
                      struct rs_calfmap_cell *out);
 
+/* The legend: a time scale (five swatches, dim to bright), the pressure
+ * band colours (light to overload) and the hold square, each with its
+ * word below (TIME, PRESSURE, HOLD). */
+#define RS_CALFMAP_LEGEND_CELLS 12
+struct rs_calfmap_label {
+    struct rs_rect r;
+    const char *text;
+};
+
+/* Cells of the legend in box (returns their count) and its three labels. */
+int rs_calfmap_legend(struct rs_rect box, int pad, struct rs_calfmap_cell *cells,
+                      struct rs_calfmap_label labels[3]);
+
 #endif

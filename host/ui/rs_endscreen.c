@@ -120,20 +120,13 @@ static void draw_leg(struct rs_endscreen *es, const struct rs_endview *e, int k,
 static void draw_legend(struct rs_endscreen *es, struct rs_rect box, int pad)
 {
     es->geom.legend = box;
-    struct rs_rect t = cols(box, 0.0f, 0.34f), p = cols(box, 0.36f, 0.78f), h = cols(box, 0.80f, 1.0f);
-    struct rs_rect sw = rows(t, 0.0f, 0.45f), lab = rows(t, 0.5f, 1.0f);
-    for (int i = 0; i < 5; i++)
-        fill(es, cols(sw, i / 5.0f, (i + 1) / 5.0f), rs_calfmap_time_colour((float)(i + 1), 5.0f));
-    rs_text_fit(&es->text, lab, lab.h, RS_AL_LEFT, rs_colour(RS_C_TEXT_DIM), "TIME", NULL);
-    sw = rows(p, 0.0f, 0.45f);
-    lab = rows(p, 0.5f, 1.0f);
-    for (int b = RS_FB_LIGHT; b < RS_FB_COUNT; b++)
-        fill(es, cols(sw, (b - 1) / 6.0f, b / 6.0f), rs_force_band_colour((enum rs_view_force_band)b));
-    rs_text_fit(&es->text, lab, lab.h, RS_AL_LEFT, rs_colour(RS_C_TEXT_DIM), "PRESSURE", NULL);
-    int sz = rows(h, 0.0f, 0.45f).h;
-    fill(es, (struct rs_rect){ h.x + pad / 2, h.y, sz, sz }, rs_colour(RS_C_TEXT));
-    rs_text_fit(&es->text, rows(h, 0.5f, 1.0f), h.h, RS_AL_LEFT, rs_colour(RS_C_TEXT_DIM), "HOLD",
-                NULL);
+    struct rs_calfmap_label lab[3];
+    int n = rs_calfmap_legend(box, pad, es->cells, lab);
+    for (int i = 0; i < n; i++)
+        fill(es, es->cells[i].r, es->cells[i].c);
+    for (int i = 0; i < 3; i++)
+        rs_text_fit(&es->text, lab[i].r, lab[i].r.h, RS_AL_LEFT, rs_colour(RS_C_TEXT_DIM),
+                    lab[i].text, NULL);
 }
 
 /* The two calf maps on one brightness scale, labelled L and R. */

@@ -769,6 +769,7 @@ static void calf_map(struct rs_render *r, const struct rs_view *v, struct rs_rec
     struct rs_rect lab = row(box, 0.0f, 0.14f);
     text(r, lab, 0.9f, RS_AL_CENTRE, lc, label, NULL);
     struct rs_rect m = row(box, 0.16f, 1.0f);
+    r->geom.calf_map[leg ? 1 : 0] = m;
     fill(r, m, rs_colour(RS_C_BG));
     int n = rs_calfmap_cells(v, leg, m, tmax, r->cells);
     for (int i = 0; i < n; i++)
@@ -779,7 +780,8 @@ static void draw_map(struct rs_render *r, const struct rs_view *v)
 {
     panel_begin(r, RS_P_MAP);
     struct rs_render_geom *g = &r->geom;
-    struct rs_rect p = rs_rect_inset(g->layout.panel[RS_P_MAP], g->layout.pad);
+    struct rs_rect full = rs_rect_inset(g->layout.panel[RS_P_MAP], g->layout.pad);
+    struct rs_rect p = row(full, 0.0f, 0.79f), lg = row(full, 0.82f, 1.0f);
     float tmax = rs_calfmap_scale(v); /* one brightness scale for both legs */
     calf_map(r, v, col(p, 0.0f, 0.19f), 0, tmax, "L", rs_leg_colour(RS_VLEG_LEFT));
     calf_map(r, v, col(p, 0.22f, 0.41f), 1, tmax, "R", rs_leg_colour(RS_VLEG_RIGHT));
@@ -794,6 +796,14 @@ static void draw_map(struct rs_render *r, const struct rs_view *v)
     rs_view_mmss(t1, sizeof t1, v->calf_time_s[1]);
     snprintf(b, sizeof b, "L %s  R %s", t0, t1);
     text(r, row(c, 0.68f, 0.94f), 0.95f, RS_AL_LEFT, rs_colour(RS_C_TEXT), b, NULL);
+    /* what the maps' brightness, colours and squares mean, across the panel */
+    struct rs_calfmap_label lab[3];
+    g->map_legend = lg;
+    int n = rs_calfmap_legend(lg, g->layout.pad, r->cells, lab);
+    for (int i = 0; i < n; i++)
+        fill(r, r->cells[i].r, r->cells[i].c);
+    for (int i = 0; i < 3; i++)
+        text(r, lab[i].r, 0.95f, RS_AL_LEFT, rs_colour(RS_C_TEXT_DIM), lab[i].text, NULL);
 
 }
 

@@ -404,9 +404,9 @@ static void test_screen_pixels(void **state)
         struct rs_rect lg = g->legend;
         assert_true(lg.w > 0 && lg.y >= mr.y + mr.h);
         int sy = lg.y + lg.h / 5;
-        assert_true(ui_rgb_near(px_at(&s, lg.x + lg.w * 32 / 100, sy), rs_calfmap_time_colour(5, 5), 2));
+        assert_true(ui_rgb_near(px_at(&s, lg.x + lg.w * 28 / 100, sy), rs_calfmap_time_colour(5, 5), 2));
         for (int b = RS_FB_LIGHT; b < RS_FB_COUNT; b++) {
-            int x = lg.x + (int)lroundf(lg.w * (0.36f + 0.42f * (b - 0.5f) / 6.0f));
+            int x = lg.x + (int)lroundf(lg.w * (0.32f + 0.38f * (b - 0.5f) / 6.0f));
             if (!ui_rgb_near(px_at(&s, x, sy), rs_force_band_colour((enum rs_view_force_band)b), 2))
                 fail_msg("legend band %d missing at %dx%d", b, s.w, s.h);
         }

@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rs_calfmap.h"
 #include "rs_run.h"
 #include "rs_viewscript.h"
 #include "rs_warn.h"
@@ -262,6 +263,46 @@ static void test_safety_note_keeps_session_in_view(void **state)
     }
 }
 
+/* The live calf maps: one brightness scale for both legs (the same time
+ * is the same brightness on either), and a legend with the band colours. */
+static void test_calf_map_scale_and_legend(void **state)
+{
+    (void)state;
+    struct ui_harness u;
+    assert_int_equal(ui_harness_open(&u, 1280, 800), 0);
+    static struct rs_view v;
+    rs_viewscript_state(&v, RS_VS_ROLLING);
+    v.calf_length_cm = 40;
+    memset(v.calf, 0, sizeof v.calf);
+    for (int i = 5; i < 30; i++) {
+        v.calf[0].time_s[i] = 8;
+        v.calf[0].pressure_pct[i] = 35;
+        v.calf[1].time_s[i] = 2;
+        v.calf[1].pressure_pct[i] = 35;
+    }
+    ui_harness_render(&u, &v, &plain);
+    const struct rs_render_geom *g = rs_render_geometry(u.rr);
+    for (int k = 0; k < 2; k++) {
+        struct rs_rect m = g->calf_map[k];
+        int y = m.y + m.h - (int)lroundf(m.h * 10.5f / 40.0f);
+        struct rs_rgb want = rs_calfmap_time_colour(k ? 2.0f : 8.0f, 8.0f);
+        if (!ui_rgb_near(ui_pixel(&u, m.x + m.w / 5, y), want, 2))
+            fail_msg("leg %d: not on the common scale", k);
+    }
+    struct rs_rect lg = g->map_legend;
+    assert_true(lg.w > 0 && lg.y >= g->calf_map[0].y + g->calf_map[0].h);
+    int sy = lg.y + lg.h / 6;
+    for (int b = RS_FB_LIGHT; b < RS_FB_COUNT; b++) {
+        int x = lg.x + (int)lroundf(lg.w * (0.32f + 0.38f * (b - 0.5f) / 6.0f));
+        if (!ui_rgb_near(ui_pixel(&u, x, sy), rs_force_band_colour((enum rs_view_force_band)b), 2))
+            fail_msg("legend: band %d missing", b);
+    }
+    assert_non_null(find(&u, RS_P_MAP, "TIME"));
+    assert_non_null(find(&u, RS_P_MAP, "PRESSURE"));
+    assert_non_null(find(&u, RS_P_MAP, "HOLD"));
+    ui_harness_close(&u);
+}
+
 /* Why no roller: the connection's real texts to banner words and detail. */
 static void test_link_why_table(void **state)
 {
@@ -359,6 +400,7 @@ int main(void)
         cmocka_unit_test(test_state_words_40px),
         cmocka_unit_test(test_toast_does_not_cover_advice),
         cmocka_unit_test(test_uncalibrated_nominal),
+        cmocka_unit_test(test_calf_map_scale_and_legend),
         cmocka_unit_test(test_safety_note_keeps_session_in_view),
         cmocka_unit_test(test_link_why_table),
         cmocka_unit_test(test_link_why_shown),
