@@ -708,6 +708,28 @@ static void draw_leg(struct rs_render *r, const struct rs_view *v)
     }
 }
 
+/* The reference lines' values in the gutter left of the plot, highest
+ * first, each centred on its line; one that would touch the one above is
+ * left out (small charts keep the outer values). */
+static void chart_values(struct rs_render *r, struct rs_rect gut, struct rs_rect plot, float ymax,
+                         const float *refs, int nrefs)
+{
+    int lh = r->text.min_px * 13 / 10 + 1;
+    if (lh < plot.h / 5)
+        lh = plot.h / 5;
+    int above = gut.y - lh;
+    for (int i = nrefs - 1; i >= 0; i--) {
+        int y = plot.y + plot.h - (int)lroundf(plot.h * refs[i] / ymax);
+        struct rs_rect b = { gut.x, y - lh / 2, gut.w, lh };
+        if (b.y < above + lh || b.y < gut.y || b.y + b.h > gut.y + gut.h)
+            continue;
+        char s[16];
+        snprintf(s, sizeof s, "%.0f", (double)refs[i]);
+        text_px(r, b, lh, RS_AL_RIGHT, rs_colour(RS_C_TEXT_DIM), s, NULL);
+        above = b.y;
+    }
+}
+
 static void chart(struct rs_render *r, struct rs_rect box, const char *label, const struct rs_view_history *h,
                   bool force, float ymax, const float *refs, int nrefs, struct rs_rgb lc)
 {
@@ -715,6 +737,10 @@ static void chart(struct rs_render *r, struct rs_rect box, const char *label, co
     struct rs_rect lab = row(box, 0.0f, 0.24f);
     text(r, lab, 0.85f, RS_AL_LEFT, rs_colour(RS_C_TEXT_DIM), label, NULL);
     struct rs_rect plot = row(box, 0.26f, 1.0f);
+    /* a gutter on the left for the values of the reference lines */
+    struct rs_rect gut = col(plot, 0.0f, 0.07f);
+    plot = col(plot, 0.08f, 1.0f);
+    chart_values(r, gut, plot, ymax, refs, nrefs);
     fill(r, plot, rs_colour(RS_C_BG));
     if (force) /* the typical band, 30-45 %BW */ {
         int y0 = plot.y + plot.h - (int)lroundf(plot.h * 45.0f / ymax);

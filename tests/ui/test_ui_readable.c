@@ -303,6 +303,37 @@ static void test_calf_map_scale_and_legend(void **state)
     ui_harness_close(&u);
 }
 
+/* The strip charts carry the values of their reference lines (force 30 and
+ * 60 %BW, speed 10 and 15 cm/s), left of the plot, at every size. */
+static void test_chart_axis_values(void **state)
+{
+    (void)state;
+    static const int sizes[][2] = { { 1280, 800 }, { 800, 480 } };
+    for (size_t z = 0; z < 2; z++) {
+        struct ui_harness u;
+        assert_int_equal(ui_harness_open(&u, sizes[z][0], sizes[z][1]), 0);
+        static struct rs_view v;
+        rs_viewscript_state(&v, RS_VS_ROLLING);
+        ui_harness_render(&u, &v, &plain);
+        static const char *const want[] = { "60", "30", "15", "10" };
+        const struct rs_render_geom *g = rs_render_geometry(u.rr);
+        int ys[4] = { 0, 0, 0, 1 };
+        /* at 800x480 the speed lines are too close for both values: the upper one */
+        int n = u.w == 1280 ? 4 : 3;
+        for (int i = 0; i < n; i++) {
+            const struct rs_text_box *b = find(&u, RS_P_CHARTS, want[i]);
+            if (!b || b->dropped)
+                fail_msg("%dx%d: no axis value %s", u.w, u.h, want[i]);
+            ys[i] = b->box.y;
+            assert_true(b->box.x < g->layout.panel[RS_P_CHARTS].x + g->layout.panel[RS_P_CHARTS].w / 8);
+        }
+        assert_true(ys[0] < ys[1]); /* higher values above */
+        if (n == 4)
+            assert_true(ys[2] < ys[3]);
+        ui_harness_close(&u);
+    }
+}
+
 /* Why no roller: the connection's real texts to banner words and detail. */
 static void test_link_why_table(void **state)
 {
@@ -400,6 +431,7 @@ int main(void)
         cmocka_unit_test(test_state_words_40px),
         cmocka_unit_test(test_toast_does_not_cover_advice),
         cmocka_unit_test(test_uncalibrated_nominal),
+        cmocka_unit_test(test_chart_axis_values),
         cmocka_unit_test(test_calf_map_scale_and_legend),
         cmocka_unit_test(test_safety_note_keeps_session_in_view),
         cmocka_unit_test(test_link_why_table),
