@@ -90,39 +90,6 @@ double rs_clock_drift_ppm(const struct rs_clock *c)
     return c->drift * 1e6;
 }
 
-void rs_seq_init(struct rs_seq *s)
-{
-    memset(s, 0, sizeof *s);
-}
-
-void rs_seq_gap(struct rs_seq *s)
-{
-    if (s->have)
-        s->after_gap = true;
-}
-
-uint32_t rs_seq_push(struct rs_seq *s, uint32_t seq, int64_t *missed)
-{
-    uint32_t lost = 0;
-    uint32_t d = seq - s->last;   /* mod 2^32: a forward step is < 2^31 */
-    if (!s->have) {
-        s->have = true;
-    } else if (s->after_gap) {
-        s->after_gap = false;
-        if (missed)
-            *missed = (d != 0 && d < 0x80000000u) ? (int64_t)d - 1 : -1;
-        if (d == 0 || d >= 0x80000000u)
-            s->resets++;
-    } else if (d == 0 || d >= 0x80000000u) {
-        s->resets++;
-    } else {
-        lost = d - 1;
-        s->lost += lost;
-    }
-    s->last = seq;
-    return lost;
-}
-
 int64_t rs_gap_missed(uint32_t seq0, uint32_t dev0, uint32_t seq1, uint32_t dev1,
                       uint64_t host_us, uint32_t period_us, bool *restarted)
 {

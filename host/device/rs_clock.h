@@ -1,5 +1,5 @@
 /*
- * rs_clock.h - map device timestamps to host time, and count lost frames.
+ * rs_clock.h - map device timestamps to host time.
  *
  * Pure: no clock is read here; the caller passes the host time at which each
  * sample arrived. Device time is a 32-bit µs counter that wraps every
@@ -20,6 +20,8 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+
+#include "rs_seq.h" /* the connection counts its LOST events with it */
 
 /* A device time within this much (plus RS_CLOCK_JUMP_PPM of the elapsed host
  * time) of what the host clock predicts is not a jump. Covers USB buffering
@@ -52,31 +54,6 @@ uint64_t rs_clock_map(struct rs_clock *c, uint32_t dev_us, uint64_t host_us);
 
 /* Current drift estimate in ppm (device clock slow = positive). */
 double rs_clock_drift_ppm(const struct rs_clock *c);
-
-/*
- * Sequence numbers: loss is counted, never guessed (docs/protocol.md, "Timing and loss").
- * rs_seq_push() returns how many frames were lost just before seq (0 in the
- * normal case). A sequence number that goes backwards or repeats is a device
- * reset or a duplicate: it is counted in `resets`, becomes the new baseline
- * and loses nothing. After rs_seq_gap() (an unplug), the next push starts a
- * new baseline and its distance from the old one goes to *missed instead.
- */
-struct rs_seq {
-    bool have;
-    bool after_gap;
-    uint32_t last;
-    uint64_t lost;
-    uint32_t resets;
-};
-
-void rs_seq_init(struct rs_seq *s);
-void rs_seq_gap(struct rs_seq *s);
-/*
- * missed (may be NULL): set only for the first push after a gap, to the
- * number of frames the device produced during the gap, or -1 when the device
- * restarted its count (unknown).
- */
-uint32_t rs_seq_push(struct rs_seq *s, uint32_t seq, int64_t *missed);
 
 /*
  * The frames a device made during a gap, from its last sample before the gap

@@ -13,6 +13,7 @@
 #include "rs_defaults.h"
 #include "rs_match.h"
 #include "rs_scan.h"
+#include "rs_text.h"
 
 #define RS_CONN_MSG 512
 #define RS_CONN_CANDIDATES 16
@@ -77,14 +78,6 @@ struct rs_conn {
     int fatal;
     char msg[RS_CONN_MSG];
 };
-
-/* Bounded copy that always terminates (no truncation warnings to appease). */
-static void copy_str(char *dst, size_t cap, const char *src)
-{
-    size_t k = strnlen(src, cap - 1);
-    memcpy(dst, src, k);
-    dst[k] = '\0';
-}
 
 static int64_t mono_us(void)
 {
@@ -177,7 +170,7 @@ struct rs_conn *rs_conn_new(const struct rs_conn_config *cfg, const struct rs_si
     rs_clock_init(&c->clock);
     rs_seq_init(&c->seq);
     if (cfg->serial)
-        copy_str(c->usb_serial, sizeof c->usb_serial, cfg->serial);
+        rs_text_copy(c->usb_serial, sizeof c->usb_serial, cfg->serial);
     if (!cfg->port && !cfg->open_link) {
         c->hotplug = rs_hotplug_new();
         if (!c->hotplug) {
@@ -335,15 +328,15 @@ static const char *discover(struct rs_conn *c, char *path, size_t cap)
     if (rs_scan_rollers(ports, RS_CONN_CANDIDATES, &n) < 0)
         n = 0;
     for (size_t i = 0; i < n; i++) {
-        copy_str(rollers[i].path, sizeof rollers[i].path, ports[i].path);
-        copy_str(rollers[i].serial, sizeof rollers[i].serial, ports[i].serial);
+        rs_text_copy(rollers[i].path, sizeof rollers[i].path, ports[i].path);
+        rs_text_copy(rollers[i].serial, sizeof rollers[i].serial, ports[i].serial);
     }
     size_t idx = 0;
     int rc = rs_pick_roller(rollers, n, c->usb_serial[0] ? c->usb_serial : NULL, &idx);
     if (rc == RS_PICK_OK) {
         snprintf(path, cap, "%s", rollers[idx].path);
         if (!c->usb_serial[0])
-            copy_str(c->usb_serial, sizeof c->usb_serial, rollers[idx].serial);
+            rs_text_copy(c->usb_serial, sizeof c->usb_serial, rollers[idx].serial);
         return path;
     }
     char msg[RS_CONN_MSG];
@@ -400,7 +393,7 @@ static void try_open(struct rs_conn *c)
         return;
     }
     if (c->cfg.open_link)
-        copy_str(c->port, sizeof c->port, rs_link_name(l));
+        rs_text_copy(c->port, sizeof c->port, rs_link_name(l));
     c->link = l;
     c->st.connects++;
     end_wait(c);

@@ -33,11 +33,6 @@ struct rs_session {
     double last_t;                /* session time of the last sample or event */
     double offset;                /* session seconds - pipeline seconds */
     int32_t raw_sum;              /* left + right of the last sample */
-    /* Frames lost: the one count the view, the summary and a replay show,
-     * by the connection's rule (rs_seq: frames made while unplugged are the
-     * gap's, not lost), from the samples themselves, so a replay that feeds
-     * the same samples and gaps counts the same. */
-    struct rs_seq seq;
 
     /* view state the pipeline does not keep */
     struct rs_view_history hist;
@@ -103,7 +98,7 @@ const char *rs_session_summary_json(const struct rs_conn_stats *st, double durat
     rs_json_begin(&j, buf, cap);
     rs_json_str(&j, "type", "summary");
     rs_json_int(&j, "frames", (long long)st->frames);
-    rs_json_int(&j, "lost", (long long)st->lost);
+    rs_json_int(&j, "lost", (long long)sum->lost); /* the pipeline's: the one count */
     rs_json_int(&j, "crc_errors", st->dec.crc_errors);
     rs_json_int(&j, "gaps", st->gaps);
     rs_json_num(&j, "rate_hz", st->rate_hz, 3);
@@ -351,7 +346,7 @@ static void history_ticks(struct rs_session *s)
         else
             s->loss_n++;
         s->loss_frames[at] = L->frames;
-        s->loss_lost[at] = s->seq.lost;
+        s->loss_lost[at] = rs_pipeline_live(&s->pipe)->lost;
         s->next_hist_t += 1.0 / RS_VIEW_HISTORY_HZ;
         if (L->t - s->next_hist_t > 2.0)
             s->next_hist_t = L->t; /* long jump: do not fill the chart with copies */
@@ -379,7 +374,6 @@ static void on_sample(void *ctx, const struct rs_sample *smp, double t)
         put(s, rs_json_end(&j));
     }
     s->raw_sum = smp->left + smp->right;
-    rs_seq_push(&s->seq, smp->seq, NULL);
     rs_pipeline_push(&s->pipe, smp, &s->ev);
     /* Map this sample's pipeline time onto the session clock. */
     s->offset = t - rs_pipeline_live(&s->pipe)->t;
@@ -478,7 +472,7 @@ static void on_conn_event(void *ctx, const struct rs_conn_event *ev)
         if (ev->state == RS_CONN_STREAMING)
             s->ever_connected = true;
         else if (ev->state == RS_CONN_DISCONNECTED && s->ever_connected)
-            rs_seq_gap(&s->seq); /* as rs_conn: the frames until the return are the gap's */
+            rs_pipeline_unplugged(&s->pipe); /* the frames until the return are the gap's */
         /* Samples stopped (unplugged, or stalled for seconds with the port
          * open): the pipeline must not bridge the silence, so a running hold
          * ends here. Only the step out of streaming is a gap; failed
@@ -558,7 +552,6 @@ static void start(struct rs_session *s)
     rs_events_clear(&s->ev);
     s->state = RS_CONN_SEARCHING;
     s->cal_state = -1;
-    rs_seq_init(&s->seq);
     s->snap.software = cfg.software ? cfg.software : "rollsense";
     s->state_clk.every = cfg.state_every;
 }
@@ -713,7 +706,7 @@ void rs_session_view(const struct rs_session *s, double now, struct rs_view *v)
         v->in_knee_zone = v->knee_banner = false;
         v->leg = RS_VLEG_NONE;
     }
-    v->frames_lost = (uint32_t)s->seq.lost;
+    v->frames_lost = rs_pipeline_live(&s->pipe)->lost;
     v->loss_pct = 0;
     if (s->loss_n > 1) {
         unsigned first = s->loss_head, last = (s->loss_head + s->loss_n - 1) % LOSS_TICKS;
@@ -740,5 +733,4 @@ const struct rs_live *rs_session_live(const struct rs_session *s)
 void rs_session_summary(const struct rs_session *s, struct rs_summary *out)
 {
     rs_pipeline_summary(&s->pipe, out);
-    out->lost = (uint32_t)s->seq.lost;
 }

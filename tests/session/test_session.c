@@ -55,7 +55,7 @@ static void test_summary_json(void **state)
     struct rs_conn_stats st;
     memset(&st, 0, sizeof st);
     st.frames = 9936;
-    st.lost = 2;
+    st.lost = 7; /* the connection's count is not the one reported ... */
     st.dec.crc_errors = 3;
     st.gaps = 1;
     st.rate_hz = 80.0;
@@ -63,6 +63,7 @@ static void test_summary_json(void **state)
     struct rs_summary sum;
     memset(&sum, 0, sizeof sum);
     sum.frames = 9000; /* the pipeline's own count is not the one reported */
+    sum.lost = 2;      /* ... the pipeline's is: the one count the view shows */
     sum.holds[RS_LEG_RIGHT] = 3;
     sum.longest_hold_s = 34.99;
     sum.calibrated = true;
