@@ -423,7 +423,7 @@ static void try_open(struct rs_conn *c)
  */
 static void refuse_roller(struct rs_conn *c, const char *serial, const char *want)
 {
-    copy_str(c->st.refused, sizeof c->st.refused, serial[0] ? serial : "(no serial)");
+    rs_text_copy(c->st.refused, sizeof c->st.refused, serial[0] ? serial : "(no serial)");
     if (!c->told_wrong_roller) {
         char why[400];
         snprintf(why, sizeof why,
