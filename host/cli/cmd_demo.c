@@ -225,6 +225,7 @@ int rs_cmd_demo(int argc, char **argv)
     }
     scfg.software = "rollsense " RS_VERSION_STRING;
     ro.window = !headless;
+    ro.json = json;
     ro.done = demo_done;
     ro.done_ctx = &d;
     if (fast && ro.window)

@@ -144,6 +144,7 @@ int rs_cmd_live(int argc, char **argv)
     }
     scfg.software = "rollsense " RS_VERSION_STRING;
     ro.window = !headless;
+    ro.json = json;
 
     struct capture cap = { 0 };
     if (capture_path) {
