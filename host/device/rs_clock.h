@@ -55,5 +55,18 @@ uint64_t rs_clock_map(struct rs_clock *c, uint32_t dev_us, uint64_t host_us);
 /* Current drift estimate in ppm (device clock slow = positive). */
 double rs_clock_drift_ppm(const struct rs_clock *c);
 
+/*
+ * The frames a device made during a gap, from its last sample before the gap
+ * (seq0, dev0: sequence number and device time) and its first after (seq1,
+ * dev1), host_us apart on the host clock. While the device kept running,
+ * its sequence step says it exactly (seq1 - seq0 - 1). When it restarted
+ * meanwhile (replugged, reset, power lost: the sequence went backwards or
+ * repeated, or its clock moved by an amount the host time cannot explain,
+ * with the tolerance of a clock jump above), the step means nothing and the
+ * count is estimated from the host time: round(host_us / period_us) - 1,
+ * never negative. *restarted (may be NULL) says which case it was.
+ */
+int64_t rs_gap_missed(uint32_t seq0, uint32_t dev0, uint32_t seq1, uint32_t dev1,
+                      uint64_t host_us, uint32_t period_us, bool *restarted);
 
 #endif

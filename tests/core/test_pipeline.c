@@ -414,6 +414,146 @@ static void test_hold_end_edges(void **state)
     }
 }
 
+/* A dip (below hold_dip_frac of the mean) under way when something else
+ * ends the hold: a fault, a gap too long to bridge. The dip did not end the
+ * hold, so its samples are part of the hold's figures: the mean force is
+ * that of every sample from the start to the end, the lateral place that
+ * of the dip too (both sides scaled: the same place). */
+struct dip_end_case {
+    int how;              /* 0: fault frame, 1: a 2 s gap */
+    int want_reason;
+};
+
+static const struct dip_end_case dip_end_cases[] = {
+    { 0, RS_END_FAULT },
+    { 1, RS_END_GAP },
+};
+
+static void test_dip_under_way_at_other_end(void **state)
+{
+    (void)state;
+    for (size_t c = 0; c < sizeof dip_end_cases / sizeof dip_end_cases[0]; c++) {
+        rs_pipeline_init(&P, NULL, NULL, NULL);
+        rs_events_clear(&EV);
+        uint32_t k = 0;
+        push_still(1, &k, 0, 0, 1000);
+        push_still(6, &k, 50, 250, 1000);
+        const struct rs_event *hs = find(RS_EV_HOLD_START);
+        assert_non_null(hs);
+        double x = rs_pipeline_live(&P)->x_mm;
+        /* samples of the hold so far: from its start to now */
+        double n_hold = k - lround(hs->u.hold.start_t / 0.0125);
+        push_still(0.5, &k, 20, 100, 1000); /* 40 samples at 120 N: a dip */
+        rs_events_clear(&EV);
+        struct rs_sample s = mk(k, k * 12500u, 50, 250, 1000);
+        if (dip_end_cases[c].how == 0)
+            s.status = RS_ST_HX_LEFT;
+        else
+            s = mk(k + 160, (k + 160) * 12500u, 50, 250, 1000);
+        rs_pipeline_push(&P, &s, &EV);
+        const struct rs_event *e = find(RS_EV_HOLD_END);
+        assert_non_null(e);
+        assert_int_equal(e->u.hold.reason, dip_end_cases[c].want_reason);
+        double want = (300 * n_hold + 120 * 40) / (n_hold + 40);
+        if (fabs(e->u.hold.mean_n - want) > 0.05 || fabs(e->u.hold.x_mm - x) > 0.01)
+            fail_msg("case %zu: mean %.3f N x %.3f mm, want %.3f N %.3f mm", c,
+                     e->u.hold.mean_n, e->u.hold.x_mm, want, x);
+    }
+}
+
+/* Leaving the spot ends the hold (moved) where the departure began; the
+ * samples of the departure (here at 200 N instead of 300 N) are not part of
+ * the hold's mean force, the last still sample (at the end itself, 360 N
+ * here) is. */
+static void test_departure_not_in_hold(void **state)
+{
+    (void)state;
+    rs_pipeline_init(&P, NULL, NULL, NULL);
+    rs_events_clear(&EV);
+    uint32_t k = 0;
+    push_still(1, &k, 0, 0, 1000);
+    push_still(6, &k, 50, 250, 1000);
+    push_still(1.0 / 80, &k, 60, 300, 1000);
+    const struct rs_event *hs = find(RS_EV_HOLD_START);
+    assert_non_null(hs);
+    double n_hold = k - lround(hs->u.hold.start_t / 0.0125);
+    double want = (300 * (n_hold - 1) + 360) / n_hold;
+    double leave_t = (k - 1) * 0.0125;
+    const struct rs_event *e = NULL;
+    for (int i = 1; i <= 160 && !e; i++, k++) { /* 3 cm/s for up to 2 s */
+        struct rs_sample s = mk(k, k * 12500u, 100.0 / 3, 500.0 / 3,
+                                1000 + (int32_t)lround(i * 3.0 / 80 * ENC_PER_CM));
+        rs_events_clear(&EV);
+        rs_pipeline_push(&P, &s, &EV);
+        e = find(RS_EV_HOLD_END);
+    }
+    assert_non_null(e);
+    assert_int_equal(e->u.hold.reason, RS_END_MOVED);
+    if (fabs(e->u.hold.end_t - leave_t) > 1e-9 || fabs(e->u.hold.mean_n - want) > 0.01)
+        fail_msg("end %.4f s (left at %.4f s), mean %.3f N (want %.3f)", e->u.hold.end_t,
+                 leave_t, e->u.hold.mean_n, want);
+}
+
+/* Easing off to a light rest that is still a load (120 N, 0.4 of the hold)
+ * ends the hold as a release after hold_dip_max_s; a hold on the rest that
+ * follows is a new one, starting at or after that end (not the old hold's
+ * stillness carried on). */
+static void test_release_to_light_rest(void **state)
+{
+    (void)state;
+    rs_pipeline_init(&P, NULL, NULL, NULL);
+    uint32_t k = 0;
+    int starts = 0, ends = 0;
+    double end_t = -1, second_start = -1;
+    for (int i = 0; i < 80 * 12; i++, k++) { /* 1 s off, 6 s at 300 N, 5 s at 120 N */
+        double f = i < 80 ? 0 : i < 560 ? 1 : 0.4;
+        struct rs_sample s = mk(k, k * 12500u, 50 * f, 250 * f, 1000);
+        rs_events_clear(&EV);
+        rs_pipeline_push(&P, &s, &EV);
+        for (size_t j = 0; j < EV.n; j++) {
+            if (EV.ev[j].type == RS_EV_HOLD_START && ++starts == 2)
+                second_start = EV.ev[j].u.hold.start_t;
+            if (EV.ev[j].type == RS_EV_HOLD_END && ++ends == 1) {
+                assert_int_equal(EV.ev[j].u.hold.reason, RS_END_RELEASED);
+                end_t = EV.ev[j].u.hold.end_t;
+            }
+        }
+    }
+    assert_int_equal(ends, 1);
+    assert_true(end_t > 6.9 && end_t < 7.05);
+    if (starts > 1 && second_start < end_t - 1e-9)
+        fail_msg("second hold starts at %.3f s, before the first ended (%.3f s)", second_start,
+                 end_t);
+}
+
+/* The dose advice "enough holds" fires once per leg, at the
+ * dose_holds_per_leg-th hold (3), not again at the 4th or 5th. */
+static void test_dose_holds_once(void **state)
+{
+    (void)state;
+    rs_pipeline_init(&P, NULL, NULL, NULL);
+    uint32_t k = 0;
+    int doses = 0, holds = 0, at_hold = 0;
+    for (int h = 0; h < 5; h++) {
+        for (int i = 0; i < 80 * 6; i++, k++) { /* 1.5 s off, 4.5 s on the spot */
+            bool on = i >= 120;
+            struct rs_sample s = mk(k, k * 12500u, on ? 50 : 0, on ? 250 : 0, 1000);
+            rs_events_clear(&EV);
+            rs_pipeline_push(&P, &s, &EV);
+            holds += count(RS_EV_HOLD_END);
+            for (size_t j = 0; j < EV.n; j++)
+                if (EV.ev[j].type == RS_EV_DOSE && EV.ev[j].u.dose.kind == RS_DOSE_HOLDS) {
+                    doses++;
+                    at_hold = holds;
+                    assert_int_equal(EV.ev[j].u.dose.leg, RS_LEG_RIGHT);
+                }
+        }
+    }
+    assert_int_equal(holds, 4); /* the 5th is still running */
+    assert_int_equal(doses, 1);
+    assert_int_equal(at_hold, 3);
+}
+
 struct knee_case {
     double pos_cm;        /* where the roller goes after entering the zone */
     bool want_active;
@@ -834,6 +974,10 @@ int main(void)
         cmocka_unit_test(test_live_hold_spot),
         cmocka_unit_test(test_press_after_stop),
         cmocka_unit_test(test_live_cue_and_open_dip),
+        cmocka_unit_test(test_dip_under_way_at_other_end),
+        cmocka_unit_test(test_dose_holds_once),
+        cmocka_unit_test(test_departure_not_in_hold),
+        cmocka_unit_test(test_release_to_light_rest),
         cmocka_unit_test(test_knee_hysteresis),
         cmocka_unit_test(test_band_edges),
         cmocka_unit_test(test_speed),

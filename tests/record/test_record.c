@@ -535,10 +535,25 @@ static void test_clock_wrap_and_reset(void **state)
         f.u.sample.t_us = t + i * 12500u;
         assert_int_equal(rs_rec_frame(r, T0_US + i * 12500, &f), 0);
     }
-    /* device restart: seq and clock back to zero */
+    /* device restart: seq and clock back to zero, 2 s of host time after
+     * the last sample (T0 + 3 periods); then a restart at the same host
+     * instant (the wall clock may even step back): one period. */
     struct rs_frame f = rs_test_sample(0);
-    assert_int_equal(rs_rec_frame(r, T0_US + 5 * 12500, &f), 0);
-    assert_int_equal(rs_rec_close(r, T0_US + 6 * 12500, NULL), 0);
+    assert_int_equal(rs_rec_frame(r, T0_US + 3 * 12500 + 2000000, &f), 0);
+    f = rs_test_sample(0);
+    assert_int_equal(rs_rec_frame(r, T0_US + 3 * 12500 + 2000000 - 5000, &f), 0);
+    /* a seq gap: 4 frames lost, 62.5 ms of device time */
+    f = rs_test_sample(5);
+    f.u.sample.t_us = 5 * 12500;
+    assert_int_equal(rs_rec_frame(r, T0_US + 3 * 12500 + 2000000 + 62500, &f), 0);
+    /* a restart 3.5 periods after it: rounds to 4 periods, 3 missed */
+    f = rs_test_sample(0);
+    assert_int_equal(rs_rec_frame(r, T0_US + 3 * 12500 + 2000000 + 62500 + 43750, &f), 0);
+    struct rs_rec_stats rst;
+    rs_rec_get_stats(r, &rst);
+    assert_int_equal(rst.gaps, 4);
+    assert_int_equal(rst.lost, 4);   /* the seq gap's; a reset's estimate is not counted */
+    assert_int_equal(rs_rec_close(r, T0_US + 3 * 12500 + 2100000, NULL), 0);
 
     struct rs_reader *s;
     assert_int_equal(rs_reader_open(&s, fx->path, NULL, 0), 0);
@@ -552,9 +567,28 @@ static void test_clock_wrap_and_reset(void **state)
     assert_int_equal(rs_reader_next(s, &it), 1);
     assert_int_equal(it.kind, RS_ITEM_GAP);
     assert_string_equal(it.type, "reset");
+    /* the outage keeps its host-time length: 2 s = 160 periods, 159 missed */
+    assert_string_equal(it.json, "{\"reason\":\"reset\",\"lost\":159,\"seconds\":2.000,\"seq\":0}");
+    assert_int_equal(it.dev_us, want[3] + 2000000);
     assert_int_equal(rs_reader_next(s, &it), 1);
     assert_int_equal(it.kind, RS_ITEM_FRAME);
-    assert_true(it.dev_us > want[3]);
+    assert_int_equal(it.dev_us, want[3] + 2000000);
+    assert_int_equal(rs_reader_next(s, &it), 1);
+    assert_string_equal(it.type, "reset");
+    assert_string_equal(it.json, "{\"reason\":\"reset\",\"lost\":0,\"seconds\":0.013,\"seq\":0}");
+    assert_int_equal(it.dev_us, want[3] + 2000000 + 12500);
+    assert_int_equal(rs_reader_next(s, &it), 1);
+    assert_int_equal(it.kind, RS_ITEM_FRAME);
+    assert_int_equal(rs_reader_next(s, &it), 1);
+    assert_string_equal(it.type, "seq");
+    assert_string_equal(it.json, "{\"reason\":\"seq\",\"lost\":4,\"seconds\":0.062,"
+                                 "\"from_seq\":1,\"to_seq\":4}");
+    assert_int_equal(it.dev_us, want[3] + 2000000 + 12500 + 62500);
+    assert_int_equal(rs_reader_next(s, &it), 1);
+    assert_int_equal(it.kind, RS_ITEM_FRAME);
+    assert_int_equal(rs_reader_next(s, &it), 1);
+    assert_string_equal(it.json, "{\"reason\":\"reset\",\"lost\":3,\"seconds\":0.044,\"seq\":0}");
+    assert_int_equal(it.dev_us, want[3] + 2000000 + 12500 + 62500 + 43750);
     rs_reader_close(s);
 }
 
