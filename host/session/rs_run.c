@@ -253,28 +253,40 @@ static void loop_obs_event(void *ctx, const struct rs_event *ev)
         rs_endsum_log_event(L->holds, ev);
 }
 
+bool rs_run_why_event(char *why, size_t cap, const struct rs_conn_event *ev)
+{
+    if (ev->type == RS_CONN_EV_STATE && ev->state == RS_CONN_STREAMING) {
+        why[0] = '\0';
+        return false;
+    }
+    if ((ev->type != RS_CONN_EV_NOTICE && ev->type != RS_CONN_EV_STATE) || !ev->reason ||
+        !ev->reason[0] || strcmp(ev->reason, why) == 0)
+        return false;
+    snprintf(why, cap, "%s", ev->reason);
+    return true;
+}
+
+void rs_run_link_view(const char *why, struct rs_view *v)
+{
+    if (v->link == RS_VLINK_CONNECTED)
+        return;
+    rs_run_link_why(why, v->link_title, sizeof v->link_title, v->link_detail,
+                    sizeof v->link_detail);
+}
+
 static void loop_obs_conn(void *ctx, const struct rs_conn_event *ev)
 {
     struct loop *L = ctx;
-    if (ev->type == RS_CONN_EV_STATE && ev->state == RS_CONN_STREAMING) {
-        L->why[0] = '\0';
-        return;
-    }
-    if ((ev->type != RS_CONN_EV_NOTICE && ev->type != RS_CONN_EV_STATE) || !ev->reason ||
-        !ev->reason[0] || strcmp(ev->reason, L->why) == 0)
-        return;
-    snprintf(L->why, sizeof L->why, "%s", ev->reason);
     /* the window may be far from the terminal, but a terminal user asks too */
-    fprintf(stderr, "rollsense: %s: not connected: %s\n", L->o->who, L->why);
+    if (rs_run_why_event(L->why, sizeof L->why, ev))
+        fprintf(stderr, "rollsense: %s: not connected: %s\n", L->o->who, L->why);
 }
 
-/* Why the roller is not there, onto the view (banner and status bar). */
+/* Why the roller is not there, onto the view (live and demo only). */
 static void loop_link_why(const struct loop *L, struct rs_view *v)
 {
-    if (v->link == RS_VLINK_CONNECTED || !L->conn)
-        return;
-    rs_run_link_why(L->why, v->link_title, sizeof v->link_title, v->link_detail,
-                    sizeof v->link_detail);
+    if (L->conn)
+        rs_run_link_view(L->why, v);
 }
 
 static int loop_open(struct loop *L, char *err, size_t errcap)

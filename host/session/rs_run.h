@@ -142,6 +142,15 @@ int rs_run_window(struct rs_session *s, const struct rs_run_input *in, const str
  */
 void rs_run_link_why(const char *text, char *title, size_t tcap, char *detail, size_t dcap);
 
+/* Keep the connection's last reason for no samples in why (cap bytes)
+ * from one of its events: a notice's or a state change's reason; cleared
+ * when samples stream. True when why got a new text (to print once). */
+bool rs_run_why_event(char *why, size_t cap, const struct rs_conn_event *ev);
+
+/* That reason onto a view that is not connected (rs_run_link_why); a
+ * connected view is left alone. */
+void rs_run_link_view(const char *why, struct rs_view *v);
+
 /*
  * Whether the summary screen waits for a key: not after a signal (SIGTERM,
  * SIGINT, SIGHUP: it is drawn and the program ends) and not on a video

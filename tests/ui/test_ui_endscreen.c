@@ -166,6 +166,8 @@ static void test_advice_table(void **state)
         { "3 spots on a leg", 100, 100, 3, 3, 20, "The same again" },
         { "over 6 minutes on a calf", 361, 361, 1, 1, 20, "About 3 minutes per calf" },
         { "6 minutes on a calf", 360, 360, 1, 1, 20, "The same again" },
+        { "over 6 minutes on the right", 200, 361, 1, 1, 20, "About 3 minutes per calf" },
+        { "over 6 minutes on the left", 361, 200, 1, 1, 20, "About 3 minutes per calf" },
     };
     for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
         const struct advice_case *k = &cases[c];

@@ -361,6 +361,47 @@ static void test_link_why_table(void **state)
     }
 }
 
+/* The reason kept from the connection's events, and put on the view only
+ * while not connected. */
+static void test_link_why_events(void **state)
+{
+    (void)state;
+    char why[64] = "";
+    struct rs_conn_event n = { .type = RS_CONN_EV_NOTICE, .reason = "/dev/x: no such port" };
+    assert_true(rs_run_why_event(why, sizeof why, &n));
+    assert_string_equal(why, "/dev/x: no such port");
+    assert_false(rs_run_why_event(why, sizeof why, &n)); /* said once */
+    struct rs_conn_event st = { .type = RS_CONN_EV_STATE, .state = RS_CONN_SEARCHING,
+                                .reason = "device disconnected" };
+    assert_true(rs_run_why_event(why, sizeof why, &st));
+    assert_string_equal(why, "device disconnected");
+    struct rs_conn_event quiet = { .type = RS_CONN_EV_STATE, .state = RS_CONN_CONNECTING };
+    assert_false(rs_run_why_event(why, sizeof why, &quiet)); /* no reason: kept */
+    assert_string_equal(why, "device disconnected");
+    struct rs_conn_event gap = { .type = RS_CONN_EV_GAP, .reason = "x" };
+    assert_false(rs_run_why_event(why, sizeof why, &gap));
+    struct rs_conn_event empty = { .type = RS_CONN_EV_NOTICE, .reason = "" };
+    assert_false(rs_run_why_event(why, sizeof why, &empty));
+    assert_string_equal(why, "device disconnected");
+    struct rs_conn_event other = { .type = RS_CONN_EV_NOTICE, .state = RS_CONN_STREAMING, .reason = "y" };
+    assert_true(rs_run_why_event(why, sizeof why, &other)); /* a notice while streaming */
+    struct rs_conn_event streaming = { .type = RS_CONN_EV_STATE, .state = RS_CONN_STREAMING,
+                                       .reason = "samples resumed" };
+    assert_false(rs_run_why_event(why, sizeof why, &streaming));
+    assert_string_equal(why, ""); /* samples: no reason any more */
+
+    static struct rs_view v;
+    rs_view_init(&v);
+    v.link = RS_VLINK_CONNECTING;
+    rs_run_link_view("port /dev/x is in use (by PID 7)", &v);
+    assert_string_equal(v.link_title, "PORT IN USE");
+    rs_view_init(&v);
+    v.link = RS_VLINK_CONNECTED;
+    rs_run_link_view("port /dev/x is in use (by PID 7)", &v);
+    assert_string_equal(v.link_title, "");
+    assert_string_equal(v.link_detail, "");
+}
+
 /* The window says why: the banner's words at the 3 m size, the detail in
  * the status bar instead of stale sensor figures. */
 static void test_link_why_shown(void **state)
@@ -435,6 +476,7 @@ int main(void)
         cmocka_unit_test(test_calf_map_scale_and_legend),
         cmocka_unit_test(test_safety_note_keeps_session_in_view),
         cmocka_unit_test(test_link_why_table),
+        cmocka_unit_test(test_link_why_events),
         cmocka_unit_test(test_link_why_shown),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
