@@ -492,6 +492,11 @@ static void test_departure_not_in_hold(void **state)
     if (fabs(e->u.hold.end_t - leave_t) > 1e-9 || fabs(e->u.hold.mean_n - want) > 0.01)
         fail_msg("end %.4f s (left at %.4f s), mean %.3f N (want %.3f)", e->u.hold.end_t,
                  leave_t, e->u.hold.mean_n, want);
+    /* The figures in %BW follow the hold to its end (the peak came last). */
+    double bw = 70 * 9.80665;
+    assert_true(fabs(e->u.hold.peak_n - 360) < 0.01);
+    assert_true(fabs(e->u.hold.peak_bw - 360 / bw * 100) < 1e-3);
+    assert_true(fabs(e->u.hold.mean_bw - want / bw * 100) < 1e-3);
 }
 
 /* Easing off to a light rest that is still a load (120 N, 0.4 of the hold)
