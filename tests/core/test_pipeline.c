@@ -217,6 +217,21 @@ static void push_still(double seconds, uint32_t *k, double left, double right, i
     }
 }
 
+/* A fresh pipeline, 1 s off the roller, then 6 s still at 300 N (right
+ * leg): a running hold. Returns its hold_start event (in EV). */
+static const struct rs_event *hold_at_300(uint32_t *k)
+{
+    rs_pipeline_init(&P, NULL, NULL, NULL);
+    rs_events_clear(&EV);
+    *k = 0;
+    push_still(1, k, 0, 0, 1000);
+    push_still(6, k, 50, 250, 1000);
+    const struct rs_event *hs = find(RS_EV_HOLD_START);
+    assert_non_null(hs);
+    assert_true(rs_pipeline_live(&P)->hold.active);
+    return hs;
+}
+
 struct bridge_case {
     uint32_t lost;        /* frames lost in the hold */
     int32_t enc_after;    /* encoder after the gap (1000 = same spot) */
@@ -433,13 +448,8 @@ static void test_dip_under_way_at_other_end(void **state)
 {
     (void)state;
     for (size_t c = 0; c < sizeof dip_end_cases / sizeof dip_end_cases[0]; c++) {
-        rs_pipeline_init(&P, NULL, NULL, NULL);
-        rs_events_clear(&EV);
-        uint32_t k = 0;
-        push_still(1, &k, 0, 0, 1000);
-        push_still(6, &k, 50, 250, 1000);
-        const struct rs_event *hs = find(RS_EV_HOLD_START);
-        assert_non_null(hs);
+        uint32_t k;
+        const struct rs_event *hs = hold_at_300(&k);
         double x = rs_pipeline_live(&P)->x_mm;
         /* samples of the hold so far: from its start to now */
         double n_hold = k - lround(hs->u.hold.start_t / 0.0125);
@@ -468,14 +478,9 @@ static void test_dip_under_way_at_other_end(void **state)
 static void test_departure_not_in_hold(void **state)
 {
     (void)state;
-    rs_pipeline_init(&P, NULL, NULL, NULL);
-    rs_events_clear(&EV);
-    uint32_t k = 0;
-    push_still(1, &k, 0, 0, 1000);
-    push_still(6, &k, 50, 250, 1000);
+    uint32_t k;
+    const struct rs_event *hs = hold_at_300(&k);
     push_still(1.0 / 80, &k, 60, 300, 1000);
-    const struct rs_event *hs = find(RS_EV_HOLD_START);
-    assert_non_null(hs);
     double n_hold = k - lround(hs->u.hold.start_t / 0.0125);
     double want = (300 * (n_hold - 1) + 360) / n_hold;
     double leave_t = (k - 1) * 0.0125;
