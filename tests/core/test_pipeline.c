@@ -473,16 +473,18 @@ static void test_dip_under_way_at_other_end(void **state)
 
 /* Leaving the spot ends the hold (moved) where the departure began; the
  * samples of the departure (here at 200 N instead of 300 N) are not part of
- * the hold's mean force, the last still sample (at the end itself, 360 N
- * here) is. */
+ * the hold's mean force and lateral place, the last still sample (at the
+ * end itself, 360 N 95 mm off centre here) is. */
 static void test_departure_not_in_hold(void **state)
 {
     (void)state;
     uint32_t k;
     const struct rs_event *hs = hold_at_300(&k);
-    push_still(1.0 / 80, &k, 60, 300, 1000);
+    double x_hold = rs_pipeline_live(&P)->x_mm;
+    push_still(1.0 / 80, &k, 90, 270, 1000); /* 360 N, 95 mm off centre */
     double n_hold = k - lround(hs->u.hold.start_t / 0.0125);
     double want = (300 * (n_hold - 1) + 360) / n_hold;
+    double want_x = (x_hold * (n_hold - 1) + 95) / n_hold;
     double leave_t = (k - 1) * 0.0125;
     const struct rs_event *e = NULL;
     for (int i = 1; i <= 160 && !e; i++, k++) { /* 3 cm/s for up to 2 s */
@@ -502,6 +504,7 @@ static void test_departure_not_in_hold(void **state)
     assert_true(fabs(e->u.hold.peak_n - 360) < 0.01);
     assert_true(fabs(e->u.hold.peak_bw - 360 / bw * 100) < 1e-3);
     assert_true(fabs(e->u.hold.mean_bw - want / bw * 100) < 1e-3);
+    assert_true(fabs(e->u.hold.x_mm - want_x) < 1e-3);
 }
 
 /* Easing off to a light rest that is still a load (120 N, 0.4 of the hold)
