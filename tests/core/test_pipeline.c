@@ -539,6 +539,67 @@ static void test_release_to_light_rest(void **state)
                  end_t);
 }
 
+/* A dip (release) that began before a cue fell due cancels the cue, even
+ * though the cue is decided cue_confirm_ms after it fell due while the dip
+ * is still short of hold_dip_max_s; a dip that began after the due time
+ * leaves the cue, stamped at the due time. */
+struct dip_cue_case {
+    double dip_at;        /* s after the hold's start */
+    int want_cues;
+};
+
+static const struct dip_cue_case dip_cue_cases[] = {
+    { 14.8, 0 },
+    { 15.2, 1 },
+};
+
+static void test_dip_before_cue(void **state)
+{
+    (void)state;
+    for (size_t c = 0; c < sizeof dip_cue_cases / sizeof dip_cue_cases[0]; c++) {
+        uint32_t k;
+        double start = hold_at_300(&k)->u.hold.start_t;
+        int cues = 0, ends = 0;
+        double cue_t = -1;
+        for (int i = 0; i < 80 * 14; i++, k++) {
+            bool dip = k * 0.0125 >= start + dip_cue_cases[c].dip_at - 1e-9;
+            struct rs_sample s = mk(k, k * 12500u, dip ? 20 : 50, dip ? 100 : 250, 1000);
+            rs_events_clear(&EV);
+            rs_pipeline_push(&P, &s, &EV);
+            cues += count(RS_EV_HOLD_CUE);
+            ends += count(RS_EV_HOLD_END);
+            if (find(RS_EV_HOLD_CUE))
+                cue_t = find(RS_EV_HOLD_CUE)->t;
+        }
+        assert_int_equal(ends, 1);
+        if (cues != dip_cue_cases[c].want_cues)
+            fail_msg("case %zu: %d cues, want %d", c, cues, dip_cue_cases[c].want_cues);
+        if (cues)
+            assert_true(fabs(cue_t - (start + 15)) < 1e-9);
+    }
+}
+
+/* The last cue (cue_release_s, 90 s) is confirmed during the hold like the
+ * others, not only when the hold ends; the summary's longest hold is the
+ * hold's duration. */
+static void test_last_cue_live(void **state)
+{
+    (void)state;
+    uint32_t k;
+    double start = hold_at_300(&k)->u.hold.start_t;
+    push_still(start + 90.6 - k * 0.0125, &k, 50, 250, 1000);
+    assert_int_equal(rs_pipeline_live(&P)->hold.cue, 90);
+    assert_true(rs_pipeline_live(&P)->hold.active);
+    rs_events_clear(&EV);
+    rs_pipeline_finish(&P, &EV);
+    const struct rs_event *e = find(RS_EV_HOLD_END);
+    assert_non_null(e);
+    assert_int_equal(count(RS_EV_HOLD_CUE), 0);
+    struct rs_summary sum;
+    rs_pipeline_summary(&P, &sum);
+    assert_true(sum.longest_hold_s > 90 && fabs(sum.longest_hold_s - e->u.hold.seconds) < 1e-9);
+}
+
 /* The dose advice "enough holds" fires once per leg, at the
  * dose_holds_per_leg-th hold (3), not again at the 4th or 5th. */
 static void test_dose_holds_once(void **state)
@@ -958,6 +1019,8 @@ int main(void)
         cmocka_unit_test(test_dose_holds_once),
         cmocka_unit_test(test_departure_not_in_hold),
         cmocka_unit_test(test_release_to_light_rest),
+        cmocka_unit_test(test_dip_before_cue),
+        cmocka_unit_test(test_last_cue_live),
         cmocka_unit_test(test_knee_hysteresis),
         cmocka_unit_test(test_band_edges),
         cmocka_unit_test(test_speed),
