@@ -545,12 +545,16 @@ static void test_release_to_light_rest(void **state)
  * leaves the cue, stamped at the due time. */
 struct dip_cue_case {
     double dip_at;        /* s after the hold's start */
+    double confirm_ms;    /* cue_confirm_ms */
     int want_cues;
 };
 
 static const struct dip_cue_case dip_cue_cases[] = {
-    { 14.8, 0 },
-    { 15.2, 1 },
+    { 14.8, 500, 0 },
+    { 15.2, 500, 1 },
+    /* decided at the due time: one dip sample does not move the 0.25 s mean
+     * force below 0.8 of the hold's, the dip itself is the doubt */
+    { 15 - 0.0125, 0, 0 },
 };
 
 static void test_dip_before_cue(void **state)
@@ -559,6 +563,10 @@ static void test_dip_before_cue(void **state)
     for (size_t c = 0; c < sizeof dip_cue_cases / sizeof dip_cue_cases[0]; c++) {
         uint32_t k;
         double start = hold_at_300(&k)->u.hold.start_t;
+        struct rs_config cfg;
+        rs_config_defaults(&cfg);
+        cfg.cue_confirm_ms = dip_cue_cases[c].confirm_ms;
+        rs_pipeline_set_config(&P, &cfg);
         int cues = 0, ends = 0;
         double cue_t = -1;
         for (int i = 0; i < 80 * 14; i++, k++) {
