@@ -595,6 +595,12 @@ static void test_last_cue_live(void **state)
     (void)state;
     uint32_t k;
     double start = hold_at_300(&k)->u.hold.start_t;
+    /* The 15 s cue is decided on the sample at start + 15 + 0.5 s, not one
+     * before (samples fall on the 12.5 ms grid, so does the start). */
+    push_still(start + 15.5 - k * 0.0125, &k, 50, 250, 1000);
+    assert_int_equal(rs_pipeline_live(&P)->hold.cue, 0);
+    push_still(0.0125, &k, 50, 250, 1000);
+    assert_int_equal(rs_pipeline_live(&P)->hold.cue, 15);
     push_still(start + 90.6 - k * 0.0125, &k, 50, 250, 1000);
     assert_int_equal(rs_pipeline_live(&P)->hold.cue, 90);
     assert_true(rs_pipeline_live(&P)->hold.active);
