@@ -741,6 +741,54 @@ static void test_host_gap_ends_hold(void **state)
     assert_int_equal(rs_pipeline_live(&P)->lost, 200);
 }
 
+/* After a gap the speed window starts again from the first sample after
+ * it: no speed until it is half filled, never a speed against samples from
+ * before the gap (here 6 s of rolling at 5 cm/s, then a host gap and a
+ * sequence gap of 2 s, each followed by samples at rest). */
+static void test_speed_restarts_after_gap(void **state)
+{
+    (void)state;
+    for (int how = 0; how < 2; how++) {
+        rs_pipeline_init(&P, NULL, NULL, NULL);
+        rs_events_clear(&EV);
+        uint32_t k = 0;
+        int32_t enc = 0;
+        for (int i = 0; i < 480; i++, k++) {
+            enc = (int32_t)lround(i * 5.0 / 80 * ENC_PER_CM);
+            struct rs_sample s = mk(k, k * 12500u, 50, 250, enc);
+            rs_pipeline_push(&P, &s, &EV);
+            rs_events_clear(&EV);
+        }
+        assert_true(fabs(rs_pipeline_live(&P)->speed_cm_s - 5) < 0.1);
+        if (how == 0) {
+            rs_pipeline_mark_gap(&P, "unplugged", &EV);
+        } else {
+            k += 160;
+            enc += (int32_t)lround(2 * ENC_PER_CM); /* rolled 2 cm meanwhile */
+        }
+        for (int i = 0; i < 4; i++, k++) { /* fewer than half the 150 ms window */
+            struct rs_sample s = mk(k, k * 12500u, 50, 250, enc);
+            rs_events_clear(&EV);
+            rs_pipeline_push(&P, &s, &EV);
+            if (rs_pipeline_live(&P)->speed_cm_s != 0)
+                fail_msg("gap %d, sample %d after it: speed %.3f cm/s", how, i,
+                         rs_pipeline_live(&P)->speed_cm_s);
+        }
+        /* Rolling from rest at 5 cm/s: the 150 ms window (12 intervals)
+         * reads the full speed on the 12th moving sample, not before. */
+        push_still(0.5, &k, 50, 250, enc);
+        for (int i = 1; i <= 12; i++, k++) {
+            struct rs_sample s = mk(k, k * 12500u, 50, 250,
+                                    enc + (int32_t)lround(i * 5.0 / 80 * ENC_PER_CM));
+            rs_events_clear(&EV);
+            rs_pipeline_push(&P, &s, &EV);
+            double v = rs_pipeline_live(&P)->speed_cm_s;
+            if (i == 11 ? v > 4.8 : i == 12 ? fabs(v - 5) > 0.05 : false)
+                fail_msg("gap %d, moving sample %d: speed %.3f cm/s", how, i, v);
+        }
+    }
+}
+
 struct speed_case {
     double counts_per_frame;
     int enc_dir;
@@ -1038,6 +1086,7 @@ int main(void)
         cmocka_unit_test(test_knee_hysteresis),
         cmocka_unit_test(test_band_edges),
         cmocka_unit_test(test_speed),
+        cmocka_unit_test(test_speed_restarts_after_gap),
         cmocka_unit_test(test_set_calib_no_jump),
         cmocka_unit_test(test_autozero),
         cmocka_unit_test(test_set_profile),
