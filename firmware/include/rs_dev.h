@@ -66,6 +66,7 @@ struct rs_dev {
     uint8_t suspended;          /* USB suspended or VBUS gone: nothing sampled */
     uint8_t settling;           /* HX711s woken, conversions dropped until settle_end_us */
     uint32_t settle_end_us;
+    uint8_t enc_wait_ticks;     /* encoder supply just switched on: ticks left without frames */
     uint8_t npend;              /* answers waiting for room on the transports */
     struct rs_frame pend[2];    /* a reply and its data frame */
 };
@@ -79,7 +80,12 @@ void rs_dev_init(struct rs_dev *d, uint32_t now_us, uint8_t wdt_reset);
  * chip was read (the caller forgets the captures its data bits made), else 0. */
 int8_t rs_dev_poll_hx(struct rs_dev *d, uint32_t now_us);
 
-/* One encoder exchange: call at 1 kHz. */
+/* One encoder exchange: call on every 1 ms tick. After the encoder's
+ * supply was switched on (start-up, resume) the first RS_ENC_POWERUP_TICKS
+ * calls exchange nothing: at least RS_ENC_POWERUP_US pass before the first
+ * frame even if the first tick follows at once. Counted in ticks, so the
+ * 1 kHz path reads no clock. */
+#define RS_ENC_POWERUP_TICKS (RS_ENC_POWERUP_US / 1000u + 1u)
 void rs_dev_poll_enc(struct rs_dev *d);
 /* An encoder frame has finished: use its reply now. */
 void rs_dev_enc_done(struct rs_dev *d);
@@ -91,11 +97,13 @@ void rs_dev_enc_done(struct rs_dev *d);
 void rs_dev_housekeeping(struct rs_dev *d, uint32_t now_us);
 
 /* USB suspend or VBUS loss (usb_task's SENSORS_OFF): the HX711s are
- * powered down and the LED goes off; the caller stops calling the poll and
+ * powered down, the encoder's supply is switched off and the LED goes off; the caller stops calling the poll and
  * housekeeping functions until rs_dev_resume(). Streaming, calibration and
  * the sequence number are kept. */
 void rs_dev_suspend(struct rs_dev *d);
-/* Bus running again: the HX711s are woken; conversions in their settling
+/* Bus running again: the HX711s are woken and the encoder's supply is
+ * switched on (its first frame waits RS_ENC_POWERUP_US; the angle it reads
+ * is the new reference, see rs_enc_restart); conversions in their settling
  * time (RS_HX_SETTLE_US) are read and dropped, and fault timing starts
  * afresh after it, so a wake-up makes neither a stale sample nor a false
  * fault. */

@@ -44,6 +44,12 @@
 #define RS_ENC_DIAG_EVERY 8u
 #endif
 
+/* Wait after switching the encoder's supply on before the first frame: the
+ * AS5048A datasheet's power-up time (10 ms until the first valid angle)
+ * doubled, for the supply switch, the board's decoupling capacitor and the
+ * datasheet figure not having been checked on a real board yet. */
+#define RS_ENC_POWERUP_US 20000u
+
 /* Status flags kept by the encoder state (subset of enum rs_status_bit). */
 #define RS_ENC_ST_MAGNET 0x01u
 #define RS_ENC_ST_PARITY 0x02u
@@ -71,6 +77,13 @@ uint16_t rs_enc_read_cmd(uint16_t reg);
 int16_t rs_enc_delta(uint16_t a, uint16_t b);
 
 void rs_enc_init(struct rs_enc *e);
+/* The encoder lost its supply (or is about to): forget the frame in flight
+ * and what was asked (the chip's answer pipeline starts empty again), and
+ * take the next angle as the new reference, since the magnet may have
+ * turned meanwhile (the count goes on from where it was, without a jump).
+ * The count, the sticky flags and the magnet state are kept; the
+ * diagnostics are read with the first frames. */
+void rs_enc_restart(struct rs_enc *e);
 
 /* Choose the next command word (call, then exchange it, then rs_enc_reply). */
 uint16_t rs_enc_next_cmd(struct rs_enc *e);

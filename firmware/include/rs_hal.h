@@ -50,6 +50,15 @@ void rs_hal_enc_start(uint16_t out);
 uint8_t rs_hal_enc_poll(uint16_t *reply);
 void rs_hal_enc_abort(void);
 
+/* Encoder supply (the AS5048A has no sleep mode: about 15 mA while fed).
+ * 0: any frame is forgotten, the SPI is switched off, its outputs (CS, SCK,
+ * MOSI) are driven low so no current flows into the unpowered chip through
+ * its input protection, and the supply switch opens. 1: the switch closes
+ * and CS goes high (deselected) with the SPI running again; the chip gives
+ * valid answers only after its power-up time, RS_ENC_POWERUP_US, which the
+ * caller waits out before the first frame. */
+void rs_hal_enc_power(uint8_t on);
+
 /* EEPROM. ee_busy() is 1 while a write is in progress; ee_write() starts one
  * byte write and returns at once (the caller checks ee_busy() first). */
 uint8_t rs_hal_ee_read(uint16_t addr);

@@ -21,6 +21,7 @@
     X(ENC_SCK,   B, 1, OUT, "D15", "ENC_SCK")                 \
     X(ENC_MOSI,  B, 2, OUT, "D16", "ENC_MOSI")                \
     X(ENC_MISO,  B, 3, IN,  "D14", "ENC_MISO")                \
+    X(ENC_PWR,   B, 4, OUT, "D8",  "ENC_PWR")                 \
     X(SPI_SS,    B, 0, OUT, "RXLED", "SPI_SS")                \
     X(LED,       D, 5, OUT, "TXLED", "LED")                   \
     X(DBG_RX,    D, 2, IN,  "RX1", "DBG_RX")                  \
@@ -28,5 +29,11 @@
 
 /* The status LED on a Pro Micro (TXLED) lights when its pin is low. */
 #define RS_LED_ACTIVE_LOW 1
+
+/* ENC_PWR drives the gate of the P-MOSFET high-side switch that feeds the
+ * encoder board's 5 V (hw/netlist/rollsense.yaml, Q1): low = encoder
+ * powered. A gate pull-up to VCC keeps the encoder off while the pin is an
+ * input (reset, bootloader). */
+#define RS_ENC_PWR_ACTIVE_LOW 1
 
 #endif

@@ -134,9 +134,15 @@ ISR(USART1_UDRE_vect)
 
 /* ---- hal_avr.h ------------------------------------------------------------ */
 
+/* SPI master, mode 1 (AS5048A), clk/16 = 1 MHz, interrupt per byte. */
+#define SPCR_ON (_BV(SPIE) | _BV(SPE) | _BV(MSTR) | _BV(CPHA) | _BV(SPR0))
+
 void hal_init(void)
 {
     set_sleep_mode(SLEEP_MODE_IDLE);
+    /* The encoder stays unpowered until rs_dev_init switches it on (and
+     * times its power-up): set the switch's level before the pin drives. */
+    pin_set_ENC_PWR(RS_ENC_PWR_ACTIVE_LOW);
     RS_PINMAP(RS_PIN_INIT_CALL)
     pin_set_ENC_CS(1);
     pin_set_LED(RS_LED_ACTIVE_LOW);
@@ -156,8 +162,7 @@ void hal_init(void)
     OCR0A = 249;
     TIMSK0 = _BV(OCIE0A);
 
-    /* SPI master, mode 1 (AS5048A), clk/16 = 1 MHz. */
-    SPCR = _BV(SPIE) | _BV(SPE) | _BV(MSTR) | _BV(CPHA) | _BV(SPR0);
+    SPCR = SPCR_ON;
 
     /* USART1: 1 Mbaud (U2X, UBRR 1 at 16 MHz, exact), 8N1. */
     UCSR1A = _BV(U2X1);
@@ -292,6 +297,11 @@ void rs_hal_hx_power(uint8_t on)
 {
     pin_set_HX_L_SCK(!on);
     pin_set_HX_R_SCK(!on);
+    /* DOUT pull-ups only while the chips run: a powered-down chip may hold
+     * DOUT low, and a pull-up against it would draw about 0.1 mA each in
+     * suspend (the pins' input buffers are off in power-down anyway). */
+    pin_set_HX_L_DOUT(on);
+    pin_set_HX_R_DOUT(on);
 }
 
 void rs_hal_enc_start(uint16_t out)
@@ -320,6 +330,26 @@ void rs_hal_enc_abort(void)
         spi_state = SPI_IDLE;
         pin_set_ENC_CS(1);
     }
+}
+
+void rs_hal_enc_power(uint8_t on)
+{
+    if (on) {
+        pin_set_ENC_PWR(!RS_ENC_PWR_ACTIVE_LOW);
+        pin_set_ENC_MISO(1); /* pull-up: an absent encoder reads all ones */
+        rs_hal_enc_abort();  /* CS high: deselected */
+        SPCR = SPCR_ON;
+        return;
+    }
+    rs_hal_enc_abort();
+    SPCR = 0; /* SCK and MOSI become plain port outputs */
+    /* Every line into the unpowered chip low, MISO without its pull-up:
+     * otherwise the lines would feed it through its input protection. */
+    pin_set_ENC_SCK(0);
+    pin_set_ENC_MOSI(0);
+    pin_set_ENC_CS(0);
+    pin_set_ENC_MISO(0);
+    pin_set_ENC_PWR(RS_ENC_PWR_ACTIVE_LOW);
 }
 
 uint8_t rs_hal_ee_read(uint16_t addr)

@@ -129,6 +129,14 @@ static void emit_sample(struct rs_dev *d, uint32_t t_us)
     d->overflow = send_frame(d, &f) != RS_SEND_OK ? 1 : 0;
 }
 
+/* The encoder's supply on; frames wait for its power-up time. */
+static void enc_power_on(struct rs_dev *d)
+{
+    _Static_assert(RS_ENC_POWERUP_TICKS <= 255u, "the wait is counted in a byte");
+    rs_hal_enc_power(1);
+    d->enc_wait_ticks = RS_ENC_POWERUP_TICKS;
+}
+
 void rs_dev_init(struct rs_dev *d, uint32_t now_us, uint8_t wdt_reset)
 {
     memset(d, 0, sizeof *d);
@@ -136,6 +144,8 @@ void rs_dev_init(struct rs_dev *d, uint32_t now_us, uint8_t wdt_reset)
     rs_hx_init(&d->hx[RS_HX_LEFT], now_us);
     rs_hx_init(&d->hx[RS_HX_RIGHT], now_us);
     rs_enc_init(&d->enc);
+    /* Off during reset and in the bootloader (gate pull-up): on now. */
+    enc_power_on(d);
     d->boot_status = wdt_reset ? RS_ST_WDT_RESET : 0;
     d->last_frame_us = now_us;
     d->streaming = 1;
@@ -151,6 +161,8 @@ void rs_dev_suspend(struct rs_dev *d)
 {
     d->suspended = 1;
     rs_hal_hx_power(0);
+    rs_hal_enc_power(0);
+    rs_enc_restart(&d->enc);
     rs_hal_led(0);
 }
 
@@ -160,6 +172,7 @@ void rs_dev_resume(struct rs_dev *d, uint32_t now_us)
         return;
     d->suspended = 0;
     rs_hal_hx_power(1);
+    enc_power_on(d);
     d->settling = 1;
     d->settle_end_us = now_us + RS_HX_SETTLE_US;
 }
@@ -206,6 +219,10 @@ int8_t rs_dev_poll_hx(struct rs_dev *d, uint32_t now_us)
 
 void rs_dev_poll_enc(struct rs_dev *d)
 {
+    if (d->enc_wait_ticks) {
+        d->enc_wait_ticks--;
+        return;
+    }
     rs_enc_step(&d->enc);
 }
 

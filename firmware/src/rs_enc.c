@@ -30,19 +30,24 @@ int16_t rs_enc_delta(uint16_t a, uint16_t b)
     return (int16_t)(((uint16_t)(a - b + 8192u) & RS_ENC_DATA)) - 8192;
 }
 
+void rs_enc_restart(struct rs_enc *e)
+{
+    e->have_ref = 0;
+    e->cur = ASK_NONE; /* the next frame's reply answers nothing */
+    e->phase = 0;
+    e->clear_err = 0;
+    e->stalls = 0;
+    e->in_flight = 0;
+}
+
 void rs_enc_init(struct rs_enc *e)
 {
     e->count = 0;
     e->last = 0;
-    e->have_ref = 0;
     e->prev = ASK_NONE;
-    e->cur = ASK_NONE;
-    e->phase = 0;
-    e->clear_err = 0;
     e->magnet_bad = 0;
     e->sticky = 0;
-    e->stalls = 0;
-    e->in_flight = 0;
+    rs_enc_restart(e);
 }
 
 uint16_t rs_enc_next_cmd(struct rs_enc *e)

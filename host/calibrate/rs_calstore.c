@@ -2,6 +2,7 @@
 #include "rs_calstore.h"
 #include "rs_err.h"
 #include "rs_file.h"
+#include "rs_str.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -81,16 +82,12 @@ int rs_calstore_parse(const char *text, struct rs_calstore *st, char *why, size_
     memset(st, 0, sizeof *st);
     unsigned seen[2] = { 0, 0 };
     int lineno = 0;
-    for (const char *p = text; *p;) {
-        const char *eol = strchr(p, '\n');
-        size_t len = eol ? (size_t)(eol - p) : strlen(p);
-        char line[160];
+    const char *p = text;
+    char line[160];
+    for (int got; (got = rs_str_line(&p, line, sizeof line)) != 0;) {
         lineno++;
-        if (len >= sizeof line)
+        if (got < 0)
             return rs_fail(RS_CALSTORE_CORRUPT, why, cap, "line %d is too long", lineno);
-        memcpy(line, p, len);
-        line[len] = '\0';
-        p += len + (eol ? 1 : 0);
         if (line[0] == '#' || line[0] == '\0')
             continue;
         char which[16], key[24], val[64];

@@ -4,6 +4,7 @@
  */
 #include "rs_config.h"
 #include "rs_file.h"
+#include "rs_str.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -203,6 +204,20 @@ int rs_config_validate(const struct rs_config *cfg, char *err, size_t errcap)
 
 static int is_space(char ch) { return ch == ' ' || ch == '\t' || ch == '\r'; }
 
+/* The error for a key that is not one: it names every key there is. -1. */
+static int unknown_key(const char *shown, const char *filename, int lineno, char *err,
+                       size_t errcap)
+{
+    char list[1400];
+    size_t n = 0;
+    list[0] = '\0';
+    for (size_t i = 0; i < NKEYS && n < sizeof list; i++)
+        n += (size_t)snprintf(list + n, sizeof list - n, "%s%s", i ? ", " : "", keys[i].name);
+    errf(err, errcap, "%s:%d: key '%s': unknown key, allowed keys %s", filename, lineno, shown,
+         list);
+    return -1;
+}
+
 int rs_config_parse(struct rs_config *cfg, const char *text, const char *filename, char *err,
                     size_t errcap)
 {
@@ -214,19 +229,14 @@ int rs_config_parse(struct rs_config *cfg, const char *text, const char *filenam
     int lines[NKEYS] = { 0 };
     int lineno = 0;
     const char *p = text ? text : "";
-    while (*p) {
+    char buf[256];
+    for (int got; (got = rs_str_line(&p, buf, sizeof buf)) != 0;) {
         lineno++;
-        const char *eol = strchr(p, '\n');
-        size_t len = eol ? (size_t)(eol - p) : strlen(p);
-        char buf[256];
-        if (len >= sizeof buf) {
+        if (got < 0) {
             errf(err, errcap, "%s:%d: line longer than %zu characters, allowed 'key = value'",
                  filename, lineno, sizeof buf - 1);
             return -1;
         }
-        memcpy(buf, p, len);
-        buf[len] = '\0';
-        p = eol ? eol + 1 : p + len;
 
         char *hash = strchr(buf, '#');
         if (hash)
@@ -264,17 +274,8 @@ int rs_config_parse(struct rs_config *cfg, const char *text, const char *filenam
                  lineno, key, why);
             return -1;
         }
-        if (!k) {
-            char list[1400];
-            size_t n = 0;
-            list[0] = '\0';
-            for (size_t i = 0; i < NKEYS && n < sizeof list; i++)
-                n += (size_t)snprintf(list + n, sizeof list - n, "%s%s", i ? ", " : "",
-                                      keys[i].name);
-            errf(err, errcap, "%s:%d: key '%s': unknown key, allowed keys %s", filename, lineno,
-                 shown, list);
-            return -1;
-        }
+        if (!k)
+            return unknown_key(shown, filename, lineno, err, errcap);
         size_t ki = (size_t)(k - keys);
         char range[96];
         range_text(k, range, sizeof range);

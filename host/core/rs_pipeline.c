@@ -536,8 +536,7 @@ static void gap_event(struct rs_pipeline *p, struct rs_events *out, uint32_t los
     ev.u.gap.seconds = seconds;
     ev.u.gap.source = source;
     ev.u.gap.bridged = bridged;
-    p->live.gaps++;
-    p->live.lost += lost;
+    p->live.gaps++; /* the frames lost are tm->seq's */
     emit(out, &ev);
 }
 
@@ -548,6 +547,11 @@ void rs_pipeline_mark_gap(struct rs_pipeline *p, const char *reason, struct rs_e
     break_continuity(p, out, p->live.t);
     /* The next sample restarts time and sequence bookkeeping from itself. */
     p->tm.resync = true;
+}
+
+void rs_pipeline_unplugged(struct rs_pipeline *p)
+{
+    rs_seq_gap(&p->tm.seq);
 }
 
 void rs_pipeline_push_fault(struct rs_pipeline *p, const struct rs_fault *f,
@@ -651,6 +655,8 @@ static bool stage_time(struct rs_pipeline *p, const struct rs_sample *s, struct 
     st->dt = 0;
     st->enc_restart = false;
     st->gap_lost = 0;
+    rs_seq_push(&tm->seq, s->seq, NULL);
+    L->lost = (uint32_t)tm->seq.lost;
     if (!tm->started) {
         tm->started = true;
         tm->t_us = 0;
@@ -662,12 +668,11 @@ static bool stage_time(struct rs_pipeline *p, const struct rs_sample *s, struct 
         if (dseq == 0 && !tm->resync)
             return false; /* duplicate frame: already counted */
         if (tm->resync) {
-            /* After a host-side gap (already reported): count what was lost. */
+            /* After a host-side gap (already reported; tm->seq counted what
+             * was lost, or gave it to the gap after an unplug). */
             tm->resync = false;
             if (reset)
                 dtu = 0;
-            else if (dseq > 1)
-                L->lost += dseq - 1;
             st->enc_restart = true;
         } else if (reset) {
             /* The device restarted: its clock and counters began again. */

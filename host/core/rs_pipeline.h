@@ -30,6 +30,7 @@
 #include "rs_config.h"
 #include "rs_pass.h"
 #include "rs_proto.h"
+#include "rs_seq.h"
 
 /* ---- inputs -------------------------------------------------------------- */
 
@@ -240,6 +241,7 @@ struct rs_hist_entry {
 struct rs_pl_time {              /* stage_time: time, sequence, gaps */
     bool started;
     bool resync;                 /* after a host gap: restart time bookkeeping */
+    struct rs_seq seq;           /* the one lost-frame count (live.lost mirrors it) */
     uint32_t last_t_us, last_seq;
     int64_t t_us;                /* unwrapped device time since the first sample */
 };
@@ -345,6 +347,12 @@ void rs_pipeline_push_fault(struct rs_pipeline *p, const struct rs_fault *f,
 
 /* The host lost the device (disconnect, read error). reason is informational. */
 void rs_pipeline_mark_gap(struct rs_pipeline *p, const char *reason, struct rs_events *out);
+/*
+ * The roller was unplugged (not merely silent): the frames it makes until it
+ * is back belong to the gap, not to live.lost (rs_seq_gap). Call it along
+ * with rs_pipeline_mark_gap when the link itself went away.
+ */
+void rs_pipeline_unplugged(struct rs_pipeline *p);
 
 /*
  * End of input (end of a file, session stopped): a running hold is ended and

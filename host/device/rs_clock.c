@@ -27,6 +27,22 @@ static double predict_y(const struct rs_clock *c, double x)
     return c->mean_y + c->drift * (x - c->mean_x);
 }
 
+/* The device time step d32 (mod 2^32) unwrapped against h µs of host time. */
+static double unwrap(uint32_t d32, double h)
+{
+    double k = floor((h - d32) / TWO32 + 0.5);
+    if (k < 0)
+        k = 0;
+    return d32 + k * TWO32;
+}
+
+/* Does a device time step d fit h µs of host time (not a jump)? */
+static bool fits_host(double d, double h)
+{
+    double tol = RS_CLOCK_JUMP_TOL_US + h * (RS_CLOCK_JUMP_PPM * 1e-6);
+    return fabs(d - h) <= tol;
+}
+
 uint64_t rs_clock_map(struct rs_clock *c, uint32_t dev_us, uint64_t host_us)
 {
     if (!c->anchored) {
@@ -38,13 +54,8 @@ uint64_t rs_clock_map(struct rs_clock *c, uint32_t dev_us, uint64_t host_us)
          * time (k > 0 only after an unplug longer than 71 minutes).
          */
         double h = host_us >= c->last_host ? (double)(host_us - c->last_host) : 0.0;
-        uint32_t d32 = dev_us - c->last_dev;
-        double k = floor((h - d32) / TWO32 + 0.5);
-        if (k < 0)
-            k = 0;
-        double d = d32 + k * TWO32;
-        double tol = RS_CLOCK_JUMP_TOL_US + h * (RS_CLOCK_JUMP_PPM * 1e-6);
-        if (fabs(d - h) > tol) {
+        double d = unwrap(dev_us - c->last_dev, h);
+        if (!fits_host(d, h)) {
             c->jumps++;
             anchor(c, dev_us, host_us);
         } else {
@@ -79,35 +90,18 @@ double rs_clock_drift_ppm(const struct rs_clock *c)
     return c->drift * 1e6;
 }
 
-void rs_seq_init(struct rs_seq *s)
+int64_t rs_gap_missed(uint32_t seq0, uint32_t dev0, uint32_t seq1, uint32_t dev1,
+                      uint64_t host_us, uint32_t period_us, bool *restarted)
 {
-    memset(s, 0, sizeof *s);
-}
-
-void rs_seq_gap(struct rs_seq *s)
-{
-    if (s->have)
-        s->after_gap = true;
-}
-
-uint32_t rs_seq_push(struct rs_seq *s, uint32_t seq, int64_t *missed)
-{
-    uint32_t lost = 0;
-    uint32_t d = seq - s->last;   /* mod 2^32: a forward step is < 2^31 */
-    if (!s->have) {
-        s->have = true;
-    } else if (s->after_gap) {
-        s->after_gap = false;
-        if (missed)
-            *missed = (d != 0 && d < 0x80000000u) ? (int64_t)d - 1 : -1;
-        if (d == 0 || d >= 0x80000000u)
-            s->resets++;
-    } else if (d == 0 || d >= 0x80000000u) {
-        s->resets++;
-    } else {
-        lost = d - 1;
-        s->lost += lost;
-    }
-    s->last = seq;
-    return lost;
+    uint32_t dseq = seq1 - seq0;   /* mod 2^32: a forward step is < 2^31 */
+    double h = (double)host_us;
+    bool reset = dseq == 0 || dseq >= 0x80000000u || !fits_host(unwrap(dev1 - dev0, h), h);
+    if (restarted)
+        *restarted = reset;
+    if (!reset)
+        return (int64_t)dseq - 1;
+    if (period_us == 0)
+        return 0;
+    int64_t periods = (int64_t)llround(h / period_us);
+    return periods > 1 ? periods - 1 : 0;
 }

@@ -1,5 +1,5 @@
 /*
- * rs_clock.h - map device timestamps to host time, and count lost frames.
+ * rs_clock.h - map device timestamps to host time.
  *
  * Pure: no clock is read here; the caller passes the host time at which each
  * sample arrived. Device time is a 32-bit µs counter that wraps every
@@ -20,6 +20,8 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+
+#include "rs_seq.h" /* the connection counts its LOST events with it */
 
 /* A device time within this much (plus RS_CLOCK_JUMP_PPM of the elapsed host
  * time) of what the host clock predicts is not a jump. Covers USB buffering
@@ -54,28 +56,17 @@ uint64_t rs_clock_map(struct rs_clock *c, uint32_t dev_us, uint64_t host_us);
 double rs_clock_drift_ppm(const struct rs_clock *c);
 
 /*
- * Sequence numbers: loss is counted, never guessed (docs/protocol.md, "Timing and loss").
- * rs_seq_push() returns how many frames were lost just before seq (0 in the
- * normal case). A sequence number that goes backwards or repeats is a device
- * reset or a duplicate: it is counted in `resets`, becomes the new baseline
- * and loses nothing. After rs_seq_gap() (an unplug), the next push starts a
- * new baseline and its distance from the old one goes to *missed instead.
+ * The frames a device made during a gap, from its last sample before the gap
+ * (seq0, dev0: sequence number and device time) and its first after (seq1,
+ * dev1), host_us apart on the host clock. While the device kept running,
+ * its sequence step says it exactly (seq1 - seq0 - 1). When it restarted
+ * meanwhile (replugged, reset, power lost: the sequence went backwards or
+ * repeated, or its clock moved by an amount the host time cannot explain,
+ * with the tolerance of a clock jump above), the step means nothing and the
+ * count is estimated from the host time: round(host_us / period_us) - 1,
+ * never negative. *restarted (may be NULL) says which case it was.
  */
-struct rs_seq {
-    bool have;
-    bool after_gap;
-    uint32_t last;
-    uint64_t lost;
-    uint32_t resets;
-};
-
-void rs_seq_init(struct rs_seq *s);
-void rs_seq_gap(struct rs_seq *s);
-/*
- * missed (may be NULL): set only for the first push after a gap, to the
- * number of frames the device produced during the gap, or -1 when the device
- * restarted its count (unknown).
- */
-uint32_t rs_seq_push(struct rs_seq *s, uint32_t seq, int64_t *missed);
+int64_t rs_gap_missed(uint32_t seq0, uint32_t dev0, uint32_t seq1, uint32_t dev1,
+                      uint64_t host_us, uint32_t period_us, bool *restarted);
 
 #endif

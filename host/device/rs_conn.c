@@ -10,8 +10,10 @@
 #include <time.h>
 
 #include "rs_clock.h"
+#include "rs_defaults.h"
 #include "rs_match.h"
 #include "rs_scan.h"
+#include "rs_str.h"
 
 #define RS_CONN_MSG 512
 #define RS_CONN_CANDIDATES 16
@@ -34,11 +36,13 @@ struct rs_conn {
     int info_tries;
     bool got_info;               /* on this link */
     bool got_sample;             /* on this link */
+    bool start_sent;             /* on this link */
     uint32_t good_frames;        /* on this link */
     int last_wait_err;           /* avoid repeating the same "waiting" event */
     bool ever_streamed;
     bool announced;              /* the first status line was sent */
     bool told_wrong_roller;      /* the "not the session's roller" notice was sent */
+    bool refusing;               /* the last roller on the port was another one */
 
     /* waiting (no link) accounting */
     bool waiting;
@@ -49,6 +53,11 @@ struct rs_conn {
     /* gap */
     bool gap_open;
     double gap_start;
+    /* the last sample, for the frames a gap missed */
+    bool have_last;
+    uint32_t last_seq, last_dev_us;
+    int64_t last_arrival_us;
+    uint32_t period_us;          /* from the info frame's sample rate */
 
     /* rate: per streaming segment */
     uint64_t seg_count;
@@ -69,14 +78,6 @@ struct rs_conn {
     int fatal;
     char msg[RS_CONN_MSG];
 };
-
-/* Bounded copy that always terminates (no truncation warnings to appease). */
-static void copy_str(char *dst, size_t cap, const char *src)
-{
-    size_t k = strnlen(src, cap - 1);
-    memcpy(dst, src, k);
-    dst[k] = '\0';
-}
 
 static int64_t mono_us(void)
 {
@@ -169,7 +170,7 @@ struct rs_conn *rs_conn_new(const struct rs_conn_config *cfg, const struct rs_si
     rs_clock_init(&c->clock);
     rs_seq_init(&c->seq);
     if (cfg->serial)
-        copy_str(c->usb_serial, sizeof c->usb_serial, cfg->serial);
+        rs_str_copy(c->usb_serial, sizeof c->usb_serial, cfg->serial);
     if (!cfg->port && !cfg->open_link) {
         c->hotplug = rs_hotplug_new();
         if (!c->hotplug) {
@@ -203,11 +204,27 @@ static int send_cmd(struct rs_link *l, uint8_t type, uint8_t token)
     return rc < 0 ? rc : 0;
 }
 
+/* The roller on this link must first show it is the session's: the session
+ * has one already (or --port came with --device) and no info frame came yet. */
+static bool awaiting_identity(const struct rs_conn *c)
+{
+    return !c->got_info && (c->st.serial[0] || (c->cfg.port && c->cfg.serial));
+}
+
+static int send_start(struct rs_conn *c)
+{
+    c->start_sent = true;
+    return send_cmd(c->link, RS_FT_CMD_START, ++c->token);
+}
+
+/* Ask for the info frame and the stream. A roller that has yet to prove its
+ * identity is not started: its samples would be someone else's (on_info
+ * starts it once the serial matches). */
 static int request_stream(struct rs_conn *c)
 {
     int rc = send_cmd(c->link, RS_FT_CMD_GET_INFO, ++c->token);
-    if (rc == 0)
-        rc = send_cmd(c->link, RS_FT_CMD_START, ++c->token);
+    if (rc == 0 && !awaiting_identity(c))
+        rc = send_start(c);
     c->info_due_ms = now_ms(c) + c->cfg.info_timeout_ms;
     return rc;
 }
@@ -221,8 +238,8 @@ static void end_segment(struct rs_conn *c)
     c->seg_count = 0;
 }
 
-/* Close the link after an error; open a gap if we were streaming. */
-static void lose_link(struct rs_conn *c, int err)
+/* Close the link (reason: why, for the state line); open a gap if we were streaming. */
+static void drop_link(struct rs_conn *c, const char *reason)
 {
     add_stats(&c->st.dec, &c->dec.stats);
     rs_decoder_init(&c->dec);
@@ -241,7 +258,13 @@ static void lose_link(struct rs_conn *c, int err)
         rs_seq_gap(&c->seq);
     }
     /* A reconnect that fails before its first sample stays inside the same gap. */
-    set_state(c, c->gap_open ? RS_CONN_DISCONNECTED : RS_CONN_SEARCHING, rs_link_strerror(err));
+    set_state(c, c->gap_open ? RS_CONN_DISCONNECTED : RS_CONN_SEARCHING, reason);
+}
+
+/* Close the link after an error. */
+static void lose_link(struct rs_conn *c, int err)
+{
+    drop_link(c, rs_link_strerror(err));
 }
 
 static void end_wait(struct rs_conn *c)
@@ -256,18 +279,20 @@ static void end_wait(struct rs_conn *c)
         c->gap_wait_cpu += cpu;
 }
 
-static void close_gap(struct rs_conn *c, bool resumed, int64_t missed)
+static void close_gap(struct rs_conn *c, bool resumed, int64_t missed, bool restarted)
 {
     if (!c->gap_open)
         return;
     c->gap_open = false;
     if (missed > 0)
         c->st.gap_missed += (uint64_t)missed;
+    c->st.gap_restarts += restarted;
     struct rs_conn_event ev = {
         .type = RS_CONN_EV_GAP,
         .gap_start = c->gap_start,
         .gap_end = rs_conn_now(c),
         .missed = missed,
+        .restarted = restarted,
         .resumed = resumed,
         .wait_cpu_s = c->gap_wait_cpu,
     };
@@ -295,6 +320,7 @@ static const char *discover(struct rs_conn *c, char *path, size_t cap)
         return NULL;
     }
     rs_hotplug_scanned(c->hotplug, ms);
+    c->st.scans++;
     c->next_try_ms = ms + RS_HOTPLUG_POLL_MS;
     struct rs_port_desc ports[RS_CONN_CANDIDATES];
     struct rs_roller rollers[RS_CONN_CANDIDATES];
@@ -302,15 +328,15 @@ static const char *discover(struct rs_conn *c, char *path, size_t cap)
     if (rs_scan_rollers(ports, RS_CONN_CANDIDATES, &n) < 0)
         n = 0;
     for (size_t i = 0; i < n; i++) {
-        copy_str(rollers[i].path, sizeof rollers[i].path, ports[i].path);
-        copy_str(rollers[i].serial, sizeof rollers[i].serial, ports[i].serial);
+        rs_str_copy(rollers[i].path, sizeof rollers[i].path, ports[i].path);
+        rs_str_copy(rollers[i].serial, sizeof rollers[i].serial, ports[i].serial);
     }
     size_t idx = 0;
     int rc = rs_pick_roller(rollers, n, c->usb_serial[0] ? c->usb_serial : NULL, &idx);
     if (rc == RS_PICK_OK) {
         snprintf(path, cap, "%s", rollers[idx].path);
         if (!c->usb_serial[0])
-            copy_str(c->usb_serial, sizeof c->usb_serial, rollers[idx].serial);
+            rs_str_copy(c->usb_serial, sizeof c->usb_serial, rollers[idx].serial);
         return path;
     }
     char msg[RS_CONN_MSG];
@@ -367,21 +393,52 @@ static void try_open(struct rs_conn *c)
         return;
     }
     if (c->cfg.open_link)
-        copy_str(c->port, sizeof c->port, rs_link_name(l));
+        rs_str_copy(c->port, sizeof c->port, rs_link_name(l));
     c->link = l;
     c->st.connects++;
     end_wait(c);
     rs_decoder_init(&c->dec);
-    c->got_info = c->got_sample = false;
+    c->got_info = c->got_sample = c->start_sent = false;
     c->good_frames = 0;
     c->info_tries = 0;
     c->last_wait_err = 0;
-    if (c->state != RS_CONN_DISCONNECTED)
-        c->state = RS_CONN_SEARCHING; /* so the next line reports the change */
-    set_state(c, RS_CONN_CONNECTING, NULL);
+    /* While another roller sits on the port, its reopenings are not news:
+     * the state stays until the session's roller answers (on_info). */
+    if (!c->refusing) {
+        if (c->state != RS_CONN_DISCONNECTED)
+            c->state = RS_CONN_SEARCHING; /* so the next line reports the change */
+        set_state(c, RS_CONN_CONNECTING, NULL);
+    }
     rc = request_stream(c);
     if (rc < 0)
         lose_link(c, rc);
+}
+
+/*
+ * Another roller answered on the session's port: say so once (one line that
+ * names both serials and what to do), close the port again and keep waiting
+ * for the session's roller. The session is not ended: the person on the
+ * floor plugs their own roller back in and carries on. The other roller is
+ * not started and none of its frames reach the sink.
+ */
+static void refuse_roller(struct rs_conn *c, const char *serial, const char *want)
+{
+    rs_str_copy(c->st.refused, sizeof c->st.refused, serial[0] ? serial : "(no serial)");
+    if (!c->told_wrong_roller) {
+        char why[400];
+        snprintf(why, sizeof why,
+                 "roller %s on %s is not the session's roller %s; waiting for %s "
+                 "(plug it back in, or end the session)",
+                 c->st.refused, c->port, want, want);
+        notice(c, why);
+        c->told_wrong_roller = true;
+    }
+    c->refusing = true;
+    char reason[96];
+    snprintf(reason, sizeof reason, "roller %s is attached instead of %s", c->st.refused, want);
+    drop_link(c, reason);
+    /* Reopening another user's roller several times a second helps nobody. */
+    c->next_try_ms = now_ms(c) + (c->cfg.retry_ms > 1000 ? c->cfg.retry_ms : 1000);
 }
 
 static void on_info(struct rs_conn *c, const struct rs_frame *f)
@@ -394,30 +451,30 @@ static void on_info(struct rs_conn *c, const struct rs_frame *f)
     const char *want = c->st.serial[0] ? c->st.serial
                        : (c->cfg.port && c->cfg.serial) ? c->cfg.serial : "";
     if (want[0] && strcasecmp(serial, want) != 0) {
-        if (!c->told_wrong_roller) {
-            char why[400];
-            snprintf(why, sizeof why, "roller %s on %s is not the session's roller %s; waiting",
-                     serial[0] ? serial : "(no serial)", c->port, want);
-            notice(c, why);
-            c->told_wrong_roller = true;
-        }
-        lose_link(c, RS_LINK_ERR_NOT_FOUND);
-        /* Reopening another user's roller five times a second helps nobody. */
-        c->next_try_ms = now_ms(c) + (c->cfg.retry_ms > 500 ? c->cfg.retry_ms : 500);
+        refuse_roller(c, serial, want);
         return;
     }
     if (!c->st.serial[0])
         snprintf(c->st.serial, sizeof c->st.serial, "%s", serial);
-    if (!c->got_info) {
-        c->got_info = true;
-        struct rs_conn_event ev = { .type = RS_CONN_EV_INFO, .info = in, .version = f->version };
-        emit(c, &ev);
-        /* The roller is the session's: ask for its calibration block, which
-         * reaches the sink as a cal frame. A failed write shows up as a read
-         * error on the next step. */
-        if (c->link)
-            send_cmd(c->link, RS_FT_CMD_GET_CAL, ++c->token);
+    if (in->sample_rate_hz >= 1 && in->sample_rate_hz <= 10000)
+        c->period_us = 1000000u / in->sample_rate_hz;
+    if (c->got_info)
+        return;
+    c->got_info = true;
+    c->st.refused[0] = '\0';
+    if (c->refusing) {
+        c->refusing = false;
+        set_state(c, RS_CONN_CONNECTING, "the session's roller is back");
     }
+    struct rs_conn_event ev = { .type = RS_CONN_EV_INFO, .info = in, .version = f->version };
+    emit(c, &ev);
+    /* The roller is the session's: start it if that waited for this frame,
+     * and ask for its calibration block, which reaches the sink as a cal
+     * frame. A failed write shows up as a read error on the next step. */
+    if (c->link && !c->start_sent)
+        send_start(c);
+    if (c->link)
+        send_cmd(c->link, RS_FT_CMD_GET_CAL, ++c->token);
 }
 
 static void on_sample(struct rs_conn *c, const struct rs_sample *s, int64_t arrival_us)
@@ -429,8 +486,17 @@ static void on_sample(struct rs_conn *c, const struct rs_sample *s, int64_t arri
         c->got_sample = true;
         c->ever_streamed = true;
         c->told_wrong_roller = false;
-        if (first_after_gap)
-            close_gap(c, true, missed);
+        if (first_after_gap) {
+            /* Both clocks decide: the sequence step if the device kept
+             * counting, else the host time the gap really lasted. */
+            bool restarted = false;
+            if (c->have_last)
+                missed = rs_gap_missed(c->last_seq, c->last_dev_us, s->seq, s->t_us,
+                                       (uint64_t)(arrival_us - c->last_arrival_us),
+                                       c->period_us ? c->period_us : 1000000u / RS_SAMPLE_RATE_HZ,
+                                       &restarted);
+            close_gap(c, true, missed, restarted);
+        }
         set_state(c, RS_CONN_STREAMING, NULL);
     } else if (c->state == RS_CONN_STALLED) {
         set_state(c, RS_CONN_STREAMING, "samples resumed");
@@ -448,6 +514,10 @@ static void on_sample(struct rs_conn *c, const struct rs_sample *s, int64_t arri
         c->seg_first = ta;
     c->seg_last = ta;
     c->gap_start = ta;   /* a gap, if one comes, starts after the last sample */
+    c->have_last = true;
+    c->last_seq = s->seq;
+    c->last_dev_us = s->t_us;
+    c->last_arrival_us = arrival_us;
     c->st.frames++;
     if (c->sink.sample)
         c->sink.sample(c->sink.ctx, s, t);
@@ -465,11 +535,14 @@ static void on_bytes(struct rs_conn *c, const uint8_t *buf, int n)
             continue;
         c->good_frames++;
         if (f.type == RS_FT_SAMPLE) {
-            on_sample(c, &f.u.sample, arrival);
+            /* Not started by us: a roller still to be identified, or one
+             * that streamed on its own. Its samples are nobody's yet. */
+            if (!awaiting_identity(c))
+                on_sample(c, &f.u.sample, arrival);
         } else {
             if (f.type == RS_FT_INFO)
                 on_info(c, &f);
-            if (c->link && c->sink.frame)
+            if (c->link && c->sink.frame && !awaiting_identity(c))
                 c->sink.frame(c->sink.ctx, &f, rs_conn_now(c));
         }
     }
@@ -519,6 +592,7 @@ static void sleep_ms(const struct rs_conn *c, int ms)
 
 int rs_conn_step(struct rs_conn *c, int max_wait_ms)
 {
+    c->st.steps++;
     if (c->fatal)
         return c->fatal;
     if (!c->announced) {
@@ -628,13 +702,18 @@ void rs_conn_finish(struct rs_conn *c)
         end_segment(c);
     }
     end_wait(c);
-    close_gap(c, false, -1);
+    close_gap(c, false, -1, false);
 }
 
 void rs_conn_free(struct rs_conn *c)
 {
     if (!c)
         return;
+    const char *e = getenv("RS_LOOP_STATS");
+    if (e && e[0])
+        fprintf(stderr, "rollsense: connection: %llu steps, %llu scans, %u opens in %.3f s\n",
+                (unsigned long long)c->st.steps, (unsigned long long)c->st.scans,
+                c->st.connects, rs_conn_now(c));
     rs_link_close(c->link);
     rs_hotplug_free(c->hotplug);
     free(c);

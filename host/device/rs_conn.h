@@ -51,6 +51,8 @@ struct rs_conn_event {
     /* RS_CONN_EV_GAP */
     double gap_start, gap_end;      /* session seconds: last sample before, first after */
     int64_t missed;                 /* frames the device made meanwhile; -1 unknown */
+    bool restarted;                 /* the device restarted meanwhile: missed is
+                                     * estimated from the host time (rs_gap_missed) */
     bool resumed;                   /* false when the session ended inside the gap */
     double wait_cpu_s;              /* CPU time spent while the device was away */
     /* RS_CONN_EV_LOST */
@@ -103,6 +105,7 @@ struct rs_conn_stats {
     uint64_t lost;            /* skipped sequence numbers while streaming */
     uint32_t gaps;            /* disconnections after streaming had begun */
     uint64_t gap_missed;      /* frames the device made during gaps (when known) */
+    uint32_t gap_restarts;    /* gaps across which the device restarted */
     struct rs_decoder_stats dec; /* decoder counters summed over all connections */
     uint64_t bytes;
     double rate_hz;           /* sample frames per second while streaming */
@@ -112,8 +115,13 @@ struct rs_conn_stats {
     uint32_t clock_jumps;
     uint32_t seq_resets;
     uint32_t connects;
+    uint64_t steps;           /* rs_conn_step() calls: a waiting loop that spun would show here */
+    uint64_t scans;           /* port scans made by discovery */
     uint32_t stalls;          /* times samples stopped without the link failing */
     char serial[RS_SERIAL_LEN + 1]; /* the session's roller, "" until known */
+    /* Another roller refused on the session's port ("(no serial)" when it
+     * sent none); "" when none is attached instead of the session's. */
+    char refused[RS_SERIAL_LEN + 1];
 };
 
 struct rs_conn;
@@ -149,6 +157,9 @@ int rs_conn_send(struct rs_conn *c, const struct rs_frame *cmd, uint8_t *token);
 /* End the session: stop streaming, close a gap still open, close the link.
  * Stats stay readable until rs_conn_free(). */
 void rs_conn_finish(struct rs_conn *c);
+/* With RS_LOOP_STATS set in the environment, prints one line on stderr
+ * first: steps, scans and opens, and the session time they cover (counts,
+ * not times: tests judge idleness by them on any machine, docs/testing.md). */
 void rs_conn_free(struct rs_conn *c);
 
 /*

@@ -14,6 +14,7 @@
 #include "rs_json.h"
 #include "rs_err.h"
 #include "rs_file.h"
+#include "rs_str.h"
 
 void rs_profiles_init(struct rs_profiles *ps)
 {
@@ -148,16 +149,12 @@ int rs_profiles_parse(const char *text, struct rs_profiles *ps, char *why, size_
     char active[RS_PROFILE_NAME_MAX] = "";
     int cur = -1, lineno = 0, active_line = 0;
     unsigned seen = 0;
-    for (const char *p = text; *p;) {
-        const char *eol = strchr(p, '\n');
-        size_t len = eol ? (size_t)(eol - p) : strlen(p);
-        char buf[160];
+    const char *p = text;
+    char buf[160];
+    for (int got; (got = rs_str_line(&p, buf, sizeof buf)) != 0;) {
         lineno++;
-        if (len >= sizeof buf)
+        if (got < 0)
             return rs_fail(RS_PROFILES_CORRUPT, why, cap, "profiles line %d is too long", lineno);
-        memcpy(buf, p, len);
-        buf[len] = '\0';
-        p += len + (eol ? 1 : 0);
         char *line = trim(buf);
         if (line[0] == '#' || line[0] == '\0')
             continue;

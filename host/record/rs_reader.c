@@ -204,6 +204,25 @@ static void wal_scan(FILE *f, uint32_t ps, struct wal_view *w)
 }
 
 /*
+ * Pages base+1..pages that are neither in the main file nor in a committed
+ * WAL frame. Only the pages the WAL scan tracked (cap of them) are looked up
+ * one by one; every page past those is missing, counted at once, so a header
+ * claiming 2^32 pages costs no more than a small one.
+ */
+static uint64_t missing_pages(const struct wal_view *w, uint32_t pages)
+{
+    if (pages <= w->base)
+        return 0;
+    uint64_t beyond = pages - w->base;
+    uint64_t tracked = beyond < w->cap ? beyond : w->cap;
+    uint64_t missing = beyond - tracked;
+    for (uint64_t i = 0; i < tracked; i++)
+        if (!(w->present[i / 8] >> (i % 8) & 1))
+            missing++;
+    return missing;
+}
+
+/*
  * Bytes missing at the end of a file cut short: the database's size in pages
  * (the header's page count at offset 28, or the WAL's last commit) against
  * the pages that exist, in the main file or in a committed WAL frame. A
@@ -236,12 +255,7 @@ static uint64_t truncated_bytes(const char *path, off_t size)
     }
     if (w.db_pages)
         pages = w.db_pages;
-    uint64_t missing = 0;
-    for (uint32_t p = w.base + 1; p <= pages && p > w.base; p++) { /* p > base: no wrap */
-        uint32_t i = p - w.base - 1;
-        if (!(i < w.cap && (w.present[i / 8] >> (i % 8) & 1)))
-            missing++;
-    }
+    uint64_t missing = missing_pages(&w, pages);
     free(w.present);
     uint64_t want = (uint64_t)ps * pages;
     if (!missing || want <= (uint64_t)size)
@@ -823,6 +837,10 @@ int rs_reader_summary(struct rs_reader *s, struct rs_reader_summary *sum)
         sum->start_host_us = rs_d2i64(v);
     if (started && rs_jsonq_num(started, "tz_offset_s", &v) && fabs(v) <= 18 * 3600)
         sum->tz_offset_s = (int)v;
+    bool cal = true;
+    sum->uncalibrated = (rs_jsonq_bool(rs_reader_meta(s, "calibration"), "calibrated", &cal) && !cal) ||
+                        (rs_jsonq_bool(rs_reader_meta(s, "calibration_start"), "calibrated", &cal) &&
+                         !cal);
     const char *stored = rs_reader_meta(s, "summary");
     if (stored) {
         rs_summary_parse(stored, sum);

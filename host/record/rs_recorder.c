@@ -76,6 +76,7 @@ struct rs_rec {
     bool have_sample;
     uint32_t last_t_us;
     uint32_t last_seq;
+    int64_t last_host_us;  /* host time of the last sample */
     int64_t dev_us;        /* unwrapped device time of the last sample */
     int64_t first_dev_us;
     int64_t last_frame_id; /* rowid of the last stored frame, 0 if none */
@@ -434,13 +435,38 @@ int rs_rec_meta_cal(struct rs_rec *r, const struct rs_cal *c)
 }
 
 /*
+ * A device restart (its sequence or clock went backwards): nothing on the
+ * device says how long it was gone, so the host clock does. The unwrapped
+ * time continues by the host time since the last sample (at least one
+ * period, also when the host clock stepped back), so the outage keeps its
+ * real length on the time axis, and the reset row gives that length and the
+ * frames it is worth: round(seconds / period) - 1, an estimate.
+ */
+static int put_reset(struct rs_rec *r, int64_t host_us, int64_t host_dt, uint32_t seq)
+{
+    const int64_t period = 1000000 / RS_SAMPLE_RATE_HZ;
+    if (host_dt < period)
+        host_dt = period;
+    r->dev_us += host_dt;
+    int64_t lost = (host_dt + period / 2) / period - 1;
+    char buf[160];
+    snprintf(buf, sizeof buf, "{\"reason\":\"reset\",\"lost\":%lld,\"seconds\":%.3f,\"seq\":%lu}",
+             (long long)lost, host_dt / 1e6, (unsigned long)seq);
+    r->st.gaps++;
+    return put_log(r, RS_LOG_GAP, host_us, r->dev_us, "reset", buf);
+}
+
+/*
  * Track the device clock and the sequence number of sample frames. The
  * modular difference of t_us handles the 2^32 us wrap; a backwards step of
- * seq means the device restarted: the unwrapped time continues from the last
- * value so the stream stays ordered, and a gap row says why.
+ * seq or t_us means the device restarted (put_reset). A forward step of seq
+ * by more than one is a seq gap row with the frames lost and the device
+ * time they spanned.
  */
 static int track_sample(struct rs_rec *r, int64_t host_us, const struct rs_sample *s)
 {
+    int64_t host_dt = host_us - r->last_host_us;
+    r->last_host_us = host_us;
     if (!r->have_sample) {
         r->have_sample = true;
         r->dev_us = s->t_us;
@@ -454,20 +480,14 @@ static int track_sample(struct rs_rec *r, int64_t host_us, const struct rs_sampl
     bool reset = dseq >= 0x80000000u || dt >= 0x80000000u;
     r->last_t_us = s->t_us;
     r->last_seq = s->seq;
-    if (reset) {
-        r->dev_us += 1000000 / RS_SAMPLE_RATE_HZ;
-        char buf[128];
-        snprintf(buf, sizeof buf, "{\"reason\":\"reset\",\"lost\":0,\"seq\":%lu}",
-                 (unsigned long)s->seq);
-        r->st.gaps++;
-        return put_log(r, RS_LOG_GAP, host_us, r->dev_us, "reset", buf);
-    }
+    if (reset)
+        return put_reset(r, host_us, host_dt, s->seq);
     r->dev_us += dt;
     if (dseq) {
-        char buf[160];
+        char buf[192];
         snprintf(buf, sizeof buf,
-                 "{\"reason\":\"seq\",\"lost\":%lu,\"from_seq\":%lu,\"to_seq\":%lu}",
-                 (unsigned long)dseq, (unsigned long)(s->seq - dseq),
+                 "{\"reason\":\"seq\",\"lost\":%lu,\"seconds\":%.3f,\"from_seq\":%lu,\"to_seq\":%lu}",
+                 (unsigned long)dseq, dt / 1e6, (unsigned long)(s->seq - dseq),
                  (unsigned long)(s->seq - 1u));
         r->st.gaps++;
         r->st.lost += dseq;

@@ -33,11 +33,6 @@ struct rs_session {
     double last_t;                /* session time of the last sample or event */
     double offset;                /* session seconds - pipeline seconds */
     int32_t raw_sum;              /* left + right of the last sample */
-    /* Frames lost: the one count the view, the summary and a replay show,
-     * by the connection's rule (rs_seq: frames made while unplugged are the
-     * gap's, not lost), from the samples themselves, so a replay that feeds
-     * the same samples and gaps counts the same. */
-    struct rs_seq seq;
 
     /* view state the pipeline does not keep */
     struct rs_view_history hist;
@@ -103,7 +98,7 @@ const char *rs_session_summary_json(const struct rs_conn_stats *st, double durat
     rs_json_begin(&j, buf, cap);
     rs_json_str(&j, "type", "summary");
     rs_json_int(&j, "frames", (long long)st->frames);
-    rs_json_int(&j, "lost", (long long)st->lost);
+    rs_json_int(&j, "lost", (long long)sum->lost); /* the pipeline's: the one count */
     rs_json_int(&j, "crc_errors", st->dec.crc_errors);
     rs_json_int(&j, "gaps", st->gaps);
     rs_json_num(&j, "rate_hz", st->rate_hz, 3);
@@ -228,30 +223,19 @@ static void sensor_text(uint16_t bits, char *out, size_t cap)
     snprintf(out, cap, "%s", what);
 }
 
-/* Raw encoder counts per cm of surface travel at the nominal radius. */
-static double counts_per_cm(void)
-{
-    return RS_ENC_COUNTS_PER_REV / (2.0 * M_PI * (RS_DEFAULT_RADIUS_UM / 1e4));
-}
-
 void rs_session_map_live(const struct rs_live *L, const struct rs_profile *prof,
                          const struct rs_config *cfg, const uint8_t hold_bins[2][RS_VIEW_CALF_BINS],
                          int32_t raw_sum, struct rs_view *v)
 {
+    /* Not calibrated: the same units through the nominal calibration,
+     * which the window marks as approximate (docs/ui.md); never raw counts. */
+    (void)raw_sum;
     v->calibrated = L->calibrated;
     v->bw_known = prof->body_mass_kg > 0;
-    if (L->calibrated) {
-        v->force_n = (float)L->force_n;
-        v->left_n = (float)L->left_n;
-        v->right_n = (float)L->right_n;
-        v->speed_cms = (float)L->speed_cm_s;
-    } else {
-        /* Not calibrated: the window shows raw units (docs/ui.md). */
-        v->force_n = (float)raw_sum;
-        v->left_n = (float)L->left_n;
-        v->right_n = (float)L->right_n;
-        v->speed_cms = (float)(L->speed_cm_s * counts_per_cm());
-    }
+    v->force_n = (float)L->force_n;
+    v->left_n = (float)L->left_n;
+    v->right_n = (float)L->right_n;
+    v->speed_cms = (float)L->speed_cm_s;
     v->force_pct = (float)L->bw_pct;
     v->force_band = view_force_band(L->force_band);
     v->speed_band = L->contact ? view_speed_band(L->speed_band) : RS_SB_STILL;
@@ -336,14 +320,7 @@ static void history_ticks(struct rs_session *s)
     if (L->t + 1.0 < s->next_hist_t)
         s->next_hist_t = L->t; /* time restarted (device reset): follow it */
     while (L->t >= s->next_hist_t) {
-        float f, v;
-        if (L->calibrated) {
-            f = (float)L->bw_pct;
-            v = (float)L->speed_cm_s;
-        } else {
-            f = (float)s->raw_sum / 1000.0f;
-            v = (float)(L->speed_cm_s * counts_per_cm());
-        }
+        float f = (float)L->bw_pct, v = (float)L->speed_cm_s; /* nominal when uncalibrated */
         rs_view_history_push(&s->hist, f, v);
         unsigned at = (s->loss_head + s->loss_n) % LOSS_TICKS;
         if (s->loss_n == LOSS_TICKS)
@@ -351,7 +328,7 @@ static void history_ticks(struct rs_session *s)
         else
             s->loss_n++;
         s->loss_frames[at] = L->frames;
-        s->loss_lost[at] = s->seq.lost;
+        s->loss_lost[at] = rs_pipeline_live(&s->pipe)->lost;
         s->next_hist_t += 1.0 / RS_VIEW_HISTORY_HZ;
         if (L->t - s->next_hist_t > 2.0)
             s->next_hist_t = L->t; /* long jump: do not fill the chart with copies */
@@ -379,7 +356,6 @@ static void on_sample(void *ctx, const struct rs_sample *smp, double t)
         put(s, rs_json_end(&j));
     }
     s->raw_sum = smp->left + smp->right;
-    rs_seq_push(&s->seq, smp->seq, NULL);
     rs_pipeline_push(&s->pipe, smp, &s->ev);
     /* Map this sample's pipeline time onto the session clock. */
     s->offset = t - rs_pipeline_live(&s->pipe)->t;
@@ -478,7 +454,7 @@ static void on_conn_event(void *ctx, const struct rs_conn_event *ev)
         if (ev->state == RS_CONN_STREAMING)
             s->ever_connected = true;
         else if (ev->state == RS_CONN_DISCONNECTED && s->ever_connected)
-            rs_seq_gap(&s->seq); /* as rs_conn: the frames until the return are the gap's */
+            rs_pipeline_unplugged(&s->pipe); /* the frames until the return are the gap's */
         /* Samples stopped (unplugged, or stalled for seconds with the port
          * open): the pipeline must not bridge the silence, so a running hold
          * ends here. Only the step out of streaming is a gap; failed
@@ -558,7 +534,6 @@ static void start(struct rs_session *s)
     rs_events_clear(&s->ev);
     s->state = RS_CONN_SEARCHING;
     s->cal_state = -1;
-    rs_seq_init(&s->seq);
     s->snap.software = cfg.software ? cfg.software : "rollsense";
     s->state_clk.every = cfg.state_every;
 }
@@ -713,7 +688,7 @@ void rs_session_view(const struct rs_session *s, double now, struct rs_view *v)
         v->in_knee_zone = v->knee_banner = false;
         v->leg = RS_VLEG_NONE;
     }
-    v->frames_lost = (uint32_t)s->seq.lost;
+    v->frames_lost = rs_pipeline_live(&s->pipe)->lost;
     v->loss_pct = 0;
     if (s->loss_n > 1) {
         unsigned first = s->loss_head, last = (s->loss_head + s->loss_n - 1) % LOSS_TICKS;
@@ -740,5 +715,4 @@ const struct rs_live *rs_session_live(const struct rs_session *s)
 void rs_session_summary(const struct rs_session *s, struct rs_summary *out)
 {
     rs_pipeline_summary(&s->pipe, out);
-    out->lost = (uint32_t)s->seq.lost;
 }

@@ -70,6 +70,33 @@ class Semantics(unittest.TestCase):
         self.assertEqual(codes(f), ["tie-wrong"])
         self.assertIn("no net", f[0][1])
 
+    def test_switch_pin_missing_from_pinmap(self):
+        # The semantic rule alone (connectivity would also object to D8).
+        pm = [e for e in self.pm if e["signal"] != "ENC_PWR"]
+        f = hw.check_semantics(self.nl, pm)
+        self.assertEqual(codes(f), ["sig-unknown", "supply-unswitched"])
+        self.assertIn("no signal ENC_PWR", [m for c, m in f if c == "supply-unswitched"][0])
+
+    def test_switch_gate_on_mcu_output_is_not_a_switch(self):
+        # The MCU has a pin on the gate net, yet feeding the encoder from
+        # its VCC does not make the supply switched.
+        nl = copy.deepcopy(self.nl)
+        nl["nets"]["VCC"].append(("U4", "5V"))
+        del nl["nets"]["ENC_VCC"]
+        self.assertEqual(codes(hw.check_semantics(nl, self.pm)), ["supply-unswitched"])
+
+    def test_switch_pullup_to_another_net(self):
+        # A resistor on the gate net that goes anywhere but the switch's
+        # source is no pull-up; one straight to it is.
+        nl = copy.deepcopy(self.nl)
+        nl["nets"]["VCC"].remove(("R1", "1"))
+        nl["nets"]["ENC_VCC"].append(("R1", "1"))
+        self.assertEqual(codes(hw.check_semantics(nl, self.pm)), ["supply-pullup"])
+
+    def test_fed_needs_a_supply_pin(self):
+        with self.assertRaises(hw.HwError):
+            hw._parse_pin_spec("t", "in required fed=ENC_PWR")
+
     def test_unknown_side_is_rejected(self):
         with tempfile.TemporaryDirectory() as d:
             p = os.path.join(d, "n.yaml")

@@ -89,7 +89,7 @@ def _parse_pin_spec(where, spec):
     words = str(spec).split()
     if not words or words[0] not in PIN_KINDS:
         raise HwError(f"{where}: pin kind must be one of {sorted(PIN_KINDS)}, got {spec!r}")
-    pin = {"kind": words[0], "required": False, "avr": None, "sig": None, "tie": None}
+    pin = {"kind": words[0], "required": False, "avr": None, "sig": None, "tie": None, "fed": None}
     for w in words[1:]:
         if w == "required":
             pin["required"] = True
@@ -97,6 +97,8 @@ def _parse_pin_spec(where, spec):
             pin["sig"] = w[4:]
         elif re.fullmatch(r"tie=[A-Za-z0-9_]+", w):
             pin["tie"] = w[4:]
+        elif re.fullmatch(r"fed=[A-Za-z0-9_]+", w) and pin["kind"] == "pwr_in":
+            pin["fed"] = w[4:]
         elif re.fullmatch(r"P[A-F][0-7]", w) and pin["kind"] == "gpio":
             pin["avr"] = w
         else:
@@ -361,6 +363,43 @@ def _bridge_findings(nl, reader, net_of, cells):
     return f, sides.pop()
 
 
+def _pin_specs(nl, ref):
+    return nl["types"].get(nl["parts"][ref]["type"], {}).get("pins", {})
+
+
+def _switch_findings(nl, ref, pin, sig, net_of, sig_net):
+    """Findings for a supply pin marked fed=SIGNAL (the encoder's 5 V).
+
+    Contract: the pin's net is driven (pwr_out) by a switch part, and that
+    part has a pin (its gate) on the net rs_pins.h gives SIGNAL, so the
+    firmware can cut the supply (supply-unswitched otherwise, also when the
+    pin map has no SIGNAL); a resistor joins the gate net to a net that
+    feeds the switch (pwr_in: its source), so the switch is off while the
+    MCU pin floats in reset and in the bootloader (supply-pullup).
+    """
+    where = f"{ref}.{pin}"
+    if sig not in sig_net:
+        return [("supply-unswitched", f"{where}: rs_pins.h has no signal {sig} to switch this supply with")]
+    here = net_of.get((ref, pin))
+    ctl = sig_net[sig]
+    drivers = [r for r, q in nl["nets"].get(here, []) if _pin_specs(nl, r).get(q, {}).get("kind") == "pwr_out"]
+    switches = [r for r in drivers if any(net_of.get((r, g)) == ctl and s["kind"] == "in"
+                                          for g, s in _pin_specs(nl, r).items())]
+    if not switches:
+        return [("supply-unswitched", f"{where} is fed by {', '.join(drivers) or 'nothing'} on net {here}, "
+                 f"not through a switch whose gate is on {ctl} ({sig} in rs_pins.h)")]
+    sw = switches[0]
+    feeds = {net_of.get((sw, q)) for q, s in _pin_specs(nl, sw).items() if s["kind"] == "pwr_in"} - {None}
+    for r in nl["parts"]:
+        pins = _pin_specs(nl, r)
+        if len(pins) == 2 and all(s["kind"] == "passive" for s in pins.values()):
+            nets = {net_of.get((r, q)) for q in pins}
+            if ctl in nets and nets & feeds:
+                return []
+    return [("supply-pullup", f"{sw}: no resistor from its gate net {ctl} to its supply "
+             f"({', '.join(sorted(feeds)) or 'none'}): it would switch on while the MCU pin floats")]
+
+
 def check_semantics(nl, pinmap=None):
     """Electrical meaning beyond connectivity. Returns a list of (code, message).
 
@@ -369,7 +408,9 @@ def check_semantics(nl, pinmap=None):
     sig=SIGNAL is not on the net rs_pins.h gives SIGNAL; {side} in the name is
     the L/R side of the part's bridge, so a left module must read the left
     cells on the HX_L_* pins); sig-unknown (no such rs_pins.h signal);
-    tie-wrong (a pin marked tie=NET is not on NET, e.g. HX711 RATE high).
+    tie-wrong (a pin marked tie=NET is not on NET, e.g. HX711 RATE high);
+    supply-unswitched, supply-pullup (a supply pin marked fed=SIGNAL, see
+    _switch_findings).
     """
     f = []
     net_of = {}
@@ -388,6 +429,8 @@ def check_semantics(nl, pinmap=None):
             here = net_of.get((ref, pin))
             if spec["tie"] and here != spec["tie"]:
                 f.append(("tie-wrong", f"{ref}.{pin} must be tied to {spec['tie']}, is on {here or 'no net'}"))
+            if spec["fed"] and sig_net is not None:
+                f += _switch_findings(nl, ref, pin, spec["fed"], net_of, sig_net)
             if not spec["sig"] or sig_net is None:
                 continue
             if "{side}" in spec["sig"] and side.get(ref) is None:

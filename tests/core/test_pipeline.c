@@ -789,6 +789,38 @@ static void test_speed_restarts_after_gap(void **state)
     }
 }
 
+/*
+ * The one lost-frame count (live.lost, rs_seq): frames skipped by sequence
+ * number while streaming are lost; after an unplug the frames the roller
+ * made until it came back are the gap's, not lost; a restart (sequence
+ * going back) loses nothing.
+ */
+static void test_lost_count_rule(void **state)
+{
+    (void)state;
+    rs_pipeline_init(&P, NULL, NULL, NULL);
+    rs_events_clear(&EV);
+    uint32_t k = 0;
+    push_still(1, &k, 50, 250, 1000);
+    k += 3; /* three frames missing on the wire */
+    push_still(1, &k, 50, 250, 1000);
+    assert_int_equal(rs_pipeline_live(&P)->lost, 3);
+    rs_pipeline_mark_gap(&P, "unplugged", &EV);
+    rs_pipeline_unplugged(&P);
+    k += 500; /* made while unplugged */
+    push_still(1, &k, 50, 250, 1000);
+    assert_int_equal(rs_pipeline_live(&P)->lost, 3);
+    k += 1; /* one more missing, streaming again */
+    push_still(1, &k, 50, 250, 1000);
+    assert_int_equal(rs_pipeline_live(&P)->lost, 4);
+    k = 0; /* the roller restarted its count */
+    push_still(1, &k, 50, 250, 1000);
+    assert_int_equal(rs_pipeline_live(&P)->lost, 4);
+    struct rs_summary sum;
+    rs_pipeline_summary(&P, &sum);
+    assert_int_equal(sum.lost, 4);
+}
+
 struct speed_case {
     double counts_per_frame;
     int enc_dir;
@@ -1072,6 +1104,7 @@ int main(void)
         cmocka_unit_test(test_time_wrap),
         cmocka_unit_test(test_sequence_gaps),
         cmocka_unit_test(test_host_gap_ends_hold),
+        cmocka_unit_test(test_lost_count_rule),
         cmocka_unit_test(test_gap_bridges_hold),
         cmocka_unit_test(test_hold_end_edges),
         cmocka_unit_test(test_live_hold_spot),

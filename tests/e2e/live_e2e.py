@@ -16,6 +16,7 @@ import argparse
 import json
 import os
 import random
+import re
 import resource
 import select
 import shutil
@@ -498,19 +499,25 @@ def test_unplug(args, tmp):
 
 
 def test_duration(args, tmp):
-    """--duration ends the session by itself; rate_hz from a real-time 80 Hz
-    fake; SIGTERM and SIGHUP (the terminal closed) also end a session with a
-    summary, exit 0 and a closed (not interrupted) session file."""
+    """--duration ends the session by itself; SIGTERM and SIGHUP (the
+    terminal closed) also end a session with a summary, exit 0 and a closed
+    (not interrupted) session file. Nothing here depends on the machine's
+    speed: --duration is the program's own clock, so it may end late on a
+    loaded machine but never early; the signals are sent only after the host
+    printed sample 159 (evidence it read 160 frames); loss is judged by
+    sequence numbers. Deadlines are hang guards only. The arrival rate of
+    this Python-paced fake is printed as a figure (the 80 Hz acceptance is
+    the emulated roller's, from device timestamps: test_emu)."""
     info = gen(args, tmp, "info", "info.bin", "E2E0005")
-    frames = split_frames(gen(args, tmp, "samples", "samples.bin", 1000))
+    frames = split_frames(gen(args, tmp, "samples", "samples.bin", 4000))
     for mode in ("duration", "sigterm", "sighup"):
         fake = FakeRoller(tmp.path("roller-" + mode))
         fake.plug()
-        extra = ["--duration", "3"] if mode == "duration" else []
+        extra = ["--duration", "3"] if mode == "duration" else ["--frames"]
         host = Host(args, fake.link, extra)
-        t0 = time.monotonic()
+        ended_by_itself = False
         try:
-            deadline = t0 + 20
+            deadline = time.monotonic() + 120   # hang guard only
             while not fake.got_command:
                 fake.drain()
                 host.poll_lines(0.01)
@@ -519,32 +526,45 @@ def test_duration(args, tmp):
             fake.write_all(info, deadline)
             t_stream = time.monotonic()
             sent = 0
-            while host.p.poll() is None and time.monotonic() < deadline:
+            while host.p.poll() is None and time.monotonic() < deadline and sent < len(frames):
                 due = int((time.monotonic() - t_stream) * RATE_HZ) + 1
+                if mode != "duration":
+                    due = min(due, 160)
                 while sent < min(due, len(frames)):
                     fake.write_all(frames[sent], deadline, host)
                     sent += 1
                 fake.drain()
                 if host.poll_lines(0.002) is None:
                     break
-                if mode != "duration" and sent >= 160:
+                if mode != "duration" and sent == 160:
+                    if run_until(host, fake, lambda o: o.get("type") == "sample" and o["seq"] == 159,
+                                 120, since=0) is None:
+                        fail("%s: the host never printed sample 159" % mode)
                     host.p.send_signal(signal.SIGTERM if mode == "sigterm" else signal.SIGHUP)
                     break
+            if mode == "duration":
+                try:
+                    host.p.wait(timeout=max(1.0, deadline - time.monotonic()))
+                except subprocess.TimeoutExpired:
+                    pass
+                ended_by_itself = host.p.poll() is not None
             summary = host.finish()
         finally:
             fake.unplug()
             if host.p.poll() is None:
                 host.p.kill()
                 host.p.wait()
-        wall = time.monotonic() - t0
         if mode == "duration":
-            if not (2.9 <= summary["duration_s"] <= 3.5) or wall > 6:
-                fail("--duration 3: duration_s %.3f, wall %.1f s" % (summary["duration_s"], wall))
-            # The fake is paced by a Python loop on a shared machine: allow 3 %
-            # here; the 1 % acceptance is the emulated roller's (test_emu).
-            if not (77.6 <= summary["rate_hz"] <= 82.4) or summary["lost"] != 0:
-                fail("rate_hz %.3f lost %d (want 80 +- 3 %%, 0)" % (summary["rate_hz"], summary["lost"]))
-        elif summary["frames"] < 100:
+            if not ended_by_itself:
+                fail("--duration 3: the session did not end by itself")
+            # never early; late only by scheduling (the bound is a hang guard)
+            if not (3.0 <= summary["duration_s"] <= 60.0):
+                fail("--duration 3: duration_s %.3f" % summary["duration_s"])
+            if summary["frames"] < 1 or summary["frames"] > sent or summary["lost"] != 0:
+                fail("--duration 3: frames %d of %d sent, lost %d" % (summary["frames"], sent,
+                                                                      summary["lost"]))
+            print("duration: figure (not asserted): rate_hz %.3f" % summary["rate_hz"], flush=True)
+        elif summary["frames"] < 160 or summary["lost"] != 0:
             fail("%s session: %r" % (mode, summary))
         else:
             import sqlite3
@@ -680,9 +700,13 @@ def test_kill(args, tmp):
 
 def test_discovery(args, tmp):
     """Discovery with no roller attached: waits (scanning twice a second)
-    without burning CPU, says so once, and ends with a summary."""
+    without spinning, says so once, and ends with a summary. Judged by the
+    connection's own counts (RS_LOOP_STATS: steps and scans over the session
+    time), which a loaded machine can only make smaller; the CPU share is
+    printed, not asserted."""
+    env = dict(os.environ, RS_LOOP_STATS="1")
     p = subprocess.run([args.rollsense, "live", "--headless", "--json", "--duration", "2"],
-                       capture_output=True, timeout=30)
+                       capture_output=True, timeout=300, env=env)   # hang guard only
     if p.returncode != 0:
         fail("discovery: exit %d %r" % (p.returncode, p.stderr))
     lines = [json.loads(x) for x in p.stdout.decode().splitlines()]
@@ -693,9 +717,19 @@ def test_discovery(args, tmp):
     s = lines[-1]
     if len(notices) != 1 or "no roller found" not in notices[0]["message"]:
         fail("discovery: notices %r" % notices)
-    if s.get("type") != "summary" or s["wait_cpu_s"] >= 0.01 * s["wait_s"]:
-        fail("discovery: CPU while searching: %r" % s)
-    print("discovery: ok, %.3f %% CPU while searching" % (100 * s["wait_cpu_s"] / s["wait_s"]), flush=True)
+    if s.get("type") != "summary" or s["frames"] != 0 or s["connects"] != 0:
+        fail("discovery: summary %r" % s)
+    m = re.search(rb"connection: (\d+) steps, (\d+) scans, (\d+) opens in ([0-9.]+) s", p.stderr)
+    if not m:
+        fail("discovery: no RS_LOOP_STATS line in %r" % p.stderr)
+    steps, scans, opens, t = int(m.group(1)), int(m.group(2)), int(m.group(3)), float(m.group(4))
+    # A step waits up to 100 ms (the headless loop) or until the next scan is
+    # due (every 500 ms): about 12 a second. A spinning loop makes thousands.
+    if t < 2.0 or not (1 <= steps <= 15 * t + 20) or not (2 <= scans <= 2 * t + 4) or opens != 0:
+        fail("discovery: %d steps, %d scans, %d opens in %.3f s (want <= %d steps, 2..%d scans)" % (
+            steps, scans, opens, t, 15 * t + 20, 2 * t + 4))
+    print("discovery: ok, %d steps and %d scans in %.3f s; figure (not asserted): %.3f %% CPU "
+          "while searching" % (steps, scans, t, 100 * s["wait_cpu_s"] / s["wait_s"]), flush=True)
 
 
 def test_events(args, tmp):

@@ -144,9 +144,31 @@ static void enc_command(struct rs_emu_enc *c, uint16_t cmd)
     c->reply = reply;
 }
 
+/* The supply switch: ENC_PWR low powers the encoder. */
+static void enc_pwr(struct avr_irq_t *irq, uint32_t value, void *param)
+{
+    (void)irq;
+    struct rs_emu_enc *c = param;
+    if (!value && !c->powered) {
+        c->powered = 1;
+        c->on_cycle = c->emu->avr->cycle;
+        c->reply = with_parity(0); /* a fresh chip was asked nothing */
+        c->error = 0;
+    } else if (value) {
+        c->powered = 0;
+    }
+}
+
 static void enc_cs(struct avr_irq_t *irq, uint32_t value, void *param)
 {
     struct rs_emu_enc *c = param;
+    if (!value && irq->value && (!c->powered || c->emu->avr->cycle - c->on_cycle <
+                                 avr_usec_to_cycles(c->emu->avr, RS_EMU_ENC_POWERUP_US)))
+        c->early_frames++;
+    if (!c->powered) {
+        c->cs_low = 0;
+        return;
+    }
     if (!value && irq->value) { /* falling: frame starts */
         c->cs_low = 1;
         c->byte_idx = 0;
@@ -166,7 +188,10 @@ static void enc_spi(struct avr_irq_t *irq, uint32_t value, void *param)
     (void)irq;
     struct rs_emu_enc *c = param;
     uint8_t out = 0xff; /* MISO idles high when the encoder is not selected */
-    if (c->absent) {
+    if (!c->powered) {
+        out = 0; /* an unpowered chip pulls nothing up */
+        c->byte_idx = 0;
+    } else if (c->absent) {
         c->byte_idx = 0;
     } else if (c->cs_low && c->byte_idx < 2) {
         out = c->byte_idx == 0 ? (uint8_t)(c->shift_out >> 8) : (uint8_t)c->shift_out;
@@ -185,4 +210,5 @@ void rs_emu_enc_attach(struct rs_emu_enc *c, struct rs_emu *e)
     c->miso = avr_io_getirq(e->avr, AVR_IOCTL_SPI_GETIRQ(0), SPI_IRQ_INPUT);
     avr_irq_register_notify(avr_io_getirq(e->avr, AVR_IOCTL_SPI_GETIRQ(0), SPI_IRQ_OUTPUT), enc_spi, c);
     avr_irq_register_notify(rs_emu_pin_irq(e, "ENC_CS"), enc_cs, c);
+    avr_irq_register_notify(rs_emu_pin_irq(e, "ENC_PWR"), enc_pwr, c);
 }

@@ -17,6 +17,11 @@
  * reports COMP_H (field too weak) and the angle is noise. Test knobs:
  * `corrupt` flips the parity of the next N replies, `absent` leaves MISO
  * high (every reply reads 0xFFFF: error flag set, parity even).
+ * Supply: the encoder is powered while the ENC_PWR pin is low (the board's
+ * P-MOSFET switch); unpowered it drives MISO low and ignores frames, and on
+ * power-up it starts with an empty answer pipeline. A frame started while
+ * unpowered or within RS_EMU_ENC_POWERUP_US of power-up (the AS5048A's
+ * power-up time) counts in `early_frames`: the firmware must make none.
  */
 #ifndef RS_EMU_PARTS_H
 #define RS_EMU_PARTS_H
@@ -57,7 +62,12 @@ struct rs_emu_enc {
     uint64_t frames;      /* complete frames */
     uint64_t angle_reads;
     uint32_t rng;
+    uint8_t powered;          /* ENC_PWR low */
+    uint64_t on_cycle;        /* cycle it was powered */
+    uint64_t early_frames;    /* frames started unpowered or before the power-up time */
 };
+
+#define RS_EMU_ENC_POWERUP_US 10000u
 
 void rs_emu_hx_attach(struct rs_emu_hx *h, struct rs_emu *e, uint8_t ch);
 void rs_emu_enc_attach(struct rs_emu_enc *c, struct rs_emu *e);

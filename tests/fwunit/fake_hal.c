@@ -3,6 +3,8 @@
  */
 #include "fake_hal.h"
 
+#include "rs_enc.h"
+
 #include <string.h>
 
 struct fake_hal fake;
@@ -77,6 +79,8 @@ uint32_t rs_hal_hx_read(uint8_t ch)
 
 void rs_hal_enc_start(uint16_t out)
 {
+    if (!fake.enc_powered || fake.now_us - fake.enc_on_us < RS_ENC_POWERUP_US)
+        fake.enc_early++;
     fake.enc_sent[fake.enc_sent_n++ % 64] = out;
     fake.enc_state = fake.enc_hang ? RS_ENC_XFER_BUSY : RS_ENC_XFER_DONE;
 }
@@ -153,6 +157,16 @@ int fake_find(uint8_t type, unsigned from)
         if (fake.frames[i].type == type)
             return (int)i;
     return -1;
+}
+
+/* The encoder's supply switch; switching it either way forgets a frame. */
+void rs_hal_enc_power(uint8_t on)
+{
+    fake.enc_power_calls++;
+    fake.enc_state = RS_ENC_XFER_IDLE;
+    if (on && !fake.enc_powered)
+        fake.enc_on_us = fake.now_us;
+    fake.enc_powered = on ? 1 : 0;
 }
 
 /* PD_SCK held high powers the chips down; low wakes them. */

@@ -36,6 +36,10 @@ struct fake_hal {
     int enc_state;          /* enum rs_enc_xfer */
     int enc_hang;           /* frames never finish */
     int enc_aborts;
+    int enc_powered;        /* rs_hal_enc_power(1) in force (off at reset, as on the chip) */
+    uint32_t enc_on_us;     /* fake time it was switched on */
+    int enc_power_calls;
+    int enc_early;          /* frames started unpowered or within RS_ENC_POWERUP_US of power-on */
     /* EEPROM */
     uint8_t ee[1024];
     int ee_busy_polls;      /* ee_busy() answers 1 this many times after a write */

@@ -67,6 +67,22 @@ static void step_with(struct rs_enc *e)
     fake.enc_reply = par(data);
 }
 
+/* A fresh encoder state at true position pos, good magnet. */
+static void enc_start(struct rs_enc *e, int64_t pos)
+{
+    fake_reset();
+    rs_enc_init(e);
+    g_pos = pos;
+    g_last_cmd = 0;
+    g_diag = 0x0180u;
+}
+
+static void steps(struct rs_enc *e, int n)
+{
+    for (int i = 0; i < n; i++)
+        step_with(e);
+}
+
 static void test_unwrap_long_rolls(void **state)
 {
     (void)state;
@@ -79,13 +95,9 @@ static void test_unwrap_long_rolls(void **state)
         { -3000, 10000 },
         { 1, 5000 }, { -7, 5000 }, { 0, 100 },
     };
-    fake_reset();
     struct rs_enc e;
-    rs_enc_init(&e);
-    g_pos = 1234;
-    g_last_cmd = 0;
-    for (int i = 0; i < 10; i++)
-        step_with(&e); /* at rest: the first angle is the reference */
+    enc_start(&e, 1234);
+    steps(&e, 10); /* at rest: the first angle is the reference */
     int64_t expect_offset = -1234;
     for (size_t l = 0; l < sizeof legs / sizeof legs[0]; l++) {
         for (int32_t i = 0; i < legs[l].steps; i++) {
@@ -103,13 +115,9 @@ static void test_unwrap_long_rolls(void **state)
 static void test_magnet_and_errors(void **state)
 {
     (void)state;
-    fake_reset();
     struct rs_enc e;
-    rs_enc_init(&e);
-    g_pos = 0;
-    g_last_cmd = 0;
-    for (int i = 0; i < 20; i++)
-        step_with(&e);
+    enc_start(&e, 0);
+    steps(&e, 20);
     int32_t held = e.count;
     /* Magnet gone: diagnostics report a weak field; the count holds even
      * though the angle wanders. */
@@ -164,6 +172,58 @@ static void test_hung_frame_aborted(void **state)
     assert_true(rs_enc_take_status(&e) & RS_ENC_ST_ERROR);
 }
 
+
+/* Power cut and back (rs_enc_restart): the chip's answer pipeline starts
+ * empty (its first reply, 0, answers nothing), the diagnostics are read
+ * first, an error flag from before is not cleared on the fresh chip, and the
+ * magnet having turned meanwhile makes no jump in the count. */
+static void test_restart_rereferences(void **state)
+{
+    (void)state;
+    struct rs_enc e;
+    enc_start(&e, 500);
+    steps(&e, 25); /* 25 frames: the diagnostics phase is not 0 */
+    g_pos += 40;
+    steps(&e, 3);
+    int32_t before = e.count;
+    assert_int_equal(before, 40);
+    e.clear_err = 1; /* an error flag seen just before the supply went off */
+    rs_enc_restart(&e);
+    g_pos += 3000;   /* turned while unpowered */
+    g_last_cmd = 0;  /* the fresh chip was asked nothing: it answers 0 */
+    step_with(&e);
+    assert_int_equal(fake.enc_sent[(fake.enc_sent_n - 1) % 64], RS_ENC_CMD_DIAG);
+    steps(&e, 10);
+    assert_int_equal(e.count, before);
+    g_pos += 50;
+    steps(&e, 3);
+    assert_int_equal(e.count, before + 50);
+    assert_int_equal(rs_enc_take_status(&e), 0);
+}
+
+/* A frame hanging when the supply went off: after the restart the stall
+ * count starts afresh for the next frame. */
+static void test_restart_forgets_stalls(void **state)
+{
+    (void)state;
+    struct rs_enc e;
+    enc_start(&e, 0);
+    rs_enc_step(&e);
+    fake.enc_hang = 1;
+    rs_enc_step(&e); /* a frame that never ends */
+    for (unsigned i = 0; i < RS_ENC_STALL_MAX - 2; i++)
+        rs_enc_step(&e);
+    assert_int_equal(fake.enc_aborts, 0);
+    rs_enc_restart(&e);
+    assert_false(e.in_flight);
+    rs_enc_step(&e); /* the next frame starts, and hangs too */
+    for (unsigned i = 0; i < RS_ENC_STALL_MAX - 1; i++)
+        rs_enc_step(&e);
+    assert_int_equal(fake.enc_aborts, 0);
+    rs_enc_step(&e);
+    assert_int_equal(fake.enc_aborts, 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -172,6 +232,8 @@ int main(void)
         cmocka_unit_test(test_unwrap_long_rolls),
         cmocka_unit_test(test_magnet_and_errors),
         cmocka_unit_test(test_hung_frame_aborted),
+        cmocka_unit_test(test_restart_rereferences),
+        cmocka_unit_test(test_restart_forgets_stalls),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

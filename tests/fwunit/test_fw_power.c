@@ -14,6 +14,7 @@
 
 #include "fake_hal.h"
 #include "rs_dev.h"
+#include "rs_enc.h"
 #include "usb_power.h"
 
 enum {
@@ -107,8 +108,10 @@ static void test_suspend_powers_down(void **state)
     assert_int_equal(fake.hx[0].sck, 1); /* PD_SCK held high = power-down */
     assert_int_equal(fake.hx[1].sck, 1);
     assert_int_equal(fake.led, 0);
+    assert_false(fake.enc_powered); /* the encoder's supply is switched off */
     /* Resume wakes them and keeps the stream's state. */
     rs_dev_resume(&dev, 1000000);
+    assert_true(fake.enc_powered);
     assert_false(dev.suspended);
     assert_false(fake.hx_power_off);
     assert_int_equal(fake.hx[0].sck, 0);
@@ -189,6 +192,112 @@ static void test_fault_after_settling(void **state)
     assert_true(fake_count(RS_FT_FAULT, from) >= 1);
 }
 
+
+/* Encoder frames through the 1 kHz ticks from t to t_end (inclusive). */
+static void enc_ticks(uint32_t t, uint32_t t_end)
+{
+    for (uint32_t n = (t_end - t) / 1000u + 1u; n; n--, t += 1000u) {
+        fake.now_us = t;
+        rs_dev_poll_enc(&dev);
+    }
+}
+
+/* No frame before the AS5048A's power-up time after its supply came on, at
+ * start-up and after a resume, even when the first tick comes at once: the
+ * first frame on the tick RS_ENC_POWERUP_US after it, then one every tick. */
+static void test_encoder_power_up_time(void **state)
+{
+    (void)state;
+    static const uint32_t t_on[] = { 0u, 3000000u, 0xffffd000u /* across the clock wrap */ };
+    for (size_t i = 0; i < sizeof t_on / sizeof t_on[0]; i++) {
+        fake_reset();
+        fake.now_us = i == 0 ? 0 : 1000;
+        rs_dev_init(&dev, fake.now_us, 0);
+        assert_true(fake.enc_powered);
+        uint32_t t0 = fake.now_us;
+        if (i > 0) {
+            rs_dev_suspend(&dev);
+            t0 = fake.now_us = t_on[i];
+            rs_dev_resume(&dev, t0);
+            assert_true(fake.enc_powered);
+        }
+        unsigned sent = fake.enc_sent_n;
+        enc_ticks(t0, t0 + RS_ENC_POWERUP_US); /* a tick at once, then every ms */
+        assert_int_equal(fake.enc_sent_n, sent); /* nothing up to the power-up time */
+        enc_ticks(t0 + RS_ENC_POWERUP_US + 1000, t0 + RS_ENC_POWERUP_US + 3000);
+        assert_int_equal(fake.enc_sent_n, sent + 3); /* then every tick */
+        assert_int_equal(fake.enc_early, 0);
+    }
+}
+
+/* Suspended: the encoder is off; resumed, suspended again within the
+ * power-up wait and resumed: the wait counts from the last resume. */
+static void test_encoder_silent_while_suspended(void **state)
+{
+    (void)state;
+    boot();
+    enc_ticks(0, RS_ENC_POWERUP_US + 5000);
+    rs_dev_suspend(&dev);
+    rs_dev_suspend(&dev); /* twice: still off */
+    assert_false(fake.enc_powered);
+    const uint32_t t0 = 5000000, t1 = t0 + RS_ENC_POWERUP_US / 2;
+    fake.now_us = t0;
+    rs_dev_resume(&dev, t0);
+    enc_ticks(t0, t1 - 1000);
+    rs_dev_suspend(&dev);
+    fake.now_us = t1;
+    rs_dev_resume(&dev, t1);
+    unsigned sent = fake.enc_sent_n;
+    enc_ticks(t1, t1 + RS_ENC_POWERUP_US);
+    assert_int_equal(fake.enc_sent_n, sent);
+    enc_ticks(t1 + RS_ENC_POWERUP_US + 1000, t1 + RS_ENC_POWERUP_US + 1000);
+    assert_int_equal(fake.enc_sent_n, sent + 1);
+    assert_int_equal(fake.enc_early, 0);
+}
+
+/* Angle replies with parity (the fake encoder answers every frame with
+ * fake.enc_reply, the diagnostics reads too: angles with bits 9-11 clear
+ * read as a good field there). */
+static uint16_t angle_reply(uint16_t a)
+{
+    uint16_t w = a & RS_ENC_DATA;
+    return rs_enc_parity_ok(w) ? w : (uint16_t)(w | RS_ENC_PARITY);
+}
+
+/* The magnet may turn while the encoder is unpowered: after the resume the
+ * count goes on from where it was (no jump by the angle moved meanwhile),
+ * then follows the angle again; a frame in flight at the suspend is not
+ * taken as an answer afterwards. */
+static void test_encoder_rereferences_after_resume(void **state)
+{
+    (void)state;
+    boot();
+    fake.enc_reply = angle_reply(0x100);
+    uint32_t t = 0;
+    enc_ticks(t, t + RS_ENC_POWERUP_US + 20000);
+    fake.enc_reply = angle_reply(0x164); /* +100 */
+    enc_ticks(t + RS_ENC_POWERUP_US + 21000, t + RS_ENC_POWERUP_US + 40000);
+    int32_t before = dev.enc.count;
+    assert_int_equal(before, 100);
+    /* A frame still running when the bus suspends. */
+    fake.enc_hang = 1;
+    enc_ticks(t + RS_ENC_POWERUP_US + 41000, t + RS_ENC_POWERUP_US + 41000);
+    rs_dev_suspend(&dev);
+    assert_false(dev.enc.in_flight);
+    fake.enc_hang = 0;
+    /* Meanwhile the roller turned by 4096 counts. */
+    fake.enc_reply = angle_reply(0x1164);
+    const uint32_t t0 = 9000000;
+    fake.now_us = t0;
+    rs_dev_resume(&dev, t0);
+    enc_ticks(t0, t0 + RS_ENC_POWERUP_US + 20000);
+    assert_int_equal(dev.enc.count, before);
+    fake.enc_reply = angle_reply(0x1196); /* +50 */
+    enc_ticks(t0 + RS_ENC_POWERUP_US + 21000, t0 + RS_ENC_POWERUP_US + 40000);
+    assert_int_equal(dev.enc.count, before + 50);
+    assert_int_equal(fake.enc_early, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -198,6 +307,9 @@ int main(void)
         cmocka_unit_test(test_resume_without_suspend_does_nothing),
         cmocka_unit_test(test_resume_settles),
         cmocka_unit_test(test_fault_after_settling),
+        cmocka_unit_test(test_encoder_power_up_time),
+        cmocka_unit_test(test_encoder_silent_while_suspended),
+        cmocka_unit_test(test_encoder_rereferences_after_resume),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -535,10 +535,25 @@ static void test_clock_wrap_and_reset(void **state)
         f.u.sample.t_us = t + i * 12500u;
         assert_int_equal(rs_rec_frame(r, T0_US + i * 12500, &f), 0);
     }
-    /* device restart: seq and clock back to zero */
+    /* device restart: seq and clock back to zero, 2 s of host time after
+     * the last sample (T0 + 3 periods); then a restart at the same host
+     * instant (the wall clock may even step back): one period. */
     struct rs_frame f = rs_test_sample(0);
-    assert_int_equal(rs_rec_frame(r, T0_US + 5 * 12500, &f), 0);
-    assert_int_equal(rs_rec_close(r, T0_US + 6 * 12500, NULL), 0);
+    assert_int_equal(rs_rec_frame(r, T0_US + 3 * 12500 + 2000000, &f), 0);
+    f = rs_test_sample(0);
+    assert_int_equal(rs_rec_frame(r, T0_US + 3 * 12500 + 2000000 - 5000, &f), 0);
+    /* a seq gap: 4 frames lost, 62.5 ms of device time */
+    f = rs_test_sample(5);
+    f.u.sample.t_us = 5 * 12500;
+    assert_int_equal(rs_rec_frame(r, T0_US + 3 * 12500 + 2000000 + 62500, &f), 0);
+    /* a restart 3.5 periods after it: rounds to 4 periods, 3 missed */
+    f = rs_test_sample(0);
+    assert_int_equal(rs_rec_frame(r, T0_US + 3 * 12500 + 2000000 + 62500 + 43750, &f), 0);
+    struct rs_rec_stats rst;
+    rs_rec_get_stats(r, &rst);
+    assert_int_equal(rst.gaps, 4);
+    assert_int_equal(rst.lost, 4);   /* the seq gap's; a reset's estimate is not counted */
+    assert_int_equal(rs_rec_close(r, T0_US + 3 * 12500 + 2100000, NULL), 0);
 
     struct rs_reader *s;
     assert_int_equal(rs_reader_open(&s, fx->path, NULL, 0), 0);
@@ -552,9 +567,28 @@ static void test_clock_wrap_and_reset(void **state)
     assert_int_equal(rs_reader_next(s, &it), 1);
     assert_int_equal(it.kind, RS_ITEM_GAP);
     assert_string_equal(it.type, "reset");
+    /* the outage keeps its host-time length: 2 s = 160 periods, 159 missed */
+    assert_string_equal(it.json, "{\"reason\":\"reset\",\"lost\":159,\"seconds\":2.000,\"seq\":0}");
+    assert_int_equal(it.dev_us, want[3] + 2000000);
     assert_int_equal(rs_reader_next(s, &it), 1);
     assert_int_equal(it.kind, RS_ITEM_FRAME);
-    assert_true(it.dev_us > want[3]);
+    assert_int_equal(it.dev_us, want[3] + 2000000);
+    assert_int_equal(rs_reader_next(s, &it), 1);
+    assert_string_equal(it.type, "reset");
+    assert_string_equal(it.json, "{\"reason\":\"reset\",\"lost\":0,\"seconds\":0.013,\"seq\":0}");
+    assert_int_equal(it.dev_us, want[3] + 2000000 + 12500);
+    assert_int_equal(rs_reader_next(s, &it), 1);
+    assert_int_equal(it.kind, RS_ITEM_FRAME);
+    assert_int_equal(rs_reader_next(s, &it), 1);
+    assert_string_equal(it.type, "seq");
+    assert_string_equal(it.json, "{\"reason\":\"seq\",\"lost\":4,\"seconds\":0.062,"
+                                 "\"from_seq\":1,\"to_seq\":4}");
+    assert_int_equal(it.dev_us, want[3] + 2000000 + 12500 + 62500);
+    assert_int_equal(rs_reader_next(s, &it), 1);
+    assert_int_equal(it.kind, RS_ITEM_FRAME);
+    assert_int_equal(rs_reader_next(s, &it), 1);
+    assert_string_equal(it.json, "{\"reason\":\"reset\",\"lost\":3,\"seconds\":0.044,\"seq\":0}");
+    assert_int_equal(it.dev_us, want[3] + 2000000 + 12500 + 62500 + 43750);
     rs_reader_close(s);
 }
 
@@ -1097,6 +1131,43 @@ static void test_wal_pages_present(void **state)
     }
 }
 
+/*
+ * A header claiming the largest page count (2^32 - 1 pages of 4 KiB) over a
+ * whole, small session: the reader counts the pages past the file at once
+ * (a page-by-page count took seconds and hung the fuzzer) and reports exactly
+ * what the header claims is missing; the frames that exist still read back.
+ */
+static void test_huge_page_count(void **state)
+{
+    struct fixture *fx = *state;
+    char p[600];
+    snprintf(p, sizeof p, "%s/huge.rsession", fx->dir);
+    struct rs_rec *r;
+    char err[256];
+    assert_int_equal(rs_rec_open(&r, p, T0_US, 0, err, sizeof err), 0);
+    for (uint32_t i = 0; i < 100; i++) {
+        struct rs_frame f = rs_test_sample(i);
+        assert_int_equal(rs_rec_frame(r, T0_US + (int64_t)i * 12500, &f), 0);
+    }
+    assert_int_equal(rs_rec_close(r, T0_US + 100 * 12500, NULL), 0);
+    long size = file_size(p);
+    FILE *f = fopen(p, "r+b");
+    assert_non_null(f);
+    static const unsigned char be[4] = { 0xff, 0xff, 0xff, 0xff };
+    assert_int_equal(fseek(f, 28, SEEK_SET), 0);
+    assert_int_equal(fwrite(be, 1, 4, f), 4);
+    fclose(f);
+    struct rs_reader *s;
+    char msg[512];
+    assert_int_equal(rs_reader_open(&s, p, msg, sizeof msg), 0);
+    assert_int_equal(drain(s), 100);
+    char want[64];
+    unsigned long long missing = 4096ULL * 0xffffffffULL - (unsigned long long)size;
+    snprintf(want, sizeof want, "truncated (%llu KiB missing", (missing + 1023) / 1024);
+    assert_non_null(strstr(rs_reader_damage_message(s), want));
+    rs_reader_close(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1116,6 +1187,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_bit_flip_in_frame, setup, teardown),
         cmocka_unit_test_setup_teardown(test_truncated_and_scrambled, setup, teardown),
         cmocka_unit_test_setup_teardown(test_wal_pages_present, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_huge_page_count, setup, teardown),
         cmocka_unit_test_setup_teardown(test_export_round_trip, setup, teardown),
         cmocka_unit_test(test_jsonq),
         cmocka_unit_test(test_iso8601),

@@ -285,6 +285,11 @@ static int test_encoder(void)
     printf("encoder: %zu frames, %zu at rest (exact), oldest reading while moving %.2f ms, %.0f angle reads/s\n", n,
            exact, worst_ms, enc_hz);
     SIM_CHECK(enc_hz >= 500, "encoder sampled at %.0f Hz", enc_hz);
+    /* The encoder is switched on at start-up (ENC_PWR) and gets its
+     * power-up time before the first frame. */
+    SIM_CHECK(s->emu.enc.powered, "encoder supply off while streaming");
+    SIM_CHECK(s->emu.enc.early_frames == 0, "%llu encoder frames before its power-up time",
+              (unsigned long long)s->emu.enc.early_frames);
     SIM_CHECK(bad == 0, "%zu frames off the model", bad);
     SIM_CHECK(exact > 200, "only %zu frames at rest", exact);
     /* Peak count: 1000 revolutions forward. */

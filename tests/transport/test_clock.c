@@ -1,5 +1,6 @@
 /* test_clock.c - device-to-host clock mapping (drift, 32-bit wrap, jumps) and loss counting. */
 #include <math.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -175,6 +176,60 @@ static void test_seq_gap(void **state)
     assert_int_equal(s.lost, 2);
 }
 
+/*
+ * A gap's missed frames: the sequence step while the device kept running,
+ * the host time when it restarted. Rows sit on each boundary: the sequence
+ * step's sign bit, the clock-jump tolerance (1 s + 2 % of the host time),
+ * the rounding of the host time to whole periods, the 32-bit clock wrap.
+ */
+static void test_gap_missed(void **state)
+{
+    (void)state;
+    const uint64_t S = 10000000;           /* a 10 s gap: tolerance 1.2 s */
+    const uint64_t LONG = 4294967296ull + 5000000ull; /* 71.6 min + 5 s */
+    static const struct {
+        uint32_t seq0, dev0, seq1, dev1;
+        uint64_t host;
+        uint32_t period;
+        int64_t missed;
+        bool restarted;
+    } cases[] = {
+        /* the device kept counting: the sequence step, whatever the period */
+        { 10, 1000000, 35, 1000000 + 25 * 12500, 25 * 12500, 12500, 24, false },
+        { 10, 0, 11, 12500, 12500, 12500, 0, false },
+        { 10, 0, 10u + 0x7fffffffu, (uint32_t)S, S, 12500, 0x7ffffffe, false },
+        { 0xfffffff0u, 0xffff0000u, 0x10, 0x00010000u, 131072, 12500, 31, false },
+        { 5, 7, 5 + 800, 7u + (uint32_t)(LONG - 4294967296ull), LONG, 12500, 799, false },
+        /* device clock at the edge of the tolerance: still the same run */
+        { 10, 0, 811, (uint32_t)(S + 1200000), S, 12500, 800, false },
+        { 10, 2000000, 811, (uint32_t)(2000000 + S - 1200000), S, 12500, 800, false },
+        /* one µs beyond it: the device restarted; 10 s / 12.5 ms = 800 periods */
+        { 10, 0, 811, (uint32_t)(S + 1200001), S, 12500, 799, true },
+        { 10, 2000000, 811, (uint32_t)(2000000 + S - 1200001), S, 12500, 799, true },
+        /* sequence backwards or repeated: restarted, estimated from host time */
+        { 500, 6250000, 0, 0, 2000000, 12500, 159, true },
+        { 500, 6250000, 500, 6262500, 12500, 12500, 0, true },
+        { 10, 0, 10u + 0x80000000u, (uint32_t)S, S, 12500, 799, true }, /* clock fits */
+        /* rounding to whole periods: 1.5 periods is 2 (1 missed), just less is 1 */
+        { 9, 0, 0, 0, 18750, 12500, 1, true },
+        { 9, 0, 0, 0, 18749, 12500, 0, true },
+        { 9, 0, 0, 0, 0, 12500, 0, true },
+        /* another period (a 100 Hz roller), and none known */
+        { 9, 0, 0, 0, 3000000, 10000, 299, true },
+        { 9, 0, 0, 0, 3000000, 0, 0, true },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        bool restarted = !cases[i].restarted;
+        int64_t m = rs_gap_missed(cases[i].seq0, cases[i].dev0, cases[i].seq1, cases[i].dev1,
+                                  cases[i].host, cases[i].period, &restarted);
+        if (m != cases[i].missed || restarted != cases[i].restarted)
+            fail_msg("case %zu: missed %lld restarted %d, want %lld %d", i, (long long)m,
+                     restarted, (long long)cases[i].missed, cases[i].restarted);
+    }
+    /* *restarted may be NULL */
+    assert_int_equal(rs_gap_missed(0, 0, 3, 37500, 37500, 12500, NULL), 2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -184,6 +239,7 @@ int main(void)
         cmocka_unit_test(test_jumps),
         cmocka_unit_test(test_seq),
         cmocka_unit_test(test_seq_gap),
+        cmocka_unit_test(test_gap_missed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -5,8 +5,10 @@
  */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <math.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 #include <cmocka.h>
@@ -23,12 +25,15 @@ struct sim {
     int sleeps;
     bool started;
     uint32_t next_seq;
-    uint64_t start_us;       /* elapsed time of START */
+    uint64_t start_us;       /* link time of START (µs since the link opened) */
+    uint32_t base_seq;       /* next_seq at START: that frame is due at once */
     uint32_t skip_seq;       /* this seq is "lost" on the wire (0 = none) */
     int vanish_after;        /* produce GONE after this many frames (0 = never) */
     int sent;
     uint64_t silent_from_us, silent_to_us; /* frames due in between are never sent */
     bool send_info;
+    bool info_late;          /* the info frame follows the samples of the same read */
+    int32_t marker;          /* written into every sample's right channel */
     const char *serial;
     struct rs_decoder cmd_dec;
     int commands[8];
@@ -53,6 +58,7 @@ static int sim_consume(void *ctx, const uint8_t *buf, size_t n, uint64_t now_us)
             if (f.type == RS_FT_CMD_START && !s->started) {
                 s->started = true;
                 s->start_us = now_us;
+                s->base_seq = s->next_seq;
                 s->send_info = true;
             }
             if (f.type == RS_FT_CMD_GET_INFO)
@@ -61,23 +67,29 @@ static int sim_consume(void *ctx, const uint8_t *buf, size_t n, uint64_t now_us)
     return 0;
 }
 
+static size_t put_info(struct sim *s, uint8_t *buf, size_t cap)
+{
+    if (!s->send_info || cap < RS_WIRE_MAX)
+        return 0;
+    struct rs_frame f = { .type = RS_FT_INFO };
+    f.u.info.sample_rate_hz = 80;
+    memcpy(f.u.info.serial, s->serial, strlen(s->serial));
+    s->send_info = false;
+    return rs_frame_encode(&f, buf);
+}
+
 static int sim_produce(void *ctx, uint64_t now_us, uint8_t *buf, size_t cap, uint64_t *next_us)
 {
     struct sim *s = ctx;
     s->produce_calls++;
     size_t n = 0;
-    if (s->send_info && cap >= RS_WIRE_MAX) {
-        struct rs_frame f = { .type = RS_FT_INFO };
-        f.u.info.sample_rate_hz = 80;
-        memcpy(f.u.info.serial, s->serial, strlen(s->serial));
-        n += rs_frame_encode(&f, buf);
-        s->send_info = false;
-    }
+    if (!s->info_late)
+        n = put_info(s, buf, cap);
     if (!s->started) {
         return (int)n;
     }
     for (;;) {
-        uint64_t due = s->start_us + (uint64_t)s->next_seq * 12500u;
+        uint64_t due = s->start_us + (uint64_t)(s->next_seq - s->base_seq) * 12500u;
         if (due > now_us) {
             *next_us = due;
             break;
@@ -95,9 +107,12 @@ static int sim_produce(void *ctx, uint64_t now_us, uint8_t *buf, size_t cap, uin
         f.u.sample.seq = seq;
         f.u.sample.t_us = (uint32_t)(seq * 12500u);
         f.u.sample.left = (int32_t)seq * 3;
+        f.u.sample.right = s->marker;
         n += rs_frame_encode(&f, buf + n);
         s->sent++;
     }
+    if (s->info_late)
+        n += put_info(s, buf + n, cap - n);
     return (int)n;
 }
 
@@ -159,11 +174,25 @@ static void test_source_emulated_time(void **state)
  * (w->dev.emu_now): time advances only when something sleeps, so the
  * results are the same on an idle and on a loaded machine. */
 
+enum plan {
+    PLAN_SAME,      /* the same roller returns, having counted on */
+    PLAN_OTHER,     /* another roller appears on the port */
+    PLAN_RESTART,   /* the same roller returns, restarted (seq and clock from 0) */
+};
+
 struct world {
     struct sim dev;            /* the roller; survives unplugs */
     int64_t unplug_until_us;   /* monotonic: the port is absent until then */
     int opens;
-    int plan;                  /* 0: same roller returns; 1: another roller appears */
+    enum plan plan;
+    /* Until then every open finds another roller, already streaming, which
+     * sends its info frame only after its samples (0: never). */
+    int64_t other_until_us;
+    int other_opens;
+    int other_sent;            /* samples the other roller put on the wire */
+    int sent_before_other;
+    uint32_t own_seq;          /* our roller's count when the other one came */
+    int64_t own_left_us;       /* and when */
 };
 
 static int64_t world_now(const struct world *w)
@@ -180,12 +209,34 @@ static int world_open(void *ctx, struct rs_link **out)
         return RS_LINK_ERR_NOT_FOUND;
     w->opens++;
     if (w->opens > 1) {
-        /* The roller kept counting while away: 24 frames later, a fresh start. */
+        if (w->dev.marker == 777)
+            w->other_sent += w->dev.sent - w->sent_before_other;
+        /* The roller kept counting while away: 24 frames later, a fresh start
+         * (or, restarted, from 0). */
         w->dev.started = false;
-        w->dev.next_seq += 24;
+        w->dev.next_seq = w->plan == PLAN_RESTART ? 0 : w->dev.next_seq + 24;
         w->dev.vanish_after = 0;
-        if (w->plan == 1)
+        w->dev.serial = w->plan == PLAN_OTHER ? "OTHER" : "SIM1";
+        w->dev.info_late = false;
+        w->dev.marker = 0;
+        if (world_now(w) < w->other_until_us) {
+            /* another roller, streaming with its own count since now */
+            w->sent_before_other = w->dev.sent;
+            if (w->other_opens++ == 0) {
+                w->own_seq = w->dev.next_seq;
+                w->own_left_us = world_now(w);
+            }
             w->dev.serial = "OTHER";
+            w->dev.info_late = true;
+            w->dev.marker = 777;
+            w->dev.started = true;
+            w->dev.next_seq = 0;
+            w->dev.base_seq = 0;
+            w->dev.start_us = 0;
+        } else if (w->other_opens) {
+            /* ours again: its clock and count ran on meanwhile */
+            w->dev.next_seq = w->own_seq + (uint32_t)((world_now(w) - w->own_left_us) / 12500);
+        }
     }
     rs_decoder_init(&w->dev.cmd_dec);
     struct rs_byte_source src = { .ctx = &w->dev, .produce = sim_produce, .consume = sim_consume,
@@ -195,10 +246,18 @@ static int world_open(void *ctx, struct rs_link **out)
 
 struct record {
     int samples, gaps, resumed, lost_events, notices, states[5];
+    int foreign;               /* samples carrying the other roller's marker */
     uint32_t last_seq;
     bool ordered;
     int64_t missed;
+    bool restarted;
+    double gap_start, gap_end;
     double last_t;
+    char notice[512];
+    char last_reason[128];     /* of the last state event */
+    bool have_after;
+    uint32_t seq_after;        /* the first sample after the gap */
+    uint32_t seq_before;       /* the last sample before it */
 };
 
 static void rec_sample(void *ctx, const struct rs_sample *s, double t)
@@ -208,24 +267,37 @@ static void rec_sample(void *ctx, const struct rs_sample *s, double t)
         r->ordered = false;
     r->last_seq = s->seq;
     r->samples++;
+    r->foreign += s->right == 777;
+    if (r->gaps && !r->have_after) {
+        r->have_after = true;
+        r->seq_after = s->seq;
+    }
     r->last_t = t;
 }
 
 static void rec_event(void *ctx, const struct rs_conn_event *ev)
 {
     struct record *r = ctx;
-    if (ev->type == RS_CONN_EV_STATE)
+    if (ev->type == RS_CONN_EV_STATE) {
         r->states[ev->state]++;
+        snprintf(r->last_reason, sizeof r->last_reason, "%s", ev->reason ? ev->reason : "");
+    }
     if (ev->type == RS_CONN_EV_GAP) {
         r->gaps++;
         r->missed = ev->missed;
+        r->seq_before = r->last_seq;
+        r->restarted = ev->restarted;
+        r->gap_start = ev->gap_start;
+        r->gap_end = ev->gap_end;
         r->resumed += ev->resumed;
         assert_true(ev->gap_end > ev->gap_start);
     }
     if (ev->type == RS_CONN_EV_LOST)
         r->lost_events++;
-    if (ev->type == RS_CONN_EV_NOTICE)
+    if (ev->type == RS_CONN_EV_NOTICE) {
         r->notices++;
+        snprintf(r->notice, sizeof r->notice, "%s", ev->reason ? ev->reason : "");
+    }
 }
 
 static struct rs_conn *start_cfg(struct world *w, struct record *r, int stall_ms)
@@ -279,27 +351,36 @@ static void test_conn_stall(void **state)
     rs_conn_free(c);
 }
 
+/* Step until 60 samples arrived (5 s of emulated time at most); when the
+ * roller vanishes (vanish_after), its port stays absent for away_us. */
+static void run_with_unplug(struct rs_conn *c, struct world *w, const struct record *r,
+                            int64_t away_us)
+{
+    int64_t deadline = world_now(w) + 5000000;
+    bool unplugged = false;
+    while (world_now(w) < deadline && r->samples < 60) {
+        assert_int_equal(rs_conn_step(c, 50), 0);
+        if (!unplugged && rs_conn_state(c) == RS_CONN_DISCONNECTED) {
+            unplugged = true;
+            w->unplug_until_us = world_now(w) + away_us;
+        }
+    }
+}
+
 static void test_conn_gap_and_resume(void **state)
 {
     (void)state;
     struct world w;
     struct record r;
     struct rs_conn *c = start(&w, &r);
-    int64_t deadline = world_now(&w) + 5000000;
-    bool unplugged = false;
-    while (world_now(&w) < deadline && r.samples < 60) {
-        assert_int_equal(rs_conn_step(c, 50), 0);
-        if (!unplugged && rs_conn_state(c) == RS_CONN_DISCONNECTED) {
-            unplugged = true;
-            w.unplug_until_us = world_now(&w) + 300000;
-        }
-    }
+    run_with_unplug(c, &w, &r, 300000);
     assert_int_equal(r.samples, 60);
     assert_true(r.ordered);
     assert_int_equal(w.dev.commands[0], 2); /* one START per connection */
     assert_int_equal(r.gaps, 1);
     assert_int_equal(r.resumed, 1);
     assert_int_equal(r.missed, 24);
+    assert_false(r.restarted);
     assert_int_equal(r.lost_events, 1);
     assert_int_equal(r.states[RS_CONN_STREAMING], 2);
     assert_int_equal(r.states[RS_CONN_DISCONNECTED], 1);
@@ -323,7 +404,7 @@ static void test_conn_other_roller_refused(void **state)
     struct world w;
     struct record r;
     struct rs_conn *c = start(&w, &r);
-    w.plan = 1;
+    w.plan = PLAN_OTHER;
     int64_t deadline = world_now(&w) + 1500000;
     while (world_now(&w) < deadline)
         assert_int_equal(rs_conn_step(c, 50), 0);
@@ -332,8 +413,17 @@ static void test_conn_other_roller_refused(void **state)
     assert_int_equal(r.states[RS_CONN_STREAMING], 1);
     assert_int_equal(r.notices, 1);   /* said once, not at every retry */
     assert_true(w.opens >= 3);        /* kept retrying... */
-    assert_true(w.opens <= 6);        /* ...but at most twice a second */
+    assert_true(w.opens <= 3);        /* ...but once a second */
     assert_int_equal(rs_conn_state(c), RS_CONN_DISCONNECTED);
+    /* The line names both rollers and what to do. */
+    assert_non_null(strstr(r.notice, "roller OTHER on sim is not the session's roller SIM1"));
+    assert_non_null(strstr(r.notice, "plug it back in, or end the session"));
+    /* The other roller was never started, and its reopenings were not news:
+     * "connecting" and "disconnected" for the unplug and the first reopening
+     * only, the second with the reason. */
+    assert_int_equal(w.dev.commands[0], 1);
+    assert_int_equal(r.states[RS_CONN_CONNECTING], 2);
+    assert_int_equal(r.states[RS_CONN_DISCONNECTED], 2);
     rs_conn_finish(c);
     /* The session ended inside the gap: it is reported, not resumed. */
     assert_int_equal(r.gaps, 1);
@@ -342,6 +432,88 @@ static void test_conn_other_roller_refused(void **state)
     rs_conn_get_stats(c, &st);
     assert_int_equal(st.gaps, 1);
     assert_string_equal(st.serial, "SIM1");
+    assert_string_equal(st.refused, "OTHER");
+    assert_string_equal(r.last_reason, "roller OTHER is attached instead of SIM1");
+    rs_conn_free(c);
+}
+
+/*
+ * Another roller that streams on its own and sends its info frame only after
+ * its samples: none of its samples reach the sink. When the session's roller
+ * returns it is accepted (same serial), the gap closes with the frames it
+ * made meanwhile, and the refusal is cleared.
+ */
+static void test_conn_other_roller_then_own(void **state)
+{
+    (void)state;
+    struct world w;
+    struct record r;
+    struct rs_conn *c = start(&w, &r);
+    w.other_until_us = world_now(&w) + 2500000;
+    int64_t deadline = world_now(&w) + 5000000;
+    while (world_now(&w) < deadline && r.samples < 60) {
+        assert_int_equal(rs_conn_step(c, 50), 0);
+        if (w.other_opens && rs_conn_state(c) == RS_CONN_DISCONNECTED) {
+            struct rs_conn_stats st;
+            rs_conn_get_stats(c, &st);
+            assert_string_equal(st.refused, "OTHER");
+        }
+    }
+    assert_true(w.other_opens >= 2);
+    assert_true(w.other_sent > 0);     /* it did stream */
+    assert_int_equal(r.foreign, 0);
+    assert_int_equal(r.samples, 60);
+    assert_true(r.ordered);
+    assert_int_equal(r.notices, 1);
+    assert_int_equal(r.gaps, 1);
+    assert_int_equal(r.resumed, 1);
+    assert_false(r.restarted);
+    assert_true(r.have_after);
+    assert_int_equal(r.seq_before, 30);   /* 31 frames sent, seq 10 lost on the wire */
+    assert_int_equal(r.missed, (int64_t)r.seq_after - 31);
+    assert_true(r.missed > 200);          /* 3 s away: about 240 frames */
+    /* connecting: the first open, the first reopening (which found the other
+     * roller; the later ones are quiet) and the return of the session's roller */
+    assert_int_equal(r.states[RS_CONN_CONNECTING], 3);
+    assert_int_equal(r.states[RS_CONN_STREAMING], 2);
+    struct rs_conn_stats st;
+    rs_conn_get_stats(c, &st);
+    assert_string_equal(st.refused, "");
+    assert_string_equal(st.serial, "SIM1");
+    assert_int_equal(st.gap_restarts, 0);
+    rs_conn_finish(c);
+    rs_conn_free(c);
+}
+
+/*
+ * The roller restarts while unplugged (sequence and clock from 0) and comes
+ * back 2 s later: the gap lasts its real host time and its missed frames are
+ * that time in frame periods, not 0 and not "unknown".
+ */
+static void test_conn_restart_gap(void **state)
+{
+    (void)state;
+    struct world w;
+    struct record r;
+    struct rs_conn *c = start(&w, &r);
+    w.plan = PLAN_RESTART;
+    w.dev.skip_seq = 0;
+    run_with_unplug(c, &w, &r, 2000000);
+    assert_int_equal(r.samples, 60);
+    assert_int_equal(r.gaps, 1);
+    assert_int_equal(r.resumed, 1);
+    assert_true(r.restarted);
+    assert_int_equal(r.seq_after, 0);
+    double gap_s = r.gap_end - r.gap_start;
+    assert_true(gap_s >= 2.0 && gap_s <= 2.1);   /* unplugged 2 s, reopened within 50 ms */
+    assert_int_equal(r.missed, (int64_t)llround(gap_s * 80) - 1);
+    assert_true(r.missed >= 159 && r.missed <= 168);
+    struct rs_conn_stats st;
+    rs_conn_get_stats(c, &st);
+    assert_int_equal(st.gap_restarts, 1);
+    assert_int_equal(st.gap_missed, (uint64_t)r.missed);
+    assert_int_equal(st.lost, 0);
+    rs_conn_finish(c);
     rs_conn_free(c);
 }
 
@@ -438,6 +610,8 @@ int main(void)
         cmocka_unit_test(test_source_emulated_time),
         cmocka_unit_test(test_conn_gap_and_resume),
         cmocka_unit_test(test_conn_other_roller_refused),
+        cmocka_unit_test(test_conn_other_roller_then_own),
+        cmocka_unit_test(test_conn_restart_gap),
         cmocka_unit_test(test_conn_stall),
         cmocka_unit_test(test_conn_survives_noise),
     };

@@ -36,10 +36,17 @@ shaft_d     = 8;    // ground steel shaft through the bearing
 shaft_yield = 500;  // MPa, core of an induction-hardened Cf53 linear shaft (mild steel ~250: too weak)
 magnet_d    = 6;    // diametric magnet
 magnet_h    = 2.5;
-// Encoder: ams OSRAM AS5048A-TS_EK_AB adapter board. Outline 22 x 28 mm with
-// 2.6 mm holes (adapter-board user manual); the AS5048A (TSSOP-14 body 5.0 x
-// 4.4 mm, 1.2 mm high) is centred in the 22 mm square, the 6 mm strip with the
-// P1 pads below it. Measure your board (step 1 of hw/README.md) and override.
+// Encoder: ams OSRAM AS5048A adapter board, ordering code AS5048A-TS_EK_AB,
+// documented in ams "User Manual AS5048-AB" (AS5048-AB-v1.1, revision 1.2,
+// 2014-01-14). From its text: 4 mounting holes of 2.6 mm (not used here: the
+// board is clamped by its edges), the P1 connector, the magnet centred on
+// the package within 0.5 mm, an air gap of 0.5-2 mm, a non-ferromagnetic
+// magnet holder. NOT from that document: the outline (22 x 28 mm) and the
+// chip position (centred across, 3 mm above the outline centre) come from a
+// distributor's listing; the manual's dimension drawing could not be read
+// (docs/hardware.md, "Encoder board"). Measure your board (step 1 of
+// hw/README.md) and override before printing the encoder upright. The chip
+// is the AS5048A in TSSOP-14 (body 5.0 x 4.4 mm, 1.2 mm high; ams datasheet).
 enc_pcb     = [22, 28];   // [along Y, along Z]
 enc_pcb_t   = 1.6;
 enc_chip    = [4.4, 5.0, 1.2];  // [Y, Z, height above the board face towards the magnet]
