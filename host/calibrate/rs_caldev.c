@@ -11,7 +11,7 @@
 #include "rs_match.h"
 #include "rs_scan.h"
 #include "rs_err.h"
-#include "rs_text.h"
+#include "rs_str.h"
 
 #define RS_CALDEV_QUEUE 512u     /* samples buffered between rs_caldev_sample calls */
 #define RS_CALDEV_RESEND_MS 300
@@ -199,8 +199,8 @@ static int find_port(struct rs_caldev *d, char *why, size_t cap)
         return rs_fail(RS_CALDEV_NO_ROLLER, why, cap, "cannot list serial ports: %s",
                        rs_link_strerror(rc));
     for (size_t i = 0; i < n; i++) {
-        rs_text_copy(rollers[i].path, sizeof rollers[i].path, ports[i].path);
-        rs_text_copy(rollers[i].serial, sizeof rollers[i].serial, ports[i].serial);
+        rs_str_copy(rollers[i].path, sizeof rollers[i].path, ports[i].path);
+        rs_str_copy(rollers[i].serial, sizeof rollers[i].serial, ports[i].serial);
     }
     size_t idx = 0;
     const char *want = d->want_serial[0] ? d->want_serial : NULL;
@@ -211,7 +211,7 @@ static int find_port(struct rs_caldev *d, char *why, size_t cap)
         return rs_fail(rc == RS_PICK_AMBIGUOUS ? RS_CALDEV_AMBIGUOUS : RS_CALDEV_NO_ROLLER, why,
                        cap, "%s", msg);
     }
-    rs_text_copy(d->port, sizeof d->port, rollers[idx].path);
+    rs_str_copy(d->port, sizeof d->port, rollers[idx].path);
     return 0;
 }
 
@@ -283,7 +283,7 @@ int rs_caldev_open_link(struct rs_caldev **out, struct rs_link *link, const char
     }
     d->link = link;
     rs_decoder_init(&d->dec);
-    rs_text_copy(d->port, sizeof d->port, name ? name : "(link)");
+    rs_str_copy(d->port, sizeof d->port, name ? name : "(link)");
     return start(out, d, NULL, timeout_ms, why, cap);
 }
 

@@ -2,7 +2,7 @@
 #include "rs_calstore.h"
 #include "rs_err.h"
 #include "rs_file.h"
-#include "rs_text.h"
+#include "rs_str.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -84,7 +84,7 @@ int rs_calstore_parse(const char *text, struct rs_calstore *st, char *why, size_
     int lineno = 0;
     const char *p = text;
     char line[160];
-    for (int got; (got = rs_text_line(&p, line, sizeof line)) != 0;) {
+    for (int got; (got = rs_str_line(&p, line, sizeof line)) != 0;) {
         lineno++;
         if (got < 0)
             return rs_fail(RS_CALSTORE_CORRUPT, why, cap, "line %d is too long", lineno);

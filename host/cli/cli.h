@@ -75,6 +75,10 @@ int rs_cli_session_option(int argc, char **argv, int *i, const char *who,
  * scfg. 0, or -1 (reported: exit 2). */
 int rs_cli_session_check(const char *who, const struct rs_run_opts *ro,
                          struct rs_session_config *scfg, const struct rs_cli_session_args *sa);
+/* The session's outputs from the options: JSON lines on stdout with --json,
+ * the window unless --headless; the software's name for the snapshot. */
+void rs_cli_session_outputs(const struct rs_cli_session_args *sa, struct rs_run_opts *ro,
+                            struct rs_session_config *scfg);
 
 /* ---- recording for live and demo (cli_record.c) ---- */
 struct rs_rec_opts;

@@ -49,6 +49,9 @@ static int record_start(const char *who, const struct rs_rec_opts *opts, struct 
     /* Headless runs keep stderr for errors only (scripts count its lines). */
     if (ro->window)
         fprintf(stderr, "rollsense: %s: recording to %s\n", who, path);
+    static char named[sizeof path]; /* for the summary at the end */
+    snprintf(named, sizeof named, "%s", path);
+    ro->session_file = named;
     ro->tick = rs_recattach_tick;
     ro->tick_ctx = *out;
     return 0;

@@ -186,3 +186,15 @@ int rs_cli_session_check(const char *who, const struct rs_run_opts *ro,
     }
     return rs_cli_load_config(who, sa->config_path, &scfg->cfg);
 }
+
+void rs_cli_session_outputs(const struct rs_cli_session_args *sa, struct rs_run_opts *ro,
+                            struct rs_session_config *scfg)
+{
+    if (sa->json) {
+        scfg->line = rs_cli_print_line;
+        scfg->line_ctx = stdout;
+    }
+    scfg->software = "rollsense " RS_VERSION_STRING;
+    ro->window = !sa->headless;
+    ro->json = sa->json;
+}

@@ -48,25 +48,15 @@ static int screenshot(SDL_Renderer *ren, int w, int h, const char *path)
     return rc == 0 ? 0 : -1;
 }
 
+/* The wizard's keys (rs_calscreen_poll_keys); a stop wins over the rest. */
 static enum rs_calcli_act gui_keys(void *ctx, bool *closed)
 {
     (void)ctx;
-    enum rs_calcli_act a = RS_CALCLI_NONE;
-    SDL_Event ev;
-    while (SDL_PollEvent(&ev)) {
-        if (ev.type == SDL_QUIT) {
-            *closed = true;
-        } else if (ev.type == SDL_KEYDOWN) {
-            SDL_Keycode k = ev.key.keysym.sym;
-            if (k == SDLK_RETURN || k == SDLK_KP_ENTER || k == SDLK_SPACE)
-                a = RS_CALCLI_ENTER;
-            else if (k == SDLK_y)
-                a = RS_CALCLI_EMPTY;
-            else if (k == SDLK_ESCAPE || k == SDLK_q)
-                a = RS_CALCLI_STOP;
-        }
-    }
-    return a;
+    unsigned k = rs_calscreen_poll_keys(closed);
+    return k & RS_CSK_STOP    ? RS_CALCLI_STOP
+           : k & RS_CSK_EMPTY ? RS_CALCLI_EMPTY
+           : k & RS_CSK_ENTER ? RS_CALCLI_ENTER
+                              : RS_CALCLI_NONE;
 }
 
 /* At most one frame per FRAME_MS however fast samples arrive; a change of

@@ -197,7 +197,7 @@ int rs_cmd_demo(int argc, char **argv)
     }
     if (rs_cli_session_check("demo", &ro, &scfg, &sa) != 0)
         return RS_EXIT_USAGE;
-    const bool headless = sa.headless, json = sa.json;
+    const bool headless = sa.headless;
     if (headless && ro.screenshot_after) {
         rs_cli_error("demo: --screenshot-after needs the window (drop --headless)");
         return RS_EXIT_USAGE;
@@ -219,12 +219,7 @@ int rs_cmd_demo(int argc, char **argv)
     d.fast = fast;
 
     demo_person(&scfg, &d, &scn);
-    if (json) {
-        scfg.line = rs_cli_print_line;
-        scfg.line_ctx = stdout;
-    }
-    scfg.software = "rollsense " RS_VERSION_STRING;
-    ro.window = !headless;
+    rs_cli_session_outputs(&sa, &ro, &scfg);
     ro.done = demo_done;
     ro.done_ctx = &d;
     if (fast && ro.window)

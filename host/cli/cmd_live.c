@@ -126,7 +126,7 @@ int rs_cmd_live(int argc, char **argv)
     }
     if (rs_cli_session_check("live", &ro, &scfg, &sa) != 0)
         return RS_EXIT_USAGE;
-    const bool headless = sa.headless, json = sa.json;
+    const bool headless = sa.headless;
     if (!headless && !rs_run_have_display()) {
         rs_cli_error("live: no display (DISPLAY and WAYLAND_DISPLAY unset); "
                      "use 'rollsense live --headless --json'");
@@ -138,12 +138,7 @@ int rs_cmd_live(int argc, char **argv)
     char pname[RS_PROFILE_NAME_MAX], pwhy[512];
     if (rs_profiles_load_active(&scfg.prof, pname, sizeof pname, pwhy, sizeof pwhy) < 0)
         rs_cli_error("live: %s; using the default profile", pwhy);
-    if (json) {
-        scfg.line = rs_cli_print_line;
-        scfg.line_ctx = stdout;
-    }
-    scfg.software = "rollsense " RS_VERSION_STRING;
-    ro.window = !headless;
+    rs_cli_session_outputs(&sa, &ro, &scfg);
 
     struct capture cap = { 0 };
     if (capture_path) {

@@ -266,7 +266,8 @@ static int play(struct rs_replay *rp, const struct replay_args *a, volatile sig_
     char err[600] = "";
     struct rs_run_opts o = { .window = true, .wcfg = a->wc, .duration_s = -1, .stop = stop,
                              .who = "replay", .screenshot_after = a->shot_after,
-                             .frame_step_s = a->shot_after > 0 ? 1.0 / 60.0 : 0 };
+                             .frame_step_s = a->shot_after > 0 ? 1.0 / 60.0 : 0,
+                             .session_file = a->path };
     if (!o.wcfg.title)
         o.wcfg.title = "rollsense replay";
     int rc = rs_replay_window(rp, &o, a->speed, err, sizeof err);

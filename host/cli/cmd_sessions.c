@@ -59,7 +59,9 @@ static void print_one(void *vctx, const char *path, const struct rs_reader_summa
             rs_json_int(&j, "holds_left", sum->holds[0]);
             rs_json_int(&j, "holds_right", sum->holds[1]);
             rs_json_num(&j, "longest_hold_s", sum->longest_hold_s, 1);
-            rs_json_num(&j, "peak_bw_pct", sum->peak_bw_pct, 1);
+            /* nominal forces of an uncalibrated roller are no measurement */
+            rs_json_num(&j, "peak_bw_pct", sum->uncalibrated ? NAN : sum->peak_bw_pct, 1);
+            rs_json_bool(&j, "calibrated", !sum->uncalibrated);
             rs_json_bool(&j, "complete", sum->complete);
             if (message)
                 rs_json_str(&j, "damage", message);
@@ -87,7 +89,9 @@ static void print_one(void *vctx, const char *path, const struct rs_reader_summa
         snprintf(dur, sizeof dur, "%ld:%02ld:%02ld", sec / 3600, sec / 60 % 60, sec % 60);
     else
         snprintf(dur, sizeof dur, "%ld:%02ld", sec / 60, sec % 60);
-    if (isfinite(sum->peak_bw_pct))
+    if (sum->uncalibrated)
+        snprintf(peak, sizeof peak, "uncal");
+    else if (isfinite(sum->peak_bw_pct))
         snprintf(peak, sizeof peak, "%.0f%%", sum->peak_bw_pct);
     else
         snprintf(peak, sizeof peak, "-");

@@ -4,6 +4,7 @@
  */
 #include "rs_config.h"
 #include "rs_file.h"
+#include "rs_str.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -37,7 +38,6 @@ static const struct rs_config_key keys[] = {
     K(hold_move_end_cm, 0.5, 20, 0, "cm", "moving further than this from the hold spot ends a hold"),
     K(hold_dip_frac, 0.05, 0.95, 0, "", "force below this fraction of the hold mean is a dip"),
     K(hold_dip_max_s, 0.1, 10, 0, "s", "a dip longer than this ends the hold"),
-    K(backdate_eps_cm, 0.005, 0.5, 0, "cm", "movement resolution for backdating hold start and end"),
     K(cue_min_s, 1, 600, 0, "s", "cue: minimum reached"),
     K(cue_target_s, 1, 600, 0, "s", "cue: target reached"),
     K(cue_long_s, 1, 600, 0, "s", "cue: long"),
@@ -56,6 +56,22 @@ static const struct rs_config_key keys[] = {
 #undef K
 
 #define NKEYS (sizeof keys / sizeof keys[0])
+
+/* Keys older versions took (and --print-config wrote) that mean nothing now:
+ * an error naming why and what to do, rather than a setting silently
+ * ignored or an "unknown key" that sends the user looking for a typo. */
+static const struct { const char *name, *why; } retired[] = {
+    { "backdate_eps_cm",
+      "hold start and end come from a least-squares fit, see docs/detection.md" },
+};
+
+static const char *retired_why(const char *name)
+{
+    for (size_t i = 0; i < sizeof retired / sizeof retired[0]; i++)
+        if (strcmp(retired[i].name, name) == 0)
+            return retired[i].why;
+    return NULL;
+}
 
 /* Ordered groups: each must be strictly increasing. */
 static const char *const order_groups[][7] = {
@@ -77,7 +93,7 @@ void rs_config_defaults(struct rs_config *c)
         .force_high_pct = 45, .force_warn_pct = 60, .force_overload_pct = 80,
         .contact_off_ms = 200,
         .hold_min_bw_pct = 10, .hold_min_rolling_frac = 0.5, .hold_move_end_cm = 2.0,
-        .hold_dip_frac = 0.5, .hold_dip_max_s = 1.0, .backdate_eps_cm = 0.02,
+        .hold_dip_frac = 0.5, .hold_dip_max_s = 1.0,
         .cue_min_s = 15, .cue_target_s = 30, .cue_long_s = 60, .cue_release_s = 90,
         .dose_holds_per_leg = 3, .dose_switch_min = 3, .dose_stop_min = 6,
         .knee_zone_cm = 5, .leg_threshold_mm = 20,
@@ -188,6 +204,20 @@ int rs_config_validate(const struct rs_config *cfg, char *err, size_t errcap)
 
 static int is_space(char ch) { return ch == ' ' || ch == '\t' || ch == '\r'; }
 
+/* The error for a key that is not one: it names every key there is. -1. */
+static int unknown_key(const char *shown, const char *filename, int lineno, char *err,
+                       size_t errcap)
+{
+    char list[1400];
+    size_t n = 0;
+    list[0] = '\0';
+    for (size_t i = 0; i < NKEYS && n < sizeof list; i++)
+        n += (size_t)snprintf(list + n, sizeof list - n, "%s%s", i ? ", " : "", keys[i].name);
+    errf(err, errcap, "%s:%d: key '%s': unknown key, allowed keys %s", filename, lineno, shown,
+         list);
+    return -1;
+}
+
 int rs_config_parse(struct rs_config *cfg, const char *text, const char *filename, char *err,
                     size_t errcap)
 {
@@ -199,19 +229,14 @@ int rs_config_parse(struct rs_config *cfg, const char *text, const char *filenam
     int lines[NKEYS] = { 0 };
     int lineno = 0;
     const char *p = text ? text : "";
-    while (*p) {
+    char buf[256];
+    for (int got; (got = rs_str_line(&p, buf, sizeof buf)) != 0;) {
         lineno++;
-        const char *eol = strchr(p, '\n');
-        size_t len = eol ? (size_t)(eol - p) : strlen(p);
-        char buf[256];
-        if (len >= sizeof buf) {
+        if (got < 0) {
             errf(err, errcap, "%s:%d: line longer than %zu characters, allowed 'key = value'",
                  filename, lineno, sizeof buf - 1);
             return -1;
         }
-        memcpy(buf, p, len);
-        buf[len] = '\0';
-        p = eol ? eol + 1 : p + len;
 
         char *hash = strchr(buf, '#');
         if (hash)
@@ -243,17 +268,14 @@ int rs_config_parse(struct rs_config *cfg, const char *text, const char *filenam
             return -1;
         }
         const struct rs_config_key *k = rs_config_key_find(key);
-        if (!k) {
-            char list[1400];
-            size_t n = 0;
-            list[0] = '\0';
-            for (size_t i = 0; i < NKEYS && n < sizeof list; i++)
-                n += (size_t)snprintf(list + n, sizeof list - n, "%s%s", i ? ", " : "",
-                                      keys[i].name);
-            errf(err, errcap, "%s:%d: key '%s': unknown key, allowed keys %s", filename, lineno,
-                 shown, list);
+        const char *why = retired_why(key);
+        if (why) {
+            errf(err, errcap, "%s:%d: key '%s': no longer used (%s), delete this line", filename,
+                 lineno, key, why);
             return -1;
         }
+        if (!k)
+            return unknown_key(shown, filename, lineno, err, errcap);
         size_t ki = (size_t)(k - keys);
         char range[96];
         range_text(k, range, sizeof range);

@@ -37,7 +37,6 @@ struct rs_config {
     double hold_move_end_cm;     /* moved further than this from the spot: end */
     double hold_dip_frac;        /* force below this fraction of the hold mean is a dip */
     double hold_dip_max_s;       /* a dip longer than this ends the hold */
-    double backdate_eps_cm;      /* movement resolution used to backdate start/end */
     double cue_min_s, cue_target_s, cue_long_s, cue_release_s;
     /* dose */
     double dose_holds_per_leg;

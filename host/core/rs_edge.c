@@ -11,48 +11,69 @@ struct sums {
     double n, y, yy, t1, t2, t3, t4, yt1, yt2;
 };
 
-static void sums_add(struct sums *s, double t, double y, double sign)
+static inline void sums_add(struct sums *s, double t, double y)
 {
     double t2 = t * t;
-    s->n += sign;
-    s->y += sign * y;
-    s->yy += sign * y * y;
-    s->t1 += sign * t;
-    s->t2 += sign * t2;
-    s->t3 += sign * t2 * t;
-    s->t4 += sign * t2 * t2;
-    s->yt1 += sign * y * t;
-    s->yt2 += sign * y * t2;
+    s->n += 1;
+    s->y += y;
+    s->yy += y * y;
+    s->t1 += t;
+    s->t2 += t2;
+    s->t3 += t2 * t;
+    s->t4 += t2 * t2;
+    s->yt1 += y * t;
+    s->yt2 += y * t2;
+}
+
+static inline void sums_sub(struct sums *s, double t, double y)
+{
+    double t2 = t * t;
+    s->n -= 1;
+    s->y -= y;
+    s->yy -= y * y;
+    s->t1 -= t;
+    s->t2 -= t2;
+    s->t3 -= t2 * t;
+    s->t4 -= t2 * t2;
+    s->yt1 -= y * t;
+    s->yt2 -= y * t2;
 }
 
 /*
- * Residual of the ramp side for a hinge at t0 with the flat level L:
- * sum (y - L - c g)^2 minimised over c, with g = (t - t0)^model. Writes c.
+ * Residual of the ramp side for a hinge at t0 with the flat level L, both
+ * models: sum (y - L - c g)^2 minimised over c, with g = (t - t0) (r[0],
+ * c[0]) and g = (t - t0)^2 (r[1], c[1]).
  */
-static double ramp_residual(const struct sums *s, double t0, double L, int model, double *c)
+static inline void ramp_residuals(const struct sums *s, double t0, double L, double r[2],
+                                  double c[2])
 {
     double zz = s->yy - 2 * L * s->y + s->n * L * L;
-    double g, gg, yg;
-    if (model == 1) {
-        g = s->t1 - s->n * t0;
-        gg = s->t2 - 2 * t0 * s->t1 + s->n * t0 * t0;
-        yg = s->yt1 - t0 * s->y;
-    } else {
-        double a = t0, a2 = a * a;
-        g = s->t2 - 2 * a * s->t1 + s->n * a2;
-        gg = s->t4 - 4 * a * s->t3 + 6 * a2 * s->t2 - 4 * a2 * a * s->t1 + s->n * a2 * a2;
-        yg = s->yt2 - 2 * a * s->yt1 + a2 * s->y;
+    double a = t0, a2 = a * a;
+    double g[2] = { s->t1 - s->n * t0,
+                    s->t2 - 2 * a * s->t1 + s->n * a2 };
+    double gg[2] = { s->t2 - 2 * t0 * s->t1 + s->n * t0 * t0,
+                     s->t4 - 4 * a * s->t3 + 6 * a2 * s->t2 - 4 * a2 * a * s->t1 +
+                         s->n * a2 * a2 };
+    double yg[2] = { s->yt1 - t0 * s->y,
+                     s->yt2 - 2 * a * s->yt1 + a2 * s->y };
+    for (int i = 0; i < 2; i++) {
+        double zg = yg[i] - L * g[i];
+        if (!(gg[i] > 1e-15)) {
+            c[i] = 0;
+            r[i] = zz;
+            continue;
+        }
+        c[i] = zg / gg[i];
+        double ri = zz - zg * zg / gg[i];
+        r[i] = ri > 0 ? ri : 0;
     }
-    double zg = yg - L * g;
-    if (!(gg > 1e-15)) {
-        *c = 0;
-        return zz;
-    }
-    *c = zg / gg;
-    double r = zz - zg * zg / gg;
-    return r > 0 ? r : 0;
 }
 
+/*
+ * Every candidate edge in one pass: the ramp side's sums grow (arrival) or
+ * shrink (departure) by one sample per candidate, the flat side's are the
+ * whole window's minus them. O(n), no division by the model in the loop.
+ */
 int rs_edge_fit(const double *t, const double *y, int n, enum rs_edge_side side, int min_flat,
                 int min_ramp, struct rs_edge *out)
 {
@@ -65,39 +86,48 @@ int rs_edge_fit(const double *t, const double *y, int n, enum rs_edge_side side,
     double tr = t[n - 1], yr = y[n - 1];
     struct sums all = { 0 }, ramp = { 0 };
     for (int i = 0; i < n; i++)
-        sums_add(&all, t[i] - tr, y[i] - yr, 1);
+        sums_add(&all, t[i] - tr, y[i] - yr);
     /* Arrival: ramp = [0, m), flat = [m, n); candidate t0 = t[m].
      * Departure: flat = [0, m], ramp = (m, n); candidate t0 = t[m]. */
     bool arr = side == RS_EDGE_ARRIVAL;
-    if (!arr)
+    int nr = 0;
+    if (!arr) {
         ramp = all;
-    double best = INFINITY;
+        nr = n;
+    }
+    double best = INFINITY, best_rf = 0;
     for (int m = 0; m < n; m++) {
         double ti = t[m] - tr, yi = y[m] - yr;
-        if (arr && m > 0)
-            sums_add(&ramp, t[m - 1] - tr, y[m - 1] - yr, 1);
-        if (!arr)
-            sums_add(&ramp, ti, yi, -1);
-        int nr = (int)lround(ramp.n), nf = n - nr;
+        if (arr && m > 0) {
+            sums_add(&ramp, t[m - 1] - tr, y[m - 1] - yr);
+            nr++;
+        }
+        if (!arr) {
+            sums_sub(&ramp, ti, yi);
+            nr--;
+        }
+        int nf = n - nr;
         if (nr < min_ramp || nf < min_flat)
             continue;
         /* Flat side = all - ramp. */
         double fy = all.y - ramp.y, fyy = all.yy - ramp.yy;
         double L = fy / nf;
         double rf = fyy - fy * fy / nf;
+        double rr[2], c[2];
+        ramp_residuals(&ramp, ti, L, rr, c);
         for (int model = 1; model <= 2; model++) {
-            double c;
-            double r = rf + ramp_residual(&ramp, ti, L, model, &c);
+            double r = rf + rr[model - 1];
             if (r < best) {
                 best = r;
-                *out = (struct rs_edge){ .t0 = t[m], .level = L + yr, .slope = c,
-                                         .model = model, .flat_n = nf, .res = r,
-                                         .flat_sd = sqrt(fmax(rf, 0) / nf) };
+                best_rf = rf;
+                *out = (struct rs_edge){ .t0 = t[m], .level = L + yr, .slope = c[model - 1],
+                                         .model = model, .flat_n = nf, .res = r };
             }
         }
     }
     if (!isfinite(best))
         return -1;
+    out->flat_sd = sqrt(fmax(best_rf, 0) / out->flat_n);
     out->res_flat = all.yy - all.y * all.y / n;
     return 0;
 }

@@ -87,6 +87,7 @@ static double contact_level_n(const struct rs_pipeline *p)
     return p->cfg.force_light_pct / 100.0 * bw_n(p);
 }
 
+
 static const struct rs_hist_entry *hist_at(const struct rs_pipeline *p, uint64_t k)
 {
     return &p->hist.e[k % RS_HIST];
@@ -105,6 +106,15 @@ static int calf_bins(const struct rs_pipeline *p)
     if (n < 1)
         n = 1;
     return n > RS_CALF_BINS ? RS_CALF_BINS : n;
+}
+
+/* Per-sample constants from the config, calibration and profile in use:
+ * recomputed by init and every setter, read by the stages. */
+static void derive(struct rs_pipeline *p)
+{
+    p->calf_nb = calf_bins(p);
+    p->level_n = contact_level_n(p);
+    p->circ_cm = 2.0 * PI * (double)p->cal.radius_um / 1e4;
 }
 
 static enum rs_leg leg_of(const struct rs_pipeline *p, double x_mm)
@@ -200,6 +210,7 @@ void rs_pipeline_init(struct rs_pipeline *p, const struct rs_config *cfg,
     else
         rs_profile_defaults(&p->prof);
     sanitize_profile(&p->prof);
+    derive(p);
     p->zero.unloaded_since = -1;
     p->ct.below_since = -1;
     p->hd.dip_since = -1;
@@ -210,12 +221,14 @@ void rs_pipeline_init(struct rs_pipeline *p, const struct rs_config *cfg,
 void rs_pipeline_set_config(struct rs_pipeline *p, const struct rs_config *cfg)
 {
     p->cfg = *cfg;
+    derive(p);
 }
 
 void rs_pipeline_set_calib(struct rs_pipeline *p, const struct rs_calib *cal)
 {
     p->cal = *cal;
     sanitize_calib(&p->cal);
+    derive(p);
     /* A new zero makes the auto-zero correction meaningless: start over. */
     p->zero.l = p->zero.r = 0;
     p->zero.unloaded_since = -1;
@@ -226,6 +239,7 @@ void rs_pipeline_set_profile(struct rs_pipeline *p, const struct rs_profile *pro
 {
     p->prof = *prof;
     sanitize_profile(&p->prof);
+    derive(p);
 }
 
 const struct rs_live *rs_pipeline_live(const struct rs_pipeline *p)
@@ -290,8 +304,9 @@ static void hold_finish(struct rs_pipeline *p, struct rs_events *out, double end
     if (end_t < h->start_t)
         end_t = h->start_t;
     if (reason == RS_END_MOVED) {
-        /* The samples of the departure are not part of the hold. */
-        for (uint64_t k = p->hist.count; k-- > hist_oldest(p) && p->hd.n > 1;) {
+        /* The samples of the departure are not part of the hold. The newest
+         * one (that showed the departure, hold_step) was never added. */
+        for (uint64_t k = p->hist.count - 1; k-- > hist_oldest(p) && p->hd.n > 1;) {
             const struct rs_hist_entry *e = hist_at(p, k);
             if (e->t <= end_t)
                 break;
@@ -378,27 +393,26 @@ static void hold_begin(struct rs_pipeline *p, struct rs_events *out)
 #define EDGE_QUIET_CM 0.04              /* rest noise above this (sd) is tremor: 8 mm reach */
 #define EASE_DOUBT_FRAC 0.8             /* near force below this of the hold mean: easing off */
 
+_Static_assert(MEAN_N + DRIFT_LAG < RS_HIST, "the drift's samples fit in the history ring");
+_Static_assert(DRIFT_LAG < RS_MEAN_RING && (RS_MEAN_RING & (RS_MEAN_RING - 1)) == 0,
+               "the mean ring keeps the drift lag and is a power of 2");
+
 /*
- * Mean time, travel and force of the n samples ending at history index k;
- * false unless all of them are in the usable history (after the last gap,
- * still in the ring). O(1) from the running sums.
+ * The n newest history entries are all usable: after the last gap (n is far
+ * below RS_HIST, so they are still in the ring).
  */
-static bool hist_mean(const struct rs_pipeline *p, uint64_t k, uint32_t n, double *t, double *disp,
-                      double *force)
+static bool hist_tail_ok(const struct rs_pipeline *p, uint32_t n)
 {
-    if (k + 1 < n)
-        return false;
-    uint64_t first = k + 1 - n;
-    uint64_t ring_lo = p->hist.count > RS_HIST ? p->hist.count - RS_HIST : 0;
-    if (first < hist_oldest(p) || (first > 0 && first - 1 < ring_lo))
-        return false;
-    const struct rs_hist_entry *e = hist_at(p, k);
-    struct rs_hist_entry z = { 0 };
-    const struct rs_hist_entry *b = first > 0 ? hist_at(p, first - 1) : &z;
-    *t = (e->sum_t - b->sum_t) / n;
-    *disp = (e->sum_disp - b->sum_disp) / n;
-    *force = (e->sum_force - b->sum_force) / n;
-    return true;
+    return p->hist.count >= n && p->hist.count - n >= p->hist.valid_from;
+}
+
+/* The entry before the n newest ones, whose running sums are subtracted
+ * from the newest entry's to sum those n (a zero entry before the first). */
+static const struct rs_hist_entry *hist_before_tail(const struct rs_pipeline *p, uint32_t n)
+{
+    static const struct rs_hist_entry zero;
+    uint64_t first = p->hist.count - n;
+    return first > 0 ? hist_at(p, first - 1) : &zero;
 }
 
 /* Copy history [a, b] into t[] and y[] (travel or force). Returns the count. */
@@ -640,6 +654,7 @@ static bool stage_time(struct rs_pipeline *p, const struct rs_sample *s, struct 
     struct rs_live *L = &p->live;
     st->dt = 0;
     st->enc_restart = false;
+    st->gap_lost = 0;
     rs_seq_push(&tm->seq, s->seq, NULL);
     L->lost = (uint32_t)tm->seq.lost;
     if (!tm->started) {
@@ -715,8 +730,7 @@ static void stage_encoder(struct rs_pipeline *p, const struct rs_sample *s, stru
     p->kin.last_enc = s->enc;
     if (s->status & (RS_ST_MAGNET | RS_ST_ENC_ERROR))
         denc = 0; /* no trustworthy angle: no travel */
-    double circ_cm = 2.0 * PI * (double)p->cal.radius_um / 1e4;
-    p->live.displacement_cm += p->cal.enc_dir * (double)denc * circ_cm / RS_ENC_COUNTS_PER_REV;
+    p->live.displacement_cm += p->cal.enc_dir * (double)denc * p->circ_cm / RS_ENC_COUNTS_PER_REV;
     st->disp = p->live.displacement_cm;
 }
 
@@ -735,7 +749,7 @@ static void stage_forces(struct rs_pipeline *p, const struct rs_sample *s, struc
     if (s->status & RS_ST_HX_RIGHT)
         r = 0;
     double f = l + r;
-    st->level = contact_level_n(p);
+    st->level = p->level_n;
     L->left_n = st->l = l;
     L->right_n = st->r = r;
     L->force_n = st->f = f;
@@ -779,6 +793,26 @@ static void stage_gap(struct rs_pipeline *p, struct step *st, struct rs_events *
 }
 
 /*
+ * The speed window's first entry: the newest one at least W less half a
+ * sample period older than t, or the oldest usable one if none is. Times
+ * never decrease, so that entry only moves forward as samples come: it is
+ * kept (p->hist.win_k) and moved a step or two per sample instead of
+ * searched from the newest one (a new window length moves it back).
+ */
+static uint64_t speed_window_start(struct rs_pipeline *p, double t, double W)
+{
+    double reach = W - 0.5 / RS_SAMPLE_RATE_HZ;
+    uint64_t lo = hist_oldest(p), top = p->hist.count - 1, k = p->hist.win_k;
+    k = k < lo ? lo : k > top ? top : k;
+    while (k > lo && t - hist_at(p, k)->t < reach)
+        k--;
+    while (k < top && !(t - hist_at(p, k + 1)->t < reach))
+        k++;
+    p->hist.win_k = k;
+    return k;
+}
+
+/*
  * History and speed (p->hist). Appends the sample to the ring, then the speed
  * is the travel between now and the sample nearest speed_window_ms ago over
  * the time between them (dropped frames do not bias it); it is valid once the
@@ -786,25 +820,26 @@ static void stage_gap(struct rs_pipeline *p, struct step *st, struct rs_events *
  */
 static void stage_speed(struct rs_pipeline *p, struct step *st)
 {
-    struct rs_hist_entry prev = { 0 };
-    if (p->hist.count > 0)
-        prev = *hist_at(p, p->hist.count - 1);
+    double sum_t = 0, sum_disp = 0, sum_force = 0;
+    if (p->hist.count > 0) {
+        const struct rs_hist_entry *prev = hist_at(p, p->hist.count - 1);
+        sum_t = prev->sum_t;
+        sum_disp = prev->sum_disp;
+        sum_force = prev->sum_force;
+    }
     struct rs_hist_entry *e = &p->hist.e[p->hist.count % RS_HIST];
     *e = (struct rs_hist_entry){ .t = st->t, .disp = st->disp, .force = st->f, .x = st->x,
-                                 .sum_t = prev.sum_t + st->t,
-                                 .sum_disp = prev.sum_disp + st->disp,
-                                 .sum_force = prev.sum_force + st->f };
+                                 .sum_t = sum_t + st->t, .sum_disp = sum_disp + st->disp,
+                                 .sum_force = sum_force + st->f };
     p->hist.count++;
     double W = p->cfg.speed_window_ms / 1000.0;
     double vel = 0;
     st->speed_ok = false;
-    uint64_t k = p->hist.count - 1, lo = hist_oldest(p);
-    while (k > lo && st->t - hist_at(p, k)->t < W - 0.5 / RS_SAMPLE_RATE_HZ)
-        k--;
-    double span = st->t - hist_at(p, k)->t;
-    st->win_disp = hist_at(p, k)->disp;
+    const struct rs_hist_entry *w = hist_at(p, speed_window_start(p, st->t, W));
+    double span = st->t - w->t;
+    st->win_disp = w->disp;
     if (span >= W * 0.5) {
-        vel = (st->disp - hist_at(p, k)->disp) / span;
+        vel = (st->disp - w->disp) / span;
         st->speed_ok = true;
     }
     p->live.velocity_cm_s = vel;
@@ -822,12 +857,37 @@ static void stage_speed(struct rs_pipeline *p, struct step *st)
 static void stage_drift(struct rs_pipeline *p, struct step *st)
 {
     uint64_t k = p->hist.count - 1;
-    double t1, d1, f1, t0, d0, f0;
-    st->near_ok = hist_mean(p, k, NEAR_N, &t1, &st->near_disp, &st->near_force);
-    st->drift_ok = hist_mean(p, k, MEAN_N, &t1, &d1, &f1) && k >= DRIFT_LAG &&
-                   hist_mean(p, k - DRIFT_LAG, MEAN_N, &t0, &d0, &f0) && t1 > t0;
-    st->mean_disp = st->drift_ok ? d1 : st->disp;
-    st->drift = st->drift_ok ? (d1 - d0) / (t1 - t0) : 0;
+    const struct rs_hist_entry *e = hist_at(p, k), *b;
+    st->near_ok = hist_tail_ok(p, NEAR_N);
+    st->near_disp = st->near_force = 0;
+    if (st->near_ok) {
+        b = hist_before_tail(p, NEAR_N);
+        st->near_disp = (e->sum_disp - b->sum_disp) / NEAR_N;
+        st->near_force = (e->sum_force - b->sum_force) / NEAR_N;
+    }
+    /* The 0.5 s mean now, kept for DRIFT_LAG samples: the drift's older
+     * mean is the one computed then (usable now if its samples still are). */
+    double t1 = 0, d1 = 0;
+    bool mean_ok = hist_tail_ok(p, MEAN_N);
+    if (mean_ok) {
+        b = hist_before_tail(p, MEAN_N);
+        t1 = (e->sum_t - b->sum_t) / MEAN_N;
+        d1 = (e->sum_disp - b->sum_disp) / MEAN_N;
+        p->hist.mean[k % RS_MEAN_RING].t = t1;
+        p->hist.mean[k % RS_MEAN_RING].disp = d1;
+    }
+    st->drift_ok = false;
+    st->drift = 0;
+    st->mean_disp = st->disp;
+    if (mean_ok && hist_tail_ok(p, MEAN_N + DRIFT_LAG)) {
+        double t0 = p->hist.mean[(k - DRIFT_LAG) % RS_MEAN_RING].t;
+        double d0 = p->hist.mean[(k - DRIFT_LAG) % RS_MEAN_RING].disp;
+        if (t1 > t0) {
+            st->drift_ok = true;
+            st->mean_disp = d1;
+            st->drift = (d1 - d0) / (t1 - t0);
+        }
+    }
 }
 
 /*
@@ -914,8 +974,9 @@ static void stage_calf_map(struct rs_pipeline *p, struct step *st, struct rs_eve
     if (!p->ct.on || leg == RS_LEG_UNCERTAIN || !(st->dt > 0))
         return;
     double dtc = st->dt > 0.1 ? 0.1 : st->dt;
-    int bin = (int)floor(st->pos);
-    int nb = calf_bins(p);
+    /* st->pos is within [0, calf length] (stage_contact): truncation floors. */
+    int bin = (int)st->pos;
+    int nb = p->calf_nb;
     bin = bin < 0 ? 0 : bin >= nb ? nb - 1 : bin;
     L->calf[leg].time_s[bin] += dtc;
     L->calf[leg].force_ns[bin] += st->f * dtc;
@@ -976,13 +1037,12 @@ static void stage_stillness(struct rs_pipeline *p, struct step *st)
 {
     const struct rs_config *c = &p->cfg;
     struct rs_pl_still *sr = &p->st;
-    double need = hold_need_n(p);
     bool still_now = !st->blocked && st->drift_ok && fabs(st->drift) < c->still_drift_cm_s &&
                      st->f >= st->level;
     if (sr->run) {
         if (!still_now || fabs(st->mean_disp - sr->disp) >= c->still_net_cm)
             sr->run = false;
-        else if (st->f < need)
+        else if (st->f < hold_need_n(p))
             sr->strong_since = -1;
         else if (sr->strong_since < 0) {
             sr->strong_since = st->t;
@@ -995,6 +1055,7 @@ static void stage_stillness(struct rs_pipeline *p, struct step *st)
         sr->disp = st->mean_disp;
         /* The force has been enough since the first of the run's samples
          * from which on it stayed at or above the need. */
+        double need = hold_need_n(p);
         sr->strong_since = -1;
         for (uint64_t k = p->hist.count; k-- > hist_oldest(p);) {
             const struct rs_hist_entry *he = hist_at(p, k);
@@ -1162,11 +1223,13 @@ static void stage_holds(struct rs_pipeline *p, struct step *st, struct rs_events
  */
 static void stage_passes(struct rs_pipeline *p, struct step *st, struct rs_events *out)
 {
-    struct rs_event ev = { .type = RS_EV_PASS, .t = st->t };
+    struct rs_pass pass;
     if (rs_pass_step(&p->pass, st->t, st->dt, st->disp, st->win_disp, p->live.velocity_cm_s,
                      p->ct.on && st->speed_ok, st->leg, p->cfg.still_speed_cm_s,
-                     p->cfg.speed_window_ms / 1000.0, PASS_MIN_CM, &ev.u.pass))
+                     p->cfg.speed_window_ms / 1000.0, PASS_MIN_CM, &pass)) {
+        struct rs_event ev = { .type = RS_EV_PASS, .t = st->t, .u.pass = pass };
         emit(out, &ev);
+    }
 }
 
 /*
@@ -1193,7 +1256,9 @@ static void stage_bands(struct rs_pipeline *p, struct step *st, struct rs_events
 /* One sample through the stages, in order; each stage's contract is above it. */
 void rs_pipeline_push(struct rs_pipeline *p, const struct rs_sample *s, struct rs_events *out)
 {
-    struct step st = { 0 };
+    /* Not zeroed as a whole (it is on the hot path): each stage writes all
+     * of its fields before a later stage reads them. */
+    struct step st;
     stage_cal_status(p, s);
     if (!stage_time(p, s, &st, out))
         return;

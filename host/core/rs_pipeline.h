@@ -246,10 +246,14 @@ struct rs_pl_time {              /* stage_time: time, sequence, gaps */
     int64_t t_us;                /* unwrapped device time since the first sample */
 };
 
+#define RS_MEAN_RING 128 /* past 0.5 s means kept for the drift (a power of 2) */
+
 struct rs_pl_hist {              /* history ring for speed and backdating */
     struct rs_hist_entry e[RS_HIST];
     uint64_t count;              /* total entries ever pushed */
     uint64_t valid_from;         /* entries older than this index are before a gap */
+    uint64_t win_k;              /* first entry of the speed window at the last sample */
+    struct { double t, disp; } mean[RS_MEAN_RING]; /* 0.5 s means ending at entry k % size */
 };
 
 struct rs_pl_kin {               /* stage_kinematics: encoder, travel, speed */
@@ -314,7 +318,6 @@ struct rs_pipeline {
     struct rs_live live;
 
     struct rs_pl_time tm;
-    struct rs_pl_hist hist;
     struct rs_pl_kin kin;
     struct rs_pl_zero zero;
     struct rs_pl_contact ct;
@@ -323,9 +326,13 @@ struct rs_pipeline {
     struct rs_pl_bands bands;
     struct rs_pl_dose dose;
     struct rs_pl_faults flt;
+    int calf_nb;                 /* calf map bins in use (from the profile) */
+    double level_n;              /* contact level, N (config and profile) */
+    double circ_cm;              /* roller circumference (calibration) */
     bool knee;                   /* stage_knee */
     struct rs_pass_det pass;     /* stage_passes */
     double peak_bw;              /* summary */
+    struct rs_pl_hist hist;      /* large: after the small per-sample state */
 };
 
 void rs_pipeline_init(struct rs_pipeline *p, const struct rs_config *cfg,

@@ -13,7 +13,7 @@
 #include "rs_defaults.h"
 #include "rs_match.h"
 #include "rs_scan.h"
-#include "rs_text.h"
+#include "rs_str.h"
 
 #define RS_CONN_MSG 512
 #define RS_CONN_CANDIDATES 16
@@ -170,7 +170,7 @@ struct rs_conn *rs_conn_new(const struct rs_conn_config *cfg, const struct rs_si
     rs_clock_init(&c->clock);
     rs_seq_init(&c->seq);
     if (cfg->serial)
-        rs_text_copy(c->usb_serial, sizeof c->usb_serial, cfg->serial);
+        rs_str_copy(c->usb_serial, sizeof c->usb_serial, cfg->serial);
     if (!cfg->port && !cfg->open_link) {
         c->hotplug = rs_hotplug_new();
         if (!c->hotplug) {
@@ -328,15 +328,15 @@ static const char *discover(struct rs_conn *c, char *path, size_t cap)
     if (rs_scan_rollers(ports, RS_CONN_CANDIDATES, &n) < 0)
         n = 0;
     for (size_t i = 0; i < n; i++) {
-        rs_text_copy(rollers[i].path, sizeof rollers[i].path, ports[i].path);
-        rs_text_copy(rollers[i].serial, sizeof rollers[i].serial, ports[i].serial);
+        rs_str_copy(rollers[i].path, sizeof rollers[i].path, ports[i].path);
+        rs_str_copy(rollers[i].serial, sizeof rollers[i].serial, ports[i].serial);
     }
     size_t idx = 0;
     int rc = rs_pick_roller(rollers, n, c->usb_serial[0] ? c->usb_serial : NULL, &idx);
     if (rc == RS_PICK_OK) {
         snprintf(path, cap, "%s", rollers[idx].path);
         if (!c->usb_serial[0])
-            rs_text_copy(c->usb_serial, sizeof c->usb_serial, rollers[idx].serial);
+            rs_str_copy(c->usb_serial, sizeof c->usb_serial, rollers[idx].serial);
         return path;
     }
     char msg[RS_CONN_MSG];
@@ -393,7 +393,7 @@ static void try_open(struct rs_conn *c)
         return;
     }
     if (c->cfg.open_link)
-        rs_text_copy(c->port, sizeof c->port, rs_link_name(l));
+        rs_str_copy(c->port, sizeof c->port, rs_link_name(l));
     c->link = l;
     c->st.connects++;
     end_wait(c);
@@ -423,7 +423,7 @@ static void try_open(struct rs_conn *c)
  */
 static void refuse_roller(struct rs_conn *c, const char *serial, const char *want)
 {
-    rs_text_copy(c->st.refused, sizeof c->st.refused, serial[0] ? serial : "(no serial)");
+    rs_str_copy(c->st.refused, sizeof c->st.refused, serial[0] ? serial : "(no serial)");
     if (!c->told_wrong_roller) {
         char why[400];
         snprintf(why, sizeof why,

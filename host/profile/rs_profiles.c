@@ -14,7 +14,7 @@
 #include "rs_json.h"
 #include "rs_err.h"
 #include "rs_file.h"
-#include "rs_text.h"
+#include "rs_str.h"
 
 void rs_profiles_init(struct rs_profiles *ps)
 {
@@ -151,7 +151,7 @@ int rs_profiles_parse(const char *text, struct rs_profiles *ps, char *why, size_
     unsigned seen = 0;
     const char *p = text;
     char buf[160];
-    for (int got; (got = rs_text_line(&p, buf, sizeof buf)) != 0;) {
+    for (int got; (got = rs_str_line(&p, buf, sizeof buf)) != 0;) {
         lineno++;
         if (got < 0)
             return rs_fail(RS_PROFILES_CORRUPT, why, cap, "profiles line %d is too long", lineno);

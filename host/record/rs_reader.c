@@ -837,6 +837,10 @@ int rs_reader_summary(struct rs_reader *s, struct rs_reader_summary *sum)
         sum->start_host_us = rs_d2i64(v);
     if (started && rs_jsonq_num(started, "tz_offset_s", &v) && fabs(v) <= 18 * 3600)
         sum->tz_offset_s = (int)v;
+    bool cal = true;
+    sum->uncalibrated = (rs_jsonq_bool(rs_reader_meta(s, "calibration"), "calibrated", &cal) && !cal) ||
+                        (rs_jsonq_bool(rs_reader_meta(s, "calibration_start"), "calibrated", &cal) &&
+                         !cal);
     const char *stored = rs_reader_meta(s, "summary");
     if (stored) {
         rs_summary_parse(stored, sum);

@@ -79,6 +79,10 @@ struct rs_reader_summary {
     double longest_hold_s;    /* 0 if no holds */
     double peak_bw_pct;       /* NAN if unknown */
     bool complete;            /* closed normally (summary row present) */
+    /* The roller was not calibrated (the "calibration" or
+     * "calibration_start" meta says calibrated false): its forces and %BW
+     * are nominal, not to be listed as measured. */
+    bool uncalibrated;
 };
 
 struct rs_reader;

@@ -112,6 +112,13 @@ static void keys(void *ctx, const struct rs_ui_actions *a)
     }
 }
 
+/* Played to the end: the window shows the summary (rs_run.h). */
+static bool ended(void *ctx)
+{
+    struct replay_input *ri = ctx;
+    return rs_replay_ended(ri->rp) && ri->clk.pos_s >= ri->clk.len_s;
+}
+
 static void shot(void *ctx)
 {
     struct replay_input *ri = ctx;
@@ -134,6 +141,6 @@ int rs_replay_window(struct rs_replay *rp, const struct rs_run_opts *o, double s
     rs_reader_log(rs_replay_reader(rp), collect_mark, &ri);
     struct rs_run_input in = { .ctx = &ri, .advance = advance, .now = now_s,
                                .decorate = decorate, .keys = keys, .shot = shot,
-                               .shot_without_note = true };
+                               .shot_without_note = true, .end_screen = true, .ended = ended };
     return rs_run_window(rs_replay_session(rp), &in, o, err, errcap);
 }

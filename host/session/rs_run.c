@@ -8,6 +8,8 @@
 
 #include "rs_calscreen.h"
 #include "rs_defaults.h"
+#include "rs_endscreen.h"
+#include "rs_endsum.h"
 #include "rs_font.h"
 #include "rs_livecal.h"
 #include "rs_pace.h"
@@ -121,21 +123,10 @@ static int calui_frame(struct calui *cu, struct rs_window *win, const struct rs_
                        bool *quit, char *err, size_t errcap)
 {
     struct rs_livecal *lc = cu->lc;
-    bool enter = false, esc = false, empty = false;
-    SDL_Event ev;
-    while (SDL_PollEvent(&ev)) {
-        if (ev.type == SDL_QUIT) {
-            *quit = esc = true;
-        } else if (ev.type == SDL_KEYDOWN) {
-            SDL_Keycode k = ev.key.keysym.sym;
-            if (k == SDLK_RETURN || k == SDLK_KP_ENTER || k == SDLK_SPACE)
-                enter = true;
-            else if (k == SDLK_ESCAPE || k == SDLK_q)
-                esc = true;
-            else if (k == SDLK_y)
-                empty = true; /* a first tare: the user confirms an empty roller */
-        }
-    }
+    unsigned keys = rs_calscreen_poll_keys(quit);
+    /* y: a first tare, the user confirms an empty roller */
+    bool enter = keys & RS_CSK_ENTER, esc = *quit || (keys & RS_CSK_STOP),
+         empty = keys & RS_CSK_EMPTY;
     enum rs_calwiz_phase ph = lc->wz.phase;
     if (ph == RS_CW_DONE || ph == RS_CW_FAILED) {
         if (enter || esc)
@@ -208,7 +199,95 @@ struct loop {
      * returned, frames drawn, frames presented. Counts, not times, so a
      * test can check idleness whatever the machine's speed or load. */
     unsigned long wakes, drawn, shown;
+    /* The end of the session: its holds (an observer), the last view, and
+     * whether the loop ended in a way that shows the summary screen. */
+    struct rs_endsum_log *holds;
+    char why[512];                /* the connection's last reason for no samples */
+    bool observing;
+    struct rs_view *view;
+    bool show_end;
+    /* Called once after the loop, before the summary (rs_run: finish the
+     * connection and the session, so a running hold is ended and counted). */
+    void (*finish)(void *ctx);
+    void *finish_ctx;
 };
+
+struct rs_run_why_rule {
+    const char *has;     /* in the connection's text */
+    const char *title;   /* banner words */
+    const char *detail;  /* what to do; NULL: the connection's text itself */
+};
+
+/* Most specific first: a busy port's text also names the port. */
+static const struct rs_run_why_rule why_rules[] = {
+    { "permission denied", "NO PERMISSION FOR THE PORT",
+      "permission denied: install hw/udev/70-rollsense.rules, then replug (docs/packaging.md)" },
+    { "in use", "PORT IN USE", NULL },
+    { "no such port", "PORT NOT FOUND", NULL },
+    { "several rollers", "SEVERAL ROLLERS", "several rollers: pick one with --device SERIAL" },
+    { "no roller with serial", "ROLLER NOT FOUND", NULL },
+    { "no roller found", "NO ROLLER FOUND", "no roller found: is it plugged in? (or --port PATH)" },
+};
+
+void rs_run_link_why(const char *text, char *title, size_t tcap, char *detail, size_t dcap)
+{
+    title[0] = detail[0] = '\0';
+    if (!text || !text[0])
+        return;
+    for (size_t i = 0; i < sizeof why_rules / sizeof why_rules[0]; i++)
+        if (strstr(text, why_rules[i].has)) {
+            snprintf(title, tcap, "%s", why_rules[i].title);
+            snprintf(detail, dcap, "%s", why_rules[i].detail ? why_rules[i].detail : text);
+            return;
+        }
+    snprintf(title, tcap, "NO ROLLER CONNECTED");
+    snprintf(detail, dcap, "%s", text);
+}
+
+/* The loop's observer: hold_end events for the summary, and why the
+ * roller is not there (the connection's notices and state reasons). */
+static void loop_obs_event(void *ctx, const struct rs_event *ev)
+{
+    struct loop *L = ctx;
+    if (L->holds)
+        rs_endsum_log_event(L->holds, ev);
+}
+
+bool rs_run_why_event(char *why, size_t cap, const struct rs_conn_event *ev)
+{
+    if (ev->type == RS_CONN_EV_STATE && ev->state == RS_CONN_STREAMING) {
+        why[0] = '\0';
+        return false;
+    }
+    if ((ev->type != RS_CONN_EV_NOTICE && ev->type != RS_CONN_EV_STATE) || !ev->reason ||
+        !ev->reason[0] || strcmp(ev->reason, why) == 0)
+        return false;
+    snprintf(why, cap, "%s", ev->reason);
+    return true;
+}
+
+void rs_run_link_view(const char *why, struct rs_view *v)
+{
+    if (v->link == RS_VLINK_CONNECTED)
+        return;
+    rs_run_link_why(why, v->link_title, sizeof v->link_title, v->link_detail,
+                    sizeof v->link_detail);
+}
+
+static void loop_obs_conn(void *ctx, const struct rs_conn_event *ev)
+{
+    struct loop *L = ctx;
+    /* the window may be far from the terminal, but a terminal user asks too */
+    if (rs_run_why_event(L->why, sizeof L->why, ev))
+        fprintf(stderr, "rollsense: %s: not connected: %s\n", L->o->who, L->why);
+}
+
+/* Why the roller is not there, onto the view (live and demo only). */
+static void loop_link_why(const struct loop *L, struct rs_view *v)
+{
+    if (L->conn)
+        rs_run_link_view(L->why, v);
+}
 
 static int loop_open(struct loop *L, char *err, size_t errcap)
 {
@@ -234,6 +313,14 @@ static int loop_open(struct loop *L, char *err, size_t errcap)
     /* The wizard's state is large (its measurement windows): on the heap,
      * and only with an observer slot free for it. */
     L->cu.last_phase = (enum rs_calwiz_phase)-1;
+    /* The holds for the summary screen and why no roller is there; without
+     * a free observer slot the screen lists counts only. */
+    L->holds = L->in->end_screen ? malloc(sizeof *L->holds) : NULL;
+    if (L->holds)
+        rs_endsum_log_init(L->holds);
+    struct rs_session_observer ob = { .ctx = L, .event = loop_obs_event,
+                                      .conn_event = loop_obs_conn };
+    L->observing = rs_session_observe(L->s, &ob) == 0;
     L->cu.lc = L->conn ? malloc(sizeof *L->cu.lc) : NULL;
     if (L->cu.lc) {
         rs_livecal_init(L->cu.lc, L->o->cal_persist);
@@ -264,6 +351,9 @@ static void loop_close(struct loop *L)
     if (L->cu.lc)
         rs_session_unobserve(L->s, L->cu.lc);
     free(L->cu.lc);
+    if (L->observing)
+        rs_session_unobserve(L->s, L);
+    free(L->holds);
     rs_window_close(L->win);
     SDL_Quit();
 }
@@ -291,7 +381,7 @@ static bool loop_skip_draw(struct loop *L, enum rs_view_link was, const struct r
                            double now)
 {
     if (L->conn && v->link == RS_VLINK_DISCONNECTED && L->frame > 0 && was == v->link &&
-        now - L->drawn_at < 10.0 && L->o->frame_step_s <= 0) {
+        now - L->drawn_at < 10.0 && L->o->frame_step_s <= 0 && !rs_window_needs_frame(L->win)) {
         SDL_PumpEvents();
         if (!SDL_HasEvents(SDL_FIRSTEVENT, SDL_LASTEVENT))
             return true;
@@ -397,10 +487,24 @@ static int loop_run(struct loop *L, char *err, size_t errcap, int *in_rc)
 {
     static struct rs_view view; /* large: not on the stack, filled every frame */
     rs_view_init(&view);
+    L->view = &view;
     const struct rs_run_opts *o = L->o;
+    L->show_end = L->in->end_screen;
+    /* One connection step before the first frame, whatever the duration:
+     * the first picture already says whether (and why not) a roller is there. */
+    int first = L->conn && L->in->wait ? L->in->wait(L->in->ctx, 0) : 0;
+    if (first < 0) {
+        *in_rc = first;
+        L->show_end = false;
+        return 0;
+    }
     while (!(L->act.bits & RS_UI_QUIT)) {
         *in_rc = loop_feed(L, L->conn && view.link == RS_VLINK_DISCONNECTED && L->frame > 0);
-        if (*in_rc < 0 || stop_requested(o, L->in->now(L->in->ctx)))
+        if (*in_rc < 0) {
+            L->show_end = false;
+            break;
+        }
+        if (stop_requested(o, L->in->now(L->in->ctx)) || (L->in->ended && L->in->ended(L->in->ctx)))
             break;
         bool quit = false;
         int wz = loop_wizard(L, &quit, err, errcap);
@@ -420,23 +524,160 @@ static int loop_run(struct loop *L, char *err, size_t errcap, int *in_rc)
         rs_session_view(L->s, now, &view);
         if (L->in->decorate)
             L->in->decorate(L->in->ctx, &view);
+        loop_link_why(L, &view);
         if (!L->in->wait && loop_skip_draw(L, was_link, &view, now))
             continue;
         if (loop_draw(L, &view, err, errcap) != 0)
             return -1;
-        if (loop_keys(L))
+        if (loop_keys(L)) {
+            L->show_end = false; /* --screenshot-after: the shot was the point */
             break;
+        }
     }
     return 0;
+}
+
+bool rs_run_end_waits(const char *video_driver, bool signalled)
+{
+    if (signalled)
+        return false;
+    return !video_driver || (strcmp(video_driver, "offscreen") != 0 && strcmp(video_driver, "dummy") != 0);
+}
+
+/* Wait for a key, a click, the window's close or a signal, calling
+ * draw(ctx) again on window events (exposed, resized); not at all when
+ * nobody can answer (rs_run_end_waits). */
+static void wait_key(struct loop *L, void (*draw)(void *ctx), void *ctx)
+{
+    volatile sig_atomic_t *stop = L->o->stop;
+    if (!rs_run_end_waits(SDL_GetCurrentVideoDriver(), stop && *stop))
+        return;
+    while (!(stop && *stop)) {
+        SDL_Event e;
+        if (!SDL_WaitEventTimeout(&e, 200))
+            continue;
+        if (e.type == SDL_QUIT || e.type == SDL_MOUSEBUTTONDOWN ||
+            (e.type == SDL_KEYDOWN && !e.key.repeat))
+            break;
+        if (e.type == SDL_WINDOWEVENT)
+            draw(ctx);
+    }
+}
+
+struct end_draw {
+    struct loop *L;
+    struct rs_endscreen *es;
+    const struct rs_endview *ev;
+};
+
+static void end_draw(void *ctx)
+{
+    struct end_draw *d = ctx;
+    SDL_Renderer *ren = SDL_GetRenderer(rs_window_sdl(d->L->win));
+    int pw = 0, ph = 0, lw = 0, lh = 0;
+    SDL_GetRendererOutputSize(ren, &pw, &ph);
+    SDL_GetWindowSize(rs_window_sdl(d->L->win), &lw, &lh);
+    rs_endscreen_draw(d->es, d->ev, pw, ph, lw > 0 ? (float)pw / (float)lw : 1.0f);
+    SDL_RenderPresent(ren);
+}
+
+/* The summary screen until a key (wait_key). */
+static void end_screen(struct loop *L, const struct rs_endview *ev)
+{
+    SDL_Renderer *ren = SDL_GetRenderer(rs_window_sdl(L->win));
+    char font[512], err[320];
+    struct end_draw d = { L, NULL, ev };
+    if (!ren || rs_font_find(font, sizeof font, NULL) != 0 ||
+        rs_endscreen_create(&d.es, ren, font, err, sizeof err) != 0)
+        return;
+    end_draw(&d);
+    wait_key(L, end_draw, &d);
+    rs_endscreen_destroy(d.es);
+}
+
+static void fatal_draw(void *ctx)
+{
+    struct loop *L = ctx;
+    rs_window_frame(L->win, L->view, &L->act);
+}
+
+/*
+ * A fatal connection error with the window open (permission denied, port
+ * in use, several rollers): the window shows why and what to do (banner
+ * and status bar) until a key, instead of vanishing; stderr has the line.
+ */
+static void loop_fatal(struct loop *L)
+{
+    snprintf(L->why, sizeof L->why, "%s", rs_conn_message(L->conn));
+    rs_session_view(L->s, L->in->now(L->in->ctx), L->view);
+    L->view->link = RS_VLINK_DISCONNECTED;
+    loop_link_why(L, L->view);
+    fatal_draw(L);
+    wait_key(L, fatal_draw, L);
+}
+
+/* The end of a session with a window: the summary as data (rs_endsum.h),
+ * its lines on the terminal (stderr when stdout carries JSON), the screen. */
+static void loop_end(struct loop *L)
+{
+    const struct rs_run_opts *o = L->o;
+    double now = L->in->now(L->in->ctx);
+    rs_session_view(L->s, now, L->view);
+    struct rs_summary sum;
+    rs_session_summary(L->s, &sum);
+    if (sum.frames == 0) { /* the roller never sent: nothing to sum up */
+        fprintf(o->json ? stderr : stdout, "%s: no data from a roller in this session\n", o->who);
+        return;
+    }
+    static struct rs_endview ev; /* holds a whole view: not on the stack */
+    struct rs_endsum_in in = { .log = L->holds, .sum = &sum, .live = rs_session_live(L->s),
+                               .view = L->view, .duration_s = now, .file = o->session_file };
+    rs_endsum_make(&in, &ev);
+    char text[2048];
+    FILE *out = o->json ? stderr : stdout;
+    fputs(rs_endsum_text(&ev, o->who, text, sizeof text), out);
+    fflush(out);
+    end_screen(L, &ev);
+}
+
+/* The connection and the session, finished once after the loop (rs_run). */
+struct finish_ctx {
+    struct rs_conn *c;
+    struct rs_session *s;
+};
+
+static void finish(struct rs_conn *c, struct rs_session *s)
+{
+    rs_conn_finish(c);
+    struct rs_conn_stats st;
+    rs_conn_get_stats(c, &st);
+    rs_session_finish(s, &st, rs_conn_now(c));
+}
+
+static void finish_conn(void *ctx)
+{
+    struct finish_ctx *f = ctx;
+    finish(f->c, f->s);
 }
 
 static int run_input(struct rs_session *s, const struct rs_run_input *in, struct rs_conn *conn,
                      const struct rs_run_opts *o, char *err, size_t errcap, int *in_rc)
 {
     struct loop L = { .s = s, .in = in, .conn = conn, .o = o };
+    struct finish_ctx fc = { conn, s };
+    if (conn) {
+        L.finish = finish_conn;
+        L.finish_ctx = &fc;
+    }
     if (loop_open(&L, err, errcap) != 0)
         return -1;
     int rc = loop_run(&L, err, errcap, in_rc);
+    if (L.finish)
+        L.finish(L.finish_ctx);
+    if (rc == 0 && L.show_end)
+        loop_end(&L);
+    else if (rc == 0 && *in_rc < 0 && conn)
+        loop_fatal(&L);
     loop_close(&L);
     return rc;
 }
@@ -495,7 +736,7 @@ static int run_window(struct rs_conn *c, struct rs_session *s, const struct rs_r
 {
     struct conn_input ci = { c, o, 0, rs_conn_state(c) };
     struct rs_run_input in = { .ctx = &ci, .advance = conn_advance, .wait = conn_wait,
-                               .now = conn_now };
+                               .now = conn_now, .end_screen = true };
     return run_input(s, &in, c, o, err, errcap, conn_rc);
 }
 
@@ -504,14 +745,12 @@ int rs_run(struct rs_conn *c, struct rs_session *s, const struct rs_run_opts *o,
 {
     int conn_rc = 0, rc = 0;
     err[0] = '\0';
-    if (o->window)
-        rc = run_window(c, s, o, err, errcap, &conn_rc);
-    else
+    if (o->window) {
+        rc = run_window(c, s, o, err, errcap, &conn_rc); /* finishes before its summary */
+    } else {
         conn_rc = run_headless(c, o);
-    rs_conn_finish(c);
-    struct rs_conn_stats st;
-    rs_conn_get_stats(c, &st);
-    rs_session_finish(s, &st, rs_conn_now(c));
+        finish(c, s);
+    }
     if (conn_rc < 0) {
         snprintf(err, errcap, "%s", rs_conn_message(c));
         return -1;

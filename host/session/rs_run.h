@@ -59,6 +59,11 @@ struct rs_run_opts {
     double cal_window_s;
     double cal_turns, cal_distance_m;
     bool cal_persist;
+    /* The end: the session file's name for the summary (NULL: not
+     * recorded), and whether stdout carries JSON lines (then the summary's
+     * lines go to stderr). */
+    const char *session_file;
+    bool json;
 };
 
 /*
@@ -70,8 +75,13 @@ struct rs_run_opts {
  *
  * Run until the duration, a stop signal, done(), q/Esc or a fatal
  * connection error; then finish the connection and write the summary line
- * (rs_session_finish). Returns 0, or -1 with one line in err (a fatal
- * connection error, or the window could not open/draw).
+ * (rs_session_finish). With a window the end then shows the summary
+ * screen (rs_endscreen.h: holds per leg, time per calf, calf maps, advice,
+ * the session file) until a key is pressed (rs_run_end_waits), and prints
+ * the same in a few lines (rs_endsum_text) on stdout, or on stderr with
+ * opts.json. Headless runs only write the JSON summary line. Returns 0, or
+ * -1 with one line in err (a fatal connection error, or the window could
+ * not open/draw).
  */
 int rs_run(struct rs_conn *c, struct rs_session *s, const struct rs_run_opts *o, char *err,
            size_t errcap);
@@ -105,6 +115,12 @@ struct rs_run_input {
     bool shot_without_note;
     /* The window derives the cues from the views (scripted views, no events). */
     bool derive_cues;
+    /* Show the summary screen at the end (live, demo, replay; not view-test):
+     * after q/Esc, the window's close, a stop or ended(); not after an
+     * input error or the screenshot of opts.screenshot_after. */
+    bool end_screen;
+    /* The input is over (replay: played to its end); may be NULL. */
+    bool (*ended)(void *ctx);
 };
 
 /*
@@ -116,6 +132,31 @@ struct rs_run_input {
  */
 int rs_run_window(struct rs_session *s, const struct rs_run_input *in, const struct rs_run_opts *o,
                   char *err, size_t errcap);
+
+/*
+ * Why the roller is not there, from the connection's text (a notice, a
+ * state's reason or the fatal message): the few banner words ("NO ROLLER
+ * FOUND", "PORT NOT FOUND", "NO PERMISSION FOR THE PORT" with the udev
+ * rule as the fix, "PORT IN USE", ...) and the detail for the status bar.
+ * Both "" for no text. Pure.
+ */
+void rs_run_link_why(const char *text, char *title, size_t tcap, char *detail, size_t dcap);
+
+/* Keep the connection's last reason for no samples in why (cap bytes)
+ * from one of its events: a notice's or a state change's reason; cleared
+ * when samples stream. True when why got a new text (to print once). */
+bool rs_run_why_event(char *why, size_t cap, const struct rs_conn_event *ev);
+
+/* That reason onto a view that is not connected (rs_run_link_why); a
+ * connected view is left alone. */
+void rs_run_link_view(const char *why, struct rs_view *v);
+
+/*
+ * Whether the summary screen waits for a key: not after a signal (SIGTERM,
+ * SIGINT, SIGHUP: it is drawn and the program ends) and not on a video
+ * driver nobody can see (offscreen, dummy: unattended runs and tests).
+ */
+bool rs_run_end_waits(const char *video_driver, bool signalled);
 
 /*
  * True when a window can be shown: DISPLAY or WAYLAND_DISPLAY is set, or

@@ -223,30 +223,19 @@ static void sensor_text(uint16_t bits, char *out, size_t cap)
     snprintf(out, cap, "%s", what);
 }
 
-/* Raw encoder counts per cm of surface travel at the nominal radius. */
-static double counts_per_cm(void)
-{
-    return RS_ENC_COUNTS_PER_REV / (2.0 * M_PI * (RS_DEFAULT_RADIUS_UM / 1e4));
-}
-
 void rs_session_map_live(const struct rs_live *L, const struct rs_profile *prof,
                          const struct rs_config *cfg, const uint8_t hold_bins[2][RS_VIEW_CALF_BINS],
                          int32_t raw_sum, struct rs_view *v)
 {
+    /* Not calibrated: the same units through the nominal calibration,
+     * which the window marks as approximate (docs/ui.md); never raw counts. */
+    (void)raw_sum;
     v->calibrated = L->calibrated;
     v->bw_known = prof->body_mass_kg > 0;
-    if (L->calibrated) {
-        v->force_n = (float)L->force_n;
-        v->left_n = (float)L->left_n;
-        v->right_n = (float)L->right_n;
-        v->speed_cms = (float)L->speed_cm_s;
-    } else {
-        /* Not calibrated: the window shows raw units (docs/ui.md). */
-        v->force_n = (float)raw_sum;
-        v->left_n = (float)L->left_n;
-        v->right_n = (float)L->right_n;
-        v->speed_cms = (float)(L->speed_cm_s * counts_per_cm());
-    }
+    v->force_n = (float)L->force_n;
+    v->left_n = (float)L->left_n;
+    v->right_n = (float)L->right_n;
+    v->speed_cms = (float)L->speed_cm_s;
     v->force_pct = (float)L->bw_pct;
     v->force_band = view_force_band(L->force_band);
     v->speed_band = L->contact ? view_speed_band(L->speed_band) : RS_SB_STILL;
@@ -331,14 +320,7 @@ static void history_ticks(struct rs_session *s)
     if (L->t + 1.0 < s->next_hist_t)
         s->next_hist_t = L->t; /* time restarted (device reset): follow it */
     while (L->t >= s->next_hist_t) {
-        float f, v;
-        if (L->calibrated) {
-            f = (float)L->bw_pct;
-            v = (float)L->speed_cm_s;
-        } else {
-            f = (float)s->raw_sum / 1000.0f;
-            v = (float)(L->speed_cm_s * counts_per_cm());
-        }
+        float f = (float)L->bw_pct, v = (float)L->speed_cm_s; /* nominal when uncalibrated */
         rs_view_history_push(&s->hist, f, v);
         unsigned at = (s->loss_head + s->loss_n) % LOSS_TICKS;
         if (s->loss_n == LOSS_TICKS)

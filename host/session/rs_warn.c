@@ -37,14 +37,15 @@ void rs_warn_advice_text(int kind, int leg, double minutes, char *buf, size_t ca
     const char *name = leg == 0 ? "LEFT" : "RIGHT", *other = leg == 0 ? "RIGHT" : "LEFT";
     long min = lround(minutes);
     switch (kind) {
+    /* Short: two lines of half the banner row at the 3 m size (docs/ui.md). */
     case RS_DOSE_HOLDS:
-        snprintf(buf, cap, "%s CALF: two or three spots are enough today", name);
+        snprintf(buf, cap, "%s CALF: enough spots for today", name);
         break;
     case RS_DOSE_SWITCH:
-        snprintf(buf, cap, "%s CALF: about %ld minutes - switch to the %s calf", name, min, other);
+        snprintf(buf, cap, "%s CALF: %ld min - switch to %s", name, min, other);
         break;
     default:
-        snprintf(buf, cap, "%s CALF: about %ld minutes - enough for today", name, min);
+        snprintf(buf, cap, "%s CALF: %ld min - enough for today", name, min);
         break;
     }
 }

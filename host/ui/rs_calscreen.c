@@ -8,8 +8,6 @@
 
 #include "rs_palette.h"
 
-#define WRAP_LINES 4
-
 struct rs_calscreen {
     SDL_Renderer *ren;
     struct rs_text text;
@@ -53,73 +51,6 @@ void rs_calscreen_destroy(struct rs_calscreen *cs)
         return;
     rs_text_free(&cs->text);
     free(cs);
-}
-
-/*
- * Word-wrap s into at most WRAP_LINES lines that fit box, at the largest
- * ladder size whose font height is at most max_px; draw them centred.
- */
-static void wrapped(struct rs_calscreen *cs, struct rs_rect box, int max_px, struct rs_rgb c,
-                    const char *s)
-{
-    char lines[WRAP_LINES][160];
-    for (int k = RS_TEXT_SIZES - 1; k >= 0; k--) {
-        int px = rs_text_px(k);
-        if (px > max_px || px < cs->text.min_px)
-            continue;
-        int n = 0, lh = 0, lw;
-        const char *p = s;
-        bool ok = true;
-        while (*p && ok) {
-            while (*p == ' ')
-                p++;
-            if (!*p)
-                break;
-            if (n == WRAP_LINES) {
-                ok = false;
-                break;
-            }
-            /* Greedy: take words while the line fits. */
-            char cur[160] = "";
-            size_t len = 0;
-            const char *q = p;
-            while (*q) {
-                const char *e = strchr(q, ' ');
-                size_t wl = e ? (size_t)(e - q) : strlen(q);
-                char trial[160];
-                int tl = snprintf(trial, sizeof trial, "%s%s%.*s", cur, len ? " " : "", (int)wl, q);
-                if (tl < 0 || (size_t)tl >= sizeof trial)
-                    break;
-                rs_text_measure(&cs->text, k, trial, &lw, &lh);
-                if (lw > box.w && len)
-                    break;
-                if (lw > box.w) { /* one word wider than the box: smaller size */
-                    ok = false;
-                    break;
-                }
-                memcpy(cur, trial, (size_t)tl + 1);
-                len = (size_t)tl;
-                q += wl;
-                while (*q == ' ')
-                    q++;
-            }
-            if (!ok || !len) {
-                ok = false;
-                break;
-            }
-            memcpy(lines[n++], cur, len + 1);
-            p = q;
-        }
-        if (!ok || lh * n > box.h)
-            continue;
-        int y = box.y + (box.h - lh * n) / 2;
-        for (int i = 0; i < n; i++) {
-            struct rs_rect lb = { box.x, y + i * lh, box.w, lh };
-            rs_text_fit(&cs->text, lb, px, RS_AL_CENTRE, c, lines[i], NULL);
-        }
-        return;
-    }
-    rs_text_fit(&cs->text, box, max_px, RS_AL_CENTRE, c, s, NULL); /* logged as dropped */
 }
 
 static bool motion_step(const struct rs_calwiz *wz)
@@ -227,7 +158,7 @@ void rs_calscreen_draw(struct rs_calscreen *cs, const struct rs_calwiz *wz, int 
                                                    : rs_colour(RS_C_TEXT);
     const char *ptext = wz->phase == RS_CW_FAILED ? "Calibration stopped: nothing was saved."
                                                   : wz->prompt;
-    wrapped(cs, rs_rect_inset(prompt, pad / 2), prompt.h / 3, pc, ptext);
+    rs_text_wrap(&cs->text, rs_rect_inset(prompt, pad / 2), prompt.h / 3, RS_AL_CENTRE, pc, ptext);
 
     /* Live readings: LEFT | TOTAL | RIGHT, and steadiness in words and colour. */
     rs_text_set_panel(t, RS_CS_LIVE, live);
@@ -273,7 +204,7 @@ void rs_calscreen_draw(struct rs_calscreen *cs, const struct rs_calwiz *wz, int 
         fill(cs, bar, rs_colour(RS_C_SKY));
         cs->progress = track;
     } else if (wz->message[0]) {
-        wrapped(cs, rs_rect_inset(msg, pad / 2), msg.h / 3,
+        rs_text_wrap(&cs->text, rs_rect_inset(msg, pad / 2), msg.h / 3, RS_AL_CENTRE,
                 wz->message_is_error ? rs_colour(RS_C_VERMILLION) : rs_colour(RS_C_GREEN),
                 wz->message);
     }
@@ -293,4 +224,24 @@ const struct rs_text_box *rs_calscreen_text(const struct rs_calscreen *cs, int *
 struct rs_rect rs_calscreen_progress_rect(const struct rs_calscreen *cs)
 {
     return cs->progress;
+}
+
+unsigned rs_calscreen_poll_keys(bool *closed)
+{
+    unsigned keys = 0;
+    SDL_Event ev;
+    while (SDL_PollEvent(&ev)) {
+        if (ev.type == SDL_QUIT) {
+            *closed = true;
+        } else if (ev.type == SDL_KEYDOWN) {
+            SDL_Keycode k = ev.key.keysym.sym;
+            if (k == SDLK_RETURN || k == SDLK_KP_ENTER || k == SDLK_SPACE)
+                keys |= RS_CSK_ENTER;
+            else if (k == SDLK_y)
+                keys |= RS_CSK_EMPTY;
+            else if (k == SDLK_ESCAPE || k == SDLK_q)
+                keys |= RS_CSK_STOP;
+        }
+    }
+    return keys;
 }

@@ -13,6 +13,7 @@
 #define RS_CALSCREEN_H
 
 #include <SDL.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "rs_calwiz.h"
@@ -30,6 +31,16 @@ void rs_calscreen_destroy(struct rs_calscreen *cs);
 
 /* Draw (does not present). w, h: output size in pixels. */
 void rs_calscreen_draw(struct rs_calscreen *cs, const struct rs_calwiz *wz, int w, int h);
+
+/* What the keys ask of the wizard, as bits: Enter, keypad Enter or Space
+ * measure / confirm; y confirms an empty roller (a first tare); Esc or q
+ * stop (cancel, or close when done). The one key mapping of the wizard in
+ * its own window (calibrate --gui) and over the live window (key c). */
+enum rs_calscreen_key { RS_CSK_ENTER = 1u << 0, RS_CSK_EMPTY = 1u << 1, RS_CSK_STOP = 1u << 2 };
+
+/* Drain SDL's event queue: the keys pressed (enum rs_calscreen_key bits);
+ * *closed set when the window was closed (left alone otherwise). */
+unsigned rs_calscreen_poll_keys(bool *closed);
 
 /* The last frame's text boxes; *n gets their count. The progress bar's rect
  * (0x0 when none) for pixel checks. */

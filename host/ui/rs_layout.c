@@ -57,11 +57,13 @@ void rs_layout_compute(struct rs_layout *l, int w, int h, float scale, bool repl
 
     int pad = l->pad;
     /* Rows, top to bottom: status, alert, main, lower, [timeline]. */
-    float row_w[5] = { 0.065f, 0.10f, 0.46f, 0.375f, 0.0f };
+    /* The alert row holds two banners of up to two lines each at the size
+     * read from 3 m (docs/ui.md). */
+    float row_w[5] = { 0.065f, 0.15f, 0.425f, 0.36f, 0.0f };
     int rows = 4;
     if (replay) {
-        row_w[2] = 0.42f;
-        row_w[3] = 0.32f;
+        row_w[2] = 0.38f;
+        row_w[3] = 0.31f;
         row_w[4] = 0.095f;
         rows = 5;
     }
@@ -72,7 +74,8 @@ void rs_layout_compute(struct rs_layout *l, int w, int h, float scale, bool repl
     l->panel[RS_P_STATUS] = (struct rs_rect){ x0, ry[0], xw, rh[0] };
     l->panel[RS_P_ALERT] = (struct rs_rect){ x0, ry[1], xw, rh[1] };
 
-    static const float main_w[3] = { 0.37f, 0.26f, 0.37f };
+    /* the hold panel wide enough for its state words at the 3 m size */
+    static const float main_w[3] = { 0.34f, 0.32f, 0.34f };
     int cx[3], cw[3];
     split(x0, xw, pad, main_w, 3, cx, cw);
     l->panel[RS_P_FORCE] = (struct rs_rect){ cx[0], ry[2], cw[0], rh[2] };

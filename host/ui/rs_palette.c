@@ -79,3 +79,9 @@ float rs_hold_lap_fraction(float s)
         return (s - 15.0f) / 15.0f;
     return 1.0f;
 }
+
+struct rs_rgb rs_on_colour(struct rs_rgb bg)
+{
+    int lum = 299 * bg.r + 587 * bg.g + 114 * bg.b;
+    return lum > 150000 ? rs_colour(RS_C_BG) : rs_colour(RS_C_TEXT);
+}

@@ -43,6 +43,8 @@ enum rs_colour {
 enum rs_hold_phase { RS_HP_NONE, RS_HP_TO15, RS_HP_TO30, RS_HP_DONE, RS_HP_LONG, RS_HP_RELEASE };
 
 struct rs_rgb rs_colour(enum rs_colour c);
+/* Text colour on a filled background: dark on light colours, white on dark. */
+struct rs_rgb rs_on_colour(struct rs_rgb bg);
 struct rs_rgb rs_force_band_colour(enum rs_view_force_band b);
 struct rs_rgb rs_speed_band_colour(enum rs_view_speed_band b);
 

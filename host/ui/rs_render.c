@@ -8,6 +8,8 @@
  */
 #include "rs_render.h"
 
+#include "rs_calfmap.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,6 +41,7 @@ struct rs_render {
     SDL_Vertex vert[2 * (RING_SEGMENTS + 1)];
     int index[6 * RING_SEGMENTS];
     SDL_Rect rects[2 * RS_VIEW_HISTORY_N];
+    struct rs_calfmap_cell cells[RS_CALFMAP_CELLS];
 };
 
 const char *const rs_safety_note[] = {
@@ -48,6 +51,7 @@ const char *const rs_safety_note[] = {
     "Pressure should feel comfortably uncomfortable, never sharp.",
     "Stop at once on sharp pain, numbness or tingling.",
     "Never press on the back of the knee.",
+    "The session is already running (clock and REC at the top).",
     "Press any key to continue",
     NULL,
 };
@@ -171,10 +175,10 @@ static struct rs_rect col(struct rs_rect p, float x0, float x1)
     return (struct rs_rect){ a, p.y, b - a, p.h };
 }
 
-static int text(struct rs_render *r, struct rs_rect box, float size_of_h, enum rs_align al,
-                struct rs_rgb c, const char *s, struct rs_rect *out)
+/* s fitted into box at most max_px (rs_text_fit), through the passes. */
+static int text_px(struct rs_render *r, struct rs_rect box, int max_px, enum rs_align al,
+                   struct rs_rgb c, const char *s, struct rs_rect *out)
 {
-    int max_px = (int)(box.h * size_of_h);
     if (issue(r, 'T'))
         return rs_text_fit(&r->text, box, max_px, al, c, s, out);
     /* not drawn: measured all the same, callers place things by it */
@@ -188,6 +192,28 @@ static int text(struct rs_render *r, struct rs_rect box, float size_of_h, enum r
     int k = rs_text_fit(&r->text, box, max_px, al, c, s, out);
     r->text.dry = false;
     return k;
+}
+
+static int text(struct rs_render *r, struct rs_rect box, float size_of_h, enum rs_align al,
+                struct rs_rgb c, const char *s, struct rs_rect *out)
+{
+    return text_px(r, box, (int)(box.h * size_of_h), al, c, s, out);
+}
+
+/* s word-wrapped into box (rs_text_wrap) at most max_px, through the passes. */
+static void text_wrap(struct rs_render *r, struct rs_rect box, int max_px, struct rs_rgb c,
+                      const char *s)
+{
+    if (issue(r, 'W')) {
+        rs_text_wrap(&r->text, box, max_px, RS_AL_CENTRE, c, s);
+        return;
+    }
+    if (r->pass == PASS_HASH) {
+        const int ip[] = { box.x, box.y, box.w, box.h, max_px };
+        mix(r, ip, sizeof ip);
+        mix(r, &c, sizeof c);
+        mix(r, s, strlen(s) + 1);
+    }
 }
 
 /* n rectangles in one colour (chart lines). */
@@ -229,14 +255,6 @@ static void panel_begin(struct rs_render *r, enum rs_panel p)
     fill(r, x, rs_colour(RS_C_PANEL));
 }
 
-static void fmt_mmss(char *b, size_t n, float s)
-{
-    if (!(s >= 0))
-        s = 0;
-    unsigned t = (unsigned)s;
-    snprintf(b, n, "%u:%02u", t / 60, t % 60);
-}
-
 struct rs_rgb rs_leg_colour(enum rs_view_leg leg)
 {
     return rs_colour(leg == RS_VLEG_LEFT ? RS_C_BLUE : leg == RS_VLEG_RIGHT ? RS_C_PURPLE : RS_C_TRACK);
@@ -275,20 +293,16 @@ static const char *alert_text(enum rs_alert a)
     case RS_AL_RELEASE: return "RELEASE NOW";
     case RS_AL_SENSOR: return "SENSOR FAULT";
     case RS_AL_DISCONNECTED: return "NO ROLLER CONNECTED";
-    case RS_AL_UNCALIBRATED: return "NOT CALIBRATED - RAW UNITS";
+    case RS_AL_UNCALIBRATED: return "~ NOT CALIBRATED: VALUES APPROXIMATE";
     case RS_AL_ADVICE: return "dose advice";
     default: return "";
     }
 }
 
-/* Dark text on the light banner colours, white on the dark ones. */
-static struct rs_rgb on_colour(struct rs_rgb bg)
-{
-    int lum = 299 * bg.r + 587 * bg.g + 114 * bg.b;
-    return lum > 150000 ? rs_colour(RS_C_BG) : rs_colour(RS_C_TEXT);
-}
-
 /* ---- panels ------------------------------------------------------------- */
+
+static void draw_status_end(struct rs_render *r, const struct rs_view *v, const struct rs_overlay *ov,
+                            struct rs_rect p, int d);
 
 static void draw_status(struct rs_render *r, const struct rs_view *v, const struct rs_overlay *ov)
 {
@@ -308,6 +322,12 @@ static void draw_status(struct rs_render *r, const struct rs_view *v, const stru
     text(r, c, 0.8f, RS_AL_LEFT, rs_colour(RS_C_TEXT),
          v->link == RS_VLINK_CONNECTED ? "CONNECTED" : v->link == RS_VLINK_CONNECTING ? "CONNECTING" : "NO ROLLER", NULL);
 
+    if (v->link != RS_VLINK_CONNECTED && v->link_detail[0]) {
+        /* no roller: why, and what to do, instead of stale sensor figures */
+        text(r, col(p, 0.25f, 0.80f), 0.8f, RS_AL_LEFT, rs_colour(RS_C_ORANGE), v->link_detail, NULL);
+        draw_status_end(r, v, ov, p, d);
+        return;
+    }
     c = col(p, 0.25f, 0.49f);
     if (v->sensor_fault)
         snprintf(b, sizeof b, "SENSOR: %s", v->sensor_text[0] ? v->sensor_text : "FAULT");
@@ -324,11 +344,18 @@ static void draw_status(struct rs_render *r, const struct rs_view *v, const stru
 
     c = col(p, 0.67f, 0.80f);
     char t[16];
-    fmt_mmss(t, sizeof t, v->session_s);
+    rs_view_mmss(t, sizeof t, v->session_s);
     snprintf(b, sizeof b, "%s %s", v->mode == RS_MODE_REPLAY ? "REPLAY" : v->mode == RS_MODE_DEMO ? "DEMO" : "LIVE", t);
     text(r, c, 0.8f, RS_AL_LEFT, rs_colour(RS_C_TEXT), b, NULL);
+    draw_status_end(r, v, ov, p, d);
+}
 
-    c = col(p, 0.81f, 0.90f);
+/* The status bar's right end: recording, sound. */
+static void draw_status_end(struct rs_render *r, const struct rs_view *v, const struct rs_overlay *ov,
+                            struct rs_rect p, int d)
+{
+    char b[RS_VIEW_TEXT_MAX + 16];
+    struct rs_rect c = col(p, 0.81f, 0.90f);
     if (v->recording) {
         disc(r, c.x + d / 2, c.y + c.h / 2, d / 2, rs_colour(RS_C_VERMILLION));
         c.x += d + d / 2;
@@ -350,9 +377,15 @@ static void draw_status(struct rs_render *r, const struct rs_view *v, const stru
     text(r, c, 0.8f, RS_AL_RIGHT, rs_colour(quiet ? RS_C_ORANGE : RS_C_TEXT_DIM), b, NULL);
 }
 
+/* The toast's box: the right quarter of the alert row. */
+static struct rs_rect toast_box(const struct rs_render_geom *g)
+{
+    struct rs_rect a = g->layout.panel[RS_P_ALERT];
+    return (struct rs_rect){ a.x + a.w * 3 / 4, a.y, a.w - a.w * 3 / 4, a.h };
+}
+
 static void draw_alerts(struct rs_render *r, const struct rs_view *v, const struct rs_overlay *ov)
 {
-    (void)ov;
     panel_begin(r, RS_P_ALERT);
     struct rs_render_geom *g = &r->geom;
     enum rs_alert cand[RS_AL_COUNT];
@@ -383,6 +416,8 @@ static void draw_alerts(struct rs_render *r, const struct rs_view *v, const stru
 
     struct rs_rect p = g->layout.panel[RS_P_ALERT];
     int gap = g->layout.pad;
+    if (ov->toast && ov->toast[0]) /* the toast's box on the right stays clear */
+        p.w = toast_box(g).x - gap - p.x;
     for (int i = 0; i < n; i++) {
         struct rs_rect s = p;
         s.w = (p.w - gap * (n - 1)) / n;
@@ -391,11 +426,63 @@ static void draw_alerts(struct rs_render *r, const struct rs_view *v, const stru
         g->alert_rect[i] = s;
         struct rs_rgb bg = rs_alert_colour(cand[i]);
         fill(r, s, bg);
+        /* up to two lines, as large as they fit: read from 3 m */
+        struct rs_rect tb = rs_rect_inset(s, g->layout.pad / 2);
         if (cand[i] == RS_AL_ADVICE)
-            text(r, rs_rect_inset(s, g->layout.pad / 2), 0.6f, RS_AL_CENTRE, rs_colour(RS_C_YELLOW), v->advice, NULL);
+            text_wrap(r, tb, tb.h * 6 / 10, rs_colour(RS_C_YELLOW), v->advice);
+        else if (cand[i] == RS_AL_DISCONNECTED && v->link_title[0])
+            text_wrap(r, tb, tb.h * 8 / 10, rs_on_colour(bg), v->link_title);
         else
-            text(r, rs_rect_inset(s, g->layout.pad / 2), 0.8f, RS_AL_CENTRE, on_colour(bg), alert_text(cand[i]), NULL);
+            text_wrap(r, tb, tb.h * 8 / 10, rs_on_colour(bg), alert_text(cand[i]));
     }
+}
+
+/* The hold ring in its panel: centre and outer radius, pixels. */
+static void ring_of(const struct rs_render_geom *g, int *cx, int *cy, int *ro)
+{
+    struct rs_rect p = rs_rect_inset(g->layout.panel[RS_P_HOLD], g->layout.pad);
+    struct rs_rect area = row(p, 0.12f, 0.82f);
+    *ro = (area.w < area.h ? area.w : area.h) / 2;
+    *cx = area.x + area.w / 2;
+    *cy = area.y + area.h / 2;
+}
+
+/* The hold seconds' box: inside the ring's inner circle at its heaviest
+ * (from 30 s), two digits wide, so the size never jumps between phases. */
+static struct rs_rect hold_numeral_box(const struct rs_render_geom *g)
+{
+    int cx, cy, ro;
+    ring_of(g, &cx, &cy, &ro);
+    int ri = ro - ro / 4, w = ri * 17 / 10, h = ri * 134 / 100;
+    return (struct rs_rect){ cx - w / 2, cy - h / 2, w, h };
+}
+
+/* Largest size of the force and speed numerals: the size two digits of
+ * hold seconds get, so from 3 m the hold time is never the smaller number. */
+static int numeral_cap(struct rs_render *r, int want_px)
+{
+    struct rs_rect nb = hold_numeral_box(&r->geom);
+    bool dry = r->text.dry;
+    r->text.dry = true;
+    int k = rs_text_fit(&r->text, nb, nb.h, RS_AL_CENTRE, rs_colour(RS_C_TEXT), "88", NULL);
+    r->text.dry = dry;
+    int cap = k >= 0 ? rs_text_px(k) : want_px;
+    return want_px < cap ? want_px : cap;
+}
+
+/* Uncalibrated values are nominal (the design's calibration): marked "~"
+ * (the window draws ASCII only; the docs write it as "≈"). */
+#define UNCAL_WORD "~ NOT CALIBRATED"
+static const char *approx(const struct rs_view *v)
+{
+    return v->calibrated ? "" : "~";
+}
+
+/* The force band's word in the panel: the band names, but "no extra
+ * benefit" says what to do (its banner gives the reason). */
+static const char *force_word(enum rs_view_force_band b)
+{
+    return b == RS_FB_NO_BENEFIT ? "EASE OFF" : rs_view_force_band_name(b);
 }
 
 static void draw_force(struct rs_render *r, const struct rs_view *v)
@@ -403,35 +490,38 @@ static void draw_force(struct rs_render *r, const struct rs_view *v)
     panel_begin(r, RS_P_FORCE);
     struct rs_render_geom *g = &r->geom;
     struct rs_rect p = rs_rect_inset(g->layout.panel[RS_P_FORCE], g->layout.pad);
-    /* Uncalibrated bands mean nothing: neutral colour, "RAW". */
+    /* Uncalibrated: nominal newtons, marked "~", in a neutral colour (the
+     * bands would claim a precision there is not). */
     struct rs_rgb bc = v->calibrated ? rs_force_band_colour(v->force_band) : rs_colour(RS_C_GREY);
     char b[48];
 
-    g->force_band_bar = row(p, 0.0f, 0.07f);
-    fill(r, g->force_band_bar, bc);
-
-    struct rs_rect lab = row(p, 0.09f, 0.22f);
-    text(r, col(lab, 0.0f, 0.35f), 0.9f, RS_AL_LEFT, rs_colour(RS_C_TEXT_DIM), "FORCE", NULL);
-    text(r, col(lab, 0.36f, 1.0f), 0.9f, RS_AL_RIGHT, bc,
-         v->calibrated ? rs_view_force_band_name(v->force_band) : "RAW", NULL);
+    /* The band strip carries the panel's name; the band's name below it is
+     * a state word, as wide as the panel and tall enough for 3 m. */
+    struct rs_rect strip = row(p, 0.0f, 0.07f), lab = row(p, 0.075f, 0.25f);
+    int least = r->text.min_px * 13 / 10 + 2; /* the smallest text's height, and a margin */
+    if (strip.h < least) {
+        lab.y += least - strip.h;
+        lab.h -= least - strip.h;
+        strip.h = least;
+    }
+    g->force_band_bar = strip;
+    fill(r, strip, bc);
+    text(r, col(strip, 0.01f, 0.40f), 0.9f, RS_AL_LEFT, rs_on_colour(bc), "FORCE", NULL);
+    text(r, lab, 0.95f, RS_AL_RIGHT, v->calibrated ? bc : rs_colour(RS_C_YELLOW),
+         v->calibrated ? force_word(v->force_band) : UNCAL_WORD, NULL);
 
     /* Numerals and unit share a row; the unit goes right of the number. */
-    struct rs_rect num = row(p, 0.23f, 0.66f);
-    if (v->calibrated)
-        snprintf(b, sizeof b, "%.0f", rs_view_nz(v->force_n, 0));
-    else
-        snprintf(b, sizeof b, "%ld", lroundf(v->force_n));
+    struct rs_rect num = row(p, 0.26f, 0.66f);
+    snprintf(b, sizeof b, "%s%.0f", approx(v), rs_view_nz(v->force_n, 0));
     struct rs_rect nb = col(num, 0.0f, 0.76f);
-    text(r, nb, 1.0f, RS_AL_RIGHT, bc, b, NULL);
+    text_px(r, nb, numeral_cap(r, nb.h), RS_AL_RIGHT, bc, b, NULL);
     struct rs_rect ub = col(num, 0.78f, 1.0f);
     ub = row(ub, 0.35f, 0.95f);
-    text(r, ub, 0.8f, RS_AL_LEFT, rs_colour(RS_C_TEXT_DIM), v->calibrated ? "N" : "raw", NULL);
+    text(r, ub, 0.8f, RS_AL_LEFT, rs_colour(RS_C_TEXT_DIM), "N", NULL);
 
     struct rs_rect pct = row(p, 0.67f, 0.83f);
-    if (!v->calibrated)
-        snprintf(b, sizeof b, "calibrate for N and %%BW");
-    else if (v->bw_known)
-        snprintf(b, sizeof b, "%.0f %%BW", rs_view_nz(v->force_pct, 0));
+    if (v->bw_known)
+        snprintf(b, sizeof b, "%s%.0f %%BW", approx(v), rs_view_nz(v->force_pct, 0));
     else
         snprintf(b, sizeof b, "-- %%BW (no profile)");
     text(r, pct, 0.95f, RS_AL_CENTRE, rs_colour(RS_C_TEXT), b, NULL);
@@ -463,13 +553,12 @@ static void draw_hold(struct rs_render *r, const struct rs_view *v)
     panel_begin(r, RS_P_HOLD);
     struct rs_render_geom *g = &r->geom;
     struct rs_rect p = rs_rect_inset(g->layout.panel[RS_P_HOLD], g->layout.pad);
-    struct rs_rect lab = row(p, 0.0f, 0.13f);
+    struct rs_rect lab = row(p, 0.0f, 0.11f);
     text(r, lab, 0.9f, RS_AL_CENTRE, rs_colour(RS_C_TEXT_DIM), "HOLD", NULL);
 
-    struct rs_rect area = row(p, 0.15f, 0.84f);
-    int ro = (area.w < area.h ? area.w : area.h) / 2;
+    int cx, cy, ro;
+    ring_of(g, &cx, &cy, &ro);
     int thick = ro / 5;
-    int cx = area.x + area.w / 2, cy = area.y + area.h / 2;
     enum rs_hold_phase ph = rs_hold_phase(v->hold_active, v->hold_s);
     float f = rs_hold_lap_fraction(v->hold_s);
     struct rs_rgb pc = rs_hold_phase_colour(ph);
@@ -497,7 +586,7 @@ static void draw_hold(struct rs_render *r, const struct rs_view *v)
     default:
         arc(r, cx, cy, ro, ri, 0, 1, pc);
         disc(r, cx, cy, ri - g->layout.line * 2, pc);
-        numc = on_colour(pc);
+        numc = rs_on_colour(pc);
         break;
     }
 
@@ -506,17 +595,15 @@ static void draw_hold(struct rs_render *r, const struct rs_view *v)
         snprintf(b, sizeof b, "%d", (int)v->hold_s);
     else
         snprintf(b, sizeof b, "-");
-    /* The numerals sit inside the inner circle's inscribed square. */
-    int sq = (int)(ri * 1.3f);
-    struct rs_rect nb = { cx - sq / 2, cy - sq / 2, sq, sq };
-    text(r, nb, 0.75f, RS_AL_CENTRE, ph == RS_HP_NONE ? rs_colour(RS_C_TEXT_DIM) : numc, b, NULL);
+    struct rs_rect nb = hold_numeral_box(g);
+    text_px(r, nb, nb.h, RS_AL_CENTRE, ph == RS_HP_NONE ? rs_colour(RS_C_TEXT_DIM) : numc, b, NULL);
 
     static const char *const caption[] = {
         [RS_HP_NONE] = "ROLL SLOWLY", [RS_HP_TO15] = "HOLDING",     [RS_HP_TO30] = "15 s REACHED",
         [RS_HP_DONE] = "30 s - DONE", [RS_HP_LONG] = "LONG HOLD", [RS_HP_RELEASE] = "RELEASE NOW",
     };
-    struct rs_rect cap = row(p, 0.86f, 1.0f);
-    text(r, cap, 0.9f, RS_AL_CENTRE, ph == RS_HP_NONE ? rs_colour(RS_C_TEXT_DIM) : pc, caption[ph], NULL);
+    struct rs_rect cap = row(p, 0.83f, 1.0f); /* a state word: tall enough for 3 m */
+    text(r, cap, 0.95f, RS_AL_CENTRE, ph == RS_HP_NONE ? rs_colour(RS_C_TEXT_DIM) : pc, caption[ph], NULL);
 }
 
 static void draw_speed(struct rs_render *r, const struct rs_view *v)
@@ -530,19 +617,19 @@ static void draw_speed(struct rs_render *r, const struct rs_view *v)
     if (v->speed_band == RS_SB_TOO_FAST)
         outline(r, full, g->layout.pad / 2 > 2 ? g->layout.pad / 2 : 2, bc);
 
-    struct rs_rect lab = row(p, 0.09f, 0.22f);
-    text(r, col(lab, 0.0f, 0.35f), 0.9f, RS_AL_LEFT, rs_colour(RS_C_TEXT_DIM), "SPEED", NULL);
-    text(r, col(lab, 0.36f, 1.0f), 0.9f, RS_AL_RIGHT, bc, v->calibrated ? rs_view_speed_band_name(v->speed_band) : "RAW", NULL);
+    struct rs_rect lab = row(p, 0.07f, 0.24f);
+    text(r, row(col(lab, 0.0f, 0.28f), 0.2f, 1.0f), 0.9f, RS_AL_LEFT, rs_colour(RS_C_TEXT_DIM),
+         "SPEED", NULL);
+    text(r, col(lab, 0.30f, 1.0f), 0.95f, RS_AL_RIGHT, bc,
+         v->calibrated ? rs_view_speed_band_name(v->speed_band) : UNCAL_WORD, NULL);
 
-    struct rs_rect num = row(p, 0.23f, 0.66f);
+    struct rs_rect num = row(p, 0.25f, 0.66f);
     float sp = fabsf(v->speed_cms);
-    if (v->calibrated)
-        snprintf(b, sizeof b, "%.1f", (double)sp);
-    else
-        snprintf(b, sizeof b, "%.0f", (double)sp);
-    text(r, col(num, 0.0f, 0.70f), 1.0f, RS_AL_RIGHT, bc, b, NULL);
+    snprintf(b, sizeof b, "%s%.1f", approx(v), (double)sp);
+    struct rs_rect nb = col(num, 0.0f, 0.70f);
+    text_px(r, nb, numeral_cap(r, nb.h), RS_AL_RIGHT, bc, b, NULL);
     text(r, row(col(num, 0.72f, 1.0f), 0.35f, 0.95f), 0.8f, RS_AL_LEFT, rs_colour(RS_C_TEXT_DIM),
-         v->calibrated ? "cm/s" : "cnt/s", NULL);
+         "cm/s", NULL);
 
     /* Gauge: the three moving bands on a 0..20 cm/s scale, marker on top. */
     struct rs_rect ga = row(p, 0.70f, 0.86f);
@@ -558,7 +645,7 @@ static void draw_speed(struct rs_render *r, const struct rs_view *v)
             sc = (struct rs_rgb){ (uint8_t)(sc.r / 3), (uint8_t)(sc.g / 3), (uint8_t)(sc.b / 3) };
         fill(r, (struct rs_rect){ x0, ga.y, x1 - x0, ga.h }, sc);
     }
-    if (v->calibrated) {
+    {
         float s = sp > RS_RENDER_GAUGE_MAX ? RS_RENDER_GAUGE_MAX : sp;
         int mx = ga.x + (int)lroundf(ga.w * s / RS_RENDER_GAUGE_MAX);
         int mw = g->layout.line * 2;
@@ -584,16 +671,16 @@ static void draw_leg(struct rs_render *r, const struct rs_view *v)
     struct rs_rect p = rs_rect_inset(g->layout.panel[RS_P_LEG], g->layout.pad);
     char b[32];
 
-    struct rs_rect badge = row(p, 0.0f, 0.24f);
+    struct rs_rect badge = row(p, 0.0f, 0.27f); /* a state word: tall enough for 3 m */
     g->leg_badge = badge;
     struct rs_rgb lc = rs_leg_colour(v->leg);
     fill(r, badge, lc);
-    text(r, rs_rect_inset(badge, g->layout.pad / 2), 0.85f, RS_AL_CENTRE, on_colour(lc),
+    text(r, rs_rect_inset(badge, g->layout.pad / 2), 1.0f, RS_AL_CENTRE, rs_on_colour(lc),
          v->leg == RS_VLEG_LEFT ? "LEFT" : v->leg == RS_VLEG_RIGHT ? "RIGHT" : "NO LEG", NULL);
 
     /* Position bar: ankle at the bottom, knee at the top, like the calf on
      * the roller seen from the side. */
-    struct rs_rect body = row(p, 0.28f, 1.0f);
+    struct rs_rect body = row(p, 0.31f, 1.0f);
     struct rs_rect labels = col(body, 0.0f, 0.58f);
     struct rs_rect bar = col(body, 0.66f, 0.94f);
     struct rs_rect knee_l = row(labels, 0.0f, 0.16f), ankle_l = row(labels, 0.84f, 1.0f);
@@ -615,9 +702,31 @@ static void draw_leg(struct rs_render *r, const struct rs_view *v)
         int mh = g->layout.line * 3;
         struct rs_rect m = { bar.x - bar.w / 3, my - mh / 2, bar.w + 2 * (bar.w / 3), mh };
         fill(r, m, rs_colour(RS_C_TEXT));
-        snprintf(b, sizeof b, "%.0f cm", rs_view_nz(v->position_cm, 0));
+        snprintf(b, sizeof b, "%s%.0f cm", approx(v), rs_view_nz(v->position_cm, 0));
         struct rs_rect pl = row(labels, 0.40f, 0.60f);
         text(r, pl, 0.95f, RS_AL_LEFT, rs_colour(RS_C_TEXT), b, NULL);
+    }
+}
+
+/* The reference lines' values in the gutter left of the plot, highest
+ * first, each centred on its line; one that would touch the one above is
+ * left out (small charts keep the outer values). */
+static void chart_values(struct rs_render *r, struct rs_rect gut, struct rs_rect plot, float ymax,
+                         const float *refs, int nrefs)
+{
+    int lh = r->text.min_px * 13 / 10 + 1;
+    if (lh < plot.h / 5)
+        lh = plot.h / 5;
+    int above = gut.y - lh;
+    for (int i = nrefs - 1; i >= 0; i--) {
+        int y = plot.y + plot.h - (int)lroundf(plot.h * refs[i] / ymax);
+        struct rs_rect b = { gut.x, y - lh / 2, gut.w, lh };
+        if (b.y < above + lh || b.y < gut.y || b.y + b.h > gut.y + gut.h)
+            continue;
+        char s[16];
+        snprintf(s, sizeof s, "%.0f", (double)refs[i]);
+        text_px(r, b, lh, RS_AL_RIGHT, rs_colour(RS_C_TEXT_DIM), s, NULL);
+        above = b.y;
     }
 }
 
@@ -628,6 +737,10 @@ static void chart(struct rs_render *r, struct rs_rect box, const char *label, co
     struct rs_rect lab = row(box, 0.0f, 0.24f);
     text(r, lab, 0.85f, RS_AL_LEFT, rs_colour(RS_C_TEXT_DIM), label, NULL);
     struct rs_rect plot = row(box, 0.26f, 1.0f);
+    /* a gutter on the left for the values of the reference lines */
+    struct rs_rect gut = col(plot, 0.0f, 0.07f);
+    plot = col(plot, 0.08f, 1.0f);
+    chart_values(r, gut, plot, ymax, refs, nrefs);
     fill(r, plot, rs_colour(RS_C_BG));
     if (force) /* the typical band, 30-45 %BW */ {
         int y0 = plot.y + plot.h - (int)lroundf(plot.h * 45.0f / ymax);
@@ -670,66 +783,34 @@ static void draw_charts(struct rs_render *r, const struct rs_view *v)
     struct rs_rect p = rs_rect_inset(g->layout.panel[RS_P_CHARTS], g->layout.pad);
     static const float frefs[] = { 30, 45, 60 };
     static const float srefs[] = { 10, 15 };
-    float fmax = 100.0f;
-    if (!v->calibrated) { /* raw counts / 1000: scale to what is there */
-        fmax = 1.0f;
-        for (unsigned i = 0; i < v->history.count; i++)
-            if (rs_view_history_force(&v->history, i) > fmax)
-                fmax = rs_view_history_force(&v->history, i);
-        fmax *= 1.2f;
-    }
-    chart(r, row(p, 0.0f, 0.48f), v->calibrated ? "FORCE %BW, LAST 30 s" : "FORCE RAW/1000, LAST 30 s",
-          &v->history, true, fmax, v->calibrated ? frefs : NULL, v->calibrated ? 3 : 0, rs_colour(RS_C_SKY));
-    chart(r, row(p, 0.52f, 1.0f), "SPEED cm/s, LAST 30 s", &v->history, false, 25.0f, srefs, 2,
-          rs_colour(RS_C_YELLOW));
+    chart(r, row(p, 0.0f, 0.48f), v->calibrated ? "FORCE %BW, LAST 30 s" : "FORCE ~%BW, LAST 30 s",
+          &v->history, true, 100.0f, frefs, 3, rs_colour(RS_C_SKY));
+    chart(r, row(p, 0.52f, 1.0f), v->calibrated ? "SPEED cm/s, LAST 30 s" : "SPEED ~cm/s, LAST 30 s",
+          &v->history, false, 25.0f, srefs, 2, rs_colour(RS_C_YELLOW));
 }
 
-static void calf_map(struct rs_render *r, const struct rs_view *v, struct rs_rect box,
-                     const struct rs_view_calf *c, float len, const char *label, struct rs_rgb lc)
+static void calf_map(struct rs_render *r, const struct rs_view *v, struct rs_rect box, int leg,
+                     float tmax, const char *label, struct rs_rgb lc)
 {
-    struct rs_render_geom *g = &r->geom;
     struct rs_rect lab = row(box, 0.0f, 0.14f);
     text(r, lab, 0.9f, RS_AL_CENTRE, lc, label, NULL);
     struct rs_rect m = row(box, 0.16f, 1.0f);
+    r->geom.calf_map[leg ? 1 : 0] = m;
     fill(r, m, rs_colour(RS_C_BG));
-    int bins = (int)ceilf(len);
-    if (bins > RS_VIEW_CALF_BINS)
-        bins = RS_VIEW_CALF_BINS;
-    float tmax = 1.0f;
-    for (int i = 0; i < bins; i++)
-        if (c->time_s[i] > tmax)
-            tmax = c->time_s[i];
-    /* Left half: time over the bin (brightness); right half: pressure
-     * (band colour). Hold spots: a white square at the right edge. */
-    struct rs_rect th = col(m, 0.0f, 0.48f), ph = col(m, 0.52f, 0.80f), hs = col(m, 0.84f, 1.0f);
-    for (int i = 0; i < bins; i++) {
-        int y1 = m.y + m.h - (int)lroundf(m.h * i / len);
-        int y0 = m.y + m.h - (int)lroundf(m.h * (i + 1) / len);
-        if (y0 < m.y)
-            y0 = m.y;
-        if (c->time_s[i] > 0) {
-            float k = 0.3f + 0.7f * sqrtf(c->time_s[i] / tmax);
-            struct rs_rgb s = rs_colour(RS_C_SKY);
-            fill(r, (struct rs_rect){ th.x, y0, th.w, y1 - y0 },
-                 (struct rs_rgb){ (uint8_t)(s.r * k), (uint8_t)(s.g * k), (uint8_t)(s.b * k) });
-            fill(r, (struct rs_rect){ ph.x, y0, ph.w, y1 - y0 }, rs_force_band_colour(rs_view_force_band_in(v, c->pressure_pct[i])));
-        }
-        if (c->holds[i]) {
-            int sz = hs.w < (y1 - y0) * 2 ? hs.w : (y1 - y0) * 2;
-            fill(r, (struct rs_rect){ hs.x, (y0 + y1) / 2 - sz / 2, sz, sz }, rs_colour(RS_C_TEXT));
-        }
-    }
-    (void)g;
+    int n = rs_calfmap_cells(v, leg, m, tmax, r->cells);
+    for (int i = 0; i < n; i++)
+        fill(r, r->cells[i].r, r->cells[i].c);
 }
 
 static void draw_map(struct rs_render *r, const struct rs_view *v)
 {
     panel_begin(r, RS_P_MAP);
     struct rs_render_geom *g = &r->geom;
-    struct rs_rect p = rs_rect_inset(g->layout.panel[RS_P_MAP], g->layout.pad);
-    float len = rs_view_calf_length(v);
-    calf_map(r, v, col(p, 0.0f, 0.19f), &v->calf[0], len, "L", rs_leg_colour(RS_VLEG_LEFT));
-    calf_map(r, v, col(p, 0.22f, 0.41f), &v->calf[1], len, "R", rs_leg_colour(RS_VLEG_RIGHT));
+    struct rs_rect full = rs_rect_inset(g->layout.panel[RS_P_MAP], g->layout.pad);
+    struct rs_rect p = row(full, 0.0f, 0.79f), lg = row(full, 0.82f, 1.0f);
+    float tmax = rs_calfmap_scale(v); /* one brightness scale for both legs */
+    calf_map(r, v, col(p, 0.0f, 0.19f), 0, tmax, "L", rs_leg_colour(RS_VLEG_LEFT));
+    calf_map(r, v, col(p, 0.22f, 0.41f), 1, tmax, "R", rs_leg_colour(RS_VLEG_RIGHT));
 
     struct rs_rect c = col(p, 0.45f, 1.0f);
     char b[48], t0[16], t1[16];
@@ -737,10 +818,18 @@ static void draw_map(struct rs_render *r, const struct rs_view *v)
     snprintf(b, sizeof b, "L %u   R %u", v->holds[0], v->holds[1]);
     text(r, row(c, 0.18f, 0.44f), 0.95f, RS_AL_LEFT, rs_colour(RS_C_TEXT), b, NULL);
     text(r, row(c, 0.52f, 0.67f), 0.9f, RS_AL_LEFT, rs_colour(RS_C_TEXT_DIM), "TIME PER CALF", NULL);
-    fmt_mmss(t0, sizeof t0, v->calf_time_s[0]);
-    fmt_mmss(t1, sizeof t1, v->calf_time_s[1]);
+    rs_view_mmss(t0, sizeof t0, v->calf_time_s[0]);
+    rs_view_mmss(t1, sizeof t1, v->calf_time_s[1]);
     snprintf(b, sizeof b, "L %s  R %s", t0, t1);
     text(r, row(c, 0.68f, 0.94f), 0.95f, RS_AL_LEFT, rs_colour(RS_C_TEXT), b, NULL);
+    /* what the maps' brightness, colours and squares mean, across the panel */
+    struct rs_calfmap_label lab[3];
+    g->map_legend = lg;
+    int n = rs_calfmap_legend(lg, g->layout.pad, r->cells, lab);
+    for (int i = 0; i < n; i++)
+        fill(r, r->cells[i].r, r->cells[i].c);
+    for (int i = 0; i < 3; i++)
+        text(r, lab[i].r, 0.95f, RS_AL_LEFT, rs_colour(RS_C_TEXT_DIM), lab[i].text, NULL);
 
 }
 
@@ -767,8 +856,8 @@ static void draw_timeline(struct rs_render *r, const struct rs_view *v)
     }
     snprintf(b, sizeof b, "%s %.2gx", v->replay_paused ? "PAUSED" : "PLAYING", (double)v->replay_speed);
     text(r, col(p, 0.06f, 0.22f), 0.7f, RS_AL_LEFT, ic, b, NULL);
-    fmt_mmss(t0, sizeof t0, v->replay_pos_s);
-    fmt_mmss(t1, sizeof t1, v->replay_len_s);
+    rs_view_mmss(t0, sizeof t0, v->replay_pos_s);
+    rs_view_mmss(t1, sizeof t1, v->replay_len_s);
     snprintf(b, sizeof b, "%s / %s", t0, t1);
     text(r, col(p, 0.23f, 0.38f), 0.7f, RS_AL_CENTRE, rs_colour(RS_C_TEXT), b, NULL);
     struct rs_rect bar = row(col(p, 0.40f, 0.77f), 0.35f, 0.65f);
@@ -793,15 +882,19 @@ static void draw_timeline(struct rs_render *r, const struct rs_view *v)
     text(r, col(p, 0.79f, 1.0f), 0.5f, RS_AL_RIGHT, rs_colour(RS_C_TEXT_DIM), "<- -> seek  +/- speed", NULL);
 }
 
-static void draw_box_lines(struct rs_render *r, const char *const *lines, struct rs_rgb accent)
+/* A box of lines over the panels below the top (from y top down): the
+ * status bar and banners above it stay in view. */
+static void draw_box_lines(struct rs_render *r, const char *const *lines, struct rs_rgb accent, int top)
 {
     struct rs_render_geom *g = &r->geom;
     int w = g->layout.w, h = g->layout.h;
     SDL_SetRenderDrawBlendMode(r->ren, SDL_BLENDMODE_BLEND);
     SDL_SetRenderDrawColor(r->ren, 0, 0, 0, 200);
-    SDL_RenderFillRect(r->ren, NULL);
+    SDL_Rect dim = { 0, top, w, h - top };
+    SDL_RenderFillRect(r->ren, &dim);
     SDL_SetRenderDrawBlendMode(r->ren, SDL_BLENDMODE_NONE);
-    struct rs_rect box = { w / 14, h / 10, w - w / 7, h - h / 5 };
+    int y0 = top > h / 10 ? top : h / 10;
+    struct rs_rect box = { w / 14, y0, w - w / 7, h - h / 10 - y0 };
     g->overlay_box = box;
     fill(r, box, rs_colour(RS_C_PANEL));
     outline(r, box, g->layout.line * 2, accent);
@@ -928,9 +1021,9 @@ static void draw_panels(struct rs_render *r, const struct rs_view *v, const stru
         struct rs_rect a = g->layout.panel[RS_P_ALERT];
         ops_for(r, RS_P_ALERT, a);
         rs_text_set_panel(&r->text, RS_P_ALERT, a);
-        struct rs_rect tb = { a.x + a.w * 3 / 4, a.y, a.w / 4, a.h };
+        struct rs_rect tb = toast_box(g);
         fill(r, tb, rs_colour(RS_C_BLUE));
-        text(r, rs_rect_inset(tb, g->layout.pad / 2), 0.6f, RS_AL_CENTRE, rs_colour(RS_C_TEXT), ov->toast, NULL);
+        text_wrap(r, rs_rect_inset(tb, g->layout.pad / 2), tb.h * 6 / 10, rs_colour(RS_C_TEXT), ov->toast);
     }
     r->cur = FRAME_SLOT;
 }
@@ -952,10 +1045,13 @@ void rs_render_frame(struct rs_render *r, const struct rs_view *v, const struct 
     set(r->ren, rs_colour(RS_C_BG), 255);
     SDL_RenderClear(r->ren);
     draw_panels(r, v, ov);
+    /* The session runs while the note is up (its clock, REC and banners
+     * stay in view above it); the note says so. */
+    struct rs_rect al = g->layout.panel[RS_P_ALERT];
     if (ov->safety_note)
-        draw_box_lines(r, rs_safety_note, rs_colour(RS_C_ORANGE));
+        draw_box_lines(r, rs_safety_note, rs_colour(RS_C_ORANGE), al.y + al.h + g->layout.pad / 2);
     else if (ov->help)
-        draw_box_lines(r, help_lines, rs_colour(RS_C_SKY));
+        draw_box_lines(r, help_lines, rs_colour(RS_C_SKY), 0);
 
     g->ntext = r->text.nlog;
     g->text = r->text.log;

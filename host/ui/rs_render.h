@@ -59,6 +59,8 @@ struct rs_render_geom {
     struct rs_rect leg_badge;       /* filled with the leg colour */
     struct rs_rect pos_bar;         /* calf: ankle at the bottom, knee at the top */
     struct rs_rect knee_zone;       /* part of pos_bar that is the knee zone */
+    struct rs_rect map_legend;      /* the calf maps' legend (rs_calfmap_legend) */
+    struct rs_rect calf_map[2];     /* the calf maps' cells area, [0] left */
     int nalerts;
     enum rs_alert alert[RS_RENDER_ALERT_SLOTS];
     struct rs_rect alert_rect[RS_RENDER_ALERT_SLOTS];

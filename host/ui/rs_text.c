@@ -4,6 +4,7 @@
 #include "rs_text.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 /* 8 px x 1.15^k, rounded, for the ladder (the text fitting asks for it
@@ -155,14 +156,16 @@ void rs_text_draw(struct rs_text *t, int k, int x, int y, struct rs_rgb c, const
     }
 }
 
-static void log_box(struct rs_text *t, struct rs_rect box, bool dropped, const char *s)
+static void log_box(struct rs_text *t, struct rs_rect box, int px, const char *s)
 {
+    bool dropped = px == 0;
     if (t->nlog >= RS_TEXT_LOG_MAX)
         return;
     struct rs_text_box *b = &t->log[t->nlog++];
     b->box = box;
     b->panel = t->panel;
     b->dropped = dropped;
+    b->px = px;
     size_t n = strlen(s);
     if (n >= sizeof b->text)
         n = sizeof b->text - 1;
@@ -190,14 +193,14 @@ int rs_text_fit(struct rs_text *t, struct rs_rect box, int max_px, enum rs_align
             r.x = box.x + box.w - w;
         if (!t->dry) {
             rs_text_draw(t, k, r.x, r.y, c, s);
-            log_box(t, r, false, s);
+            log_box(t, r, rs_text_px(k), s);
         }
         if (out)
             *out = r;
         return k;
     }
     if (!t->dry)
-        log_box(t, box, true, s);
+        log_box(t, box, 0, s);
     if (out)
         *out = (struct rs_rect){ box.x, box.y, 0, 0 };
     return -1;
@@ -225,4 +228,69 @@ void rs_text_set_panel(struct rs_text *t, int panel, struct rs_rect r)
 {
     t->panel = panel;
     t->clip = r;
+}
+
+/* See rs_text.h. Greedy: each line takes words while it fits. */
+int rs_text_wrap(struct rs_text *t, struct rs_rect box, int max_px, enum rs_align al,
+                 struct rs_rgb c, const char *s)
+{
+    char lines[RS_TEXT_WRAP_LINES][160];
+    for (int k = RS_TEXT_SIZES - 1; k >= 0; k--) {
+        int px = rs_text_px(k);
+        if (px > max_px || px < t->min_px)
+            continue;
+        int n = 0, lh = 0, lw;
+        const char *p = s;
+        bool ok = true;
+        while (*p && ok) {
+            while (*p == ' ')
+                p++;
+            if (!*p)
+                break;
+            if (n == RS_TEXT_WRAP_LINES) {
+                ok = false;
+                break;
+            }
+            /* Greedy: take words while the line fits. */
+            char cur[160] = "";
+            size_t len = 0;
+            const char *q = p;
+            while (*q) {
+                const char *e = strchr(q, ' ');
+                size_t wl = e ? (size_t)(e - q) : strlen(q);
+                char trial[160];
+                int tl = snprintf(trial, sizeof trial, "%s%s%.*s", cur, len ? " " : "", (int)wl, q);
+                if (tl < 0 || (size_t)tl >= sizeof trial)
+                    break;
+                rs_text_measure(t, k, trial, &lw, &lh);
+                if (lw > box.w && len)
+                    break;
+                if (lw > box.w) { /* one word wider than the box: smaller size */
+                    ok = false;
+                    break;
+                }
+                memcpy(cur, trial, (size_t)tl + 1);
+                len = (size_t)tl;
+                q += wl;
+                while (*q == ' ')
+                    q++;
+            }
+            if (!ok || !len) {
+                ok = false;
+                break;
+            }
+            memcpy(lines[n++], cur, len + 1);
+            p = q;
+        }
+        if (!ok || lh * n > box.h)
+            continue;
+        int y = box.y + (box.h - lh * n) / 2;
+        for (int i = 0; i < n; i++) {
+            struct rs_rect lb = { box.x, y + i * lh, box.w, lh };
+            rs_text_fit(t, lb, px, al, c, lines[i], NULL);
+        }
+        return k;
+    }
+    rs_text_fit(t, box, max_px, al, c, s, NULL); /* logged as dropped */
+    return -1;
 }

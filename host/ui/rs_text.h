@@ -49,6 +49,7 @@ struct rs_text_box {
     struct rs_rect box;   /* the string's box: width by metrics, font height */
     int panel;            /* enum rs_panel, or -1 for overlays */
     bool dropped;         /* did not fit even at the smallest size: not drawn */
+    int px;               /* font size drawn at (the ladder's px), 0 when dropped */
     char text[RS_TEXT_LOG_CHARS];
 };
 
@@ -83,6 +84,14 @@ void rs_text_measure(struct rs_text *t, int k, const char *s, int *w, int *h);
  * (nothing drawn, logged as dropped). *out (optional) gets the text box. */
 int rs_text_fit(struct rs_text *t, struct rs_rect box, int max_px, enum rs_align al,
                 struct rs_rgb c, const char *s, struct rs_rect *out);
+
+/* Word-wrap s into at most RS_TEXT_WRAP_LINES lines that fit box, at the
+ * largest ladder size whose font height is at most max_px (and at least
+ * min_px), lines aligned by al, the block centred vertically. Returns the
+ * step used, or -1 when it did not fit (logged as dropped). */
+#define RS_TEXT_WRAP_LINES 4
+int rs_text_wrap(struct rs_text *t, struct rs_rect box, int max_px, enum rs_align al,
+                 struct rs_rgb c, const char *s);
 
 /* Draw s at step k with its top-left at x, y (no fitting). */
 void rs_text_draw(struct rs_text *t, int k, int x, int y, struct rs_rgb c, const char *s);

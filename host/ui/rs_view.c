@@ -5,6 +5,7 @@
 
 #include "rs_pipeline.h"
 
+#include <stdio.h>
 #include <string.h>
 
 void rs_view_init(struct rs_view *v)
@@ -96,4 +97,12 @@ double rs_view_nz(double x, int decimals)
     for (int i = 0; i < decimals; i++)
         half /= 10.0;
     return x >= -half && x <= half ? 0.0 : x; /* printf rounds -0.5 to "-0" */
+}
+
+void rs_view_mmss(char *b, size_t n, float s)
+{
+    if (!(s >= 0))
+        s = 0;
+    unsigned t = (unsigned)s;
+    snprintf(b, n, "%u:%02u", t / 60, t % 60);
 }

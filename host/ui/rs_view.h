@@ -109,6 +109,11 @@ struct rs_view {
 
     /* Connection and sensor. */
     enum rs_view_link link;
+    /* Why there is no roller, when known (rs_run_link_why): a few words for
+     * the banner ("PORT NOT FOUND") and the detail with what to do for the
+     * status bar; "" when unknown or connected. */
+    char link_title[32];
+    char link_detail[RS_VIEW_TEXT_MAX];
     bool sensor_fault;
     char sensor_text[RS_VIEW_TEXT_MAX]; /* e.g. "left load cell", "" when ok */
     uint32_t frames_lost;
@@ -152,6 +157,9 @@ const char *rs_view_speed_band_name(enum rs_view_speed_band b);
 /* x for printing with `decimals` digits: 0 when it would print as "-0"
  * (a reading a hair below zero is zero to the person looking at it). */
 double rs_view_nz(double x, int decimals);
+
+/* Seconds as "m:ss" (negative and NaN as 0:00). */
+void rs_view_mmss(char *b, size_t n, float s);
 
 /* Calf length to draw with: the calibrated one, or 35 cm when unknown. */
 float rs_view_calf_length(const struct rs_view *v);

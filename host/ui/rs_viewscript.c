@@ -170,8 +170,9 @@ void rs_viewscript_state(struct rs_view *v, enum rs_viewscript_state s)
         v->calibrated = false;
         v->link = RS_VLINK_DISCONNECTED;
         v->recording = false;
-        v->force_n = 183512;
-        v->speed_cms = 2215;
+        /* nominal units, as the session shows an uncalibrated roller */
+        v->force_n = 287;
+        v->speed_cms = 4.2f;
         v->sensor_fault = true;
         snprintf(v->sensor_text, sizeof v->sensor_text, "left load cell");
         break;

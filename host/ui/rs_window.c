@@ -35,6 +35,7 @@ struct rs_window {
     int volume_pct;
     char toast[96];
     Uint64 toast_until;
+    bool toast_drawn;  /* the last frame drawn showed the toast */
     struct rs_view prev;
     bool vsync;
     bool software;     /* the window surface keeps the last picture: draw changes only */
@@ -484,7 +485,11 @@ static void screenshot(struct rs_window *w, struct rs_ui_actions *act)
         }
         if (rs_file_make_private(act->screenshot) == 0 && IMG_SavePNG(s, act->screenshot) == 0) {
             act->bits |= RS_UI_SCREENSHOT;
-            set_toast(w, "SCREENSHOT SAVED");
+            /* the name, so it can be found: "SAVED rollsense-...png" */
+            char t[sizeof w->toast];
+            const char *base = strrchr(act->screenshot, '/');
+            snprintf(t, sizeof t, "SAVED %.80s", base ? base + 1 : act->screenshot);
+            set_toast(w, t);
         } else {
             act->screenshot[0] = '\0';
             set_toast(w, "SCREENSHOT FAILED");
@@ -545,6 +550,7 @@ int rs_window_frame(struct rs_window *w, const struct rs_view *v, struct rs_ui_a
     /* The screenshot shows the view, not the toast it would announce. */
     if (w->want_shot)
         ov.toast = NULL;
+    w->toast_drawn = ov.toast != NULL;
     return draw(w, v, &ov, pw, ph, scale, act);
 }
 
@@ -579,6 +585,12 @@ static int draw(struct rs_window *w, const struct rs_view *v, const struct rs_ov
     SDL_RenderPresent(w->ren);
     act->shown = true;
     return 0;
+}
+
+bool rs_window_needs_frame(const struct rs_window *w)
+{
+    bool shown = w->toast[0] && SDL_GetTicks64() < w->toast_until;
+    return shown != w->toast_drawn || w->want_shot;
 }
 
 void rs_window_pace(struct rs_window *w)

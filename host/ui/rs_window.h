@@ -97,6 +97,11 @@ int rs_window_frame(struct rs_window *w, const struct rs_view *v, struct rs_ui_a
  * data instead (rs_pace.h). */
 void rs_window_pace(struct rs_window *w);
 
+/* True when the picture would change without a new view: a toast (MARKED,
+ * SAVED file.png) appeared or expired since the last frame. A loop that
+ * skips unchanged frames must still draw then. */
+bool rs_window_needs_frame(const struct rs_window *w);
+
 /* Sound cues explicitly (1u << enum rs_cue), e.g. from pipeline events. */
 void rs_window_cues(struct rs_window *w, unsigned mask);
 

@@ -285,6 +285,45 @@ static void test_calib_screen_states(void **state)
     }
 }
 
+static void push_key(SDL_Keycode k)
+{
+    SDL_Event e;
+    memset(&e, 0, sizeof e);
+    e.type = SDL_KEYDOWN;
+    e.key.keysym.sym = k;
+    SDL_PushEvent(&e);
+}
+
+/* The wizard's one key mapping (calibrate --gui and key c in the window). */
+static void test_calib_screen_keys(void **state)
+{
+    (void)state;
+    static const struct {
+        SDL_Keycode k;
+        unsigned want;
+    } table[] = {
+        { SDLK_RETURN, RS_CSK_ENTER }, { SDLK_KP_ENTER, RS_CSK_ENTER }, { SDLK_SPACE, RS_CSK_ENTER },
+        { SDLK_y, RS_CSK_EMPTY },      { SDLK_ESCAPE, RS_CSK_STOP },    { SDLK_q, RS_CSK_STOP },
+        { SDLK_a, 0 },                 { SDLK_n, 0 },
+    };
+    bool closed = false;
+    rs_calscreen_poll_keys(&closed); /* drain what SDL queued at start */
+    for (size_t i = 0; i < sizeof table / sizeof table[0]; i++) {
+        push_key(table[i].k);
+        closed = false;
+        assert_int_equal(rs_calscreen_poll_keys(&closed), table[i].want);
+        assert_false(closed);
+    }
+    push_key(SDLK_y);
+    push_key(SDLK_RETURN);
+    SDL_Event q;
+    memset(&q, 0, sizeof q);
+    q.type = SDL_QUIT;
+    SDL_PushEvent(&q);
+    assert_int_equal(rs_calscreen_poll_keys(&closed), RS_CSK_EMPTY | RS_CSK_ENTER);
+    assert_true(closed);
+}
+
 int main(int argc, char **argv)
 {
     png_dir = argc > 1 ? argv[1] : NULL;
@@ -297,6 +336,7 @@ int main(int argc, char **argv)
     }
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_calib_screen_states),
+        cmocka_unit_test(test_calib_screen_keys),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     SDL_Quit();

@@ -67,6 +67,9 @@ static const struct bad_case bad_cases[] = {
     { "force_warn_pct = 90\n", "cfg.txt:1: key 'force_warn_pct': 90 must be less than force_overload_pct" },
     { "dose_stop_min = 2\n", "cfg.txt:1: key 'dose_stop_min': 2 must be greater than dose_switch_min" },
     { "= 3\n", "cfg.txt:1: key '': unknown key" },
+    /* a key of older versions: refused with why, not as a typo */
+    { "# old\nbackdate_eps_cm = 0.02\n", "cfg.txt:2: key 'backdate_eps_cm': no longer used (hold "
+      "start and end come from a least-squares fit, see docs/detection.md), delete this line" },
 };
 
 static void test_bad_values(void **state)

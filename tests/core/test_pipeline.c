@@ -217,6 +217,21 @@ static void push_still(double seconds, uint32_t *k, double left, double right, i
     }
 }
 
+/* A fresh pipeline, 1 s off the roller, then 6 s still at 300 N (right
+ * leg): a running hold. Returns its hold_start event (in EV). */
+static const struct rs_event *hold_at_300(uint32_t *k)
+{
+    rs_pipeline_init(&P, NULL, NULL, NULL);
+    rs_events_clear(&EV);
+    *k = 0;
+    push_still(1, k, 0, 0, 1000);
+    push_still(6, k, 50, 250, 1000);
+    const struct rs_event *hs = find(RS_EV_HOLD_START);
+    assert_non_null(hs);
+    assert_true(rs_pipeline_live(&P)->hold.active);
+    return hs;
+}
+
 struct bridge_case {
     uint32_t lost;        /* frames lost in the hold */
     int32_t enc_after;    /* encoder after the gap (1000 = same spot) */
@@ -414,6 +429,219 @@ static void test_hold_end_edges(void **state)
     }
 }
 
+/* A dip (below hold_dip_frac of the mean) under way when something else
+ * ends the hold: a fault, a gap too long to bridge. The dip did not end the
+ * hold, so its samples are part of the hold's figures: the mean force is
+ * that of every sample from the start to the end, the lateral place that
+ * of the dip too (both sides scaled: the same place). */
+struct dip_end_case {
+    int how;              /* 0: fault frame, 1: a 2 s gap */
+    int want_reason;
+};
+
+static const struct dip_end_case dip_end_cases[] = {
+    { 0, RS_END_FAULT },
+    { 1, RS_END_GAP },
+};
+
+static void test_dip_under_way_at_other_end(void **state)
+{
+    (void)state;
+    for (size_t c = 0; c < sizeof dip_end_cases / sizeof dip_end_cases[0]; c++) {
+        uint32_t k;
+        const struct rs_event *hs = hold_at_300(&k);
+        double x = rs_pipeline_live(&P)->x_mm;
+        /* samples of the hold so far: from its start to now */
+        double n_hold = k - lround(hs->u.hold.start_t / 0.0125);
+        push_still(0.5, &k, 20, 100, 1000); /* 40 samples at 120 N: a dip */
+        rs_events_clear(&EV);
+        struct rs_sample s = mk(k, k * 12500u, 50, 250, 1000);
+        if (dip_end_cases[c].how == 0)
+            s.status = RS_ST_HX_LEFT;
+        else
+            s = mk(k + 160, (k + 160) * 12500u, 50, 250, 1000);
+        rs_pipeline_push(&P, &s, &EV);
+        const struct rs_event *e = find(RS_EV_HOLD_END);
+        assert_non_null(e);
+        assert_int_equal(e->u.hold.reason, dip_end_cases[c].want_reason);
+        double want = (300 * n_hold + 120 * 40) / (n_hold + 40);
+        if (fabs(e->u.hold.mean_n - want) > 0.05 || fabs(e->u.hold.x_mm - x) > 0.01)
+            fail_msg("case %zu: mean %.3f N x %.3f mm, want %.3f N %.3f mm", c,
+                     e->u.hold.mean_n, e->u.hold.x_mm, want, x);
+    }
+}
+
+/* Leaving the spot ends the hold (moved) where the departure began; the
+ * samples of the departure (here at 200 N instead of 300 N) are not part of
+ * the hold's mean force and lateral place, the last still sample (at the
+ * end itself, 360 N 95 mm off centre here) is. */
+static void test_departure_not_in_hold(void **state)
+{
+    (void)state;
+    uint32_t k;
+    const struct rs_event *hs = hold_at_300(&k);
+    double x_hold = rs_pipeline_live(&P)->x_mm;
+    push_still(1.0 / 80, &k, 90, 270, 1000); /* 360 N, 95 mm off centre */
+    double n_hold = k - lround(hs->u.hold.start_t / 0.0125);
+    double want = (300 * (n_hold - 1) + 360) / n_hold;
+    double want_x = (x_hold * (n_hold - 1) + 95) / n_hold;
+    double leave_t = (k - 1) * 0.0125;
+    const struct rs_event *e = NULL;
+    for (int i = 1; i <= 160 && !e; i++, k++) { /* 3 cm/s for up to 2 s */
+        struct rs_sample s = mk(k, k * 12500u, 100.0 / 3, 500.0 / 3,
+                                1000 + (int32_t)lround(i * 3.0 / 80 * ENC_PER_CM));
+        rs_events_clear(&EV);
+        rs_pipeline_push(&P, &s, &EV);
+        e = find(RS_EV_HOLD_END);
+    }
+    assert_non_null(e);
+    assert_int_equal(e->u.hold.reason, RS_END_MOVED);
+    if (fabs(e->u.hold.end_t - leave_t) > 1e-9 || fabs(e->u.hold.mean_n - want) > 0.01)
+        fail_msg("end %.4f s (left at %.4f s), mean %.3f N (want %.3f)", e->u.hold.end_t,
+                 leave_t, e->u.hold.mean_n, want);
+    /* The figures in %BW follow the hold to its end (the peak came last). */
+    double bw = 70 * 9.80665;
+    assert_true(fabs(e->u.hold.peak_n - 360) < 0.01);
+    assert_true(fabs(e->u.hold.peak_bw - 360 / bw * 100) < 1e-3);
+    assert_true(fabs(e->u.hold.mean_bw - want / bw * 100) < 1e-3);
+    assert_true(fabs(e->u.hold.x_mm - want_x) < 1e-3);
+}
+
+/* Easing off to a light rest that is still a load (120 N, 0.4 of the hold)
+ * ends the hold as a release after hold_dip_max_s; a hold on the rest that
+ * follows is a new one, starting at or after that end (not the old hold's
+ * stillness carried on). */
+static void test_release_to_light_rest(void **state)
+{
+    (void)state;
+    rs_pipeline_init(&P, NULL, NULL, NULL);
+    uint32_t k = 0;
+    int starts = 0, ends = 0;
+    double end_t = -1, second_start = -1;
+    for (int i = 0; i < 80 * 12; i++, k++) { /* 1 s off, 6 s at 300 N, 5 s at 120 N */
+        double f = i < 80 ? 0 : i < 560 ? 1 : 0.4;
+        struct rs_sample s = mk(k, k * 12500u, 50 * f, 250 * f, 1000);
+        rs_events_clear(&EV);
+        rs_pipeline_push(&P, &s, &EV);
+        for (size_t j = 0; j < EV.n; j++) {
+            if (EV.ev[j].type == RS_EV_HOLD_START && ++starts == 2)
+                second_start = EV.ev[j].u.hold.start_t;
+            if (EV.ev[j].type == RS_EV_HOLD_END && ++ends == 1) {
+                assert_int_equal(EV.ev[j].u.hold.reason, RS_END_RELEASED);
+                end_t = EV.ev[j].u.hold.end_t;
+            }
+        }
+    }
+    assert_int_equal(ends, 1);
+    assert_true(end_t > 6.9 && end_t < 7.05);
+    if (starts > 1 && second_start < end_t - 1e-9)
+        fail_msg("second hold starts at %.3f s, before the first ended (%.3f s)", second_start,
+                 end_t);
+}
+
+/* A dip (release) that began before a cue fell due cancels the cue, even
+ * though the cue is decided cue_confirm_ms after it fell due while the dip
+ * is still short of hold_dip_max_s; a dip that began after the due time
+ * leaves the cue, stamped at the due time. */
+struct dip_cue_case {
+    double dip_at;        /* s after the hold's start */
+    double confirm_ms;    /* cue_confirm_ms */
+    int want_cues;
+};
+
+static const struct dip_cue_case dip_cue_cases[] = {
+    { 14.8, 500, 0 },
+    { 15.2, 500, 1 },
+    /* decided at the due time: one dip sample does not move the 0.25 s mean
+     * force below 0.8 of the hold's, the dip itself is the doubt */
+    { 15 - 0.0125, 0, 0 },
+};
+
+static void test_dip_before_cue(void **state)
+{
+    (void)state;
+    for (size_t c = 0; c < sizeof dip_cue_cases / sizeof dip_cue_cases[0]; c++) {
+        uint32_t k;
+        double start = hold_at_300(&k)->u.hold.start_t;
+        struct rs_config cfg;
+        rs_config_defaults(&cfg);
+        cfg.cue_confirm_ms = dip_cue_cases[c].confirm_ms;
+        rs_pipeline_set_config(&P, &cfg);
+        int cues = 0, ends = 0;
+        double cue_t = -1;
+        for (int i = 0; i < 80 * 14; i++, k++) {
+            bool dip = k * 0.0125 >= start + dip_cue_cases[c].dip_at - 1e-9;
+            struct rs_sample s = mk(k, k * 12500u, dip ? 20 : 50, dip ? 100 : 250, 1000);
+            rs_events_clear(&EV);
+            rs_pipeline_push(&P, &s, &EV);
+            cues += count(RS_EV_HOLD_CUE);
+            ends += count(RS_EV_HOLD_END);
+            if (find(RS_EV_HOLD_CUE))
+                cue_t = find(RS_EV_HOLD_CUE)->t;
+        }
+        assert_int_equal(ends, 1);
+        if (cues != dip_cue_cases[c].want_cues)
+            fail_msg("case %zu: %d cues, want %d", c, cues, dip_cue_cases[c].want_cues);
+        if (cues)
+            assert_true(fabs(cue_t - (start + 15)) < 1e-9);
+    }
+}
+
+/* The last cue (cue_release_s, 90 s) is confirmed during the hold like the
+ * others, not only when the hold ends; the summary's longest hold is the
+ * hold's duration. */
+static void test_last_cue_live(void **state)
+{
+    (void)state;
+    uint32_t k;
+    double start = hold_at_300(&k)->u.hold.start_t;
+    /* The 15 s cue is decided on the sample at start + 15 + 0.5 s, not one
+     * before (samples fall on the 12.5 ms grid, so does the start). */
+    push_still(start + 15.5 - k * 0.0125, &k, 50, 250, 1000);
+    assert_int_equal(rs_pipeline_live(&P)->hold.cue, 0);
+    push_still(0.0125, &k, 50, 250, 1000);
+    assert_int_equal(rs_pipeline_live(&P)->hold.cue, 15);
+    push_still(start + 90.6 - k * 0.0125, &k, 50, 250, 1000);
+    assert_int_equal(rs_pipeline_live(&P)->hold.cue, 90);
+    assert_true(rs_pipeline_live(&P)->hold.active);
+    rs_events_clear(&EV);
+    rs_pipeline_finish(&P, &EV);
+    const struct rs_event *e = find(RS_EV_HOLD_END);
+    assert_non_null(e);
+    assert_int_equal(count(RS_EV_HOLD_CUE), 0);
+    struct rs_summary sum;
+    rs_pipeline_summary(&P, &sum);
+    assert_true(sum.longest_hold_s > 90 && fabs(sum.longest_hold_s - e->u.hold.seconds) < 1e-9);
+}
+
+/* The dose advice "enough holds" fires once per leg, at the
+ * dose_holds_per_leg-th hold (3), not again at the 4th or 5th. */
+static void test_dose_holds_once(void **state)
+{
+    (void)state;
+    rs_pipeline_init(&P, NULL, NULL, NULL);
+    uint32_t k = 0;
+    int doses = 0, holds = 0, at_hold = 0;
+    for (int h = 0; h < 5; h++) {
+        for (int i = 0; i < 80 * 6; i++, k++) { /* 1.5 s off, 4.5 s on the spot */
+            bool on = i >= 120;
+            struct rs_sample s = mk(k, k * 12500u, on ? 50 : 0, on ? 250 : 0, 1000);
+            rs_events_clear(&EV);
+            rs_pipeline_push(&P, &s, &EV);
+            holds += count(RS_EV_HOLD_END);
+            for (size_t j = 0; j < EV.n; j++)
+                if (EV.ev[j].type == RS_EV_DOSE && EV.ev[j].u.dose.kind == RS_DOSE_HOLDS) {
+                    doses++;
+                    at_hold = holds;
+                    assert_int_equal(EV.ev[j].u.dose.leg, RS_LEG_RIGHT);
+                }
+        }
+    }
+    assert_int_equal(holds, 4); /* the 5th is still running */
+    assert_int_equal(doses, 1);
+    assert_int_equal(at_hold, 3);
+}
+
 struct knee_case {
     double pos_cm;        /* where the roller goes after entering the zone */
     bool want_active;
@@ -511,6 +739,54 @@ static void test_host_gap_ends_hold(void **state)
     assert_int_equal(count(RS_EV_GAP), 0);
     assert_int_equal(count(RS_EV_HOLD_START), 0); /* a new hold needs new stillness */
     assert_int_equal(rs_pipeline_live(&P)->lost, 200);
+}
+
+/* After a gap the speed window starts again from the first sample after
+ * it: no speed until it is half filled, never a speed against samples from
+ * before the gap (here 6 s of rolling at 5 cm/s, then a host gap and a
+ * sequence gap of 2 s, each followed by samples at rest). */
+static void test_speed_restarts_after_gap(void **state)
+{
+    (void)state;
+    for (int how = 0; how < 2; how++) {
+        rs_pipeline_init(&P, NULL, NULL, NULL);
+        rs_events_clear(&EV);
+        uint32_t k = 0;
+        int32_t enc = 0;
+        for (int i = 0; i < 480; i++, k++) {
+            enc = (int32_t)lround(i * 5.0 / 80 * ENC_PER_CM);
+            struct rs_sample s = mk(k, k * 12500u, 50, 250, enc);
+            rs_pipeline_push(&P, &s, &EV);
+            rs_events_clear(&EV);
+        }
+        assert_true(fabs(rs_pipeline_live(&P)->speed_cm_s - 5) < 0.1);
+        if (how == 0) {
+            rs_pipeline_mark_gap(&P, "unplugged", &EV);
+        } else {
+            k += 160;
+            enc += (int32_t)lround(2 * ENC_PER_CM); /* rolled 2 cm meanwhile */
+        }
+        for (int i = 0; i < 4; i++, k++) { /* fewer than half the 150 ms window */
+            struct rs_sample s = mk(k, k * 12500u, 50, 250, enc);
+            rs_events_clear(&EV);
+            rs_pipeline_push(&P, &s, &EV);
+            if (rs_pipeline_live(&P)->speed_cm_s != 0)
+                fail_msg("gap %d, sample %d after it: speed %.3f cm/s", how, i,
+                         rs_pipeline_live(&P)->speed_cm_s);
+        }
+        /* Rolling from rest at 5 cm/s: the 150 ms window (12 intervals)
+         * reads the full speed on the 12th moving sample, not before. */
+        push_still(0.5, &k, 50, 250, enc);
+        for (int i = 1; i <= 12; i++, k++) {
+            struct rs_sample s = mk(k, k * 12500u, 50, 250,
+                                    enc + (int32_t)lround(i * 5.0 / 80 * ENC_PER_CM));
+            rs_events_clear(&EV);
+            rs_pipeline_push(&P, &s, &EV);
+            double v = rs_pipeline_live(&P)->speed_cm_s;
+            if (i == 11 ? v > 4.8 : i == 12 ? fabs(v - 5) > 0.05 : false)
+                fail_msg("gap %d, moving sample %d: speed %.3f cm/s", how, i, v);
+        }
+    }
 }
 
 /*
@@ -834,9 +1110,16 @@ int main(void)
         cmocka_unit_test(test_live_hold_spot),
         cmocka_unit_test(test_press_after_stop),
         cmocka_unit_test(test_live_cue_and_open_dip),
+        cmocka_unit_test(test_dip_under_way_at_other_end),
+        cmocka_unit_test(test_dose_holds_once),
+        cmocka_unit_test(test_departure_not_in_hold),
+        cmocka_unit_test(test_release_to_light_rest),
+        cmocka_unit_test(test_dip_before_cue),
+        cmocka_unit_test(test_last_cue_live),
         cmocka_unit_test(test_knee_hysteresis),
         cmocka_unit_test(test_band_edges),
         cmocka_unit_test(test_speed),
+        cmocka_unit_test(test_speed_restarts_after_gap),
         cmocka_unit_test(test_set_calib_no_jump),
         cmocka_unit_test(test_autozero),
         cmocka_unit_test(test_set_profile),

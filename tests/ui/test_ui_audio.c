@@ -354,8 +354,8 @@ static void test_knee_and_dose_warnings(void **state)
 
     /* The advice belongs to the right calf. */
     static const struct { bool on; enum rs_view_leg leg; const char *advice; } legs[] = {
-        { true, RS_VLEG_RIGHT, "RIGHT CALF: two or three spots are enough today" },
-        { false, RS_VLEG_NONE, "RIGHT CALF: two or three spots are enough today" },
+        { true, RS_VLEG_RIGHT, "RIGHT CALF: enough spots for today" },
+        { false, RS_VLEG_NONE, "RIGHT CALF: enough spots for today" },
         { true, RS_VLEG_LEFT, "" },
     };
     for (size_t k = 0; k < sizeof legs / sizeof legs[0]; k++) {
@@ -370,7 +370,7 @@ static void test_knee_and_dose_warnings(void **state)
     rs_warn_event(&w, &sw);
     assert_int_equal(rs_session_event_cues(&sw, &cfg), 1u << RS_CUE_DOSE);
     rs_warn_apply(&w, 301, &v);
-    assert_string_equal(v.advice, "LEFT CALF: about 3 minutes - switch to the RIGHT calf");
+    assert_string_equal(v.advice, "LEFT CALF: 3 min - switch to RIGHT");
     /* The next session starts with none. */
     rs_warn_init(&w);
     v.leg = RS_VLEG_RIGHT;

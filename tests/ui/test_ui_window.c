@@ -196,6 +196,22 @@ static void test_screenshot(void **state)
     assert_int_equal(s->w, 1280);
     assert_int_equal(s->h, 800);
     SDL_FreeSurface(s);
+    /* A visible sign: the next frame names the file in the toast. */
+    assert_true(rs_window_needs_frame(w));
+    assert_int_equal(rs_window_frame(w, &view, &act), 0);
+    assert_false(rs_window_needs_frame(w));
+    const struct rs_render_geom *g = rs_window_geometry(w);
+    char joined[256] = "";
+    for (int i = 0; i < g->ntext; i++)
+        if (g->text[i].panel == RS_P_ALERT && g->text[i].box.x >= g->layout.panel[RS_P_ALERT].x +
+                                                                  g->layout.panel[RS_P_ALERT].w * 3 / 4) {
+            assert_false(g->text[i].dropped);
+            snprintf(joined + strlen(joined), sizeof joined - strlen(joined), "%s%s",
+                     joined[0] ? " " : "", g->text[i].text);
+        }
+    assert_non_null(strstr(joined, "SAVED"));
+    assert_non_null(strstr(joined, "rollsense-"));
+    assert_non_null(strstr(joined, ".png"));
     /* A second one in the same second gets its own name. */
     char first[512];
     snprintf(first, sizeof first, "%s", act.screenshot);

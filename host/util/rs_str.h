@@ -1,9 +1,10 @@
 /*
- * rs_text.h - small text helpers shared by the line-based file parsers
- * (calibration file, profiles) and the connection code: no I/O, no state.
+ * rs_str.h - small string helpers shared by the line-based file parsers
+ * (config, calibration file, profiles) and the connection code: no I/O, no
+ * state.
  */
-#ifndef RS_TEXT_H
-#define RS_TEXT_H
+#ifndef RS_STR_H
+#define RS_STR_H
 
 #include <stddef.h>
 
@@ -13,9 +14,9 @@
  * at the end of the text, or -1 when the line does not fit in cap - 1 bytes
  * (then *p is not moved: the caller refuses the file).
  */
-int rs_text_line(const char **p, char *line, size_t cap);
+int rs_str_line(const char **p, char *line, size_t cap);
 
 /* Copy at most cap - 1 bytes of src into dst (cap > 0) and terminate it. */
-void rs_text_copy(char *dst, size_t cap, const char *src);
+void rs_str_copy(char *dst, size_t cap, const char *src);
 
 #endif

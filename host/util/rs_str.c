@@ -1,9 +1,9 @@
-/* rs_text.c - line splitting and bounded copies (see rs_text.h). */
-#include "rs_text.h"
+/* rs_str.c - line splitting and bounded copies (see rs_str.h). */
+#include "rs_str.h"
 
 #include <string.h>
 
-int rs_text_line(const char **p, char *line, size_t cap)
+int rs_str_line(const char **p, char *line, size_t cap)
 {
     const char *s = *p;
     if (!*s)
@@ -18,7 +18,7 @@ int rs_text_line(const char **p, char *line, size_t cap)
     return 1;
 }
 
-void rs_text_copy(char *dst, size_t cap, const char *src)
+void rs_str_copy(char *dst, size_t cap, const char *src)
 {
     size_t k = strnlen(src, cap - 1);
     memcpy(dst, src, k);
