@@ -347,27 +347,31 @@ def test_full(args, env):
         # A live session takes the active profile (and the roller's saved
         # calibration): 400 N is %BW of anna (62 kg), then of bob (80 kg).
         # The load goes on once the session has the roller's cal frame (the
-        # samples before it are in nominal units).
+        # samples before it are in nominal units). The session is ended by
+        # SIGTERM once the band shows the load (event-driven: a loaded
+        # machine only makes it slower); --duration is a hang guard.
         for name, mass in (("anna", 62.0), ("bob", 80.0)):
             env.run(["profile", "--use", name])
             fake.load(0, 0)
             p = subprocess.Popen([args.rollsense, "live", "--headless", "--json", "--frames",
-                                  "--port", port, "--duration", "3"], stdout=subprocess.PIPE,
+                                  "--port", port, "--duration", "120"], stdout=subprocess.PIPE,
                                  stderr=subprocess.PIPE, env=env.env)
             env.children.append(p)
             lines = Lines(p.stdout.fileno(), "rollsense live")
-            lines.until('"type":"cal"', 20)
+            lines.until('"type":"cal"', 60)
             fake.load(400, -95)
+            want = 400 / (mass * G) * 100
             bands = []
-            deadline = time.monotonic() + 30
-            while True:
+            deadline = time.monotonic() + 60
+            while not bands or abs(bands[-1]["bw_pct"] - want) > 1.5:
                 ln = lines.line(deadline)
                 if ln is None:
                     break
                 if '"force_band"' in ln:
                     bands.append(json.loads(ln))
+            p.terminate()
+            lines.rest(30)
             rc = p.wait(30)
-            want = 400 / (mass * G) * 100
             if rc != 0 or not bands or abs(bands[-1]["bw_pct"] - want) > 1.5:
                 fail("live with profile %s: want %.1f %%BW, got %r (rc %d, %s)" % (
                     name, want, bands[-1:], rc, p.stderr.read().decode()[-300:]))
