@@ -6,6 +6,7 @@
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -82,11 +83,83 @@ static void test_edge_flat_sd(void **state)
     assert_int_equal(e.model, 1);
 }
 
+/*
+ * The one-pass fit against a direct least-squares fit of every candidate
+ * (the flat side's mean, the ramp's coefficient in closed form, sums taken
+ * afresh), on data that no hinge fits exactly: a disturbance on both sides
+ * and a last sample off the ramp. Exact data cannot tell a wrong sample
+ * count on the ramp side from the right one (phantom copies of the last
+ * sample lie on the ramp); noisy data can.
+ */
+static double direct_fit(const double *t, const double *y, int n, enum rs_edge_side side,
+                         int min_flat, int min_ramp, struct rs_edge *best)
+{
+    double best_r = INFINITY;
+    for (int m = 0; m < n; m++) {
+        int r0 = side == RS_EDGE_ARRIVAL ? 0 : m + 1, r1 = side == RS_EDGE_ARRIVAL ? m : n;
+        int nr = r1 - r0, nf = n - nr;
+        if (nr < min_ramp || nf < min_flat)
+            continue;
+        double L = 0;
+        for (int i = 0; i < n; i++)
+            if (i < r0 || i >= r1)
+                L += y[i] / nf;
+        double rf = 0;
+        for (int i = 0; i < n; i++)
+            if (i < r0 || i >= r1)
+                rf += (y[i] - L) * (y[i] - L);
+        for (int model = 1; model <= 2; model++) {
+            double zg = 0, gg = 0, zz = 0;
+            for (int i = r0; i < r1; i++) {
+                double d = t[i] - t[m], g = model == 1 ? d : d * d;
+                zg += (y[i] - L) * g;
+                gg += g * g;
+                zz += (y[i] - L) * (y[i] - L);
+            }
+            double c = gg > 1e-15 ? zg / gg : 0, r = rf + zz - c * zg;
+            if (r < best_r) {
+                best_r = r;
+                *best = (struct rs_edge){ .t0 = t[m], .level = L, .slope = c, .model = model,
+                                          .flat_n = nf, .res = r };
+            }
+        }
+    }
+    return best_r;
+}
+
+static void test_edge_fit_direct(void **state)
+{
+    (void)state;
+    for (int side = 0; side < 2; side++) {
+        enum rs_edge_side sd = side ? RS_EDGE_DEPARTURE : RS_EDGE_ARRIVAL;
+        double t[60], y[60];
+        for (int i = 0; i < 60; i++) {
+            t[i] = 3 + i / 80.0;
+            bool ramp = sd == RS_EDGE_ARRIVAL ? i < 25 : i > 35;
+            double d = t[i] - t[sd == RS_EDGE_ARRIVAL ? 25 : 35];
+            y[i] = 4.0 + (ramp ? 2.5 * d : 0) + ((i * 7) % 5 - 2) * 0.03;
+        }
+        y[59] += 0.4; /* the last sample off the ramp (the fit's reference point) */
+        y[0] -= 0.3;
+        struct rs_edge e, want;
+        assert_int_equal(rs_edge_fit(t, y, 60, sd, 4, 3, &e), 0);
+        direct_fit(t, y, 60, sd, 4, 3, &want);
+        if (fabs(e.t0 - want.t0) > 1e-12 || e.model != want.model ||
+            fabs(e.level - want.level) > 1e-9 || fabs(e.slope - want.slope) > 1e-7 ||
+            fabs(e.res - want.res) > 1e-9 || e.flat_n != want.flat_n)
+            fail_msg("side %d: t0 %.4f model %d level %.6f slope %.6f res %.9f n %d; direct "
+                     "t0 %.4f model %d level %.6f slope %.6f res %.9f n %d", side, e.t0,
+                     e.model, e.level, e.slope, e.res, e.flat_n, want.t0, want.model,
+                     want.level, want.slope, want.res, want.flat_n);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_edge_fit),
         cmocka_unit_test(test_edge_flat_sd),
+        cmocka_unit_test(test_edge_fit_direct),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
