@@ -1054,6 +1054,27 @@ static void copy_file(const char *from, const char *to)
     write_file(to, buf, n);
 }
 
+/* N samples, 12.5 ms apart from T0_US, into an open recorder. */
+static void record_samples(struct rs_rec *r, uint32_t n)
+{
+    for (uint32_t i = 0; i < n; i++) {
+        struct rs_frame f = rs_test_sample(i);
+        assert_int_equal(rs_rec_frame(r, T0_US + (int64_t)i * 12500, &f), 0);
+    }
+}
+
+/* The SQLite header's database size in pages (offset 28, big-endian). */
+static void set_header_pages(const char *path, uint32_t pages)
+{
+    FILE *f = fopen(path, "r+b");
+    assert_non_null(f);
+    unsigned char be[4] = { (unsigned char)(pages >> 24), (unsigned char)(pages >> 16),
+                            (unsigned char)(pages >> 8), (unsigned char)pages };
+    assert_int_equal(fseek(f, 28, SEEK_SET), 0);
+    assert_int_equal(fwrite(be, 1, 4, f), 4);
+    fclose(f);
+}
+
 /*
  * A recorder that ran until the disk filled: a checkpoint wrote the main
  * file's header (page count N) but not the pages after it; those pages are
@@ -1070,10 +1091,7 @@ static void test_wal_pages_present(void **state)
     struct rs_rec *r;
     char err[256];
     assert_int_equal(rs_rec_open(&r, src, T0_US, 0, err, sizeof err), 0);
-    for (uint32_t i = 0; i < 3000; i++) {
-        struct rs_frame f = rs_test_sample(i);
-        assert_int_equal(rs_rec_frame(r, T0_US + (int64_t)i * 12500, &f), 0);
-    }
+    record_samples(r, 3000);
     assert_int_equal(rs_rec_flush(r), 0);
     /* The size SQLite sees (through the WAL) while the recorder still runs. */
     sqlite3 *db;
@@ -1092,13 +1110,7 @@ static void test_wal_pages_present(void **state)
     rs_rec_close(r, T0_US, NULL);
     long main_size = file_size(p);
     assert_true((long)pages * 4096 > main_size); /* the main file alone is short */
-    FILE *f = fopen(p, "r+b");
-    assert_non_null(f);
-    unsigned char be[4] = { (unsigned char)(pages >> 24), (unsigned char)(pages >> 16),
-                            (unsigned char)(pages >> 8), (unsigned char)pages };
-    assert_int_equal(fseek(f, 28, SEEK_SET), 0);
-    assert_int_equal(fwrite(be, 1, 4, f), 4);
-    fclose(f);
+    set_header_pages(p, pages);
 
     struct rs_reader *s;
     char msg[512];
@@ -1145,18 +1157,10 @@ static void test_huge_page_count(void **state)
     struct rs_rec *r;
     char err[256];
     assert_int_equal(rs_rec_open(&r, p, T0_US, 0, err, sizeof err), 0);
-    for (uint32_t i = 0; i < 100; i++) {
-        struct rs_frame f = rs_test_sample(i);
-        assert_int_equal(rs_rec_frame(r, T0_US + (int64_t)i * 12500, &f), 0);
-    }
+    record_samples(r, 100);
     assert_int_equal(rs_rec_close(r, T0_US + 100 * 12500, NULL), 0);
     long size = file_size(p);
-    FILE *f = fopen(p, "r+b");
-    assert_non_null(f);
-    static const unsigned char be[4] = { 0xff, 0xff, 0xff, 0xff };
-    assert_int_equal(fseek(f, 28, SEEK_SET), 0);
-    assert_int_equal(fwrite(be, 1, 4, f), 4);
-    fclose(f);
+    set_header_pages(p, 0xffffffffu);
     struct rs_reader *s;
     char msg[512];
     assert_int_equal(rs_reader_open(&s, p, msg, sizeof msg), 0);
