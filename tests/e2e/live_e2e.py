@@ -108,6 +108,15 @@ class FakeRoller:
                 os.close(fd)
         self.master = self.slave = None
 
+    def await_command(self, host, deadline):
+        """Serve the pty until the host sent its first command (the host's
+        lines are read meanwhile); fail at deadline, a hang guard."""
+        while not self.got_command:
+            self.drain()
+            host.poll_lines(0.01)
+            if time.monotonic() > deadline:
+                fail("host never sent a command to the pty")
+
     def drain(self):
         """Read and drop host commands; note that the host has spoken."""
         try:
@@ -227,11 +236,7 @@ def replay_once(args, tmp, data, info, pattern, n):
     try:
         # Wait for the host's commands, then send info and the capture.
         deadline = time.monotonic() + 10
-        while not fake.got_command:
-            fake.drain()
-            host.poll_lines(0.02)
-            if time.monotonic() > deadline:
-                fail("host never sent a command to the pty")
+        fake.await_command(host, deadline)
         rnd = random.Random(5)
         fake.write_all(info, deadline)
         pos = 0
@@ -287,11 +292,7 @@ def test_garbage(args, tmp):
     host = Host(args, fake.link, ["--frames"])
     try:
         deadline = time.monotonic() + 10
-        while not fake.got_command:
-            fake.drain()
-            host.poll_lines(0.02)
-            if time.monotonic() > deadline:
-                fail("host never sent a command")
+        fake.await_command(host, deadline)
         fake.write_all(info + data, deadline + 20, host)
         if run_until(host, fake, lambda o: o.get("type") == "sample" and o["seq"] == 3 * k - 1, 20,
                      since=0) is None:
@@ -518,11 +519,7 @@ def test_duration(args, tmp):
         ended_by_itself = False
         try:
             deadline = time.monotonic() + 120   # hang guard only
-            while not fake.got_command:
-                fake.drain()
-                host.poll_lines(0.01)
-                if time.monotonic() > deadline:
-                    fail("host never sent a command")
+            fake.await_command(host, deadline)
             fake.write_all(info, deadline)
             t_stream = time.monotonic()
             sent = 0
@@ -590,11 +587,7 @@ def test_exclusive(args, tmp):
     host = Host(args, fake.link, ["--frames"])
     try:
         deadline = time.monotonic() + 30
-        while not fake.got_command:
-            fake.drain()
-            host.poll_lines(0.01)
-            if time.monotonic() > deadline:
-                fail("host never sent a command")
+        fake.await_command(host, deadline)
         fake.write_all(info, deadline)
         for f in frames[:200]:
             fake.write_all(f, deadline, host)
@@ -652,11 +645,7 @@ def test_kill(args, tmp):
         n = rnd.randint(100, len(frames))
         try:
             deadline = time.monotonic() + 120
-            while not fake.got_command:
-                fake.drain()
-                host.poll_lines(0.01)
-                if time.monotonic() > deadline:
-                    fail("host never sent a command")
+            fake.await_command(host, deadline)
             fake.write_all(info, deadline)
             sent, seen = 0, -1
             while sent < n:
@@ -751,11 +740,7 @@ def test_events(args, tmp):
     host = Host(args, fake.link, ["--frames", "--record", rec])
     try:
         deadline = time.monotonic() + 10
-        while not fake.got_command:
-            fake.drain()
-            host.poll_lines(0.02)
-            if time.monotonic() > deadline:
-                fail("host never sent a command to the pty")
+        fake.await_command(host, deadline)
         deadline = time.monotonic() + 30
         fake.write_all(info + data, deadline, host)
         # Device time drives the detectors, so a burst is as good as real

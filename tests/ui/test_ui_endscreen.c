@@ -456,19 +456,6 @@ static void test_screen_long_advice(void **state)
     close_screen(&s);
 }
 
-static int setup(void **state)
-{
-    (void)state;
-    return ui_harness_sdl_init();
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    SDL_Quit();
-    return 0;
-}
-
 int main(int argc, char **argv)
 {
     if (argc > 1)
@@ -483,5 +470,5 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_screen_pixels),
         cmocka_unit_test(test_screen_long_advice),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, ui_harness_group_setup, ui_harness_group_teardown);
 }

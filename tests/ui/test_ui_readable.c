@@ -452,19 +452,6 @@ static void test_link_why_shown(void **state)
     ui_harness_close(&u);
 }
 
-static int setup(void **state)
-{
-    (void)state;
-    return ui_harness_sdl_init();
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    SDL_Quit();
-    return 0;
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -479,5 +466,5 @@ int main(void)
         cmocka_unit_test(test_link_why_events),
         cmocka_unit_test(test_link_why_shown),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, ui_harness_group_setup, ui_harness_group_teardown);
 }

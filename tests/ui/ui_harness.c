@@ -26,6 +26,19 @@ int ui_harness_sdl_init(void)
     return 0;
 }
 
+int ui_harness_group_setup(void **state)
+{
+    (void)state;
+    return ui_harness_sdl_init();
+}
+
+int ui_harness_group_teardown(void **state)
+{
+    (void)state;
+    SDL_Quit();
+    return 0;
+}
+
 int ui_harness_open(struct ui_harness *u, int w, int h)
 {
     memset(u, 0, sizeof *u);

@@ -24,6 +24,9 @@ struct ui_harness {
 
 /* Set the headless environment (before SDL_Init) and start SDL video. */
 int ui_harness_sdl_init(void);
+/* The same and SDL_Quit, as a cmocka group setup and teardown. */
+int ui_harness_group_setup(void **state);
+int ui_harness_group_teardown(void **state);
 
 /* Open a w x h window + software renderer + rs_render. 0 or -1. */
 int ui_harness_open(struct ui_harness *u, int w, int h);
