@@ -38,6 +38,7 @@ struct cursor {
 struct rs_reader {
     sqlite3 *db;
     struct cursor fc, lc;
+    sqlite3_stmt *at_st; /* frame_at's statement, prepared on first use */
     /* peeked frame row */
     int64_t f_id, f_host, f_dev;
     struct rs_frame f_frame;
@@ -320,6 +321,7 @@ void rs_reader_close(struct rs_reader *s)
         return;
     sqlite3_finalize(s->fc.st);
     sqlite3_finalize(s->lc.st);
+    sqlite3_finalize(s->at_st);
     sqlite3_close(s->db);
     for (int i = 0; i < s->nmeta; i++) {
         free(s->meta_key[i]);
@@ -711,19 +713,23 @@ long rs_reader_log(struct rs_reader *s, rs_reader_item_fn fn, void *ctx)
 }
 
 /* dev_us of the first frame with id >= id, its id; false if none or unreadable. */
-static bool frame_at(sqlite3 *db, int64_t id, int64_t *found, int64_t *dev)
+/* The first frame at or after ID: its id and dev_us. The statement is
+ * prepared once per reader (seek and span call this dozens of times, and
+ * preparing cost far more than the lookup). */
+static bool frame_at(struct rs_reader *s, int64_t id, int64_t *found, int64_t *dev)
 {
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(db, "SELECT id, dev_us FROM frames WHERE id >= ?1 ORDER BY id LIMIT 1",
-                           -1, &st, NULL) != SQLITE_OK)
+    if (!s->at_st &&
+        sqlite3_prepare_v2(s->db, "SELECT id, dev_us FROM frames WHERE id >= ?1 ORDER BY id LIMIT 1",
+                           -1, &s->at_st, NULL) != SQLITE_OK)
         return false;
-    sqlite3_bind_int64(st, 1, id);
-    bool ok = sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_reset(s->at_st);
+    sqlite3_bind_int64(s->at_st, 1, id);
+    bool ok = sqlite3_step(s->at_st) == SQLITE_ROW;
     if (ok) {
-        *found = sqlite3_column_int64(st, 0);
-        *dev = sqlite3_column_int64(st, 1);
+        *found = sqlite3_column_int64(s->at_st, 0);
+        *dev = sqlite3_column_int64(s->at_st, 1);
     }
-    sqlite3_finalize(st);
+    sqlite3_reset(s->at_st);
     return ok;
 }
 
@@ -739,7 +745,7 @@ int rs_reader_seek(struct rs_reader *s, int64_t dev_us)
     int64_t target = rs_add_sat(hi, 1);
     for (int guard = 0; lo <= hi && guard < 200; guard++) {
         int64_t mid = lo + (int64_t)(((uint64_t)hi - (uint64_t)lo) / 2);
-        if (!frame_at(s->db, mid, &id, &dev) || id < mid) {
+        if (!frame_at(s, mid, &id, &dev) || id < mid) {
             hi = rs_sub_sat(mid, 1);
             continue;
         }
@@ -796,7 +802,7 @@ int rs_reader_span(struct rs_reader *s, uint64_t *frames, int64_t *first_dev_us,
         int64_t a = lo, b = (int64_t)1 << 40;
         while (a < b) {
             int64_t mid = a + (b - a + 1) / 2;
-            if (frame_at(s->db, mid, &id, &d1))
+            if (frame_at(s, mid, &id, &d1))
                 a = mid;
             else
                 b = mid - 1;
@@ -809,11 +815,11 @@ int rs_reader_span(struct rs_reader *s, uint64_t *frames, int64_t *first_dev_us,
      * info frame at connection) carry no device time of their own. */
     if (sample_dev(s->db, "SELECT dev_us FROM frames WHERE type = 2 AND id >= ?1"
                           " ORDER BY id LIMIT 1", lo, &d0) ||
-        frame_at(s->db, lo, &id, &d0))
+        frame_at(s, lo, &id, &d0))
         *first_dev_us = d0;
     if (sample_dev(s->db, "SELECT dev_us FROM frames WHERE type = 2 AND id <= ?1"
                           " ORDER BY id DESC LIMIT 1", hi, &d1) ||
-        frame_at(s->db, hi, &id, &d1))
+        frame_at(s, hi, &id, &d1))
         *last_dev_us = d1;
     /* Rows are never deleted, so rowids are contiguous. */
     *frames = (uint64_t)hi - (uint64_t)lo + 1;
