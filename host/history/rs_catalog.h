@@ -26,7 +26,7 @@
 #define RS_CAT_FILE "catalog.rscat" /* in the session directory */
 #define RS_CAT_VERSION 1
 #define RS_CAT_NAME_MAX 128   /* a session file's name (longer names are not catalogued) */
-#define RS_CAT_MSG_MAX 200    /* an error or damage line */
+#define RS_CAT_MSG_MAX 400    /* an error or damage line */
 #define RS_CAT_HOLDS_MAX 32   /* holds kept per session (the first; more are counted) */
 
 /* What identifies a version of a session file on disk. */
@@ -119,7 +119,8 @@ struct rs_cat_status {
     size_t read;                  /* session files read */
     size_t dropped;               /* entries dropped */
     bool saved;                   /* the catalog file was written */
-    char note[RS_CAT_MSG_MAX + 64]; /* why it was rebuilt or not saved, "" none */
+    int save_errno;               /* why it was not (0: it was, or nothing changed) */
+    char note[RS_CAT_MSG_MAX + 160]; /* why it was rebuilt (damaged, unreadable), "" none */
 };
 
 /* Read the session file dir/e->name into e (whose name and stamp are set). */

@@ -255,7 +255,7 @@ static int check_end(struct cursor *c, char **f, int nf, const char *text, const
 
 static int parse_body(struct cursor *c, const char *text, struct rs_catalog *cat)
 {
-    char buf[2048]; /* one line */
+    char buf[4096]; /* one line */
     char *f[S_FIELDS + 1];
     struct rs_cat_entry e;
     for (;;) {

@@ -215,9 +215,7 @@ int rs_catalog_load(const char *dir, bool save, struct rs_catalog *c, struct rs_
     if (rc == 0 && save && st->state != RS_CAT_FRESH) {
         int w = rs_catalog_save(dir, c);
         st->saved = w == 0;
-        if (w != 0 && !st->note[0])
-            snprintf(st->note, sizeof st->note, "the catalog was not saved in %s: %s", dir,
-                     strerror(-w));
+        st->save_errno = -w; /* a read-only directory is listed all the same */
     }
     if (rc != 0)
         rs_catalog_free(c);
