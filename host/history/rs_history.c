@@ -196,3 +196,33 @@ void rs_history_make(const struct rs_catalog *c, const struct rs_history_opts *o
     fill_days(c, first, v);
     fill_spots(c, o, v);
 }
+
+size_t rs_history_past_holds(const struct rs_catalog *c, const char *skip, int max_sessions,
+                             struct rs_spot_hold *out, size_t cap, int *nsessions)
+{
+    size_t k = c->n, n = 0;
+    int m = 0;
+    *nsessions = 0;
+    if (cap == 0)
+        return 0;
+    for (; k > 0 && m < max_sessions; k--) /* back to the first session wanted */
+        if (usable(&c->e[k - 1]) && !(skip && strcmp(c->e[k - 1].name, skip) == 0))
+            m++;
+    int s = 0;
+    for (; k < c->n; k++) {
+        const struct rs_cat_entry *e = &c->e[k];
+        if (!usable(e) || (skip && strcmp(e->name, skip) == 0))
+            continue;
+        for (int i = 0; i < e->nholds; i++) {
+            if (n == cap) { /* keep the newest: drop the oldest */
+                memmove(out, out + 1, (cap - 1) * sizeof *out);
+                n--;
+            }
+            out[n++] = (struct rs_spot_hold){ s, e->hold[i].leg ? RS_LEG_RIGHT : RS_LEG_LEFT,
+                                              e->hold[i].pos_cm, e->hold[i].seconds };
+        }
+        s++;
+    }
+    *nsessions = s;
+    return n;
+}

@@ -38,4 +38,15 @@ int32_t rs_history_day(int64_t host_us, int tz_offset_s);
 void rs_history_make(const struct rs_catalog *c, const struct rs_history_opts *o,
                      struct rs_histview *out);
 
+/*
+ * The holds of the last max_sessions readable sessions of c (leaving out
+ * the file named skip, e.g. the one being recorded; NULL: none), numbered
+ * 0.. in time order, for rs_spots / the session summary. At most cap
+ * holds (the newest kept). Returns the number written; *nsessions gets the
+ * number of sessions.
+ */
+struct rs_spot_hold;
+size_t rs_history_past_holds(const struct rs_catalog *c, const char *skip, int max_sessions,
+                             struct rs_spot_hold *out, size_t cap, int *nsessions);
+
 #endif

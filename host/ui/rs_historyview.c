@@ -243,8 +243,11 @@ static void draw_spots(struct rs_historyview *hv, const struct rs_histview *v, s
         if (!n)
             snprintf(none, sizeof none, "no spot held in 2 or more of the last %d sessions",
                      v->window > 0 ? v->window : 5);
-        int step = rs_text_fit(&hv->text, lb, lb.h, RS_AL_LEFT,
-                               n ? leg_rgb(v->spot[i].leg) : rs_colour(RS_C_TEXT_DIM), s, NULL);
+        if (n) /* the leg's mark before the sentence */
+            fill(hv, (struct rs_rect){ lb.x, lb.y + lb.h / 4, hv->pad / 2, lb.h / 2 },
+                 leg_rgb(v->spot[i].leg));
+        int step = rs_text_fit(&hv->text, (struct rs_rect){ lb.x + hv->pad, lb.y, lb.w - hv->pad, lb.h },
+                               lb.h, RS_AL_LEFT, rs_colour(n ? RS_C_TEXT : RS_C_TEXT_DIM), s, NULL);
         if (n && step >= 0 && rs_text_px(step) > g->spot_px)
             g->spot_px = rs_text_px(step);
     }
