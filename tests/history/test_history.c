@@ -16,7 +16,7 @@
 
 #include <cmocka.h>
 
-#include "hist_synth.h"
+#include "hist_entry.h"
 #include "rs_history.h"
 
 static void test_local_day(void **state)
@@ -33,35 +33,11 @@ static void test_local_day(void **state)
     assert_int_equal(rs_history_day(-1, 0), -1); /* before 1970 rounds down */
 }
 
-/* The catalog entry of a planned day, as rs_cat_entry_read would make it. */
-static struct rs_cat_entry planned(int d)
-{
-    struct hs_session s;
-    struct rs_cat_entry e;
-    char name[96], j[320];
-    hs_plan_day(d, 1, &s);
-    rs_cat_entry_init(&e, hs_name(&s, name, sizeof name), NULL);
-    e.readable = true;
-    e.sum.start_host_us = s.start_us;
-    e.sum.tz_offset_s = s.tz_offset_s;
-    for (int i = 0; i < s.nholds; i++) {
-        snprintf(j, sizeof j, "{\"leg\":\"%s\",\"pos_cm\":%.1f,\"duration\":%.3f,\"mean_bw_pct\":%.1f}",
-                 s.hold[i].leg ? "right" : "left", s.hold[i].pos_cm, s.hold[i].seconds, s.hold[i].bw_pct);
-        rs_cat_entry_event(&e, "hold_end", j);
-        e.sum.holds[s.hold[i].leg]++;
-    }
-    e.calf_time_s[0] = s.calf_s[0];
-    e.calf_time_s[1] = s.calf_s[1];
-    e.routines_done = s.routines_done;
-    rs_cat_entry_finish(&e);
-    return e;
-}
-
 static void catalog_of_days(struct rs_catalog *c, int first, int n)
 {
     rs_catalog_init(c);
     for (int d = first; d < first + n; d++) {
-        struct rs_cat_entry e = planned(d);
+        struct rs_cat_entry e = hs_entry(d);
         assert_int_equal(rs_catalog_push(c, &e), 0);
     }
 }
@@ -110,7 +86,7 @@ static void test_days(void **state)
     struct rs_catalog c;
     catalog_of_days(&c, 0, 3);
     /* a second session on day 2 (later that day), uncalibrated, no calf time */
-    struct rs_cat_entry e = planned(2);
+    struct rs_cat_entry e = hs_entry(2);
     snprintf(e.name, sizeof e.name, "2026-01-03T23-00-00.rsession");
     e.sum.start_host_us += 3600000000LL;
     e.sum.uncalibrated = true;

@@ -17,7 +17,7 @@
 
 #include <cmocka.h>
 
-#include "hist_synth.h"
+#include "hist_entry.h"
 #include "rs_font.h"
 #include "rs_history.h"
 #include "rs_historyview.h"
@@ -26,29 +26,6 @@
 #include "ui_harness.h"
 
 static const char *artifact_dir = "artifacts/ui";
-
-static struct rs_cat_entry planned(int d)
-{
-    struct hs_session s;
-    struct rs_cat_entry e;
-    char name[96], j[320];
-    hs_plan_day(d, 1, &s);
-    rs_cat_entry_init(&e, hs_name(&s, name, sizeof name), NULL);
-    e.readable = true;
-    e.sum.start_host_us = s.start_us;
-    e.sum.tz_offset_s = s.tz_offset_s;
-    for (int i = 0; i < s.nholds; i++) {
-        snprintf(j, sizeof j, "{\"leg\":\"%s\",\"pos_cm\":%.1f,\"duration\":%.3f,\"mean_bw_pct\":%.1f}",
-                 s.hold[i].leg ? "right" : "left", s.hold[i].pos_cm, s.hold[i].seconds, s.hold[i].bw_pct);
-        rs_cat_entry_event(&e, "hold_end", j);
-        e.sum.holds[s.hold[i].leg]++;
-    }
-    e.calf_time_s[0] = s.calf_s[0];
-    e.calf_time_s[1] = s.calf_s[1];
-    e.routines_done = s.routines_done;
-    rs_cat_entry_finish(&e);
-    return e;
-}
 
 struct screen {
     SDL_Window *win;
@@ -164,7 +141,7 @@ static void test_history_view(void **state)
     struct rs_catalog c;
     rs_catalog_init(&c);
     for (int d = 0; d < 12; d++) {
-        struct rs_cat_entry e = planned(d);
+        struct rs_cat_entry e = hs_entry(d);
         rs_catalog_push(&c, &e);
     }
     static struct rs_histview v;
