@@ -55,7 +55,7 @@ static struct rs_hist_day *day_row(struct rs_histview *v, int32_t d)
 
 /* Add one session to its day; its forces go to bw[] for the median. */
 static void add_session(struct rs_histview *v, struct rs_hist_day *r, const struct rs_cat_entry *e,
-                        float *bw, size_t *nbw, size_t bwcap)
+                        bool dots, float *bw, size_t *nbw, size_t bwcap)
 {
     r->sessions++;
     v->sessions++;
@@ -71,7 +71,7 @@ static void add_session(struct rs_histview *v, struct rs_hist_day *r, const stru
         const struct rs_cat_hold *h = &e->hold[i];
         if (!e->sum.uncalibrated && isfinite(h->bw_pct) && *nbw < bwcap)
             bw[(*nbw)++] = h->bw_pct;
-        if (isfinite(h->pos_cm) && v->ndots < RS_HIST_DOTS_MAX)
+        if (dots && isfinite(h->pos_cm) && v->ndots < RS_HIST_DOTS_MAX)
             v->dot[v->ndots++] = (struct rs_hist_dot){ r->day, (uint8_t)h->leg, h->pos_cm, h->seconds };
         if (isfinite(h->pos_cm) && h->pos_cm + 1 > v->calf_cm)
             v->calf_cm = ceilf(h->pos_cm + 1);
@@ -95,10 +95,22 @@ static size_t span_start(const struct rs_catalog *c, int days, struct rs_histvie
     return first;
 }
 
+/* Holds with a position in e (dots on the map). */
+static size_t placed_holds(const struct rs_cat_entry *e)
+{
+    size_t n = 0;
+    for (int i = 0; usable(e) && i < e->nholds; i++)
+        n += isfinite(e->hold[i].pos_cm) != 0;
+    return n;
+}
+
 static void fill_days(const struct rs_catalog *c, size_t first, struct rs_histview *v)
 {
     float bw[2048];
-    size_t nbw = 0;
+    size_t nbw = 0, dots_from = c->n, room = RS_HIST_DOTS_MAX;
+    /* the newest sessions whose holds all fit get their dots */
+    for (size_t m; dots_from > first && (m = placed_holds(&c->e[dots_from - 1])) <= room; dots_from--)
+        room -= m;
     struct rs_hist_day *r = NULL;
     for (size_t k = first; k < c->n; k++) {
         const struct rs_cat_entry *e = &c->e[k];
@@ -115,7 +127,7 @@ static void fill_days(const struct rs_catalog *c, size_t first, struct rs_histvi
         }
         if (!(r = day_row(v, d)))
             break;
-        add_session(v, r, e, bw, &nbw, sizeof bw / sizeof bw[0]);
+        add_session(v, r, e, k >= dots_from, bw, &nbw, sizeof bw / sizeof bw[0]);
     }
     if (r)
         r->typical_bw_pct = (float)rs_cat_median(bw, nbw);

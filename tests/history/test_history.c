@@ -127,6 +127,30 @@ static void test_days(void **state)
     rs_catalog_free(&c);
 }
 
+/* More holds than the map keeps: the newest sessions' holds are drawn. */
+static void test_dots_keep_the_newest(void **state)
+{
+    (void)state;
+    struct rs_catalog c;
+    rs_catalog_init(&c);
+    for (int d = 0; d < 300; d++) {
+        struct rs_cat_entry e = hs_entry(d);
+        e.nholds = 0;
+        for (int i = 0; i < RS_CAT_HOLDS_MAX; i++)
+            rs_cat_entry_event(&e, "hold_end", "{\"leg\":\"left\",\"pos_cm\":10,\"duration\":20}");
+        rs_catalog_push(&c, &e);
+    }
+    static struct rs_histview v;
+    struct rs_history_opts o = rs_history_defaults();
+    o.days = 3660;
+    rs_history_make(&c, &o, &v);
+    assert_int_equal(v.ndots, RS_HIST_DOTS_MAX); /* 256 whole sessions of 32 */
+    assert_int_equal(v.dot[v.ndots - 1].day, v.last_day);
+    assert_int_equal(v.dot[0].day, v.last_day - 255);
+    assert_int_equal(v.ndays, 300); /* the days are all there */
+    rs_catalog_free(&c);
+}
+
 static void test_empty(void **state)
 {
     (void)state;
@@ -146,6 +170,7 @@ int main(void)
         cmocka_unit_test(test_local_day),
         cmocka_unit_test(test_recurring_spots_ground_truth),
         cmocka_unit_test(test_days),
+        cmocka_unit_test(test_dots_keep_the_newest),
         cmocka_unit_test(test_empty),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
