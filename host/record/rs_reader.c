@@ -229,6 +229,31 @@ static uint64_t missing_pages(const struct wal_view *w, uint32_t pages)
  * session written until the disk filled lives partly in its -wal file and is
  * intact up to its last commit. 0 when whole or the header is not trusted.
  */
+static uint64_t truncated_from(const unsigned char *h, size_t hlen, uint64_t size, FILE *wal)
+{
+    if (hlen < 100 || memcmp(h, "SQLite format 3", 16) != 0)
+        return 0;
+    uint32_t ps = (uint32_t)h[16] << 8 | h[17];
+    if (ps == 1)
+        ps = 65536;
+    if (ps < 512 || (ps & (ps - 1)))
+        return 0;
+    struct wal_view w = { .base = (uint32_t)(size / ps) };
+    uint32_t pages = be32(h + 28);
+    if (wal)
+        wal_scan(wal, ps, &w);
+    if (w.db_pages)
+        pages = w.db_pages;
+    uint64_t missing = missing_pages(&w, pages);
+    free(w.present);
+    uint64_t want = (uint64_t)ps * pages;
+    if (!missing || want <= size)
+        return 0;
+    /* A partial last page of the main file is counted whole above. */
+    return missing * ps < want - size ? missing * ps : want - size;
+}
+
+/* truncated_from for the file at PATH (SIZE bytes) and its -wal file. */
 static uint64_t truncated_bytes(const char *path, off_t size)
 {
     unsigned char h[100];
@@ -237,31 +262,13 @@ static uint64_t truncated_bytes(const char *path, off_t size)
         return 0;
     size_t n = fread(h, 1, sizeof h, f);
     fclose(f);
-    if (n < sizeof h || memcmp(h, "SQLite format 3", 16) != 0)
-        return 0;
-    uint32_t ps = (uint32_t)h[16] << 8 | h[17];
-    if (ps == 1)
-        ps = 65536;
-    if (ps < 512 || (ps & (ps - 1)))
-        return 0;
-    struct wal_view w = { .base = (uint32_t)((uint64_t)size / ps) };
-    uint32_t pages = be32(h + 28);
     char wal[1100];
     snprintf(wal, sizeof wal, "%s-wal", path);
     FILE *wf = fopen(wal, "rb");
-    if (wf) {
-        wal_scan(wf, ps, &w);
+    uint64_t t = truncated_from(h, n, (uint64_t)size, wf);
+    if (wf)
         fclose(wf);
-    }
-    if (w.db_pages)
-        pages = w.db_pages;
-    uint64_t missing = missing_pages(&w, pages);
-    free(w.present);
-    uint64_t want = (uint64_t)ps * pages;
-    if (!missing || want <= (uint64_t)size)
-        return 0;
-    /* A partial last page of the main file is counted whole above. */
-    return missing * ps < want - (uint64_t)size ? missing * ps : want - (uint64_t)size;
+    return t;
 }
 
 static void load_meta(struct rs_reader *s)
@@ -340,13 +347,36 @@ static int check_file(const char *path, struct stat *sb, char *msg, size_t msgca
     return 0;
 }
 
+/* A session image in memory (rs_reader_open_mem), or none: a file. */
+struct mem_src {
+    const void *data;
+    size_t size;
+};
+
+/* Open *DB on a private read-only copy of MEM's bytes. The SQLite code. */
+static int open_mem(sqlite3 **db, const struct mem_src *mem)
+{
+    int rc = sqlite3_open_v2(":memory:", db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
+    if (rc != SQLITE_OK)
+        return rc;
+    unsigned char *copy = sqlite3_malloc64(mem->size ? mem->size : 1);
+    if (!copy)
+        return SQLITE_NOMEM;
+    memcpy(copy, mem->data, mem->size);
+    /* SQLite frees the copy when the connection closes, or now on failure */
+    return sqlite3_deserialize(*db, "main", copy, (sqlite3_int64)mem->size,
+                               (sqlite3_int64)mem->size,
+                               SQLITE_DESERIALIZE_FREEONCLOSE | SQLITE_DESERIALIZE_READONLY);
+}
+
 /*
- * Open S->db on PATH and read its application id, format version and table
- * count, retrying relaxed or read-write as needed. The SQLite code; on
- * failure S->db is closed (NULL) or left for rs_reader_close.
+ * Open S->db on PATH (or on MEM's bytes when MEM is not NULL) and read its
+ * application id, format version and table count, retrying relaxed or
+ * read-write as needed. The SQLite code; on failure S->db is closed (NULL)
+ * or left for rs_reader_close.
  */
-static int open_db(struct rs_reader *s, const char *path, int64_t *app, int64_t *ver,
-                   int64_t *ntab)
+static int open_db(struct rs_reader *s, const char *path, const struct mem_src *mem,
+                   int64_t *app, int64_t *ver, int64_t *ntab)
 {
     /* Read-only: a reader never changes a session. A session killed while
      * recording still has its -wal file; SQLite reads it through the -shm
@@ -355,7 +385,10 @@ static int open_db(struct rs_reader *s, const char *path, int64_t *app, int64_t 
     bool relaxed = false;
     for (int attempt = 0; attempt < 3; attempt++) {
         /* one thread uses a reader at a time: no per-call mutexes */
-        rc = sqlite3_open_v2(path, &s->db, flags | SQLITE_OPEN_NOMUTEX, NULL);
+        if (mem)
+            rc = open_mem(&s->db, mem);
+        else
+            rc = sqlite3_open_v2(path, &s->db, flags | SQLITE_OPEN_NOMUTEX, NULL);
         if (rc == SQLITE_OK) {
             sqlite3_extended_result_codes(s->db, 1);
             if (relaxed)
@@ -370,7 +403,7 @@ static int open_db(struct rs_reader *s, const char *path, int64_t *app, int64_t 
             /* SQLite refuses a file shorter than its header says unless
              * the schema checks are relaxed; we only read. */
             relaxed = true;
-        } else if ((rc & 0xff) == SQLITE_READONLY && flags == SQLITE_OPEN_READONLY) {
+        } else if ((rc & 0xff) == SQLITE_READONLY && flags == SQLITE_OPEN_READONLY && !mem) {
             /* A recorder killed mid-write leaves a WAL whose index must be
              * rebuilt, which a read-only connection may not do. Recovery
              * only replays committed transactions; no session data changes. */
@@ -441,21 +474,13 @@ static int prepare_cursors(struct rs_reader *s)
     return rc;
 }
 
-int rs_reader_open(struct rs_reader **out, const char *path, char *msg, size_t msgcap)
+/* Open S (its truncation already measured) on PATH or MEM: 0 with *OUT
+ * set, else RS_READER_E* with MSG set and S freed. */
+static int open_session(struct rs_reader *s, const char *path, const struct mem_src *mem,
+                        struct rs_reader **out, char *msg, size_t msgcap)
 {
-    *out = NULL;
-    struct stat sb;
-    int err = check_file(path, &sb, msg, msgcap);
-    if (err)
-        return err;
-    struct rs_reader *s = calloc(1, sizeof *s);
-    if (!s) {
-        set_msg(msg, msgcap, "%s: %s", path, "out of memory");
-        return RS_READER_ENOENT;
-    }
-    s->dmg.truncated_bytes = truncated_bytes(path, sb.st_size);
     int64_t app = 0, ver = 0, ntab = 0;
-    int rc = open_db(s, path, &app, &ver, &ntab);
+    int err, rc = open_db(s, path, mem, &app, &ver, &ntab);
     if (rc != SQLITE_OK)
         err = open_error(rc, path, msg, msgcap);
     else
@@ -473,6 +498,45 @@ int rs_reader_open(struct rs_reader **out, const char *path, char *msg, size_t m
     s->fc.restart = s->lc.restart = true;
     *out = s;
     return 0;
+}
+
+static struct rs_reader *new_reader(const char *path, char *msg, size_t msgcap)
+{
+    struct rs_reader *s = calloc(1, sizeof *s);
+    if (!s)
+        set_msg(msg, msgcap, "%s: %s", path, "out of memory");
+    return s;
+}
+
+int rs_reader_open(struct rs_reader **out, const char *path, char *msg, size_t msgcap)
+{
+    *out = NULL;
+    struct stat sb;
+    int err = check_file(path, &sb, msg, msgcap);
+    if (err)
+        return err;
+    struct rs_reader *s = new_reader(path, msg, msgcap);
+    if (!s)
+        return RS_READER_ENOENT;
+    s->dmg.truncated_bytes = truncated_bytes(path, sb.st_size);
+    return open_session(s, path, NULL, out, msg, msgcap);
+}
+
+int rs_reader_open_mem(struct rs_reader **out, const char *name, const void *data, size_t size,
+                       char *msg, size_t msgcap)
+{
+    *out = NULL;
+    if (size == 0) {
+        set_msg(msg, msgcap, "%s: %s", name,
+                "empty session: the recording stopped before anything was committed");
+        return RS_READER_EEMPTY;
+    }
+    struct rs_reader *s = new_reader(name, msg, msgcap);
+    if (!s)
+        return RS_READER_ENOENT;
+    s->dmg.truncated_bytes = truncated_from(data, size, size, NULL);
+    struct mem_src mem = { data, size };
+    return open_session(s, name, &mem, out, msg, msgcap);
 }
 
 /*
