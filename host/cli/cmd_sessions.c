@@ -3,6 +3,8 @@
  * recorded sessions, oldest first: date, duration, holds per leg, longest
  * hold, peak %BW. Sessions that were killed have no stored summary; theirs
  * is computed from the frames and hold_end events and marked "interrupted".
+ * The summaries come from the session catalog (host/history/rs_catalog.h):
+ * only new or changed files are opened.
  */
 #include <errno.h>
 #include <math.h>
@@ -25,6 +27,8 @@ static void help(void)
            "~/.local/share/rollsense/sessions); --dir lists another directory.\n"
            "A session whose recording was interrupted is listed with the figures\n"
            "computed from what was saved; a damaged one with what was lost.\n"
+           "The figures come from catalog.rscat beside the sessions, rebuilt from the\n"
+           "session files when it is missing, damaged or out of date.\n"
            "--json prints one JSON object per session per line:\n"
            "  {\"type\":\"session\",\"path\":..,\"start\":ISO 8601,\"duration_s\":..,\n"
            "   \"frames\":..,\"holds_left\":..,\"holds_right\":..,\"longest_hold_s\":..,\n"
