@@ -57,7 +57,7 @@ module section() {
     translate([0, 0, 0.2]) { color("Red") cut() body("rot_magnet"); color("Black") cut() body("enc_chip"); }
     color("Black") translate([0, 0, 0.3]) {
         lbl = [[x_outer + 6, axis_h + 2, str("magnet gap ", magnet_gap, " mm")],
-               [x_outer + 6, axis_h + 16, "AS5048A adapter board (flush, 2 M3 clamps)"],
+               [x_outer + 6, axis_h + 16, "AS5048A on Adafruit 1210 breakout (flush, 2 M3 clamps)"],
                [x_outer + 6, axis_h - 12, str("magnet holder, ", magnet_steel, " mm of plastic to the steel")],
                [x_outer + 6, axis_h - 26, "608 bearing, seat printed vertical"],
                [x_rend - 42, axis_h + 28, "end cap (collar on the inner race)"],
@@ -90,7 +90,7 @@ else if (view == "plate") { color("BurlyWood") body("plate"); color("Purple") bo
 else if (view == "corner") { color("BurlyWood") intersection() { body("plate"); translate([x_up - 60, -cell_dy - 60, -base_t - 1]) cube([120, 120, base_t + 2]); }
                              corner(1, -1, explode); color("Purple") body("cables_cells"); color("DimGray") body("screws_stop_RF"); }
 else if (view == "box") { electronics(explode); color("Purple") { body("cables_cells"); body("cable_encoder"); } }
-else if (view == "bearings") { color("SteelBlue") translate([explode, 0, 0]) body("upright_R"); rotor(explode); color("ForestGreen") translate([2 * explode, 0, 0]) body("enc_board"); }
+else if (view == "bearings") { color("SteelBlue") translate([explode, 0, 0]) body("upright_R"); rotor(explode); translate([2 * explode, 0, 0]) { color("ForestGreen") body("enc_board"); color("Black") body("enc_chip"); color("Silver") body("enc_joints"); } }
 else if (view == "test_piece") color("Khaki") bearing_test();
 else if (view == "stop") stop_section();
 

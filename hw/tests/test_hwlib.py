@@ -164,6 +164,18 @@ class Stl(unittest.TestCase):
         self.assertIsNone(rs_stl.bbox([]))
         self.assertEqual(rs_stl.bed_area([]), 0.0)
 
+    def test_empty_ascii_solid_is_no_geometry(self):
+        # OpenSCAD's STL of an intersection of two bodies that only touch
+        with tempfile.TemporaryDirectory() as d:
+            e = os.path.join(d, "e.stl")
+            with open(e, "w", encoding="ascii") as fh:
+                fh.write("solid OpenSCAD_Model\nendsolid OpenSCAD_Model\n")
+            self.assertEqual(rs_stl.read_stl(e), [])
+            with open(e, "wb") as fh:
+                fh.write(b"solid but short")
+            with self.assertRaises(ValueError):
+                rs_stl.read_stl(e)
+
     def test_binary_and_ascii_agree(self):
         with tempfile.TemporaryDirectory() as d:
             b = os.path.join(d, "b.stl")

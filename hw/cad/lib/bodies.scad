@@ -6,7 +6,7 @@ bodies = [
   ["plate", "solid"], ["upright_R", "solid"], ["upright_L", "solid"],
   ["bearing_R_outer", "solid"], ["rot_bearing_R_inner", "solid"],
   ["rot_cap_R", "solid"], ["rot_shaft_R", "solid"], ["rot_holder_R", "solid"], ["rot_magnet", "solid"],
-  ["rot_roller", "solid"], ["enc_board", "board"], ["enc_chip", "board"],
+  ["rot_roller", "solid"], ["enc_board", "board"], ["enc_chip", "board"], ["enc_joints", "board"],
   ["seat_RF", "solid"], ["seat_RB", "solid"], ["seat_LF", "solid"], ["seat_LB", "solid"],
   ["retainer_RF", "solid"], ["cell_RF", "solid"], ["foot_RF", "solid"],
   ["box", "solid"], ["lid", "solid"], ["usb_plug", "solid"],
@@ -61,6 +61,9 @@ module body(n) {
     else if (n == "rot_magnet") cyl_x(magnet_d, x_magnet - magnet_h, x_magnet);
     else if (n == "rot_roller") difference() { cyl_x(roller_d, -x_rend, x_rend); cyl_x(core_id, -x_rend - 1, x_rend + 1); }
     else if (n == "enc_board") translate([x_board, -enc_pcb[0] / 2, axis_h - enc_chip_dz - enc_pcb[1] / 2]) cube([enc_pcb_t, enc_pcb[0], enc_pcb[1]]);
+    else if (n == "enc_joints") for (s = [-1, 1])   // solder on the chip side of each hole row
+        translate([x_board - enc_joint[1], -enc_row - enc_joint[0] / 2, axis_h - enc_chip_dz + s * enc_row - enc_joint[0] / 2])
+            cube([enc_joint[1], 2 * enc_row + enc_joint[0], enc_joint[0]]);
     else if (n == "enc_chip") translate([x_chip, -enc_chip[0] / 2, axis_h - enc_chip[1] / 2]) cube([enc_chip[2], enc_chip[0], enc_chip[1]]);
     else if (n == "seat_RF") seat_at(1, -1) cell_seat();
     else if (n == "seat_RB") seat_at(1, 1) cell_seat();
