@@ -92,6 +92,7 @@ else if (view == "corner") { color("BurlyWood") intersection() { body("plate"); 
 else if (view == "box") { electronics(explode); color("Purple") { body("cables_cells"); body("cable_encoder"); } }
 else if (view == "bearings") { color("SteelBlue") translate([explode, 0, 0]) body("upright_R"); rotor(explode); translate([2 * explode, 0, 0]) { color("ForestGreen") body("enc_board"); color("Black") body("enc_chip"); color("Silver") body("enc_joints"); } }
 else if (view == "test_piece") color("Khaki") bearing_test();
+else if (view == "breakout") breakout_view();
 else if (view == "stop") stop_section();
 
 // One cell corner cut through the stop screws (plane y = -cell_dy), labelled.
@@ -111,5 +112,42 @@ module stop_section() {
                [x_up + 26, zf - 6.5, "retainer: laps 1.5 mm under the frame"],
                [x_up + 26, zf - 11.5, "foot: boss epoxied to the tongue, M3 set screws"]];
         for (l = lbl) translate([l[0], l[1]]) text(l[2], size = 2.6, font = "DejaVu Sans");
+    }
+}
+
+// The encoder breakout (M12, Adafruit 1210) with U4, C1 and C2, build step 7:
+// left the chip side, right the side the capacitors and wires go in from.
+// Hole n sits where Adafruit's board file puts the chip's pin n.
+function enc_hole(n) = n <= 7 ? [enc_row, enc_row - 2.54 * (n - 1)] : [-enc_row, enc_row - 2.54 * (14 - n)];
+module breakout_pcb() difference() {
+    color("ForestGreen") linear_extrude(enc_pcb_t) offset(r = 1.27) square([enc_pcb[0] - 2.54, enc_pcb[1] - 2.54], center = true);
+    for (n = [1:14]) translate([enc_hole(n)[0], enc_hole(n)[1], -1]) cylinder(d = 1.016, h = enc_pcb_t + 2, $fn = 16);
+}
+module breakout_labels(mirrored) color("White") for (n = [1:14]) {
+    h = enc_hole(n);
+    translate([(mirrored ? -1 : 1) * (h[0] + (h[0] > 0 ? -2.0 : 2.0)), h[1], enc_pcb_t + 0.01])
+        linear_extrude(0.1) text(str(n), size = 1.2, halign = "center", valign = "center", font = "DejaVu Sans");
+}
+module breakout_view() {
+    // chip side up: the board turned over (mirrored in x)
+    translate([-14, 0, 0]) {
+        mirror([1, 0, 0]) breakout_pcb();
+        color("Black") translate([-enc_chip[0] / 2, -enc_chip[1] / 2, enc_pcb_t]) cube([enc_chip[0], enc_chip[1], enc_chip[2]]);
+        color("White") translate([-1.3, 1.7, enc_pcb_t + enc_chip[2]]) cylinder(d = 0.6, h = 0.05, $fn = 12);   // pin-1 dot
+        color("Silver") for (n = [1, 2, 3, 4, 11, 12, 13]) translate([-enc_hole(n)[0], enc_hole(n)[1], enc_pcb_t]) cylinder(d = enc_joint[0], h = enc_joint[1], $fn = 16);
+        breakout_labels(true);
+        color("Black") translate([0, -enc_pcb[1] / 2 - 3, 0]) text("chip side", size = 1.4, halign = "center", font = "DejaVu Sans");
+    }
+    // wire side up: C1 on holes 11 + 13, C2 on 12 + 13, wires on 1-4, 11, 13
+    translate([14, 0, 0]) {
+        breakout_pcb();
+        breakout_labels(false);
+        color("Goldenrod") translate([-enc_row + 3.4, enc_hole(11)[1] + 0.6, enc_pcb_t]) cube([1.6, 3.8, 3]);     // C1 100 nF
+        color("Sienna") translate([-enc_row + 5.4, enc_hole(12)[1] + 0.2, enc_pcb_t]) cube([1.6, 2.2, 3]);       // C2 10 uF
+        wire_colours = ["Blue", "Yellow", "Green", "White"];
+        for (n = [1:4]) color(wire_colours[n - 1]) translate([enc_hole(n)[0], enc_hole(n)[1], enc_pcb_t]) cylinder(d = 1, h = 4, $fn = 12);
+        color("Red") translate([enc_hole(11)[0], enc_hole(11)[1], enc_pcb_t]) cylinder(d = 1, h = 4, $fn = 12);
+        color("Black") translate([enc_hole(13)[0], enc_hole(13)[1], enc_pcb_t]) cylinder(d = 1, h = 4, $fn = 12);
+        color("Black") translate([0, -enc_pcb[1] / 2 - 3, 0]) text("wire side", size = 1.4, halign = "center", font = "DejaVu Sans");
     }
 }
