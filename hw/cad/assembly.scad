@@ -118,7 +118,7 @@ module stop_section() {
 // The encoder breakout (M12, Adafruit 1210) with U4, C1 and C2, build step 7:
 // left the chip side, right the side the capacitors and wires go in from.
 // Hole n sits where Adafruit's board file puts the chip's pin n.
-function enc_hole(n) = n <= 7 ? [enc_row, enc_row - 2.54 * (n - 1)] : [-enc_row, enc_row - 2.54 * (14 - n)];
+function enc_hole(n) = n <= 7 ? [enc_row, enc_row_len / 2 - 2.54 * (n - 1)] : [-enc_row, enc_row_len / 2 - 2.54 * (14 - n)];
 module breakout_pcb() difference() {
     color("ForestGreen") linear_extrude(enc_pcb_t) offset(r = 1.27) square([enc_pcb[0] - 2.54, enc_pcb[1] - 2.54], center = true);
     for (n = [1:14]) translate([enc_hole(n)[0], enc_hole(n)[1], -1]) cylinder(d = 1.016, h = enc_pcb_t + 2, $fn = 16);

@@ -56,6 +56,8 @@ enc_pcb_t   = 1.6;
 enc_chip    = [4.4, 5.0, 1.2];  // [Y, Z, height above the board face towards the magnet]
 enc_chip_dz = 0;    // chip centre above the outline centre (Adafruit 1210: centred)
 enc_row     = 7.62; // the hole rows' distance from the board centre (0.3 in)
+enc_row_len = 15.24; // first to last hole of a row (6 x 0.1 in)
+enc_rows_vertical = false;  // (fixtures only) the board turned a quarter turn: hole rows along Z
 enc_joint   = [1.8, 1.0];  // solder on the chip side of a hole row: width (pad 1.778 mm), height
 enc_groove  = [3.0, 1.5];  // groove in the recess floor under each row: width, depth
 cell_w      = 34;   // 50 kg half-bridge cell: outer frame
@@ -217,6 +219,11 @@ echo(str("DESIGN magnet_gap=", magnet_gap, " magnet_steel=", magnet_steel, " sha
 
 // --- parts (each in its own frame; print() in cad/parts/ turns it onto the bed) ---
 
+// The encoder board's hole-row features (grooves, joints, pads) turned with
+// the board: about the X axis through the board centre.
+module enc_rows_turn() translate([0, 0, axis_h - enc_chip_dz]) rotate([enc_rows_vertical ? 90 : 0, 0, 0])
+    translate([0, 0, -(axis_h - enc_chip_dz)]) children();
+
 // Upright: inner face at x = 0, outer face at x = upright_t, base at z = 0,
 // axis at (y, z) = (0, axis_h). The foot widens it along Y (both faces stay
 // flat: it prints lying on the outer face, the bearing seat vertical and round).
@@ -241,7 +248,7 @@ module upright(encoder) {
             translate([upright_t - enc_pocket_depth, -enc_pcb[0] / 2 - 0.2, axis_h - enc_chip_dz - enc_pcb[1] / 2 - 0.2])
                 cube([enc_pocket_depth + 1, enc_pcb[0] + 0.4, enc_pcb[1] + 0.4]);
             // a groove under each hole row: the solder joints on the chip side
-            for (s = [-1, 1])
+            enc_rows_turn() for (s = [-1, 1])
                 translate([upright_t - enc_pocket_depth - enc_groove[1], -enc_pcb[0] / 2 - 0.2,
                            axis_h - enc_chip_dz + s * enc_row - enc_groove[0] / 2])
                     cube([enc_groove[1] + eps, enc_pcb[0] + 0.4, enc_groove[0]]);
