@@ -134,7 +134,7 @@ module breakout_view() {
         mirror([1, 0, 0]) breakout_pcb();
         color("Black") translate([-enc_chip[0] / 2, -enc_chip[1] / 2, enc_pcb_t]) cube([enc_chip[0], enc_chip[1], enc_chip[2]]);
         color("White") translate([-1.3, 1.7, enc_pcb_t + enc_chip[2]]) cylinder(d = 0.6, h = 0.05, $fn = 12);   // pin-1 dot
-        color("Silver") for (n = [1, 2, 3, 4, 11, 12, 13]) translate([-enc_hole(n)[0], enc_hole(n)[1], enc_pcb_t]) cylinder(d = enc_joint[0], h = enc_joint[1], $fn = 16);
+        color("Silver") for (n = [1:13]) translate([-enc_hole(n)[0], enc_hole(n)[1], enc_pcb_t]) cylinder(d = enc_joint[0], h = enc_joint[1], $fn = 16);
         breakout_labels(true);
         color("Black") translate([0, -enc_pcb[1] / 2 - 3, 0]) text("chip side", size = 1.4, halign = "center", font = "DejaVu Sans");
     }
@@ -148,6 +148,8 @@ module breakout_view() {
         for (n = [1:4]) color(wire_colours[n - 1]) translate([enc_hole(n)[0], enc_hole(n)[1], enc_pcb_t]) cylinder(d = 1, h = 4, $fn = 12);
         color("Red") translate([enc_hole(11)[0], enc_hole(11)[1], enc_pcb_t]) cylinder(d = 1, h = 4, $fn = 12);
         color("Black") translate([enc_hole(13)[0], enc_hole(13)[1], enc_pcb_t]) cylinder(d = 1, h = 4, $fn = 12);
+        color("DarkGray") for (a = [[5, 7], [8, 10], [7, 8], [10, 13]])   // TEST pins 5-10 bridged to GND (13)
+            hull() for (n = a) translate([enc_hole(n)[0], enc_hole(n)[1], enc_pcb_t + 0.3]) sphere(d = 0.6, $fn = 8);
         color("Black") translate([0, -enc_pcb[1] / 2 - 3, 0]) text("wire side", size = 1.4, halign = "center", font = "DejaVu Sans");
     }
 }
