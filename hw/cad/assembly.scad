@@ -93,6 +93,7 @@ else if (view == "box") { electronics(explode); color("Purple") { body("cables_c
 else if (view == "bearings") { color("SteelBlue") translate([explode, 0, 0]) body("upright_R"); rotor(explode); translate([2 * explode, 0, 0]) { color("ForestGreen") body("enc_board"); color("Black") body("enc_chip"); color("Silver") body("enc_joints"); } }
 else if (view == "test_piece") color("Khaki") bearing_test();
 else if (view == "breakout") breakout_view();
+else if (view == "measure") measure_view();
 else if (view == "stop") stop_section();
 
 // One cell corner cut through the stop screws (plane y = -cell_dy), labelled.
@@ -152,4 +153,26 @@ module breakout_view() {
             hull() for (n = a) translate([enc_hole(n)[0], enc_hole(n)[1], enc_pcb_t + 0.3]) sphere(d = 0.6, $fn = 8);
         color("Black") translate([0, -enc_pcb[1] / 2 - 3, 0]) text("wire side", size = 1.4, halign = "center", font = "DejaVu Sans");
     }
+}
+
+// Build step 1: what to measure before printing, each with its parameter.
+module measure_view() {
+    module label(x, lines) color("Black") for (i = [0:len(lines) - 1])
+        translate([x, -roller_d / 2 - 18 - 16 * i, 0]) linear_extrude(0.1)
+            text(lines[i], size = 11, halign = "center", font = "DejaVu Sans");
+    // the foam roller's core tube, cut open: inner diameter and length
+    color("MediumSeaGreen", 0.6) translate([-170, 0, 0]) difference() {
+        cylinder(d = roller_d, h = 20);
+        translate([0, 0, -1]) cylinder(d = core_id, h = 22);
+    }
+    label(-170, [str("core_id ", core_id), str("roller_len ", roller_len)]);
+    // a load cell's frame
+    color("LightGray") translate([-cell_w / 2, -cell_l / 2, 0]) cube([cell_w, cell_l, cell_t]);
+    label(0, ["cell frame", str(cell_w, " x ", cell_l, " x ", cell_t)]);
+    // the encoder breakout, drawn 3 times its size
+    translate([170, 0, 0]) scale(3) {
+        color("ForestGreen") linear_extrude(enc_pcb_t) offset(r = 1.27) square([enc_pcb[0] - 2.54, enc_pcb[1] - 2.54], center = true);
+        color("Black") translate([-enc_chip[0] / 2, -enc_chip[1] / 2, enc_pcb_t]) cube([enc_chip[0], enc_chip[1], enc_chip[2]]);
+    }
+    label(170, [str("enc_pcb ", enc_pcb[0]), str("enc_pcb_t ", enc_pcb_t, " (x3)")]);
 }
