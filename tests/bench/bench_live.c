@@ -10,7 +10,8 @@
  * Video: whatever SDL_VIDEODRIVER / DISPLAY say; with neither set,
  * offscreen. Audio: SDL's dummy driver unless SDL_AUDIODRIVER is set.
  *
- * Printed, after a 2 s warm-up that is not counted:
+ * Printed, over S seconds after a 2 s warm-up (neither the warm-up nor the
+ * end of the loop, its summary screen and closing, is counted):
  *   cpu      CPU time of the whole process (all threads) / wall time
  *   fps      frames presented per second
  *   rss      high-water mark of the resident set (getrusage)
@@ -43,7 +44,9 @@ struct bench {
     struct rs_conn *conn;
     double t0, t_start;        /* process start; measurement start (after warm-up) */
     double cpu_start;
-    bool measuring;
+    double seconds;            /* how long to measure */
+    double wall, cpu;          /* measured: wall and CPU time (set when it ends) */
+    bool measuring, measured;
     uint64_t seen;             /* sample frames seen so far */
     double pending_at[64];     /* read times of samples not yet on screen */
     int npending;
@@ -75,18 +78,32 @@ static int bench_open(void *ctx, struct rs_link **out)
     return rs_link_open_source(out, &src, "simulated");
 }
 
+/* The measurement ends after b->seconds, before the loop's end (the end
+ * screen, closing the window) so those are not counted. */
+static bool measure_end(struct bench *b, double now)
+{
+    if (b->measuring && now - b->t_start >= b->seconds) {
+        b->measuring = false;
+        b->measured = true;
+        b->wall = now - b->t_start;
+        b->cpu = cpu_s() - b->cpu_start;
+    }
+    return b->measuring;
+}
+
 /* After every connection step: the samples it delivered were read now. */
 static void on_tick(void *ctx)
 {
     struct bench *b = ctx;
     double now = mono();
-    if (!b->measuring && now - b->t0 >= WARMUP_S) {
+    if (!b->measuring && !b->measured && now - b->t0 >= WARMUP_S) {
         b->measuring = true;
         b->t_start = now;
         b->cpu_start = cpu_s();
         b->presents = b->unchanged = 0;
         b->npending = 0;
     }
+    measure_end(b, now);
     struct rs_conn_stats st;
     rs_conn_get_stats(b->conn, &st);
     for (; b->seen < st.frames; b->seen++) {
@@ -102,9 +119,9 @@ static void on_tick(void *ctx)
 static void on_frame(void *ctx, bool shown)
 {
     struct bench *b = ctx;
-    if (!b->measuring)
-        return;
     double now = mono();
+    if (!measure_end(b, now))
+        return;
     if (!shown) {
         b->unchanged += (uint64_t)b->npending;
         b->npending = 0;
@@ -179,7 +196,8 @@ static int parse_args(int argc, char **argv, double *seconds, int *w, int *h, en
 
 static void report(struct bench *b, double seconds, int w, int h, const char *video)
 {
-    double wall = mono() - b->t_start, cpu = cpu_s() - b->cpu_start;
+    measure_end(b, b->t_start + seconds);
+    double wall = b->wall, cpu = b->cpu;
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
     qsort(b->lat, b->nlat, sizeof *b->lat, cmp_double);
@@ -229,7 +247,7 @@ int main(int argc, char **argv)
     rs_calib_from_cal(&scfg.cal, &cal, true);
     rs_profile_defaults(&scfg.prof);
     rs_config_defaults(&scfg.cfg);
-    struct rs_run_opts ro = { .window = true, .duration_s = seconds + WARMUP_S, .who = "bench_live",
+    struct rs_run_opts ro = { .window = true, .duration_s = seconds + WARMUP_S + 0.5, .who = "bench_live",
                               .tick = on_tick, .tick_ctx = &b, .presented = on_frame,
                               .presented_ctx = &b };
     ro.wcfg = (struct rs_window_config){ .title = "rollsense bench_live", .width = w, .height = h,
@@ -243,6 +261,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "bench_live: out of memory\n");
         return 1;
     }
+    b.seconds = seconds;
     int rc = rs_run(b.conn, s, &ro, err, sizeof err);
     remove_config_dir(cfgdir_made);
     if (rc != 0) {
