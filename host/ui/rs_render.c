@@ -1003,21 +1003,37 @@ static void begin_frame(struct rs_render *r, const struct rs_view *v, int w, int
     r->cur = FRAME_SLOT;
 }
 
+/* Whether panel p's drawing function runs in this pass: always, but in a
+ * MASK pass only for the panels drawn (the HASH pass just before left
+ * every panel's geometry in r->geom, and a panel not drawn draws nothing). */
+static bool runs(const struct rs_render *r, enum rs_panel p)
+{
+    return r->pass != PASS_MASK || ((r->mask >> p) & 1u);
+}
+
 /* Every panel, and the toast over the alert row. */
 static void draw_panels(struct rs_render *r, const struct rs_view *v, const struct rs_overlay *ov)
 {
     struct rs_render_geom *g = &r->geom;
-    draw_status(r, v, ov);
-    draw_alerts(r, v, ov);
-    draw_force(r, v);
-    draw_hold(r, v);
-    draw_speed(r, v);
-    draw_leg(r, v);
-    draw_charts(r, v);
-    draw_map(r, v);
-    if (v->mode == RS_MODE_REPLAY)
+    if (runs(r, RS_P_STATUS))
+        draw_status(r, v, ov);
+    if (runs(r, RS_P_ALERT))
+        draw_alerts(r, v, ov);
+    if (runs(r, RS_P_FORCE))
+        draw_force(r, v);
+    if (runs(r, RS_P_HOLD))
+        draw_hold(r, v);
+    if (runs(r, RS_P_SPEED))
+        draw_speed(r, v);
+    if (runs(r, RS_P_LEG))
+        draw_leg(r, v);
+    if (runs(r, RS_P_CHARTS))
+        draw_charts(r, v);
+    if (runs(r, RS_P_MAP))
+        draw_map(r, v);
+    if (v->mode == RS_MODE_REPLAY && runs(r, RS_P_TIMELINE))
         draw_timeline(r, v);
-    if (ov->toast && ov->toast[0]) {
+    if (ov->toast && ov->toast[0] && runs(r, RS_P_ALERT)) {
         struct rs_rect a = g->layout.panel[RS_P_ALERT];
         ops_for(r, RS_P_ALERT, a);
         rs_text_set_panel(&r->text, RS_P_ALERT, a);
@@ -1095,7 +1111,7 @@ int rs_render_update(struct rs_render *r, const struct rs_view *v, const struct 
     } else if (mask) {
         r->pass = PASS_MASK;
         r->mask = mask;
-        begin_frame(r, v, w, h, scale);
+        r->cur = FRAME_SLOT; /* the layout is the HASH pass's (begin_frame) */
         rs_text_log_drop(&r->text, mask);
         SDL_SetRenderDrawBlendMode(r->ren, SDL_BLENDMODE_NONE);
         draw_panels(r, v, ov);

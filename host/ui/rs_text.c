@@ -116,6 +116,26 @@ static int colour_slot(struct rs_text_size *z, struct rs_rgb c)
     return i;
 }
 
+/* The bounding box of s's pixels with a non-zero alpha (32-bit ARGB, as
+ * SDL_ttf's blended glyphs are); w 0 when there are none. */
+static SDL_Rect ink_of(const SDL_Surface *s)
+{
+    int x0 = s->w, y0 = s->h, x1 = -1, y1 = -1;
+    for (int y = 0; y < s->h; y++) {
+        const Uint32 *row = (const Uint32 *)((const Uint8 *)s->pixels + (size_t)y * (size_t)s->pitch);
+        for (int x = 0; x < s->w; x++)
+            if (row[x] & s->format->Amask) {
+                x0 = x < x0 ? x : x0;
+                x1 = x > x1 ? x : x1;
+                y0 = y < y0 ? y : y0;
+                y1 = y;
+            }
+    }
+    if (x1 < 0)
+        return (SDL_Rect){ 0, 0, 0, 0 };
+    return (SDL_Rect){ x0, y0, x1 - x0 + 1, y1 - y0 + 1 };
+}
+
 static SDL_Texture *glyph(struct rs_text *t, struct rs_text_size *z, int slot, int g)
 {
     if (z->tex[slot][g] || g == 0)
@@ -130,6 +150,9 @@ static SDL_Texture *glyph(struct rs_text *t, struct rs_text_size *z, int slot, i
         SDL_SetTextureBlendMode(z->tex[slot][g], SDL_BLENDMODE_BLEND);
         z->tw[g] = s->w;
         z->th[g] = s->h;
+        z->ink[g] = s->format->BytesPerPixel == 4 && s->format->Amask
+                        ? ink_of(s)
+                        : (SDL_Rect){ 0, 0, s->w, s->h };
     }
     SDL_FreeSurface(s);
     return z->tex[slot][g];
@@ -148,9 +171,10 @@ void rs_text_draw(struct rs_text *t, int k, int x, int y, struct rs_rgb c, const
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
         int g = glyph_index(*p);
         SDL_Texture *tex = glyph(t, z, slot, g);
-        if (tex) {
-            SDL_Rect d = { x, y, z->tw[g], z->th[g] };
-            SDL_RenderCopy(t->ren, tex, NULL, &d);
+        const SDL_Rect *ink = &z->ink[g];
+        if (tex && ink->w > 0) {
+            SDL_Rect d = { x + ink->x, y + ink->y, ink->w, ink->h };
+            SDL_RenderCopy(t->ren, tex, ink, &d);
         }
         x += z->adv[g];
     }

@@ -43,6 +43,12 @@ struct rs_text_size {
     struct rs_rgb col[RS_TEXT_COLOURS];
     SDL_Texture *tex[RS_TEXT_COLOURS][RS_TEXT_GLYPHS];
     int tw[RS_TEXT_GLYPHS], th[RS_TEXT_GLYPHS];
+    /* The glyph's ink: the smallest rectangle of its surface holding every
+     * pixel that is not fully transparent (w 0: none). Only that part is
+     * blended: blending a transparent pixel leaves the destination as it
+     * was, so the picture is the same for a fraction of the work (a
+     * numeral's cell is mostly empty). */
+    SDL_Rect ink[RS_TEXT_GLYPHS];
 };
 
 struct rs_text_box {

@@ -19,6 +19,11 @@
  *            read its bytes to the return of SDL_RenderPresent of the
  *            first frame drawn after it; samples after which the frame
  *            showed nothing new are counted apart ("unchanged").
+ *
+ * Instructions per frame, repeatable under load: run it under
+ * `valgrind --tool=callgrind --callgrind-out-file=cg.%p`; the measured
+ * seconds are dumped apart (part 1: "bench_live measured"), to divide by
+ * the frames drawn that it prints.
  */
 #include <SDL.h>
 #include <math.h>
@@ -37,6 +42,16 @@
 #include "rs_session.h"
 #include "rs_simroller.h"
 
+#if defined(__has_include)
+#if __has_include(<valgrind/callgrind.h>)
+#include <valgrind/callgrind.h>
+#endif
+#endif
+#ifndef CALLGRIND_ZERO_STATS
+#define CALLGRIND_ZERO_STATS
+#define CALLGRIND_DUMP_STATS_AT(s)
+#endif
+
 #define WARMUP_S 2.0
 
 struct bench {
@@ -53,7 +68,7 @@ struct bench {
     uint64_t pending_lost;     /* more pending than the ring holds */
     double *lat;               /* latencies, seconds */
     size_t nlat, caplat;
-    uint64_t presents, unchanged;
+    uint64_t presents, unchanged, drawn;
 };
 
 static double mono(void)
@@ -87,6 +102,7 @@ static bool measure_end(struct bench *b, double now)
         b->measured = true;
         b->wall = now - b->t_start;
         b->cpu = cpu_s() - b->cpu_start;
+        CALLGRIND_DUMP_STATS_AT("bench_live measured");
     }
     return b->measuring;
 }
@@ -101,6 +117,7 @@ static void on_tick(void *ctx)
         b->t_start = now;
         b->cpu_start = cpu_s();
         b->presents = b->unchanged = 0;
+        CALLGRIND_ZERO_STATS;
         b->npending = 0;
     }
     measure_end(b, now);
@@ -122,6 +139,7 @@ static void on_frame(void *ctx, bool shown)
     double now = mono();
     if (!measure_end(b, now))
         return;
+    b->drawn++;
     if (!shown) {
         b->unchanged += (uint64_t)b->npending;
         b->npending = 0;
@@ -205,8 +223,8 @@ static void report(struct bench *b, double seconds, int w, int h, const char *vi
            seconds);
     printf("cpu: %.2f %% of a core (%.3f s CPU in %.1f s, all threads)\n", 100.0 * cpu / wall, cpu,
            wall);
-    printf("fps: %.1f frames presented per second (%llu frames)\n", b->presents / wall,
-           (unsigned long long)b->presents);
+    printf("fps: %.1f frames presented per second (%llu frames, %llu drawn)\n", b->presents / wall,
+           (unsigned long long)b->presents, (unsigned long long)b->drawn);
     printf("rss: %.1f MiB high-water\n", ru.ru_maxrss / 1024.0);
     printf("latency: sample read -> present p50 %.1f ms, p99 %.1f ms, max %.1f ms "
            "(%zu samples shown, %llu unchanged on screen)\n",
