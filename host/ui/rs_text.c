@@ -197,8 +197,9 @@ static void log_box(struct rs_text *t, struct rs_rect box, int px, const char *s
     b->text[n] = '\0';
 }
 
-int rs_text_fit(struct rs_text *t, struct rs_rect box, int max_px, enum rs_align al,
-                struct rs_rgb c, const char *s, struct rs_rect *out)
+/* The ladder step s fits box at (see rs_text_fit), its size in *w, *h;
+ * -1 when none does. Measures from the largest allowed size down. */
+static int fit_step(struct rs_text *t, int bw, int bh, int max_px, const char *s, int *w, int *h)
 {
     int k = RS_TEXT_SIZES - 1;
     while (k > 0 && rs_text_px(k) > max_px)
@@ -206,10 +207,50 @@ int rs_text_fit(struct rs_text *t, struct rs_rect box, int max_px, enum rs_align
     for (; k >= 0; k--) {
         if (rs_text_px(k) < t->min_px)
             break;
-        int w, h;
-        rs_text_measure(t, k, s, &w, &h);
-        if (h == 0 || w > box.w || h > box.h)
+        rs_text_measure(t, k, s, w, h);
+        if (*h == 0 || *w > bw || *h > bh)
             continue;
+        return k;
+    }
+    return -1;
+}
+
+/* fit_step through the memo: a frame fits the same strings into the same
+ * boxes as the one before (twice: hashed, then drawn), so most fits are
+ * a lookup. Strings too long for a slot are fitted every time. */
+static int fit_memo(struct rs_text *t, int bw, int bh, int max_px, const char *s, int *w, int *h)
+{
+    size_t n = strlen(s);
+    if (n >= sizeof t->memo[0].s)
+        return fit_step(t, bw, bh, max_px, s, w, h);
+    uint32_t x = 2166136261u;
+    for (size_t i = 0; i < n; i++)
+        x = (x ^ (unsigned char)s[i]) * 16777619u;
+    const int key[] = { bw, bh, max_px, t->min_px };
+    for (size_t i = 0; i < sizeof key / sizeof key[0]; i++)
+        x = (x ^ (uint32_t)key[i]) * 16777619u;
+    struct rs_text_memo *m = &t->memo[x % RS_TEXT_MEMO];
+    if (!m->used || m->bw != bw || m->bh != bh || m->max_px != max_px ||
+        m->min_px != t->min_px || strcmp(m->s, s) != 0) {
+        m->k = fit_step(t, bw, bh, max_px, s, &m->w, &m->h);
+        m->bw = bw;
+        m->bh = bh;
+        m->max_px = max_px;
+        m->min_px = t->min_px;
+        memcpy(m->s, s, n + 1);
+        m->used = true;
+    }
+    *w = m->w;
+    *h = m->h;
+    return m->k;
+}
+
+int rs_text_fit(struct rs_text *t, struct rs_rect box, int max_px, enum rs_align al,
+                struct rs_rgb c, const char *s, struct rs_rect *out)
+{
+    int w, h;
+    int k = fit_memo(t, box.w, box.h, max_px, s, &w, &h);
+    if (k >= 0) {
         struct rs_rect r = { box.x, box.y + (box.h - h) / 2, w, h };
         if (al == RS_AL_CENTRE)
             r.x = box.x + (box.w - w) / 2;

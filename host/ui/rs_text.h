@@ -13,6 +13,11 @@
  * ladder (8 px x 1.15^k) opened on first use, so resizing the window never
  * rebuilds anything. Only ASCII 32..126 is drawn; other bytes draw as '?'.
  *
+ * Fitting a string to a box measures it at several sizes; the results are
+ * remembered (a small table keyed by the string, the box's size and the
+ * size limits), since a frame fits the same strings into the same boxes as
+ * the frame before.
+ *
  * Every drawn or dropped string is logged (box, panel, text) for the frame,
  * in a fixed array, so tests can check that no text leaves its panel or
  * overlaps other text.
@@ -59,6 +64,16 @@ struct rs_text_box {
     char text[RS_TEXT_LOG_CHARS];
 };
 
+/* A remembered fit (rs_text_fit): the string and box it was for, the step
+ * and the string's size at that step. */
+#define RS_TEXT_MEMO 256
+struct rs_text_memo {
+    bool used;
+    int bw, bh, max_px, min_px;
+    int k, w, h;
+    char s[RS_TEXT_LOG_CHARS];
+};
+
 struct rs_text {
     SDL_Renderer *ren;
     char path[512];
@@ -69,6 +84,7 @@ struct rs_text {
     struct rs_rect clip;  /* panel rect for the log */
     int nlog;
     struct rs_text_box log[RS_TEXT_LOG_MAX];
+    struct rs_text_memo memo[RS_TEXT_MEMO]; /* direct-mapped by a hash of the inputs */
 };
 
 enum rs_align { RS_AL_LEFT, RS_AL_CENTRE, RS_AL_RIGHT };
