@@ -71,10 +71,11 @@ void rs_text_free(struct rs_text *t)
 {
     for (int k = 0; k < RS_TEXT_SIZES; k++) {
         struct rs_text_size *z = &t->size[k];
-        for (int c = 0; c < RS_TEXT_COLOURS; c++)
-            for (int g = 0; g < RS_TEXT_GLYPHS; g++)
-                if (z->tex[c][g])
-                    SDL_DestroyTexture(z->tex[c][g]);
+        for (int l = 0; l < RS_TEXT_LAYERS; l++)
+            for (int c = 0; c < RS_TEXT_COLOURS; c++)
+                for (int g = 0; g < RS_TEXT_GLYPHS; g++)
+                    if (z->tex[l][c][g])
+                        SDL_DestroyTexture(z->tex[l][c][g]);
         if (z->font)
             TTF_CloseFont(z->font);
     }
@@ -107,11 +108,12 @@ static int colour_slot(struct rs_text_size *z, struct rs_rgb c)
         if (z->col[i].r == c.r && z->col[i].g == c.g && z->col[i].b == c.b)
             return i;
     int i = z->ncol < RS_TEXT_COLOURS ? z->ncol++ : RS_TEXT_COLOURS - 1;
-    for (int g = 0; g < RS_TEXT_GLYPHS; g++)
-        if (z->tex[i][g]) {
-            SDL_DestroyTexture(z->tex[i][g]);
-            z->tex[i][g] = NULL;
-        }
+    for (int l = 0; l < RS_TEXT_LAYERS; l++)
+        for (int g = 0; g < RS_TEXT_GLYPHS; g++)
+            if (z->tex[l][i][g]) {
+                SDL_DestroyTexture(z->tex[l][i][g]);
+                z->tex[l][i][g] = NULL;
+            }
     z->col[i] = c;
     return i;
 }
@@ -138,16 +140,17 @@ static SDL_Rect ink_of(const SDL_Surface *s)
 
 static SDL_Texture *glyph(struct rs_text *t, struct rs_text_size *z, int slot, int g)
 {
-    if (z->tex[slot][g] || g == 0)
-        return z->tex[slot][g];
+    SDL_Texture **tex = &z->tex[t->layer ? 1 : 0][slot][g];
+    if (*tex || g == 0)
+        return *tex;
     struct rs_rgb c = z->col[slot];
     SDL_Color fg = { c.r, c.g, c.b, 255 };
     SDL_Surface *s = TTF_RenderGlyph32_Blended(z->font, (Uint32)(g + 32), fg);
     if (!s)
         return NULL;
-    z->tex[slot][g] = SDL_CreateTextureFromSurface(t->ren, s);
-    if (z->tex[slot][g]) {
-        SDL_SetTextureBlendMode(z->tex[slot][g], SDL_BLENDMODE_BLEND);
+    *tex = SDL_CreateTextureFromSurface(t->ren, s);
+    if (*tex) {
+        SDL_SetTextureBlendMode(*tex, SDL_BLENDMODE_BLEND);
         z->tw[g] = s->w;
         z->th[g] = s->h;
         z->ink[g] = s->format->BytesPerPixel == 4 && s->format->Amask
@@ -155,7 +158,7 @@ static SDL_Texture *glyph(struct rs_text *t, struct rs_text_size *z, int slot, i
                         : (SDL_Rect){ 0, 0, s->w, s->h };
     }
     SDL_FreeSurface(s);
-    return z->tex[slot][g];
+    return *tex;
 }
 
 void rs_text_draw(struct rs_text *t, int k, int x, int y, struct rs_rgb c, const char *s)
@@ -256,15 +259,15 @@ int rs_text_fit(struct rs_text *t, struct rs_rect box, int max_px, enum rs_align
             r.x = box.x + (box.w - w) / 2;
         else if (al == RS_AL_RIGHT)
             r.x = box.x + box.w - w;
-        if (!t->dry) {
+        if (!t->dry && !t->no_draw)
             rs_text_draw(t, k, r.x, r.y, c, s);
+        if (!t->dry && !t->no_log)
             log_box(t, r, rs_text_px(k), s);
-        }
         if (out)
             *out = r;
         return k;
     }
-    if (!t->dry)
+    if (!t->dry && !t->no_log)
         log_box(t, box, 0, s);
     if (out)
         *out = (struct rs_rect){ box.x, box.y, 0, 0 };

@@ -36,6 +36,11 @@
 #define RS_TEXT_GLYPHS 95 /* ASCII 32..126 */
 #define RS_TEXT_COLOURS 12 /* distinct text colours per size before recycling */
 #define RS_TEXT_LOG_MAX 160
+/* Glyph sets per destination (layer 0: the window, 1: the renderer's
+ * texture of static layers). A software renderer remembers the last
+ * surface a texture was blitted to and allocates when that changes, so a
+ * glyph drawn into both would allocate on every switch. */
+#define RS_TEXT_LAYERS 2
 #define RS_TEXT_LOG_CHARS 48
 
 struct rs_text_size {
@@ -46,7 +51,7 @@ struct rs_text_size {
     int extent[RS_TEXT_GLYPHS]; /* max(advance, ink right edge) */
     int ncol;
     struct rs_rgb col[RS_TEXT_COLOURS];
-    SDL_Texture *tex[RS_TEXT_COLOURS][RS_TEXT_GLYPHS];
+    SDL_Texture *tex[RS_TEXT_LAYERS][RS_TEXT_COLOURS][RS_TEXT_GLYPHS];
     int tw[RS_TEXT_GLYPHS], th[RS_TEXT_GLYPHS];
     /* The glyph's ink: the smallest rectangle of its surface holding every
      * pixel that is not fully transparent (w 0: none). Only that part is
@@ -80,6 +85,9 @@ struct rs_text {
     struct rs_text_size size[RS_TEXT_SIZES];
     int min_px;           /* smallest size used (legibility floor), by scale */
     bool dry;             /* rs_text_fit only measures: no drawing, no log */
+    bool no_draw;         /* rs_text_fit logs but does not draw (drawn before) */
+    bool no_log;          /* rs_text_fit draws but does not log (logged apart) */
+    int layer;            /* glyph set drawn with (RS_TEXT_LAYERS) */
     int panel;            /* panel id stamped into new log entries */
     struct rs_rect clip;  /* panel rect for the log */
     int nlog;
