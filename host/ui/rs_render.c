@@ -56,6 +56,10 @@ struct rs_render {
     int base_w, base_h;
     unsigned base_ok;
     uint64_t base_hash[RS_P_COUNT];
+    /* Per panel, the box of its top layer's pixels this frame and the
+     * last: only their union is copied back from the base (w 0: none). */
+    struct rs_rect top_box[RS_P_COUNT + 1], top_was[RS_P_COUNT + 1];
+    uint64_t shown_bhash[RS_P_COUNT]; /* base layer hash of what is on screen */
     /* Fixed scratch for geometry: no allocation per frame. */
     SDL_Vertex vert[2 * (RING_SEGMENTS + 1)];
     int index[6 * RING_SEGMENTS];
@@ -149,6 +153,39 @@ static void base_layer(struct rs_render *r)
     r->top = false;
 }
 
+/* The smallest rectangle holding a and b (an empty one holds nothing). */
+static struct rs_rect rect_union(struct rs_rect a, struct rs_rect b)
+{
+    if (a.w <= 0 || a.h <= 0)
+        return b;
+    if (b.w <= 0 || b.h <= 0)
+        return a;
+    int x0 = a.x < b.x ? a.x : b.x, y0 = a.y < b.y ? a.y : b.y;
+    int x1 = a.x + a.w > b.x + b.w ? a.x + a.w : b.x + b.w;
+    int y1 = a.y + a.h > b.y + b.h ? a.y + a.h : b.y + b.h;
+    return (struct rs_rect){ x0, y0, x1 - x0, y1 - y0 };
+}
+
+/* The part of a inside b (w 0 when none). */
+static struct rs_rect rect_clip(struct rs_rect a, struct rs_rect b)
+{
+    int x0 = a.x > b.x ? a.x : b.x, y0 = a.y > b.y ? a.y : b.y;
+    int x1 = a.x + a.w < b.x + b.w ? a.x + a.w : b.x + b.w;
+    int y1 = a.y + a.h < b.y + b.h ? a.y + a.h : b.y + b.h;
+    if (x1 <= x0 || y1 <= y0)
+        return (struct rs_rect){ 0, 0, 0, 0 };
+    return (struct rs_rect){ x0, y0, x1 - x0, y1 - y0 };
+}
+
+/* A top-layer operation of the HASH pass draws within x (with a margin). */
+static void on_top(struct rs_render *r, int x, int y, int w, int h, int margin)
+{
+    if (r->pass == PASS_HASH && r->top)
+        r->top_box[r->cur] = rect_union(r->top_box[r->cur],
+                                        (struct rs_rect){ x - margin, y - margin, w + 2 * margin,
+                                                          h + 2 * margin });
+}
+
 static void fill(struct rs_render *r, struct rs_rect x, struct rs_rgb c)
 {
     if (x.w <= 0 || x.h <= 0)
@@ -156,6 +193,7 @@ static void fill(struct rs_render *r, struct rs_rect x, struct rs_rgb c)
     if (!issue(r, 'F')) {
         mix(r, &x, sizeof x);
         mix(r, &c, sizeof c);
+        on_top(r, x.x, x.y, x.w, x.h, 0);
         return;
     }
     set(r->ren, c, 255);
@@ -182,6 +220,7 @@ static void arc(struct rs_render *r, int cx, int cy, int ro, int ri, float f0, f
         mix(r, ip, sizeof ip);
         mix(r, fp, sizeof fp);
         mix(r, &c, sizeof c);
+        on_top(r, cx - ro, cy - ro, 2 * ro, 2 * ro, 2);
         return;
     }
     int n = (int)ceilf((f1 - f0) * RING_SEGMENTS);
@@ -244,8 +283,13 @@ static int text_px(struct rs_render *r, struct rs_rect box, int max_px, enum rs_
     bool logged = r->pass == PASS_MASK && in_mask(r);
     r->text.dry = !logged;
     r->text.no_draw = logged;
-    int k = rs_text_fit(&r->text, box, max_px, al, c, s, out);
+    struct rs_rect at;
+    int k = rs_text_fit(&r->text, box, max_px, al, c, s, &at);
     r->text.dry = r->text.no_draw = false;
+    if (k >= 0) /* glyphs may ink a little beyond their metrics */
+        on_top(r, at.x, at.y, at.w, at.h, at.h / 4 + 2);
+    if (out)
+        *out = at;
     return k;
 }
 
@@ -268,6 +312,7 @@ static void text_wrap(struct rs_render *r, struct rs_rect box, int max_px, struc
         mix(r, ip, sizeof ip);
         mix(r, &c, sizeof c);
         mix(r, s, strlen(s) + 1);
+        on_top(r, box.x, box.y, box.w, box.h, max_px / 4 + 2);
     }
 }
 
@@ -277,6 +322,8 @@ static void fill_rects(struct rs_render *r, const SDL_Rect *x, int n, struct rs_
     if (!issue(r, 'R')) {
         mix(r, x, (size_t)n * sizeof *x);
         mix(r, &c, sizeof c);
+        for (int i = 0; i < n; i++)
+            on_top(r, x[i].x, x[i].y, x[i].w, x[i].h, 0);
         return;
     }
     /* One call per rectangle: SDL_RenderFillRects allocates a converted
@@ -292,6 +339,8 @@ static void triangle(struct rs_render *r, const float xy[6], struct rs_rgb c)
     if (!issue(r, 'V')) {
         mix(r, xy, 6 * sizeof *xy);
         mix(r, &c, sizeof c);
+        for (int i = 0; i < 3; i++)
+            on_top(r, (int)xy[2 * i], (int)xy[2 * i + 1], 1, 1, 2);
         return;
     }
     SDL_Color col = { c.r, c.g, c.b, 255 };
@@ -1141,6 +1190,7 @@ static void hash_frame(struct rs_render *r, const struct rs_view *v, const struc
 {
     for (int i = 0; i <= RS_P_COUNT; i++)
         r->hash[i] = r->bhash[i] = 14695981039346656037u;
+    memset(r->top_box, 0, sizeof r->top_box);
     r->layered = 0;
     r->pass = PASS_HASH;
     begin_frame(r, v, w, h, scale);
@@ -1193,7 +1243,9 @@ static void draw_bases(struct rs_render *r, const struct rs_view *v, const struc
     for (int p = 0; p < RS_P_COUNT; p++)
         if (((use >> p) & 1u) && (!((r->base_ok >> p) & 1u) || r->base_hash[p] != r->bhash[p]))
             stale |= 1u << p;
-    if (stale && SDL_SetRenderTarget(r->ren, tex) == 0) {
+    if (stale && SDL_SetRenderTarget(r->ren, tex) != 0) {
+        r->base_ok &= ~stale;
+    } else if (stale) {
         r->pass = PASS_BASE;
         r->mask = stale;
         r->cur = FRAME_SLOT;
@@ -1210,9 +1262,15 @@ static void draw_bases(struct rs_render *r, const struct rs_view *v, const struc
     }
     r->layered &= r->base_ok;
     for (int p = 0; p < RS_P_COUNT; p++) {
-        struct rs_rect x = r->geom.layout.panel[p];
-        SDL_Rect q = { x.x, x.y, x.w, x.h };
-        if (((use >> p) & 1u) && ((r->base_ok >> p) & 1u))
+        if (!((use >> p) & 1u) || !((r->base_ok >> p) & 1u))
+            continue;
+        /* Only where the values were and will be when everything else on
+         * screen is this base already; else all of it. */
+        struct rs_rect x = r->geom.layout.panel[p], y = x;
+        if (!((stale >> p) & 1u) && r->shown_bhash[p] == r->bhash[p])
+            y = rect_clip(rect_union(r->top_was[p], r->top_box[p]), x);
+        SDL_Rect q = { y.x, y.y, y.w, y.h };
+        if (y.w > 0 && y.h > 0)
             SDL_RenderCopy(r->ren, tex, &q, &q);
     }
 }
@@ -1254,6 +1312,10 @@ int rs_render_update(struct rs_render *r, const struct rs_view *v, const struct 
         }
     }
     memcpy(r->prev, now, sizeof now);
+    memcpy(r->top_was, r->top_box, sizeof r->top_box);
+    for (int p = 0; p < RS_P_COUNT; p++)
+        if (whole || ((mask >> p) & 1u))
+            r->shown_bhash[p] = r->bhash[p];
     r->have_prev = true;
     g->ntext = r->text.nlog;
     g->text = r->text.log;
