@@ -127,6 +127,7 @@ static void test_grid_boundary(void **state)
         { P60, 17 },                 /* on the tick: next at 2/60 */
         { P60 + 0.002, 15 },         /* drawn 2 ms late: still 2/60 */
         { 2 * P60 - 0.0001, 1 },     /* just inside the period: 2/60 */
+        { 2 * P60, 17 },             /* on the next tick: a period late, 3/60 */
         { 2 * P60 + 0.001, 17 },     /* a whole period late: a new grid */
         { P60 - 0.001, 17 },         /* before the tick: a new grid */
     };
