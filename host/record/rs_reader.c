@@ -28,6 +28,7 @@
 struct cursor {
     sqlite3_stmt *st;
     int64_t last_id;   /* last id delivered (or skipped) */
+    int64_t id;        /* id of the row the statement is on (cursor_step) */
     bool eof;
     bool have;         /* a row is peeked into the fields below */
     bool restart;      /* re-bind from last_id before the next step */
@@ -560,6 +561,7 @@ static bool cursor_step(struct rs_reader *s, struct cursor *c)
         int rc = sqlite3_step(c->st);
         if (rc == SQLITE_ROW) {
             int64_t id = sqlite3_column_int64(c->st, 0);
+            c->id = id;
             if (id <= c->last_id) {
                 /* a damaged b-tree can answer out of order: treat it as a
                  * corrupt region, so every delivered id is larger than the
@@ -593,15 +595,18 @@ static void peek_frame(struct rs_reader *s)
 {
     while (!s->fc.have && cursor_step(s, &s->fc)) {
         sqlite3_stmt *st = s->fc.st;
-        s->f_id = sqlite3_column_int64(st, 0);
+        s->f_id = s->fc.id;
         s->fc.last_id = s->f_id;
-        s->f_host = sqlite3_column_int64(st, 1);
-        s->f_dev = sqlite3_column_int64(st, 2);
-        const void *raw = sqlite3_column_blob(st, 3);
-        int n = sqlite3_column_bytes(st, 3);
-        if (!raw || n < 6 || n > (int)RS_FRAME_MAX ||
-            sqlite3_column_type(st, 1) != SQLITE_INTEGER ||
-            sqlite3_column_type(st, 2) != SQLITE_INTEGER ||
+        /* the row's values once each (one thread reads: unprotected is fine) */
+        sqlite3_value *host = sqlite3_column_value(st, 1), *dev = sqlite3_column_value(st, 2);
+        sqlite3_value *rv = sqlite3_column_value(st, 3);
+        bool ints = sqlite3_value_type(host) == SQLITE_INTEGER &&
+                    sqlite3_value_type(dev) == SQLITE_INTEGER;
+        s->f_host = sqlite3_value_int64(host);
+        s->f_dev = sqlite3_value_int64(dev);
+        const void *raw = sqlite3_value_blob(rv);
+        int n = sqlite3_value_bytes(rv);
+        if (!raw || n < 6 || n > (int)RS_FRAME_MAX || !ints ||
             rs_frame_parse(raw, (size_t)n, &s->f_frame) != RS_DEC_OK) {
             if (s->f_id > s->fc.hw)
                 s->dmg.bad_frames++;
@@ -624,7 +629,7 @@ static void peek_log(struct rs_reader *s)
 {
     while (!s->lc.have && cursor_step(s, &s->lc)) {
         sqlite3_stmt *st = s->lc.st;
-        s->l_id = sqlite3_column_int64(st, 0);
+        s->l_id = s->lc.id;
         s->lc.last_id = s->l_id;
         s->l_after = sqlite3_column_int64(st, 1);
         s->l_kind = sqlite3_column_int(st, 2);
@@ -652,9 +657,9 @@ int rs_reader_next(struct rs_reader *s, struct rs_item *it)
     peek_log(s);
     if (!s->fc.have && !s->lc.have)
         return 0;
-    memset(it, 0, sizeof *it);
     /* A log row stored after frame k comes before frame k + 1. */
     if (s->lc.have && (!s->fc.have || s->l_after < s->f_id)) {
+        memset(it, 0, sizeof *it);
         static const enum rs_item_kind kinds[] = { RS_ITEM_FRAME, RS_ITEM_GAP, RS_ITEM_EVENT,
                                                    RS_ITEM_MARK };
         it->kind = kinds[s->l_kind];

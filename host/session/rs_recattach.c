@@ -159,6 +159,11 @@ int rs_recattach_start(struct rs_recattach **out, struct rs_session *s,
     return 0;
 }
 
+struct rs_rec *rs_recattach_rec(struct rs_recattach *ra)
+{
+    return ra ? ra->rec : NULL;
+}
+
 void rs_recattach_tick(void *ctx)
 {
     struct rs_recattach *ra = ctx;
