@@ -36,6 +36,7 @@
 #include "rs_config.h"
 #include "rs_conn.h"
 #include "rs_pipeline.h"
+#include "rs_routine.h"
 #include "rs_view.h"
 
 /* What a recorder needs to describe the session: written at attach time and
@@ -78,6 +79,10 @@ struct rs_session_observer {
      * seconds since the first sample, not shifted): what the recorder stores,
      * so a replay's rs_event_json can be compared with them exactly. */
     void (*pipeline_event)(void *ctx, const struct rs_event *ev);
+    /* The session's own events (the guided routine's routine_step and
+     * routine_done, rs_rtglue.h): type and the JSON object with its t in
+     * device seconds, like pipeline_event (what the recorder stores). */
+    void (*log_event)(void *ctx, const char *type, const char *json);
 };
 
 #define RS_SESSION_OBSERVERS_MAX 4
@@ -95,6 +100,10 @@ struct rs_session_config {
     /* JSON: also the live state every state_every seconds of device time
      * (rs_session_state_json); <= 0: never. */
     double state_every;
+    /* The guided routine (rollsense routine, demo --routine): on when
+     * routine is set, with this plan (rs_routine_plan_check passed). */
+    bool routine;
+    struct rs_routine_plan plan;
 };
 
 struct rs_session;
@@ -144,6 +153,19 @@ void rs_session_apply_profile(struct rs_session *s, const struct rs_profile *p);
 void rs_session_set_recording(struct rs_session *s, bool on);
 /* Recording stopped on an error (disk full): the status bar says REC OFF. */
 void rs_session_set_recording_failed(struct rs_session *s, bool failed);
+
+/* The routine's keys (space: go on, n: skip); nothing without a routine. */
+void rs_session_routine_go(struct rs_session *s);
+void rs_session_routine_skip(struct rs_session *s);
+
+/* The routine's state for the window; false when the session has no routine
+ * (v untouched). */
+bool rs_session_routine_view(const struct rs_session *s, struct rs_routine_view *v);
+
+/* The routine's spoken phrases due since the last call (enum rs_phrase),
+ * cleared: how many went into out (at most max). Its tone comes with the
+ * cues (RS_CUE_STEP). */
+int rs_session_take_phrases(struct rs_session *s, int *out, int max);
 
 /* Cues due from the events since the last call (1u << enum rs_cue), cleared. */
 unsigned rs_session_take_cues(struct rs_session *s);
