@@ -692,13 +692,14 @@ void rs_session_set_recording_failed(struct rs_session *s, bool failed)
     s->recording_failed = failed;
 }
 
-void rs_session_routine_go(struct rs_session *s)
+bool rs_session_routine_go(struct rs_session *s)
 {
     struct rs_routine_out out = { .n = 0 };
     if (s->cfg.routine) {
         rs_rtglue_go(&s->rt, &out);
         routine_out(s, &out);
     }
+    return s->cfg.routine;
 }
 
 void rs_session_routine_skip(struct rs_session *s)
@@ -746,6 +747,34 @@ void rs_session_finish(struct rs_session *s, const struct rs_conn_stats *st, dou
     put(s, rs_session_summary_json(st, duration_s, &sum, buf, sizeof buf));
 }
 
+_Static_assert((int)RS_RTP_DONE == (int)RS_RVP_DONE && (int)RS_RTP_WAIT == (int)RS_RVP_WAIT &&
+                   (int)RS_RTP_REST == (int)RS_RVP_REST,
+               "the routine's phases and the view's agree");
+_Static_assert((int)RS_RT_STRETCH_SOLEUS == (int)RS_RV_BENT && (int)RS_RT_SPOTS == (int)RS_RV_SPOTS,
+               "the routine's step kinds and the view's agree");
+
+/* The routine's state onto the window's panel (rs_routineview.h). */
+static void routine_view(const struct rs_rtglue *g, struct rs_view_routine *o)
+{
+    struct rs_routine_view rv;
+    memset(o, 0, sizeof *o);
+    o->active = true;
+    o->started = rs_rtglue_view(g, &rv);
+    o->step = rv.step;
+    o->nsteps = rv.nsteps;
+    o->phase = (int)rv.phase; /* enum rs_rt_phase and enum rs_rv_phase agree */
+    o->kind = rv.phase == RS_RTP_DONE ? RS_RV_DONE : (int)rv.kind;
+    o->leg = rv.leg == RS_LEG_LEFT ? RS_VLEG_LEFT : rv.leg == RS_LEG_RIGHT ? RS_VLEG_RIGHT : RS_VLEG_NONE;
+    o->remaining_s = (float)rv.remaining_s;
+    o->spots = rv.spots;
+    o->spots_min = rv.spots_min;
+    o->spots_max = rv.spots_max;
+    o->rep = rv.rep;
+    o->reps = rv.reps;
+    snprintf(o->title, sizeof o->title, "%s", rv.title ? rv.title : "");
+    snprintf(o->instruction, sizeof o->instruction, "%s", rv.instruction ? rv.instruction : "");
+}
+
 void rs_session_view(const struct rs_session *s, double now, struct rs_view *v)
 {
     const struct rs_live *L = rs_pipeline_live(&s->pipe);
@@ -779,6 +808,10 @@ void rs_session_view(const struct rs_session *s, double now, struct rs_view *v)
     v->recording = s->recording;
     v->recording_failed = s->recording_failed;
     v->session_s = (float)now;
+    if (s->cfg.routine) {
+        routine_view(&s->rt, &v->routine);
+        v->advice[0] = '\0'; /* the routine paces the calves, not the dose advice */
+    }
 }
 
 const struct rs_pipeline *rs_session_pipeline(const struct rs_session *s)

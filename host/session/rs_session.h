@@ -154,8 +154,9 @@ void rs_session_set_recording(struct rs_session *s, bool on);
 /* Recording stopped on an error (disk full): the status bar says REC OFF. */
 void rs_session_set_recording_failed(struct rs_session *s, bool failed);
 
-/* The routine's keys (space: go on, n: skip); nothing without a routine. */
-void rs_session_routine_go(struct rs_session *s);
+/* The routine's keys (space: go on, n: skip); nothing without a routine.
+ * rs_session_routine_go: false when the session has no routine. */
+bool rs_session_routine_go(struct rs_session *s);
 void rs_session_routine_skip(struct rs_session *s);
 
 /* The routine's state for the window; false when the session has no routine
