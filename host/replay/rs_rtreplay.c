@@ -18,8 +18,7 @@ int rs_rtstep_kind(const char *name)
 
 const char *rs_rtstep_title(int kind)
 {
-    static const char *const titles[] = { "Warm up", "Tender spots", "Stretch: knee straight",
-                                          "Stretch: knee bent", "Routine done" };
+    static const char *const titles[] = { "Warm up", "Tender spots", "Knee straight", "Knee bent", "Routine done" };
     return kind >= 0 && kind <= RS_RV_DONE ? titles[kind] : "";
 }
 

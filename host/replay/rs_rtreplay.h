@@ -30,7 +30,7 @@ int rs_rtstep_parse(const char *json, struct rs_rtstep *out);
 /* "warmup" -> RS_RV_WARMUP ... ; -1 when unknown. */
 int rs_rtstep_kind(const char *name);
 
-/* Words for a step: "Warm up", "Tender spots", "Stretch: knee straight", ... */
+/* Words for a step: "Warm up", "Tender spots", "Knee straight", "Knee bent", "Routine done". */
 const char *rs_rtstep_title(int kind);
 
 /* The routine panel at replay position pos (seconds) from the recorded

@@ -230,13 +230,13 @@ static const char *instruction(const struct rs_routine *r, enum rs_rt_kind k)
                    : "Stop on a tender spot and hold it 15-30 s, until it eases.";
     case RS_RT_STRETCH_GASTROC:
         return r->phase == RS_RTP_WAIT
-                   ? "Face a wall, this leg back and straight, heel down. Step off the roller "
-                     "or press space to start."
+                   ? "Wall stretch: this leg back, straight, heel down. Step off the roller "
+                     "or press space."
                    : "Back leg straight, heel down, lean into the wall.";
     case RS_RT_STRETCH_SOLEUS:
         return r->phase == RS_RTP_WAIT
-                   ? "Face a wall, this leg back, knee slightly bent, heel down. Step off the "
-                     "roller or press space to start."
+                   ? "Wall stretch: this leg back, knee slightly bent, heel down. Step off "
+                     "or press space."
                    : "Back knee slightly bent, heel down, lean in.";
     }
     return "";
@@ -250,9 +250,9 @@ static const char *title(enum rs_rt_kind k)
     case RS_RT_SPOTS:
         return "Tender spots";
     case RS_RT_STRETCH_GASTROC:
-        return "Stretch: knee straight";
+        return "Knee straight";
     case RS_RT_STRETCH_SOLEUS:
-        return "Stretch: knee bent";
+        return "Knee bent";
     }
     return "";
 }

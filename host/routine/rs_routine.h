@@ -119,7 +119,7 @@ struct rs_routine_view {
     double remaining_s;  /* of the timed thing in progress (< 0: nothing timed) */
     int spots, spots_min, spots_max;
     int rep, reps;       /* rep: 1-based repetition in progress or next */
-    const char *title;   /* "Warm up", "Tender spots", "Stretch: knee straight", ... */
+    const char *title;   /* "Warm up", "Tender spots", "Knee straight", "Knee bent" */
     const char *instruction;
 };
 

@@ -757,9 +757,16 @@ _Static_assert((int)RS_RT_STRETCH_SOLEUS == (int)RS_RV_BENT && (int)RS_RT_SPOTS 
 static void routine_view(const struct rs_rtglue *g, struct rs_view_routine *o)
 {
     struct rs_routine_view rv;
+    bool started = rs_rtglue_view(g, &rv);
+    rs_session_routine_map(&rv, started, o);
+}
+
+void rs_session_routine_map(const struct rs_routine_view *in, bool started, struct rs_view_routine *o)
+{
+    const struct rs_routine_view rv = *in;
     memset(o, 0, sizeof *o);
     o->active = true;
-    o->started = rs_rtglue_view(g, &rv);
+    o->started = started;
     o->step = rv.step;
     o->nsteps = rv.nsteps;
     o->phase = (int)rv.phase; /* enum rs_rt_phase and enum rs_rv_phase agree */

@@ -214,6 +214,11 @@ bool rs_state_clock_due(struct rs_state_clock *c, double t);
  * is too small (512 is enough). */
 const char *rs_session_state_json(const struct rs_live *L, double offset_s, char *buf, size_t cap);
 
+/* The routine's state (rs_routine_view) as the window's routine panel
+ * shows it (rs_routineview.h); started: the routine's clock runs. */
+void rs_session_routine_map(const struct rs_routine_view *rv, bool started,
+                            struct rs_view_routine *o);
+
 /* The cue an event should sound (1u << enum rs_cue), or 0. */
 unsigned rs_session_event_cues(const struct rs_event *ev, const struct rs_config *cfg);
 
