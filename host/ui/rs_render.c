@@ -9,6 +9,7 @@
 #include "rs_render.h"
 
 #include "rs_calfmap.h"
+#include "rs_routineview.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -82,7 +83,8 @@ const char *const rs_safety_note[] = {
 /* Key and meaning separated by a tab: drawn as two aligned columns. */
 static const char *const help_lines[] = {
     "KEYS",
-    "SPACE\tmark a spot (live) / pause (replay)",
+    "SPACE\tmark a spot (live) / pause (replay) / go on (routine)",
+    "N\tskip this step of the routine",
     "C\tcalibrate: tare and span wizard (live, demo)",
     "M\tmute or unmute the cues",
     "S\tsave a PNG screenshot",
@@ -1107,6 +1109,8 @@ static void begin_frame(struct rs_render *r, const struct rs_view *v, int w, int
     struct rs_render_geom *g = &r->geom;
     memset(g, 0, sizeof *g);
     rs_layout_compute(&g->layout, w, h, scale, v->mode == RS_MODE_REPLAY);
+    if (v->routine.active)
+        rs_routineview_merge(&g->layout);
     r->text.min_px = (int)lroundf(10.0f * g->layout.scale);
     r->cur = FRAME_SLOT;
 }
@@ -1118,6 +1122,28 @@ static void begin_frame(struct rs_render *r, const struct rs_view *v, int w, int
 static bool runs(const struct rs_render *r, enum rs_panel p)
 {
     return (r->pass != PASS_MASK && r->pass != PASS_BASE) || ((r->mask >> p) & 1u);
+}
+
+/* The routine panel's primitives (rs_routineview.h): the ones above, so
+ * the passes see every operation. */
+static void rv_fill(void *ctx, struct rs_rect x, struct rs_rgb c) { fill(ctx, x, c); }
+static void rv_triangle(void *ctx, const float xy[6], struct rs_rgb c) { triangle(ctx, xy, c); }
+static void rv_disc(void *ctx, int cx, int cy, int rad, struct rs_rgb c) { disc(ctx, cx, cy, rad, c); }
+static void rv_text(void *ctx, struct rs_rect box, int max_px, int al, struct rs_rgb c, const char *s)
+{
+    text_px(ctx, box, max_px, (enum rs_align)al, c, s, NULL);
+}
+static void rv_wrap(void *ctx, struct rs_rect box, int max_px, struct rs_rgb c, const char *s)
+{
+    text_wrap(ctx, box, max_px, c, s);
+}
+
+/* The guided routine in the merged lower row (rs_routineview_merge). */
+static void draw_routine(struct rs_render *r, const struct rs_view *v)
+{
+    panel_begin(r, RS_P_CHARTS);
+    const struct rs_rv_draw d = { r, rv_fill, rv_triangle, rv_disc, rv_text, rv_wrap };
+    rs_routineview_draw(&d, r->geom.layout.panel[RS_P_CHARTS], r->geom.layout.pad, &v->routine);
 }
 
 /* Every panel, and the toast over the alert row. */
@@ -1134,12 +1160,17 @@ static void draw_panels(struct rs_render *r, const struct rs_view *v, const stru
         draw_hold(r, v);
     if (runs(r, RS_P_SPEED))
         draw_speed(r, v);
-    if (runs(r, RS_P_LEG))
-        draw_leg(r, v);
-    if (runs(r, RS_P_CHARTS))
-        draw_charts(r, v);
-    if (runs(r, RS_P_MAP))
-        draw_map(r, v);
+    if (v->routine.active) {
+        if (runs(r, RS_P_CHARTS))
+            draw_routine(r, v);
+    } else {
+        if (runs(r, RS_P_LEG))
+            draw_leg(r, v);
+        if (runs(r, RS_P_CHARTS))
+            draw_charts(r, v);
+        if (runs(r, RS_P_MAP))
+            draw_map(r, v);
+    }
     if (v->mode == RS_MODE_REPLAY && runs(r, RS_P_TIMELINE))
         draw_timeline(r, v);
     if (ov->toast && ov->toast[0] && runs(r, RS_P_ALERT)) {
@@ -1195,7 +1226,7 @@ static void hash_frame(struct rs_render *r, const struct rs_view *v, const struc
     r->pass = PASS_HASH;
     begin_frame(r, v, w, h, scale);
     draw_panels(r, v, ov);
-    const int fp[] = { w, h, (int)v->mode, ov->safety_note, ov->help };
+    const int fp[] = { w, h, (int)v->mode, ov->safety_note, ov->help, v->routine.active };
     mix(r, fp, sizeof fp);
     mix(r, &scale, sizeof scale);
     r->pass = PASS_DRAW;
