@@ -22,6 +22,7 @@ int rs_cmd_live(int argc, char **argv);
 int rs_cmd_export(int argc, char **argv);
 int rs_cmd_report(int argc, char **argv);
 int rs_cmd_sessions(int argc, char **argv);
+int rs_cmd_history(int argc, char **argv);
 int rs_cmd_calibrate(int argc, char **argv);
 int rs_cmd_replay(int argc, char **argv);
 

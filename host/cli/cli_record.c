@@ -8,11 +8,17 @@
 #include <signal.h>
 #include <stdio.h>
 
+#include <string.h>
+
 #include "cli.h"
+#include "rs_catalog.h"
 #include "rs_conn.h"
+#include "rs_history.h"
 #include "rs_recattach.h"
 #include "rs_run.h"
 #include "rs_session.h"
+#include "rs_endsum.h"
+#include "rs_spots.h"
 
 static void rec_error(void *ctx, const char *line)
 {
@@ -57,11 +63,33 @@ static int record_start(const char *who, const struct rs_rec_opts *opts, struct 
     return 0;
 }
 
+/* The holds of the last sessions in the session directory (the catalog,
+ * host/history), for the summary screen's spot that keeps coming back.
+ * Without a window, a directory or sessions: nothing. */
+static void past_holds(struct rs_run_opts *ro)
+{
+    static struct rs_spot_hold h[RS_SPOTS_HOLDS_MAX];
+    char dir[768];
+    if (!ro->window || rs_rec_session_dir(dir, sizeof dir) != 0)
+        return;
+    struct rs_catalog cat;
+    struct rs_cat_status st;
+    if (rs_catalog_load(dir, true, &cat, &st) != 0)
+        return;
+    const char *f = ro->session_file, *slash = f ? strrchr(f, '/') : NULL;
+    ro->npast_holds = rs_history_past_holds(&cat, slash ? slash + 1 : f, RS_ENDSUM_SPOT_WINDOW - 1,
+                                            h, RS_SPOTS_HOLDS_MAX, &ro->past_sessions);
+    ro->past_holds = h;
+    rs_catalog_free(&cat);
+}
+
 int rs_cli_record_run(const char *who, const struct rs_rec_opts *opts, struct rs_conn *c,
                       struct rs_session *s, struct rs_run_opts *ro)
 {
     struct rs_recattach *recording = NULL;
     int rc = record_start(who, opts, s, ro, &recording);
+    if (rc == 0)
+        past_holds(ro);
     if (rc == 0) {
         char err[600];
         rc = rs_run(c, s, ro, err, sizeof err);

@@ -3,6 +3,8 @@
  * recorded sessions, oldest first: date, duration, holds per leg, longest
  * hold, peak %BW. Sessions that were killed have no stored summary; theirs
  * is computed from the frames and hold_end events and marked "interrupted".
+ * The summaries come from the session catalog (host/history/rs_catalog.h):
+ * only new or changed files are opened.
  */
 #include <errno.h>
 #include <math.h>
@@ -10,6 +12,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "rs_catalog.h"
 #include "rs_json.h"
 #include "rs_record.h"
 #include "rs_reader.h"
@@ -24,6 +27,8 @@ static void help(void)
            "~/.local/share/rollsense/sessions); --dir lists another directory.\n"
            "A session whose recording was interrupted is listed with the figures\n"
            "computed from what was saved; a damaged one with what was lost.\n"
+           "The figures come from catalog.rscat beside the sessions, rebuilt from the\n"
+           "session files when it is missing, damaged or out of date.\n"
            "--json prints one JSON object per session per line:\n"
            "  {\"type\":\"session\",\"path\":..,\"start\":ISO 8601,\"duration_s\":..,\n"
            "   \"frames\":..,\"holds_left\":..,\"holds_right\":..,\"longest_hold_s\":..,\n"
@@ -130,8 +135,21 @@ int rs_cmd_sessions(int argc, char **argv)
         }
         dir = def;
     }
-    int n = rs_reader_list(dir, print_one, &c);
-    if (n == -ENOENT || n == 0) {
+    /* From the catalog beside the sessions (host/history/rs_catalog.h):
+     * only new or changed files are opened. */
+    struct rs_catalog cat;
+    struct rs_cat_status st;
+    int n = rs_catalog_load(dir, true, &cat, &st);
+    if (n == 0 && st.note[0])
+        rs_cli_error("sessions: %s", st.note);
+    for (size_t i = 0; n == 0 && i < cat.n; i++) {
+        const struct rs_cat_entry *e = &cat.e[i];
+        char path[1024];
+        snprintf(path, sizeof path, "%s/%s", dir, e->name);
+        print_one(&c, path, e->readable ? &e->sum : NULL, e->message[0] ? e->message : NULL);
+    }
+    rs_catalog_free(&cat);
+    if (n == -ENOENT || (n == 0 && c.count == 0)) {
         if (!c.json)
             printf("no sessions in %s\n", dir);
         return RS_EXIT_OK;

@@ -24,6 +24,7 @@ static const struct rs_command commands[] = {
     { "decode", rs_cmd_decode, "print every frame of a raw captured byte stream as JSON lines" },
     { "replay", rs_cmd_replay, "replay a recorded session through the detectors (window or JSON; --compare)" },
     { "sessions", rs_cmd_sessions, "list the recorded sessions (date, duration, holds, peak)" },
+    { "history", rs_cmd_history, "progress across days and the spots that keep coming back" },
     { "export", rs_cmd_export, "write a session as samples.csv, events.csv and summary.json" },
     { "report", rs_cmd_report, "draw a session's force, speed, holds and calf map as a PNG" },
 };

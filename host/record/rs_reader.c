@@ -28,6 +28,7 @@
 struct cursor {
     sqlite3_stmt *st;
     int64_t last_id;   /* last id delivered (or skipped) */
+    int64_t id;        /* id of the row the statement is on (cursor_step) */
     bool eof;
     bool have;         /* a row is peeked into the fields below */
     bool restart;      /* re-bind from last_id before the next step */
@@ -38,6 +39,7 @@ struct cursor {
 struct rs_reader {
     sqlite3 *db;
     struct cursor fc, lc;
+    sqlite3_stmt *at_st; /* frame_at's statement, prepared on first use */
     /* peeked frame row */
     int64_t f_id, f_host, f_dev;
     struct rs_frame f_frame;
@@ -229,6 +231,31 @@ static uint64_t missing_pages(const struct wal_view *w, uint32_t pages)
  * session written until the disk filled lives partly in its -wal file and is
  * intact up to its last commit. 0 when whole or the header is not trusted.
  */
+static uint64_t truncated_from(const unsigned char *h, size_t hlen, uint64_t size, FILE *wal)
+{
+    if (hlen < 100 || memcmp(h, "SQLite format 3", 16) != 0)
+        return 0;
+    uint32_t ps = (uint32_t)h[16] << 8 | h[17];
+    if (ps == 1)
+        ps = 65536;
+    if (ps < 512 || (ps & (ps - 1)))
+        return 0;
+    struct wal_view w = { .base = (uint32_t)(size / ps) };
+    uint32_t pages = be32(h + 28);
+    if (wal)
+        wal_scan(wal, ps, &w);
+    if (w.db_pages)
+        pages = w.db_pages;
+    uint64_t missing = missing_pages(&w, pages);
+    free(w.present);
+    uint64_t want = (uint64_t)ps * pages;
+    if (!missing || want <= size)
+        return 0;
+    /* A partial last page of the main file is counted whole above. */
+    return missing * ps < want - size ? missing * ps : want - size;
+}
+
+/* truncated_from for the file at PATH (SIZE bytes) and its -wal file. */
 static uint64_t truncated_bytes(const char *path, off_t size)
 {
     unsigned char h[100];
@@ -237,31 +264,13 @@ static uint64_t truncated_bytes(const char *path, off_t size)
         return 0;
     size_t n = fread(h, 1, sizeof h, f);
     fclose(f);
-    if (n < sizeof h || memcmp(h, "SQLite format 3", 16) != 0)
-        return 0;
-    uint32_t ps = (uint32_t)h[16] << 8 | h[17];
-    if (ps == 1)
-        ps = 65536;
-    if (ps < 512 || (ps & (ps - 1)))
-        return 0;
-    struct wal_view w = { .base = (uint32_t)((uint64_t)size / ps) };
-    uint32_t pages = be32(h + 28);
     char wal[1100];
     snprintf(wal, sizeof wal, "%s-wal", path);
     FILE *wf = fopen(wal, "rb");
-    if (wf) {
-        wal_scan(wf, ps, &w);
+    uint64_t t = truncated_from(h, n, (uint64_t)size, wf);
+    if (wf)
         fclose(wf);
-    }
-    if (w.db_pages)
-        pages = w.db_pages;
-    uint64_t missing = missing_pages(&w, pages);
-    free(w.present);
-    uint64_t want = (uint64_t)ps * pages;
-    if (!missing || want <= (uint64_t)size)
-        return 0;
-    /* A partial last page of the main file is counted whole above. */
-    return missing * ps < want - (uint64_t)size ? missing * ps : want - (uint64_t)size;
+    return t;
 }
 
 static void load_meta(struct rs_reader *s)
@@ -313,6 +322,7 @@ void rs_reader_close(struct rs_reader *s)
         return;
     sqlite3_finalize(s->fc.st);
     sqlite3_finalize(s->lc.st);
+    sqlite3_finalize(s->at_st);
     sqlite3_close(s->db);
     for (int i = 0; i < s->nmeta; i++) {
         free(s->meta_key[i]);
@@ -340,13 +350,36 @@ static int check_file(const char *path, struct stat *sb, char *msg, size_t msgca
     return 0;
 }
 
+/* A session image in memory (rs_reader_open_mem), or none: a file. */
+struct mem_src {
+    const void *data;
+    size_t size;
+};
+
+/* Open *DB on a private read-only copy of MEM's bytes. The SQLite code. */
+static int open_mem(sqlite3 **db, const struct mem_src *mem)
+{
+    int rc = sqlite3_open_v2(":memory:", db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
+    if (rc != SQLITE_OK)
+        return rc;
+    unsigned char *copy = sqlite3_malloc64(mem->size ? mem->size : 1);
+    if (!copy)
+        return SQLITE_NOMEM;
+    memcpy(copy, mem->data, mem->size);
+    /* SQLite frees the copy when the connection closes, or now on failure */
+    return sqlite3_deserialize(*db, "main", copy, (sqlite3_int64)mem->size,
+                               (sqlite3_int64)mem->size,
+                               SQLITE_DESERIALIZE_FREEONCLOSE | SQLITE_DESERIALIZE_READONLY);
+}
+
 /*
- * Open S->db on PATH and read its application id, format version and table
- * count, retrying relaxed or read-write as needed. The SQLite code; on
- * failure S->db is closed (NULL) or left for rs_reader_close.
+ * Open S->db on PATH (or on MEM's bytes when MEM is not NULL) and read its
+ * application id, format version and table count, retrying relaxed or
+ * read-write as needed. The SQLite code; on failure S->db is closed (NULL)
+ * or left for rs_reader_close.
  */
-static int open_db(struct rs_reader *s, const char *path, int64_t *app, int64_t *ver,
-                   int64_t *ntab)
+static int open_db(struct rs_reader *s, const char *path, const struct mem_src *mem,
+                   int64_t *app, int64_t *ver, int64_t *ntab)
 {
     /* Read-only: a reader never changes a session. A session killed while
      * recording still has its -wal file; SQLite reads it through the -shm
@@ -355,7 +388,10 @@ static int open_db(struct rs_reader *s, const char *path, int64_t *app, int64_t 
     bool relaxed = false;
     for (int attempt = 0; attempt < 3; attempt++) {
         /* one thread uses a reader at a time: no per-call mutexes */
-        rc = sqlite3_open_v2(path, &s->db, flags | SQLITE_OPEN_NOMUTEX, NULL);
+        if (mem)
+            rc = open_mem(&s->db, mem);
+        else
+            rc = sqlite3_open_v2(path, &s->db, flags | SQLITE_OPEN_NOMUTEX, NULL);
         if (rc == SQLITE_OK) {
             sqlite3_extended_result_codes(s->db, 1);
             if (relaxed)
@@ -370,7 +406,7 @@ static int open_db(struct rs_reader *s, const char *path, int64_t *app, int64_t 
             /* SQLite refuses a file shorter than its header says unless
              * the schema checks are relaxed; we only read. */
             relaxed = true;
-        } else if ((rc & 0xff) == SQLITE_READONLY && flags == SQLITE_OPEN_READONLY) {
+        } else if ((rc & 0xff) == SQLITE_READONLY && flags == SQLITE_OPEN_READONLY && !mem) {
             /* A recorder killed mid-write leaves a WAL whose index must be
              * rebuilt, which a read-only connection may not do. Recovery
              * only replays committed transactions; no session data changes. */
@@ -441,21 +477,13 @@ static int prepare_cursors(struct rs_reader *s)
     return rc;
 }
 
-int rs_reader_open(struct rs_reader **out, const char *path, char *msg, size_t msgcap)
+/* Open S (its truncation already measured) on PATH or MEM: 0 with *OUT
+ * set, else RS_READER_E* with MSG set and S freed. */
+static int open_session(struct rs_reader *s, const char *path, const struct mem_src *mem,
+                        struct rs_reader **out, char *msg, size_t msgcap)
 {
-    *out = NULL;
-    struct stat sb;
-    int err = check_file(path, &sb, msg, msgcap);
-    if (err)
-        return err;
-    struct rs_reader *s = calloc(1, sizeof *s);
-    if (!s) {
-        set_msg(msg, msgcap, "%s: %s", path, "out of memory");
-        return RS_READER_ENOENT;
-    }
-    s->dmg.truncated_bytes = truncated_bytes(path, sb.st_size);
     int64_t app = 0, ver = 0, ntab = 0;
-    int rc = open_db(s, path, &app, &ver, &ntab);
+    int err, rc = open_db(s, path, mem, &app, &ver, &ntab);
     if (rc != SQLITE_OK)
         err = open_error(rc, path, msg, msgcap);
     else
@@ -473,6 +501,45 @@ int rs_reader_open(struct rs_reader **out, const char *path, char *msg, size_t m
     s->fc.restart = s->lc.restart = true;
     *out = s;
     return 0;
+}
+
+static struct rs_reader *new_reader(const char *path, char *msg, size_t msgcap)
+{
+    struct rs_reader *s = calloc(1, sizeof *s);
+    if (!s)
+        set_msg(msg, msgcap, "%s: %s", path, "out of memory");
+    return s;
+}
+
+int rs_reader_open(struct rs_reader **out, const char *path, char *msg, size_t msgcap)
+{
+    *out = NULL;
+    struct stat sb;
+    int err = check_file(path, &sb, msg, msgcap);
+    if (err)
+        return err;
+    struct rs_reader *s = new_reader(path, msg, msgcap);
+    if (!s)
+        return RS_READER_ENOENT;
+    s->dmg.truncated_bytes = truncated_bytes(path, sb.st_size);
+    return open_session(s, path, NULL, out, msg, msgcap);
+}
+
+int rs_reader_open_mem(struct rs_reader **out, const char *name, const void *data, size_t size,
+                       char *msg, size_t msgcap)
+{
+    *out = NULL;
+    if (size == 0) {
+        set_msg(msg, msgcap, "%s: %s", name,
+                "empty session: the recording stopped before anything was committed");
+        return RS_READER_EEMPTY;
+    }
+    struct rs_reader *s = new_reader(name, msg, msgcap);
+    if (!s)
+        return RS_READER_ENOENT;
+    s->dmg.truncated_bytes = truncated_from(data, size, size, NULL);
+    struct mem_src mem = { data, size };
+    return open_session(s, name, &mem, out, msg, msgcap);
 }
 
 /*
@@ -494,6 +561,7 @@ static bool cursor_step(struct rs_reader *s, struct cursor *c)
         int rc = sqlite3_step(c->st);
         if (rc == SQLITE_ROW) {
             int64_t id = sqlite3_column_int64(c->st, 0);
+            c->id = id;
             if (id <= c->last_id) {
                 /* a damaged b-tree can answer out of order: treat it as a
                  * corrupt region, so every delivered id is larger than the
@@ -527,15 +595,18 @@ static void peek_frame(struct rs_reader *s)
 {
     while (!s->fc.have && cursor_step(s, &s->fc)) {
         sqlite3_stmt *st = s->fc.st;
-        s->f_id = sqlite3_column_int64(st, 0);
+        s->f_id = s->fc.id;
         s->fc.last_id = s->f_id;
-        s->f_host = sqlite3_column_int64(st, 1);
-        s->f_dev = sqlite3_column_int64(st, 2);
-        const void *raw = sqlite3_column_blob(st, 3);
-        int n = sqlite3_column_bytes(st, 3);
-        if (!raw || n < 6 || n > (int)RS_FRAME_MAX ||
-            sqlite3_column_type(st, 1) != SQLITE_INTEGER ||
-            sqlite3_column_type(st, 2) != SQLITE_INTEGER ||
+        /* the row's values once each (one thread reads: unprotected is fine) */
+        sqlite3_value *host = sqlite3_column_value(st, 1), *dev = sqlite3_column_value(st, 2);
+        sqlite3_value *rv = sqlite3_column_value(st, 3);
+        bool ints = sqlite3_value_type(host) == SQLITE_INTEGER &&
+                    sqlite3_value_type(dev) == SQLITE_INTEGER;
+        s->f_host = sqlite3_value_int64(host);
+        s->f_dev = sqlite3_value_int64(dev);
+        const void *raw = sqlite3_value_blob(rv);
+        int n = sqlite3_value_bytes(rv);
+        if (!raw || n < 6 || n > (int)RS_FRAME_MAX || !ints ||
             rs_frame_parse(raw, (size_t)n, &s->f_frame) != RS_DEC_OK) {
             if (s->f_id > s->fc.hw)
                 s->dmg.bad_frames++;
@@ -558,7 +629,7 @@ static void peek_log(struct rs_reader *s)
 {
     while (!s->lc.have && cursor_step(s, &s->lc)) {
         sqlite3_stmt *st = s->lc.st;
-        s->l_id = sqlite3_column_int64(st, 0);
+        s->l_id = s->lc.id;
         s->lc.last_id = s->l_id;
         s->l_after = sqlite3_column_int64(st, 1);
         s->l_kind = sqlite3_column_int(st, 2);
@@ -586,9 +657,9 @@ int rs_reader_next(struct rs_reader *s, struct rs_item *it)
     peek_log(s);
     if (!s->fc.have && !s->lc.have)
         return 0;
-    memset(it, 0, sizeof *it);
     /* A log row stored after frame k comes before frame k + 1. */
     if (s->lc.have && (!s->fc.have || s->l_after < s->f_id)) {
+        memset(it, 0, sizeof *it);
         static const enum rs_item_kind kinds[] = { RS_ITEM_FRAME, RS_ITEM_GAP, RS_ITEM_EVENT,
                                                    RS_ITEM_MARK };
         it->kind = kinds[s->l_kind];
@@ -647,19 +718,23 @@ long rs_reader_log(struct rs_reader *s, rs_reader_item_fn fn, void *ctx)
 }
 
 /* dev_us of the first frame with id >= id, its id; false if none or unreadable. */
-static bool frame_at(sqlite3 *db, int64_t id, int64_t *found, int64_t *dev)
+/* The first frame at or after ID: its id and dev_us. The statement is
+ * prepared once per reader (seek and span call this dozens of times, and
+ * preparing cost far more than the lookup). */
+static bool frame_at(struct rs_reader *s, int64_t id, int64_t *found, int64_t *dev)
 {
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(db, "SELECT id, dev_us FROM frames WHERE id >= ?1 ORDER BY id LIMIT 1",
-                           -1, &st, NULL) != SQLITE_OK)
+    if (!s->at_st &&
+        sqlite3_prepare_v2(s->db, "SELECT id, dev_us FROM frames WHERE id >= ?1 ORDER BY id LIMIT 1",
+                           -1, &s->at_st, NULL) != SQLITE_OK)
         return false;
-    sqlite3_bind_int64(st, 1, id);
-    bool ok = sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_reset(s->at_st);
+    sqlite3_bind_int64(s->at_st, 1, id);
+    bool ok = sqlite3_step(s->at_st) == SQLITE_ROW;
     if (ok) {
-        *found = sqlite3_column_int64(st, 0);
-        *dev = sqlite3_column_int64(st, 1);
+        *found = sqlite3_column_int64(s->at_st, 0);
+        *dev = sqlite3_column_int64(s->at_st, 1);
     }
-    sqlite3_finalize(st);
+    sqlite3_reset(s->at_st);
     return ok;
 }
 
@@ -675,7 +750,7 @@ int rs_reader_seek(struct rs_reader *s, int64_t dev_us)
     int64_t target = rs_add_sat(hi, 1);
     for (int guard = 0; lo <= hi && guard < 200; guard++) {
         int64_t mid = lo + (int64_t)(((uint64_t)hi - (uint64_t)lo) / 2);
-        if (!frame_at(s->db, mid, &id, &dev) || id < mid) {
+        if (!frame_at(s, mid, &id, &dev) || id < mid) {
             hi = rs_sub_sat(mid, 1);
             continue;
         }
@@ -732,7 +807,7 @@ int rs_reader_span(struct rs_reader *s, uint64_t *frames, int64_t *first_dev_us,
         int64_t a = lo, b = (int64_t)1 << 40;
         while (a < b) {
             int64_t mid = a + (b - a + 1) / 2;
-            if (frame_at(s->db, mid, &id, &d1))
+            if (frame_at(s, mid, &id, &d1))
                 a = mid;
             else
                 b = mid - 1;
@@ -745,11 +820,11 @@ int rs_reader_span(struct rs_reader *s, uint64_t *frames, int64_t *first_dev_us,
      * info frame at connection) carry no device time of their own. */
     if (sample_dev(s->db, "SELECT dev_us FROM frames WHERE type = 2 AND id >= ?1"
                           " ORDER BY id LIMIT 1", lo, &d0) ||
-        frame_at(s->db, lo, &id, &d0))
+        frame_at(s, lo, &id, &d0))
         *first_dev_us = d0;
     if (sample_dev(s->db, "SELECT dev_us FROM frames WHERE type = 2 AND id <= ?1"
                           " ORDER BY id DESC LIMIT 1", hi, &d1) ||
-        frame_at(s->db, hi, &id, &d1))
+        frame_at(s, hi, &id, &d1))
         *last_dev_us = d1;
     /* Rows are never deleted, so rowids are contiguous. */
     *frames = (uint64_t)hi - (uint64_t)lo + 1;

@@ -92,6 +92,14 @@ struct rs_reader;
  * enum rs_reader_err and a one-line message in msg (may be NULL).
  */
 int rs_reader_open(struct rs_reader **out, const char *path, char *msg, size_t msgcap);
+/*
+ * The same for a session image of SIZE bytes at DATA (a whole session file,
+ * read into memory; a -wal file does not apply), copied: DATA may go away
+ * after the call. NAME stands for the file in messages. For tools and the
+ * fuzzer, which read many images without touching the disk.
+ */
+int rs_reader_open_mem(struct rs_reader **out, const char *name, const void *data, size_t size,
+                       char *msg, size_t msgcap);
 void rs_reader_close(struct rs_reader *s);
 
 /* Snapshot / meta value (JSON text) for key, or NULL. Valid until close. */

@@ -102,6 +102,13 @@ int rs_replay_open(struct rs_replay **out, const char *path, const struct rs_rep
     int rc = rs_reader_open(&r, path, msg, msgcap);
     if (rc < 0)
         return rc;
+    return rs_replay_open_reader(out, r, o, msg, msgcap);
+}
+
+int rs_replay_open_reader(struct rs_replay **out, struct rs_reader *r,
+                          const struct rs_replay_opts *o, char *msg, size_t msgcap)
+{
+    *out = NULL;
     struct rs_replay *rp = calloc(1, sizeof *rp);
     if (!rp) {
         rs_reader_close(r);

@@ -97,6 +97,10 @@ struct rs_replay;
  */
 int rs_replay_open(struct rs_replay **out, const char *path, const struct rs_replay_opts *o,
                    char *msg, size_t msgcap);
+/* The same on an open reader (e.g. rs_reader_open_mem), which the replay
+ * owns from then on, even when it fails. */
+int rs_replay_open_reader(struct rs_replay **out, struct rs_reader *r,
+                          const struct rs_replay_opts *o, char *msg, size_t msgcap);
 void rs_replay_close(struct rs_replay *rp);
 
 /* Differences go to fn (compare mode). */

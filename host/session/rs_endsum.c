@@ -2,6 +2,7 @@
 #include "rs_endsum.h"
 
 #include <math.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -67,6 +68,45 @@ void rs_endsum_make(const struct rs_endsum_in *in, struct rs_endview *out)
     if (in->file)
         snprintf(out->file, sizeof out->file, "%s", in->file);
     out->nadvice = (uint8_t)rs_endsum_advice(out, out->advice, RS_END_ADVICE_MAX);
+    rs_endsum_spot(in, out, out->spot, sizeof out->spot);
+}
+
+/* ---- a spot that keeps coming back ---------------------------------------------- */
+
+/* Whether one of today's listed holds lies in spot s. */
+static bool held_today(const struct rs_endview *e, const struct rs_spot *s)
+{
+    int k = s->leg == RS_LEG_RIGHT;
+    for (int i = 0; i < e->nlisted[k]; i++)
+        if (fabs(e->hold[k][i].pos_cm - s->pos_cm) <= RS_ENDSUM_SPOT_RADIUS_CM)
+            return true;
+    return false;
+}
+
+int rs_endsum_spot(const struct rs_endsum_in *in, const struct rs_endview *e, char *out, size_t cap)
+{
+    if (cap)
+        out[0] = '\0';
+    if (!in->past || in->past_sessions <= 0)
+        return 0;
+    static struct rs_spot_hold h[RS_SPOTS_HOLDS_MAX];
+    size_t n = 0;
+    for (size_t i = 0; i < in->npast && n < RS_SPOTS_HOLDS_MAX - 2 * RS_END_HOLDS_MAX; i++)
+        h[n++] = in->past[i];
+    for (int k = 0; k < 2; k++)
+        for (int i = 0; i < e->nlisted[k]; i++)
+            if (!e->hold[k][i].running)
+                h[n++] = (struct rs_spot_hold){ in->past_sessions, k ? RS_LEG_RIGHT : RS_LEG_LEFT,
+                                                e->hold[k][i].pos_cm, e->hold[k][i].seconds };
+    struct rs_spot s[16];
+    size_t ns = rs_spots_find(h, n, in->past_sessions + 1, RS_ENDSUM_SPOT_WINDOW,
+                              RS_ENDSUM_SPOT_RADIUS_CM, s, 16);
+    for (size_t i = 0; i < ns; i++)
+        if (s[i].sessions >= RS_ENDSUM_SPOT_MIN && held_today(e, &s[i])) {
+            rs_spot_text(&s[i], out, cap);
+            return 1;
+        }
+    return 0;
 }
 
 /* ---- advice ----------------------------------------------------------------- */
@@ -198,6 +238,8 @@ const char *rs_endsum_text(const struct rs_endview *e, const char *who, char *bu
     if (e->holds_unknown_leg)
         put(&t, "%s: %u hold%s on no clear leg\n", who, e->holds_unknown_leg,
             e->holds_unknown_leg == 1 ? "" : "s");
+    if (e->spot[0])
+        put(&t, "%s: keeps coming back: %s\n", who, e->spot);
     for (int i = 0; i < e->nadvice; i++)
         put(&t, "%s: tomorrow: %s\n", who, e->advice[i]);
     if (e->file[0])

@@ -16,6 +16,13 @@
 
 #include "rs_endview.h"
 #include "rs_pipeline.h"
+#include "rs_spots.h"
+
+/* A spot keeps coming back when held in at least this many of the last
+ * RS_ENDSUM_SPOT_WINDOW sessions (today's included) within +-2 cm. */
+#define RS_ENDSUM_SPOT_WINDOW 5
+#define RS_ENDSUM_SPOT_MIN 3
+#define RS_ENDSUM_SPOT_RADIUS_CM 2.0
 
 /* Holds remembered for the list (a session rarely has more than ten). */
 #define RS_ENDSUM_LOG_MAX 128
@@ -42,9 +49,15 @@ struct rs_endsum_in {
     const struct rs_view *view;       /* the last frame: calf maps, time per calf, config */
     double duration_s;
     const char *file;                 /* the session file; NULL or "": not recorded */
+    /* Holds of the sessions before this one (from the catalog,
+     * rs_history_past_holds), numbered 0 .. past_sessions-1 in time order;
+     * NULL: no recurring spot is looked for. */
+    const struct rs_spot_hold *past;
+    size_t npast;
+    int past_sessions;
 };
 
-/* Fill out from in (advice included). */
+/* Fill out from in (advice and recurring spot included). */
 void rs_endsum_make(const struct rs_endsum_in *in, struct rs_endview *out);
 
 /*
@@ -54,6 +67,13 @@ void rs_endsum_make(const struct rs_endsum_in *in, struct rs_endview *out);
  * Returns the number of lines.
  */
 int rs_endsum_advice(const struct rs_endview *e, char out[][RS_END_TEXT_MAX], int max);
+
+/*
+ * The spot of this session's listed holds that keeps coming back (see
+ * RS_ENDSUM_SPOT_*), written into out (cap bytes) as rs_spot_text's
+ * sentence; "" when none. Returns 1 when there is one.
+ */
+int rs_endsum_spot(const struct rs_endsum_in *in, const struct rs_endview *e, char *out, size_t cap);
 
 /*
  * The summary as a few lines for the terminal (each ends in '\n'), prefixed

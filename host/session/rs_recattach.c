@@ -159,6 +159,11 @@ int rs_recattach_start(struct rs_recattach **out, struct rs_session *s,
     return 0;
 }
 
+struct rs_rec *rs_recattach_rec(struct rs_recattach *ra)
+{
+    return ra ? ra->rec : NULL;
+}
+
 void rs_recattach_tick(void *ctx)
 {
     struct rs_recattach *ra = ctx;
@@ -166,6 +171,20 @@ void rs_recattach_tick(void *ctx)
         return;
     rs_rec_tick(ra->rec, host_now(ra));
     check(ra);
+}
+
+/* Contact time per calf, for the history (docs/session-format.md "calf_time"):
+ * the pipeline knows it, the stored frames only through a replay. */
+static void write_calf_time(struct rs_recattach *ra)
+{
+    if (ra->samples == 0 || rs_rec_status(ra->rec) != 0)
+        return;
+    struct rs_summary sum;
+    char j[128];
+    rs_session_summary(ra->s, &sum);
+    snprintf(j, sizeof j, "{\"left_s\":%.1f,\"right_s\":%.1f}", sum.calf_time_s[RS_LEG_LEFT],
+             sum.calf_time_s[RS_LEG_RIGHT]);
+    rs_rec_meta(ra->rec, "calf_time", j);
 }
 
 int rs_recattach_close(struct rs_recattach *ra)
@@ -176,6 +195,7 @@ int rs_recattach_close(struct rs_recattach *ra)
      * recorder's own line (what stopped it, what the file keeps). */
     rs_rec_flush(ra->rec);
     check(ra);
+    write_calf_time(ra);
     int rc = rs_rec_close(ra->rec, host_now(ra), NULL);
     /* A session that never got a sample (no roller, wrong protocol) would
      * only clutter the history: an automatically named file goes again. A

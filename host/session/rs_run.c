@@ -631,7 +631,9 @@ static void loop_end(struct loop *L)
     }
     static struct rs_endview ev; /* holds a whole view: not on the stack */
     struct rs_endsum_in in = { .log = L->holds, .sum = &sum, .live = rs_session_live(L->s),
-                               .view = L->view, .duration_s = now, .file = o->session_file };
+                               .view = L->view, .duration_s = now, .file = o->session_file,
+                               .past = o->past_holds, .npast = o->npast_holds,
+                               .past_sessions = o->past_sessions };
     rs_endsum_make(&in, &ev);
     char text[2048];
     FILE *out = o->json ? stderr : stdout;

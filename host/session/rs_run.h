@@ -20,6 +20,8 @@
 #include "rs_session.h"
 #include "rs_window.h"
 
+struct rs_spot_hold; /* rs_spots.h */
+
 /* What key c opens. AUTO: tare and span with cal_mass_kg > 0, else tare. */
 enum rs_run_cal_step {
     RS_RUN_CAL_AUTO, RS_RUN_CAL_TARE, RS_RUN_CAL_SPAN, RS_RUN_CAL_ENCODER, RS_RUN_CAL_CALF,
@@ -64,6 +66,11 @@ struct rs_run_opts {
      * lines go to stderr). */
     const char *session_file;
     bool json;
+    /* Holds of the sessions before this one, for the summary's spot that
+     * keeps coming back (rs_endsum_in.past); NULL: none looked for. */
+    const struct rs_spot_hold *past_holds;
+    size_t npast_holds;
+    int past_sessions;
 };
 
 /*

@@ -294,7 +294,7 @@ static void flush_events(struct rs_session *s)
     char buf[512];
     for (size_t i = 0; i < s->ev.n; i++) {
         struct rs_event e = shift_event(&s->ev.ev[i], s->offset);
-        if (e.type != RS_EV_GAP)
+        if (e.type != RS_EV_GAP && s->cfg.line) /* no JSON for nobody (analyze, replay) */
             put(s, rs_event_json(&e, buf, sizeof buf));
         for (int k = 0; k < s->nobs; k++)
             if (s->obs[k].event)

@@ -164,6 +164,22 @@ static void draw_advice(struct rs_endscreen *es, const struct rs_endview *e, str
     }
 }
 
+/* A spot held today that keeps coming back: a label, a bar in the leg's
+ * colour, the sentence (data, no advice). */
+static void draw_spot(struct rs_endscreen *es, const struct rs_endview *e, struct rs_rect box, int h)
+{
+    struct rs_endscreen_geom *g = &es->geom;
+    g->spot = box;
+    struct rs_rect lab = cols(box, 0.0f, 0.17f), bar = cols(box, 0.18f, 0.19f);
+    struct rs_rect body = cols(box, 0.20f, 1.0f);
+    rs_text_wrap(&es->text, lab, box.h / 2, RS_AL_LEFT, rs_colour(RS_C_TEXT_DIM), "KEEPS COMING BACK");
+    bool right = strncmp(e->spot, "right", 5) == 0;
+    fill(es, bar, rs_leg_colour(right ? RS_VLEG_RIGHT : RS_VLEG_LEFT));
+    int step = rs_text_wrap(&es->text, body, (int)(h * 0.05f), RS_AL_LEFT, rs_colour(RS_C_TEXT),
+                            e->spot);
+    g->spot_px = px_of(step);
+}
+
 static void draw_footer(struct rs_endscreen *es, const struct rs_endview *e, struct rs_rect box)
 {
     es->geom.footer = box;
@@ -208,7 +224,12 @@ void rs_endscreen_draw(struct rs_endscreen *es, const struct rs_endview *e, int 
     draw_maps(es, e, rows(right, 0.0f, 0.84f));
     draw_legend(es, rows(right, 0.87f, 1.0f), pad);
     fill(es, rows(all, 0.615f, 0.62f), rs_colour(RS_C_GRID));
-    draw_advice(es, e, rows(all, 0.64f, 0.90f), h);
+    if (e->spot[0]) {
+        draw_spot(es, e, rows(all, 0.635f, 0.72f), h);
+        draw_advice(es, e, rows(all, 0.735f, 0.90f), h);
+    } else {
+        draw_advice(es, e, rows(all, 0.64f, 0.90f), h);
+    }
     draw_footer(es, e, rows(all, 0.92f, 1.0f));
     g->ntext = es->text.nlog;
     g->text = es->text.log;

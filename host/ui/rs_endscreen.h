@@ -26,6 +26,8 @@ struct rs_endscreen_geom {
     struct rs_rect map[2];      /* the calf maps (cells inside) */
     struct rs_rect legend;      /* time scale, pressure bands, hold square */
     struct rs_rect advice;      /* "TOMORROW" and the advice lines */
+    struct rs_rect spot;        /* "KEEPS COMING BACK" and the spot's sentence (0x0: none) */
+    int spot_px;                /* font size of the spot's sentence, px (0: none drawn) */
     struct rs_rect footer;      /* file name and the key hint */
     int advice_px;              /* font size of the advice, px (0: none drawn) */
     int hold_px;                /* font size of the hold lines, px */

@@ -42,6 +42,10 @@ struct rs_endview {
     struct rs_view view;
     uint8_t nadvice;
     char advice[RS_END_ADVICE_MAX][RS_END_TEXT_MAX];
+    /* A spot held today that keeps coming back (held in at least 3 of the
+     * last 5 sessions, today's included), as the sentence the user reads;
+     * "" when there is none or no past sessions were given. */
+    char spot[RS_END_TEXT_MAX];
     char file[RS_END_FILE_MAX]; /* the session file, "" when not recorded */
 };
 

@@ -784,6 +784,69 @@ static void test_truncated_and_scrambled(void **state)
     assert_true(opened > 0);
 }
 
+/* Open PATH, or the image of N bytes from it with PATH as its name; read it
+ * all. The result code, the samples read and the damage message ("" none). */
+struct open_result {
+    int rc, samples;
+    char msg[512], damage[640];
+};
+
+static void open_both(const char *path, const unsigned char *img, size_t n, bool mem,
+                      struct open_result *r)
+{
+    struct rs_reader *s;
+    memset(r, 0, sizeof *r);
+    r->rc = mem ? rs_reader_open_mem(&s, path, img, n, r->msg, sizeof r->msg)
+                : rs_reader_open(&s, path, r->msg, sizeof r->msg);
+    if (r->rc != 0)
+        return;
+    r->samples = drain(s);
+    const char *d = rs_reader_damage_message(s);
+    snprintf(r->damage, sizeof r->damage, "%s", d ? d : "");
+    rs_reader_close(s);
+}
+
+/*
+ * A session image read from memory reads as the same file read from disk:
+ * whole, cut short at several places (the truncation is measured against
+ * the image's size), empty and not a database, with the same messages.
+ */
+static void test_open_mem_same_as_file(void **state)
+{
+    struct fixture *fx = *state;
+    record_std(fx->path, 3000, true);
+    exec_sql(fx->path, "PRAGMA journal_mode=DELETE;"); /* one self-contained file */
+    long size = file_size(fx->path);
+    unsigned char *img = malloc((size_t)size);
+    FILE *f = fopen(fx->path, "rb");
+    assert_non_null(f);
+    assert_int_equal(fread(img, 1, (size_t)size, f), (size_t)size);
+    fclose(f);
+    const long cuts[] = { size, size * 3 / 4, size / 2, size / 9, 60, 0 };
+    char p[600];
+    snprintf(p, sizeof p, "%s/cut.rsession", fx->dir);
+    for (size_t i = 0; i < sizeof cuts / sizeof cuts[0]; i++) {
+        write_file(p, img, (size_t)cuts[i]);
+        struct open_result disk, mem;
+        open_both(p, img, (size_t)cuts[i], false, &disk);
+        open_both(p, img, (size_t)cuts[i], true, &mem);
+        if (disk.rc != mem.rc || disk.samples != mem.samples || strcmp(disk.msg, mem.msg) != 0 ||
+            strcmp(disk.damage, mem.damage) != 0)
+            fail_msg("%ld bytes: file rc %d, %d samples, '%s' '%s'; memory rc %d, %d samples, "
+                     "'%s' '%s'",
+                     cuts[i], disk.rc, disk.samples, disk.msg, disk.damage, mem.rc, mem.samples,
+                     mem.msg, mem.damage);
+        if (i == 0)
+            assert_true(mem.rc == 0 && mem.samples == 3000 && mem.damage[0] == '\0');
+        if (i == 2)
+            assert_non_null(strstr(mem.damage, "truncated ("));
+        if (cuts[i] == 0)
+            assert_int_equal(mem.rc, RS_READER_EEMPTY);
+        unlink(p);
+    }
+    free(img);
+}
+
 /* ---- export ------------------------------------------------------------ */
 
 /* Parse "YYYY-MM-DDTHH:MM:SS.ffffff+hh:mm" back to microseconds since 1970. */
@@ -1192,6 +1255,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_truncated_and_scrambled, setup, teardown),
         cmocka_unit_test_setup_teardown(test_wal_pages_present, setup, teardown),
         cmocka_unit_test_setup_teardown(test_huge_page_count, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_open_mem_same_as_file, setup, teardown),
         cmocka_unit_test_setup_teardown(test_export_round_trip, setup, teardown),
         cmocka_unit_test(test_jsonq),
         cmocka_unit_test(test_iso8601),

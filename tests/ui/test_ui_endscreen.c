@@ -77,7 +77,7 @@ static void test_log_and_list(void **state)
     base_view.calf_time_s[0] = 70;
     base_view.calf_time_s[1] = 80;
     static struct rs_endview ev;
-    struct rs_endsum_in in = { &log, &sum, NULL, &base_view, 125.0, "/x/y/s.rsession" };
+    struct rs_endsum_in in = { &log, &sum, NULL, &base_view, 125.0, "/x/y/s.rsession", NULL, 0, 0 };
     rs_endsum_make(&in, &ev);
     assert_int_equal(ev.holds[0], 1);
     assert_int_equal(ev.holds[1], 1);
@@ -129,7 +129,7 @@ static void test_list_is_bounded(void **state)
     base(&sum, &base_view);
     sum.holds[RS_LEG_LEFT] = RS_END_HOLDS_MAX + 3;
     static struct rs_endview ev;
-    struct rs_endsum_in in = { &log, &sum, NULL, &base_view, 600, NULL };
+    struct rs_endsum_in in = { &log, &sum, NULL, &base_view, 600, NULL, NULL, 0, 0 };
     rs_endsum_make(&in, &ev);
     assert_int_equal(ev.nlisted[0], RS_END_HOLDS_MAX);
     assert_int_equal(ev.holds[0], RS_END_HOLDS_MAX + 3);
@@ -456,6 +456,101 @@ static void test_screen_long_advice(void **state)
     close_screen(&s);
 }
 
+/* ---- a spot that keeps coming back -------------------------------------------- */
+
+/* Past sessions 0..3 (hist: the left calf at 14 cm in 1, 2 and 3; the
+ * right at 9 cm in 0 only); today is session 4. */
+static const struct rs_spot_hold past4[] = {
+    { 0, RS_LEG_RIGHT, 9.0, 20 }, { 1, RS_LEG_LEFT, 13.6, 24 },
+    { 2, RS_LEG_LEFT, 14.4, 28 }, { 3, RS_LEG_LEFT, 14.1, 25 }, { 3, RS_LEG_LEFT, 25.0, 15 },
+};
+
+static void today(struct rs_endsum_log *log, struct rs_summary *sum, double left_cm, double right_cm)
+{
+    rs_endsum_log_init(log);
+    base(sum, &base_view);
+    struct rs_event a = hold_end(1, RS_LEG_LEFT, left_cm, 27), b = hold_end(2, RS_LEG_RIGHT, right_cm, 20);
+    rs_endsum_log_event(log, &a);
+    rs_endsum_log_event(log, &b);
+    sum->holds[RS_LEG_LEFT] = 1;
+    sum->holds[RS_LEG_RIGHT] = 1;
+}
+
+static void test_recurring_spot(void **state)
+{
+    (void)state;
+    struct rs_endsum_log log;
+    struct rs_summary sum;
+    static struct rs_endview ev;
+    char text[2048];
+    today(&log, &sum, 14.5, 30);
+    struct rs_endsum_in in = { .log = &log, .sum = &sum, .view = &base_view, .duration_s = 300,
+                               .past = past4, .npast = 5, .past_sessions = 4 };
+    rs_endsum_make(&in, &ev);
+    /* 13.6 14.4 14.1 14.5: 4 of the last 5, (24 + 28 + 25 + 27) / 4 = 26 s */
+    assert_string_equal(ev.spot, "left calf, 14 cm above the Achilles: held in 4 of the last 5 "
+                                 "sessions, 26 s on average");
+    rs_endsum_text(&ev, "demo", text, sizeof text);
+    assert_non_null(strstr(text, "demo: keeps coming back: left calf, 14 cm"));
+    /* today's hold 2.5 cm away: the spot did not come back today */
+    today(&log, &sum, 16.9, 30);
+    rs_endsum_make(&in, &ev);
+    assert_string_equal(ev.spot, "");
+    /* held in 2 of the last 5 (the right at 9 cm): not yet "keeps coming back" */
+    today(&log, &sum, 30, 9.2);
+    rs_endsum_make(&in, &ev);
+    assert_string_equal(ev.spot, "");
+    /* with only two past sessions given, 3 of 3 counts */
+    today(&log, &sum, 14.0, 30);
+    in.npast = 3;
+    in.past_sessions = 3;
+    rs_endsum_make(&in, &ev);
+    assert_non_null(strstr(ev.spot, "held in 3 of the last 4 sessions"));
+    /* no past (replay, no catalog): no line */
+    in.past = NULL;
+    rs_endsum_make(&in, &ev);
+    assert_string_equal(ev.spot, "");
+    rs_endsum_text(&ev, "demo", text, sizeof text);
+    assert_null(strstr(text, "keeps coming back"));
+}
+
+/* The spot's sentence on the screen: in the leg's colour, large, inside
+ * its strip, nothing dropped or overlapping, at both sizes. */
+static void test_screen_spot(void **state)
+{
+    (void)state;
+    static struct rs_endview ev;
+    demo_like(&ev);
+    snprintf(ev.spot, sizeof ev.spot, "left calf, 14 cm above the Achilles: held in 4 of the last 5 "
+                                      "sessions, 26 s on average");
+    static const int sizes[][2] = { { 1280, 800 }, { 800, 480 } };
+    for (size_t z = 0; z < 2; z++) {
+        struct screen s;
+        assert_true(open_screen(&s, sizes[z][0], sizes[z][1]));
+        draw(&s, &ev);
+        const struct rs_endscreen_geom *g = rs_endscreen_geometry(s.es);
+        check_text(g, s.w, s.h);
+        assert_true(g->spot.h > 0 && g->spot.y > g->leg[0].y + g->leg[0].h);
+        assert_true(g->advice.y >= g->spot.y + g->spot.h);
+        assert_true(g->spot_px >= (s.w == 1280 ? 28 : 16));
+        /* the leg's bar beside the sentence */
+        int bx = g->spot.x + (int)lroundf(g->spot.w * 0.185f);
+        assert_true(ui_rgb_near(px_at(&s, bx, g->spot.y + g->spot.h / 2), rs_leg_colour(RS_VLEG_LEFT), 2));
+        assert_true(g->advice_px >= (s.w == 1280 ? 32 : 19));
+        char name[64];
+        snprintf(name, sizeof name, "end-screen-spot-%dx%d", s.w, s.h);
+        save(&s, name);
+        close_screen(&s);
+    }
+    /* no spot: no strip */
+    ev.spot[0] = '\0';
+    struct screen s;
+    assert_true(open_screen(&s, 1280, 800));
+    draw(&s, &ev);
+    assert_int_equal(rs_endscreen_geometry(s.es)->spot.h, 0);
+    close_screen(&s);
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 1)
@@ -469,6 +564,8 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_end_waits),
         cmocka_unit_test(test_screen_pixels),
         cmocka_unit_test(test_screen_long_advice),
+        cmocka_unit_test(test_recurring_spot),
+        cmocka_unit_test(test_screen_spot),
     };
     return cmocka_run_group_tests(tests, ui_harness_group_setup, ui_harness_group_teardown);
 }
