@@ -133,7 +133,7 @@ module breakout_view() {
     // chip side up: the board turned over (mirrored in x)
     translate([-14, 0, 0]) {
         mirror([1, 0, 0]) breakout_pcb();
-        color("Black") translate([-enc_chip[0] / 2, -enc_chip[1] / 2, enc_pcb_t]) cube([enc_chip[0], enc_chip[1], enc_chip[2]]);
+        color("Black") translate([-enc_chip[1] / 2, -enc_chip[0] / 2, enc_pcb_t]) cube([enc_chip[1], enc_chip[0], enc_chip[2]]);
         color("White") translate([-1.3, 1.7, enc_pcb_t + enc_chip[2]]) cylinder(d = 0.6, h = 0.05, $fn = 12);   // pin-1 dot
         color("Silver") for (n = [1:13]) translate([-enc_hole(n)[0], enc_hole(n)[1], enc_pcb_t]) cylinder(d = enc_joint[0], h = enc_joint[1], $fn = 16);
         breakout_labels(true);
@@ -172,7 +172,7 @@ module measure_view() {
     // the encoder breakout, drawn 3 times its size
     translate([170, 0, 0]) scale(3) {
         color("ForestGreen") linear_extrude(enc_pcb_t) offset(r = 1.27) square([enc_pcb[0] - 2.54, enc_pcb[1] - 2.54], center = true);
-        color("Black") translate([-enc_chip[0] / 2, -enc_chip[1] / 2, enc_pcb_t]) cube([enc_chip[0], enc_chip[1], enc_chip[2]]);
+        color("Black") translate([-enc_chip[1] / 2, -enc_chip[0] / 2, enc_pcb_t]) cube([enc_chip[1], enc_chip[0], enc_chip[2]]);
     }
     label(170, [str("enc_pcb ", enc_pcb[0]), str("enc_pcb_t ", enc_pcb_t, " (x3)")]);
 }

@@ -53,7 +53,7 @@ magnet_h    = 2.5;
 // recess floor has a groove under each row for the solder on the chip side.
 enc_pcb     = [17.78, 17.78];  // [along Y, along Z]
 enc_pcb_t   = 1.6;
-enc_chip    = [4.4, 5.0, 1.2];  // [Y, Z, height above the board face towards the magnet]
+enc_chip    = [5.0, 4.4, 1.2];  // [along the hole rows (Y), across (Z), height above the board face towards the magnet]
 enc_chip_dz = 0;    // chip centre above the outline centre (Adafruit 1210: centred)
 enc_row     = 7.62; // the hole rows' distance from the board centre (0.3 in)
 enc_row_len = 15.24; // first to last hole of a row (6 x 0.1 in)
