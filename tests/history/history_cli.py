@@ -159,6 +159,17 @@ def main():
             fail("history line: %r" % last)
         check_catalog(rs, gen, d)
         check_png(rs, d)
+        # the window: drawn once and not waited for where nobody can see it
+        env = dict(os.environ, SDL_VIDEODRIVER="offscreen", SDL_RENDER_DRIVER="software")
+        p = subprocess.run([rs, "history", "--dir", d, "--size", "800x480"], env=env,
+                           capture_output=True, text=True, timeout=60)
+        if p.returncode != 0 or p.stderr:
+            fail("history window: exit %d %r" % (p.returncode, p.stderr))
+        env["SDL_VIDEODRIVER"] = "no-such-driver"
+        p = subprocess.run([rs, "history", "--dir", d], env=env, capture_output=True, text=True,
+                           timeout=60)
+        if p.returncode != 1 or "cannot open a window" not in p.stderr or p.stderr.count("\n") != 1:
+            fail("history without a display: exit %d %r" % (p.returncode, p.stderr))
     with tempfile.TemporaryDirectory(prefix="rs-history-empty-") as d:
         lines, _ = history(rs, d)
         if len(lines) != 1 or lines[0]["sessions"] != 0 or lines[0]["first"] is not None:
