@@ -18,6 +18,7 @@
 
 #include "hist_entry.h"
 #include "rs_history.h"
+#include "rs_spots.h"
 
 static void test_local_day(void **state)
 {
@@ -151,6 +152,41 @@ static void test_dots_keep_the_newest(void **state)
     rs_catalog_free(&c);
 }
 
+/* The end screen's past: the last sessions' holds numbered in time order,
+ * the session being recorded left out, the newest holds kept. */
+static void test_past_holds(void **state)
+{
+    (void)state;
+    struct rs_catalog c;
+    catalog_of_days(&c, 0, 10); /* days 7, 8, 9: 1, 2, 1 holds (hist_synth.h) */
+    struct rs_cat_entry bad;
+    rs_cat_entry_init(&bad, "2026-01-09T12-00-00.rsession", NULL); /* unreadable: not counted */
+    rs_catalog_push(&c, &bad);
+    struct rs_spot_hold h[16];
+    int ns;
+    size_t n = rs_history_past_holds(&c, NULL, 3, h, 16, &ns);
+    assert_int_equal(ns, 3);
+    assert_int_equal(n, 4);
+    assert_int_equal(h[0].session, 0); /* day 7: the 28 cm hold (no 14 cm on d % 5 == 2) */
+    assert_true(fabs(h[0].pos_cm - 28.0) < 1e-6);
+    assert_int_equal(h[1].session, 1); /* day 8: 14.3 cm left, 9 cm right */
+    assert_int_equal(h[2].leg, RS_LEG_RIGHT);
+    assert_int_equal(h[3].session, 2); /* day 9 */
+    /* leaving out the newest (the one being recorded): days 6, 7, 8 */
+    n = rs_history_past_holds(&c, c.e[9].name, 3, h, 16, &ns);
+    assert_int_equal(ns, 3);
+    assert_int_equal(n, 2 + 1 + 2);
+    assert_true(fabs(h[0].pos_cm - 13.7) < 1e-5); /* day 6: 13.7 cm left, 9 cm right */
+    /* room for two: the newest two */
+    n = rs_history_past_holds(&c, NULL, 3, h, 2, &ns);
+    assert_int_equal(n, 2);
+    assert_int_equal(h[0].session, 1);
+    assert_int_equal(h[0].leg, RS_LEG_RIGHT);
+    assert_int_equal(h[1].session, 2);
+    assert_int_equal(rs_history_past_holds(&c, NULL, 3, h, 0, &ns), 0);
+    rs_catalog_free(&c);
+}
+
 static void test_empty(void **state)
 {
     (void)state;
@@ -171,6 +207,7 @@ int main(void)
         cmocka_unit_test(test_recurring_spots_ground_truth),
         cmocka_unit_test(test_days),
         cmocka_unit_test(test_dots_keep_the_newest),
+        cmocka_unit_test(test_past_holds),
         cmocka_unit_test(test_empty),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
