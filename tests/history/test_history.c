@@ -187,6 +187,37 @@ static void test_past_holds(void **state)
     rs_catalog_free(&c);
 }
 
+/* Files named by hand do not sort by time: the history still goes by the
+ * start times (the same days and spots as with the recorder's names). */
+static void test_time_order_not_name_order(void **state)
+{
+    (void)state;
+    struct rs_catalog c, d;
+    catalog_of_days(&c, 0, 12);
+    rs_catalog_init(&d);
+    for (size_t k = 1; k < c.n; k++)
+        rs_catalog_push(&d, &c.e[k]);
+    struct rs_cat_entry first = c.e[0]; /* the oldest, named last */
+    snprintf(first.name, sizeof first.name, "zz-my-first-session.rsession");
+    rs_catalog_push(&d, &first);
+    static struct rs_histview a, b;
+    struct rs_history_opts o = rs_history_defaults();
+    o.window = 12;
+    rs_history_make(&c, &o, &a);
+    rs_history_make(&d, &o, &b);
+    assert_int_equal(b.ndays, 12);
+    assert_memory_equal(a.day, b.day, sizeof a.day[0] * 12);
+    assert_int_equal(a.nspots, b.nspots);
+    assert_string_equal(a.spot[0].text, b.spot[0].text);
+    assert_memory_equal(a.dot, b.dot, sizeof a.dot[0] * (size_t)a.ndots);
+    struct rs_spot_hold h[8];
+    int ns;
+    assert_int_equal(rs_history_past_holds(&d, NULL, 1, h, 8, &ns), 1); /* day 11 */
+    assert_true(fabs(h[0].pos_cm - 13.7) < 1e-5);
+    rs_catalog_free(&c);
+    rs_catalog_free(&d);
+}
+
 static void test_empty(void **state)
 {
     (void)state;
@@ -208,6 +239,7 @@ int main(void)
         cmocka_unit_test(test_days),
         cmocka_unit_test(test_dots_keep_the_newest),
         cmocka_unit_test(test_past_holds),
+        cmocka_unit_test(test_time_order_not_name_order),
         cmocka_unit_test(test_empty),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
