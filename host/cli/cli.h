@@ -25,6 +25,11 @@ int rs_cmd_sessions(int argc, char **argv);
 int rs_cmd_history(int argc, char **argv);
 int rs_cmd_calibrate(int argc, char **argv);
 int rs_cmd_replay(int argc, char **argv);
+int rs_cmd_routine(int argc, char **argv);
+
+/* `rollsense live` and `rollsense routine` (the same session with the
+ * guided routine on): who names the command in messages and help. */
+int rs_cli_live_main(int argc, char **argv, const char *who, int routine, void (*help_fn)(void));
 
 /* Print "rollsense: <message>" as one line on stderr. */
 void rs_cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -48,6 +53,10 @@ void rs_cli_print_line(void *ctx, const char *line);
 /* Thresholds from --config PATH (or NULL: the XDG default file if present).
  * A bad or unreadable file: one line on stderr, returns -1 (exit 2). */
 int rs_cli_load_config(const char *who, const char *path, struct rs_config *cfg);
+/* The same, with the routine's keys and `voice` (rs_rtcfg.h) into rt. */
+struct rs_rtcfg;
+int rs_cli_load_config_all(const char *who, const char *path, struct rs_config *cfg,
+                           struct rs_rtcfg *rt);
 /* "WxH" within 320x200..8192x8192 into *w, *h; 0, or -1 if malformed. */
 int rs_cli_parse_size(const char *s, int *w, int *h);
 
@@ -65,6 +74,8 @@ struct rs_cli_session_args {
     int headless, json;
     const char *config_path;
     struct rs_rec_opts *rec;   /* the caller's, default enabled */
+    int voice_given;           /* --voice was on the command line (wins over the config) */
+    int routine;               /* the guided routine (routine, demo --routine): set by the caller */
 };
 /* Window, calibration-wizard and recording options, --headless, --json,
  * --frames, --config FILE, --duration S, --state-every S at argv[*i]: 1 consumed (and *i
@@ -74,7 +85,7 @@ int rs_cli_session_option(int argc, char **argv, int *i, const char *who,
                           struct rs_cli_session_args *sa);
 /* After parsing: checks the options fit together and loads the config into
  * scfg. 0, or -1 (reported: exit 2). */
-int rs_cli_session_check(const char *who, const struct rs_run_opts *ro,
+int rs_cli_session_check(const char *who, struct rs_run_opts *ro,
                          struct rs_session_config *scfg, const struct rs_cli_session_args *sa);
 /* The session's outputs from the options: JSON lines on stdout with --json,
  * the window unless --headless; the software's name for the snapshot. */

@@ -50,8 +50,15 @@ void rs_cli_print_line(void *ctx, const char *line)
 
 int rs_cli_load_config(const char *who, const char *path, struct rs_config *cfg)
 {
+    struct rs_rtcfg rt;
+    return rs_cli_load_config_all(who, path, cfg, &rt);
+}
+
+int rs_cli_load_config_all(const char *who, const char *path, struct rs_config *cfg,
+                           struct rs_rtcfg *rt)
+{
     char err[2048], used[1024];
-    if (rs_cfgfile_load(cfg, path, used, sizeof used, err, sizeof err) != 0) {
+    if (rs_cfgfile_load_all(cfg, rt, path, used, sizeof used, err, sizeof err) != 0) {
         rs_cli_error("%s: %s", who, err);
         return -1;
     }
@@ -128,6 +135,8 @@ int rs_cli_session_option(int argc, char **argv, int *i, const char *who,
                           struct rs_run_opts *ro, struct rs_session_config *scfg,
                           struct rs_cli_session_args *sa)
 {
+    if (strcmp(argv[*i], "--voice") == 0)
+        sa->voice_given = 1;
     int r = rs_cli_window_option(argc, argv, i, who, &ro->wcfg);
     if (r == 0)
         r = rs_cli_cal_option(argc, argv, i, who, ro);
@@ -175,7 +184,7 @@ int rs_cli_session_option(int argc, char **argv, int *i, const char *who,
     return 1;
 }
 
-int rs_cli_session_check(const char *who, const struct rs_run_opts *ro,
+int rs_cli_session_check(const char *who, struct rs_run_opts *ro,
                          struct rs_session_config *scfg, const struct rs_cli_session_args *sa)
 {
     if (rs_cli_cal_check(who, ro) != 0)
@@ -184,7 +193,14 @@ int rs_cli_session_check(const char *who, const struct rs_run_opts *ro,
         rs_cli_error("%s: --headless needs --json (there is nothing else to show)", who);
         return -1;
     }
-    return rs_cli_load_config(who, sa->config_path, &scfg->cfg);
+    struct rs_rtcfg rt;
+    if (rs_cli_load_config_all(who, sa->config_path, &scfg->cfg, &rt) != 0)
+        return -1;
+    if (rt.voice >= 0 && !sa->voice_given)
+        ro->wcfg.no_voice = rt.voice == 0;
+    scfg->routine = sa->routine != 0;
+    scfg->plan = rt.plan;
+    return 0;
 }
 
 void rs_cli_session_outputs(const struct rs_cli_session_args *sa, struct rs_run_opts *ro,

@@ -18,6 +18,7 @@
 #include "rs_session.h"
 #include "rs_sim.h"
 #include "rs_simroller.h"
+#include "rs_simroutine.h"
 #include "rs_window.h"
 
 /* Emulated time for --fast: sleeping advances it at once. */
@@ -65,7 +66,7 @@ static bool demo_done(void *ctx)
 
 static void help(void)
 {
-    printf("usage: rollsense demo [--scenario NAME|FILE] [--headless] [--json] [--fast]\n"
+    printf("usage: rollsense demo [--scenario NAME|FILE] [--routine] [--headless] [--json] [--fast]\n"
            "                      [--duration S] [--frames] [--config FILE] [--mute]\n"
            "                      [--volume 0-100] [--fullscreen] [--size WxH]\n"
            "                      [--screenshot-after N] [--screenshot-dir DIR]\n"
@@ -80,6 +81,10 @@ static void help(void)
            "\n"
            "  --scenario NAME|FILE  a built-in scenario (demo, quick) or a scenario file\n"
            "                        (docs/scenario-format.md); default demo\n"
+           "  --routine             the guided calf routine (`rollsense routine`) done by a\n"
+           "                        simulated user who follows it: warm-up, tender spots\n"
+           "                        (one hold too short to count), both stretches off the\n"
+           "                        roller, then the other calf (the default scenario)\n"
            "  --headless            no window (needs --json)\n"
            "  --json                JSON lines on stdout as `rollsense live` writes them\n"
            "  --fast                emulated time: as fast as possible, one pass, then\n"
@@ -107,8 +112,8 @@ static void help(void)
            "  --cal-turns N, --cal-distance M   encoder check: turns (default 3) and a\n"
            "                        measured distance for the radius\n"
            "\n"
-           "Window keys: space mark, c calibrate, m mute, s screenshot, f fullscreen,\n"
-           "h help, q quit.\n"
+           "Window keys: space mark (with --routine: go on), n skip a routine step,\n"
+           "c calibrate, m mute, s screenshot, f fullscreen, h help, q quit.\n"
            "Without a display use --headless --json.\n");
 }
 
@@ -126,15 +131,18 @@ static int load_scenario(const char *name, struct rs_scenario *scn)
 /* One demo argument at argv[*i] (not a shared session option): 0, 1
  * (--help shown), or -1 (reported). */
 static int demo_arg(int argc, char **argv, int *i, struct rs_run_opts *ro, bool *fast,
-                    const char **scenario)
+                    const char **scenario, struct rs_cli_session_args *sa)
 {
     const char *a = argv[*i];
     if (rs_cli_is_help(a)) {
         help();
         return 1;
     }
-    if (strcmp(a, "--fast") == 0) {
-        *fast = true;
+    if (strcmp(a, "--fast") == 0 || strcmp(a, "--routine") == 0) {
+        if (a[2] == 'f')
+            *fast = true;
+        else
+            sa->routine = 1;
         return 0;
     }
     if (strcmp(a, "--scenario") != 0 && strcmp(a, "--screenshot-after") != 0) {
@@ -160,6 +168,25 @@ static int demo_arg(int argc, char **argv, int *i, struct rs_run_opts *ro, bool 
     return 0;
 }
 
+/* The simulated user of the routine, from the plan in use (rs_simroutine.h). */
+static int routine_scenario(const struct rs_routine_plan *p, struct rs_scenario *scn)
+{
+    struct rs_simroutine u = {
+        .warmup_s = p->warmup_s, .spot_min_s = p->spot_min_s, .spots_max_s = p->spots_max_s,
+        .spots_min = p->spots_min, .spots_max = p->spots_max, .stretch_s = p->stretch_s,
+        .rest_s = p->rest_s, .countdown_s = p->countdown_s, .unload_start_s = p->unload_start_s,
+        .stretch_reps = p->stretch_reps, .first_leg = p->first_leg,
+    };
+    static char text[32768];
+    char err[600];
+    if (rs_simroutine_text(&u, text, sizeof text) < 0 ||
+        rs_scenario_parse(scn, text, "routine", err, sizeof err) < 0) {
+        rs_cli_error("demo: the simulated routine does not fit this plan");
+        return -1;
+    }
+    return 0;
+}
+
 /* The simulated roller's calibration is known exactly, and so is the
  * simulated person: the demo shows calibrated units and %BW. */
 static void demo_person(struct rs_session_config *scfg, const struct demo *d,
@@ -182,7 +209,7 @@ int rs_cmd_demo(int argc, char **argv)
     ro.wcfg.title = "rollsense demo";
     ro.wcfg.volume = 0.8f;
     bool fast = false;
-    const char *scenario = "demo";
+    const char *scenario = NULL;
     struct rs_rec_opts rec = { .enabled = true, .path = NULL };
     struct rs_cli_session_args sa = { .rec = &rec };
     for (int i = 1; i < argc; i++) {
@@ -191,7 +218,7 @@ int rs_cmd_demo(int argc, char **argv)
             return RS_EXIT_USAGE;
         if (so > 0)
             continue;
-        int r = demo_arg(argc, argv, &i, &ro, &fast, &scenario);
+        int r = demo_arg(argc, argv, &i, &ro, &fast, &scenario, &sa);
         if (r != 0)
             return r > 0 ? RS_EXIT_OK : RS_EXIT_USAGE;
     }
@@ -205,7 +232,8 @@ int rs_cmd_demo(int argc, char **argv)
     static struct demo d; /* large (the scenario): not on the stack */
     memset(&d, 0, sizeof d);
     static struct rs_scenario scn;
-    if (load_scenario(scenario, &scn) != 0)
+    if (scenario || !sa.routine ? load_scenario(scenario ? scenario : "demo", &scn) != 0
+                                : routine_scenario(&scfg.plan, &scn) != 0)
         return RS_EXIT_USAGE;
     if (!headless && !rs_run_have_display()) {
         rs_cli_error("demo: no display (DISPLAY and WAYLAND_DISPLAY unset); try "

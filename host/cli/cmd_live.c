@@ -88,28 +88,33 @@ static void help(void)
 
 int rs_cmd_live(int argc, char **argv)
 {
+    return rs_cli_live_main(argc, argv, "live", 0, help);
+}
+
+int rs_cli_live_main(int argc, char **argv, const char *who, int routine, void (*help_fn)(void))
+{
     struct rs_conn_config cfg = { 0 };
     struct rs_session_config scfg = { .mode = RS_MODE_LIVE };
-    struct rs_run_opts ro = { .duration_s = -1, .who = "live", .cal_persist = true };
-    ro.wcfg.title = "rollsense live";
+    struct rs_run_opts ro = { .duration_s = -1, .who = who, .cal_persist = true };
+    ro.wcfg.title = routine ? "rollsense routine" : "rollsense live";
     ro.wcfg.volume = 0.8f;
     const char *capture_path = NULL;
     struct rs_rec_opts rec = { .enabled = true, .path = NULL };
-    struct rs_cli_session_args sa = { .rec = &rec };
+    struct rs_cli_session_args sa = { .rec = &rec, .routine = routine };
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
-        int so = rs_cli_session_option(argc, argv, &i, "live", &ro, &scfg, &sa);
+        int so = rs_cli_session_option(argc, argv, &i, who, &ro, &scfg, &sa);
         if (so < 0)
             return RS_EXIT_USAGE;
         if (so > 0)
             continue;
         if (rs_cli_is_help(a)) {
-            help();
+            help_fn();
             return RS_EXIT_OK;
         } else if (strcmp(a, "--port") == 0 || strcmp(a, "--device") == 0 ||
                    strcmp(a, "--capture") == 0) {
             if (i + 1 >= argc || argv[i + 1][0] == '\0') {
-                rs_cli_error("live: %s needs a value", a);
+                rs_cli_error("%s: %s needs a value", who, a);
                 return RS_EXIT_USAGE;
             }
             const char *v = argv[++i];
@@ -120,16 +125,16 @@ int rs_cmd_live(int argc, char **argv)
             else
                 cfg.serial = v;
         } else {
-            rs_cli_error("live: unknown argument '%s' (try 'rollsense live --help')", a);
+            rs_cli_error("%s: unknown argument '%s' (try 'rollsense %s --help')", who, a, who);
             return RS_EXIT_USAGE;
         }
     }
-    if (rs_cli_session_check("live", &ro, &scfg, &sa) != 0)
+    if (rs_cli_session_check(who, &ro, &scfg, &sa) != 0)
         return RS_EXIT_USAGE;
     const bool headless = sa.headless;
     if (!headless && !rs_run_have_display()) {
-        rs_cli_error("live: no display (DISPLAY and WAYLAND_DISPLAY unset); "
-                     "use 'rollsense live --headless --json'");
+        rs_cli_error("%s: no display (DISPLAY and WAYLAND_DISPLAY unset); "
+                     "use 'rollsense %s --headless --json'", who, who);
         return RS_EXIT_FAIL;
     }
     rs_calib_defaults(&scfg.cal);
@@ -137,21 +142,22 @@ int rs_cmd_live(int argc, char **argv)
      * the session; the defaults when there is none. */
     char pname[RS_PROFILE_NAME_MAX], pwhy[512];
     if (rs_profiles_load_active(&scfg.prof, pname, sizeof pname, pwhy, sizeof pwhy) < 0)
-        rs_cli_error("live: %s; using the default profile", pwhy);
+        rs_cli_error("%s: %s; using the default profile", who, pwhy);
     rs_cli_session_outputs(&sa, &ro, &scfg);
 
     struct capture cap = { 0 };
     if (capture_path) {
         cap.f = rs_file_fopen_private(capture_path);
         if (!cap.f) {
-            rs_cli_error("live: cannot create capture file '%s': %s", capture_path, strerror(errno));
+            rs_cli_error("%s: cannot create capture file '%s': %s", who, capture_path,
+                         strerror(errno));
             return RS_EXIT_FAIL;
         }
     }
     rs_cli_catch_signals(&ro.stop);
 
     struct rs_conn *c;
-    struct rs_session *s = rs_cli_session_conn("live", &scfg, &cfg, &c);
+    struct rs_session *s = rs_cli_session_conn(who, &scfg, &cfg, &c);
     if (!s) {
         if (cap.f)
             fclose(cap.f);
@@ -161,9 +167,9 @@ int rs_cmd_live(int argc, char **argv)
         struct rs_session_observer ob = { .ctx = &cap, .bytes = capture_bytes };
         rs_session_observe(s, &ob);
     }
-    int rc = rs_cli_record_run("live", &rec, c, s, &ro);
+    int rc = rs_cli_record_run(who, &rec, c, s, &ro);
     if (cap.f && (fclose(cap.f) != 0 || cap.failed)) {
-        rs_cli_error("live: writing the capture file '%s' failed", capture_path);
+        rs_cli_error("%s: writing the capture file '%s' failed", who, capture_path);
         return RS_EXIT_FAIL;
     }
     return rc;

@@ -99,6 +99,14 @@ static void print_events(struct rs_events *ev, bool json)
     rs_events_clear(ev);
 }
 
+/* The routine's recorded rows, as live printed them. */
+static void print_log(void *ctx, const char *type, const char *json)
+{
+    (void)ctx;
+    (void)type;
+    printf("%s\n", json);
+}
+
 /* Headless: feed everything (paced when speed > 0), print, compare. */
 static int run_headless(struct rs_replay *rp, bool json, double speed,
                         volatile sig_atomic_t *stop)
@@ -310,6 +318,8 @@ int rs_cmd_replay(int argc, char **argv)
         fprintf(stderr, "rollsense: replay: note: %s\n", rs_replay_notes(rp));
     struct out_ctx oc = { .json = a.json };
     rs_replay_on_diff(rp, on_diff, &oc);
+    if (a.json && !a.compare && a.headless)
+        rs_replay_on_log(rp, print_log, NULL);
     volatile sig_atomic_t *stop = NULL;
     rs_cli_catch_signals(&stop);
     int rc = play(rp, &a, stop);

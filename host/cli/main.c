@@ -16,6 +16,7 @@ struct rs_command {
 
 static const struct rs_command commands[] = {
     { "live", rs_cmd_live, "roll with live feedback from a roller (window, or --headless --json)" },
+    { "routine", rs_cmd_routine, "the guided calf routine: warm-up, tender spots, stretches, each leg" },
     { "devices", rs_cmd_devices, "list connected rollers: port, serial, firmware, calibration" },
     { "calibrate", rs_cmd_calibrate, "tare, span, encoder check, user profile, show, undo (guided)" },
     { "demo", rs_cmd_demo, "the live window on a simulated roller and user (no hardware needed)" },

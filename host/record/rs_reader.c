@@ -28,6 +28,7 @@
 struct cursor {
     sqlite3_stmt *st;
     int64_t last_id;   /* last id delivered (or skipped) */
+    int64_t id;        /* id of the row the statement is on (cursor_step) */
     bool eof;
     bool have;         /* a row is peeked into the fields below */
     bool restart;      /* re-bind from last_id before the next step */
@@ -38,6 +39,7 @@ struct cursor {
 struct rs_reader {
     sqlite3 *db;
     struct cursor fc, lc;
+    sqlite3_stmt *at_st; /* frame_at's statement, prepared on first use */
     /* peeked frame row */
     int64_t f_id, f_host, f_dev;
     struct rs_frame f_frame;
@@ -320,6 +322,7 @@ void rs_reader_close(struct rs_reader *s)
         return;
     sqlite3_finalize(s->fc.st);
     sqlite3_finalize(s->lc.st);
+    sqlite3_finalize(s->at_st);
     sqlite3_close(s->db);
     for (int i = 0; i < s->nmeta; i++) {
         free(s->meta_key[i]);
@@ -558,6 +561,7 @@ static bool cursor_step(struct rs_reader *s, struct cursor *c)
         int rc = sqlite3_step(c->st);
         if (rc == SQLITE_ROW) {
             int64_t id = sqlite3_column_int64(c->st, 0);
+            c->id = id;
             if (id <= c->last_id) {
                 /* a damaged b-tree can answer out of order: treat it as a
                  * corrupt region, so every delivered id is larger than the
@@ -591,15 +595,18 @@ static void peek_frame(struct rs_reader *s)
 {
     while (!s->fc.have && cursor_step(s, &s->fc)) {
         sqlite3_stmt *st = s->fc.st;
-        s->f_id = sqlite3_column_int64(st, 0);
+        s->f_id = s->fc.id;
         s->fc.last_id = s->f_id;
-        s->f_host = sqlite3_column_int64(st, 1);
-        s->f_dev = sqlite3_column_int64(st, 2);
-        const void *raw = sqlite3_column_blob(st, 3);
-        int n = sqlite3_column_bytes(st, 3);
-        if (!raw || n < 6 || n > (int)RS_FRAME_MAX ||
-            sqlite3_column_type(st, 1) != SQLITE_INTEGER ||
-            sqlite3_column_type(st, 2) != SQLITE_INTEGER ||
+        /* the row's values once each (one thread reads: unprotected is fine) */
+        sqlite3_value *host = sqlite3_column_value(st, 1), *dev = sqlite3_column_value(st, 2);
+        sqlite3_value *rv = sqlite3_column_value(st, 3);
+        bool ints = sqlite3_value_type(host) == SQLITE_INTEGER &&
+                    sqlite3_value_type(dev) == SQLITE_INTEGER;
+        s->f_host = sqlite3_value_int64(host);
+        s->f_dev = sqlite3_value_int64(dev);
+        const void *raw = sqlite3_value_blob(rv);
+        int n = sqlite3_value_bytes(rv);
+        if (!raw || n < 6 || n > (int)RS_FRAME_MAX || !ints ||
             rs_frame_parse(raw, (size_t)n, &s->f_frame) != RS_DEC_OK) {
             if (s->f_id > s->fc.hw)
                 s->dmg.bad_frames++;
@@ -622,7 +629,7 @@ static void peek_log(struct rs_reader *s)
 {
     while (!s->lc.have && cursor_step(s, &s->lc)) {
         sqlite3_stmt *st = s->lc.st;
-        s->l_id = sqlite3_column_int64(st, 0);
+        s->l_id = s->lc.id;
         s->lc.last_id = s->l_id;
         s->l_after = sqlite3_column_int64(st, 1);
         s->l_kind = sqlite3_column_int(st, 2);
@@ -650,9 +657,9 @@ int rs_reader_next(struct rs_reader *s, struct rs_item *it)
     peek_log(s);
     if (!s->fc.have && !s->lc.have)
         return 0;
-    memset(it, 0, sizeof *it);
     /* A log row stored after frame k comes before frame k + 1. */
     if (s->lc.have && (!s->fc.have || s->l_after < s->f_id)) {
+        memset(it, 0, sizeof *it);
         static const enum rs_item_kind kinds[] = { RS_ITEM_FRAME, RS_ITEM_GAP, RS_ITEM_EVENT,
                                                    RS_ITEM_MARK };
         it->kind = kinds[s->l_kind];
@@ -711,19 +718,23 @@ long rs_reader_log(struct rs_reader *s, rs_reader_item_fn fn, void *ctx)
 }
 
 /* dev_us of the first frame with id >= id, its id; false if none or unreadable. */
-static bool frame_at(sqlite3 *db, int64_t id, int64_t *found, int64_t *dev)
+/* The first frame at or after ID: its id and dev_us. The statement is
+ * prepared once per reader (seek and span call this dozens of times, and
+ * preparing cost far more than the lookup). */
+static bool frame_at(struct rs_reader *s, int64_t id, int64_t *found, int64_t *dev)
 {
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(db, "SELECT id, dev_us FROM frames WHERE id >= ?1 ORDER BY id LIMIT 1",
-                           -1, &st, NULL) != SQLITE_OK)
+    if (!s->at_st &&
+        sqlite3_prepare_v2(s->db, "SELECT id, dev_us FROM frames WHERE id >= ?1 ORDER BY id LIMIT 1",
+                           -1, &s->at_st, NULL) != SQLITE_OK)
         return false;
-    sqlite3_bind_int64(st, 1, id);
-    bool ok = sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_reset(s->at_st);
+    sqlite3_bind_int64(s->at_st, 1, id);
+    bool ok = sqlite3_step(s->at_st) == SQLITE_ROW;
     if (ok) {
-        *found = sqlite3_column_int64(st, 0);
-        *dev = sqlite3_column_int64(st, 1);
+        *found = sqlite3_column_int64(s->at_st, 0);
+        *dev = sqlite3_column_int64(s->at_st, 1);
     }
-    sqlite3_finalize(st);
+    sqlite3_reset(s->at_st);
     return ok;
 }
 
@@ -739,7 +750,7 @@ int rs_reader_seek(struct rs_reader *s, int64_t dev_us)
     int64_t target = rs_add_sat(hi, 1);
     for (int guard = 0; lo <= hi && guard < 200; guard++) {
         int64_t mid = lo + (int64_t)(((uint64_t)hi - (uint64_t)lo) / 2);
-        if (!frame_at(s->db, mid, &id, &dev) || id < mid) {
+        if (!frame_at(s, mid, &id, &dev) || id < mid) {
             hi = rs_sub_sat(mid, 1);
             continue;
         }
@@ -796,7 +807,7 @@ int rs_reader_span(struct rs_reader *s, uint64_t *frames, int64_t *first_dev_us,
         int64_t a = lo, b = (int64_t)1 << 40;
         while (a < b) {
             int64_t mid = a + (b - a + 1) / 2;
-            if (frame_at(s->db, mid, &id, &d1))
+            if (frame_at(s, mid, &id, &d1))
                 a = mid;
             else
                 b = mid - 1;
@@ -809,11 +820,11 @@ int rs_reader_span(struct rs_reader *s, uint64_t *frames, int64_t *first_dev_us,
      * info frame at connection) carry no device time of their own. */
     if (sample_dev(s->db, "SELECT dev_us FROM frames WHERE type = 2 AND id >= ?1"
                           " ORDER BY id LIMIT 1", lo, &d0) ||
-        frame_at(s->db, lo, &id, &d0))
+        frame_at(s, lo, &id, &d0))
         *first_dev_us = d0;
     if (sample_dev(s->db, "SELECT dev_us FROM frames WHERE type = 2 AND id <= ?1"
                           " ORDER BY id DESC LIMIT 1", hi, &d1) ||
-        frame_at(s->db, hi, &id, &d1))
+        frame_at(s, hi, &id, &d1))
         *last_dev_us = d1;
     /* Rows are never deleted, so rowids are contiguous. */
     *frames = (uint64_t)hi - (uint64_t)lo + 1;

@@ -31,6 +31,8 @@ struct rs_replay {
     struct rs_replay_stats st;
     rs_replay_diff_fn diff_fn;
     void *diff_ctx;
+    rs_replay_log_fn on_log;      /* the routine's rows */
+    void *log_ctx;
     /* the current comparison group: events after frame group_id */
     int64_t group_id;
     double group_t;
@@ -179,6 +181,12 @@ void rs_replay_on_diff(struct rs_replay *rp, rs_replay_diff_fn fn, void *ctx)
     rp->diff_ctx = ctx;
 }
 
+void rs_replay_on_log(struct rs_replay *rp, rs_replay_log_fn fn, void *ctx)
+{
+    rp->on_log = fn;
+    rp->log_ctx = ctx;
+}
+
 static void report(struct rs_replay *rp, enum rs_replay_diff_kind kind, const char *recorded,
                    const char *replayed)
 {
@@ -312,6 +320,11 @@ static int feed(struct rs_replay *rp, const struct rs_item *it, struct rs_events
         }
         break;
     case RS_ITEM_EVENT:
+        if (it->type && strncmp(it->type, "routine_", 8) == 0) {
+            if (!quiet && rp->on_log)
+                rp->on_log(rp->log_ctx, it->type, it->json ? it->json : "{}");
+            break;
+        }
         if (!quiet && rp->opts.compare) {
             rp->st.recorded_events++;
             size_t len = it->json ? strlen(it->json) : 0;

@@ -106,6 +106,12 @@ void rs_replay_close(struct rs_replay *rp);
 /* Differences go to fn (compare mode). */
 void rs_replay_on_diff(struct rs_replay *rp, rs_replay_diff_fn fn, void *ctx);
 
+/* The guided routine's rows (routine_step, routine_done): the session
+ * wrote them, the pipeline does not make them, so they are never compared;
+ * fn gets each (type and the recorded JSON) as the replay passes it. */
+typedef void (*rs_replay_log_fn)(void *ctx, const char *type, const char *json);
+void rs_replay_on_log(struct rs_replay *rp, rs_replay_log_fn fn, void *ctx);
+
 /*
  * Process stored items up to and including the next sample frame: its events
  * (and those of non-sample frames and gaps before it) are appended to out

@@ -10,6 +10,7 @@
 #include "rs_defaults.h"
 #include "rs_replay.h"
 #include "rs_run.h"
+#include "rs_rtreplay.h"
 
 struct replay_input {
     struct rs_replay *rp;
@@ -20,6 +21,9 @@ struct replay_input {
     float marks_s[RS_VIEW_MARKS_MAX];
     int nmarks;
     int64_t first_dev_us;
+    /* the guided routine's steps as recorded (routine_step rows) */
+    struct rs_rtstep steps[RS_RTREPLAY_STEPS];
+    int nsteps;
 };
 
 static double mono_s(void)
@@ -35,6 +39,9 @@ static void collect_mark(void *ctx, const struct rs_item *it)
     bool hold = it->kind == RS_ITEM_EVENT && it->type && strcmp(it->type, "hold_start") == 0;
     if ((hold || it->kind == RS_ITEM_MARK) && ri->nmarks < RS_VIEW_MARKS_MAX)
         ri->marks_s[ri->nmarks++] = (float)((double)(it->dev_us - ri->first_dev_us) / 1e6);
+    if (it->kind == RS_ITEM_EVENT && it->type && strcmp(it->type, "routine_step") == 0 &&
+        ri->nsteps < RS_RTREPLAY_STEPS && rs_rtstep_parse(it->json, &ri->steps[ri->nsteps]) == 0)
+        ri->nsteps++;
 }
 
 /* Feed the session up to the clock's position; at the end, pause (the user
@@ -71,6 +78,8 @@ static void decorate(void *ctx, struct rs_view *v)
     v->replay_pos_s = (float)rs_replay_pos(ri->rp);
     v->replay_len_s = (float)ri->clk.len_s;
     v->replay_speed = (float)ri->clk.speed;
+    if (ri->nsteps > 0) /* a routine session: its steps as recorded */
+        rs_rtreplay_view(ri->steps, ri->nsteps, rs_replay_pos(ri->rp), &v->routine);
 }
 
 /* Frame by frame: pause, then exactly n sample frames on, or a seek target

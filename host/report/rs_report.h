@@ -38,9 +38,23 @@ struct rs_report_data {
     double duration_s;
     size_t nholds;
     struct rs_report_hold holds[64];
+    /* The guided routine's steps as recorded (routine_step rows: end time,
+     * actual_s, kind, leg, count, skipped) and its end (routine_done):
+     * routine_done -1 none logged, 0 ended early, 1 completed. */
+    int nsteps;
+    struct rs_report_step {
+        double end_s, actual_s;
+        int kind, leg, count; /* enum rs_rv_kind; RS_REPORT_LEFT/RIGHT */
+        int skipped;
+    } steps[16];
+    int routine_done, routine_steps_done;
     /* Force x time (N s) while loaded, per bin and leg: where the work went. */
     double calf_map[2][RS_REPORT_BINS];
 };
+
+/* A routine_step or routine_done row (type, JSON) into the report data
+ * (ctx); other types are ignored. A rs_replay_on_log callback. */
+void rs_report_routine_row(void *ctx, const char *type, const char *json);
 
 /* Plot rectangles (pixels), for drawing and for tests that check pixels. */
 struct rs_report_rect { int x, y, w, h; };

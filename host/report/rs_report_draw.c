@@ -193,6 +193,34 @@ static void calf_map(struct canvas *c, const struct rs_report_data *d)
     text(c, c->small, r->x + r->w / 2 - 50, r->y + r->h + 4, buf, 0x444444, 0);
 }
 
+/* The guided routine's steps over the force plot: a line at each step's
+ * end, its name, leg and count at the top of its span; the outcome by the
+ * legend. */
+static void routine_steps(struct canvas *c, const struct rs_report_data *d)
+{
+    static const char *const names[] = { "warm-up", "spots", "knee straight", "knee bent" };
+    const struct rs_report_rect *r = &rs_report_force_rect;
+    for (int i = 0; i < d->nsteps; i++) {
+        const struct rs_report_step *s = &d->steps[i];
+        int x0 = rs_report_x(d, s->end_s - s->actual_s), x1 = rs_report_x(d, s->end_s);
+        line(c, x1, r->y, x1, r->y + r->h - 1, 0x999999, r);
+        char lab[48], cnt[16] = "";
+        if (s->kind == 1)
+            snprintf(cnt, sizeof cnt, " %d", s->count);
+        else if (s->kind >= 2)
+            snprintf(cnt, sizeof cnt, " %dx", s->count);
+        snprintf(lab, sizeof lab, "%s %s%s%s", s->kind >= 0 && s->kind < 4 ? names[s->kind] : "?",
+                 s->leg == RS_REPORT_RIGHT ? "R" : "L", cnt, s->skipped ? " skipped" : "");
+        text(c, c->small, x0 + 3, r->y + 2 + (i % 2) * 16, lab, 0x333333, 0);
+    }
+    if (d->routine_done >= 0) {
+        char out[96];
+        snprintf(out, sizeof out, "routine: %d of %d steps done, %s", d->routine_steps_done,
+                 d->nsteps, d->routine_done ? "completed" : "ended early");
+        text(c, c->small, RS_REPORT_WIDTH - 20, 40, out, 0x444444, 1);
+    }
+}
+
 SDL_Surface *rs_report_draw(const struct rs_report_data *d, const char *font_path, char *err,
                             size_t errcap)
 {
@@ -218,6 +246,7 @@ SDL_Surface *rs_report_draw(const struct rs_report_data *d, const char *font_pat
     snprintf(legend, sizeof legend, "%zu hold%s shaded: blue left leg, orange right leg",
              d->nholds, d->nholds == 1 ? "" : "s");
     text(&c, c.small, RS_REPORT_WIDTH - 20, 22, legend, 0x444444, 1);
+    routine_steps(&c, d);
     calf_map(&c, d);
     text(&c, c.small, 20, RS_REPORT_HEIGHT - 22, d->note, 0x666666, 0);
     if (c.big)

@@ -15,6 +15,7 @@
 #include "rs_jsonq.h"
 #include "rs_report.h"
 #include "rs_reader.h"
+#include "rs_rtreplay.h"
 
 /* Force above which the leg counts as on the roller (N, about 3 % of 70 kg). */
 #define LOADED_N 20.0
@@ -85,10 +86,31 @@ struct scan {
     int64_t hold_dev[64][2];
 };
 
+void rs_report_routine_row(void *ctx, const char *type, const char *json)
+{
+    struct rs_report_data *d = ctx;
+    struct rs_rtstep st;
+    bool done;
+    double k;
+    if (strcmp(type, "routine_step") == 0 && d->nsteps < 16 && rs_rtstep_parse(json, &st) == 0) {
+        d->steps[d->nsteps++] = (struct rs_report_step){
+            st.t, st.actual_s, st.kind, st.leg == RS_VLEG_RIGHT ? RS_REPORT_RIGHT : RS_REPORT_LEFT,
+            st.count, st.skipped };
+    } else if (strcmp(type, "routine_done") == 0 && rs_jsonq_bool(json, "completed", &done)) {
+        d->routine_done = done;
+        if (rs_jsonq_num(json, "steps_done", &k) && k >= 0 && k < 100)
+            d->routine_steps_done = (int)k;
+    }
+}
+
 /* A hold event of the log into d->holds and sc->hold_dev. */
 static void scan_event(const struct rs_item *it, struct rs_report_data *d, struct scan *sc,
                        int *open_leg, int64_t *open_start)
 {
+    if (strncmp(it->type, "routine_", 8) == 0) {
+        rs_report_routine_row(d, it->type, it->json ? it->json : "{}");
+        return;
+    }
     char leg[16] = "";
     rs_jsonq_str(it->json, "leg", leg, sizeof leg);
     int l = strcmp(leg, "right") == 0 ? RS_REPORT_RIGHT : RS_REPORT_LEFT;
@@ -240,6 +262,7 @@ int rs_report_from_session(struct rs_reader *s, struct rs_report_data *d, char *
                            size_t errcap)
 {
     memset(d, 0, sizeof *d);
+    d->routine_done = -1;
     struct rs_reader_summary sum;
     rs_reader_summary(s, &sum);
     struct cal cal0;

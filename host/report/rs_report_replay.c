@@ -29,6 +29,8 @@ int rs_report_from_replay(struct rs_replay *rp, struct rs_report_data *d, char *
         snprintf(err, errcap, "the session has no readable frames to draw");
         return -1;
     }
+    d->routine_done = -1;
+    rs_replay_on_log(rp, rs_report_routine_row, d);
     d->duration_s = rs_replay_length(rp);
     if (!(d->duration_s > 0))
         d->duration_s = 1e-3;

@@ -113,9 +113,12 @@ void rs_routine_start(struct rs_routine *r, const struct rs_routine_plan *p, dou
     enum rs_leg legs[2] = { p->first_leg, other_leg(p->first_leg) };
     for (int l = 0; l < 2; l++)
         for (int k = 0; k < 4; k++) {
+            /* A stretch: its repetitions with their countdowns and rests
+             * (the wait for the first one is the user's). */
             double planned = order[k] == RS_RT_WARMUP  ? p->warmup_s
                              : order[k] == RS_RT_SPOTS ? p->spots_max_s
-                                                       : p->stretch_s * p->stretch_reps;
+                                                       : p->stretch_reps * (p->countdown_s + p->stretch_s) +
+                                                             (p->stretch_reps - 1) * p->rest_s;
             r->steps[r->nsteps++] = (struct rs_routine_step){ order[k], legs[l], planned };
         }
     r->t0 = t;
@@ -227,13 +230,13 @@ static const char *instruction(const struct rs_routine *r, enum rs_rt_kind k)
                    : "Stop on a tender spot and hold it 15-30 s, until it eases.";
     case RS_RT_STRETCH_GASTROC:
         return r->phase == RS_RTP_WAIT
-                   ? "Face a wall, this leg back and straight, heel down. Step off the roller "
-                     "or press space to start."
+                   ? "Wall stretch: this leg back, straight, heel down. Step off the roller "
+                     "or press space."
                    : "Back leg straight, heel down, lean into the wall.";
     case RS_RT_STRETCH_SOLEUS:
         return r->phase == RS_RTP_WAIT
-                   ? "Face a wall, this leg back, knee slightly bent, heel down. Step off the "
-                     "roller or press space to start."
+                   ? "Wall stretch: this leg back, knee slightly bent, heel down. Step off "
+                     "or press space."
                    : "Back knee slightly bent, heel down, lean in.";
     }
     return "";
@@ -247,9 +250,9 @@ static const char *title(enum rs_rt_kind k)
     case RS_RT_SPOTS:
         return "Tender spots";
     case RS_RT_STRETCH_GASTROC:
-        return "Stretch: knee straight";
+        return "Knee straight";
     case RS_RT_STRETCH_SOLEUS:
-        return "Stretch: knee bent";
+        return "Knee bent";
     }
     return "";
 }
@@ -304,7 +307,7 @@ void rs_routine_view(const struct rs_routine *r, double t, struct rs_routine_vie
 
 const char *rs_routine_kind_name(enum rs_rt_kind k)
 {
-    static const char *const names[] = { "warmup", "spots", "stretch_gastrocnemius",
+    static const char *const names[] = { "warmup", "spots", "stretch_gastroc",
                                          "stretch_soleus" };
     return (unsigned)k < sizeof names / sizeof names[0] ? names[k] : "unknown";
 }

@@ -64,7 +64,8 @@ struct rs_routine_plan {
 struct rs_routine_step {
     enum rs_rt_kind kind;
     enum rs_leg leg;
-    double planned_s; /* warm-up and stretches: their time; spots: spots_max_s */
+    double planned_s; /* warm-up: its time; spots: spots_max_s; a stretch: its
+                       * repetitions, countdowns and rests (not the wait for the first) */
 };
 
 enum rs_rt_ev_kind {
@@ -118,7 +119,7 @@ struct rs_routine_view {
     double remaining_s;  /* of the timed thing in progress (< 0: nothing timed) */
     int spots, spots_min, spots_max;
     int rep, reps;       /* rep: 1-based repetition in progress or next */
-    const char *title;   /* "Warm up", "Tender spots", "Stretch: knee straight", ... */
+    const char *title;   /* "Warm up", "Tender spots", "Knee straight", "Knee bent" */
     const char *instruction;
 };
 
@@ -153,7 +154,7 @@ bool rs_routine_done(const struct rs_routine *r);
 
 void rs_routine_view(const struct rs_routine *r, double t, struct rs_routine_view *v);
 
-/* "warmup", "spots", "stretch_gastrocnemius", "stretch_soleus" (JSON names). */
+/* "warmup", "spots", "stretch_gastroc", "stretch_soleus" (JSON names, the routine contract). */
 const char *rs_routine_kind_name(enum rs_rt_kind k);
 /* "step_start", "step_end", "spot", "spot_short", "rep_start", "rep_end", "done". */
 const char *rs_routine_ev_name(enum rs_rt_ev_kind k);

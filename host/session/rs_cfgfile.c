@@ -28,6 +28,14 @@ int rs_cfgfile_default_path(char *out, size_t cap)
 int rs_cfgfile_load(struct rs_config *cfg, const char *path, char *used, size_t usedcap,
                     char *err, size_t errcap)
 {
+    struct rs_rtcfg rt;
+    return rs_cfgfile_load_all(cfg, &rt, path, used, usedcap, err, errcap);
+}
+
+int rs_cfgfile_load_all(struct rs_config *cfg, struct rs_rtcfg *rt, const char *path, char *used,
+                        size_t usedcap, char *err, size_t errcap)
+{
+    rs_rtcfg_defaults(rt);
     char def[1024];
     rs_config_defaults(cfg);
     if (usedcap)
@@ -48,7 +56,9 @@ int rs_cfgfile_load(struct rs_config *cfg, const char *path, char *used, size_t 
             snprintf(err, errcap, "config: %s", why);
         return -1;
     }
-    int rc = rs_config_parse(cfg, text, path, err, errcap);
+    int rc = rs_rtcfg_take(rt, text, path, err, errcap);
+    if (rc == 0)
+        rc = rs_config_parse(cfg, text, path, err, errcap);
     free(text);
     if (rc < 0)
         return -1;

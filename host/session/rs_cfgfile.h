@@ -13,6 +13,7 @@
 #include <stddef.h>
 
 #include "rs_config.h"
+#include "rs_rtcfg.h"
 
 /*
  * Fill *cfg. path: the --config value or NULL. On success returns 0 and
@@ -22,6 +23,12 @@
  */
 int rs_cfgfile_load(struct rs_config *cfg, const char *path, char *used, size_t usedcap,
                     char *err, size_t errcap);
+
+/* The same, and the guided routine's keys and `voice` of the same file
+ * (rs_rtcfg.h) into *rt (defaults first). rs_cfgfile_load accepts and
+ * checks those keys too, and drops them. */
+int rs_cfgfile_load_all(struct rs_config *cfg, struct rs_rtcfg *rt, const char *path, char *used,
+                        size_t usedcap, char *err, size_t errcap);
 
 /* The default config path (need not exist). 0, or -1 when neither
  * XDG_CONFIG_HOME nor HOME is set. */

@@ -97,6 +97,15 @@ static void on_event(void *ctx, const struct rs_event *ev)
     check(ra);
 }
 
+/* The routine's routine_step and routine_done: kind 2 rows like the
+ * detector's events (docs/session-format.md). */
+static void on_log_event(void *ctx, const char *type, const char *json)
+{
+    struct rs_recattach *ra = ctx;
+    rs_rec_event(ra->rec, host_now(ra), -1, type, json);
+    check(ra);
+}
+
 static void on_mark(void *ctx, double t, const char *label)
 {
     (void)t;
@@ -144,6 +153,7 @@ int rs_recattach_start(struct rs_recattach **out, struct rs_session *s,
         .frame = on_frame,
         .conn_event = on_conn_event,
         .pipeline_event = on_event,
+        .log_event = on_log_event,
         .mark = on_mark,
         .snapshot = on_snapshot,
     };
@@ -157,6 +167,11 @@ int rs_recattach_start(struct rs_recattach **out, struct rs_session *s,
     rs_session_set_recording(s, rs_rec_status(ra->rec) == 0);
     *out = ra;
     return 0;
+}
+
+struct rs_rec *rs_recattach_rec(struct rs_recattach *ra)
+{
+    return ra ? ra->rec : NULL;
 }
 
 void rs_recattach_tick(void *ctx)

@@ -39,6 +39,9 @@ int rs_recattach_start(struct rs_recattach **out, struct rs_session *s,
  * clock, e.g. emulated time, so commits happen every 250 ms of it. */
 void rs_recattach_set_clock(struct rs_recattach *ra, int64_t (*now)(void *ctx), void *ctx);
 
+/* The recorder itself (benchmarks: its statistics, a slow sync hook). */
+struct rs_rec *rs_recattach_rec(struct rs_recattach *ra);
+
 /* The commit clock: call after every connection step (rs_run_opts.tick). */
 void rs_recattach_tick(void *ra);
 

@@ -390,12 +390,27 @@ static bool loop_skip_draw(struct loop *L, enum rs_view_link was, const struct r
     return false;
 }
 
+/* The cues and the routine's spoken phrases due since the last frame. */
+static void loop_sound(struct loop *L)
+{
+    unsigned cues = rs_session_take_cues(L->s);
+    if (cues && !L->act.muted)
+        rs_window_cues(L->win, cues);
+    int ph[8];
+    int n = rs_session_take_phrases(L->s, ph, 8);
+    for (int i = 0; i < n && !L->act.muted; i++)
+        rs_window_say(L->win, (enum rs_phrase)ph[i]);
+}
+
 /* What the keys of the last frame asked for. 1: stop after a screenshot. */
 static int loop_keys(struct loop *L)
 {
     const struct rs_ui_actions *a = &L->act;
-    if (L->conn && (a->bits & RS_UI_MARK))
+    /* In a routine space goes on (rs_session_routine_go) and n skips. */
+    if (L->conn && (a->bits & RS_UI_MARK) && !rs_session_routine_go(L->s))
         rs_session_mark(L->s, L->in->now(L->in->ctx), "");
+    if (L->conn && (a->bits & RS_UI_SKIP))
+        rs_session_routine_skip(L->s);
     if (L->cu.lc && (a->bits & RS_UI_CALIBRATE)) {
         open_wizard(L->cu.lc, L->s, L->o);
         L->cu.last_msg[0] = '\0';
@@ -516,9 +531,7 @@ static int loop_run(struct loop *L, char *err, size_t errcap, int *in_rc)
             rs_pace_done(&L->pace, L->in->now(L->in->ctx), true);
             continue;
         }
-        unsigned cues = rs_session_take_cues(L->s);
-        if (cues && !L->act.muted)
-            rs_window_cues(L->win, cues);
+        loop_sound(L);
         enum rs_view_link was_link = view.link;
         double now = L->in->now(L->in->ctx);
         rs_session_view(L->s, now, &view);

@@ -11,6 +11,7 @@
 #include "rs_cues.h"
 #include "rs_defaults.h"
 #include "rs_json.h"
+#include "rs_rtglue.h"
 #include "rs_warn.h"
 
 /* Loss over the last few seconds: one entry per strip-chart tick. */
@@ -45,6 +46,7 @@ struct rs_session {
     unsigned cues;
     struct rs_state_clock state_clk; /* --state-every */
     struct rs_warn warn;          /* knee banner and per-leg dose advice */
+    struct rs_rtglue rt;          /* the guided routine, when cfg.routine */
 };
 
 /* ---- pure helpers ------------------------------------------------------------ */
@@ -288,13 +290,44 @@ static void snapshot(struct rs_session *s)
             s->obs[i].snapshot(s->obs[i].ctx, &s->snap);
 }
 
+/* The routine's events: their contract lines to JSON and observers, the
+ * step tone to the cues (the phrases wait for rs_session_take_phrases). */
+static void routine_out(struct rs_session *s, const struct rs_routine_out *out)
+{
+    char buf[384];
+    for (int i = 0; i < out->n; i++) {
+        const char *type;
+        const char *json = rs_rtglue_json(&s->rt, &out->ev[i], s->offset, &type, buf, sizeof buf);
+        if (!json)
+            continue;
+        put(s, json);
+        json = rs_rtglue_json(&s->rt, &out->ev[i], 0, &type, buf, sizeof buf);
+        for (int k = 0; k < s->nobs; k++)
+            if (s->obs[k].log_event)
+                s->obs[k].log_event(s->obs[k].ctx, type, json);
+    }
+    if (s->rt.tone)
+        s->cues |= 1u << RS_CUE_STEP;
+    s->rt.tone = false;
+}
+
+/* A hold that ended ticks off a tender spot in the routine's spots step. */
+static void routine_hold(struct rs_session *s, const struct rs_event *ev)
+{
+    if (!s->cfg.routine || ev->type != RS_EV_HOLD_END)
+        return;
+    struct rs_routine_out out = { .n = 0 };
+    rs_rtglue_hold(&s->rt, ev->t, ev->u.hold.leg, ev->u.hold.seconds, &out);
+    routine_out(s, &out);
+}
+
 /* Events of the last pipeline call: JSON, observers, cues, hold spots. */
 static void flush_events(struct rs_session *s)
 {
     char buf[512];
     for (size_t i = 0; i < s->ev.n; i++) {
         struct rs_event e = shift_event(&s->ev.ev[i], s->offset);
-        if (e.type != RS_EV_GAP)
+        if (e.type != RS_EV_GAP && s->cfg.line) /* no JSON for nobody (analyze, replay) */
             put(s, rs_event_json(&e, buf, sizeof buf));
         for (int k = 0; k < s->nobs; k++)
             if (s->obs[k].event)
@@ -304,6 +337,7 @@ static void flush_events(struct rs_session *s)
                 s->obs[k].pipeline_event(s->obs[k].ctx, &s->ev.ev[i]);
         s->cues |= rs_session_event_cues(&e, &s->cfg.cfg);
         rs_warn_event(&s->warn, &s->ev.ev[i]);
+        routine_hold(s, &s->ev.ev[i]);
         if (e.type == RS_EV_HOLD_END && (e.u.hold.leg == RS_LEG_LEFT || e.u.hold.leg == RS_LEG_RIGHT)) {
             int bin = (int)floor(e.u.hold.pos_cm);
             if (bin >= 0 && bin < RS_VIEW_CALF_BINS && s->hold_bins[e.u.hold.leg - 1][bin] < 255)
@@ -361,6 +395,12 @@ static void on_sample(void *ctx, const struct rs_sample *smp, double t)
     s->offset = t - rs_pipeline_live(&s->pipe)->t;
     s->last_t = t;
     flush_events(s);
+    if (s->cfg.routine) {
+        struct rs_routine_out out = { .n = 0 };
+        const struct rs_live *L = rs_pipeline_live(&s->pipe);
+        rs_rtglue_sample(&s->rt, L->t, L->contact, &out);
+        routine_out(s, &out);
+    }
     if (rs_state_clock_due(&s->state_clk, rs_pipeline_live(&s->pipe)->t)) {
         char buf[512];
         put(s, rs_session_state_json(rs_pipeline_live(&s->pipe), s->offset, buf, sizeof buf));
@@ -536,6 +576,8 @@ static void start(struct rs_session *s)
     s->cal_state = -1;
     s->snap.software = cfg.software ? cfg.software : "rollsense";
     s->state_clk.every = cfg.state_every;
+    if (cfg.routine)
+        rs_rtglue_init(&s->rt, &cfg.plan);
 }
 
 struct rs_session *rs_session_new(const struct rs_session_config *cfg)
@@ -650,6 +692,39 @@ void rs_session_set_recording_failed(struct rs_session *s, bool failed)
     s->recording_failed = failed;
 }
 
+bool rs_session_routine_go(struct rs_session *s)
+{
+    struct rs_routine_out out = { .n = 0 };
+    if (s->cfg.routine) {
+        rs_rtglue_go(&s->rt, &out);
+        routine_out(s, &out);
+    }
+    return s->cfg.routine;
+}
+
+void rs_session_routine_skip(struct rs_session *s)
+{
+    struct rs_routine_out out = { .n = 0 };
+    if (s->cfg.routine) {
+        rs_rtglue_skip(&s->rt, &out);
+        routine_out(s, &out);
+    }
+}
+
+bool rs_session_routine_view(const struct rs_session *s, struct rs_routine_view *v)
+{
+    if (!s->cfg.routine)
+        return false;
+    rs_rtglue_view(&s->rt, v);
+    return true;
+}
+
+int rs_session_take_phrases(struct rs_session *s, int *out, int max)
+{
+    bool tone;
+    return s->cfg.routine ? rs_rtglue_take(&s->rt, out, max, &tone) : 0;
+}
+
 unsigned rs_session_take_cues(struct rs_session *s)
 {
     unsigned c = s->cues;
@@ -661,10 +736,50 @@ void rs_session_finish(struct rs_session *s, const struct rs_conn_stats *st, dou
 {
     rs_pipeline_finish(&s->pipe, &s->ev);
     flush_events(s);
+    if (s->cfg.routine) {
+        struct rs_routine_out out = { .n = 0 };
+        rs_rtglue_finish(&s->rt, &out);
+        routine_out(s, &out);
+    }
     struct rs_summary sum;
     rs_pipeline_summary(&s->pipe, &sum);
     char buf[2048];
     put(s, rs_session_summary_json(st, duration_s, &sum, buf, sizeof buf));
+}
+
+_Static_assert((int)RS_RTP_DONE == (int)RS_RVP_DONE && (int)RS_RTP_WAIT == (int)RS_RVP_WAIT &&
+                   (int)RS_RTP_REST == (int)RS_RVP_REST,
+               "the routine's phases and the view's agree");
+_Static_assert((int)RS_RT_STRETCH_SOLEUS == (int)RS_RV_BENT && (int)RS_RT_SPOTS == (int)RS_RV_SPOTS,
+               "the routine's step kinds and the view's agree");
+
+/* The routine's state onto the window's panel (rs_routineview.h). */
+static void routine_view(const struct rs_rtglue *g, struct rs_view_routine *o)
+{
+    struct rs_routine_view rv;
+    bool started = rs_rtglue_view(g, &rv);
+    rs_session_routine_map(&rv, started, o);
+}
+
+void rs_session_routine_map(const struct rs_routine_view *in, bool started, struct rs_view_routine *o)
+{
+    const struct rs_routine_view rv = *in;
+    memset(o, 0, sizeof *o);
+    o->active = true;
+    o->started = started;
+    o->step = rv.step;
+    o->nsteps = rv.nsteps;
+    o->phase = (int)rv.phase; /* enum rs_rt_phase and enum rs_rv_phase agree */
+    o->kind = rv.phase == RS_RTP_DONE ? RS_RV_DONE : (int)rv.kind;
+    o->leg = rv.leg == RS_LEG_LEFT ? RS_VLEG_LEFT : rv.leg == RS_LEG_RIGHT ? RS_VLEG_RIGHT : RS_VLEG_NONE;
+    o->remaining_s = (float)rv.remaining_s;
+    o->spots = rv.spots;
+    o->spots_min = rv.spots_min;
+    o->spots_max = rv.spots_max;
+    o->rep = rv.rep;
+    o->reps = rv.reps;
+    snprintf(o->title, sizeof o->title, "%s", rv.title ? rv.title : "");
+    snprintf(o->instruction, sizeof o->instruction, "%s", rv.instruction ? rv.instruction : "");
 }
 
 void rs_session_view(const struct rs_session *s, double now, struct rs_view *v)
@@ -700,6 +815,10 @@ void rs_session_view(const struct rs_session *s, double now, struct rs_view *v)
     v->recording = s->recording;
     v->recording_failed = s->recording_failed;
     v->session_s = (float)now;
+    if (s->cfg.routine) {
+        routine_view(&s->rt, &v->routine);
+        v->advice[0] = '\0'; /* the routine paces the calves, not the dose advice */
+    }
 }
 
 const struct rs_pipeline *rs_session_pipeline(const struct rs_session *s)

@@ -36,6 +36,7 @@
 #include "rs_config.h"
 #include "rs_conn.h"
 #include "rs_pipeline.h"
+#include "rs_routine.h"
 #include "rs_view.h"
 
 /* What a recorder needs to describe the session: written at attach time and
@@ -78,6 +79,10 @@ struct rs_session_observer {
      * seconds since the first sample, not shifted): what the recorder stores,
      * so a replay's rs_event_json can be compared with them exactly. */
     void (*pipeline_event)(void *ctx, const struct rs_event *ev);
+    /* The session's own events (the guided routine's routine_step and
+     * routine_done, rs_rtglue.h): type and the JSON object with its t in
+     * device seconds, like pipeline_event (what the recorder stores). */
+    void (*log_event)(void *ctx, const char *type, const char *json);
 };
 
 #define RS_SESSION_OBSERVERS_MAX 4
@@ -95,6 +100,10 @@ struct rs_session_config {
     /* JSON: also the live state every state_every seconds of device time
      * (rs_session_state_json); <= 0: never. */
     double state_every;
+    /* The guided routine (rollsense routine, demo --routine): on when
+     * routine is set, with this plan (rs_routine_plan_check passed). */
+    bool routine;
+    struct rs_routine_plan plan;
 };
 
 struct rs_session;
@@ -145,6 +154,20 @@ void rs_session_set_recording(struct rs_session *s, bool on);
 /* Recording stopped on an error (disk full): the status bar says REC OFF. */
 void rs_session_set_recording_failed(struct rs_session *s, bool failed);
 
+/* The routine's keys (space: go on, n: skip); nothing without a routine.
+ * rs_session_routine_go: false when the session has no routine. */
+bool rs_session_routine_go(struct rs_session *s);
+void rs_session_routine_skip(struct rs_session *s);
+
+/* The routine's state for the window; false when the session has no routine
+ * (v untouched). */
+bool rs_session_routine_view(const struct rs_session *s, struct rs_routine_view *v);
+
+/* The routine's spoken phrases due since the last call (enum rs_phrase),
+ * cleared: how many went into out (at most max). Its tone comes with the
+ * cues (RS_CUE_STEP). */
+int rs_session_take_phrases(struct rs_session *s, int *out, int max);
+
 /* Cues due from the events since the last call (1u << enum rs_cue), cleared. */
 unsigned rs_session_take_cues(struct rs_session *s);
 
@@ -190,6 +213,11 @@ bool rs_state_clock_due(struct rs_state_clock *c, double t);
  * t shifted by offset_s (device -> session seconds; analyze: 0). NULL if cap
  * is too small (512 is enough). */
 const char *rs_session_state_json(const struct rs_live *L, double offset_s, char *buf, size_t cap);
+
+/* The routine's state (rs_routine_view) as the window's routine panel
+ * shows it (rs_routineview.h); started: the routine's clock runs. */
+void rs_session_routine_map(const struct rs_routine_view *rv, bool started,
+                            struct rs_view_routine *o);
 
 /* The cue an event should sound (1u << enum rs_cue), or 0. */
 unsigned rs_session_event_cues(const struct rs_event *ev, const struct rs_config *cfg);

@@ -9,7 +9,7 @@
 /* Rising patterns mean progress (15 s, 30 s); a falling run means "let go"
  * (90 s); rapid high beeps mean "too fast"; a low double tone "too hard";
  * a high-low siren "away from the knee"; a soft falling pair "that is
- * enough" (dose advice). */
+ * enough" (dose advice); a slow rising chord "next step" (guided routine). */
 const struct rs_cue_tone rs_cue_tones[RS_CUE_COUNT] = {
     [RS_CUE_HOLD_START] = { 1, { 660 }, { 150 }, 1000 },
     [RS_CUE_HOLD_15] = { 2, { 660, 880 }, { 120, 120 }, 1000 },
@@ -20,13 +20,14 @@ const struct rs_cue_tone rs_cue_tones[RS_CUE_COUNT] = {
     [RS_CUE_TOO_HARD] = { 2, { 220, 220 }, { 300, 300 }, 5000 },
     [RS_CUE_KNEE] = { 4, { 1175, 587, 1175, 587 }, { 110, 110, 110, 110 }, 3000 },
     [RS_CUE_DOSE] = { 2, { 784, 523 }, { 250, 400 }, 1000 },
+    [RS_CUE_STEP] = { 3, { 523, 659, 784 }, { 160, 160, 320 }, 500 },
 };
 
 const char *rs_cue_name(enum rs_cue c)
 {
     static const char *const n[RS_CUE_COUNT] = {
         "hold_start", "hold_15s", "hold_30s", "hold_60s", "hold_90s", "too_fast", "too_hard",
-        "knee_zone", "dose",
+        "knee_zone", "dose", "routine_step",
     };
     return (unsigned)c < RS_CUE_COUNT ? n[c] : "?";
 }

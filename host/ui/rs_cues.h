@@ -32,6 +32,7 @@ enum rs_cue {
     RS_CUE_TOO_HARD,
     RS_CUE_KNEE,       /* entering the knee zone */
     RS_CUE_DOSE,       /* new dose advice */
+    RS_CUE_STEP,       /* guided routine: a new step, a stretch repetition starts */
     RS_CUE_COUNT
 };
 

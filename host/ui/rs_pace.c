@@ -45,6 +45,8 @@ void rs_pace_done(struct rs_pace *p, double now_s, bool presented)
     p->started = true;
     p->dirty = false;
     p->drawn_s = now_s;
-    if (presented)
-        p->next_s = now_s + p->period_s;
+    if (!presented)
+        return;
+    double tick = p->next_s + p->period_s;
+    p->next_s = now_s >= p->next_s && now_s < tick ? tick : now_s + p->period_s;
 }

@@ -9,6 +9,7 @@
 #include "rs_render.h"
 
 #include "rs_calfmap.h"
+#include "rs_routineview.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -24,8 +25,17 @@
  * issues only the operations of the panels in `mask` (clipped to them).
  * Every operation goes through fill/arc/text/fill_rects/triangle below,
  * which is what makes the hash complete.
+ *
+ * Layers: a panel whose drawing calls top_layer() has a base layer (the
+ * operations before it, or after base_layer(): background, labels,
+ * scales, tracks) and a top layer (the values). The base layers are drawn
+ * once into a texture (BASE pass, the panels in `mask`) and again only
+ * when their own hash (bhash) changes, e.g. on a resize; a MASK pass then
+ * copies a layered panel's base from the texture and issues only its top
+ * operations. No top operation may overlap a later base operation of its
+ * panel, so the pixels are those of drawing everything in order.
  */
-enum pass { PASS_DRAW, PASS_HASH, PASS_MASK };
+enum pass { PASS_DRAW, PASS_HASH, PASS_MASK, PASS_BASE };
 #define FRAME_SLOT RS_P_COUNT /* hash slot for what is not one panel */
 
 struct rs_render {
@@ -37,6 +47,20 @@ struct rs_render {
     unsigned mask;                         /* PASS_MASK: panels drawn */
     uint64_t hash[RS_P_COUNT + 1], prev[RS_P_COUNT + 1];
     bool have_prev;
+    /* Layers (see enum pass): whether operations now are the top layer,
+     * the panels that have one (found by the HASH pass), the base layers'
+     * hashes, and the texture with the base layers it holds. */
+    bool top;
+    unsigned layered;
+    uint64_t bhash[RS_P_COUNT + 1];
+    SDL_Texture *base;
+    int base_w, base_h;
+    unsigned base_ok;
+    uint64_t base_hash[RS_P_COUNT];
+    /* Per panel, the box of its top layer's pixels this frame and the
+     * last: only their union is copied back from the base (w 0: none). */
+    struct rs_rect top_box[RS_P_COUNT + 1], top_was[RS_P_COUNT + 1];
+    uint64_t shown_bhash[RS_P_COUNT]; /* base layer hash of what is on screen */
     /* Fixed scratch for geometry: no allocation per frame. */
     SDL_Vertex vert[2 * (RING_SEGMENTS + 1)];
     int index[6 * RING_SEGMENTS];
@@ -59,7 +83,8 @@ const char *const rs_safety_note[] = {
 /* Key and meaning separated by a tab: drawn as two aligned columns. */
 static const char *const help_lines[] = {
     "KEYS",
-    "SPACE\tmark a spot (live) / pause (replay)",
+    "SPACE\tmark a spot (live) / pause (replay) / go on (routine)",
+    "N\tskip this step of the routine",
     "C\tcalibrate: tare and span wizard (live, demo)",
     "M\tmute or unmute the cues",
     "S\tsave a PNG screenshot",
@@ -80,25 +105,87 @@ static void set(SDL_Renderer *ren, struct rs_rgb c, Uint8 a)
     SDL_SetRenderDrawColor(ren, c.r, c.g, c.b, a);
 }
 
-/* FNV-1a over an operation's arguments, into the current panel's hash. */
+/* FNV-1a over an operation's arguments, into the current panel's hash
+ * (and its base layer's, for a base operation). */
 static void mix(struct rs_render *r, const void *p, size_t n)
 {
-    uint64_t h = r->hash[r->cur];
-    for (const unsigned char *b = p; n--; b++)
+    uint64_t h = r->hash[r->cur], bh = r->bhash[r->cur];
+    for (const unsigned char *b = p; n--; b++) {
         h = (h ^ *b) * 1099511628211u;
+        bh = (bh ^ *b) * 1099511628211u;
+    }
     r->hash[r->cur] = h;
+    if (!r->top)
+        r->bhash[r->cur] = bh;
+}
+
+static bool in_mask(const struct rs_render *r)
+{
+    return r->cur < 32 && ((r->mask >> r->cur) & 1u);
 }
 
 /* True when this operation is to be drawn; otherwise it is hashed (HASH)
- * or skipped (MASK, another panel). `tag` names the operation kind. */
+ * or skipped (MASK, BASE: another panel or layer). `tag` names the
+ * operation kind. */
 static bool issue(struct rs_render *r, char tag)
 {
     if (r->pass == PASS_DRAW)
         return true;
-    if (r->pass == PASS_MASK)
-        return r->cur < 32 && ((r->mask >> r->cur) & 1u);
-    mix(r, &tag, 1);
-    return false;
+    if (r->pass == PASS_HASH) {
+        mix(r, &tag, 1);
+        return false;
+    }
+    if (!in_mask(r))
+        return false;
+    if (!((r->layered >> r->cur) & 1u))
+        return r->pass == PASS_MASK;
+    return r->pass == PASS_MASK ? r->top : !r->top;
+}
+
+/* Operations from here on are the panel's top layer / its base layer. */
+static void top_layer(struct rs_render *r)
+{
+    r->top = true;
+    if (r->pass == PASS_HASH && r->cur < 32)
+        r->layered |= 1u << r->cur;
+}
+
+static void base_layer(struct rs_render *r)
+{
+    r->top = false;
+}
+
+/* The smallest rectangle holding a and b (an empty one holds nothing). */
+static struct rs_rect rect_union(struct rs_rect a, struct rs_rect b)
+{
+    if (a.w <= 0 || a.h <= 0)
+        return b;
+    if (b.w <= 0 || b.h <= 0)
+        return a;
+    int x0 = a.x < b.x ? a.x : b.x, y0 = a.y < b.y ? a.y : b.y;
+    int x1 = a.x + a.w > b.x + b.w ? a.x + a.w : b.x + b.w;
+    int y1 = a.y + a.h > b.y + b.h ? a.y + a.h : b.y + b.h;
+    return (struct rs_rect){ x0, y0, x1 - x0, y1 - y0 };
+}
+
+/* The part of a inside b (w 0 when none). */
+static struct rs_rect rect_clip(struct rs_rect a, struct rs_rect b)
+{
+    int x0 = a.x > b.x ? a.x : b.x, y0 = a.y > b.y ? a.y : b.y;
+    int x1 = a.x + a.w < b.x + b.w ? a.x + a.w : b.x + b.w;
+    int y1 = a.y + a.h < b.y + b.h ? a.y + a.h : b.y + b.h;
+    if (x1 <= x0 || y1 <= y0)
+        return (struct rs_rect){ 0, 0, 0, 0 };
+    return (struct rs_rect){ x0, y0, x1 - x0, y1 - y0 };
+}
+
+/* A top-layer operation of the HASH pass draws within x (with a margin). */
+static void on_top(struct rs_render *r, int x, int y, int w, int h, int margin)
+{
+    if (r->pass == PASS_HASH && r->top)
+        r->top_box[r->cur] = rect_union(r->top_box[r->cur],
+                                        (struct rs_rect){ x - margin, y - margin, w + 2 * margin,
+                                                          h + 2 * margin });
 }
 
 static void fill(struct rs_render *r, struct rs_rect x, struct rs_rgb c)
@@ -108,6 +195,7 @@ static void fill(struct rs_render *r, struct rs_rect x, struct rs_rgb c)
     if (!issue(r, 'F')) {
         mix(r, &x, sizeof x);
         mix(r, &c, sizeof c);
+        on_top(r, x.x, x.y, x.w, x.h, 0);
         return;
     }
     set(r->ren, c, 255);
@@ -134,6 +222,7 @@ static void arc(struct rs_render *r, int cx, int cy, int ro, int ri, float f0, f
         mix(r, ip, sizeof ip);
         mix(r, fp, sizeof fp);
         mix(r, &c, sizeof c);
+        on_top(r, cx - ro, cy - ro, 2 * ro, 2 * ro, 2);
         return;
     }
     int n = (int)ceilf((f1 - f0) * RING_SEGMENTS);
@@ -179,8 +268,12 @@ static struct rs_rect col(struct rs_rect p, float x0, float x1)
 static int text_px(struct rs_render *r, struct rs_rect box, int max_px, enum rs_align al,
                    struct rs_rgb c, const char *s, struct rs_rect *out)
 {
-    if (issue(r, 'T'))
-        return rs_text_fit(&r->text, box, max_px, al, c, s, out);
+    if (issue(r, 'T')) {
+        r->text.no_log = r->pass == PASS_BASE; /* logged when the panel is */
+        int k = rs_text_fit(&r->text, box, max_px, al, c, s, out);
+        r->text.no_log = false;
+        return k;
+    }
     /* not drawn: measured all the same, callers place things by it */
     if (r->pass == PASS_HASH) {
         const int ip[] = { box.x, box.y, box.w, box.h, max_px, (int)al };
@@ -188,9 +281,17 @@ static int text_px(struct rs_render *r, struct rs_rect box, int max_px, enum rs_
         mix(r, &c, sizeof c);
         mix(r, s, strlen(s) + 1);
     }
-    r->text.dry = true;
-    int k = rs_text_fit(&r->text, box, max_px, al, c, s, out);
-    r->text.dry = false;
+    /* a base layer's text in a drawn panel: on screen from the texture */
+    bool logged = r->pass == PASS_MASK && in_mask(r);
+    r->text.dry = !logged;
+    r->text.no_draw = logged;
+    struct rs_rect at;
+    int k = rs_text_fit(&r->text, box, max_px, al, c, s, &at);
+    r->text.dry = r->text.no_draw = false;
+    if (k >= 0) /* glyphs may ink a little beyond their metrics */
+        on_top(r, at.x, at.y, at.w, at.h, at.h / 4 + 2);
+    if (out)
+        *out = at;
     return k;
 }
 
@@ -213,6 +314,7 @@ static void text_wrap(struct rs_render *r, struct rs_rect box, int max_px, struc
         mix(r, ip, sizeof ip);
         mix(r, &c, sizeof c);
         mix(r, s, strlen(s) + 1);
+        on_top(r, box.x, box.y, box.w, box.h, max_px / 4 + 2);
     }
 }
 
@@ -222,6 +324,8 @@ static void fill_rects(struct rs_render *r, const SDL_Rect *x, int n, struct rs_
     if (!issue(r, 'R')) {
         mix(r, x, (size_t)n * sizeof *x);
         mix(r, &c, sizeof c);
+        for (int i = 0; i < n; i++)
+            on_top(r, x[i].x, x[i].y, x[i].w, x[i].h, 0);
         return;
     }
     /* One call per rectangle: SDL_RenderFillRects allocates a converted
@@ -237,6 +341,8 @@ static void triangle(struct rs_render *r, const float xy[6], struct rs_rgb c)
     if (!issue(r, 'V')) {
         mix(r, xy, 6 * sizeof *xy);
         mix(r, &c, sizeof c);
+        for (int i = 0; i < 3; i++)
+            on_top(r, (int)xy[2 * i], (int)xy[2 * i + 1], 1, 1, 2);
         return;
     }
     SDL_Color col = { c.r, c.g, c.b, 255 };
@@ -512,12 +618,19 @@ static void draw_force(struct rs_render *r, const struct rs_view *v)
 
     /* Numerals and unit share a row; the unit goes right of the number. */
     struct rs_rect num = row(p, 0.26f, 0.66f);
-    snprintf(b, sizeof b, "%s%.0f", approx(v), rs_view_nz(v->force_n, 0));
-    struct rs_rect nb = col(num, 0.0f, 0.76f);
-    text_px(r, nb, numeral_cap(r, nb.h), RS_AL_RIGHT, bc, b, NULL);
     struct rs_rect ub = col(num, 0.78f, 1.0f);
     ub = row(ub, 0.35f, 0.95f);
     text(r, ub, 0.8f, RS_AL_LEFT, rs_colour(RS_C_TEXT_DIM), "N", NULL);
+    /* Left/right split as one bar (its track here, the shares on top). */
+    struct rs_rect sb = row(p, 0.86f, 1.0f);
+    struct rs_rect lt = col(sb, 0.0f, 0.22f), bar = col(sb, 0.24f, 0.76f), rt = col(sb, 0.78f, 1.0f);
+    bar = row(bar, 0.25f, 0.75f);
+    fill(r, bar, rs_colour(RS_C_TRACK));
+
+    top_layer(r); /* the values: nothing above overlaps them */
+    snprintf(b, sizeof b, "%s%.0f", approx(v), rs_view_nz(v->force_n, 0));
+    struct rs_rect nb = col(num, 0.0f, 0.76f);
+    text_px(r, nb, numeral_cap(r, nb.h), RS_AL_RIGHT, bc, b, NULL);
 
     struct rs_rect pct = row(p, 0.67f, 0.83f);
     if (v->bw_known)
@@ -526,15 +639,11 @@ static void draw_force(struct rs_render *r, const struct rs_view *v)
         snprintf(b, sizeof b, "-- %%BW (no profile)");
     text(r, pct, 0.95f, RS_AL_CENTRE, rs_colour(RS_C_TEXT), b, NULL);
 
-    /* Left/right split as one bar: the left share from the left. */
-    struct rs_rect sb = row(p, 0.86f, 1.0f);
-    struct rs_rect lt = col(sb, 0.0f, 0.22f), bar = col(sb, 0.24f, 0.76f), rt = col(sb, 0.78f, 1.0f);
+    /* The left share from the left. */
     snprintf(b, sizeof b, "L %.0f", rs_view_nz(v->left_n, 0));
     text(r, lt, 0.9f, RS_AL_LEFT, rs_colour(RS_C_TEXT_DIM), b, NULL);
     snprintf(b, sizeof b, "R %.0f", rs_view_nz(v->right_n, 0));
     text(r, rt, 0.9f, RS_AL_RIGHT, rs_colour(RS_C_TEXT_DIM), b, NULL);
-    bar = row(bar, 0.25f, 0.75f);
-    fill(r, bar, rs_colour(RS_C_TRACK));
     float tot = v->left_n + v->right_n;
     if (tot > 0) {
         float share = v->left_n / tot;
@@ -570,24 +679,17 @@ static void draw_hold(struct rs_render *r, const struct rs_view *v)
     g->ring_outer = ro;
     g->ring_inner = ri;
 
+    /* The whole ring (base layer), then the lap so far or the disc. */
     struct rs_rgb numc = rs_colour(RS_C_TEXT);
-    switch (ph) {
-    case RS_HP_NONE:
-        arc(r, cx, cy, ro, ri, 0, 1, rs_colour(RS_C_TRACK));
-        break;
-    case RS_HP_TO15:
-        arc(r, cx, cy, ro, ri, 0, 1, rs_colour(RS_C_TRACK));
+    arc(r, cx, cy, ro, ri, 0, 1,
+        ph <= RS_HP_TO15 ? rs_colour(RS_C_TRACK)
+        : ph == RS_HP_TO30 ? rs_hold_phase_colour(RS_HP_TO15) : pc);
+    top_layer(r);
+    if (ph == RS_HP_TO15 || ph == RS_HP_TO30) {
         arc(r, cx, cy, ro, ri, 0, f, pc);
-        break;
-    case RS_HP_TO30:
-        arc(r, cx, cy, ro, ri, 0, 1, rs_hold_phase_colour(RS_HP_TO15));
-        arc(r, cx, cy, ro, ri, 0, f, pc);
-        break;
-    default:
-        arc(r, cx, cy, ro, ri, 0, 1, pc);
+    } else if (ph != RS_HP_NONE) {
         disc(r, cx, cy, ri - g->layout.line * 2, pc);
         numc = rs_on_colour(pc);
-        break;
     }
 
     char b[16];
@@ -624,10 +726,6 @@ static void draw_speed(struct rs_render *r, const struct rs_view *v)
          v->calibrated ? rs_view_speed_band_name(v->speed_band) : UNCAL_WORD, NULL);
 
     struct rs_rect num = row(p, 0.25f, 0.66f);
-    float sp = fabsf(v->speed_cms);
-    snprintf(b, sizeof b, "%s%.1f", approx(v), (double)sp);
-    struct rs_rect nb = col(num, 0.0f, 0.70f);
-    text_px(r, nb, numeral_cap(r, nb.h), RS_AL_RIGHT, bc, b, NULL);
     text(r, row(col(num, 0.72f, 1.0f), 0.35f, 0.95f), 0.8f, RS_AL_LEFT, rs_colour(RS_C_TEXT_DIM),
          "cm/s", NULL);
 
@@ -645,6 +743,12 @@ static void draw_speed(struct rs_render *r, const struct rs_view *v)
             sc = (struct rs_rgb){ (uint8_t)(sc.r / 3), (uint8_t)(sc.g / 3), (uint8_t)(sc.b / 3) };
         fill(r, (struct rs_rect){ x0, ga.y, x1 - x0, ga.h }, sc);
     }
+
+    top_layer(r); /* the value, the marker and (over it) the ticks */
+    float sp = fabsf(v->speed_cms);
+    snprintf(b, sizeof b, "%s%.1f", approx(v), (double)sp);
+    struct rs_rect nb = col(num, 0.0f, 0.70f);
+    text_px(r, nb, numeral_cap(r, nb.h), RS_AL_RIGHT, bc, b, NULL);
     {
         float s = sp > RS_RENDER_GAUGE_MAX ? RS_RENDER_GAUGE_MAX : sp;
         int mx = ga.x + (int)lroundf(ga.w * s / RS_RENDER_GAUGE_MAX);
@@ -696,6 +800,7 @@ static void draw_leg(struct rs_render *r, const struct rs_view *v)
     if (!v->in_knee_zone)
         kc = (struct rs_rgb){ (uint8_t)(kc.r / 2), (uint8_t)(kc.g / 2), (uint8_t)(kc.b / 2) };
     fill(r, g->knee_zone, kc);
+    top_layer(r);
     if (v->on_calf) {
         float pos = v->position_cm < 0 ? 0 : v->position_cm > len ? len : v->position_cm;
         int my = bar.y + bar.h - (int)lroundf(bar.h * pos / len);
@@ -734,6 +839,7 @@ static void chart(struct rs_render *r, struct rs_rect box, const char *label, co
                   bool force, float ymax, const float *refs, int nrefs, struct rs_rgb lc)
 {
     struct rs_render_geom *g = &r->geom;
+    base_layer(r); /* the frame, labels and scale; the series on top */
     struct rs_rect lab = row(box, 0.0f, 0.24f);
     text(r, lab, 0.85f, RS_AL_LEFT, rs_colour(RS_C_TEXT_DIM), label, NULL);
     struct rs_rect plot = row(box, 0.26f, 1.0f);
@@ -773,6 +879,7 @@ static void chart(struct rs_render *r, struct rs_rect box, const char *label, co
         r->rects[nr++] = (SDL_Rect){ x0, y, x1 - x0 > 0 ? x1 - x0 : 1, lw };
         py = y;
     }
+    top_layer(r);
     fill_rects(r, r->rects, nr, lc);
 }
 
@@ -980,6 +1087,8 @@ void rs_render_destroy(struct rs_render *r)
     if (!r)
         return;
     rs_text_free(&r->text);
+    if (r->base)
+        SDL_DestroyTexture(r->base);
     free(r);
 }
 
@@ -988,7 +1097,8 @@ void rs_render_destroy(struct rs_render *r)
 static void ops_for(struct rs_render *r, int p, struct rs_rect clip)
 {
     r->cur = p;
-    if (r->pass == PASS_MASK && issue(r, 'P')) {
+    r->top = false;
+    if ((r->pass == PASS_MASK || r->pass == PASS_BASE) && in_mask(r)) {
         SDL_Rect c = { clip.x, clip.y, clip.w, clip.h };
         SDL_RenderSetClipRect(r->ren, &c);
     }
@@ -999,25 +1109,71 @@ static void begin_frame(struct rs_render *r, const struct rs_view *v, int w, int
     struct rs_render_geom *g = &r->geom;
     memset(g, 0, sizeof *g);
     rs_layout_compute(&g->layout, w, h, scale, v->mode == RS_MODE_REPLAY);
+    if (v->routine.active)
+        rs_routineview_merge(&g->layout);
     r->text.min_px = (int)lroundf(10.0f * g->layout.scale);
     r->cur = FRAME_SLOT;
+}
+
+/* Whether panel p's drawing function runs in this pass: always, but in a
+ * MASK or BASE pass only for the panels drawn (the HASH pass just before
+ * left every panel's geometry in r->geom, and a panel not drawn draws
+ * nothing). */
+static bool runs(const struct rs_render *r, enum rs_panel p)
+{
+    return (r->pass != PASS_MASK && r->pass != PASS_BASE) || ((r->mask >> p) & 1u);
+}
+
+/* The routine panel's primitives (rs_routineview.h): the ones above, so
+ * the passes see every operation. */
+static void rv_fill(void *ctx, struct rs_rect x, struct rs_rgb c) { fill(ctx, x, c); }
+static void rv_triangle(void *ctx, const float xy[6], struct rs_rgb c) { triangle(ctx, xy, c); }
+static void rv_disc(void *ctx, int cx, int cy, int rad, struct rs_rgb c) { disc(ctx, cx, cy, rad, c); }
+static void rv_text(void *ctx, struct rs_rect box, int max_px, int al, struct rs_rgb c, const char *s)
+{
+    text_px(ctx, box, max_px, (enum rs_align)al, c, s, NULL);
+}
+static void rv_wrap(void *ctx, struct rs_rect box, int max_px, struct rs_rgb c, const char *s)
+{
+    text_wrap(ctx, box, max_px, c, s);
+}
+
+/* The guided routine in the merged lower row (rs_routineview_merge). */
+static void draw_routine(struct rs_render *r, const struct rs_view *v)
+{
+    panel_begin(r, RS_P_CHARTS);
+    const struct rs_rv_draw d = { r, rv_fill, rv_triangle, rv_disc, rv_text, rv_wrap };
+    rs_routineview_draw(&d, r->geom.layout.panel[RS_P_CHARTS], r->geom.layout.pad, &v->routine);
 }
 
 /* Every panel, and the toast over the alert row. */
 static void draw_panels(struct rs_render *r, const struct rs_view *v, const struct rs_overlay *ov)
 {
     struct rs_render_geom *g = &r->geom;
-    draw_status(r, v, ov);
-    draw_alerts(r, v, ov);
-    draw_force(r, v);
-    draw_hold(r, v);
-    draw_speed(r, v);
-    draw_leg(r, v);
-    draw_charts(r, v);
-    draw_map(r, v);
-    if (v->mode == RS_MODE_REPLAY)
+    if (runs(r, RS_P_STATUS))
+        draw_status(r, v, ov);
+    if (runs(r, RS_P_ALERT))
+        draw_alerts(r, v, ov);
+    if (runs(r, RS_P_FORCE))
+        draw_force(r, v);
+    if (runs(r, RS_P_HOLD))
+        draw_hold(r, v);
+    if (runs(r, RS_P_SPEED))
+        draw_speed(r, v);
+    if (v->routine.active) {
+        if (runs(r, RS_P_CHARTS))
+            draw_routine(r, v);
+    } else {
+        if (runs(r, RS_P_LEG))
+            draw_leg(r, v);
+        if (runs(r, RS_P_CHARTS))
+            draw_charts(r, v);
+        if (runs(r, RS_P_MAP))
+            draw_map(r, v);
+    }
+    if (v->mode == RS_MODE_REPLAY && runs(r, RS_P_TIMELINE))
         draw_timeline(r, v);
-    if (ov->toast && ov->toast[0]) {
+    if (ov->toast && ov->toast[0] && runs(r, RS_P_ALERT)) {
         struct rs_rect a = g->layout.panel[RS_P_ALERT];
         ops_for(r, RS_P_ALERT, a);
         rs_text_set_panel(&r->text, RS_P_ALERT, a);
@@ -1026,6 +1182,7 @@ static void draw_panels(struct rs_render *r, const struct rs_view *v, const stru
         text_wrap(r, rs_rect_inset(tb, g->layout.pad / 2), tb.h * 6 / 10, rs_colour(RS_C_TEXT), ov->toast);
     }
     r->cur = FRAME_SLOT;
+    r->top = false;
 }
 
 static const struct rs_overlay no_overlay = { .volume_pct = 100 };
@@ -1063,14 +1220,90 @@ static void hash_frame(struct rs_render *r, const struct rs_view *v, const struc
                        int w, int h, float scale)
 {
     for (int i = 0; i <= RS_P_COUNT; i++)
-        r->hash[i] = 14695981039346656037u;
+        r->hash[i] = r->bhash[i] = 14695981039346656037u;
+    memset(r->top_box, 0, sizeof r->top_box);
+    r->layered = 0;
     r->pass = PASS_HASH;
     begin_frame(r, v, w, h, scale);
     draw_panels(r, v, ov);
-    const int fp[] = { w, h, (int)v->mode, ov->safety_note, ov->help };
+    const int fp[] = { w, h, (int)v->mode, ov->safety_note, ov->help, v->routine.active };
     mix(r, fp, sizeof fp);
     mix(r, &scale, sizeof scale);
     r->pass = PASS_DRAW;
+}
+
+/* The texture of the base layers, w x h, in the window's pixel format (so
+ * drawing into it blends exactly as drawing on the window does); made
+ * again (and emptied) on a new size. NULL when the renderer has none. */
+static SDL_Texture *base_texture(struct rs_render *r, int w, int h)
+{
+    if (r->base && r->base_w == w && r->base_h == h)
+        return r->base;
+    if (r->base)
+        SDL_DestroyTexture(r->base);
+    r->base = NULL;
+    r->base_ok = 0;
+    SDL_Window *win = SDL_RenderGetWindow(r->ren);
+    Uint32 fmt = win ? SDL_GetWindowPixelFormat(win) : SDL_PIXELFORMAT_UNKNOWN;
+    if (fmt == SDL_PIXELFORMAT_UNKNOWN)
+        fmt = SDL_PIXELFORMAT_ARGB8888;
+    if (!SDL_RenderTargetSupported(r->ren))
+        return NULL;
+    r->base = SDL_CreateTexture(r->ren, fmt, SDL_TEXTUREACCESS_TARGET, w, h);
+    if (r->base) {
+        SDL_SetTextureBlendMode(r->base, SDL_BLENDMODE_NONE);
+        r->base_w = w;
+        r->base_h = h;
+    }
+    return r->base;
+}
+
+/* The base layers of the layered panels in mask onto the target: drawn
+ * into the texture first where it does not hold this frame's (BASE pass),
+ * then copied. Without a texture no panel is layered this frame. */
+static void draw_bases(struct rs_render *r, const struct rs_view *v, const struct rs_overlay *ov,
+                       int w, int h, unsigned mask)
+{
+    unsigned use = mask & r->layered;
+    SDL_Texture *tex = use ? base_texture(r, w, h) : NULL;
+    if (!tex) {
+        r->layered = 0;
+        return;
+    }
+    unsigned stale = 0;
+    for (int p = 0; p < RS_P_COUNT; p++)
+        if (((use >> p) & 1u) && (!((r->base_ok >> p) & 1u) || r->base_hash[p] != r->bhash[p]))
+            stale |= 1u << p;
+    if (stale && SDL_SetRenderTarget(r->ren, tex) != 0) {
+        r->base_ok &= ~stale;
+    } else if (stale) {
+        r->pass = PASS_BASE;
+        r->mask = stale;
+        r->cur = FRAME_SLOT;
+        r->text.layer = 1;
+        draw_panels(r, v, ov);
+        r->text.layer = 0;
+        SDL_RenderSetClipRect(r->ren, NULL);
+        SDL_SetRenderTarget(r->ren, NULL);
+        for (int p = 0; p < RS_P_COUNT; p++)
+            if ((stale >> p) & 1u) {
+                r->base_hash[p] = r->bhash[p];
+                r->base_ok |= 1u << p;
+            }
+    }
+    r->layered &= r->base_ok;
+    for (int p = 0; p < RS_P_COUNT; p++) {
+        if (!((use >> p) & 1u) || !((r->base_ok >> p) & 1u))
+            continue;
+        /* Only where the values were and will be when everything else on
+         * screen is this base already; else all of it. */
+        struct rs_rect x = r->geom.layout.panel[p], y = x;
+        if (!((stale >> p) & 1u) && r->shown_bhash[p] == r->bhash[p])
+            y = rect_clip(rect_union(r->top_was[p], r->top_box[p]), x);
+        SDL_Rect q = { y.x, y.y, y.w, y.h };
+        if (y.w > 0 && y.h > 0)
+            SDL_RenderCopy(r->ren, tex, &q, &q);
+    }
 }
 
 int rs_render_update(struct rs_render *r, const struct rs_view *v, const struct rs_overlay *ov,
@@ -1093,11 +1326,13 @@ int rs_render_update(struct rs_render *r, const struct rs_view *v, const struct 
         rs_render_frame(r, v, ov, w, h, scale);
         damage[n++] = (SDL_Rect){ 0, 0, w, h };
     } else if (mask) {
-        r->pass = PASS_MASK;
-        r->mask = mask;
-        begin_frame(r, v, w, h, scale);
+        /* the layout is the HASH pass's (begin_frame) */
         rs_text_log_drop(&r->text, mask);
         SDL_SetRenderDrawBlendMode(r->ren, SDL_BLENDMODE_NONE);
+        draw_bases(r, v, ov, w, h, mask);
+        r->pass = PASS_MASK;
+        r->mask = mask;
+        r->cur = FRAME_SLOT;
         draw_panels(r, v, ov);
         SDL_RenderSetClipRect(r->ren, NULL);
         r->pass = PASS_DRAW;
@@ -1108,6 +1343,10 @@ int rs_render_update(struct rs_render *r, const struct rs_view *v, const struct 
         }
     }
     memcpy(r->prev, now, sizeof now);
+    memcpy(r->top_was, r->top_box, sizeof r->top_box);
+    for (int p = 0; p < RS_P_COUNT; p++)
+        if (whole || ((mask >> p) & 1u))
+            r->shown_bhash[p] = r->bhash[p];
     r->have_prev = true;
     g->ntext = r->text.nlog;
     g->text = r->text.log;

@@ -71,10 +71,11 @@ void rs_text_free(struct rs_text *t)
 {
     for (int k = 0; k < RS_TEXT_SIZES; k++) {
         struct rs_text_size *z = &t->size[k];
-        for (int c = 0; c < RS_TEXT_COLOURS; c++)
-            for (int g = 0; g < RS_TEXT_GLYPHS; g++)
-                if (z->tex[c][g])
-                    SDL_DestroyTexture(z->tex[c][g]);
+        for (int l = 0; l < RS_TEXT_LAYERS; l++)
+            for (int c = 0; c < RS_TEXT_COLOURS; c++)
+                for (int g = 0; g < RS_TEXT_GLYPHS; g++)
+                    if (z->tex[l][c][g])
+                        SDL_DestroyTexture(z->tex[l][c][g]);
         if (z->font)
             TTF_CloseFont(z->font);
     }
@@ -107,32 +108,57 @@ static int colour_slot(struct rs_text_size *z, struct rs_rgb c)
         if (z->col[i].r == c.r && z->col[i].g == c.g && z->col[i].b == c.b)
             return i;
     int i = z->ncol < RS_TEXT_COLOURS ? z->ncol++ : RS_TEXT_COLOURS - 1;
-    for (int g = 0; g < RS_TEXT_GLYPHS; g++)
-        if (z->tex[i][g]) {
-            SDL_DestroyTexture(z->tex[i][g]);
-            z->tex[i][g] = NULL;
-        }
+    for (int l = 0; l < RS_TEXT_LAYERS; l++)
+        for (int g = 0; g < RS_TEXT_GLYPHS; g++)
+            if (z->tex[l][i][g]) {
+                SDL_DestroyTexture(z->tex[l][i][g]);
+                z->tex[l][i][g] = NULL;
+            }
     z->col[i] = c;
     return i;
 }
 
+/* The bounding box of s's pixels with a non-zero alpha (32-bit ARGB, as
+ * SDL_ttf's blended glyphs are); w 0 when there are none. */
+static SDL_Rect ink_of(const SDL_Surface *s)
+{
+    int x0 = s->w, y0 = s->h, x1 = -1, y1 = -1;
+    for (int y = 0; y < s->h; y++) {
+        const Uint32 *row = (const Uint32 *)((const Uint8 *)s->pixels + (size_t)y * (size_t)s->pitch);
+        for (int x = 0; x < s->w; x++)
+            if (row[x] & s->format->Amask) {
+                x0 = x < x0 ? x : x0;
+                x1 = x > x1 ? x : x1;
+                y0 = y < y0 ? y : y0;
+                y1 = y;
+            }
+    }
+    if (x1 < 0)
+        return (SDL_Rect){ 0, 0, 0, 0 };
+    return (SDL_Rect){ x0, y0, x1 - x0 + 1, y1 - y0 + 1 };
+}
+
 static SDL_Texture *glyph(struct rs_text *t, struct rs_text_size *z, int slot, int g)
 {
-    if (z->tex[slot][g] || g == 0)
-        return z->tex[slot][g];
+    SDL_Texture **tex = &z->tex[t->layer ? 1 : 0][slot][g];
+    if (*tex || g == 0)
+        return *tex;
     struct rs_rgb c = z->col[slot];
     SDL_Color fg = { c.r, c.g, c.b, 255 };
     SDL_Surface *s = TTF_RenderGlyph32_Blended(z->font, (Uint32)(g + 32), fg);
     if (!s)
         return NULL;
-    z->tex[slot][g] = SDL_CreateTextureFromSurface(t->ren, s);
-    if (z->tex[slot][g]) {
-        SDL_SetTextureBlendMode(z->tex[slot][g], SDL_BLENDMODE_BLEND);
+    *tex = SDL_CreateTextureFromSurface(t->ren, s);
+    if (*tex) {
+        SDL_SetTextureBlendMode(*tex, SDL_BLENDMODE_BLEND);
         z->tw[g] = s->w;
         z->th[g] = s->h;
+        z->ink[g] = s->format->BytesPerPixel == 4 && s->format->Amask
+                        ? ink_of(s)
+                        : (SDL_Rect){ 0, 0, s->w, s->h };
     }
     SDL_FreeSurface(s);
-    return z->tex[slot][g];
+    return *tex;
 }
 
 void rs_text_draw(struct rs_text *t, int k, int x, int y, struct rs_rgb c, const char *s)
@@ -148,9 +174,10 @@ void rs_text_draw(struct rs_text *t, int k, int x, int y, struct rs_rgb c, const
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
         int g = glyph_index(*p);
         SDL_Texture *tex = glyph(t, z, slot, g);
-        if (tex) {
-            SDL_Rect d = { x, y, z->tw[g], z->th[g] };
-            SDL_RenderCopy(t->ren, tex, NULL, &d);
+        const SDL_Rect *ink = &z->ink[g];
+        if (tex && ink->w > 0) {
+            SDL_Rect d = { x + ink->x, y + ink->y, ink->w, ink->h };
+            SDL_RenderCopy(t->ren, tex, ink, &d);
         }
         x += z->adv[g];
     }
@@ -173,8 +200,9 @@ static void log_box(struct rs_text *t, struct rs_rect box, int px, const char *s
     b->text[n] = '\0';
 }
 
-int rs_text_fit(struct rs_text *t, struct rs_rect box, int max_px, enum rs_align al,
-                struct rs_rgb c, const char *s, struct rs_rect *out)
+/* The ladder step s fits box at (see rs_text_fit), its size in *w, *h;
+ * -1 when none does. Measures from the largest allowed size down. */
+static int fit_step(struct rs_text *t, int bw, int bh, int max_px, const char *s, int *w, int *h)
 {
     int k = RS_TEXT_SIZES - 1;
     while (k > 0 && rs_text_px(k) > max_px)
@@ -182,24 +210,64 @@ int rs_text_fit(struct rs_text *t, struct rs_rect box, int max_px, enum rs_align
     for (; k >= 0; k--) {
         if (rs_text_px(k) < t->min_px)
             break;
-        int w, h;
-        rs_text_measure(t, k, s, &w, &h);
-        if (h == 0 || w > box.w || h > box.h)
+        rs_text_measure(t, k, s, w, h);
+        if (*h == 0 || *w > bw || *h > bh)
             continue;
+        return k;
+    }
+    return -1;
+}
+
+/* fit_step through the memo: a frame fits the same strings into the same
+ * boxes as the one before (twice: hashed, then drawn), so most fits are
+ * a lookup. Strings too long for a slot are fitted every time. */
+static int fit_memo(struct rs_text *t, int bw, int bh, int max_px, const char *s, int *w, int *h)
+{
+    size_t n = strlen(s);
+    if (n >= sizeof t->memo[0].s)
+        return fit_step(t, bw, bh, max_px, s, w, h);
+    uint32_t x = 2166136261u;
+    for (size_t i = 0; i < n; i++)
+        x = (x ^ (unsigned char)s[i]) * 16777619u;
+    const int key[] = { bw, bh, max_px, t->min_px };
+    for (size_t i = 0; i < sizeof key / sizeof key[0]; i++)
+        x = (x ^ (uint32_t)key[i]) * 16777619u;
+    struct rs_text_memo *m = &t->memo[x % RS_TEXT_MEMO];
+    if (!m->used || m->bw != bw || m->bh != bh || m->max_px != max_px ||
+        m->min_px != t->min_px || strcmp(m->s, s) != 0) {
+        m->k = fit_step(t, bw, bh, max_px, s, &m->w, &m->h);
+        m->bw = bw;
+        m->bh = bh;
+        m->max_px = max_px;
+        m->min_px = t->min_px;
+        memcpy(m->s, s, n + 1);
+        m->used = true;
+    }
+    *w = m->w;
+    *h = m->h;
+    return m->k;
+}
+
+int rs_text_fit(struct rs_text *t, struct rs_rect box, int max_px, enum rs_align al,
+                struct rs_rgb c, const char *s, struct rs_rect *out)
+{
+    int w, h;
+    int k = fit_memo(t, box.w, box.h, max_px, s, &w, &h);
+    if (k >= 0) {
         struct rs_rect r = { box.x, box.y + (box.h - h) / 2, w, h };
         if (al == RS_AL_CENTRE)
             r.x = box.x + (box.w - w) / 2;
         else if (al == RS_AL_RIGHT)
             r.x = box.x + box.w - w;
-        if (!t->dry) {
+        if (!t->dry && !t->no_draw)
             rs_text_draw(t, k, r.x, r.y, c, s);
+        if (!t->dry && !t->no_log)
             log_box(t, r, rs_text_px(k), s);
-        }
         if (out)
             *out = r;
         return k;
     }
-    if (!t->dry)
+    if (!t->dry && !t->no_log)
         log_box(t, box, 0, s);
     if (out)
         *out = (struct rs_rect){ box.x, box.y, 0, 0 };

@@ -13,6 +13,11 @@
  * ladder (8 px x 1.15^k) opened on first use, so resizing the window never
  * rebuilds anything. Only ASCII 32..126 is drawn; other bytes draw as '?'.
  *
+ * Fitting a string to a box measures it at several sizes; the results are
+ * remembered (a small table keyed by the string, the box's size and the
+ * size limits), since a frame fits the same strings into the same boxes as
+ * the frame before.
+ *
  * Every drawn or dropped string is logged (box, panel, text) for the frame,
  * in a fixed array, so tests can check that no text leaves its panel or
  * overlaps other text.
@@ -31,6 +36,11 @@
 #define RS_TEXT_GLYPHS 95 /* ASCII 32..126 */
 #define RS_TEXT_COLOURS 12 /* distinct text colours per size before recycling */
 #define RS_TEXT_LOG_MAX 160
+/* Glyph sets per destination (layer 0: the window, 1: the renderer's
+ * texture of static layers). A software renderer remembers the last
+ * surface a texture was blitted to and allocates when that changes, so a
+ * glyph drawn into both would allocate on every switch. */
+#define RS_TEXT_LAYERS 2
 #define RS_TEXT_LOG_CHARS 48
 
 struct rs_text_size {
@@ -41,8 +51,14 @@ struct rs_text_size {
     int extent[RS_TEXT_GLYPHS]; /* max(advance, ink right edge) */
     int ncol;
     struct rs_rgb col[RS_TEXT_COLOURS];
-    SDL_Texture *tex[RS_TEXT_COLOURS][RS_TEXT_GLYPHS];
+    SDL_Texture *tex[RS_TEXT_LAYERS][RS_TEXT_COLOURS][RS_TEXT_GLYPHS];
     int tw[RS_TEXT_GLYPHS], th[RS_TEXT_GLYPHS];
+    /* The glyph's ink: the smallest rectangle of its surface holding every
+     * pixel that is not fully transparent (w 0: none). Only that part is
+     * blended: blending a transparent pixel leaves the destination as it
+     * was, so the picture is the same for a fraction of the work (a
+     * numeral's cell is mostly empty). */
+    SDL_Rect ink[RS_TEXT_GLYPHS];
 };
 
 struct rs_text_box {
@@ -53,16 +69,30 @@ struct rs_text_box {
     char text[RS_TEXT_LOG_CHARS];
 };
 
+/* A remembered fit (rs_text_fit): the string and box it was for, the step
+ * and the string's size at that step. */
+#define RS_TEXT_MEMO 256
+struct rs_text_memo {
+    bool used;
+    int bw, bh, max_px, min_px;
+    int k, w, h;
+    char s[RS_TEXT_LOG_CHARS];
+};
+
 struct rs_text {
     SDL_Renderer *ren;
     char path[512];
     struct rs_text_size size[RS_TEXT_SIZES];
     int min_px;           /* smallest size used (legibility floor), by scale */
     bool dry;             /* rs_text_fit only measures: no drawing, no log */
+    bool no_draw;         /* rs_text_fit logs but does not draw (drawn before) */
+    bool no_log;          /* rs_text_fit draws but does not log (logged apart) */
+    int layer;            /* glyph set drawn with (RS_TEXT_LAYERS) */
     int panel;            /* panel id stamped into new log entries */
     struct rs_rect clip;  /* panel rect for the log */
     int nlog;
     struct rs_text_box log[RS_TEXT_LOG_MAX];
+    struct rs_text_memo memo[RS_TEXT_MEMO]; /* direct-mapped by a hash of the inputs */
 };
 
 enum rs_align { RS_AL_LEFT, RS_AL_CENTRE, RS_AL_RIGHT };

@@ -70,6 +70,28 @@ struct rs_view_calf {
     uint8_t holds[RS_VIEW_CALF_BINS];    /* holds centred on the bin */
 };
 
+/* What the step asks for (the routine's step kinds, plus the end). */
+enum rs_rv_kind { RS_RV_WARMUP, RS_RV_SPOTS, RS_RV_STRAIGHT, RS_RV_BENT, RS_RV_DONE };
+/* Where in the step: on the roller, waiting for a stretch, counting down,
+ * stretching, resting between repetitions, done. */
+enum rs_rv_phase { RS_RVP_ROLL, RS_RVP_WAIT, RS_RVP_COUNTDOWN, RS_RVP_STRETCH, RS_RVP_REST,
+                   RS_RVP_DONE };
+
+/* The guided routine, drawn by rs_routineview.h (routine, demo --routine). */
+struct rs_view_routine {
+    bool active;          /* the window shows the routine panel */
+    bool started;         /* the routine's clock runs (first load) */
+    int step, nsteps;     /* 0-based step; nsteps when done */
+    int kind;             /* enum rs_rv_kind */
+    int phase;            /* enum rs_rv_phase */
+    int leg;              /* enum rs_view_leg: the calf of this step */
+    float remaining_s;    /* of the timed thing in progress; < 0 nothing timed */
+    int spots, spots_min, spots_max;
+    int rep, reps;        /* rep: 1-based repetition in progress or next */
+    char title[48];
+    char instruction[160];
+};
+
 struct rs_view {
     enum rs_view_mode mode;
 
@@ -130,6 +152,8 @@ struct rs_view {
     float replay_speed;   /* 1 = real time */
     uint8_t replay_nmarks;
     float replay_marks_s[RS_VIEW_MARKS_MAX]; /* session times of holds and marks */
+
+    struct rs_view_routine routine; /* .active: the routine panel replaces the lower row */
 };
 
 /* Reset a view to "nothing known yet" (live mode, disconnected). */

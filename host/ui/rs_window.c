@@ -374,8 +374,12 @@ static void key(struct rs_window *w, const SDL_KeyboardEvent *k, const struct rs
         break;
     case SDLK_SPACE:
         act->bits |= replay ? RS_UI_PAUSE : RS_UI_MARK;
-        if (!replay)
+        if (!replay && !v->routine.active)
             set_toast(w, "MARKED");
+        break;
+    case SDLK_n:
+        if (!replay && v->routine.active)
+            act->bits |= RS_UI_SKIP;
         break;
     case SDLK_c:
         if (!replay)

@@ -14,7 +14,8 @@
  *       act on act.bits (pause, mark, seek, speed);
  *   }
  *
- * Keys: space mark (live) / pause (replay), c calibrate (live), m mute, s screenshot,
+ * Keys: space mark (live) / pause (replay) / go on (routine), n skip a
+ * routine step, c calibrate (live), m mute, s screenshot,
  * f fullscreen, h or ? help, q or Esc quit, Left/Right seek 5 s (Shift 30 s)
  * and +/- (or Up/Down) speed, . and , one frame forward/back, a click on
  * the timeline to go there, in replay.
@@ -64,6 +65,7 @@ enum rs_ui_action {
     RS_UI_STEP = 1u << 9,       /* replay: step by step_frames sample frames (. and ,) */
     RS_UI_SEEK_TO = 1u << 10,   /* replay: a click on the timeline: go to seek_to_s */
     RS_UI_CALIBRATE = 1u << 11, /* live/demo: open the calibration wizard (c) */
+    RS_UI_SKIP = 1u << 12,      /* routine: skip this step (n) */
 };
 
 struct rs_ui_actions {

@@ -2,7 +2,8 @@
 """Unit tests of the hw checkers' pure functions (stdlib unittest), for the
 cases the fixture files cannot reach: rules that only fire after the
 connectivity checks pass, the overlay loader's errors, the STL measures and
-the collision matrix's pair selection.
+the collision matrix's pair selection, and that the build guide's pictures
+are committed and drawn by render_previews.sh.
 
   test_hwlib.py PINS_H NETLIST
 """
@@ -164,6 +165,18 @@ class Stl(unittest.TestCase):
         self.assertIsNone(rs_stl.bbox([]))
         self.assertEqual(rs_stl.bed_area([]), 0.0)
 
+    def test_empty_ascii_solid_is_no_geometry(self):
+        # OpenSCAD's STL of an intersection of two bodies that only touch
+        with tempfile.TemporaryDirectory() as d:
+            e = os.path.join(d, "e.stl")
+            with open(e, "w", encoding="ascii") as fh:
+                fh.write("solid OpenSCAD_Model\nendsolid OpenSCAD_Model\n")
+            self.assertEqual(rs_stl.read_stl(e), [])
+            with open(e, "wb") as fh:
+                fh.write(b"solid but short")
+            with self.assertRaises(ValueError):
+                rs_stl.read_stl(e)
+
     def test_binary_and_ascii_agree(self):
         with tempfile.TemporaryDirectory() as d:
             b = os.path.join(d, "b.stl")
@@ -221,6 +234,23 @@ class BomLinks(unittest.TestCase):
             self.assertEqual(sorted(c for c, _ in f), ["bom-count", "bom-count", "bom-wire"])
             f = geomcheck.bom_findings(p, [("a", 800.0, 2)], {"enclosure_screws": 4, "nothing": 1})
             self.assertEqual(f, [])
+
+
+class BuildGuidePictures(unittest.TestCase):
+    def test_every_picture_is_committed_and_rendered(self):
+        # hw/README.md shows images/NAME: the file is committed and
+        # tools/render_previews.sh draws it (so the build regenerates it).
+        import re
+        root = os.path.join(HERE, "..")
+        with open(os.path.join(root, "README.md"), encoding="utf-8") as fh:
+            shown = set(re.findall(r"\]\(images/([\w.-]+)\)", fh.read()))
+        with open(os.path.join(root, "tools", "render_previews.sh"), encoding="utf-8") as fh:
+            script = fh.read()
+        self.assertGreaterEqual(len(shown), 10)
+        for name in sorted(shown):
+            self.assertTrue(os.path.isfile(os.path.join(root, "images", name)), name)
+            self.assertTrue(re.search(r"\b%s\b" % re.escape(os.path.splitext(name)[0]), script),
+                            f"{name} is not drawn by tools/render_previews.sh")
 
 
 if __name__ == "__main__":

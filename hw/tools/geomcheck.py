@@ -160,7 +160,10 @@ def main(argv):
         if args.params:
             with open(args.params, encoding="utf-8") as fh:
                 pset = json.load(fh)
-            defines.update(pset.get("defines", {}))
+            # strings are OpenSCAD text as is; other JSON values become
+            # OpenSCAD literals (true, not Python's True)
+            defines.update({k: v if isinstance(v, str) else json.dumps(v)
+                            for k, v in pset.get("defines", {}).items()})
             defines["rules"] = "false"
             only = pset.get("pairs")
             args.expect = pset.get("expect", args.expect)

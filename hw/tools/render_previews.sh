@@ -23,6 +23,10 @@ shot step-corner 800,500 330,-330,-160,190,-100,-30 -D 'view="corner"' -D explod
 shot step-box 800,500 -120,-60,260,0,106,0 -D 'view="box"' -D explode=14
 shot step-bearings 800,500 420,-300,300,190,0,85 -D 'view="bearings"' -D explode=25
 shot step-test-piece 600,360 0,-120,140,0,0,0 -D 'view="test_piece"'
+xvfb-run -a -s '-screen 0 1280x800x24' openscad -q -o "$out/step-measure.png" --imgsize=1000,420 \
+  --camera=0,0,0,0,0,0,0 --viewall --autocenter --projection=o --colorscheme=Tomorrow -D 'view="measure"' "$scad"
+xvfb-run -a -s '-screen 0 1280x800x24' openscad -q -o "$out/step-breakout.png" --imgsize=760,420 \
+  --camera=0,0,0,0,0,0,0 --viewall --autocenter --projection=o --colorscheme=Tomorrow -D 'view="breakout"' "$scad"
 xvfb-run -a -s '-screen 0 1280x800x24' openscad -q -o "$out/step-stop.png" --imgsize=760,400 \
   --camera=0,0,0,0,0,0,0 --viewall --autocenter --projection=o -D 'view="stop"' "$scad"
 xvfb-run -a -s '-screen 0 1280x800x24' openscad -q -o "$out/section.png" --imgsize=760,560 \

@@ -11,7 +11,9 @@ import struct
 def read_stl(path):
     with open(path, "rb") as fh:
         data = fh.read()
-    if data[:5] == b"solid" and b"facet" in data[:400]:
+    # ASCII: facets, or an empty solid (OpenSCAD writes one when two
+    # bodies only touch); a binary file is at least 84 bytes
+    if data[:5] == b"solid" and (b"facet" in data[:400] or (len(data) < 84 and b"endsolid" in data)):
         tris, cur = [], []
         for line in data.decode("ascii", errors="replace").splitlines():
             w = line.split()

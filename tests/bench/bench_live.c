@@ -6,11 +6,13 @@
  * nothing about speed.
  *
  *   bench_live [--seconds S] [--size WxH] [--renderer auto|software|gpu]
+ *              [--record DIR [--slow-sync MS]]
  *
  * Video: whatever SDL_VIDEODRIVER / DISPLAY say; with neither set,
  * offscreen. Audio: SDL's dummy driver unless SDL_AUDIODRIVER is set.
  *
- * Printed, after a 2 s warm-up that is not counted:
+ * Printed, over S seconds after a 2 s warm-up (neither the warm-up nor the
+ * end of the loop, its summary screen and closing, is counted):
  *   cpu      CPU time of the whole process (all threads) / wall time
  *   fps      frames presented per second
  *   rss      high-water mark of the resident set (getrusage)
@@ -18,6 +20,20 @@
  *            read its bytes to the return of SDL_RenderPresent of the
  *            first frame drawn after it; samples after which the frame
  *            showed nothing new are counted apart ("unchanged").
+ *   loop     the longest pass of the window loop: the longest time between
+ *            the ends of two connection steps (a step is at most a sample
+ *            period apart while the loop keeps up: 12.5 ms)
+ * With --record DIR the session is recorded into a new file in DIR as
+ * `rollsense demo --record` does (the file is removed at the end), and
+ * --slow-sync MS makes every durability sync of the recorder's syncer
+ * thread take MS ms more, a slow disk: the loop's longest pass shows
+ * whether recording ever holds up the window. The recorder's longest
+ * commit and sync are printed too.
+ *
+ * Instructions per frame, repeatable under load: run it under
+ * `valgrind --tool=callgrind --callgrind-out-file=cg.%p`; the measured
+ * seconds are dumped apart (part 1: "bench_live measured"), to divide by
+ * the frames drawn that it prints.
  */
 #include <SDL.h>
 #include <math.h>
@@ -31,10 +47,21 @@
 #include "rs_conn.h"
 #include "rs_link.h"
 #include "rs_pipeline.h"
+#include "rs_recattach.h"
 #include "rs_run.h"
 #include "rs_scenario_file.h"
 #include "rs_session.h"
 #include "rs_simroller.h"
+
+#if defined(__has_include)
+#if __has_include(<valgrind/callgrind.h>)
+#include <valgrind/callgrind.h>
+#endif
+#endif
+#ifndef CALLGRIND_ZERO_STATS
+#define CALLGRIND_ZERO_STATS
+#define CALLGRIND_DUMP_STATS_AT(s)
+#endif
 
 #define WARMUP_S 2.0
 
@@ -43,14 +70,19 @@ struct bench {
     struct rs_conn *conn;
     double t0, t_start;        /* process start; measurement start (after warm-up) */
     double cpu_start;
-    bool measuring;
+    double seconds;            /* how long to measure */
+    double wall, cpu;          /* measured: wall and CPU time (set when it ends) */
+    bool measuring, measured;
     uint64_t seen;             /* sample frames seen so far */
     double pending_at[64];     /* read times of samples not yet on screen */
     int npending;
     uint64_t pending_lost;     /* more pending than the ring holds */
     double *lat;               /* latencies, seconds */
     size_t nlat, caplat;
-    uint64_t presents, unchanged;
+    uint64_t presents, unchanged, drawn;
+    struct rs_recattach *rec;  /* --record: the recording, else NULL */
+    int slow_sync_ms;
+    double last_tick, max_pass; /* loop passes (measured only), seconds */
 };
 
 static double mono(void)
@@ -75,18 +107,38 @@ static int bench_open(void *ctx, struct rs_link **out)
     return rs_link_open_source(out, &src, "simulated");
 }
 
+/* The measurement ends after b->seconds, before the loop's end (the end
+ * screen, closing the window) so those are not counted. */
+static bool measure_end(struct bench *b, double now)
+{
+    if (b->measuring && now - b->t_start >= b->seconds) {
+        b->measuring = false;
+        b->measured = true;
+        b->wall = now - b->t_start;
+        b->cpu = cpu_s() - b->cpu_start;
+        CALLGRIND_DUMP_STATS_AT("bench_live measured");
+    }
+    return b->measuring;
+}
+
 /* After every connection step: the samples it delivered were read now. */
 static void on_tick(void *ctx)
 {
     struct bench *b = ctx;
     double now = mono();
-    if (!b->measuring && now - b->t0 >= WARMUP_S) {
+    rs_recattach_tick(b->rec); /* as `rollsense demo --record` does */
+    if (b->measuring && b->last_tick > 0 && now - b->last_tick > b->max_pass)
+        b->max_pass = now - b->last_tick;
+    b->last_tick = now;
+    if (!b->measuring && !b->measured && now - b->t0 >= WARMUP_S) {
         b->measuring = true;
         b->t_start = now;
         b->cpu_start = cpu_s();
         b->presents = b->unchanged = 0;
+        CALLGRIND_ZERO_STATS;
         b->npending = 0;
     }
+    measure_end(b, now);
     struct rs_conn_stats st;
     rs_conn_get_stats(b->conn, &st);
     for (; b->seen < st.frames; b->seen++) {
@@ -102,9 +154,10 @@ static void on_tick(void *ctx)
 static void on_frame(void *ctx, bool shown)
 {
     struct bench *b = ctx;
-    if (!b->measuring)
-        return;
     double now = mono();
+    if (!measure_end(b, now))
+        return;
+    b->drawn++;
     if (!shown) {
         b->unchanged += (uint64_t)b->npending;
         b->npending = 0;
@@ -156,30 +209,92 @@ static void remove_config_dir(const char *dir)
     }
 }
 
-static int parse_args(int argc, char **argv, double *seconds, int *w, int *h, enum rs_renderer_choice *r)
+struct args {
+    double seconds;
+    int w, h;
+    enum rs_renderer_choice renderer;
+    const char *record; /* directory, or NULL */
+    int slow_sync_ms;
+};
+
+static int parse_args(int argc, char **argv, struct args *o)
 {
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (strcmp(a, "--seconds") == 0 && v) {
-            *seconds = atof(v);
+            o->seconds = atof(v);
         } else if (strcmp(a, "--size") == 0 && v) {
-            if (sscanf(v, "%dx%d", w, h) != 2)
+            if (sscanf(v, "%dx%d", &o->w, &o->h) != 2)
                 return -1;
         } else if (strcmp(a, "--renderer") == 0 && v) {
-            *r = strcmp(v, "software") == 0 ? RS_RENDERER_SOFTWARE
-                 : strcmp(v, "gpu") == 0    ? RS_RENDERER_GPU
-                                            : RS_RENDERER_AUTO;
+            o->renderer = strcmp(v, "software") == 0 ? RS_RENDERER_SOFTWARE
+                          : strcmp(v, "gpu") == 0    ? RS_RENDERER_GPU
+                                                     : RS_RENDERER_AUTO;
+        } else if (strcmp(a, "--record") == 0 && v) {
+            o->record = v;
+        } else if (strcmp(a, "--slow-sync") == 0 && v) {
+            o->slow_sync_ms = atoi(v);
         } else {
             return -1;
         }
         i++;
     }
-    return *seconds > 0 && *w >= 320 && *h >= 200 ? 0 : -1;
+    return o->seconds > 0 && o->w >= 320 && o->h >= 200 && o->slow_sync_ms >= 0 ? 0 : -1;
+}
+
+/* The syncer's sync on a slow disk: MS ms more (a benchmark may sleep). */
+static int slow_sync(void *ctx, int fd)
+{
+    const struct bench *b = ctx;
+    struct timespec ts = { b->slow_sync_ms / 1000, (long)(b->slow_sync_ms % 1000) * 1000000L };
+    nanosleep(&ts, NULL);
+    return fdatasync(fd);
+}
+
+static void rec_error(void *ctx, const char *line)
+{
+    (void)ctx;
+    fprintf(stderr, "bench_live: %s\n", line);
+}
+
+/* --record DIR: a new session file in DIR, attached to s. */
+static int record_start(struct bench *b, struct rs_session *s, const struct args *o, char *path,
+                        size_t cap)
+{
+    snprintf(path, cap, "%s/bench_live-%ld.rsession", o->record, (long)getpid());
+    struct rs_rec_opts ropts = { .enabled = true, .path = path };
+    char err[600];
+    if (rs_recattach_start(&b->rec, s, &ropts, path, cap, rec_error, NULL, err, sizeof err) != 0) {
+        fprintf(stderr, "bench_live: cannot record: %s\n", err);
+        return -1;
+    }
+    b->slow_sync_ms = o->slow_sync_ms;
+    if (o->slow_sync_ms > 0)
+        rs_rec_set_sync_hook(rs_recattach_rec(b->rec), slow_sync, b);
+    return 0;
+}
+
+/* The recording's figures; then it is closed and its file removed. */
+static void record_end(struct bench *b, const char *path)
+{
+    if (!b->rec)
+        return;
+    struct rs_rec_stats st;
+    rs_rec_get_stats(rs_recattach_rec(b->rec), &st);
+    printf("record: %llu frames in %llu commits, longest commit %.1f ms (in the loop); "
+           "%llu syncs, longest %.1f ms (syncer thread, %d ms added)\n",
+           (unsigned long long)st.frames, (unsigned long long)st.commits,
+           st.max_commit_us / 1e3, (unsigned long long)st.syncs, st.max_sync_us / 1e3,
+           b->slow_sync_ms);
+    rs_recattach_close(b->rec);
+    b->rec = NULL;
+    unlink(path);
 }
 
 static void report(struct bench *b, double seconds, int w, int h, const char *video)
 {
-    double wall = mono() - b->t_start, cpu = cpu_s() - b->cpu_start;
+    measure_end(b, b->t_start + seconds);
+    double wall = b->wall, cpu = b->cpu;
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
     qsort(b->lat, b->nlat, sizeof *b->lat, cmp_double);
@@ -187,24 +302,27 @@ static void report(struct bench *b, double seconds, int w, int h, const char *vi
            seconds);
     printf("cpu: %.2f %% of a core (%.3f s CPU in %.1f s, all threads)\n", 100.0 * cpu / wall, cpu,
            wall);
-    printf("fps: %.1f frames presented per second (%llu frames)\n", b->presents / wall,
-           (unsigned long long)b->presents);
+    printf("fps: %.1f frames presented per second (%llu frames, %llu drawn)\n", b->presents / wall,
+           (unsigned long long)b->presents, (unsigned long long)b->drawn);
     printf("rss: %.1f MiB high-water\n", ru.ru_maxrss / 1024.0);
     printf("latency: sample read -> present p50 %.1f ms, p99 %.1f ms, max %.1f ms "
            "(%zu samples shown, %llu unchanged on screen)\n",
            1e3 * pct(b->lat, b->nlat, 0.50), 1e3 * pct(b->lat, b->nlat, 0.99),
            1e3 * pct(b->lat, b->nlat, 1.0), b->nlat, (unsigned long long)b->unchanged);
+    printf("loop: longest pass %.1f ms (between the ends of two connection steps)\n",
+           1e3 * b->max_pass);
 }
 
 int main(int argc, char **argv)
 {
-    double seconds = 20;
-    int w = 1280, h = 800;
-    enum rs_renderer_choice renderer = RS_RENDERER_AUTO;
-    if (parse_args(argc, argv, &seconds, &w, &h, &renderer) != 0) {
-        fprintf(stderr, "usage: bench_live [--seconds S] [--size WxH] [--renderer auto|software|gpu]\n");
+    struct args o = { .seconds = 20, .w = 1280, .h = 800, .renderer = RS_RENDERER_AUTO };
+    if (parse_args(argc, argv, &o) != 0) {
+        fprintf(stderr, "usage: bench_live [--seconds S] [--size WxH] [--renderer auto|software|gpu]\n"
+                        "                  [--record DIR [--slow-sync MS]]\n");
         return 2;
     }
+    double seconds = o.seconds;
+    int w = o.w, h = o.h;
     if (!getenv("SDL_VIDEODRIVER") && !getenv("DISPLAY") && !getenv("WAYLAND_DISPLAY"))
         setenv("SDL_VIDEODRIVER", "offscreen", 1);
     setenv("SDL_AUDIODRIVER", getenv("SDL_AUDIODRIVER") ? getenv("SDL_AUDIODRIVER") : "dummy", 1);
@@ -229,11 +347,11 @@ int main(int argc, char **argv)
     rs_calib_from_cal(&scfg.cal, &cal, true);
     rs_profile_defaults(&scfg.prof);
     rs_config_defaults(&scfg.cfg);
-    struct rs_run_opts ro = { .window = true, .duration_s = seconds + WARMUP_S, .who = "bench_live",
+    struct rs_run_opts ro = { .window = true, .duration_s = seconds + WARMUP_S + 0.5, .who = "bench_live",
                               .tick = on_tick, .tick_ctx = &b, .presented = on_frame,
                               .presented_ctx = &b };
     ro.wcfg = (struct rs_window_config){ .title = "rollsense bench_live", .width = w, .height = h,
-                                         .renderer = renderer, .volume = 0.8f,
+                                         .renderer = o.renderer, .volume = 0.8f,
                                          .config_dir = cfgdir_made };
     struct rs_conn_config cfg = { .open_link = bench_open, .open_ctx = &b };
     struct rs_session *s = rs_session_new(&scfg);
@@ -243,6 +361,10 @@ int main(int argc, char **argv)
         fprintf(stderr, "bench_live: out of memory\n");
         return 1;
     }
+    b.seconds = seconds;
+    char rec_path[1024];
+    if (o.record && record_start(&b, s, &o, rec_path, sizeof rec_path) != 0)
+        return 1;
     int rc = rs_run(b.conn, s, &ro, err, sizeof err);
     remove_config_dir(cfgdir_made);
     if (rc != 0) {
@@ -251,6 +373,7 @@ int main(int argc, char **argv)
     }
     const char *video = getenv("SDL_VIDEODRIVER") ? getenv("SDL_VIDEODRIVER") : "x11";
     report(&b, seconds, w, h, video);
+    record_end(&b, rec_path);
     rs_conn_free(b.conn);
     rs_session_free(s);
     free(b.lat);

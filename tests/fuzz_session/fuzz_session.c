@@ -22,6 +22,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+
 #include "rs_replay.h"
 #include "rs_report.h"
 #include "rs_reader.h"
@@ -92,6 +94,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
     (void)argv;
+    /* one thread: SQLite's allocator need not take a mutex per call */
+    sqlite3_config(SQLITE_CONFIG_SINGLETHREAD);
 #ifdef __GLIBC__
     /* Each run opens and closes several SQLite connections whose buffers
      * (lookaside, page cache, the image) sit at the top of the heap: with

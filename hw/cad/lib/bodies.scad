@@ -6,16 +6,17 @@ bodies = [
   ["plate", "solid"], ["upright_R", "solid"], ["upright_L", "solid"],
   ["bearing_R_outer", "solid"], ["rot_bearing_R_inner", "solid"],
   ["rot_cap_R", "solid"], ["rot_shaft_R", "solid"], ["rot_holder_R", "solid"], ["rot_magnet", "solid"],
-  ["rot_roller", "solid"], ["enc_board", "board"], ["enc_chip", "board"],
+  ["rot_roller", "solid"], ["enc_board", "board"], ["enc_chip", "board"], ["enc_joints", "board"],
   ["seat_RF", "solid"], ["seat_RB", "solid"], ["seat_LF", "solid"], ["seat_LB", "solid"],
   ["retainer_RF", "solid"], ["cell_RF", "solid"], ["foot_RF", "solid"],
   ["box", "solid"], ["lid", "solid"], ["usb_plug", "solid"],
   ["pro_micro", "board"], ["hx711_L", "board"], ["hx711_R", "board"],
   ["screws_upright_R", "screw"], ["screws_upright_L", "screw"], ["screws_seat_RF", "screw"],
   ["screws_retainer_RF", "screw"], ["screws_stop_RF", "screw"], ["screws_box", "screw"],
-  ["screws_lid", "screw"], ["screws_encoder", "screw"],
+  ["screws_lid", "screw"], ["screws_encoder", "screw"], ["enc_washers", "screw"],
   ["cables_cells", "cable"], ["cable_encoder", "cable"],
-  ["clear_rotor_R", "keepout"], ["clear_roller", "keepout"], ["clear_board_face", "keepout"]];
+  ["clear_rotor_R", "keepout"], ["clear_roller", "keepout"], ["clear_board_face", "keepout"],
+  ["clear_enc_pads", "keepout"]];
 
 // cable runs: [name, wires, points]; a bundle is a chain of wire_d tubes
 cell_dx = x_up - cell_w / 2 - seat_wall;     // the seat's wire slot face (towards the middle)
@@ -61,6 +62,9 @@ module body(n) {
     else if (n == "rot_magnet") cyl_x(magnet_d, x_magnet - magnet_h, x_magnet);
     else if (n == "rot_roller") difference() { cyl_x(roller_d, -x_rend, x_rend); cyl_x(core_id, -x_rend - 1, x_rend + 1); }
     else if (n == "enc_board") translate([x_board, -enc_pcb[0] / 2, axis_h - enc_chip_dz - enc_pcb[1] / 2]) cube([enc_pcb_t, enc_pcb[0], enc_pcb[1]]);
+    else if (n == "enc_joints") enc_rows_turn() for (s = [-1, 1])   // solder on the chip side of each hole row
+        translate([x_board - enc_joint[1], -enc_row_len / 2 - enc_joint[0] / 2, axis_h - enc_chip_dz + s * enc_row - enc_joint[0] / 2])
+            cube([enc_joint[1], enc_row_len + enc_joint[0], enc_joint[0]]);
     else if (n == "enc_chip") translate([x_chip, -enc_chip[0] / 2, axis_h - enc_chip[1] / 2]) cube([enc_chip[2], enc_chip[0], enc_chip[1]]);
     else if (n == "seat_RF") seat_at(1, -1) cell_seat();
     else if (n == "seat_RB") seat_at(1, 1) cell_seat();
@@ -85,6 +89,8 @@ module body(n) {
     else if (n == "screws_box") for (e = box_ears) screw([e[0], box_y + e[1]], 3, 12, 2.3);
     else if (n == "screws_lid") for (sx = [-1, 1], sy = [-1, 1]) screw([sx * (box_inner[0] / 2 - 3), box_y + sy * (box_inner[1] / 2 - 3)], box_outer[2] + lid_t, 8, 2.3);
     else if (n == "screws_encoder") for (s = [-1, 1]) translate([x_outer - 10, s * (enc_pcb[0] / 2 + 2.2), axis_h - enc_chip_dz]) rotate([0, 90, 0]) cylinder(d = 2.3, h = 10, $fn = 12);
+    else if (n == "enc_washers") for (s = [-1, 1])   // the clamp screws' 7 mm washers, on the board's face
+        translate([x_outer, s * (enc_pcb[0] / 2 + 2.2), axis_h - enc_chip_dz]) rotate([0, 90, 0]) cylinder(d = 7, h = 0.8, $fn = 24);
     else if (n == "cables_cells") for (r = [0:3]) tube(runs[r][2]);
     else if (n == "cable_encoder") tube(runs[4][2]);
     // clearances as volumes: rotating parts grown by min_clear must stay clear
@@ -95,6 +101,11 @@ module body(n) {
         cyl_x(holder_d + 2 * min_clear, x_inner + bearing_w + 0.01, x_magnet + min_clear);
     }
     else if (n == "clear_roller") cyl_x(roller_d + 2 * min_clear, -x_rend - min_clear, x_rend + min_clear);
-    else if (n == "clear_board_face") translate([x_outer + 0.01, -enc_pcb[0] / 2, axis_h - enc_chip_dz - enc_pcb[1] / 2]) cube([2, enc_pcb[0], enc_pcb[1]]);
+    // (its edges left out: the clamp washers lie there)
+    else if (n == "clear_board_face") translate([x_outer + 0.01, -enc_pcb[0] / 2 + 1.5, axis_h - enc_chip_dz - enc_pcb[1] / 2]) cube([2, enc_pcb[0] - 3, enc_pcb[1]]);
+    // the pads of the hole rows on the wire side (+0.5 mm): no washer on them
+    else if (n == "clear_enc_pads") enc_rows_turn() for (s = [-1, 1])
+        translate([x_outer + 0.01, -enc_row_len / 2 - enc_joint[0] / 2 - 0.5, axis_h - enc_chip_dz + s * enc_row - enc_joint[0] / 2 - 0.5])
+            cube([1.5, enc_row_len + enc_joint[0] + 1, enc_joint[0] + 1]);
 }
 

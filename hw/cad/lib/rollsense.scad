@@ -36,21 +36,30 @@ shaft_d     = 8;    // ground steel shaft through the bearing
 shaft_yield = 500;  // MPa, core of an induction-hardened Cf53 linear shaft (mild steel ~250: too weak)
 magnet_d    = 6;    // diametric magnet
 magnet_h    = 2.5;
-// Encoder: ams OSRAM AS5048A adapter board, ordering code AS5048A-TS_EK_AB,
-// documented in ams "User Manual AS5048-AB" (AS5048-AB-v1.1, revision 1.2,
-// 2014-01-14). From its text: 4 mounting holes of 2.6 mm (not used here: the
-// board is clamped by its edges), the P1 connector, the magnet centred on
-// the package within 0.5 mm, an air gap of 0.5-2 mm, a non-ferromagnetic
-// magnet holder. NOT from that document: the outline (22 x 28 mm) and the
-// chip position (centred across, 3 mm above the outline centre) come from a
-// distributor's listing; the manual's dimension drawing could not be read
-// (docs/hardware.md, "Encoder board"). Measure your board (step 1 of
-// hw/README.md) and override before printing the encoder upright. The chip
-// is the AS5048A in TSSOP-14 (body 5.0 x 4.4 mm, 1.2 mm high; ams datasheet).
-enc_pcb     = [22, 28];   // [along Y, along Z]
+// Encoder: a bare AS5048A, orderable as AS5048A-HTSP-500 (TSSOP-14; ams
+// OSRAM datasheet AS5048A/AS5048B v1-06, 2014-06-05: body 5.0 x 4.4 mm,
+// 1.2 mm high at most, pins 1 CSn, 2 CLK, 3 MISO, 4 MOSI, 11 VDD5V, 12 VDD3V,
+// 13 GND, 14 PWM; magnet 0.5-2 mm from the package, centred on it), soldered
+// on Adafruit's SOIC-14/TSSOP-14 breakout (product 1210). From Adafruit's
+// board file ("14-pin SOIC+TSSOP.brd", github.com/adafruit/
+// Adafruit-SMT-Breakout-PCBs): outline 0.7 x 0.7 in (17.78 mm square, 1.27 mm
+// corner radius); the TSSOP footprint on the bottom side, centred on the
+// board (its pad rows sit 0.04 mm off centre along the rows: neglected, ams
+// allows 0.5); two rows of seven 1.016 mm plated holes, 0.1 in pitch, along
+// two opposite edges, 1.27 mm in from them (0.6 in apart); no mounting holes.
+// The board thickness is not in the file: 1.6 mm is assumed (measure yours,
+// step 1 of hw/README.md). Here the hole rows run along Y (top and bottom
+// edges), the clamp washers hold the bare left and right edges, and the
+// recess floor has a groove under each row for the solder on the chip side.
+enc_pcb     = [17.78, 17.78];  // [along Y, along Z]
 enc_pcb_t   = 1.6;
 enc_chip    = [4.4, 5.0, 1.2];  // [Y, Z, height above the board face towards the magnet]
-enc_chip_dz = 3;    // chip centre above the outline centre (the P1 strip is below)
+enc_chip_dz = 0;    // chip centre above the outline centre (Adafruit 1210: centred)
+enc_row     = 7.62; // the hole rows' distance from the board centre (0.3 in)
+enc_row_len = 15.24; // first to last hole of a row (6 x 0.1 in)
+enc_rows_vertical = false;  // (fixtures only) the board turned a quarter turn: hole rows along Z
+enc_joint   = [1.8, 1.0];  // solder on the chip side of a hole row: width (pad 1.778 mm), height
+enc_groove  = [3.0, 1.5];  // groove in the recess floor under each row: width, depth
 cell_w      = 34;   // 50 kg half-bridge cell: outer frame
 cell_l      = 34;
 cell_t      = 7;    // frame thickness
@@ -159,7 +168,11 @@ usb_z    = box_floor + tape_t + pro_micro[2] + 1.4;   // socket centre height
 // --- design rules -------------------------------------------------------------------
 module rule(ok, msg) { if (rules) assert(ok, str("RULE ", msg)); }
 rule(magnet_gap >= 0.5 && magnet_gap <= 2,
-     str("magnet gap: magnet to encoder chip is ", magnet_gap, " mm, must be 0.5..2 (AS5048 adapter board manual)"));
+     str("magnet gap: magnet to encoder chip is ", magnet_gap, " mm, must be 0.5..2 (AS5048A datasheet)"));
+rule(enc_groove[1] >= enc_joint[1] + 0.3 && enc_groove[0] >= enc_joint[0] + 0.8,
+     str("encoder board: groove ", enc_groove, " under the hole rows must clear the solder joints ", enc_joint, " by 0.3 mm deep, 0.4 mm each side"));
+rule(sqrt(pow(3.5, 2) - pow(2.2, 2)) < enc_row - enc_joint[0] / 2 - 0.5,
+     "encoder board: the 7 mm clamp washers must stay off the hole rows (their pads)");
 rule(magnet_steel >= steel_clear,
      str("magnet steel: magnet ", magnet_steel, " mm from the steel shaft end, keep >= ", steel_clear));
 rule(enc_pocket_depth >= enc_pcb_t && upright_t - enc_pocket_depth - enc_chip[2] - bearing_w >= holder_len,
@@ -206,6 +219,11 @@ echo(str("DESIGN magnet_gap=", magnet_gap, " magnet_steel=", magnet_steel, " sha
 
 // --- parts (each in its own frame; print() in cad/parts/ turns it onto the bed) ---
 
+// The encoder board's hole-row features (grooves, joints, pads) turned with
+// the board: about the X axis through the board centre.
+module enc_rows_turn() translate([0, 0, axis_h - enc_chip_dz]) rotate([enc_rows_vertical ? 90 : 0, 0, 0])
+    translate([0, 0, -(axis_h - enc_chip_dz)]) children();
+
 // Upright: inner face at x = 0, outer face at x = upright_t, base at z = 0,
 // axis at (y, z) = (0, axis_h). The foot widens it along Y (both faces stay
 // flat: it prints lying on the outer face, the bearing seat vertical and round).
@@ -229,7 +247,12 @@ module upright(encoder) {
             // board recess (board + 0.2 mm all round), flush
             translate([upright_t - enc_pocket_depth, -enc_pcb[0] / 2 - 0.2, axis_h - enc_chip_dz - enc_pcb[1] / 2 - 0.2])
                 cube([enc_pocket_depth + 1, enc_pcb[0] + 0.4, enc_pcb[1] + 0.4]);
-            // two M3 clamp screws whose washers hold the board's edges
+            // a groove under each hole row: the solder joints on the chip side
+            enc_rows_turn() for (s = [-1, 1])
+                translate([upright_t - enc_pocket_depth - enc_groove[1], -enc_pcb[0] / 2 - 0.2,
+                           axis_h - enc_chip_dz + s * enc_row - enc_groove[0] / 2])
+                    cube([enc_groove[1] + eps, enc_pcb[0] + 0.4, enc_groove[0]]);
+            // two M3 clamp screws whose washers hold the board's bare edges
             for (s = [-1, 1])
                 translate([upright_t - 10, s * (enc_pcb[0] / 2 + 2.2), axis_h - enc_chip_dz])
                     rotate([0, 90, 0]) cylinder(d = 2.5, h = 11, $fn = 16);
