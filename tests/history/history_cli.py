@@ -170,6 +170,18 @@ def main():
                            timeout=60)
         if p.returncode != 1 or "cannot open a window" not in p.stderr or p.stderr.count("\n") != 1:
             fail("history without a display: exit %d %r" % (p.returncode, p.stderr))
+    with tempfile.TemporaryDirectory(prefix="rs-history-routine-") as d:
+        # a real recording: the guided routine's routine_done row (the routine
+        # lane's contract) counts as completed, the calf_time meta gives the
+        # time per calf
+        run([rs, "demo", "--routine", "--headless", "--json", "--fast", "--record",
+             os.path.join(d, "2026-12-07T10-00-00.rsession")])
+        lines, _ = history(rs, d)
+        day = [l for l in lines if l["type"] == "day"]
+        if len(day) != 1 or day[0]["routines_completed"] != 1:
+            fail("routine session: %r" % day)
+        if not (day[0]["time_left_s"] > 0 and day[0]["time_right_s"] > 0):
+            fail("routine session without time per calf: %r" % day)
     with tempfile.TemporaryDirectory(prefix="rs-history-empty-") as d:
         lines, _ = history(rs, d)
         if len(lines) != 1 or lines[0]["sessions"] != 0 or lines[0]["first"] is not None:
