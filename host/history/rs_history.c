@@ -89,7 +89,7 @@ static size_t span_start(const struct rs_catalog *c, int days, struct rs_histvie
     v->last_day = entry_day(&c->e[i - 1]);
     v->first_day = v->last_day - days + 1;
     size_t first = c->n;
-    for (size_t k = 0; k < c->n; k++) /* names sort by start time; days need not */
+    for (size_t k = 0; k < c->n; k++) /* in time order; local days need not be */
         if (usable(&c->e[k]) && entry_day(&c->e[k]) >= v->first_day && first == c->n)
             first = k;
     return first;
@@ -114,10 +114,6 @@ static void fill_days(const struct rs_catalog *c, size_t first, struct rs_histvi
     struct rs_hist_day *r = NULL;
     for (size_t k = first; k < c->n; k++) {
         const struct rs_cat_entry *e = &c->e[k];
-        if (!e->readable) {
-            v->unreadable++;
-            continue;
-        }
         if (!usable(e) || entry_day(e) < v->first_day)
             continue;
         int32_t d = entry_day(e);
@@ -196,12 +192,50 @@ static void fill_spots(const struct rs_catalog *c, const struct rs_history_opts 
     free(h);
 }
 
-void rs_history_make(const struct rs_catalog *c, const struct rs_history_opts *o,
+static void make(const struct rs_catalog *c, const struct rs_history_opts *o, struct rs_histview *v);
+
+static int cmp_start(const void *a, const void *b)
+{
+    const struct rs_cat_entry *x = a, *y = b;
+    if (x->sum.start_host_us != y->sum.start_host_us)
+        return x->sum.start_host_us < y->sum.start_host_us ? -1 : 1;
+    return strcmp(x->name, y->name);
+}
+
+/* c in time order: c itself when its names sort by start time (the
+ * recorder's names do, unless the clock or the time zone went back, or a
+ * file was named by hand), else a sorted copy in tmp (NULL: out of memory,
+ * c as it is). */
+static const struct rs_catalog *in_time_order(const struct rs_catalog *c, struct rs_catalog *tmp)
+{
+    rs_catalog_init(tmp);
+    size_t k = 1;
+    while (k < c->n && cmp_start(&c->e[k - 1], &c->e[k]) <= 0)
+        k++;
+    if (k >= c->n || !(tmp->e = malloc(c->n * sizeof *tmp->e)))
+        return c;
+    memcpy(tmp->e, c->e, c->n * sizeof *tmp->e);
+    tmp->n = tmp->cap = c->n;
+    qsort(tmp->e, tmp->n, sizeof *tmp->e, cmp_start);
+    return tmp;
+}
+
+void rs_history_make(const struct rs_catalog *cat, const struct rs_history_opts *o,
                      struct rs_histview *v)
+{
+    struct rs_catalog tmp;
+    const struct rs_catalog *c = in_time_order(cat, &tmp);
+    make(c, o, v);
+    rs_catalog_free(&tmp);
+}
+
+static void make(const struct rs_catalog *c, const struct rs_history_opts *o, struct rs_histview *v)
 {
     memset(v, 0, sizeof *v);
     v->calf_cm = 32;
     v->sessions_total = (int)c->n;
+    for (size_t k = 0; k < c->n; k++)
+        v->unreadable += !c->e[k].readable;
     size_t first = span_start(c, clampi(o->days, 1, RS_HIST_DAYS_MAX), v);
     if (first >= c->n)
         return;
@@ -209,8 +243,20 @@ void rs_history_make(const struct rs_catalog *c, const struct rs_history_opts *o
     fill_spots(c, o, v);
 }
 
-size_t rs_history_past_holds(const struct rs_catalog *c, const char *skip, int max_sessions,
+static size_t past_holds(const struct rs_catalog *c, const char *skip, int max_sessions,
+                         struct rs_spot_hold *out, size_t cap, int *nsessions);
+
+size_t rs_history_past_holds(const struct rs_catalog *cat, const char *skip, int max_sessions,
                              struct rs_spot_hold *out, size_t cap, int *nsessions)
+{
+    struct rs_catalog tmp;
+    size_t n = past_holds(in_time_order(cat, &tmp), skip, max_sessions, out, cap, nsessions);
+    rs_catalog_free(&tmp);
+    return n;
+}
+
+static size_t past_holds(const struct rs_catalog *c, const char *skip, int max_sessions,
+                         struct rs_spot_hold *out, size_t cap, int *nsessions)
 {
     size_t k = c->n, n = 0;
     int m = 0;

@@ -2,7 +2,9 @@
  * rs_history.h - the history of sessions as data (struct rs_histview,
  * host/ui/rs_histview.h) from the session catalog. Pure: takes the catalog
  * and options, returns the view; no files, no clock (the span ends on the
- * newest session's day), no window.
+ * newest session's day), no window. Sessions are taken in the order of
+ * their start times (the catalog is in file-name order, which a file named
+ * by hand or a clock set back would not follow).
  *
  * Per calendar day of the span: sessions, contact time per calf (sum of
  * what the sessions recorded), holds per leg, typical force (median of the

@@ -366,11 +366,22 @@ int rs_historyview_png(const struct rs_histview *v, int w, int h, const char *fo
     return rc;
 }
 
+/* Whether anybody can see the window and close it: not with SDL's
+ * offscreen or dummy video drivers (tests, headless machines), where it is
+ * drawn once and not waited for, as the end screen does. */
+static bool someone_looks(void)
+{
+    const char *d = SDL_GetCurrentVideoDriver();
+    return !d || (strcmp(d, "offscreen") != 0 && strcmp(d, "dummy") != 0);
+}
+
 /* Redraw on every event that may need it; until q, Esc or close. */
 static void window_loop(SDL_Window *win, SDL_Renderer *ren, struct rs_historyview *hv,
                         const struct rs_histview *v)
 {
-    for (bool dirty = true;;) {
+    for (bool dirty = true, first = true;; first = false) {
+        if (!first && !someone_looks())
+            return;
         if (dirty) {
             int pw, ph, ww, wh;
             SDL_GetRendererOutputSize(ren, &pw, &ph);

@@ -58,7 +58,7 @@ struct rs_histview {
     float calf_cm;                   /* height of the calf map, cm */
     int sessions;                    /* readable sessions in the span */
     int sessions_total;              /* in the catalog, readable or not */
-    int unreadable;                  /* in the span */
+    int unreadable;                  /* session files that could not be read (any day) */
     bool uncalibrated;               /* some session in the span had nominal forces */
 };
 

@@ -159,6 +159,29 @@ def main():
             fail("history line: %r" % last)
         check_catalog(rs, gen, d)
         check_png(rs, d)
+        # the window: drawn once and not waited for where nobody can see it
+        env = dict(os.environ, SDL_VIDEODRIVER="offscreen", SDL_RENDER_DRIVER="software")
+        p = subprocess.run([rs, "history", "--dir", d, "--size", "800x480"], env=env,
+                           capture_output=True, text=True, timeout=60)
+        if p.returncode != 0 or p.stderr:
+            fail("history window: exit %d %r" % (p.returncode, p.stderr))
+        env["SDL_VIDEODRIVER"] = "no-such-driver"
+        p = subprocess.run([rs, "history", "--dir", d], env=env, capture_output=True, text=True,
+                           timeout=60)
+        if p.returncode != 1 or "cannot open a window" not in p.stderr or p.stderr.count("\n") != 1:
+            fail("history without a display: exit %d %r" % (p.returncode, p.stderr))
+    with tempfile.TemporaryDirectory(prefix="rs-history-routine-") as d:
+        # a real recording: the guided routine's routine_done row (the routine
+        # lane's contract) counts as completed, the calf_time meta gives the
+        # time per calf
+        run([rs, "demo", "--routine", "--headless", "--json", "--fast", "--record",
+             os.path.join(d, "2026-12-07T10-00-00.rsession")])
+        lines, _ = history(rs, d)
+        day = [l for l in lines if l["type"] == "day"]
+        if len(day) != 1 or day[0]["routines_completed"] != 1:
+            fail("routine session: %r" % day)
+        if not (day[0]["time_left_s"] > 0 and day[0]["time_right_s"] > 0):
+            fail("routine session without time per calf: %r" % day)
     with tempfile.TemporaryDirectory(prefix="rs-history-empty-") as d:
         lines, _ = history(rs, d)
         if len(lines) != 1 or lines[0]["sessions"] != 0 or lines[0]["first"] is not None:

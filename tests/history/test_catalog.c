@@ -54,6 +54,37 @@ static void test_entry_from_events(void **state)
     assert_true(isnan(e.typical_bw_pct));
 }
 
+/* Values from a damaged session are kept only within sane limits, on
+ * their boundaries: a refused value is unknown (NAN), the hold stays. */
+static void test_hold_value_limits(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *json;
+        float pos, secs, bw; /* NAN: refused */
+    } cases[] = {
+        { "{\"leg\":\"left\",\"pos_cm\":999.5,\"duration\":999999,\"mean_bw_pct\":9999.5}", 999.5f, 999999, 9999.5f },
+        { "{\"leg\":\"left\",\"pos_cm\":1000,\"duration\":1e6,\"mean_bw_pct\":10000}", NAN, 0, NAN },
+        { "{\"leg\":\"left\",\"pos_cm\":-999.5,\"duration\":0,\"mean_bw_pct\":0}", -999.5f, 0, 0 },
+        { "{\"leg\":\"left\",\"pos_cm\":-1000,\"duration\":-0.001,\"mean_bw_pct\":-0.1}", NAN, 0, NAN },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct rs_cat_entry e;
+        rs_cat_entry_init(&e, "x", NULL);
+        rs_cat_entry_event(&e, "hold_end", cases[i].json);
+        assert_int_equal(e.nholds, 1);
+        const struct rs_cat_hold *h = &e.hold[0];
+        assert_true(isnan(cases[i].pos) ? isnan(h->pos_cm) : h->pos_cm == cases[i].pos);
+        assert_true(h->seconds == cases[i].secs);
+        assert_true(isnan(cases[i].bw) ? isnan(h->bw_pct) : h->bw_pct == cases[i].bw);
+    }
+    struct rs_cat_entry e; /* at most RS_CAT_HOLDS_MAX kept */
+    rs_cat_entry_init(&e, "x", NULL);
+    for (int i = 0; i < RS_CAT_HOLDS_MAX + 3; i++)
+        rs_cat_entry_event(&e, "hold_end", "{\"leg\":\"right\",\"pos_cm\":9}");
+    assert_int_equal(e.nholds, RS_CAT_HOLDS_MAX);
+}
+
 static void test_median(void **state)
 {
     (void)state;
@@ -394,6 +425,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_entry_from_events),
+        cmocka_unit_test(test_hold_value_limits),
         cmocka_unit_test(test_median),
         cmocka_unit_test(test_plan),
         cmocka_unit_test(test_format_round_trip),

@@ -18,6 +18,7 @@
 
 #include "hist_entry.h"
 #include "rs_history.h"
+#include "rs_spots.h"
 
 static void test_local_day(void **state)
 {
@@ -151,6 +152,72 @@ static void test_dots_keep_the_newest(void **state)
     rs_catalog_free(&c);
 }
 
+/* The end screen's past: the last sessions' holds numbered in time order,
+ * the session being recorded left out, the newest holds kept. */
+static void test_past_holds(void **state)
+{
+    (void)state;
+    struct rs_catalog c;
+    catalog_of_days(&c, 0, 10); /* days 7, 8, 9: 1, 2, 1 holds (hist_synth.h) */
+    struct rs_cat_entry bad;
+    rs_cat_entry_init(&bad, "2026-01-09T12-00-00.rsession", NULL); /* unreadable: not counted */
+    rs_catalog_push(&c, &bad);
+    struct rs_spot_hold h[16];
+    int ns;
+    size_t n = rs_history_past_holds(&c, NULL, 3, h, 16, &ns);
+    assert_int_equal(ns, 3);
+    assert_int_equal(n, 4);
+    assert_int_equal(h[0].session, 0); /* day 7: the 28 cm hold (no 14 cm on d % 5 == 2) */
+    assert_true(fabs(h[0].pos_cm - 28.0) < 1e-6);
+    assert_int_equal(h[1].session, 1); /* day 8: 14.3 cm left, 9 cm right */
+    assert_int_equal(h[2].leg, RS_LEG_RIGHT);
+    assert_int_equal(h[3].session, 2); /* day 9 */
+    /* leaving out the newest (the one being recorded): days 6, 7, 8 */
+    n = rs_history_past_holds(&c, c.e[9].name, 3, h, 16, &ns);
+    assert_int_equal(ns, 3);
+    assert_int_equal(n, 2 + 1 + 2);
+    assert_true(fabs(h[0].pos_cm - 13.7) < 1e-5); /* day 6: 13.7 cm left, 9 cm right */
+    /* room for two: the newest two */
+    n = rs_history_past_holds(&c, NULL, 3, h, 2, &ns);
+    assert_int_equal(n, 2);
+    assert_int_equal(h[0].session, 1);
+    assert_int_equal(h[0].leg, RS_LEG_RIGHT);
+    assert_int_equal(h[1].session, 2);
+    assert_int_equal(rs_history_past_holds(&c, NULL, 3, h, 0, &ns), 0);
+    rs_catalog_free(&c);
+}
+
+/* Files named by hand do not sort by time: the history still goes by the
+ * start times (the same days and spots as with the recorder's names). */
+static void test_time_order_not_name_order(void **state)
+{
+    (void)state;
+    struct rs_catalog c, d;
+    catalog_of_days(&c, 0, 12);
+    rs_catalog_init(&d);
+    for (size_t k = 1; k < c.n; k++)
+        rs_catalog_push(&d, &c.e[k]);
+    struct rs_cat_entry first = c.e[0]; /* the oldest, named last */
+    snprintf(first.name, sizeof first.name, "zz-my-first-session.rsession");
+    rs_catalog_push(&d, &first);
+    static struct rs_histview a, b;
+    struct rs_history_opts o = rs_history_defaults();
+    o.window = 12;
+    rs_history_make(&c, &o, &a);
+    rs_history_make(&d, &o, &b);
+    assert_int_equal(b.ndays, 12);
+    assert_memory_equal(a.day, b.day, sizeof a.day[0] * 12);
+    assert_int_equal(a.nspots, b.nspots);
+    assert_string_equal(a.spot[0].text, b.spot[0].text);
+    assert_memory_equal(a.dot, b.dot, sizeof a.dot[0] * (size_t)a.ndots);
+    struct rs_spot_hold h[8];
+    int ns;
+    assert_int_equal(rs_history_past_holds(&d, NULL, 1, h, 8, &ns), 1); /* day 11 */
+    assert_true(fabs(h[0].pos_cm - 13.7) < 1e-5);
+    rs_catalog_free(&c);
+    rs_catalog_free(&d);
+}
+
 static void test_empty(void **state)
 {
     (void)state;
@@ -171,6 +238,8 @@ int main(void)
         cmocka_unit_test(test_recurring_spots_ground_truth),
         cmocka_unit_test(test_days),
         cmocka_unit_test(test_dots_keep_the_newest),
+        cmocka_unit_test(test_past_holds),
+        cmocka_unit_test(test_time_order_not_name_order),
         cmocka_unit_test(test_empty),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

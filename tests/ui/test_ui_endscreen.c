@@ -490,12 +490,17 @@ static void test_recurring_spot(void **state)
     /* 13.6 14.4 14.1 14.5: 4 of the last 5, (24 + 28 + 25 + 27) / 4 = 26 s */
     assert_string_equal(ev.spot, "left calf, 14 cm above the Achilles: held in 4 of the last 5 "
                                  "sessions, 26 s on average");
+    char line[RS_END_TEXT_MAX];
+    assert_int_equal(rs_endsum_spot(&in, &ev, line, sizeof line), 1);
+    assert_string_equal(line, ev.spot);
     rs_endsum_text(&ev, "demo", text, sizeof text);
     assert_non_null(strstr(text, "demo: keeps coming back: left calf, 14 cm"));
     /* today's hold 2.5 cm away: the spot did not come back today */
     today(&log, &sum, 16.9, 30);
     rs_endsum_make(&in, &ev);
     assert_string_equal(ev.spot, "");
+    assert_int_equal(rs_endsum_spot(&in, &ev, line, sizeof line), 0);
+    assert_string_equal(line, "");
     /* held in 2 of the last 5 (the right at 9 cm): not yet "keeps coming back" */
     today(&log, &sum, 30, 9.2);
     rs_endsum_make(&in, &ev);
