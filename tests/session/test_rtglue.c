@@ -182,9 +182,9 @@ static void test_whole_routine_rows(void **state)
         t += 1;
         o.n = 0;
         rs_rtglue_sample(&g, t, false, &o); /* off the roller: stretches start by themselves */
-        if (g.rt.steps[g.rt.cur].kind == RS_RT_SPOTS && !g.finished)
+        if (g.rt.cur < g.rt.nsteps && g.rt.steps[g.rt.cur].kind == RS_RT_SPOTS)
             rs_rtglue_hold(&g, t, g.rt.steps[g.rt.cur].leg, 16, &o);
-        if (g.rt.steps[g.rt.cur].kind == RS_RT_WARMUP && !g.finished)
+        if (g.rt.cur < g.rt.nsteps && g.rt.steps[g.rt.cur].kind == RS_RT_WARMUP)
             rs_rtglue_go(&g, &o);
         n += rows_of(&g, &o, 0, rows + n, 16 - n);
     }
