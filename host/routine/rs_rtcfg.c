@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rs_file.h" /* rs_escape */
+
 enum vt { VT_NUM, VT_INT, VT_LEG, VT_VOICE };
 
 static const struct key {
@@ -67,7 +69,9 @@ static int set_value(struct rs_rtcfg *c, const struct key *k, const char *v, cha
     if (k->type == VT_LEG || k->type == VT_VOICE) {
         const char *a = k->type == VT_LEG ? "left" : "on", *b = k->type == VT_LEG ? "right" : "off";
         if (strcmp(v, a) != 0 && strcmp(v, b) != 0) {
-            errf(why, cap, "'%s' is not %s or %s, allowed %s|%s", v, a, b, a, b);
+            char shown[160];
+            errf(why, cap, "'%s' is not %s or %s, allowed %s|%s",
+                 rs_escape(v, strlen(v), shown, sizeof shown), a, b, a, b);
             return -1;
         }
         if (k->type == VT_LEG)
@@ -84,7 +88,8 @@ static int set_value(struct rs_rtcfg *c, const struct key *k, const char *v, cha
     snprintf(range, sizeof range, "allowed %g..%g%s%s%s", k->min, k->max, k->unit[0] ? " " : "",
              k->unit, k->type == VT_INT ? " (whole)" : "");
     if (bad) {
-        errf(why, cap, "'%s' is not a number, %s", v, range);
+        char shown[160];
+        errf(why, cap, "'%s' is not a number, %s", rs_escape(v, strlen(v), shown, sizeof shown), range);
         return -1;
     }
     if (k->type == VT_INT && x != floor(x)) {
@@ -151,22 +156,23 @@ int rs_rtcfg_take(struct rs_rtcfg *c, char *text, const char *filename, char *er
     int lineno = 0;
     for (char *p = text; *p;) {
         size_t len = strcspn(p, "\n");
-        char name[128], val[128], why[200];
+        char name[128], val[128], why[400], shown[160];
         lineno++;
         if (split(p, len, name, sizeof name, val, sizeof val)) {
             const struct key *k = find(name);
+            rs_escape(name, strlen(name), shown, sizeof shown); /* bad bytes on one harmless line */
             if (!k) {
                 errf(err, errcap, "%s:%d: key '%s': unknown routine key, allowed keys "
-                     "routine_warmup_s, routine_spots_min, ... (docs/config.md)", file, lineno, name);
+                     "routine_warmup_s, routine_spots_min, ... (docs/config.md)", file, lineno, shown);
                 return -1;
             }
             if (seen[k - keys]) {
-                errf(err, errcap, "%s:%d: key '%s': set twice", file, lineno, name);
+                errf(err, errcap, "%s:%d: key '%s': set twice", file, lineno, shown);
                 return -1;
             }
             seen[k - keys] = true;
             if (set_value(&t, k, val, why, sizeof why) != 0) {
-                errf(err, errcap, "%s:%d: key '%s': %s", file, lineno, name, why);
+                errf(err, errcap, "%s:%d: key '%s': %s", file, lineno, shown, why);
                 return -1;
             }
             memset(p, ' ', len); /* the thresholds' parser sees a blank line */

@@ -779,7 +779,9 @@ void rs_session_routine_map(const struct rs_routine_view *in, bool started, stru
     o->rep = rv.rep;
     o->reps = rv.reps;
     snprintf(o->title, sizeof o->title, "%s", rv.title ? rv.title : "");
-    snprintf(o->instruction, sizeof o->instruction, "%s", rv.instruction ? rv.instruction : "");
+    snprintf(o->instruction, sizeof o->instruction, "%s",
+             !started ? "Sit with this calf on the roller: the warm-up starts as you roll."
+             : rv.instruction ? rv.instruction : "");
 }
 
 void rs_session_view(const struct rs_session *s, double now, struct rs_view *v)

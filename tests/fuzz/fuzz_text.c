@@ -15,6 +15,7 @@
 
 #if defined(RS_FUZZ_CONFIG)
 #include "rs_config.h"
+#include "rs_rtcfg.h"
 #elif defined(RS_FUZZ_SCENARIO)
 #include "rs_sim.h"
 #elif defined(RS_FUZZ_CALFILE)
@@ -44,6 +45,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     text[size] = '\0';
     char msg[2048] = "";
 #if defined(RS_FUZZ_CONFIG)
+    /* as the loader does: the routine's keys and voice first (rs_rtcfg),
+     * then the thresholds on what is left */
+    struct rs_rtcfg rt, rt_before;
+    rs_rtcfg_defaults(&rt);
+    rt_before = rt;
+    if (rs_rtcfg_take(&rt, text, "fuzz.conf", msg, sizeof msg) < 0) {
+        if (memcmp(&rt, &rt_before, sizeof rt) != 0)
+            abort(); /* half-applied */
+        check_message(msg);
+    }
     struct rs_config c, before;
     rs_config_defaults(&c);
     before = c;

@@ -182,9 +182,9 @@ static void test_whole_routine_rows(void **state)
         t += 1;
         o.n = 0;
         rs_rtglue_sample(&g, t, false, &o); /* off the roller: stretches start by themselves */
-        if (g.rt.steps[g.rt.cur].kind == RS_RT_SPOTS && !g.finished)
+        if (g.rt.cur < g.rt.nsteps && g.rt.steps[g.rt.cur].kind == RS_RT_SPOTS)
             rs_rtglue_hold(&g, t, g.rt.steps[g.rt.cur].leg, 16, &o);
-        if (g.rt.steps[g.rt.cur].kind == RS_RT_WARMUP && !g.finished)
+        if (g.rt.cur < g.rt.nsteps && g.rt.steps[g.rt.cur].kind == RS_RT_WARMUP)
             rs_rtglue_go(&g, &o);
         n += rows_of(&g, &o, 0, rows + n, 16 - n);
     }
@@ -313,6 +313,11 @@ static void test_cfg_values_and_blanking(void **state)
     assert_non_null(strstr(err, "t.conf:2: key 'voice': set twice"));
     assert_int_equal(take("routine_stretch_s = 200\n", &c, err, sizeof err, NULL, 0), -1);
     assert_string_equal(err, "t.conf:1: key 'routine_stretch_s': 200 is out of range, allowed 10..120 s");
+    /* bad bytes are shown escaped: the message stays one line */
+    assert_int_equal(take("routine_\x1b[2J = 1\n", &c, err, sizeof err, NULL, 0), -1);
+    assert_null(strchr(err, '\x1b'));
+    assert_int_equal(take("voice = \x1b\n", &c, err, sizeof err, NULL, 0), -1);
+    assert_null(strchr(err, '\x1b'));
     rs_rtcfg_defaults(&c);
     assert_int_equal(c.voice, -1);
 }

@@ -97,7 +97,7 @@ static void test_clock(void **state)
 }
 
 /* Every (kind, phase) of a routine with the routine's own words. */
-#define STATES 9
+#define STATES 10
 static int states(struct rs_view_routine *out)
 {
     struct rs_routine_plan p;
@@ -106,6 +106,8 @@ static int states(struct rs_view_routine *out)
     struct rs_routine_view rv;
     int n = 0;
     rs_routine_start(&r, &p, 0, NULL);
+    rs_routine_view(&r, 0, &rv); /* before the first load */
+    rs_session_routine_map(&rv, false, &out[n++]);
     rs_routine_view(&r, 10, &rv); /* warm-up */
     rs_session_routine_map(&rv, true, &out[n++]);
     rs_routine_go(&r, 20, NULL);
