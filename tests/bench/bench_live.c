@@ -37,6 +37,7 @@
  */
 #include <SDL.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,11 +108,16 @@ static int bench_open(void *ctx, struct rs_link **out)
     return rs_link_open_source(out, &src, "simulated");
 }
 
+/* Set when the measurement ends: the loop stops as on a signal, so the
+ * summary screen does not wait for a key (it does with a real display). */
+static volatile sig_atomic_t bench_done;
+
 /* The measurement ends after b->seconds, before the loop's end (the end
  * screen, closing the window) so those are not counted. */
 static bool measure_end(struct bench *b, double now)
 {
     if (b->measuring && now - b->t_start >= b->seconds) {
+        bench_done = 1;
         b->measuring = false;
         b->measured = true;
         b->wall = now - b->t_start;
@@ -349,7 +355,7 @@ int main(int argc, char **argv)
     rs_config_defaults(&scfg.cfg);
     struct rs_run_opts ro = { .window = true, .duration_s = seconds + WARMUP_S + 0.5, .who = "bench_live",
                               .tick = on_tick, .tick_ctx = &b, .presented = on_frame,
-                              .presented_ctx = &b };
+                              .presented_ctx = &b, .stop = &bench_done };
     ro.wcfg = (struct rs_window_config){ .title = "rollsense bench_live", .width = w, .height = h,
                                          .renderer = o.renderer, .volume = 0.8f,
                                          .config_dir = cfgdir_made };
