@@ -14,6 +14,7 @@
 #include "rs_historyview.h"
 #include "rs_json.h"
 #include "rs_record.h"
+#include "rs_run.h"
 
 static void help(void)
 {
@@ -203,6 +204,12 @@ int rs_cmd_history(int argc, char **argv)
     int p = parse(argc, argv, &a);
     if (p != 0)
         return p > 0 ? RS_EXIT_OK : RS_EXIT_USAGE;
+    if (!a.json && !a.png && !rs_run_have_display()) {
+        /* SDL would fall back to a window nobody sees and exit at once */
+        rs_cli_error("history: no display (DISPLAY and WAYLAND_DISPLAY unset); use "
+                     "-o history.png or --json");
+        return RS_EXIT_FAIL;
+    }
     char def[768];
     if (!a.dir) {
         if (rs_rec_session_dir(def, sizeof def) != 0) {

@@ -415,7 +415,9 @@ int rs_historyview_window(const struct rs_histview *v, int w, int h, const char 
     SDL_Window *win = SDL_CreateWindow("rollsense history", SDL_WINDOWPOS_CENTERED,
                                        SDL_WINDOWPOS_CENTERED, w, h,
                                        SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI);
-    SDL_Renderer *ren = win ? SDL_CreateRenderer(win, -1, 0) : NULL;
+    /* A static picture: the software renderer draws it at once and never
+     * loads a GL rasteriser where there is no GPU. */
+    SDL_Renderer *ren = win ? SDL_CreateRenderer(win, -1, SDL_RENDERER_SOFTWARE) : NULL;
     struct rs_historyview *hv = NULL;
     int rc = -1;
     if (!ren)

@@ -169,6 +169,13 @@ def main():
         p = subprocess.run([rs, "history", "--dir", d], env=env, capture_output=True, text=True,
                            timeout=60)
         if p.returncode != 1 or "cannot open a window" not in p.stderr or p.stderr.count("\n") != 1:
+            fail("history with a broken video driver: exit %d %r" % (p.returncode, p.stderr))
+        # no display at all: said at once, not a window nobody sees
+        env = {k: v for k, v in os.environ.items()
+               if k not in ("DISPLAY", "WAYLAND_DISPLAY", "SDL_VIDEODRIVER")}
+        p = subprocess.run([rs, "history", "--dir", d], env=env, capture_output=True, text=True,
+                           timeout=60)
+        if p.returncode != 1 or "no display" not in p.stderr or p.stderr.count("\n") != 1:
             fail("history without a display: exit %d %r" % (p.returncode, p.stderr))
     with tempfile.TemporaryDirectory(prefix="rs-history-routine-") as d:
         # a real recording: the guided routine's routine_done row (the routine
