@@ -31,13 +31,7 @@ int rs_calscreen_create(struct rs_calscreen **out, SDL_Renderer *ren, const char
         return -1;
     }
     cs->ren = ren;
-    if (!TTF_WasInit() && TTF_Init() != 0) {
-        snprintf(err, errcap, "cannot start SDL_ttf: %s", TTF_GetError());
-        free(cs);
-        return -1;
-    }
-    if (rs_text_init(&cs->text, ren, font_path) != 0) {
-        snprintf(err, errcap, "cannot open font '%s': %s", font_path, TTF_GetError());
+    if (rs_text_init(&cs->text, ren, font_path, err, errcap) != 0) {
         free(cs);
         return -1;
     }

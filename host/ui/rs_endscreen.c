@@ -27,13 +27,7 @@ int rs_endscreen_create(struct rs_endscreen **out, SDL_Renderer *ren, const char
         return -1;
     }
     es->ren = ren;
-    if (!TTF_WasInit() && TTF_Init() != 0) {
-        snprintf(err, errcap, "cannot start SDL_ttf: %s", TTF_GetError());
-        free(es);
-        return -1;
-    }
-    if (rs_text_init(&es->text, ren, font_path) != 0) {
-        snprintf(err, errcap, "cannot open font '%s': %s", font_path, TTF_GetError());
+    if (rs_text_init(&es->text, ren, font_path, err, errcap) != 0) {
         free(es);
         return -1;
     }
@@ -63,17 +57,6 @@ static void fill(struct rs_endscreen *es, struct rs_rect x, struct rs_rgb c)
     SDL_RenderFillRect(es->ren, &s);
 }
 
-static struct rs_rect rows(struct rs_rect p, float y0, float y1)
-{
-    int a = p.y + (int)lroundf(p.h * y0), b = p.y + (int)lroundf(p.h * y1);
-    return (struct rs_rect){ p.x, a, p.w, b - a };
-}
-
-static struct rs_rect cols(struct rs_rect p, float x0, float x1)
-{
-    int a = p.x + (int)lroundf(p.w * x0), b = p.x + (int)lroundf(p.w * x1);
-    return (struct rs_rect){ a, p.y, b - a, p.h };
-}
 
 static int px_of(int k)
 {
@@ -90,16 +73,16 @@ static void draw_leg(struct rs_endscreen *es, const struct rs_endview *e, int k,
     struct rs_rgb lc = rs_leg_colour(leg);
     char b[64], tm[16];
     g->leg[k] = box;
-    struct rs_rect head = rows(box, 0.0f, 0.17f);
+    struct rs_rect head = rs_rect_rows(box, 0.0f, 0.17f);
     g->leg_head[k] = head;
     fill(es, head, lc);
     rs_view_mmss(tm, sizeof tm, e->calf_time_s[k]);
     snprintf(b, sizeof b, "%s  %s", k == 0 ? "LEFT" : "RIGHT", tm);
     rs_text_fit(&es->text, rs_rect_inset(head, pad / 2), head.h, RS_AL_CENTRE, rs_on_colour(lc), b, NULL);
     snprintf(b, sizeof b, "%u HOLD%s", e->holds[k], e->holds[k] == 1 ? "" : "S");
-    rs_text_fit(&es->text, rows(box, 0.19f, 0.30f), box.h, RS_AL_LEFT, rs_colour(RS_C_TEXT_DIM), b,
+    rs_text_fit(&es->text, rs_rect_rows(box, 0.19f, 0.30f), box.h, RS_AL_LEFT, rs_colour(RS_C_TEXT_DIM), b,
                 NULL);
-    struct rs_rect list = rows(box, 0.31f, 1.0f);
+    struct rs_rect list = rs_rect_rows(box, 0.31f, 1.0f);
     int n = e->nlisted[k], shown = n < 6 ? 6 : n;
     int lh = list.h / shown, maxpx = (int)(lh * 0.92f);
     for (int i = 0; i < n; i++) {
@@ -134,8 +117,8 @@ static void draw_maps(struct rs_endscreen *es, const struct rs_endview *e, struc
 {
     float tmax = rs_calfmap_scale(&e->view);
     for (int k = 0; k < 2; k++) {
-        struct rs_rect c = cols(box, k ? 0.55f : 0.05f, k ? 0.95f : 0.45f);
-        struct rs_rect lab = rows(c, 0.0f, 0.1f), m = rows(c, 0.12f, 1.0f);
+        struct rs_rect c = rs_rect_cols(box, k ? 0.55f : 0.05f, k ? 0.95f : 0.45f);
+        struct rs_rect lab = rs_rect_rows(c, 0.0f, 0.1f), m = rs_rect_rows(c, 0.12f, 1.0f);
         rs_text_fit(&es->text, lab, lab.h, RS_AL_CENTRE,
                     rs_leg_colour(k ? RS_VLEG_RIGHT : RS_VLEG_LEFT), k ? "R" : "L", NULL);
         es->geom.map[k] = m;
@@ -151,12 +134,12 @@ static void draw_advice(struct rs_endscreen *es, const struct rs_endview *e, str
 {
     struct rs_endscreen_geom *g = &es->geom;
     g->advice = box;
-    struct rs_rect lab = cols(box, 0.0f, 0.17f), body = cols(box, 0.18f, 1.0f);
-    rs_text_fit(&es->text, rows(lab, 0.0f, 0.3f), box.h, RS_AL_LEFT, rs_colour(RS_C_TEXT_DIM),
+    struct rs_rect lab = rs_rect_cols(box, 0.0f, 0.17f), body = rs_rect_cols(box, 0.18f, 1.0f);
+    rs_text_fit(&es->text, rs_rect_rows(lab, 0.0f, 0.3f), box.h, RS_AL_LEFT, rs_colour(RS_C_TEXT_DIM),
                 "TOMORROW", NULL);
     int n = e->nadvice > 0 ? e->nadvice : 1;
     for (int i = 0; i < e->nadvice; i++) {
-        struct rs_rect lb = rows(body, (float)i / (float)n, (float)(i + 1) / (float)n);
+        struct rs_rect lb = rs_rect_rows(body, (float)i / (float)n, (float)(i + 1) / (float)n);
         int step = rs_text_wrap(&es->text, lb, (int)(h * 0.056f), RS_AL_LEFT,
                                 rs_colour(RS_C_YELLOW), e->advice[i]);
         if (px_of(step) > g->advice_px)
@@ -170,8 +153,8 @@ static void draw_spot(struct rs_endscreen *es, const struct rs_endview *e, struc
 {
     struct rs_endscreen_geom *g = &es->geom;
     g->spot = box;
-    struct rs_rect lab = cols(box, 0.0f, 0.17f), bar = cols(box, 0.18f, 0.19f);
-    struct rs_rect body = cols(box, 0.20f, 1.0f);
+    struct rs_rect lab = rs_rect_cols(box, 0.0f, 0.17f), bar = rs_rect_cols(box, 0.18f, 0.19f);
+    struct rs_rect body = rs_rect_cols(box, 0.20f, 1.0f);
     rs_text_wrap(&es->text, lab, box.h / 2, RS_AL_LEFT, rs_colour(RS_C_TEXT_DIM), "KEEPS COMING BACK");
     bool right = strncmp(e->spot, "right", 5) == 0;
     fill(es, bar, rs_leg_colour(right ? RS_VLEG_RIGHT : RS_VLEG_LEFT));
@@ -189,9 +172,9 @@ static void draw_footer(struct rs_endscreen *es, const struct rs_endview *e, str
         snprintf(b, sizeof b, "SAVED: %s", slash ? slash + 1 : e->file);
     else
         snprintf(b, sizeof b, "NOT RECORDED");
-    rs_text_fit(&es->text, cols(box, 0.0f, 0.64f), box.h * 6 / 10, RS_AL_LEFT,
+    rs_text_fit(&es->text, rs_rect_cols(box, 0.0f, 0.64f), box.h * 6 / 10, RS_AL_LEFT,
                 rs_colour(RS_C_TEXT_DIM), b, NULL);
-    rs_text_fit(&es->text, cols(box, 0.66f, 1.0f), box.h * 6 / 10, RS_AL_RIGHT, rs_colour(RS_C_TEXT),
+    rs_text_fit(&es->text, rs_rect_cols(box, 0.66f, 1.0f), box.h * 6 / 10, RS_AL_RIGHT, rs_colour(RS_C_TEXT),
                 "PRESS ANY KEY TO CLOSE", NULL);
 }
 
@@ -214,23 +197,23 @@ void rs_endscreen_draw(struct rs_endscreen *es, const struct rs_endview *e, int 
     char b[64], tm[16];
     rs_view_mmss(tm, sizeof tm, e->duration_s);
     snprintf(b, sizeof b, "SESSION DONE  %s%s", tm, e->view.calibrated ? "" : "  (NOT CALIBRATED)");
-    g->title = rows(all, 0.0f, 0.10f);
+    g->title = rs_rect_rows(all, 0.0f, 0.10f);
     rs_text_fit(&es->text, g->title, g->title.h, RS_AL_LEFT, rs_colour(RS_C_TEXT), b, NULL);
 
-    struct rs_rect body = rows(all, 0.12f, 0.60f);
-    struct rs_rect legs = cols(body, 0.0f, 0.60f), right = cols(body, 0.63f, 1.0f);
-    draw_leg(es, e, 0, rs_rect_inset(cols(legs, 0.0f, 0.5f), pad / 2), pad);
-    draw_leg(es, e, 1, rs_rect_inset(cols(legs, 0.5f, 1.0f), pad / 2), pad);
-    draw_maps(es, e, rows(right, 0.0f, 0.84f));
-    draw_legend(es, rows(right, 0.87f, 1.0f), pad);
-    fill(es, rows(all, 0.615f, 0.62f), rs_colour(RS_C_GRID));
+    struct rs_rect body = rs_rect_rows(all, 0.12f, 0.60f);
+    struct rs_rect legs = rs_rect_cols(body, 0.0f, 0.60f), right = rs_rect_cols(body, 0.63f, 1.0f);
+    draw_leg(es, e, 0, rs_rect_inset(rs_rect_cols(legs, 0.0f, 0.5f), pad / 2), pad);
+    draw_leg(es, e, 1, rs_rect_inset(rs_rect_cols(legs, 0.5f, 1.0f), pad / 2), pad);
+    draw_maps(es, e, rs_rect_rows(right, 0.0f, 0.84f));
+    draw_legend(es, rs_rect_rows(right, 0.87f, 1.0f), pad);
+    fill(es, rs_rect_rows(all, 0.615f, 0.62f), rs_colour(RS_C_GRID));
     if (e->spot[0]) {
-        draw_spot(es, e, rows(all, 0.635f, 0.72f), h);
-        draw_advice(es, e, rows(all, 0.735f, 0.90f), h);
+        draw_spot(es, e, rs_rect_rows(all, 0.635f, 0.72f), h);
+        draw_advice(es, e, rs_rect_rows(all, 0.735f, 0.90f), h);
     } else {
-        draw_advice(es, e, rows(all, 0.64f, 0.90f), h);
+        draw_advice(es, e, rs_rect_rows(all, 0.64f, 0.90f), h);
     }
-    draw_footer(es, e, rows(all, 0.92f, 1.0f));
+    draw_footer(es, e, rs_rect_rows(all, 0.92f, 1.0f));
     g->ntext = es->text.nlog;
     g->text = es->text.log;
 }

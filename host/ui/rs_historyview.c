@@ -31,13 +31,7 @@ int rs_historyview_create(struct rs_historyview **out, SDL_Renderer *ren, const 
         return -1;
     }
     hv->ren = ren;
-    if (!TTF_WasInit() && TTF_Init() != 0) {
-        snprintf(err, errcap, "cannot start SDL_ttf: %s", TTF_GetError());
-        free(hv);
-        return -1;
-    }
-    if (rs_text_init(&hv->text, ren, font_path) != 0) {
-        snprintf(err, errcap, "cannot open font '%s': %s", font_path, TTF_GetError());
+    if (rs_text_init(&hv->text, ren, font_path, err, errcap) != 0) {
         free(hv);
         return -1;
     }
@@ -67,17 +61,6 @@ static void fill(struct rs_historyview *hv, struct rs_rect x, struct rs_rgb c)
     SDL_RenderFillRect(hv->ren, &s);
 }
 
-static struct rs_rect rows(struct rs_rect p, float y0, float y1)
-{
-    int a = p.y + (int)lroundf(p.h * y0), b = p.y + (int)lroundf(p.h * y1);
-    return (struct rs_rect){ p.x, a, p.w, b - a };
-}
-
-static struct rs_rect cols(struct rs_rect p, float x0, float x1)
-{
-    int a = p.x + (int)lroundf(p.w * x0), b = p.x + (int)lroundf(p.w * x1);
-    return (struct rs_rect){ a, p.y, b - a, p.h };
-}
 
 static int span_days(const struct rs_histview *v)
 {
@@ -154,14 +137,14 @@ static void draw_chart(struct rs_historyview *hv, const struct rs_histview *v, i
     static const char *const unit[] = { "min", "holds", "%BW" };
     struct rs_historyview_geom *g = &hv->geom;
     g->chart[chart] = box;
-    struct rs_rect head = rows(box, 0.0f, 0.24f), p = rows(box, 0.27f, 1.0f);
+    struct rs_rect head = rs_rect_rows(box, 0.0f, 0.24f), p = rs_rect_rows(box, 0.27f, 1.0f);
     g->plot[chart] = p;
     float max = chart_max(v, chart);
     char b[48];
     snprintf(b, sizeof b, "up to %.*f %s", max < 10 && chart != 1 ? 1 : 0, max, unit[chart]);
-    rs_text_fit(&hv->text, cols(head, 0.0f, 0.68f), head.h, RS_AL_LEFT, rs_colour(RS_C_TEXT_DIM),
+    rs_text_fit(&hv->text, rs_rect_cols(head, 0.0f, 0.68f), head.h, RS_AL_LEFT, rs_colour(RS_C_TEXT_DIM),
                 title[chart], NULL);
-    rs_text_fit(&hv->text, cols(head, 0.70f, 1.0f), head.h, RS_AL_RIGHT, rs_colour(RS_C_TEXT_DIM), b,
+    rs_text_fit(&hv->text, rs_rect_cols(head, 0.70f, 1.0f), head.h, RS_AL_RIGHT, rs_colour(RS_C_TEXT_DIM), b,
                 NULL);
     fill(hv, p, rs_colour(RS_C_PANEL));
     fill(hv, (struct rs_rect){ p.x, p.y + p.h - 1, p.w, 1 }, rs_colour(RS_C_GRID));
@@ -197,16 +180,16 @@ static int dot_size(const struct rs_historyview *hv, struct rs_rect plot, const 
 /* One calf over the days: bands where holds cluster, a dot per hold. */
 static void draw_map(struct rs_historyview *hv, const struct rs_histview *v, int k, struct rs_rect box)
 {
-    struct rs_rect head = rows(box, 0.0f, 0.07f), m = rows(box, 0.08f, 1.0f);
-    struct rs_rect axis = cols(m, 0.0f, 0.14f), plot = cols(m, 0.15f, 1.0f);
+    struct rs_rect head = rs_rect_rows(box, 0.0f, 0.07f), m = rs_rect_rows(box, 0.08f, 1.0f);
+    struct rs_rect axis = rs_rect_cols(m, 0.0f, 0.14f), plot = rs_rect_cols(m, 0.15f, 1.0f);
     hv->geom.map[k] = plot;
     rs_text_fit(&hv->text, head, head.h, RS_AL_CENTRE, leg_rgb(k),
                 k ? "RIGHT CALF, CM" : "LEFT CALF, CM", NULL);
     char b[32];
     snprintf(b, sizeof b, "%.0f", v->calf_cm);
-    rs_text_fit(&hv->text, rows(axis, 0.0f, 0.07f), axis.h, RS_AL_LEFT, rs_colour(RS_C_TEXT_DIM), b,
+    rs_text_fit(&hv->text, rs_rect_rows(axis, 0.0f, 0.07f), axis.h, RS_AL_LEFT, rs_colour(RS_C_TEXT_DIM), b,
                 NULL);
-    rs_text_fit(&hv->text, rows(axis, 0.93f, 1.0f), axis.h, RS_AL_LEFT, rs_colour(RS_C_TEXT_DIM),
+    rs_text_fit(&hv->text, rs_rect_rows(axis, 0.93f, 1.0f), axis.h, RS_AL_LEFT, rs_colour(RS_C_TEXT_DIM),
                 "0", NULL);
     fill(hv, plot, rs_colour(RS_C_PANEL));
     for (int i = 0; i < v->nbands; i++) {
@@ -232,13 +215,13 @@ static void draw_spots(struct rs_historyview *hv, const struct rs_histview *v, s
 {
     struct rs_historyview_geom *g = &hv->geom;
     g->spots = box;
-    struct rs_rect lab = cols(box, 0.0f, 0.13f), body = cols(box, 0.14f, 1.0f);
-    rs_text_fit(&hv->text, rows(lab, 0.0f, 0.34f), box.h, RS_AL_LEFT, rs_colour(RS_C_TEXT_DIM),
+    struct rs_rect lab = rs_rect_cols(box, 0.0f, 0.13f), body = rs_rect_cols(box, 0.14f, 1.0f);
+    rs_text_fit(&hv->text, rs_rect_rows(lab, 0.0f, 0.34f), box.h, RS_AL_LEFT, rs_colour(RS_C_TEXT_DIM),
                 "RECURRING", NULL);
     int n = v->nspots < 3 ? v->nspots : 3, lines = n > 0 ? n : 1;
     char none[96];
     for (int i = 0; i < lines; i++) {
-        struct rs_rect lb = rows(body, (float)i / 3.0f, (float)(i + 1) / 3.0f);
+        struct rs_rect lb = rs_rect_rows(body, (float)i / 3.0f, (float)(i + 1) / 3.0f);
         const char *s = n ? v->spot[i].text : none;
         if (!n)
             snprintf(none, sizeof none, "no spot held in 2 or more of the last %d sessions",
@@ -267,9 +250,9 @@ static void draw_axis(struct rs_historyview *hv, const struct rs_histview *v, st
     char a[16], b[16];
     date_of(v->first_day, a, sizeof a);
     date_of(v->last_day, b, sizeof b);
-    rs_text_fit(&hv->text, cols(box, 0.0f, 0.49f), box.h, RS_AL_LEFT, rs_colour(RS_C_TEXT_DIM), a,
+    rs_text_fit(&hv->text, rs_rect_cols(box, 0.0f, 0.49f), box.h, RS_AL_LEFT, rs_colour(RS_C_TEXT_DIM), a,
                 NULL);
-    rs_text_fit(&hv->text, cols(box, 0.51f, 1.0f), box.h, RS_AL_RIGHT, rs_colour(RS_C_TEXT_DIM), b,
+    rs_text_fit(&hv->text, rs_rect_cols(box, 0.51f, 1.0f), box.h, RS_AL_RIGHT, rs_colour(RS_C_TEXT_DIM), b,
                 NULL);
 }
 
@@ -304,20 +287,20 @@ void rs_historyview_draw(struct rs_historyview *hv, const struct rs_histview *v,
     SDL_RenderClear(hv->ren);
     struct rs_rect all = rs_rect_inset((struct rs_rect){ 0, 0, w, h }, hv->pad);
     rs_text_set_panel(&hv->text, -1, all);
-    draw_title(hv, v, rows(all, 0.0f, 0.07f));
-    struct rs_rect left = cols(rows(all, 0.09f, 0.80f), 0.0f, 0.56f);
-    struct rs_rect right = cols(rows(all, 0.09f, 0.80f), 0.59f, 1.0f);
+    draw_title(hv, v, rs_rect_rows(all, 0.0f, 0.07f));
+    struct rs_rect left = rs_rect_cols(rs_rect_rows(all, 0.09f, 0.80f), 0.0f, 0.56f);
+    struct rs_rect right = rs_rect_cols(rs_rect_rows(all, 0.09f, 0.80f), 0.59f, 1.0f);
     for (int c = 0; c < 3; c++)
-        draw_chart(hv, v, c, rs_rect_inset(rows(left, c * 0.31f, c * 0.31f + 0.29f), hv->pad / 4));
-    draw_axis(hv, v, rows(left, 0.93f, 1.0f));
+        draw_chart(hv, v, c, rs_rect_inset(rs_rect_rows(left, c * 0.31f, c * 0.31f + 0.29f), hv->pad / 4));
+    draw_axis(hv, v, rs_rect_rows(left, 0.93f, 1.0f));
     SDL_Rect clip = { right.x, right.y, right.w, right.h };
     SDL_RenderSetClipRect(hv->ren, &clip);
-    draw_map(hv, v, 0, cols(right, 0.0f, 0.48f));
-    draw_map(hv, v, 1, cols(right, 0.52f, 1.0f));
+    draw_map(hv, v, 0, rs_rect_cols(right, 0.0f, 0.48f));
+    draw_map(hv, v, 1, rs_rect_cols(right, 0.52f, 1.0f));
     SDL_RenderSetClipRect(hv->ren, NULL);
-    fill(hv, rows(all, 0.815f, 0.82f), rs_colour(RS_C_GRID));
-    draw_spots(hv, v, rows(all, 0.83f, 0.96f));
-    g->footer = rows(all, 0.965f, 1.0f);
+    fill(hv, rs_rect_rows(all, 0.815f, 0.82f), rs_colour(RS_C_GRID));
+    draw_spots(hv, v, rs_rect_rows(all, 0.83f, 0.96f));
+    g->footer = rs_rect_rows(all, 0.965f, 1.0f);
     rs_text_fit(&hv->text, g->footer, g->footer.h, RS_AL_RIGHT, rs_colour(RS_C_TEXT_DIM),
                 "DOTS: HOLDS BY DAY, CM ABOVE THE ACHILLES   BANDS: CLUSTERS   YELLOW: ROUTINE DONE",
                 NULL);

@@ -7,6 +7,18 @@
 
 static int max_i(int a, int b) { return a > b ? a : b; }
 
+struct rs_rect rs_rect_rows(struct rs_rect p, float y0, float y1)
+{
+    int a = p.y + (int)lroundf(p.h * y0), b = p.y + (int)lroundf(p.h * y1);
+    return (struct rs_rect){ p.x, a, p.w, b - a };
+}
+
+struct rs_rect rs_rect_cols(struct rs_rect p, float x0, float x1)
+{
+    int a = p.x + (int)lroundf(p.w * x0), b = p.x + (int)lroundf(p.w * x1);
+    return (struct rs_rect){ a, p.y, b - a, p.h };
+}
+
 struct rs_rect rs_rect_inset(struct rs_rect r, int d)
 {
     r.x += d;

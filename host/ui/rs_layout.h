@@ -50,5 +50,9 @@ struct rs_rect rs_rect_inset(struct rs_rect r, int d);
 bool rs_rect_contains(struct rs_rect outer, struct rs_rect inner);
 /* True when a and b share at least one pixel. */
 bool rs_rect_overlaps(struct rs_rect a, struct rs_rect b);
+/* The band of p from fraction y0 to y1 of its height (rows), or from x0
+ * to x1 of its width (columns), edges rounded to whole pixels. */
+struct rs_rect rs_rect_rows(struct rs_rect p, float y0, float y1);
+struct rs_rect rs_rect_cols(struct rs_rect p, float x0, float x1);
 
 #endif

@@ -252,17 +252,6 @@ static void disc(struct rs_render *r, int cx, int cy, int rad, struct rs_rgb c)
     arc(r, cx, cy, rad, 0, 0.0f, 1.0f, c);
 }
 
-static struct rs_rect row(struct rs_rect p, float y0, float y1)
-{
-    int a = p.y + (int)lroundf(p.h * y0), b = p.y + (int)lroundf(p.h * y1);
-    return (struct rs_rect){ p.x, a, p.w, b - a };
-}
-
-static struct rs_rect col(struct rs_rect p, float x0, float x1)
-{
-    int a = p.x + (int)lroundf(p.w * x0), b = p.x + (int)lroundf(p.w * x1);
-    return (struct rs_rect){ a, p.y, b - a, p.h };
-}
 
 /* s fitted into box at most max_px (rs_text_fit), through the passes. */
 static int text_px(struct rs_render *r, struct rs_rect box, int max_px, enum rs_align al,
@@ -418,7 +407,7 @@ static void draw_status(struct rs_render *r, const struct rs_view *v, const stru
     struct rs_rect c;
 
     /* Link: a dot and a word. */
-    c = col(p, 0.0f, 0.24f);
+    c = rs_rect_cols(p, 0.0f, 0.24f);
     int d = c.h * 6 / 10;
     struct rs_rgb lc = rs_colour(v->link == RS_VLINK_CONNECTED ? RS_C_GREEN :
                                  v->link == RS_VLINK_CONNECTING ? RS_C_YELLOW : RS_C_VERMILLION);
@@ -430,25 +419,25 @@ static void draw_status(struct rs_render *r, const struct rs_view *v, const stru
 
     if (v->link != RS_VLINK_CONNECTED && v->link_detail[0]) {
         /* no roller: why, and what to do, instead of stale sensor figures */
-        text(r, col(p, 0.25f, 0.80f), 0.8f, RS_AL_LEFT, rs_colour(RS_C_ORANGE), v->link_detail, NULL);
+        text(r, rs_rect_cols(p, 0.25f, 0.80f), 0.8f, RS_AL_LEFT, rs_colour(RS_C_ORANGE), v->link_detail, NULL);
         draw_status_end(r, v, ov, p, d);
         return;
     }
-    c = col(p, 0.25f, 0.49f);
+    c = rs_rect_cols(p, 0.25f, 0.49f);
     if (v->sensor_fault)
         snprintf(b, sizeof b, "SENSOR: %s", v->sensor_text[0] ? v->sensor_text : "FAULT");
     else
         snprintf(b, sizeof b, "SENSOR OK");
     text(r, c, 0.8f, RS_AL_LEFT, rs_colour(v->sensor_fault ? RS_C_VERMILLION : RS_C_TEXT_DIM), b, NULL);
 
-    c = col(p, 0.50f, 0.66f);
+    c = rs_rect_cols(p, 0.50f, 0.66f);
     if (v->frames_lost)
         snprintf(b, sizeof b, "LOSS %.1f%% (%u)", v->loss_pct, (unsigned)v->frames_lost);
     else
         snprintf(b, sizeof b, "LOSS %.1f%%", v->loss_pct);
     text(r, c, 0.8f, RS_AL_LEFT, rs_colour(v->loss_pct >= 1.0f ? RS_C_ORANGE : RS_C_TEXT_DIM), b, NULL);
 
-    c = col(p, 0.67f, 0.80f);
+    c = rs_rect_cols(p, 0.67f, 0.80f);
     char t[16];
     rs_view_mmss(t, sizeof t, v->session_s);
     snprintf(b, sizeof b, "%s %s", v->mode == RS_MODE_REPLAY ? "REPLAY" : v->mode == RS_MODE_DEMO ? "DEMO" : "LIVE", t);
@@ -461,7 +450,7 @@ static void draw_status_end(struct rs_render *r, const struct rs_view *v, const 
                             struct rs_rect p, int d)
 {
     char b[RS_VIEW_TEXT_MAX + 16];
-    struct rs_rect c = col(p, 0.81f, 0.90f);
+    struct rs_rect c = rs_rect_cols(p, 0.81f, 0.90f);
     if (v->recording) {
         disc(r, c.x + d / 2, c.y + c.h / 2, d / 2, rs_colour(RS_C_VERMILLION));
         c.x += d + d / 2;
@@ -472,7 +461,7 @@ static void draw_status_end(struct rs_render *r, const struct rs_view *v, const 
         text(r, c, 0.8f, RS_AL_LEFT, rs_colour(RS_C_VERMILLION), "REC OFF", NULL);
     }
 
-    c = col(p, 0.91f, 1.0f);
+    c = rs_rect_cols(p, 0.91f, 1.0f);
     if (ov->sound_off)
         snprintf(b, sizeof b, "SOUND OFF");
     else if (ov->muted)
@@ -547,7 +536,7 @@ static void draw_alerts(struct rs_render *r, const struct rs_view *v, const stru
 static void ring_of(const struct rs_render_geom *g, int *cx, int *cy, int *ro)
 {
     struct rs_rect p = rs_rect_inset(g->layout.panel[RS_P_HOLD], g->layout.pad);
-    struct rs_rect area = row(p, 0.12f, 0.82f);
+    struct rs_rect area = rs_rect_rows(p, 0.12f, 0.82f);
     *ro = (area.w < area.h ? area.w : area.h) / 2;
     *cx = area.x + area.w / 2;
     *cy = area.y + area.h / 2;
@@ -603,7 +592,7 @@ static void draw_force(struct rs_render *r, const struct rs_view *v)
 
     /* The band strip carries the panel's name; the band's name below it is
      * a state word, as wide as the panel and tall enough for 3 m. */
-    struct rs_rect strip = row(p, 0.0f, 0.07f), lab = row(p, 0.075f, 0.25f);
+    struct rs_rect strip = rs_rect_rows(p, 0.0f, 0.07f), lab = rs_rect_rows(p, 0.075f, 0.25f);
     int least = r->text.min_px * 13 / 10 + 2; /* the smallest text's height, and a margin */
     if (strip.h < least) {
         lab.y += least - strip.h;
@@ -612,27 +601,27 @@ static void draw_force(struct rs_render *r, const struct rs_view *v)
     }
     g->force_band_bar = strip;
     fill(r, strip, bc);
-    text(r, col(strip, 0.01f, 0.40f), 0.9f, RS_AL_LEFT, rs_on_colour(bc), "FORCE", NULL);
+    text(r, rs_rect_cols(strip, 0.01f, 0.40f), 0.9f, RS_AL_LEFT, rs_on_colour(bc), "FORCE", NULL);
     text(r, lab, 0.95f, RS_AL_RIGHT, v->calibrated ? bc : rs_colour(RS_C_YELLOW),
          v->calibrated ? force_word(v->force_band) : UNCAL_WORD, NULL);
 
     /* Numerals and unit share a row; the unit goes right of the number. */
-    struct rs_rect num = row(p, 0.26f, 0.66f);
-    struct rs_rect ub = col(num, 0.78f, 1.0f);
-    ub = row(ub, 0.35f, 0.95f);
+    struct rs_rect num = rs_rect_rows(p, 0.26f, 0.66f);
+    struct rs_rect ub = rs_rect_cols(num, 0.78f, 1.0f);
+    ub = rs_rect_rows(ub, 0.35f, 0.95f);
     text(r, ub, 0.8f, RS_AL_LEFT, rs_colour(RS_C_TEXT_DIM), "N", NULL);
     /* Left/right split as one bar (its track here, the shares on top). */
-    struct rs_rect sb = row(p, 0.86f, 1.0f);
-    struct rs_rect lt = col(sb, 0.0f, 0.22f), bar = col(sb, 0.24f, 0.76f), rt = col(sb, 0.78f, 1.0f);
-    bar = row(bar, 0.25f, 0.75f);
+    struct rs_rect sb = rs_rect_rows(p, 0.86f, 1.0f);
+    struct rs_rect lt = rs_rect_cols(sb, 0.0f, 0.22f), bar = rs_rect_cols(sb, 0.24f, 0.76f), rt = rs_rect_cols(sb, 0.78f, 1.0f);
+    bar = rs_rect_rows(bar, 0.25f, 0.75f);
     fill(r, bar, rs_colour(RS_C_TRACK));
 
     top_layer(r); /* the values: nothing above overlaps them */
     snprintf(b, sizeof b, "%s%.0f", approx(v), rs_view_nz(v->force_n, 0));
-    struct rs_rect nb = col(num, 0.0f, 0.76f);
+    struct rs_rect nb = rs_rect_cols(num, 0.0f, 0.76f);
     text_px(r, nb, numeral_cap(r, nb.h), RS_AL_RIGHT, bc, b, NULL);
 
-    struct rs_rect pct = row(p, 0.67f, 0.83f);
+    struct rs_rect pct = rs_rect_rows(p, 0.67f, 0.83f);
     if (v->bw_known)
         snprintf(b, sizeof b, "%s%.0f %%BW", approx(v), rs_view_nz(v->force_pct, 0));
     else
@@ -662,7 +651,7 @@ static void draw_hold(struct rs_render *r, const struct rs_view *v)
     panel_begin(r, RS_P_HOLD);
     struct rs_render_geom *g = &r->geom;
     struct rs_rect p = rs_rect_inset(g->layout.panel[RS_P_HOLD], g->layout.pad);
-    struct rs_rect lab = row(p, 0.0f, 0.11f);
+    struct rs_rect lab = rs_rect_rows(p, 0.0f, 0.11f);
     text(r, lab, 0.9f, RS_AL_CENTRE, rs_colour(RS_C_TEXT_DIM), "HOLD", NULL);
 
     int cx, cy, ro;
@@ -704,7 +693,7 @@ static void draw_hold(struct rs_render *r, const struct rs_view *v)
         [RS_HP_NONE] = "ROLL SLOWLY", [RS_HP_TO15] = "HOLDING",     [RS_HP_TO30] = "15 s REACHED",
         [RS_HP_DONE] = "30 s - DONE", [RS_HP_LONG] = "LONG HOLD", [RS_HP_RELEASE] = "RELEASE NOW",
     };
-    struct rs_rect cap = row(p, 0.83f, 1.0f); /* a state word: tall enough for 3 m */
+    struct rs_rect cap = rs_rect_rows(p, 0.83f, 1.0f); /* a state word: tall enough for 3 m */
     text(r, cap, 0.95f, RS_AL_CENTRE, ph == RS_HP_NONE ? rs_colour(RS_C_TEXT_DIM) : pc, caption[ph], NULL);
 }
 
@@ -719,18 +708,18 @@ static void draw_speed(struct rs_render *r, const struct rs_view *v)
     if (v->speed_band == RS_SB_TOO_FAST)
         outline(r, full, g->layout.pad / 2 > 2 ? g->layout.pad / 2 : 2, bc);
 
-    struct rs_rect lab = row(p, 0.07f, 0.24f);
-    text(r, row(col(lab, 0.0f, 0.28f), 0.2f, 1.0f), 0.9f, RS_AL_LEFT, rs_colour(RS_C_TEXT_DIM),
+    struct rs_rect lab = rs_rect_rows(p, 0.07f, 0.24f);
+    text(r, rs_rect_rows(rs_rect_cols(lab, 0.0f, 0.28f), 0.2f, 1.0f), 0.9f, RS_AL_LEFT, rs_colour(RS_C_TEXT_DIM),
          "SPEED", NULL);
-    text(r, col(lab, 0.30f, 1.0f), 0.95f, RS_AL_RIGHT, bc,
+    text(r, rs_rect_cols(lab, 0.30f, 1.0f), 0.95f, RS_AL_RIGHT, bc,
          v->calibrated ? rs_view_speed_band_name(v->speed_band) : UNCAL_WORD, NULL);
 
-    struct rs_rect num = row(p, 0.25f, 0.66f);
-    text(r, row(col(num, 0.72f, 1.0f), 0.35f, 0.95f), 0.8f, RS_AL_LEFT, rs_colour(RS_C_TEXT_DIM),
+    struct rs_rect num = rs_rect_rows(p, 0.25f, 0.66f);
+    text(r, rs_rect_rows(rs_rect_cols(num, 0.72f, 1.0f), 0.35f, 0.95f), 0.8f, RS_AL_LEFT, rs_colour(RS_C_TEXT_DIM),
          "cm/s", NULL);
 
     /* Gauge: the three moving bands on a 0..20 cm/s scale, marker on top. */
-    struct rs_rect ga = row(p, 0.70f, 0.86f);
+    struct rs_rect ga = rs_rect_rows(p, 0.70f, 0.86f);
     g->speed_gauge = ga;
     static const struct { float lo, hi; enum rs_view_speed_band b; } seg[] = {
         { 0.0f, 10.0f, RS_SB_SLOW }, { 10.0f, 15.0f, RS_SB_BRISK }, { 15.0f, RS_RENDER_GAUGE_MAX, RS_SB_TOO_FAST },
@@ -747,7 +736,7 @@ static void draw_speed(struct rs_render *r, const struct rs_view *v)
     top_layer(r); /* the value, the marker and (over it) the ticks */
     float sp = fabsf(v->speed_cms);
     snprintf(b, sizeof b, "%s%.1f", approx(v), (double)sp);
-    struct rs_rect nb = col(num, 0.0f, 0.70f);
+    struct rs_rect nb = rs_rect_cols(num, 0.0f, 0.70f);
     text_px(r, nb, numeral_cap(r, nb.h), RS_AL_RIGHT, bc, b, NULL);
     {
         float s = sp > RS_RENDER_GAUGE_MAX ? RS_RENDER_GAUGE_MAX : sp;
@@ -756,7 +745,7 @@ static void draw_speed(struct rs_render *r, const struct rs_view *v)
         fill(r, (struct rs_rect){ mx - mw / 2 - g->layout.line, ga.y - ga.h / 4, mw + 2 * g->layout.line, ga.h + ga.h / 2 }, rs_colour(RS_C_BG));
         fill(r, (struct rs_rect){ mx - mw / 2, ga.y - ga.h / 4, mw, ga.h + ga.h / 2 }, rs_colour(RS_C_TEXT));
     }
-    struct rs_rect ticks = row(p, 0.88f, 1.0f);
+    struct rs_rect ticks = rs_rect_rows(p, 0.88f, 1.0f);
     static const char *const tick_text[] = { "0", "10", "15", "20" };
     static const float tick_at[] = { 0, 10, 15, 20 };
     for (int i = 0; i < 4; i++) {
@@ -775,7 +764,7 @@ static void draw_leg(struct rs_render *r, const struct rs_view *v)
     struct rs_rect p = rs_rect_inset(g->layout.panel[RS_P_LEG], g->layout.pad);
     char b[32];
 
-    struct rs_rect badge = row(p, 0.0f, 0.27f); /* a state word: tall enough for 3 m */
+    struct rs_rect badge = rs_rect_rows(p, 0.0f, 0.27f); /* a state word: tall enough for 3 m */
     g->leg_badge = badge;
     struct rs_rgb lc = rs_leg_colour(v->leg);
     fill(r, badge, lc);
@@ -784,10 +773,10 @@ static void draw_leg(struct rs_render *r, const struct rs_view *v)
 
     /* Position bar: ankle at the bottom, knee at the top, like the calf on
      * the roller seen from the side. */
-    struct rs_rect body = row(p, 0.31f, 1.0f);
-    struct rs_rect labels = col(body, 0.0f, 0.58f);
-    struct rs_rect bar = col(body, 0.66f, 0.94f);
-    struct rs_rect knee_l = row(labels, 0.0f, 0.16f), ankle_l = row(labels, 0.84f, 1.0f);
+    struct rs_rect body = rs_rect_rows(p, 0.31f, 1.0f);
+    struct rs_rect labels = rs_rect_cols(body, 0.0f, 0.58f);
+    struct rs_rect bar = rs_rect_cols(body, 0.66f, 0.94f);
+    struct rs_rect knee_l = rs_rect_rows(labels, 0.0f, 0.16f), ankle_l = rs_rect_rows(labels, 0.84f, 1.0f);
     text(r, knee_l, 0.9f, RS_AL_LEFT, rs_colour(RS_C_TEXT_DIM), "KNEE", NULL);
     text(r, ankle_l, 0.9f, RS_AL_LEFT, rs_colour(RS_C_TEXT_DIM), "ANKLE", NULL);
     g->pos_bar = bar;
@@ -808,7 +797,7 @@ static void draw_leg(struct rs_render *r, const struct rs_view *v)
         struct rs_rect m = { bar.x - bar.w / 3, my - mh / 2, bar.w + 2 * (bar.w / 3), mh };
         fill(r, m, rs_colour(RS_C_TEXT));
         snprintf(b, sizeof b, "%s%.0f cm", approx(v), rs_view_nz(v->position_cm, 0));
-        struct rs_rect pl = row(labels, 0.40f, 0.60f);
+        struct rs_rect pl = rs_rect_rows(labels, 0.40f, 0.60f);
         text(r, pl, 0.95f, RS_AL_LEFT, rs_colour(RS_C_TEXT), b, NULL);
     }
 }
@@ -840,12 +829,12 @@ static void chart(struct rs_render *r, struct rs_rect box, const char *label, co
 {
     struct rs_render_geom *g = &r->geom;
     base_layer(r); /* the frame, labels and scale; the series on top */
-    struct rs_rect lab = row(box, 0.0f, 0.24f);
+    struct rs_rect lab = rs_rect_rows(box, 0.0f, 0.24f);
     text(r, lab, 0.85f, RS_AL_LEFT, rs_colour(RS_C_TEXT_DIM), label, NULL);
-    struct rs_rect plot = row(box, 0.26f, 1.0f);
+    struct rs_rect plot = rs_rect_rows(box, 0.26f, 1.0f);
     /* a gutter on the left for the values of the reference lines */
-    struct rs_rect gut = col(plot, 0.0f, 0.07f);
-    plot = col(plot, 0.08f, 1.0f);
+    struct rs_rect gut = rs_rect_cols(plot, 0.0f, 0.07f);
+    plot = rs_rect_cols(plot, 0.08f, 1.0f);
     chart_values(r, gut, plot, ymax, refs, nrefs);
     fill(r, plot, rs_colour(RS_C_BG));
     if (force) /* the typical band, 30-45 %BW */ {
@@ -890,18 +879,18 @@ static void draw_charts(struct rs_render *r, const struct rs_view *v)
     struct rs_rect p = rs_rect_inset(g->layout.panel[RS_P_CHARTS], g->layout.pad);
     static const float frefs[] = { 30, 45, 60 };
     static const float srefs[] = { 10, 15 };
-    chart(r, row(p, 0.0f, 0.48f), v->calibrated ? "FORCE %BW, LAST 30 s" : "FORCE ~%BW, LAST 30 s",
+    chart(r, rs_rect_rows(p, 0.0f, 0.48f), v->calibrated ? "FORCE %BW, LAST 30 s" : "FORCE ~%BW, LAST 30 s",
           &v->history, true, 100.0f, frefs, 3, rs_colour(RS_C_SKY));
-    chart(r, row(p, 0.52f, 1.0f), v->calibrated ? "SPEED cm/s, LAST 30 s" : "SPEED ~cm/s, LAST 30 s",
+    chart(r, rs_rect_rows(p, 0.52f, 1.0f), v->calibrated ? "SPEED cm/s, LAST 30 s" : "SPEED ~cm/s, LAST 30 s",
           &v->history, false, 25.0f, srefs, 2, rs_colour(RS_C_YELLOW));
 }
 
 static void calf_map(struct rs_render *r, const struct rs_view *v, struct rs_rect box, int leg,
                      float tmax, const char *label, struct rs_rgb lc)
 {
-    struct rs_rect lab = row(box, 0.0f, 0.14f);
+    struct rs_rect lab = rs_rect_rows(box, 0.0f, 0.14f);
     text(r, lab, 0.9f, RS_AL_CENTRE, lc, label, NULL);
-    struct rs_rect m = row(box, 0.16f, 1.0f);
+    struct rs_rect m = rs_rect_rows(box, 0.16f, 1.0f);
     r->geom.calf_map[leg ? 1 : 0] = m;
     fill(r, m, rs_colour(RS_C_BG));
     int n = rs_calfmap_cells(v, leg, m, tmax, r->cells);
@@ -914,21 +903,21 @@ static void draw_map(struct rs_render *r, const struct rs_view *v)
     panel_begin(r, RS_P_MAP);
     struct rs_render_geom *g = &r->geom;
     struct rs_rect full = rs_rect_inset(g->layout.panel[RS_P_MAP], g->layout.pad);
-    struct rs_rect p = row(full, 0.0f, 0.79f), lg = row(full, 0.82f, 1.0f);
+    struct rs_rect p = rs_rect_rows(full, 0.0f, 0.79f), lg = rs_rect_rows(full, 0.82f, 1.0f);
     float tmax = rs_calfmap_scale(v); /* one brightness scale for both legs */
-    calf_map(r, v, col(p, 0.0f, 0.19f), 0, tmax, "L", rs_leg_colour(RS_VLEG_LEFT));
-    calf_map(r, v, col(p, 0.22f, 0.41f), 1, tmax, "R", rs_leg_colour(RS_VLEG_RIGHT));
+    calf_map(r, v, rs_rect_cols(p, 0.0f, 0.19f), 0, tmax, "L", rs_leg_colour(RS_VLEG_LEFT));
+    calf_map(r, v, rs_rect_cols(p, 0.22f, 0.41f), 1, tmax, "R", rs_leg_colour(RS_VLEG_RIGHT));
 
-    struct rs_rect c = col(p, 0.45f, 1.0f);
+    struct rs_rect c = rs_rect_cols(p, 0.45f, 1.0f);
     char b[48], t0[16], t1[16];
-    text(r, row(c, 0.02f, 0.17f), 0.9f, RS_AL_LEFT, rs_colour(RS_C_TEXT_DIM), "HOLDS", NULL);
+    text(r, rs_rect_rows(c, 0.02f, 0.17f), 0.9f, RS_AL_LEFT, rs_colour(RS_C_TEXT_DIM), "HOLDS", NULL);
     snprintf(b, sizeof b, "L %u   R %u", v->holds[0], v->holds[1]);
-    text(r, row(c, 0.18f, 0.44f), 0.95f, RS_AL_LEFT, rs_colour(RS_C_TEXT), b, NULL);
-    text(r, row(c, 0.52f, 0.67f), 0.9f, RS_AL_LEFT, rs_colour(RS_C_TEXT_DIM), "TIME PER CALF", NULL);
+    text(r, rs_rect_rows(c, 0.18f, 0.44f), 0.95f, RS_AL_LEFT, rs_colour(RS_C_TEXT), b, NULL);
+    text(r, rs_rect_rows(c, 0.52f, 0.67f), 0.9f, RS_AL_LEFT, rs_colour(RS_C_TEXT_DIM), "TIME PER CALF", NULL);
     rs_view_mmss(t0, sizeof t0, v->calf_time_s[0]);
     rs_view_mmss(t1, sizeof t1, v->calf_time_s[1]);
     snprintf(b, sizeof b, "L %s  R %s", t0, t1);
-    text(r, row(c, 0.68f, 0.94f), 0.95f, RS_AL_LEFT, rs_colour(RS_C_TEXT), b, NULL);
+    text(r, rs_rect_rows(c, 0.68f, 0.94f), 0.95f, RS_AL_LEFT, rs_colour(RS_C_TEXT), b, NULL);
     /* what the maps' brightness, colours and squares mean, across the panel */
     struct rs_calfmap_label lab[3];
     g->map_legend = lg;
@@ -948,7 +937,7 @@ static void draw_timeline(struct rs_render *r, const struct rs_view *v)
     char b[48], t0[16], t1[16];
 
     /* Transport state icon: two bars when paused, a triangle when playing. */
-    struct rs_rect icon = row(col(p, 0.0f, 0.05f), 0.2f, 0.8f);
+    struct rs_rect icon = rs_rect_rows(rs_rect_cols(p, 0.0f, 0.05f), 0.2f, 0.8f);
     if (icon.w > icon.h)
         icon.w = icon.h;
     struct rs_rgb ic = rs_colour(v->replay_paused ? RS_C_ORANGE : RS_C_GREEN);
@@ -962,12 +951,12 @@ static void draw_timeline(struct rs_render *r, const struct rs_view *v)
         triangle(r, xy, ic);
     }
     snprintf(b, sizeof b, "%s %.2gx", v->replay_paused ? "PAUSED" : "PLAYING", (double)v->replay_speed);
-    text(r, col(p, 0.06f, 0.22f), 0.7f, RS_AL_LEFT, ic, b, NULL);
+    text(r, rs_rect_cols(p, 0.06f, 0.22f), 0.7f, RS_AL_LEFT, ic, b, NULL);
     rs_view_mmss(t0, sizeof t0, v->replay_pos_s);
     rs_view_mmss(t1, sizeof t1, v->replay_len_s);
     snprintf(b, sizeof b, "%s / %s", t0, t1);
-    text(r, col(p, 0.23f, 0.38f), 0.7f, RS_AL_CENTRE, rs_colour(RS_C_TEXT), b, NULL);
-    struct rs_rect bar = row(col(p, 0.40f, 0.77f), 0.35f, 0.65f);
+    text(r, rs_rect_cols(p, 0.23f, 0.38f), 0.7f, RS_AL_CENTRE, rs_colour(RS_C_TEXT), b, NULL);
+    struct rs_rect bar = rs_rect_rows(rs_rect_cols(p, 0.40f, 0.77f), 0.35f, 0.65f);
     g->timeline_bar = bar;
     fill(r, bar, rs_colour(RS_C_TRACK));
     float len = v->replay_len_s > 0 ? v->replay_len_s : 1;
@@ -986,7 +975,7 @@ static void draw_timeline(struct rs_render *r, const struct rs_view *v)
     }
     int hx = bar.x + (int)lroundf(bar.w * f);
     fill(r, (struct rs_rect){ hx - g->layout.line, bar.y - bar.h / 2, 2 * g->layout.line, bar.h * 2 }, rs_colour(RS_C_TEXT));
-    text(r, col(p, 0.79f, 1.0f), 0.5f, RS_AL_RIGHT, rs_colour(RS_C_TEXT_DIM), "<- -> seek  +/- speed", NULL);
+    text(r, rs_rect_cols(p, 0.79f, 1.0f), 0.5f, RS_AL_RIGHT, rs_colour(RS_C_TEXT_DIM), "<- -> seek  +/- speed", NULL);
 }
 
 /* A box of lines over the panels below the top (from y top down): the
@@ -1068,13 +1057,7 @@ int rs_render_create(struct rs_render **out, SDL_Renderer *ren, const char *font
         return -1;
     }
     r->ren = ren;
-    if (!TTF_WasInit() && TTF_Init() != 0) {
-        snprintf(err, errcap, "cannot start SDL_ttf: %s", TTF_GetError());
-        free(r);
-        return -1;
-    }
-    if (rs_text_init(&r->text, ren, font_path) != 0) {
-        snprintf(err, errcap, "cannot open font '%s': %s", font_path, TTF_GetError());
+    if (rs_text_init(&r->text, ren, font_path, err, errcap) != 0) {
         free(r);
         return -1;
     }

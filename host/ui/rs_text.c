@@ -52,19 +52,28 @@ static int glyph_index(unsigned char ch)
     return ch - 32;
 }
 
-int rs_text_init(struct rs_text *t, SDL_Renderer *ren, const char *font_path)
+int rs_text_init(struct rs_text *t, SDL_Renderer *ren, const char *font_path, char *err,
+                 size_t errcap)
 {
     memset(t, 0, sizeof *t);
     t->ren = ren;
     t->min_px = 11;
     t->panel = -1;
+    if (!TTF_WasInit() && TTF_Init() != 0) {
+        snprintf(err, errcap, "cannot start SDL_ttf: %s", TTF_GetError());
+        return -1;
+    }
     size_t n = strlen(font_path);
     if (n + 1 > sizeof t->path) {
-        TTF_SetError("font path too long");
+        snprintf(err, errcap, "cannot open font '%.200s...': path too long", font_path);
         return -1;
     }
     memcpy(t->path, font_path, n + 1);
-    return get_size(t, 8) ? 0 : -1;
+    if (!get_size(t, 8)) {
+        snprintf(err, errcap, "cannot open font '%s': %s", font_path, TTF_GetError());
+        return -1;
+    }
+    return 0;
 }
 
 void rs_text_free(struct rs_text *t)

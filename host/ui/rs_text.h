@@ -97,9 +97,10 @@ struct rs_text {
 
 enum rs_align { RS_AL_LEFT, RS_AL_CENTRE, RS_AL_RIGHT };
 
-/* Open the font at one size to prove it works. Returns 0 or -1 (SDL_ttf's
- * message in TTF_GetError()). TTF_Init must have been called. */
-int rs_text_init(struct rs_text *t, SDL_Renderer *ren, const char *font_path);
+/* Start SDL_ttf if needed and open the font at one size to prove it works.
+ * Returns 0, or -1 with a one-line reason in err. */
+int rs_text_init(struct rs_text *t, SDL_Renderer *ren, const char *font_path, char *err,
+                 size_t errcap);
 void rs_text_free(struct rs_text *t);
 
 /* Pixel size of ladder step k. */
