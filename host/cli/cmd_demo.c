@@ -18,7 +18,7 @@
 #include "rs_session.h"
 #include "rs_sim.h"
 #include "rs_simroller.h"
-#include "rs_simroutine.h"
+#include "rs_rtsim.h"
 #include "rs_window.h"
 
 /* Emulated time for --fast: sleeping advances it at once. */
@@ -168,19 +168,10 @@ static int demo_arg(int argc, char **argv, int *i, struct rs_run_opts *ro, bool 
     return 0;
 }
 
-/* The simulated user of the routine, from the plan in use (rs_simroutine.h). */
+/* The simulated user of the routine, from the plan in use. */
 static int routine_scenario(const struct rs_routine_plan *p, struct rs_scenario *scn)
 {
-    struct rs_simroutine u = {
-        .warmup_s = p->warmup_s, .spot_min_s = p->spot_min_s, .spots_max_s = p->spots_max_s,
-        .spots_min = p->spots_min, .spots_max = p->spots_max, .stretch_s = p->stretch_s,
-        .rest_s = p->rest_s, .countdown_s = p->countdown_s, .unload_start_s = p->unload_start_s,
-        .stretch_reps = p->stretch_reps, .first_leg = p->first_leg,
-    };
-    static char text[32768];
-    char err[600];
-    if (rs_simroutine_text(&u, text, sizeof text) < 0 ||
-        rs_scenario_parse(scn, text, "routine", err, sizeof err) < 0) {
+    if (rs_rtsim_scenario(p, scn) != 0) {
         rs_cli_error("demo: the simulated routine does not fit this plan");
         return -1;
     }

@@ -35,7 +35,7 @@
 #include "rs_jsonq.h"
 #include "rs_routine.h"
 #include "rs_sim.h"
-#include "rs_simroutine.h"
+#include "rs_rtsim.h"
 
 static const char *prog, *dir;
 
@@ -92,16 +92,7 @@ static struct rs_scenario scn;
 /* The simulated user of the default plan, and its holds. */
 static int truth(const struct rs_routine_plan *p, struct rs_truth_hold *h, int max)
 {
-    struct rs_simroutine u = {
-        .warmup_s = p->warmup_s, .spot_min_s = p->spot_min_s, .spots_max_s = p->spots_max_s,
-        .spots_min = p->spots_min, .spots_max = p->spots_max, .stretch_s = p->stretch_s,
-        .rest_s = p->rest_s, .countdown_s = p->countdown_s, .unload_start_s = p->unload_start_s,
-        .stretch_reps = p->stretch_reps, .first_leg = p->first_leg,
-    };
-    static char text[32768];
-    char err[300];
-    assert_true(rs_simroutine_text(&u, text, sizeof text) > 0);
-    assert_int_equal(rs_scenario_parse(&scn, text, "routine", err, sizeof err), 0);
+    assert_int_equal(rs_rtsim_scenario(p, &scn), 0);
     return rs_scenario_holds(&scn, h, max);
 }
 
