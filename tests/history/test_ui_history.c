@@ -28,40 +28,22 @@
 static const char *artifact_dir = "artifacts/ui";
 
 struct screen {
-    SDL_Window *win;
-    SDL_Renderer *ren;
+    struct ui_harness u; /* window, renderer, pixels (no rs_render) */
     struct rs_historyview *hv;
-    int w, h;
-    Uint32 *px;
 };
 
 static bool open_screen(struct screen *s, int w, int h)
 {
     memset(s, 0, sizeof *s);
-    s->w = w;
-    s->h = h;
     char font[512], err[256];
-    s->win = SDL_CreateWindow("history", 0, 0, w, h, SDL_WINDOW_HIDDEN);
-    s->ren = s->win ? SDL_CreateRenderer(s->win, -1, SDL_RENDERER_SOFTWARE) : NULL;
-    s->px = calloc((size_t)w * (size_t)h, sizeof *s->px);
-    return s->ren && s->px && rs_font_find(font, sizeof font, NULL) == 0 &&
-           rs_historyview_create(&s->hv, s->ren, font, err, sizeof err) == 0;
+    return ui_harness_open_screen(&s->u, w, h, font, sizeof font) == 0 &&
+           rs_historyview_create(&s->hv, s->u.ren, font, err, sizeof err) == 0;
 }
 
 static void close_screen(struct screen *s)
 {
     rs_historyview_destroy(s->hv);
-    if (s->ren)
-        SDL_DestroyRenderer(s->ren);
-    if (s->win)
-        SDL_DestroyWindow(s->win);
-    free(s->px);
-}
-
-static struct rs_rgb px_at(const struct screen *s, int x, int y)
-{
-    Uint32 p = s->px[(size_t)y * (size_t)s->w + (size_t)x];
-    return (struct rs_rgb){ (uint8_t)(p >> 16), (uint8_t)(p >> 8), (uint8_t)p };
+    ui_harness_close(&s->u);
 }
 
 static void check_text(const struct rs_historyview_geom *g, int w, int h)
@@ -100,27 +82,27 @@ static void check_pixels(const struct screen *s, const struct rs_histview *v)
         const struct rs_hist_dot *d = &v->dot[i];
         struct rs_rect m = g->map[d->leg];
         int x = rs_historyview_day_x(m, v, d->day), y = rs_historyview_pos_y(m, v, d->pos_cm);
-        if (!ui_rgb_near(px_at(s, x, y), leg(d->leg), 2))
+        if (!ui_rgb_near(ui_pixel(&s->u, x, y), leg(d->leg), 2))
             fail_msg("hold %d (day %d, %.1f cm) not drawn at %d,%d", i, d->day, d->pos_cm, x, y);
     }
     /* the clusters as bands (the span's first day has no session, no dot) */
     struct rs_rect m = g->map[0];
-    assert_true(ui_rgb_near(px_at(s, m.x + 1, rs_historyview_pos_y(m, v, 14.0f)), rs_colour(RS_C_TRACK), 2));
-    assert_true(ui_rgb_near(px_at(s, m.x + 1, rs_historyview_pos_y(m, v, 28.0f)), rs_colour(RS_C_TRACK), 2));
-    assert_true(ui_rgb_near(px_at(s, m.x + 1, rs_historyview_pos_y(m, v, 5.0f)), rs_colour(RS_C_PANEL), 2));
+    assert_true(ui_rgb_near(ui_pixel(&s->u, m.x + 1, rs_historyview_pos_y(m, v, 14.0f)), rs_colour(RS_C_TRACK), 2));
+    assert_true(ui_rgb_near(ui_pixel(&s->u, m.x + 1, rs_historyview_pos_y(m, v, 28.0f)), rs_colour(RS_C_TRACK), 2));
+    assert_true(ui_rgb_near(ui_pixel(&s->u, m.x + 1, rs_historyview_pos_y(m, v, 5.0f)), rs_colour(RS_C_PANEL), 2));
     m = g->map[1];
-    assert_true(ui_rgb_near(px_at(s, m.x + 1, rs_historyview_pos_y(m, v, 9.0f)), rs_colour(RS_C_TRACK), 2));
-    assert_true(ui_rgb_near(px_at(s, m.x + 1, rs_historyview_pos_y(m, v, 14.0f)), rs_colour(RS_C_PANEL), 2));
+    assert_true(ui_rgb_near(ui_pixel(&s->u, m.x + 1, rs_historyview_pos_y(m, v, 9.0f)), rs_colour(RS_C_TRACK), 2));
+    assert_true(ui_rgb_near(ui_pixel(&s->u, m.x + 1, rs_historyview_pos_y(m, v, 14.0f)), rs_colour(RS_C_PANEL), 2));
     /* bars: both legs at every day with sessions, nothing before the first */
     for (int c = 0; c < 2; c++) {
         struct rs_rect p = g->plot[c];
         int y = p.y + p.h - 2;
-        assert_true(ui_rgb_near(px_at(s, rs_historyview_day_x(p, v, v->first_day), y), rs_colour(RS_C_PANEL), 2));
+        assert_true(ui_rgb_near(ui_pixel(&s->u, rs_historyview_day_x(p, v, v->first_day), y), rs_colour(RS_C_PANEL), 2));
         for (int i = 0; i < v->ndays; i++) {
             int x = rs_historyview_day_x(p, v, v->day[i].day);
             for (int k = 0; k < 2; k++) {
                 bool some = c == 0 || v->day[i].holds[k] > 0;
-                bool drawn = ui_rgb_near(px_at(s, k ? x + 2 : x - 2, y), leg(k), 2);
+                bool drawn = ui_rgb_near(ui_pixel(&s->u, k ? x + 2 : x - 2, y), leg(k), 2);
                 if (some != drawn)
                     fail_msg("chart %d day %d leg %d: drawn %d, want %d", c, i, k, drawn, some);
             }
@@ -129,7 +111,7 @@ static void check_pixels(const struct screen *s, const struct rs_histview *v)
     /* routines completed: marks on days 0, 3, 6, 9 only */
     struct rs_rect p = g->plot[2];
     for (int i = 0; i < v->ndays; i++) {
-        bool mark = ui_rgb_near(px_at(s, rs_historyview_day_x(p, v, v->day[i].day), p.y + 1),
+        bool mark = ui_rgb_near(ui_pixel(&s->u, rs_historyview_day_x(p, v, v->day[i].day), p.y + 1),
                                 rs_colour(RS_C_YELLOW), 2);
         assert_int_equal(mark, i % 3 == 0);
     }
@@ -152,19 +134,18 @@ static void test_history_view(void **state)
     for (size_t z = 0; z < 2; z++) {
         struct screen s;
         assert_true(open_screen(&s, sizes[z][0], sizes[z][1]));
-        rs_historyview_draw(s.hv, &v, s.w, s.h, 1.0f);
-        SDL_RenderReadPixels(s.ren, NULL, SDL_PIXELFORMAT_ARGB8888, s.px, s.w * 4);
+        rs_historyview_draw(s.hv, &v, s.u.w, s.u.h, 1.0f);
+        SDL_RenderReadPixels(s.u.ren, NULL, SDL_PIXELFORMAT_ARGB8888, s.u.pixels, s.u.w * 4);
         const struct rs_historyview_geom *g = rs_historyview_geometry(s.hv);
-        check_text(g, s.w, s.h);
+        check_text(g, s.u.w, s.u.h);
         check_pixels(&s, &v);
         assert_true(has_prefix(g, "HISTORY  last 28 days: 12 sessions on 12 days"));
         assert_true(has_prefix(g, "left calf, 14 cm above the Achilles: held in 4"));
         assert_true(has_prefix(g, "RECURRING"));
-        assert_true(g->spot_px >= (s.w == 1280 ? 20 : 12));
+        assert_true(g->spot_px >= (s.u.w == 1280 ? 20 : 12));
         char name[64];
-        snprintf(name, sizeof name, "history-%dx%d", s.w, s.h);
-        struct ui_harness u = { .w = s.w, .h = s.h, .pixels = s.px };
-        assert_int_equal(ui_harness_save_png(&u, artifact_dir, name), 0);
+        snprintf(name, sizeof name, "history-%dx%d", s.u.w, s.u.h);
+        assert_int_equal(ui_harness_save_png(&s.u, artifact_dir, name), 0);
         close_screen(&s);
     }
 }
@@ -180,9 +161,9 @@ static void test_history_empty(void **state)
     rs_history_make(&c, &o, &v);
     struct screen s;
     assert_true(open_screen(&s, 800, 480));
-    rs_historyview_draw(s.hv, &v, s.w, s.h, 1.0f);
+    rs_historyview_draw(s.hv, &v, s.u.w, s.u.h, 1.0f);
     const struct rs_historyview_geom *g = rs_historyview_geometry(s.hv);
-    check_text(g, s.w, s.h);
+    check_text(g, s.u.w, s.u.h);
     assert_true(has_prefix(g, "HISTORY  no sessions recorded yet"));
     assert_int_equal(g->ndots, 0);
     close_screen(&s);

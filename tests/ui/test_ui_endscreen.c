@@ -258,52 +258,33 @@ static void test_end_waits(void **state)
 /* ---- the screen ------------------------------------------------------------- */
 
 struct screen {
-    SDL_Window *win;
-    SDL_Renderer *ren;
+    struct ui_harness u; /* window, renderer, pixels (no rs_render) */
     struct rs_endscreen *es;
-    int w, h;
-    Uint32 *px;
 };
 
 static bool open_screen(struct screen *s, int w, int h)
 {
     memset(s, 0, sizeof *s);
-    s->w = w;
-    s->h = h;
     char font[512], err[256];
-    s->win = SDL_CreateWindow("end", 0, 0, w, h, SDL_WINDOW_HIDDEN);
-    s->ren = s->win ? SDL_CreateRenderer(s->win, -1, SDL_RENDERER_SOFTWARE) : NULL;
-    s->px = calloc((size_t)w * (size_t)h, sizeof *s->px);
-    return s->ren && s->px && rs_font_find(font, sizeof font, NULL) == 0 &&
-           rs_endscreen_create(&s->es, s->ren, font, err, sizeof err) == 0;
+    return ui_harness_open_screen(&s->u, w, h, font, sizeof font) == 0 &&
+           rs_endscreen_create(&s->es, s->u.ren, font, err, sizeof err) == 0;
 }
 
 static void close_screen(struct screen *s)
 {
     rs_endscreen_destroy(s->es);
-    if (s->ren)
-        SDL_DestroyRenderer(s->ren);
-    if (s->win)
-        SDL_DestroyWindow(s->win);
-    free(s->px);
-}
-
-static struct rs_rgb px_at(const struct screen *s, int x, int y)
-{
-    Uint32 p = s->px[(size_t)y * (size_t)s->w + (size_t)x];
-    return (struct rs_rgb){ (uint8_t)(p >> 16), (uint8_t)(p >> 8), (uint8_t)p };
+    ui_harness_close(&s->u);
 }
 
 static void draw(struct screen *s, const struct rs_endview *ev)
 {
-    rs_endscreen_draw(s->es, ev, s->w, s->h, 1.0f);
-    SDL_RenderReadPixels(s->ren, NULL, SDL_PIXELFORMAT_ARGB8888, s->px, s->w * 4);
+    rs_endscreen_draw(s->es, ev, s->u.w, s->u.h, 1.0f);
+    SDL_RenderReadPixels(s->u.ren, NULL, SDL_PIXELFORMAT_ARGB8888, s->u.pixels, s->u.w * 4);
 }
 
 static void save(const struct screen *s, const char *name)
 {
-    struct ui_harness u = { .w = s->w, .h = s->h, .pixels = s->px };
-    assert_int_equal(ui_harness_save_png(&u, artifact_dir, name), 0);
+    assert_int_equal(ui_harness_save_png(&s->u, artifact_dir, name), 0);
 }
 
 /* A session like the demo's: two holds right, one left, time on both calves. */
@@ -379,7 +360,7 @@ static void test_screen_pixels(void **state)
         for (int k = 0; k < 2; k++) {
             struct rs_rect hd = g->leg_head[k];
             assert_true(hd.w > 0 && hd.h > 0);
-            assert_true(ui_rgb_near(px_at(&s, hd.x + 1, hd.y + 1),
+            assert_true(ui_rgb_near(ui_pixel(&s.u, hd.x + 1, hd.y + 1),
                                     rs_leg_colour(k ? RS_VLEG_RIGHT : RS_VLEG_LEFT), 2));
         }
         /* The maps: one brightness scale (the right's 8 s bins full, the
@@ -387,30 +368,30 @@ static void test_screen_pixels(void **state)
         float len = 40;
         struct rs_rect mr = g->map[1], ml = g->map[0];
         int tx_r = mr.x + mr.w / 5, tx_l = ml.x + ml.w / 5;
-        assert_true(ui_rgb_near(px_at(&s, tx_r, bin_y(mr, 10, len)), rs_calfmap_time_colour(8, 8), 2));
-        assert_true(ui_rgb_near(px_at(&s, tx_l, bin_y(ml, 10, len)), rs_calfmap_time_colour(2, 8), 2));
+        assert_true(ui_rgb_near(ui_pixel(&s.u, tx_r, bin_y(mr, 10, len)), rs_calfmap_time_colour(8, 8), 2));
+        assert_true(ui_rgb_near(ui_pixel(&s.u, tx_l, bin_y(ml, 10, len)), rs_calfmap_time_colour(2, 8), 2));
         assert_false(ui_rgb_near(rs_calfmap_time_colour(2, 8), rs_calfmap_time_colour(8, 8), 20));
         int pr_x = mr.x + mr.w * 66 / 100;
-        assert_true(ui_rgb_near(px_at(&s, pr_x, bin_y(mr, 10, len)), rs_force_band_colour(RS_FB_TYPICAL), 2));
-        assert_true(ui_rgb_near(px_at(&s, ml.x + ml.w * 66 / 100, bin_y(ml, 10, len)),
+        assert_true(ui_rgb_near(ui_pixel(&s.u, pr_x, bin_y(mr, 10, len)), rs_force_band_colour(RS_FB_TYPICAL), 2));
+        assert_true(ui_rgb_near(ui_pixel(&s.u, ml.x + ml.w * 66 / 100, bin_y(ml, 10, len)),
                                 rs_force_band_colour(RS_FB_MODERATE), 2));
         /* untouched bins stay background */
-        assert_true(ui_rgb_near(px_at(&s, tx_r, bin_y(mr, 35, len)), rs_colour(RS_C_BG), 2));
+        assert_true(ui_rgb_near(ui_pixel(&s.u, tx_r, bin_y(mr, 35, len)), rs_colour(RS_C_BG), 2));
         /* hold squares at their spots, none elsewhere */
         int hx_r = mr.x + mr.w * 86 / 100;
-        assert_true(ui_rgb_near(px_at(&s, hx_r, bin_y(mr, 15, len)), rs_colour(RS_C_TEXT), 2));
-        assert_true(ui_rgb_near(px_at(&s, hx_r, bin_y(mr, 25, len)), rs_colour(RS_C_BG), 2));
-        assert_true(ui_rgb_near(px_at(&s, ml.x + ml.w * 86 / 100, bin_y(ml, 20, len)),
+        assert_true(ui_rgb_near(ui_pixel(&s.u, hx_r, bin_y(mr, 15, len)), rs_colour(RS_C_TEXT), 2));
+        assert_true(ui_rgb_near(ui_pixel(&s.u, hx_r, bin_y(mr, 25, len)), rs_colour(RS_C_BG), 2));
+        assert_true(ui_rgb_near(ui_pixel(&s.u, ml.x + ml.w * 86 / 100, bin_y(ml, 20, len)),
                                 rs_colour(RS_C_TEXT), 2));
         /* Legend: the brightest time swatch and every pressure band colour. */
         struct rs_rect lg = g->legend;
         assert_true(lg.w > 0 && lg.y >= mr.y + mr.h);
         int sy = lg.y + lg.h / 5;
-        assert_true(ui_rgb_near(px_at(&s, lg.x + lg.w * 28 / 100, sy), rs_calfmap_time_colour(5, 5), 2));
+        assert_true(ui_rgb_near(ui_pixel(&s.u, lg.x + lg.w * 28 / 100, sy), rs_calfmap_time_colour(5, 5), 2));
         for (int b = RS_FB_LIGHT; b < RS_FB_COUNT; b++) {
             int x = lg.x + (int)lroundf(lg.w * (0.32f + 0.38f * (b - 0.5f) / 6.0f));
-            if (!ui_rgb_near(px_at(&s, x, sy), rs_force_band_colour((enum rs_view_force_band)b), 2))
-                fail_msg("legend band %d missing at %dx%d", b, s.w, s.h);
+            if (!ui_rgb_near(ui_pixel(&s.u, x, sy), rs_force_band_colour((enum rs_view_force_band)b), 2))
+                fail_msg("legend band %d missing at %dx%d", b, s.u.w, s.u.h);
         }
         /* Words: holds with spot and duration, time per calf, advice, file. */
         assert_true(has_text(g, "RIGHT  1:41"));
@@ -421,15 +402,15 @@ static void test_screen_pixels(void **state)
         assert_true(has_text(g, "SAVED: 2026-12-07.rsession"));
         assert_true(has_text(g, "PRESS ANY KEY TO CLOSE"));
         assert_true(has_text(g, "TOMORROW"));
-        check_text(g, s.w, s.h);
+        check_text(g, s.u.w, s.u.h);
         /* From 3 m: the advice at least 40 px at 1280x800, scaled with the window. */
-        if (s.w == 1280)
+        if (s.u.w == 1280)
             assert_true(g->advice_px >= 40);
         else
             assert_true(g->advice_px >= 24);
-        assert_true(g->hold_px >= (s.w == 1280 ? 32 : 19));
+        assert_true(g->hold_px >= (s.u.w == 1280 ? 32 : 19));
         char name[64];
-        snprintf(name, sizeof name, "end-screen-%dx%d", s.w, s.h);
+        snprintf(name, sizeof name, "end-screen-%dx%d", s.u.w, s.u.h);
         save(&s, name);
         close_screen(&s);
     }
@@ -449,7 +430,7 @@ static void test_screen_long_advice(void **state)
     assert_true(open_screen(&s, 1280, 800));
     draw(&s, &ev);
     const struct rs_endscreen_geom *g = rs_endscreen_geometry(s.es);
-    check_text(g, s.w, s.h);
+    check_text(g, s.u.w, s.u.h);
     assert_true(g->advice_px >= 40);
     assert_true(has_text(g, "SESSION DONE  2:04  (NOT CALIBRATED)"));
     save(&s, "end-screen-long-advice");
@@ -534,16 +515,16 @@ static void test_screen_spot(void **state)
         assert_true(open_screen(&s, sizes[z][0], sizes[z][1]));
         draw(&s, &ev);
         const struct rs_endscreen_geom *g = rs_endscreen_geometry(s.es);
-        check_text(g, s.w, s.h);
+        check_text(g, s.u.w, s.u.h);
         assert_true(g->spot.h > 0 && g->spot.y > g->leg[0].y + g->leg[0].h);
         assert_true(g->advice.y >= g->spot.y + g->spot.h);
-        assert_true(g->spot_px >= (s.w == 1280 ? 28 : 16));
+        assert_true(g->spot_px >= (s.u.w == 1280 ? 28 : 16));
         /* the leg's bar beside the sentence */
         int bx = g->spot.x + (int)lroundf(g->spot.w * 0.185f);
-        assert_true(ui_rgb_near(px_at(&s, bx, g->spot.y + g->spot.h / 2), rs_leg_colour(RS_VLEG_LEFT), 2));
-        assert_true(g->advice_px >= (s.w == 1280 ? 32 : 19));
+        assert_true(ui_rgb_near(ui_pixel(&s.u, bx, g->spot.y + g->spot.h / 2), rs_leg_colour(RS_VLEG_LEFT), 2));
+        assert_true(g->advice_px >= (s.u.w == 1280 ? 32 : 19));
         char name[64];
-        snprintf(name, sizeof name, "end-screen-spot-%dx%d", s.w, s.h);
+        snprintf(name, sizeof name, "end-screen-spot-%dx%d", s.u.w, s.u.h);
         save(&s, name);
         close_screen(&s);
     }

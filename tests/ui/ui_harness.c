@@ -39,7 +39,7 @@ int ui_harness_group_teardown(void **state)
     return 0;
 }
 
-int ui_harness_open(struct ui_harness *u, int w, int h)
+int ui_harness_open_screen(struct ui_harness *u, int w, int h, char *font, size_t cap)
 {
     memset(u, 0, sizeof *u);
     u->w = w;
@@ -55,17 +55,24 @@ int ui_harness_open(struct ui_harness *u, int w, int h)
         fprintf(stderr, "SDL_CreateRenderer: %s\n", SDL_GetError());
         return -1;
     }
-    char font[512], err[256];
-    if (rs_font_find(font, sizeof font, NULL) != 0) {
+    if (rs_font_find(font, cap, NULL) != 0) {
         fprintf(stderr, "%s\n", RS_FONT_HELP);
-        return -1;
-    }
-    if (rs_render_create(&u->rr, u->ren, font, err, sizeof err) != 0) {
-        fprintf(stderr, "%s\n", err);
         return -1;
     }
     u->pixels = calloc((size_t)w * (size_t)h, sizeof *u->pixels);
     return u->pixels ? 0 : -1;
+}
+
+int ui_harness_open(struct ui_harness *u, int w, int h)
+{
+    char font[512], err[256];
+    if (ui_harness_open_screen(u, w, h, font, sizeof font) != 0)
+        return -1;
+    if (rs_render_create(&u->rr, u->ren, font, err, sizeof err) != 0) {
+        fprintf(stderr, "%s\n", err);
+        return -1;
+    }
+    return 0;
 }
 
 void ui_harness_close(struct ui_harness *u)

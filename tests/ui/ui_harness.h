@@ -30,6 +30,9 @@ int ui_harness_group_teardown(void **state);
 
 /* Open a w x h window + software renderer + rs_render. 0 or -1. */
 int ui_harness_open(struct ui_harness *u, int w, int h);
+/* The same without rs_render (u->rr NULL), for the screens that draw
+ * themselves (end screen, history); the font file into font. 0 or -1. */
+int ui_harness_open_screen(struct ui_harness *u, int w, int h, char *font, size_t cap);
 void ui_harness_close(struct ui_harness *u);
 
 /* Render a view and read the frame back into u->pixels. */
