@@ -7,7 +7,6 @@
 #include "rs_str.h"
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -127,18 +126,6 @@ static double cfield(const struct rs_config *c, const struct rs_config_key *k)
     return *(const double *)((const char *)c + k->offset);
 }
 
-static void errf(char *err, size_t cap, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void errf(char *err, size_t cap, const char *fmt, ...)
-{
-    if (!err || cap == 0)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, cap, fmt, ap);
-    va_end(ap);
-}
-
 static void range_text(const struct rs_config_key *k, char *buf, size_t cap)
 {
     snprintf(buf, cap, "%s%g..%g%s%s", k->integer ? "whole numbers " : "", k->min, k->max,
@@ -152,12 +139,12 @@ static int check_value(const struct rs_config_key *k, double v, const char *file
     char range[96];
     range_text(k, range, sizeof range);
     if (!isfinite(v) || v < k->min || v > k->max) {
-        errf(err, cap, "%s:%d: key '%s': %s%g is out of range, allowed %s", file, line, k->name,
+        rs_msgf(err, cap, "%s:%d: key '%s': %s%g is out of range, allowed %s", file, line, k->name,
              why_prefix, v, range);
         return -1;
     }
     if (k->integer && v != floor(v)) {
-        errf(err, cap, "%s:%d: key '%s': %s%g is not a whole number, allowed %s", file, line,
+        rs_msgf(err, cap, "%s:%d: key '%s': %s%g is not a whole number, allowed %s", file, line,
              k->name, why_prefix, v, range);
         return -1;
     }
@@ -184,11 +171,11 @@ static int validate(const struct rs_config *c, const char *file, const int *line
             char range[96];
             if (llo > lhi) {
                 snprintf(range, sizeof range, "below %s (%g)", hi->name, vhi);
-                errf(err, cap, "%s:%d: key '%s': %g must be less than %s, allowed %s", file, llo,
+                rs_msgf(err, cap, "%s:%d: key '%s': %g must be less than %s, allowed %s", file, llo,
                      lo->name, vlo, hi->name, range);
             } else {
                 snprintf(range, sizeof range, "above %s (%g)", lo->name, vlo);
-                errf(err, cap, "%s:%d: key '%s': %g must be greater than %s, allowed %s", file,
+                rs_msgf(err, cap, "%s:%d: key '%s': %g must be greater than %s, allowed %s", file,
                      lhi, hi->name, vhi, lo->name, range);
             }
             return -1;
@@ -213,7 +200,7 @@ static int unknown_key(const char *shown, const char *filename, int lineno, char
     list[0] = '\0';
     for (size_t i = 0; i < NKEYS && n < sizeof list; i++)
         n += (size_t)snprintf(list + n, sizeof list - n, "%s%s", i ? ", " : "", keys[i].name);
-    errf(err, errcap, "%s:%d: key '%s': unknown key, allowed keys %s", filename, lineno, shown,
+    rs_msgf(err, errcap, "%s:%d: key '%s': unknown key, allowed keys %s", filename, lineno, shown,
          list);
     return -1;
 }
@@ -233,7 +220,7 @@ int rs_config_parse(struct rs_config *cfg, const char *text, const char *filenam
     for (int got; (got = rs_str_line(&p, buf, sizeof buf)) != 0;) {
         lineno++;
         if (got < 0) {
-            errf(err, errcap, "%s:%d: line longer than %zu characters, allowed 'key = value'",
+            rs_msgf(err, errcap, "%s:%d: line longer than %zu characters, allowed 'key = value'",
                  filename, lineno, sizeof buf - 1);
             return -1;
         }
@@ -263,14 +250,14 @@ int rs_config_parse(struct rs_config *cfg, const char *text, const char *filenam
         char shown[200]; /* bad bytes echoed escaped, on one line */
         rs_escape(key, klen, shown, sizeof shown);
         if (!eq) {
-            errf(err, errcap, "%s:%d: key '%s': missing '=', allowed 'key = value'", filename,
+            rs_msgf(err, errcap, "%s:%d: key '%s': missing '=', allowed 'key = value'", filename,
                  lineno, shown);
             return -1;
         }
         const struct rs_config_key *k = rs_config_key_find(key);
         const char *why = retired_why(key);
         if (why) {
-            errf(err, errcap, "%s:%d: key '%s': no longer used (%s), delete this line", filename,
+            rs_msgf(err, errcap, "%s:%d: key '%s': no longer used (%s), delete this line", filename,
                  lineno, key, why);
             return -1;
         }
@@ -280,7 +267,7 @@ int rs_config_parse(struct rs_config *cfg, const char *text, const char *filenam
         char range[96];
         range_text(k, range, sizeof range);
         if (lines[ki]) {
-            errf(err, errcap, "%s:%d: key '%s': set twice (first on line %d), allowed once",
+            rs_msgf(err, errcap, "%s:%d: key '%s': set twice (first on line %d), allowed once",
                  filename, lineno, key, lines[ki]);
             return -1;
         }
@@ -288,7 +275,7 @@ int rs_config_parse(struct rs_config *cfg, const char *text, const char *filenam
         while (is_space(*v))
             v++;
         if (*v == '\0') {
-            errf(err, errcap, "%s:%d: key '%s': missing value, allowed %s", filename, lineno, key,
+            rs_msgf(err, errcap, "%s:%d: key '%s': missing value, allowed %s", filename, lineno, key,
                  range);
             return -1;
         }
@@ -296,7 +283,7 @@ int rs_config_parse(struct rs_config *cfg, const char *text, const char *filenam
         double val;
         if (rs_parse_decimal(v, &val, &vend) != 0 || *vend != '\0') {
             char vshown[200];
-            errf(err, errcap, "%s:%d: key '%s': '%s' is not a number, allowed %s",
+            rs_msgf(err, errcap, "%s:%d: key '%s': '%s' is not a number, allowed %s",
                  filename, lineno, key, rs_escape(v, strlen(v), vshown, sizeof vshown), range);
             return -1;
         }

@@ -3,13 +3,12 @@
 
 #include <errno.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "rs_file.h" /* rs_escape */
+#include "rs_file.h" /* rs_escape, rs_msgf */
 
 enum vt { VT_NUM, VT_INT, VT_LEG, VT_VOICE };
 
@@ -52,17 +51,6 @@ const char *rs_rtcfg_key_name(size_t i)
     return i < NKEYS ? keys[i].name : NULL;
 }
 
-static void errf(char *err, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void errf(char *err, size_t cap, const char *fmt, ...)
-{
-    if (!err || !cap)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, cap, fmt, ap);
-    va_end(ap);
-}
-
 /* One value into c; 0, or -1 with the reason and the allowed values in why. */
 static int set_value(struct rs_rtcfg *c, const struct key *k, const char *v, char *why, size_t cap)
 {
@@ -70,7 +58,7 @@ static int set_value(struct rs_rtcfg *c, const struct key *k, const char *v, cha
         const char *a = k->type == VT_LEG ? "left" : "on", *b = k->type == VT_LEG ? "right" : "off";
         if (strcmp(v, a) != 0 && strcmp(v, b) != 0) {
             char shown[160];
-            errf(why, cap, "'%s' is not %s or %s, allowed %s|%s",
+            rs_msgf(why, cap, "'%s' is not %s or %s, allowed %s|%s",
                  rs_escape(v, strlen(v), shown, sizeof shown), a, b, a, b);
             return -1;
         }
@@ -89,15 +77,15 @@ static int set_value(struct rs_rtcfg *c, const struct key *k, const char *v, cha
              k->unit, k->type == VT_INT ? " (whole)" : "");
     if (bad) {
         char shown[160];
-        errf(why, cap, "'%s' is not a number, %s", rs_escape(v, strlen(v), shown, sizeof shown), range);
+        rs_msgf(why, cap, "'%s' is not a number, %s", rs_escape(v, strlen(v), shown, sizeof shown), range);
         return -1;
     }
     if (k->type == VT_INT && x != floor(x)) {
-        errf(why, cap, "%g must be a whole number, %s", x, range);
+        rs_msgf(why, cap, "%g must be a whole number, %s", x, range);
         return -1;
     }
     if (x < k->min || x > k->max) {
-        errf(why, cap, "%g is out of range, %s", x, range);
+        rs_msgf(why, cap, "%g is out of range, %s", x, range);
         return -1;
     }
     char *field = (char *)&c->plan + k->off;
@@ -162,17 +150,17 @@ int rs_rtcfg_take(struct rs_rtcfg *c, char *text, const char *filename, char *er
             const struct key *k = find(name);
             rs_escape(name, strlen(name), shown, sizeof shown); /* bad bytes on one harmless line */
             if (!k) {
-                errf(err, errcap, "%s:%d: key '%s': unknown routine key, allowed keys "
+                rs_msgf(err, errcap, "%s:%d: key '%s': unknown routine key, allowed keys "
                      "routine_warmup_s, routine_spots_min, ... (docs/config.md)", file, lineno, shown);
                 return -1;
             }
             if (seen[k - keys]) {
-                errf(err, errcap, "%s:%d: key '%s': set twice", file, lineno, shown);
+                rs_msgf(err, errcap, "%s:%d: key '%s': set twice", file, lineno, shown);
                 return -1;
             }
             seen[k - keys] = true;
             if (set_value(&t, k, val, why, sizeof why) != 0) {
-                errf(err, errcap, "%s:%d: key '%s': %s", file, lineno, shown, why);
+                rs_msgf(err, errcap, "%s:%d: key '%s': %s", file, lineno, shown, why);
                 return -1;
             }
             memset(p, ' ', len); /* the thresholds' parser sees a blank line */
@@ -181,7 +169,7 @@ int rs_rtcfg_take(struct rs_rtcfg *c, char *text, const char *filename, char *er
     }
     char why[200];
     if (rs_routine_plan_check(&t.plan, why, sizeof why) != 0) {
-        errf(err, errcap, "%s: %s", file, why);
+        rs_msgf(err, errcap, "%s: %s", file, why);
         return -1;
     }
     *c = t;

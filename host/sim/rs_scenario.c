@@ -3,7 +3,6 @@
  * scenario at any time. See docs/scenario-format.md.
  */
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,19 +16,6 @@
 #define WOBBLE_SETTLE_S 3.0 /* wobble starts this long into a hold (after detection) */
 #define DIP_FACTOR 0.3      /* a dip drops the force to this fraction */
 #define TREMOR_FADE_S 0.5   /* tremor fades in and out over this long in a roll */
-
-static void errf(char *err, size_t cap, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void errf(char *err, size_t cap, const char *fmt, ...)
-{
-    if (!err || !cap)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, cap, fmt, ap);
-    va_end(ap);
-    rs_msg_sanitize(err, cap); /* quoted file bytes stay one safe line */
-}
 
 static int num(const char *s, double *out)
 {
@@ -111,7 +97,7 @@ static int parse_segment(struct rs_scenario *scn, const char *kw, char **tok, in
                          size_t cap)
 {
     if (scn->nseg >= RS_SCN_MAX_SEGS) {
-        errf(err, cap, "%s:%d: more than %d segments", file, line, RS_SCN_MAX_SEGS);
+        rs_msgf(err, cap, "%s:%d: more than %d segments", file, line, RS_SCN_MAX_SEGS);
         return -1;
     }
     struct rs_seg s = { .force = cur_force, .x0 = *cur_x, .x1 = *cur_x, .line = line,
@@ -127,12 +113,12 @@ static int parse_segment(struct rs_scenario *scn, const char *kw, char **tok, in
     int need = s.kind == RS_SEG_ROLL ? 2 : 1;
     if (ntok < need || num(tok[0], &s.dur) || s.dur <= 0 || s.dur > 36000 ||
         (need == 2 && num(tok[1], &s.speed))) {
-        errf(err, cap, "%s:%d: %s wants %s", file, line, kw,
+        rs_msgf(err, cap, "%s:%d: %s wants %s", file, line, kw,
              need == 2 ? "SECONDS (> 0) and SPEED_CM_S" : "SECONDS (> 0)");
         return -1;
     }
     if (fabs(s.speed) > 100) {
-        errf(err, cap, "%s:%d: roll speed %g cm/s, allowed -100..100", file, line, s.speed);
+        rs_msgf(err, cap, "%s:%d: roll speed %g cm/s, allowed -100..100", file, line, s.speed);
         return -1;
     }
     bool x_to = false;
@@ -140,7 +126,7 @@ static int parse_segment(struct rs_scenario *scn, const char *kw, char **tok, in
         char *eq = strchr(tok[i], '=');
         double v;
         if (!eq || num(eq + 1, &v)) {
-            errf(err, cap, "%s:%d: option '%s' is not KEY=NUMBER", file, line, tok[i]);
+            rs_msgf(err, cap, "%s:%d: option '%s' is not KEY=NUMBER", file, line, tok[i]);
             return -1;
         }
         *eq = '\0';
@@ -169,7 +155,7 @@ static int parse_segment(struct rs_scenario *scn, const char *kw, char **tok, in
         else if (strcmp(k, "ramp") == 0 && v >= RS_FRAME_PERIOD_S && v <= s.dur)
             s.ramp_s = v;
         else {
-            errf(err, cap, "%s:%d: option '%s=%g' not allowed for %s (see docs/scenario-format.md)",
+            rs_msgf(err, cap, "%s:%d: option '%s=%g' not allowed for %s (see docs/scenario-format.md)",
                  file, line, k, v, kw);
             return -1;
         }
@@ -195,7 +181,7 @@ struct parse_ctx {
 #define NEED(n, what)                                                                  \
     do {                                                                               \
         if (na != (n)) {                                                               \
-            errf(c->err, c->cap, "%s:%d: %s wants %s", c->file, c->lineno, kw, what); \
+            rs_msgf(c->err, c->cap, "%s:%d: %s wants %s", c->file, c->lineno, kw, what); \
             return -1;                                                                 \
         }                                                                              \
     } while (0)
@@ -203,7 +189,7 @@ struct parse_ctx {
 #define RANGE(val, lo, hi, what)                                                             \
     do {                                                                                     \
         if (num(a[0], &(val)) || (val) < (lo) || (val) > (hi)) {                             \
-            errf(c->err, c->cap, "%s:%d: %s '%s', allowed %s %g..%g", c->file, c->lineno, kw, \
+            rs_msgf(c->err, c->cap, "%s:%d: %s '%s', allowed %s %g..%g", c->file, c->lineno, kw, \
                  a[0], what, (double)(lo), (double)(hi));                                    \
             return -1;                                                                       \
         }                                                                                    \
@@ -223,7 +209,7 @@ static int parse_person(struct parse_ctx *c, const char *kw, char **a, int na)
         for (int i = 0; i < na; i++) {
             size_t w = strlen(a[i]);
             if (n + w + 2 > sizeof c->scn->label) {
-                errf(c->err, c->cap, "%s:%d: labels longer than %zu characters", c->file,
+                rs_msgf(c->err, c->cap, "%s:%d: labels longer than %zu characters", c->file,
                      c->lineno, sizeof c->scn->label - 1);
                 return -1;
             }
@@ -255,7 +241,7 @@ static int parse_person(struct parse_ctx *c, const char *kw, char **a, int na)
         else if (strcmp(a[0], "right") == 0)
             c->cur_x = 90;
         else {
-            errf(c->err, c->cap, "%s:%d: leg '%s', allowed left or right", c->file, c->lineno,
+            rs_msgf(c->err, c->cap, "%s:%d: leg '%s', allowed left or right", c->file, c->lineno,
                  a[0]);
             return -1;
         }
@@ -280,7 +266,7 @@ static int parse_signal(struct parse_ctx *c, const char *kw, char **a, int na)
         NEED(2, "N SECONDS");
         RANGE(c->scn->drift_n, -100, 100, "N");
         if (num(a[1], &c->scn->drift_s) || c->scn->drift_s <= 0) {
-            errf(c->err, c->cap, "%s:%d: drift seconds '%s', allowed > 0", c->file, c->lineno,
+            rs_msgf(c->err, c->cap, "%s:%d: drift seconds '%s', allowed > 0", c->file, c->lineno,
                  a[1]);
             return -1;
         }
@@ -288,7 +274,7 @@ static int parse_signal(struct parse_ctx *c, const char *kw, char **a, int na)
         NEED(2, "MM HZ");
         RANGE(c->scn->tremor_mm, 0, 5, "mm");
         if (num(a[1], &c->scn->tremor_hz) || c->scn->tremor_hz < 1 || c->scn->tremor_hz > 15) {
-            errf(c->err, c->cap, "%s:%d: tremor frequency '%s', allowed 1..15 Hz", c->file,
+            rs_msgf(c->err, c->cap, "%s:%d: tremor frequency '%s', allowed 1..15 Hz", c->file,
                  c->lineno, a[1]);
             return -1;
         }
@@ -301,7 +287,7 @@ static int parse_signal(struct parse_ctx *c, const char *kw, char **a, int na)
     } else if (strcmp(kw, "offset") == 0) {
         NEED(2, "LEFT RIGHT (raw counts)");
         if (num(a[0], &v) || num(a[1], &v2) || fabs(v) > 4e6 || fabs(v2) > 4e6) {
-            errf(c->err, c->cap, "%s:%d: offset wants two counts, allowed -4e6..4e6", c->file,
+            rs_msgf(c->err, c->cap, "%s:%d: offset wants two counts, allowed -4e6..4e6", c->file,
                  c->lineno);
             return -1;
         }
@@ -341,7 +327,7 @@ static int parse_event(struct parse_ctx *c, const char *kw, char **a, int na)
                 f = (int)i;
         if (f < 0 || c->scn->nfaults >= RS_SCN_MAX_FAULTS || num(a[1], &v) || num(a[2], &v2) ||
             v < 0 || v2 <= 0) {
-            errf(c->err, c->cap,
+            rs_msgf(c->err, c->cap,
                  "%s:%d: fault wants NAME (hx_left, hx_right, magnet, enc_parity, enc_error) "
                  "START SECONDS, at most %d",
                  c->file, c->lineno, RS_SCN_MAX_FAULTS);
@@ -355,7 +341,7 @@ static int parse_event(struct parse_ctx *c, const char *kw, char **a, int na)
         NEED(2, "START_S SECONDS");
         if (c->scn->ngaps >= RS_SCN_MAX_GAPS || num(a[0], &v) || num(a[1], &v2) || v <= 0 ||
             v2 <= 0) {
-            errf(c->err, c->cap, "%s:%d: gap wants START (> 0) SECONDS (> 0), at most %d", c->file,
+            rs_msgf(c->err, c->cap, "%s:%d: gap wants START (> 0) SECONDS (> 0), at most %d", c->file,
                  c->lineno, RS_SCN_MAX_GAPS);
             return -1;
         }
@@ -368,7 +354,7 @@ static int parse_event(struct parse_ctx *c, const char *kw, char **a, int na)
                           c->cap))
             return -1;
     } else {
-        errf(c->err, c->cap,
+        rs_msgf(c->err, c->cap,
              "%s:%d: unknown keyword '%s', allowed name label seed mass calf force x leg "
              "noise enc_noise tremor drift drop offset t0 loop truth fault gap roll hold rest "
              "lift "
@@ -387,7 +373,7 @@ static int parse_line(struct parse_ctx *c, char *buf)
     struct rs_scenario *scn = c->scn;
     if (strncmp(buf, "expect", 6) == 0 && (buf[6] == ' ' || buf[6] == '\t')) {
         if (scn->nexpect >= RS_SCN_MAX_EXPECT) {
-            errf(c->err, c->cap, "%s:%d: more than %d expect lines", c->file, c->lineno,
+            rs_msgf(c->err, c->cap, "%s:%d: more than %d expect lines", c->file, c->lineno,
                  RS_SCN_MAX_EXPECT);
             return -1;
         }
@@ -396,7 +382,7 @@ static int parse_line(struct parse_ctx *c, char *buf)
             *h = '\0';
         size_t el = strlen(buf + 7);
         if (el >= sizeof scn->expect[0]) {
-            errf(c->err, c->cap, "%s:%d: expect line longer than %zu characters", c->file,
+            rs_msgf(c->err, c->cap, "%s:%d: expect line longer than %zu characters", c->file,
                  c->lineno, sizeof scn->expect[0] - 1);
             return -1;
         }
@@ -435,7 +421,7 @@ static int roll_ramps(struct rs_scenario *scn, int i, const char *file, char *er
         if (!next_roll)
             s->u_down = s->dur - fabs(s->speed) / scn->accel;
         if (s->u_up > s->u_down) {
-            errf(err, cap, "%s:%d: roll too short to change speed at %g cm/s^2", file,
+            rs_msgf(err, cap, "%s:%d: roll too short to change speed at %g cm/s^2", file,
                  s->line, scn->accel);
             return -1;
         }
@@ -465,7 +451,7 @@ static int derive_timeline(struct rs_scenario *scn, const char *file, char *err,
         if (s->kind != RS_SEG_LIFT)
             pos += end - disp;
         if (pos < -1e-9 || pos > scn->calf_cm + 1e-9) {
-            errf(err, cap, "%s:%d: %s leaves the calf (position %.2f cm), allowed 0..%g", file,
+            rs_msgf(err, cap, "%s:%d: %s leaves the calf (position %.2f cm), allowed 0..%g", file,
                  s->line, s->kind == RS_SEG_ROLL ? "roll" : "segment", pos, scn->calf_cm);
             return -1;
         }
@@ -500,7 +486,7 @@ int rs_scenario_parse(struct rs_scenario *scn, const char *text, const char *fil
         size_t len = eol ? (size_t)(eol - p) : strlen(p);
         char buf[256];
         if (len >= sizeof buf) {
-            errf(err, cap, "%s:%d: line too long", file, c.lineno);
+            rs_msgf(err, cap, "%s:%d: line too long", file, c.lineno);
             return -1;
         }
         memcpy(buf, p, len);
@@ -510,7 +496,7 @@ int rs_scenario_parse(struct rs_scenario *scn, const char *text, const char *fil
             return -1;
     }
     if (scn->nseg == 0) {
-        errf(err, cap, "%s:%d: no segments (roll, hold, rest, lift)", file, c.lineno);
+        rs_msgf(err, cap, "%s:%d: no segments (roll, hold, rest, lift)", file, c.lineno);
         return -1;
     }
     /* Frames fall between segment boundaries, as they would in reality:
@@ -521,7 +507,7 @@ int rs_scenario_parse(struct rs_scenario *scn, const char *text, const char *fil
     if (derive_timeline(scn, file, err, cap))
         return -1;
     if (scn->loop && (scn->seg[0].kind != RS_SEG_LIFT || scn->seg[scn->nseg - 1].kind != RS_SEG_LIFT)) {
-        errf(err, cap, "%s:%d: a looping scenario must start and end with a lift", file, c.lineno);
+        rs_msgf(err, cap, "%s:%d: a looping scenario must start and end with a lift", file, c.lineno);
         return -1;
     }
     return 0;

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <stdarg.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <stdio.h>
@@ -240,4 +241,15 @@ int rs_file_make_parents(const char *path)
         *p = '/';
     }
     return 0;
+}
+
+void rs_msgf(char *msg, size_t cap, const char *fmt, ...)
+{
+    if (!msg || !cap)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, cap, fmt, ap);
+    va_end(ap);
+    rs_msg_sanitize(msg, cap);
 }

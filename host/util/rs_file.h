@@ -44,6 +44,9 @@ const char *rs_escape(const char *s, size_t n, char *buf, size_t cap);
 /* The same for a finished message, in place (cut to fit cap): whatever a
  * format string quoted from a bad file, the message stays one safe line. */
 void rs_msg_sanitize(char *msg, size_t cap);
+/* Format a one-line message into msg (nothing when msg is NULL or cap 0),
+ * then rs_msg_sanitize it: the parsers' error messages. */
+void rs_msgf(char *msg, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /*
  * Files with health data are private (0600) whatever the umask, and also when
