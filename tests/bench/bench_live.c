@@ -6,7 +6,7 @@
  * nothing about speed.
  *
  *   bench_live [--seconds S] [--size WxH] [--renderer auto|software|gpu]
- *              [--record DIR [--slow-sync MS]]
+ *              [--record DIR [--slow-sync MS]] [--emulated]
  *
  * Video: whatever SDL_VIDEODRIVER / DISPLAY say; with neither set,
  * offscreen. Audio: SDL's dummy driver unless SDL_AUDIODRIVER is set.
@@ -29,6 +29,14 @@
  * thread take MS ms more, a slow disk: the loop's longest pass shows
  * whether recording ever holds up the window. The recorder's longest
  * commit and sync are printed too.
+ *
+ * --emulated: emulated time instead of real time (as `rollsense demo
+ * --fast` runs, but one frame per 1/60 s of the stream, so each frame
+ * shows what a 60 frames/s live window shows: one or two new samples).
+ * Nothing sleeps; S seconds of the stream run as fast as they can and
+ * "cpu" is the CPU time per second of the stream: the window's cost
+ * without the waiting (no latency, which needs real time). Under load and
+ * under callgrind this is the repeatable figure for comparing drawing code.
  *
  * Instructions per frame, repeatable under load: run it under
  * `valgrind --tool=callgrind --callgrind-out-file=cg.%p`; the measured
@@ -86,8 +94,29 @@ struct bench {
     double last_tick, max_pass; /* loop passes (measured only), seconds */
 };
 
+/* --emulated: the session's clock, advanced by sleeping (nothing waits). */
+static struct {
+    bool on;
+    uint64_t now_us;
+} emu;
+
+static uint64_t emu_now(void *ctx)
+{
+    (void)ctx;
+    return emu.now_us;
+}
+
+static void emu_sleep(void *ctx, uint64_t us)
+{
+    (void)ctx;
+    emu.now_us += us;
+}
+
+/* Seconds on the benchmark's clock: monotonic, or the emulated one. */
 static double mono(void)
 {
+    if (emu.on)
+        return (double)emu.now_us / 1e6;
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
@@ -105,6 +134,10 @@ static int bench_open(void *ctx, struct rs_link **out)
     struct bench *b = ctx;
     struct rs_byte_source src = { .ctx = &b->roller, .produce = rs_simroller_produce,
                                   .consume = rs_simroller_consume };
+    if (emu.on) {
+        src.now_us = emu_now;
+        src.sleep_us = emu_sleep;
+    }
     return rs_link_open_source(out, &src, "simulated");
 }
 
@@ -221,6 +254,7 @@ struct args {
     enum rs_renderer_choice renderer;
     const char *record; /* directory, or NULL */
     int slow_sync_ms;
+    bool emulated;
 };
 
 static int parse_args(int argc, char **argv, struct args *o)
@@ -240,6 +274,9 @@ static int parse_args(int argc, char **argv, struct args *o)
             o->record = v;
         } else if (strcmp(a, "--slow-sync") == 0 && v) {
             o->slow_sync_ms = atoi(v);
+        } else if (strcmp(a, "--emulated") == 0) {
+            o->emulated = true;
+            continue;
         } else {
             return -1;
         }
@@ -304,10 +341,15 @@ static void report(struct bench *b, double seconds, int w, int h, const char *vi
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
     qsort(b->lat, b->nlat, sizeof *b->lat, cmp_double);
-    printf("bench_live: %dx%d, video %s, %.0f s measured of %.0f s\n", w, h, video, wall,
-           seconds);
-    printf("cpu: %.2f %% of a core (%.3f s CPU in %.1f s, all threads)\n", 100.0 * cpu / wall, cpu,
-           wall);
+    printf("bench_live: %dx%d, video %s, %.0f s%s measured of %.0f s\n", w, h, video, wall,
+           emu.on ? " of emulated time" : "", seconds);
+    printf("cpu: %.2f %% of a core (%.3f s CPU in %.1f s%s, all threads)\n", 100.0 * cpu / wall,
+           cpu, wall, emu.on ? " of the stream" : "");
+    if (emu.on) {
+        printf("frames: %llu drawn, %.1f us CPU each\n", (unsigned long long)b->drawn,
+               b->drawn ? 1e6 * cpu / (double)b->drawn : 0.0);
+        return; /* latency and loop passes need real time */
+    }
     printf("fps: %.1f frames presented per second (%llu frames, %llu drawn)\n", b->presents / wall,
            (unsigned long long)b->presents, (unsigned long long)b->drawn);
     printf("rss: %.1f MiB high-water\n", ru.ru_maxrss / 1024.0);
@@ -324,11 +366,12 @@ int main(int argc, char **argv)
     struct args o = { .seconds = 20, .w = 1280, .h = 800, .renderer = RS_RENDERER_AUTO };
     if (parse_args(argc, argv, &o) != 0) {
         fprintf(stderr, "usage: bench_live [--seconds S] [--size WxH] [--renderer auto|software|gpu]\n"
-                        "                  [--record DIR [--slow-sync MS]]\n");
+                        "                  [--record DIR [--slow-sync MS]] [--emulated]\n");
         return 2;
     }
     double seconds = o.seconds;
     int w = o.w, h = o.h;
+    emu.on = o.emulated;
     if (!getenv("SDL_VIDEODRIVER") && !getenv("DISPLAY") && !getenv("WAYLAND_DISPLAY"))
         setenv("SDL_VIDEODRIVER", "offscreen", 1);
     setenv("SDL_AUDIODRIVER", getenv("SDL_AUDIODRIVER") ? getenv("SDL_AUDIODRIVER") : "dummy", 1);
@@ -360,6 +403,11 @@ int main(int argc, char **argv)
                                          .renderer = o.renderer, .volume = 0.8f,
                                          .config_dir = cfgdir_made };
     struct rs_conn_config cfg = { .open_link = bench_open, .open_ctx = &b };
+    if (emu.on) {
+        ro.frame_step_s = 1.0 / 60.0; /* a frame per 1/60 s of the stream */
+        cfg.now_us = emu_now;
+        cfg.sleep_us = emu_sleep;
+    }
     struct rs_session *s = rs_session_new(&scfg);
     struct rs_sink sink = rs_session_sink(s);
     b.conn = rs_conn_new(&cfg, &sink);
