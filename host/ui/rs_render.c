@@ -38,6 +38,14 @@
 enum pass { PASS_DRAW, PASS_HASH, PASS_MASK, PASS_BASE };
 #define FRAME_SLOT RS_P_COUNT /* hash slot for what is not one panel */
 
+/* The boxes a panel's top layer drew into, one per operation; past
+ * TOP_BOXES the last box grows to hold the rest. */
+#define TOP_BOXES 12
+struct top_boxes {
+    struct rs_rect b[TOP_BOXES];
+    int n;
+};
+
 struct rs_render {
     SDL_Renderer *ren;
     struct rs_text text;
@@ -57,9 +65,9 @@ struct rs_render {
     int base_w, base_h;
     unsigned base_ok;
     uint64_t base_hash[RS_P_COUNT];
-    /* Per panel, the box of its top layer's pixels this frame and the
-     * last: only their union is copied back from the base (w 0: none). */
-    struct rs_rect top_box[RS_P_COUNT + 1], top_was[RS_P_COUNT + 1];
+    /* Per panel, the boxes of its top layer's operations this frame and
+     * the last: only the last frame's are copied back from the base. */
+    struct top_boxes top_box[RS_P_COUNT + 1], top_was[RS_P_COUNT + 1];
     uint64_t shown_bhash[RS_P_COUNT]; /* base layer hash of what is on screen */
     /* Fixed scratch for geometry: no allocation per frame. */
     SDL_Vertex vert[2 * (RING_SEGMENTS + 1)];
@@ -109,6 +117,8 @@ static void set(SDL_Renderer *ren, struct rs_rgb c, Uint8 a)
  * (and its base layer's, for a base operation). */
 static void mix(struct rs_render *r, const void *p, size_t n)
 {
+    if (r->pass != PASS_HASH)
+        return; /* an operation another pass skips: the hashes are this frame's */
     uint64_t h = r->hash[r->cur], bh = r->bhash[r->cur];
     for (const unsigned char *b = p; n--; b++) {
         h = (h ^ *b) * 1099511628211u;
@@ -182,10 +192,14 @@ static struct rs_rect rect_clip(struct rs_rect a, struct rs_rect b)
 /* A top-layer operation of the HASH pass draws within x (with a margin). */
 static void on_top(struct rs_render *r, int x, int y, int w, int h, int margin)
 {
-    if (r->pass == PASS_HASH && r->top)
-        r->top_box[r->cur] = rect_union(r->top_box[r->cur],
-                                        (struct rs_rect){ x - margin, y - margin, w + 2 * margin,
-                                                          h + 2 * margin });
+    if (r->pass != PASS_HASH || !r->top || w <= 0 || h <= 0)
+        return;
+    struct top_boxes *t = &r->top_box[r->cur];
+    struct rs_rect box = { x - margin, y - margin, w + 2 * margin, h + 2 * margin };
+    if (t->n < TOP_BOXES)
+        t->b[t->n++] = box;
+    else
+        t->b[TOP_BOXES - 1] = rect_union(t->b[TOP_BOXES - 1], box);
 }
 
 static void fill(struct rs_render *r, struct rs_rect x, struct rs_rgb c)
@@ -277,8 +291,13 @@ static int text_px(struct rs_render *r, struct rs_rect box, int max_px, enum rs_
     struct rs_rect at;
     int k = rs_text_fit(&r->text, box, max_px, al, c, s, &at);
     r->text.dry = r->text.no_draw = false;
-    if (k >= 0) /* glyphs may ink a little beyond their metrics */
-        on_top(r, at.x, at.y, at.w, at.h, at.h / 4 + 2);
+    struct rs_rect ink;
+    if (k >= 0 && r->pass == PASS_HASH && r->top) {
+        if (rs_text_ink(&r->text, k, at.x, at.y, s, &ink))
+            on_top(r, ink.x, ink.y, ink.w, ink.h, 0); /* exactly its pixels */
+        else /* not drawn yet: glyphs may ink a little beyond their metrics */
+            on_top(r, at.x, at.y, at.w, at.h, at.h / 4 + 2);
+    }
     if (out)
         *out = at;
     return k;
@@ -1241,6 +1260,22 @@ static SDL_Texture *base_texture(struct rs_render *r, int w, int h)
     return r->base;
 }
 
+/* Panel P of the target back to its base layer from TEX: all of it when
+ * ALL (the base under it changed), else only where its values were drawn
+ * last frame (everything else there is this base already). */
+static void copy_back(struct rs_render *r, SDL_Texture *tex, int p, bool all)
+{
+    struct rs_rect x = r->geom.layout.panel[p];
+    const struct top_boxes *t = &r->top_was[p];
+    int n = all ? 1 : t->n;
+    for (int i = 0; i < n; i++) {
+        struct rs_rect y = all ? x : rect_clip(t->b[i], x);
+        SDL_Rect q = { y.x, y.y, y.w, y.h };
+        if (y.w > 0 && y.h > 0 && SDL_RenderCopy(r->ren, tex, &q, &q) == 0)
+            r->geom.copied_px += (long)y.w * y.h;
+    }
+}
+
 /* The base layers of the layered panels in mask onto the target: drawn
  * into the texture first where it does not hold this frame's (BASE pass),
  * then copied. Without a texture no panel is layered this frame. */
@@ -1278,14 +1313,7 @@ static void draw_bases(struct rs_render *r, const struct rs_view *v, const struc
     for (int p = 0; p < RS_P_COUNT; p++) {
         if (!((use >> p) & 1u) || !((r->base_ok >> p) & 1u))
             continue;
-        /* Only where the values were and will be when everything else on
-         * screen is this base already; else all of it. */
-        struct rs_rect x = r->geom.layout.panel[p], y = x;
-        if (!((stale >> p) & 1u) && r->shown_bhash[p] == r->bhash[p])
-            y = rect_clip(rect_union(r->top_was[p], r->top_box[p]), x);
-        SDL_Rect q = { y.x, y.y, y.w, y.h };
-        if (y.w > 0 && y.h > 0)
-            SDL_RenderCopy(r->ren, tex, &q, &q);
+        copy_back(r, tex, p, ((stale >> p) & 1u) || r->shown_bhash[p] != r->bhash[p]);
     }
 }
 
@@ -1304,6 +1332,7 @@ int rs_render_update(struct rs_render *r, const struct rs_view *v, const struct 
                  (mask && (ov->safety_note || ov->help)); /* the box covers the panels */
     uint64_t now[RS_P_COUNT + 1];
     memcpy(now, r->hash, sizeof now);
+    g->copied_px = 0;
     int n = 0;
     if (whole) {
         rs_render_frame(r, v, ov, w, h, scale);

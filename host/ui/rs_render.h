@@ -69,6 +69,7 @@ struct rs_render_geom {
     struct rs_rect transport_icon;  /* replay: pause bars or play triangle */
     int ntext;
     const struct rs_text_box *text;
+    long copied_px; /* pixels the last rs_render_update copied back from the base layers */
 };
 
 #define RS_RENDER_GAUGE_MAX 20.0f

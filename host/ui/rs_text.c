@@ -192,6 +192,34 @@ void rs_text_draw(struct rs_text *t, int k, int x, int y, struct rs_rgb c, const
     }
 }
 
+bool rs_text_ink(struct rs_text *t, int k, int x, int y, const char *s, struct rs_rect *out)
+{
+    *out = (struct rs_rect){ 0, 0, 0, 0 };
+    struct rs_text_size *z = get_size(t, k);
+    if (!z)
+        return false;
+    int x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+    bool any = false;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        int g = glyph_index(*p);
+        if (g != 0 && z->tw[g] == 0)
+            return false; /* its texture was never made: ink unknown */
+        const SDL_Rect *ink = &z->ink[g];
+        if (g != 0 && ink->w > 0) {
+            int a = x + ink->x, b = y + ink->y;
+            x0 = !any || a < x0 ? a : x0;
+            y0 = !any || b < y0 ? b : y0;
+            x1 = !any || a + ink->w > x1 ? a + ink->w : x1;
+            y1 = !any || b + ink->h > y1 ? b + ink->h : y1;
+            any = true;
+        }
+        x += z->adv[g];
+    }
+    if (any)
+        *out = (struct rs_rect){ x0, y0, x1 - x0, y1 - y0 };
+    return true;
+}
+
 static void log_box(struct rs_text *t, struct rs_rect box, int px, const char *s)
 {
     bool dropped = px == 0;

@@ -127,6 +127,12 @@ int rs_text_wrap(struct rs_text *t, struct rs_rect box, int max_px, enum rs_alig
 /* Draw s at step k with its top-left at x, y (no fitting). */
 void rs_text_draw(struct rs_text *t, int k, int x, int y, struct rs_rgb c, const char *s);
 
+/* The box the pixels of s cover when rs_text_draw draws it at step k with
+ * its top-left at x, y: the union of its glyphs' ink (w 0: nothing is
+ * drawn). False when the ink of one of them is not known, because it was
+ * not drawn at this size yet. */
+bool rs_text_ink(struct rs_text *t, int k, int x, int y, const char *s, struct rs_rect *out);
+
 /* Start a new frame's log / set the panel that following strings belong to. */
 void rs_text_log_reset(struct rs_text *t);
 /* Forget the logged strings of the panels in the bit set (1u << panel):

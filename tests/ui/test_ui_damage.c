@@ -134,6 +134,28 @@ static void test_force_alone_redraws_force_panel(void **state)
     assert_int_equal(n, rs_render_geometry(ref.rr)->ntext);
 }
 
+/* While only the values change, what is copied back from the base layer
+ * is where the values were drawn (their glyphs' ink, their bars), not the
+ * whole panel: the base layer is the same from frame to frame. */
+static void test_values_alone_copy_back_their_boxes(void **state)
+{
+    (void)state;
+    SDL_Rect d[RS_P_COUNT];
+    rs_viewscript_state(&view, RS_VS_ROLLING);
+    update(&view, NULL, d);
+    const struct rs_render_geom *g = rs_render_geometry(inc.rr);
+    struct rs_rect f = g->layout.panel[RS_P_FORCE];
+    for (int i = 0; i < 4; i++) {
+        view.force_n += 1.0f;
+        view.left_n += 1.0f;
+        assert_int_equal(update(&view, NULL, d), 1);
+        assert_true(g->copied_px > 0);
+        if (i > 0) /* the glyphs' ink and the bars: under a quarter of it */
+            assert_true(g->copied_px * 4 < (long)f.w * f.h);
+        same_as_scratch(&view, NULL, "force values changed");
+    }
+}
+
 static void test_resize_redraws_all(void **state)
 {
     (void)state;
@@ -160,6 +182,7 @@ int main(void)
         cmocka_unit_test(test_sequence_equals_scratch),
         cmocka_unit_test(test_unchanged_draws_nothing),
         cmocka_unit_test(test_force_alone_redraws_force_panel),
+        cmocka_unit_test(test_values_alone_copy_back_their_boxes),
         cmocka_unit_test(test_resize_redraws_all),
         cmocka_unit_test(test_text_ladder),
     };
