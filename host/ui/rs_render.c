@@ -843,6 +843,32 @@ static void chart_values(struct rs_render *r, struct rs_rect gut, struct rs_rect
     }
 }
 
+/* The HASH pass's stand-in for a chart's series: the series is made of
+ * the stored values (a word each, mixed by multiplication, much cheaper
+ * than making its rectangles every frame to hash them), the ring's place
+ * and the plot's geometry; its pixels stay within the plot and a line
+ * width. */
+static void series_hash(struct rs_render *r, const struct rs_view_history *h, bool force,
+                        struct rs_rect plot, float ymax, struct rs_rgb lc)
+{
+    const float *vals = force ? h->force_pct : h->speed_cms;
+    uint64_t x = 0x9e3779b97f4a7c15u;
+    for (int i = 0; i < RS_VIEW_HISTORY_N; i++) {
+        uint32_t u;
+        memcpy(&u, &vals[i], sizeof u);
+        x = (x ^ u) * 0xff51afd7ed558ccdu;
+        x ^= x >> 29;
+    }
+    int lw = r->geom.layout.line;
+    const int ip[] = { plot.x, plot.y, plot.w, plot.h, lw, h->head, h->count, force };
+    issue(r, 'S');
+    mix(r, ip, sizeof ip);
+    mix(r, &ymax, sizeof ymax);
+    mix(r, &lc, sizeof lc);
+    mix(r, &x, sizeof x);
+    on_top(r, plot.x, plot.y, plot.w, plot.h, lw + 1);
+}
+
 static void chart(struct rs_render *r, struct rs_rect box, const char *label, const struct rs_view_history *h,
                   bool force, float ymax, const float *refs, int nrefs, struct rs_rgb lc)
 {
@@ -869,6 +895,11 @@ static void chart(struct rs_render *r, struct rs_rect box, const char *label, co
     unsigned n = h->count;
     if (n < 2)
         return;
+    if (r->pass == PASS_HASH) {
+        top_layer(r);
+        series_hash(r, h, force, plot, ymax, lc);
+        return;
+    }
     /* x: the full width is 30 s, newest at the right edge. Each sample is
      * a horizontal run of line-width height plus a vertical joint to the
      * next, as rectangles: crisp at any size, no per-frame allocation. */

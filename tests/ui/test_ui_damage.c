@@ -156,6 +156,31 @@ static void test_values_alone_copy_back_their_boxes(void **state)
     }
 }
 
+/* A chart's series is redrawn when a stored value changes, even with the
+ * ring's head and count the same (a replay that went back and refilled
+ * it), and only then. */
+static void test_chart_value_alone_redraws_charts(void **state)
+{
+    (void)state;
+    SDL_Rect d[RS_P_COUNT];
+    rs_viewscript_at(&view, 40.0f);
+    update(&view, NULL, d);
+    assert_int_equal(update(&view, NULL, d), 0);
+    const struct rs_render_geom *g = rs_render_geometry(inc.rr);
+    struct rs_rect c = g->layout.panel[RS_P_CHARTS];
+    for (int series = 0; series < 2; series++) {
+        float *vals = series ? view.history.speed_cms : view.history.force_pct;
+        unsigned at = (view.history.head + view.history.count - 2u) % RS_VIEW_HISTORY_N;
+        vals[at] += 7.0f;
+        assert_int_equal(update(&view, NULL, d), 1);
+        assert_int_equal(d[0].x, c.x);
+        assert_int_equal(d[0].y, c.y);
+        assert_int_equal(d[0].w, c.w);
+        assert_int_equal(d[0].h, c.h);
+        same_as_scratch(&view, NULL, series ? "a speed value changed" : "a force value changed");
+    }
+}
+
 static void test_resize_redraws_all(void **state)
 {
     (void)state;
@@ -183,6 +208,7 @@ int main(void)
         cmocka_unit_test(test_unchanged_draws_nothing),
         cmocka_unit_test(test_force_alone_redraws_force_panel),
         cmocka_unit_test(test_values_alone_copy_back_their_boxes),
+        cmocka_unit_test(test_chart_value_alone_redraws_charts),
         cmocka_unit_test(test_resize_redraws_all),
         cmocka_unit_test(test_text_ladder),
     };
