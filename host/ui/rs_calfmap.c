@@ -22,7 +22,7 @@ float rs_calfmap_scale(const struct rs_view *v)
 
 struct rs_rgb rs_calfmap_time_colour(float t, float tmax)
 {
-    float f = tmax > 0 ? t / tmax : 1.0f;
+    float f = tmax > 0 ? ceilf(t * RS_CALFMAP_SHADES / tmax) / RS_CALFMAP_SHADES : 1.0f;
     f = f < 0 ? 0 : f > 1 ? 1 : f;
     float k = 0.3f + 0.7f * sqrtf(f);
     struct rs_rgb s = rs_colour(RS_C_SKY);
@@ -75,9 +75,10 @@ int rs_calfmap_legend(struct rs_rect box, int pad, struct rs_calfmap_cell *cells
     int n = 0;
     struct rs_rect t = part(box, 0.0f, 0.30f), p = part(box, 0.32f, 0.70f), h = part(box, 0.72f, 1.0f);
     struct rs_rect sw = band(t, 0.0f, 0.4f);
-    for (int i = 0; i < 5; i++)
-        cells[n++] = (struct rs_calfmap_cell){ part(sw, i / 5.0f, (i + 1) / 5.0f),
-                                               rs_calfmap_time_colour((float)(i + 1), 5.0f) };
+    for (int i = 0; i < RS_CALFMAP_SHADES; i++)
+        cells[n++] = (struct rs_calfmap_cell){
+            part(sw, (float)i / RS_CALFMAP_SHADES, (float)(i + 1) / RS_CALFMAP_SHADES),
+            rs_calfmap_time_colour((float)(i + 1), RS_CALFMAP_SHADES) };
     sw = band(p, 0.0f, 0.4f);
     for (int b = RS_FB_LIGHT; b < RS_FB_COUNT; b++)
         cells[n++] = (struct rs_calfmap_cell){ part(sw, (b - 1) / 6.0f, b / 6.0f),

@@ -28,8 +28,15 @@ struct rs_calfmap_cell {
  * leg (at least 1 s), over the bins of the calf length. */
 float rs_calfmap_scale(const struct rs_view *v);
 
-/* Colour of a bin with t seconds on a scale of tmax (sky blue, 30 % to
- * full brightness by the square root of t / tmax); t <= 0 is not drawn. */
+/* Shades of the time column: the legend's five swatches. */
+#define RS_CALFMAP_SHADES 5
+
+/* Colour of a bin with t seconds on a scale of tmax: sky blue, 30 % to
+ * full brightness by the square root of t / tmax taken up to the next
+ * fifth (RS_CALFMAP_SHADES), so a bin has one of the legend's shades and
+ * keeps it while its time grows within that fifth (a map that changes
+ * shade every frame cannot be read from the floor, and costs a redraw
+ * every frame); t <= 0 is not drawn. */
 struct rs_rgb rs_calfmap_time_colour(float t, float tmax);
 
 /* The cells of leg (0 left, 1 right) in box (the map without its label);

@@ -181,6 +181,61 @@ static void test_chart_value_alone_redraws_charts(void **state)
     }
 }
 
+/* The hold ring grows in steps of 1/240 of a turn (62.5 ms of a 15 s
+ * lap): a hold 30 ms on within a step draws nothing, the next step
+ * redraws the hold panel alone. */
+static void test_ring_grows_in_steps(void **state)
+{
+    (void)state;
+    SDL_Rect d[RS_P_COUNT];
+    rs_viewscript_state(&view, RS_VS_ROLLING);
+    view.hold_active = true;
+    view.hold_s = 4.0f;
+    update(&view, NULL, d);
+    static const struct { float s; int drawn; } steps[] = {
+        { 5.0f, 1 },     /* 80 steps */
+        { 5.03f, 0 },    /* 80.48 */
+        { 5.0624f, 0 },  /* 80.998 */
+        { 5.0626f, 1 },  /* 81.002 */
+        { 5.11f, 0 },    /* 81.76 */
+        { 5.13f, 1 },    /* 82.08 */
+    };
+    for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+        view.hold_s = steps[i].s;
+        int n = update(&view, NULL, d);
+        if (n != steps[i].drawn)
+            fail_msg("hold at %.4f s: %d panels drawn, want %d", (double)steps[i].s, n, steps[i].drawn);
+        if (i > 0 && n == 1) {
+            struct rs_rect h = rs_render_geometry(inc.rr)->layout.panel[RS_P_HOLD];
+            assert_int_equal(d[0].x, h.x);
+            assert_int_equal(d[0].y, h.y);
+        }
+        same_as_scratch(&view, NULL, "hold ring");
+    }
+}
+
+/* A calf map bin keeps its shade while its time grows within a fifth of
+ * the scale: nothing is drawn; crossing into the next fifth redraws the
+ * map panel alone. */
+static void test_map_shades_change_in_fifths(void **state)
+{
+    (void)state;
+    SDL_Rect d[RS_P_COUNT];
+    rs_viewscript_state(&view, RS_VS_ROLLING);
+    memset(view.calf, 0, sizeof view.calf);
+    view.calf[0].time_s[3] = 10.0f; /* the scale */
+    view.calf[0].time_s[5] = 2.5f;  /* 0.25 of it: the second fifth */
+    update(&view, NULL, d);
+    view.calf[0].time_s[5] = 3.9f;
+    assert_int_equal(update(&view, NULL, d), 0);
+    view.calf[0].time_s[5] = 4.1f;
+    assert_int_equal(update(&view, NULL, d), 1);
+    struct rs_rect m = rs_render_geometry(inc.rr)->layout.panel[RS_P_MAP];
+    assert_int_equal(d[0].x, m.x);
+    assert_int_equal(d[0].y, m.y);
+    same_as_scratch(&view, NULL, "a map bin's shade");
+}
+
 static void test_resize_redraws_all(void **state)
 {
     (void)state;
@@ -209,6 +264,8 @@ int main(void)
         cmocka_unit_test(test_force_alone_redraws_force_panel),
         cmocka_unit_test(test_values_alone_copy_back_their_boxes),
         cmocka_unit_test(test_chart_value_alone_redraws_charts),
+        cmocka_unit_test(test_ring_grows_in_steps),
+        cmocka_unit_test(test_map_shades_change_in_fifths),
         cmocka_unit_test(test_resize_redraws_all),
         cmocka_unit_test(test_text_ladder),
     };

@@ -11,6 +11,7 @@
 
 #include <math.h>
 
+#include "rs_calfmap.h"
 #include "rs_layout.h"
 #include "rs_palette.h"
 #include "rs_view.h"
@@ -73,6 +74,26 @@ static void test_hold_phases(void **state)
         assert_int_equal(rs_hold_phase(cases[i].on, cases[i].s), cases[i].p);
         assert_true(fabsf(rs_hold_lap_fraction(cases[i].s) - cases[i].frac) < 1e-5f);
     }
+}
+
+/* A bin's time colour is one of the legend's five shades: the fifth of
+ * the scale its time reaches, each fifth's top belonging to it. */
+static void test_calfmap_shades(void **state)
+{
+    (void)state;
+    static const struct { float t; int shade; } cases[] = {
+        { 0.01f, 1 }, { 2.0f, 1 }, { 2.01f, 2 }, { 4.0f, 2 }, { 4.01f, 3 }, { 6.0f, 3 },
+        { 7.99f, 4 }, { 8.0f, 4 }, { 8.01f, 5 }, { 10.0f, 5 }, { 25.0f, 5 },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct rs_rgb got = rs_calfmap_time_colour(cases[i].t, 10.0f);
+        struct rs_rgb want = rs_calfmap_time_colour((float)cases[i].shade, RS_CALFMAP_SHADES);
+        if (got.r != want.r || got.g != want.g || got.b != want.b)
+            fail_msg("%.2f s of 10: not shade %d", (double)cases[i].t, cases[i].shade);
+    }
+    struct rs_rgb dim = rs_calfmap_time_colour(1, RS_CALFMAP_SHADES);
+    struct rs_rgb full = rs_calfmap_time_colour(RS_CALFMAP_SHADES, RS_CALFMAP_SHADES);
+    assert_true(dim.b < full.b);
 }
 
 static void test_layout(void **state)
@@ -147,6 +168,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_force_bands), cmocka_unit_test(test_speed_bands),
         cmocka_unit_test(test_history_ring), cmocka_unit_test(test_hold_phases),
+        cmocka_unit_test(test_calfmap_shades),
         cmocka_unit_test(test_layout), cmocka_unit_test(test_contrast),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
