@@ -17,6 +17,7 @@
 
 #include <math.h>
 
+#include "rs_font.h"
 #include "rs_render.h"
 #include "rs_text.h"
 #include "rs_viewscript.h"
@@ -248,6 +249,42 @@ static void test_resize_redraws_all(void **state)
     same_as_scratch(&view, NULL, "after a resize");
 }
 
+/* rs_text_ink is the box of the pixels rs_text_draw changes: spaces ink
+ * nothing (before, between or alone), and a size never drawn has no ink
+ * to tell. */
+static void test_text_ink_is_the_drawn_pixels(void **state)
+{
+    (void)state;
+    char font[512], err[256];
+    assert_int_equal(rs_font_find(font, sizeof font, NULL), 0);
+    static struct rs_text t;
+    assert_int_equal(rs_text_init(&t, inc.ren, font, err, sizeof err), 0);
+    const int k = 20;
+    struct rs_rect box;
+    assert_false(rs_text_ink(&t, k, 0, 0, "7", &box));
+    SDL_SetRenderDrawColor(inc.ren, 0, 0, 0, 255);
+    SDL_RenderClear(inc.ren);
+    rs_text_draw(&t, k, 40, 30, (struct rs_rgb){ 255, 255, 255 }, " 7 1");
+    SDL_RenderReadPixels(inc.ren, NULL, SDL_PIXELFORMAT_ARGB8888, inc.pixels, W * 4);
+    int x0 = W, y0 = H, x1 = -1, y1 = -1;
+    for (int y = 0; y < H; y++)
+        for (int x = 0; x < W; x++)
+            if (inc.pixels[y * W + x] & 0xffffffu) {
+                x0 = x < x0 ? x : x0;
+                y0 = y < y0 ? y : y0;
+                x1 = x > x1 ? x : x1;
+                y1 = y > y1 ? y : y1;
+            }
+    assert_true(rs_text_ink(&t, k, 40, 30, " 7 1", &box));
+    assert_int_equal(box.x, x0);
+    assert_int_equal(box.y, y0);
+    assert_int_equal(box.x + box.w, x1 + 1);
+    assert_int_equal(box.y + box.h, y1 + 1);
+    assert_true(rs_text_ink(&t, k, 40, 30, "  ", &box));
+    assert_int_equal(box.w, 0);
+    rs_text_free(&t);
+}
+
 /* The size ladder's table is the formula it replaced: 8 px x 1.15^k. */
 static void test_text_ladder(void **state)
 {
@@ -267,6 +304,7 @@ int main(void)
         cmocka_unit_test(test_ring_grows_in_steps),
         cmocka_unit_test(test_map_shades_change_in_fifths),
         cmocka_unit_test(test_resize_redraws_all),
+        cmocka_unit_test(test_text_ink_is_the_drawn_pixels),
         cmocka_unit_test(test_text_ladder),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

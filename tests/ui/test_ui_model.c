@@ -83,7 +83,7 @@ static void test_calfmap_shades(void **state)
     (void)state;
     static const struct { float t; int shade; } cases[] = {
         { 0.01f, 1 }, { 2.0f, 1 }, { 2.01f, 2 }, { 4.0f, 2 }, { 4.01f, 3 }, { 6.0f, 3 },
-        { 7.99f, 4 }, { 8.0f, 4 }, { 8.01f, 5 }, { 10.0f, 5 }, { 25.0f, 5 },
+        { 7.99f, 4 }, { 8.0f, 4 }, { 8.01f, 5 }, { 10.0f, 5 }, { 15.0f, 5 }, { 25.0f, 5 },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         struct rs_rgb got = rs_calfmap_time_colour(cases[i].t, 10.0f);
