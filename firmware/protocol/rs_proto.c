@@ -354,7 +354,8 @@ size_t rs_frame_encode(const struct rs_frame *f, uint8_t *out)
 
 /* ---- decoding ----------------------------------------------------------- */
 
-int rs_frame_parse(const uint8_t *raw, size_t n, struct rs_frame *out)
+/* What rs_frame_parse answers, without filling a struct. */
+static int frame_check(const uint8_t *raw, size_t n)
 {
     if (n < 6)
         return RS_DEC_FRAMING;
@@ -367,8 +368,13 @@ int rs_frame_parse(const uint8_t *raw, size_t n, struct rs_frame *out)
         return RS_DEC_UNKNOWN;
     if (n - 6 < (size_t)need)
         return RS_DEC_LENGTH;
+    return RS_DEC_OK;
+}
 
-    /* Longer bodies are accepted: v1 may append fields (docs/protocol.md). */
+/* The fields of a frame frame_check accepted. Longer bodies are accepted:
+ * v1 may append fields (docs/protocol.md). */
+static void frame_decode(const uint8_t *raw, struct rs_frame *out)
+{
     const uint8_t *b = raw + 2;
     memset(out, 0, sizeof *out);
     out->version = raw[0];
@@ -426,8 +432,27 @@ int rs_frame_parse(const uint8_t *raw, size_t n, struct rs_frame *out)
         out->u.cmd.token = b[0];
         break;
     }
-    return RS_DEC_OK;
 }
+
+int rs_frame_parse(const uint8_t *raw, size_t n, struct rs_frame *out)
+{
+    int rc = frame_check(raw, n);
+    if (rc == RS_DEC_OK)
+        frame_decode(raw, out);
+    return rc;
+}
+
+#ifndef __AVR__
+int rs_frame_check(const uint8_t *raw, size_t n)
+{
+    return frame_check(raw, n);
+}
+
+void rs_frame_decode(const uint8_t *raw, struct rs_frame *out)
+{
+    frame_decode(raw, out);
+}
+#endif
 
 void rs_decoder_init(struct rs_decoder *d)
 {

@@ -16,11 +16,16 @@
 
 #define RA_DMG 8             /* damage changes recorded per block */
 #define RA_TEXT (64 * 1024)  /* the strings of a block's log items */
+#define RA_LINE 64           /* a cache line */
 
+/* One item as the consumer needs it, kept small: every byte written here
+ * crosses from one core's cache to the other's. */
 struct ra_slot {
-    struct rs_item it;
-    int64_t hw[2];  /* the high-water marks after the call that made it */
-    uint8_t raw[RS_FRAME_MAX];
+    int64_t id, host_us, dev_us;
+    int64_t hw[2];          /* the high-water marks after the call that made it */
+    const char *type, *json; /* log items: in the block's chars */
+    uint8_t kind, raw_len;
+    uint8_t raw[RS_FRAME_MAX]; /* frames */
 };
 
 struct ra_block {
@@ -54,8 +59,11 @@ struct rs_readahead {
     bool ended;        /* the end was delivered */
     int pos, di;       /* next item and next damage change of blocks[head] */
     struct rs_ra_count shown; /* the count after the last item delivered */
-    /* the worker's: the counters after the last call of NEXT */
-    struct rs_reader_damage last;
+    /* the worker's: the counters after the last call of NEXT. On a cache
+     * line of its own: the consumer writes the fields above for every
+     * item, and sharing their line cost both threads more than the reading. */
+    _Alignas(RA_LINE) struct rs_reader_damage last;
+    char pad[RA_LINE];
 };
 
 static bool dmg_same(const struct rs_reader_damage *a, const struct rs_reader_damage *b)
@@ -84,9 +92,9 @@ static void fill(struct rs_readahead *ra, struct ra_block *b)
     b->end = false;
     b->ndmg = 0;
     b->text = 0;
+    struct rs_item item, *it = &item;
     while (b->n < RS_RA_ITEMS && b->ndmg < RA_DMG && RA_TEXT - b->text >= RS_RA_TEXT_ITEM) {
         struct ra_slot *sl = &b->slot[b->n];
-        struct rs_item *it = &sl->it;
         int got = ra->next(ra->ctx, it);
         sl->hw[0] = ra->cnt->hw[0];
         sl->hw[1] = ra->cnt->hw[1];
@@ -100,13 +108,16 @@ static void fill(struct rs_readahead *ra, struct ra_block *b)
             b->end = true;
             return;
         }
-        if (it->raw) {
+        sl->id = it->id;
+        sl->host_us = it->host_us;
+        sl->dev_us = it->dev_us;
+        sl->kind = (uint8_t)it->kind;
+        if (it->kind == RS_ITEM_FRAME) {
+            sl->raw_len = (uint8_t)it->raw_len;
             memcpy(sl->raw, it->raw, it->raw_len);
-            it->raw = sl->raw;
-        }
-        if (it->kind != RS_ITEM_FRAME) {
-            it->type = keep_text(b, it->type);
-            it->json = keep_text(b, it->json);
+        } else {
+            sl->type = keep_text(b, it->type);
+            sl->json = keep_text(b, it->json);
         }
         b->n++;
     }
@@ -138,9 +149,10 @@ static void *worker(void *arg)
 
 struct rs_readahead *rs_readahead_new(rs_ra_next_fn next, void *ctx, struct rs_ra_count *cnt)
 {
-    struct rs_readahead *ra = calloc(1, sizeof *ra);
+    struct rs_readahead *ra = aligned_alloc(RA_LINE, sizeof *ra);
     if (!ra)
         return NULL;
+    memset(ra, 0, sizeof *ra);
     ra->blocks = malloc(RS_RA_BLOCKS * sizeof *ra->blocks);
     if (!ra->blocks) {
         free(ra);
@@ -237,6 +249,27 @@ static void give_back(struct rs_readahead *ra)
     pthread_mutex_unlock(&ra->mu);
 }
 
+/* The item of slot SL as NEXT made it (a frame's struct is not filled). */
+static void deliver(const struct ra_slot *sl, struct rs_item *it)
+{
+    it->kind = (enum rs_item_kind)sl->kind;
+    it->id = sl->id;
+    it->host_us = sl->host_us;
+    it->dev_us = sl->dev_us;
+    if (sl->kind == RS_ITEM_FRAME) {
+        it->raw = sl->raw;
+        it->raw_len = sl->raw_len;
+        it->type = NULL;
+        it->json = "";
+    } else {
+        memset(&it->frame, 0, sizeof it->frame);
+        it->raw = NULL;
+        it->raw_len = 0;
+        it->type = sl->type;
+        it->json = sl->json;
+    }
+}
+
 /* No worker: the iterator called here, as without read-ahead. */
 static int inline_next(struct rs_readahead *ra, struct rs_item *it)
 {
@@ -251,7 +284,7 @@ int rs_readahead_next(struct rs_readahead *ra, struct rs_item *it)
         if (ra->cur) {
             const struct ra_block *b = &ra->blocks[ra->head];
             if (ra->pos < b->n) {
-                *it = b->slot[ra->pos].it;
+                deliver(&b->slot[ra->pos], it);
                 show(ra, b, ra->pos++);
                 return 1;
             }

@@ -27,7 +27,7 @@
 #define RS_RA_ITEMS 1024
 #define RS_RA_BLOCKS 4
 /* Longest strings of one item (type and json, terminators included); the
- * strings of frames are static and not copied. */
+ * strings of frames are not kept: the consumer names the frame). */
 #define RS_RA_TEXT_ITEM (128 + 8192)
 
 /* What the iterator counts: its damage counters and two high-water marks
@@ -37,7 +37,9 @@ struct rs_ra_count {
     int64_t hw[2];
 };
 
-/* One item of the iteration: 1 and *it, 0 at the end (as rs_reader_next). */
+/* One item of the iteration: 1 and *it, 0 at the end (as rs_reader_next).
+ * A frame comes as its bytes (raw, raw_len; json ""): its struct and type
+ * name are left to the consumer. The strings of other items are copied. */
 typedef int (*rs_ra_next_fn)(void *ctx, struct rs_item *it);
 
 struct rs_readahead;

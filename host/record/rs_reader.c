@@ -44,7 +44,6 @@ struct rs_reader {
     /* peeked frame row; its bytes are SQLite's (valid until the frames
      * statement steps again, which is after the frame is delivered) */
     int64_t f_id, f_host, f_dev;
-    struct rs_frame f_frame;
     const uint8_t *f_raw;
     size_t f_raw_len;
     /* peeked log row */
@@ -618,7 +617,7 @@ static void peek_frame(struct rs_reader *s)
         const void *raw = sqlite3_value_blob(rv);
         int n = sqlite3_value_bytes(rv);
         if (!raw || n < 6 || n > (int)RS_FRAME_MAX || !ints ||
-            rs_frame_parse(raw, (size_t)n, &s->f_frame) != RS_DEC_OK) {
+            rs_frame_check(raw, (size_t)n) != RS_DEC_OK) {
             if (s->f_id > *s->fc.hw)
                 s->cnt.dmg.bad_frames++;
             *s->fc.hw = s->f_id > *s->fc.hw ? s->f_id : *s->fc.hw;
@@ -662,7 +661,8 @@ static void peek_log(struct rs_reader *s)
     }
 }
 
-/* rs_reader_next on this thread (also what the read-ahead thread runs). */
+/* rs_reader_next on this thread (also what the read-ahead thread runs),
+ * without filling a frame's struct: its bytes were checked, it->raw. */
 static int plain_next(void *ctx, struct rs_item *it)
 {
     struct rs_reader *s = ctx;
@@ -690,10 +690,8 @@ static int plain_next(void *ctx, struct rs_item *it)
     it->id = s->f_id;
     it->host_us = s->f_host;
     it->dev_us = s->f_dev;
-    it->frame = s->f_frame;
     it->raw = s->f_raw;
     it->raw_len = s->f_raw_len;
-    it->type = rs_frame_type_name(s->f_frame.type);
     it->json = "";
     s->fc.have = false;
     return 1;
@@ -701,7 +699,13 @@ static int plain_next(void *ctx, struct rs_item *it)
 
 int rs_reader_next(struct rs_reader *s, struct rs_item *it)
 {
-    return s->ra ? rs_readahead_next(s->ra, it) : plain_next(s, it);
+    int got = s->ra ? rs_readahead_next(s->ra, it) : plain_next(s, it);
+    if (got > 0 && it->kind == RS_ITEM_FRAME) {
+        /* on the caller's thread: the read-ahead thread has enough to do */
+        rs_frame_decode(it->raw, &it->frame);
+        it->type = rs_frame_type_name(it->frame.type);
+    }
+    return got;
 }
 
 int rs_reader_readahead(struct rs_reader *s)

@@ -260,7 +260,42 @@ static void test_round_trip_every_type(void **state)
         struct rs_frame parsed;
         assert_int_equal(rs_frame_parse(raw, rn, &parsed), RS_DEC_OK);
         assert_true(frame_eq(&parsed, &frames[i]));
+        /* The same in two steps (the session reader's threads), byte for byte. */
+        struct rs_frame two;
+        memset(&two, 0xa5, sizeof two);
+        assert_int_equal(rs_frame_check(raw, rn), RS_DEC_OK);
+        rs_frame_decode(raw, &two);
+        assert_memory_equal(&two, &parsed, sizeof two);
     }
+}
+
+/* rs_frame_check answers what rs_frame_parse answers, for every bit flip of
+ * a stored frame of every length (CRC, version, unknown type, short body). */
+static void test_check_answers_as_parse(void **state)
+{
+    (void)state;
+    struct rs_frame f = sample(77);
+    uint8_t raw[RS_FRAME_MAX], bad[RS_FRAME_MAX];
+    size_t rn = rs_frame_pack(&f, raw);
+    int seen[8] = { 0 };
+    for (size_t n = 0; n <= rn; n++)
+        for (size_t bit = 0; bit <= 8 * n; bit++) {
+            memcpy(bad, raw, n);
+            if (bit < 8 * n)
+                bad[bit / 8] ^= (uint8_t)(1u << bit % 8);
+            if (n >= 6 && bit < 16) { /* a flip in version or type with a valid CRC */
+                uint32_t c = rs_crc32(0, bad, n - 4);
+                for (int k = 0; k < 4; k++)
+                    bad[n - 4 + (size_t)k] = (uint8_t)(c >> 8 * k);
+            }
+            struct rs_frame out;
+            int want = rs_frame_parse(bad, n, &out);
+            assert_int_equal(rs_frame_check(bad, n), want);
+            seen[-want]++;
+        }
+    /* every answer was met: ok, framing, crc, unknown type, length, version */
+    for (int k = 0; k <= 5; k++)
+        assert_true(seen[k] > 0);
 }
 
 static void test_sample_fields_exact(void **state)
@@ -519,6 +554,7 @@ int main(void)
         cmocka_unit_test(test_crc_every_length_and_alignment),
         cmocka_unit_test(test_cobs_table),
         cmocka_unit_test(test_round_trip_every_type),
+        cmocka_unit_test(test_check_answers_as_parse),
         cmocka_unit_test(test_sample_fields_exact),
         cmocka_unit_test(test_unknown_version_and_extension),
         cmocka_unit_test(test_single_bit_flips_everywhere),
