@@ -237,6 +237,12 @@ enum rs_decode_err {
     RS_DEC_VERSION = -5,
 };
 int rs_frame_parse(const uint8_t *raw, size_t n, struct rs_frame *out);
+/* Host only: rs_frame_parse in two steps, for a reader that checks frames
+ * on one thread and fills the structs on another. rs_frame_check answers
+ * what rs_frame_parse would; rs_frame_decode fills *out from a frame it
+ * accepted (RS_DEC_OK), exactly as rs_frame_parse does. */
+int rs_frame_check(const uint8_t *raw, size_t n);
+void rs_frame_decode(const uint8_t *raw, struct rs_frame *out);
 
 const char *rs_frame_type_name(uint8_t type);
 /* "hx_left", "magnet", ... for enum rs_fault_code; "unknown" otherwise. */

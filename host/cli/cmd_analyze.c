@@ -293,6 +293,8 @@ static int analyze_session(const char *path, const struct rs_config *cfg,
         rs_cli_error("analyze: %s: %s", path, msg);
         return RS_EXIT_FAIL;
     }
+    /* one pass from start to end: the reading runs ahead on a second thread */
+    rs_reader_readahead(rs_replay_reader(rp));
     struct rs_events ev;
     rs_events_clear(&ev);
     while (rs_replay_next(rp, &ev) > 0) {

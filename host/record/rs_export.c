@@ -364,6 +364,8 @@ int rs_export_csv(struct rs_reader *s, const char *session_path, const char *dir
     fputs(RS_EXPORT_EVENTS_HEADER "\n", fe);
 
     rs_reader_seek(s, INT64_MIN);
+    /* one pass from start to end: the reading runs ahead on a second thread */
+    rs_reader_readahead(s);
     struct rs_item it;
     bool have_t0 = false;
     int64_t t0 = 0;

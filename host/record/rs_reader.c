@@ -17,6 +17,7 @@
 #include <sqlite3.h>
 
 #include "rs_jsonq.h"
+#include "rs_readahead.h"
 #include "rs_record_int.h"
 #include "rs_schema.h"
 #include "rs_reader.h"
@@ -32,7 +33,7 @@ struct cursor {
     bool eof;
     bool have;         /* a row is peeked into the fields below */
     bool restart;      /* re-bind from last_id before the next step */
-    int64_t hw;        /* highest id examined so far: damage is counted once,
+    int64_t *hw;       /* highest id examined so far (in the reader's cnt): damage is counted once,
                           however often a replay or report rereads the file */
 };
 
@@ -40,12 +41,11 @@ struct rs_reader {
     sqlite3 *db;
     struct cursor fc, lc;
     sqlite3_stmt *at_st; /* frame_at's statement, prepared on first use */
-    /* peeked frame row */
+    /* peeked frame row; its bytes are SQLite's (valid until the frames
+     * statement steps again, which is after the frame is delivered) */
     int64_t f_id, f_host, f_dev;
-    struct rs_frame f_frame;
-    uint8_t f_raw[RS_FRAME_MAX];
+    const uint8_t *f_raw;
     size_t f_raw_len;
-    uint8_t raw_out[RS_FRAME_MAX]; /* the delivered frame's bytes */
     /* peeked log row */
     int64_t l_id, l_after, l_host, l_dev;
     int l_kind;
@@ -59,9 +59,14 @@ struct rs_reader {
     char *meta_key[META_MAX];
     char *meta_val[META_MAX];
 
-    struct rs_reader_damage dmg;
+    struct rs_ra_count cnt; /* damage, and the cursors' high-water marks */
     char dmg_msg[640];
+    struct rs_readahead *ra; /* rs_reader_readahead: the iteration on a thread */
 };
+
+_Static_assert(sizeof((struct rs_reader *)0)->type + sizeof((struct rs_reader *)0)->data <=
+                   RS_RA_TEXT_ITEM,
+               "read-ahead blocks must hold the longest log item's strings");
 
 const char *rs_reader_strerror(int err)
 {
@@ -277,7 +282,7 @@ static void load_meta(struct rs_reader *s)
 {
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(s->db, "SELECT key, value FROM meta", -1, &st, NULL) != SQLITE_OK) {
-        s->dmg.meta_lost = true;
+        s->cnt.dmg.meta_lost = true;
         return;
     }
     int rc;
@@ -285,7 +290,7 @@ static void load_meta(struct rs_reader *s)
         const char *k = (const char *)sqlite3_column_text(st, 0);
         const char *v = (const char *)sqlite3_column_text(st, 1);
         if (!k || !v || strlen(v) >= META_VALUE_MAX || strlen(k) > 64) {
-            s->dmg.bad_rows++;
+            s->cnt.dmg.bad_rows++;
             continue;
         }
         s->meta_key[s->nmeta] = strdup(k);
@@ -298,7 +303,7 @@ static void load_meta(struct rs_reader *s)
         s->nmeta++;
     }
     if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-        s->dmg.meta_lost = true;
+        s->cnt.dmg.meta_lost = true;
     sqlite3_finalize(st);
 }
 
@@ -320,6 +325,7 @@ void rs_reader_close(struct rs_reader *s)
 {
     if (!s)
         return;
+    rs_readahead_free(s->ra);
     sqlite3_finalize(s->fc.st);
     sqlite3_finalize(s->lc.st);
     sqlite3_finalize(s->at_st);
@@ -506,8 +512,12 @@ static int open_session(struct rs_reader *s, const char *path, const struct mem_
 static struct rs_reader *new_reader(const char *path, char *msg, size_t msgcap)
 {
     struct rs_reader *s = calloc(1, sizeof *s);
-    if (!s)
+    if (!s) {
         set_msg(msg, msgcap, "%s: %s", path, "out of memory");
+        return NULL;
+    }
+    s->fc.hw = &s->cnt.hw[0];
+    s->lc.hw = &s->cnt.hw[1];
     return s;
 }
 
@@ -521,7 +531,7 @@ int rs_reader_open(struct rs_reader **out, const char *path, char *msg, size_t m
     struct rs_reader *s = new_reader(path, msg, msgcap);
     if (!s)
         return RS_READER_ENOENT;
-    s->dmg.truncated_bytes = truncated_bytes(path, sb.st_size);
+    s->cnt.dmg.truncated_bytes = truncated_bytes(path, sb.st_size);
     return open_session(s, path, NULL, out, msg, msgcap);
 }
 
@@ -537,7 +547,7 @@ int rs_reader_open_mem(struct rs_reader **out, const char *name, const void *dat
     struct rs_reader *s = new_reader(name, msg, msgcap);
     if (!s)
         return RS_READER_ENOENT;
-    s->dmg.truncated_bytes = truncated_from(data, size, size, NULL);
+    s->cnt.dmg.truncated_bytes = truncated_from(data, size, size, NULL);
     struct mem_src mem = { data, size };
     return open_session(s, name, &mem, out, msg, msgcap);
 }
@@ -569,8 +579,8 @@ static bool cursor_step(struct rs_reader *s, struct cursor *c)
                 rc = SQLITE_CORRUPT;
                 goto corrupt;
             }
-            if (skip > 0 && id > c->hw && (uint64_t)id - (uint64_t)c->last_id > 1)
-                s->dmg.lost_rows += (uint64_t)id - (uint64_t)c->last_id - 1;
+            if (skip > 0 && id > *c->hw && (uint64_t)id - (uint64_t)c->last_id > 1)
+                s->cnt.dmg.lost_rows += (uint64_t)id - (uint64_t)c->last_id - 1;
             return true;
         }
         if (rc == SQLITE_DONE) {
@@ -580,8 +590,8 @@ static bool cursor_step(struct rs_reader *s, struct cursor *c)
     corrupt:
         if (!is_corrupt(rc))
             break;
-        if (skip == 0 && c->last_id >= c->hw)
-            s->dmg.corrupt_regions++;
+        if (skip == 0 && c->last_id >= *c->hw)
+            s->cnt.dmg.corrupt_regions++;
         skip = skip ? skip * 2 : 1;
         if (skip > ((int64_t)1 << 40) || rs_add_sat(c->last_id, skip) == INT64_MAX)
             break;
@@ -607,14 +617,14 @@ static void peek_frame(struct rs_reader *s)
         const void *raw = sqlite3_value_blob(rv);
         int n = sqlite3_value_bytes(rv);
         if (!raw || n < 6 || n > (int)RS_FRAME_MAX || !ints ||
-            rs_frame_parse(raw, (size_t)n, &s->f_frame) != RS_DEC_OK) {
-            if (s->f_id > s->fc.hw)
-                s->dmg.bad_frames++;
-            s->fc.hw = s->f_id > s->fc.hw ? s->f_id : s->fc.hw;
+            rs_frame_check(raw, (size_t)n) != RS_DEC_OK) {
+            if (s->f_id > *s->fc.hw)
+                s->cnt.dmg.bad_frames++;
+            *s->fc.hw = s->f_id > *s->fc.hw ? s->f_id : *s->fc.hw;
             continue;
         }
-        s->fc.hw = s->f_id > s->fc.hw ? s->f_id : s->fc.hw;
-        memcpy(s->f_raw, raw, (size_t)n);
+        *s->fc.hw = s->f_id > *s->fc.hw ? s->f_id : *s->fc.hw;
+        s->f_raw = raw;
         s->f_raw_len = (size_t)n;
         s->fc.have = true;
     }
@@ -637,12 +647,12 @@ static void peek_log(struct rs_reader *s)
         s->l_dev = sqlite3_column_int64(st, 4);
         const unsigned char *type = sqlite3_column_text(st, 5);
         const unsigned char *data = sqlite3_column_text(st, 6);
-        bool seen = s->l_id <= s->lc.hw;
-        s->lc.hw = seen ? s->lc.hw : s->l_id;
+        bool seen = s->l_id <= *s->lc.hw;
+        *s->lc.hw = seen ? *s->lc.hw : s->l_id;
         if (!type || !data || (s->l_kind != RS_LOG_GAP && s->l_kind != RS_LOG_EVENT &&
                                s->l_kind != RS_LOG_MARK)) {
             if (!seen)
-                s->dmg.bad_rows++;
+                s->cnt.dmg.bad_rows++;
             continue;
         }
         copy_text(s->l_type, sizeof s->l_type, type);
@@ -651,8 +661,11 @@ static void peek_log(struct rs_reader *s)
     }
 }
 
-int rs_reader_next(struct rs_reader *s, struct rs_item *it)
+/* rs_reader_next on this thread (also what the read-ahead thread runs),
+ * without filling a frame's struct: its bytes were checked, it->raw. */
+static int plain_next(void *ctx, struct rs_item *it)
 {
+    struct rs_reader *s = ctx;
     peek_frame(s);
     peek_log(s);
     if (!s->fc.have && !s->lc.have)
@@ -666,8 +679,8 @@ int rs_reader_next(struct rs_reader *s, struct rs_item *it)
         it->id = s->l_id;
         it->host_us = s->l_host;
         it->dev_us = s->l_dev;
-        memcpy(s->type, s->l_type, sizeof s->type);
-        memcpy(s->data, s->l_data, sizeof s->data);
+        memcpy(s->type, s->l_type, strlen(s->l_type) + 1);
+        memcpy(s->data, s->l_data, strlen(s->l_data) + 1);
         it->type = s->type;
         it->json = s->data;
         s->lc.have = false;
@@ -677,17 +690,45 @@ int rs_reader_next(struct rs_reader *s, struct rs_item *it)
     it->id = s->f_id;
     it->host_us = s->f_host;
     it->dev_us = s->f_dev;
-    it->frame = s->f_frame;
-    memcpy(s->raw_out, s->f_raw, s->f_raw_len);
-    it->raw = s->raw_out;
+    it->raw = s->f_raw;
     it->raw_len = s->f_raw_len;
-    it->type = rs_frame_type_name(s->f_frame.type);
     it->json = "";
     s->fc.have = false;
     return 1;
 }
 
-long rs_reader_log(struct rs_reader *s, rs_reader_item_fn fn, void *ctx)
+int rs_reader_next(struct rs_reader *s, struct rs_item *it)
+{
+    int got = s->ra ? rs_readahead_next(s->ra, it) : plain_next(s, it);
+    if (got > 0 && it->kind == RS_ITEM_FRAME) {
+        /* on the caller's thread: the read-ahead thread has enough to do */
+        rs_frame_decode(it->raw, &it->frame);
+        it->type = rs_frame_type_name(it->frame.type);
+    }
+    return got;
+}
+
+int rs_reader_readahead(struct rs_reader *s)
+{
+    if (!s->ra)
+        s->ra = rs_readahead_new(plain_next, s, &s->cnt);
+    return s->ra ? 0 : -1;
+}
+
+/* The read-ahead thread stopped while S's database is used here. */
+static void ra_pause(struct rs_reader *s)
+{
+    if (s->ra)
+        rs_readahead_pause(s->ra);
+}
+
+static void ra_resume(struct rs_reader *s)
+{
+    if (s->ra)
+        rs_readahead_resume(s->ra);
+}
+
+static long log_db(struct rs_reader *s, rs_reader_item_fn fn, void *ctx)
 {
     static const enum rs_item_kind kinds[] = { RS_ITEM_FRAME, RS_ITEM_GAP, RS_ITEM_EVENT,
                                                RS_ITEM_MARK };
@@ -717,7 +758,14 @@ long rs_reader_log(struct rs_reader *s, rs_reader_item_fn fn, void *ctx)
     return n;
 }
 
-/* dev_us of the first frame with id >= id, its id; false if none or unreadable. */
+long rs_reader_log(struct rs_reader *s, rs_reader_item_fn fn, void *ctx)
+{
+    ra_pause(s);
+    long n = log_db(s, fn, ctx);
+    ra_resume(s);
+    return n;
+}
+
 /* The first frame at or after ID: its id and dev_us. The statement is
  * prepared once per reader (seek and span call this dozens of times, and
  * preparing cost far more than the lookup). */
@@ -744,6 +792,8 @@ static bool frame_at(struct rs_reader *s, int64_t id, int64_t *found, int64_t *d
  */
 int rs_reader_seek(struct rs_reader *s, int64_t dev_us)
 {
+    if (s->ra)
+        rs_readahead_discard(s->ra); /* restarted from here by the next rs_reader_next */
     int64_t lo = 0, hi = 0, id, dev;
     query_int(s->db, "SELECT min(id) FROM frames", &lo);
     query_int(s->db, "SELECT max(id) FROM frames", &hi);
@@ -793,14 +843,14 @@ static bool sample_dev(sqlite3 *db, const char *sql, int64_t id, int64_t *dev)
     return ok;
 }
 
-int rs_reader_span(struct rs_reader *s, uint64_t *frames, int64_t *first_dev_us,
+static void span_db(struct rs_reader *s, uint64_t *frames, int64_t *first_dev_us,
                     int64_t *last_dev_us)
 {
     int64_t lo = 0, hi = 0, id, d0 = 0, d1 = 0;
     *frames = 0;
     *first_dev_us = *last_dev_us = 0;
     if (query_int(s->db, "SELECT min(id) FROM frames", &lo) != SQLITE_OK || lo <= 0)
-        return 0;
+        return;
     if (query_int(s->db, "SELECT max(id) FROM frames", &hi) != SQLITE_OK) {
         /* The end of the table is damaged (e.g. truncated): binary search
          * for the last id that can still be reached. */
@@ -815,7 +865,7 @@ int rs_reader_span(struct rs_reader *s, uint64_t *frames, int64_t *first_dev_us,
         hi = a;
     }
     if (hi < lo)
-        return 0;
+        return;
     /* The span is that of the samples: frames before the first sample (the
      * info frame at connection) carry no device time of their own. */
     if (sample_dev(s->db, "SELECT dev_us FROM frames WHERE type = 2 AND id >= ?1"
@@ -828,6 +878,14 @@ int rs_reader_span(struct rs_reader *s, uint64_t *frames, int64_t *first_dev_us,
         *last_dev_us = d1;
     /* Rows are never deleted, so rowids are contiguous. */
     *frames = (uint64_t)hi - (uint64_t)lo + 1;
+}
+
+int rs_reader_span(struct rs_reader *s, uint64_t *frames, int64_t *first_dev_us,
+                    int64_t *last_dev_us)
+{
+    ra_pause(s);
+    span_db(s, frames, first_dev_us, last_dev_us);
+    ra_resume(s);
     return 0;
 }
 
@@ -923,20 +981,27 @@ int rs_reader_summary(struct rs_reader *s, struct rs_reader_summary *sum)
         return 0;
     }
     int64_t d0, d1;
-    rs_reader_span(s, &sum->frames, &d0, &d1);
+    ra_pause(s);
+    span_db(s, &sum->frames, &d0, &d1);
     sum->duration_s = ((double)d1 - (double)d0) / 1e6;
     rs_summary_from_events(s->db, sum);
+    ra_resume(s);
     return 0;
 }
 
 void rs_reader_get_damage(const struct rs_reader *s, struct rs_reader_damage *d)
 {
-    *d = s->dmg;
+    if (s->ra)
+        rs_readahead_damage(s->ra, d);
+    else
+        *d = s->cnt.dmg;
 }
 
 const char *rs_reader_damage_message(struct rs_reader *s)
 {
-    const struct rs_reader_damage *d = &s->dmg;
+    struct rs_reader_damage dm;
+    rs_reader_get_damage(s, &dm);
+    const struct rs_reader_damage *d = &dm;
     if (!d->bad_frames && !d->bad_rows && !d->corrupt_regions && !d->meta_lost &&
         !d->truncated_bytes)
         return NULL;

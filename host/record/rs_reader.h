@@ -108,6 +108,21 @@ const char *rs_reader_meta(struct rs_reader *s, const char *key);
 /* Next item in recording order: 1 and *it, 0 at the end. Never fails. */
 int rs_reader_next(struct rs_reader *s, struct rs_item *it);
 
+/*
+ * From now on read ahead on a second thread: SQLite's stepping and each
+ * frame's checksum and parsing run there, in blocks of items, while the
+ * caller works on the items already read. For passes over the whole
+ * session (analyze, export); the items, their order, the end and the
+ * damage counters after each item are exactly those of the plain reader.
+ * The calls that use the database (log, span, summary) stop the thread
+ * for their duration; a seek drops what was read ahead and restarts from
+ * the new position (the damage counters then include the rows read ahead,
+ * never counted twice). rs_reader_close joins the thread. 0, or -1 (out
+ * of memory: the reader goes on without). If the thread cannot be
+ * started, the items are read on the caller's thread.
+ */
+int rs_reader_readahead(struct rs_reader *s);
+
 /* Rewind and position so the next item is the first frame with dev_us >= dev_us
  * (items logged after the frame before it come first). 0 always. */
 int rs_reader_seek(struct rs_reader *s, int64_t dev_us);

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "rs_crc32_tab.h"
 #include "rs_proto.h"
 
 /* ---- helpers ------------------------------------------------------------- */
@@ -106,6 +107,54 @@ static void test_crc_check_value(void **state)
     /* Incremental use gives the same result. */
     uint32_t c = rs_crc32(0, (const uint8_t *)"1234", 4);
     assert_int_equal(rs_crc32(c, (const uint8_t *)"56789", 5), 0xcbf43926u);
+}
+
+/* The CRC register after shifting n bytes through it one bit at a time
+ * (no initial or final inversion): the definition, for checking the tables. */
+static uint32_t crc_bits(uint32_t reg, const uint8_t *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        reg ^= p[i];
+        for (int b = 0; b < 8; b++)
+            reg = (reg & 1u) ? (reg >> 1) ^ 0xedb88320u : reg >> 1;
+    }
+    return reg;
+}
+
+/* Table k, entry i: byte i followed by k zero bytes, from the polynomial. */
+static void test_crc_tables_from_polynomial(void **state)
+{
+    (void)state;
+    for (int k = 0; k < 8; k++)
+        for (unsigned i = 0; i < 256; i++) {
+            uint8_t bytes[8] = { (uint8_t)i };
+            assert_int_equal(rs_crc32_tab[k][i], crc_bits(0, bytes, (size_t)k + 1));
+        }
+}
+
+/* Every length 0..64 from every start 0..7 (unaligned words), and every
+ * split into two calls, against the bitwise definition. */
+static void test_crc_every_length_and_alignment(void **state)
+{
+    (void)state;
+    uint8_t buf[80];
+    uint32_t x = 0x12345678u;
+    for (size_t i = 0; i < sizeof buf; i++) {
+        x = x * 1103515245u + 12345u;
+        buf[i] = (uint8_t)(x >> 24);
+    }
+    for (size_t start = 0; start < 8; start++)
+        for (size_t n = 0; n <= 64; n++) {
+            uint32_t want = ~crc_bits(0xffffffffu, buf + start, n);
+            assert_int_equal(rs_crc32(0, buf + start, n), want);
+            for (size_t cut = 0; cut <= n; cut++) {
+                uint32_t c = rs_crc32(0, buf + start, cut);
+                assert_int_equal(rs_crc32(c, buf + start + cut, n - cut), want);
+            }
+        }
+    /* a known vector through the word and byte paths: 9 = 8 + 1 */
+    assert_int_equal(rs_crc32(0, (const uint8_t *)"12345678", 8), 0x9ae0daafu);
+    assert_int_equal(rs_crc32(0, (const uint8_t *)"", 0), 0);
 }
 
 static void test_cobs_table(void **state)
@@ -211,7 +260,42 @@ static void test_round_trip_every_type(void **state)
         struct rs_frame parsed;
         assert_int_equal(rs_frame_parse(raw, rn, &parsed), RS_DEC_OK);
         assert_true(frame_eq(&parsed, &frames[i]));
+        /* The same in two steps (the session reader's threads), byte for byte. */
+        struct rs_frame two;
+        memset(&two, 0xa5, sizeof two);
+        assert_int_equal(rs_frame_check(raw, rn), RS_DEC_OK);
+        rs_frame_decode(raw, &two);
+        assert_memory_equal(&two, &parsed, sizeof two);
     }
+}
+
+/* rs_frame_check answers what rs_frame_parse answers, for every bit flip of
+ * a stored frame of every length (CRC, version, unknown type, short body). */
+static void test_check_answers_as_parse(void **state)
+{
+    (void)state;
+    struct rs_frame f = sample(77);
+    uint8_t raw[RS_FRAME_MAX], bad[RS_FRAME_MAX];
+    size_t rn = rs_frame_pack(&f, raw);
+    int seen[8] = { 0 };
+    for (size_t n = 0; n <= rn; n++)
+        for (size_t bit = 0; bit <= 8 * n; bit++) {
+            memcpy(bad, raw, n);
+            if (bit < 8 * n)
+                bad[bit / 8] ^= (uint8_t)(1u << bit % 8);
+            if (n >= 6 && bit < 16) { /* a flip in version or type with a valid CRC */
+                uint32_t c = rs_crc32(0, bad, n - 4);
+                for (int k = 0; k < 4; k++)
+                    bad[n - 4 + (size_t)k] = (uint8_t)(c >> 8 * k);
+            }
+            struct rs_frame out;
+            int want = rs_frame_parse(bad, n, &out);
+            assert_int_equal(rs_frame_check(bad, n), want);
+            seen[-want]++;
+        }
+    /* every answer was met: ok, framing, crc, unknown type, length, version */
+    for (int k = 0; k <= 5; k++)
+        assert_true(seen[k] > 0);
 }
 
 static void test_sample_fields_exact(void **state)
@@ -466,8 +550,11 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_crc_check_value),
+        cmocka_unit_test(test_crc_tables_from_polynomial),
+        cmocka_unit_test(test_crc_every_length_and_alignment),
         cmocka_unit_test(test_cobs_table),
         cmocka_unit_test(test_round_trip_every_type),
+        cmocka_unit_test(test_check_answers_as_parse),
         cmocka_unit_test(test_sample_fields_exact),
         cmocka_unit_test(test_unknown_version_and_extension),
         cmocka_unit_test(test_single_bit_flips_everywhere),

@@ -1,0 +1,418 @@
+/*
+ * test_readahead.c - the session reader with its read-ahead thread
+ * (rs_reader_readahead) delivers exactly what the plain reader delivers:
+ * every item (kind, ids, times, frame bytes, type and JSON text) in the
+ * same order, the same end, and the same damage counters after every
+ * item, over whole, truncated and damaged session files, from a file and
+ * from memory, with the calls that use the database (log, span, summary)
+ * and seeks in between. Nothing is timed: the two item streams are
+ * compared, so the test is the same however the threads are scheduled.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <cmocka.h>
+
+#include <sqlite3.h>
+
+#include "rs_readahead.h"
+#include "rs_record.h"
+#include "rs_reader.h"
+#include "test_util.h"
+
+#define T0_US 1763745656000000LL
+
+struct fixture {
+    char dir[256];
+    char path[512];
+};
+
+static int setup(void **state)
+{
+    struct fixture *fx = calloc(1, sizeof *fx);
+    if (!fx || !rs_test_tmpdir(fx->dir, sizeof fx->dir))
+        return -1;
+    snprintf(fx->path, sizeof fx->path, "%s/s.rsession", fx->dir);
+    *state = fx;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fixture *fx = *state;
+    rs_test_rmtree(fx->dir);
+    free(fx);
+    return 0;
+}
+
+static void exec_sql(const char *path, const char *sql)
+{
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    char *e = NULL;
+    if (sqlite3_exec(db, sql, NULL, NULL, &e) != SQLITE_OK)
+        fail_msg("%s: %s", sql, e);
+    sqlite3_close(db);
+}
+
+/*
+ * N sample frames with log rows all through: an event every 7 frames (its
+ * JSON made 8000-8200 characters long every 50th, more than the recorder
+ * writes but what a file may hold, so that blocks fill with text before
+ * they fill with items), a mark every 301, a host gap every 997, a
+ * sequence gap and a fault frame. N above RS_RA_ITEMS * RS_RA_BLOCKS makes
+ * the ring go round.
+ */
+static void record(const char *path, uint32_t n)
+{
+    struct rs_rec *r;
+    char err[256];
+    assert_int_equal(rs_rec_open(&r, path, T0_US, 3600, err, sizeof err), 0);
+    assert_int_equal(rs_rec_meta(r, "profile", "{\"body_mass_kg\":70}"), 0);
+    char json[128];
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t seq = i >= 1000 ? i + 3 : i;
+        struct rs_frame f = rs_test_sample(seq);
+        int64_t host = T0_US + (int64_t)seq * 12500;
+        assert_int_equal(rs_rec_frame(r, host, &f), 0);
+        if (i % 7 == 3) {
+            size_t pad = i % 40;
+            int k = snprintf(json, sizeof json, "{\"i\":%u,\"pad\":\"", i);
+            memset(json + k, 'a' + (int)(i % 26), pad);
+            snprintf(json + k + pad, sizeof json - (size_t)k - pad, "\"}");
+            assert_int_equal(rs_rec_event(r, host, -1, "hold_cue", json), 0);
+        }
+        if (i % 301 == 0)
+            assert_int_equal(rs_rec_mark(r, host, "spot"), 0);
+        if (i % 997 == 500)
+            assert_int_equal(rs_rec_gap(r, host, "unplugged"), 0);
+        if (i == 2222) {
+            struct rs_frame fault = { .type = RS_FT_FAULT };
+            fault.u.fault.code = RS_FAULT_MAGNET;
+            fault.u.fault.active = 1;
+            assert_int_equal(rs_rec_frame(r, host, &fault), 0);
+        }
+    }
+    assert_int_equal(rs_rec_close(r, T0_US + (int64_t)n * 12500, NULL), 0);
+    exec_sql(path, "UPDATE log SET data = '{\"pad\":\"' || hex(zeroblob(4000 + id % 100))"
+                   " || '\"}' WHERE id % 50 = 3");
+}
+
+/* One delivered item and the damage counters right after it. */
+struct rec {
+    int got; /* rs_reader_next's result */
+    struct rs_item it;
+    uint8_t raw[RS_FRAME_MAX];
+    char type[128];
+    char *json;
+    struct rs_reader_damage d;
+};
+
+struct stream {
+    struct rec *r;
+    size_t n, cap;
+    char damage[640];
+    long logged;
+};
+
+static void keep(struct stream *st, int got, const struct rs_item *it, struct rs_reader *s)
+{
+    if (st->n == st->cap) {
+        st->cap = st->cap ? st->cap * 2 : 4096;
+        st->r = realloc(st->r, st->cap * sizeof *st->r);
+        assert_non_null(st->r);
+    }
+    struct rec *r = &st->r[st->n++];
+    memset(r, 0, sizeof *r);
+    r->got = got;
+    if (got > 0) {
+        r->it = *it;
+        assert_true(it->raw_len <= RS_FRAME_MAX);
+        if (it->raw)
+            memcpy(r->raw, it->raw, it->raw_len);
+        snprintf(r->type, sizeof r->type, "%s", it->type ? it->type : "(null)");
+        r->json = strdup(it->json ? it->json : "(null)");
+    }
+    rs_reader_get_damage(s, &r->d);
+}
+
+static void stream_free(struct stream *st)
+{
+    for (size_t i = 0; i < st->n; i++)
+        free(st->r[i].json);
+    free(st->r);
+    memset(st, 0, sizeof *st);
+}
+
+static void count_item(void *ctx, const struct rs_item *it)
+{
+    (void)it;
+    ++*(long *)ctx;
+}
+
+/* What a caller does between items: at item 1500 the database calls (log,
+ * span, summary), at 2100 a seek back to device time SEEK_US, at 6000 a
+ * seek forward past a stretch. 0: nothing, read straight through. */
+enum mode { STRAIGHT = 0, CALLS = 1, SEEKS = 2 };
+
+static void between(struct rs_reader *s, struct stream *st, enum mode m, size_t k)
+{
+    if (m == CALLS && (k == 1500 || k == 5)) {
+        st->logged += rs_reader_log(s, count_item, &st->logged);
+        uint64_t frames;
+        int64_t a, b;
+        rs_reader_span(s, &frames, &a, &b);
+        struct rs_reader_summary sum;
+        rs_reader_summary(s, &sum);
+        st->logged += (long)frames;
+    }
+    if (m == SEEKS && k == 2100)
+        rs_reader_seek(s, 12500LL * 700);
+    if (m == SEEKS && k == 6000)
+        rs_reader_seek(s, 12500LL * 7000);
+}
+
+/* Read the session at PATH (or its image IMG of N bytes) to the end, with
+ * or without read-ahead; every item and the damage after it into ST.
+ * The result of the open. */
+static int read_all(const char *path, const void *img, size_t n, bool ra, enum mode m,
+                    struct stream *st)
+{
+    memset(st, 0, sizeof *st);
+    struct rs_reader *s;
+    char msg[512];
+    int rc = img ? rs_reader_open_mem(&s, path, img, n, msg, sizeof msg)
+                 : rs_reader_open(&s, path, msg, sizeof msg);
+    if (rc != 0)
+        return rc;
+    if (ra)
+        assert_int_equal(rs_reader_readahead(s), 0);
+    struct rs_item it;
+    int got;
+    size_t k = 0;
+    do {
+        between(s, st, m, k++);
+        got = rs_reader_next(s, &it);
+        keep(st, got, &it, s);
+    } while (got > 0 && k < 200000);
+    /* after the end: the end again, nothing changes */
+    got = rs_reader_next(s, &it);
+    keep(st, got, &it, s);
+    const char *d = rs_reader_damage_message(s);
+    snprintf(st->damage, sizeof st->damage, "%s", d ? d : "");
+    rs_reader_close(s);
+    return 0;
+}
+
+static bool same_damage(const struct rs_reader_damage *a, const struct rs_reader_damage *b)
+{
+    return a->bad_frames == b->bad_frames && a->bad_rows == b->bad_rows &&
+           a->lost_rows == b->lost_rows && a->corrupt_regions == b->corrupt_regions &&
+           a->meta_lost == b->meta_lost && a->truncated_bytes == b->truncated_bytes;
+}
+
+static void expect_same(const char *what, const struct stream *a, const struct stream *b)
+{
+    if (a->n != b->n)
+        fail_msg("%s: %zu items plain, %zu with read-ahead", what, a->n, b->n);
+    for (size_t i = 0; i < a->n; i++) {
+        const struct rec *x = &a->r[i], *y = &b->r[i];
+        bool same = x->got == y->got && x->it.kind == y->it.kind && x->it.id == y->it.id &&
+                    x->it.host_us == y->it.host_us && x->it.dev_us == y->it.dev_us &&
+                    x->it.raw_len == y->it.raw_len && !memcmp(x->raw, y->raw, x->it.raw_len) &&
+                    x->it.frame.type == y->it.frame.type &&
+                    !memcmp(&x->it.frame.u.sample, &y->it.frame.u.sample,
+                            sizeof x->it.frame.u.sample) &&
+                    !strcmp(x->type, y->type) && !strcmp(x->json ? x->json : "",
+                                                          y->json ? y->json : "");
+        if (!same)
+            fail_msg("%s: item %zu differs: kind %d/%d id %lld/%lld type %s/%s", what, i,
+                     x->it.kind, y->it.kind, (long long)x->it.id, (long long)y->it.id, x->type,
+                     y->type);
+        if (!same_damage(&x->d, &y->d))
+            fail_msg("%s: damage after item %zu differs: bad frames %llu/%llu, rows %llu/%llu, "
+                     "lost %llu/%llu, regions %llu/%llu", what, i,
+                     (unsigned long long)x->d.bad_frames, (unsigned long long)y->d.bad_frames,
+                     (unsigned long long)x->d.bad_rows, (unsigned long long)y->d.bad_rows,
+                     (unsigned long long)x->d.lost_rows, (unsigned long long)y->d.lost_rows,
+                     (unsigned long long)x->d.corrupt_regions,
+                     (unsigned long long)y->d.corrupt_regions);
+    }
+    if (strcmp(a->damage, b->damage) != 0 || a->logged != b->logged)
+        fail_msg("%s: damage '%s' / '%s', %ld / %ld logged", what, a->damage, b->damage,
+                 a->logged, b->logged);
+}
+
+/* Plain and read-ahead over PATH (or its image) in every mode; the
+ * number of items read straight through and its damage message. */
+static size_t compare_all(const char *what, const char *path, const void *img, size_t n,
+                          char *damage, size_t cap)
+{
+    size_t items = 0;
+    for (int m = STRAIGHT; m <= SEEKS; m++) {
+        struct stream a, b;
+        int ra = read_all(path, img, n, false, (enum mode)m, &a);
+        int rb = read_all(path, img, n, true, (enum mode)m, &b);
+        assert_int_equal(ra, rb);
+        char w[256];
+        snprintf(w, sizeof w, "%s, mode %d", what, m);
+        expect_same(w, &a, &b);
+        if (m == STRAIGHT) {
+            items = a.n;
+            if (damage)
+                snprintf(damage, cap, "%s", a.damage);
+        }
+        stream_free(&a);
+        stream_free(&b);
+    }
+    return items;
+}
+
+static unsigned char *slurp(const char *path, size_t *n)
+{
+    struct stat sb;
+    assert_int_equal(stat(path, &sb), 0);
+    unsigned char *img = malloc((size_t)sb.st_size + 1);
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    assert_int_equal(fread(img, 1, (size_t)sb.st_size, f), (size_t)sb.st_size);
+    fclose(f);
+    *n = (size_t)sb.st_size;
+    return img;
+}
+
+static void write_file(const char *path, const void *data, size_t n)
+{
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(data, 1, n, f), n);
+    fclose(f);
+}
+
+static void test_whole_session(void **state)
+{
+    struct fixture *fx = *state;
+    record(fx->path, 9000);
+    char damage[640];
+    size_t items = compare_all("whole", fx->path, NULL, 0, damage, sizeof damage);
+    assert_string_equal(damage, "");
+    /* 9000 samples, a fault frame, the log rows, the end twice */
+    assert_true(items > 9000 + 1000);
+    size_t n;
+    unsigned char *img = slurp(fx->path, &n);
+    compare_all("whole, from memory", fx->path, img, n, NULL, 0);
+    free(img);
+}
+
+/* Frames failing their checksum, alternating with good ones (many damage
+ * changes per block), and log rows with impossible kinds. */
+static void test_bad_frames_and_rows(void **state)
+{
+    struct fixture *fx = *state;
+    record(fx->path, 6000);
+    exec_sql(fx->path,
+             "UPDATE frames SET raw = X'0102030405060708' WHERE id % 2 = 0 AND id BETWEEN 100 AND 400;"
+             "UPDATE frames SET raw = X'01' WHERE id BETWEEN 3000 AND 3100;"
+             "UPDATE log SET kind = 9 WHERE id % 5 = 0;");
+    char damage[640];
+    compare_all("bad frames and rows", fx->path, NULL, 0, damage, sizeof damage);
+    assert_non_null(strstr(damage, "252 frames failed the checksum"));
+    assert_non_null(strstr(damage, "unreadable event/meta row"));
+}
+
+/* Cut short and scrambled: corrupt regions, lost rows, truncation. */
+static void test_truncated_and_scrambled(void **state)
+{
+    struct fixture *fx = *state;
+    char src[600], p[640];
+    snprintf(src, sizeof src, "%s/src.rsession", fx->dir);
+    record(src, 9000);
+    exec_sql(src, "PRAGMA journal_mode=DELETE;");
+    size_t size;
+    unsigned char *img = slurp(src, &size);
+    unsigned seed = 777;
+    int regions = 0, truncated = 0;
+    for (int round = 0; round < 16; round++) {
+        unsigned char *copy = malloc(size);
+        memcpy(copy, img, size);
+        size_t n = size;
+        if (round < 6) {
+            n = size * (size_t)(round + 2) / 9;
+        } else {
+            for (int k = 0; k < 2 + round % 5; k++) {
+                seed = seed * 1103515245u + 12345u;
+                size_t at = 4096 + seed % (unsigned)(size - 4096);
+                copy[at] ^= (unsigned char)(1u << (seed >> 16) % 8);
+            }
+        }
+        snprintf(p, sizeof p, "%s/d%d.rsession", fx->dir, round);
+        write_file(p, copy, n);
+        char what[64];
+        snprintf(what, sizeof what, "damaged %d", round);
+        char damage[640];
+        compare_all(what, p, NULL, 0, damage, sizeof damage);
+        compare_all(what, p, copy, n, NULL, 0);
+        regions += strstr(damage, "corrupt region") != NULL;
+        truncated += strstr(damage, "truncated") != NULL;
+        if (getenv("RS_TEST_VERBOSE"))
+            print_message("round %d: %s\n", round, damage);
+        free(copy);
+    }
+    free(img);
+    /* the damage the comparison went through */
+    assert_true(regions >= 3 && truncated >= 5);
+}
+
+/* The read-ahead switched on after some items were read plainly, and a
+ * reader closed while its thread is running ahead. */
+static void test_start_late_close_early(void **state)
+{
+    struct fixture *fx = *state;
+    record(fx->path, 7000);
+    struct stream a, b;
+    read_all(fx->path, NULL, 0, false, STRAIGHT, &a);
+    memset(&b, 0, sizeof b);
+    struct rs_reader *s;
+    assert_int_equal(rs_reader_open(&s, fx->path, NULL, 0), 0);
+    struct rs_item it;
+    int got;
+    for (int i = 0; i < 333; i++) {
+        got = rs_reader_next(s, &it);
+        keep(&b, got, &it, s);
+    }
+    assert_int_equal(rs_reader_readahead(s), 0);
+    assert_int_equal(rs_reader_readahead(s), 0); /* twice is once */
+    do {
+        got = rs_reader_next(s, &it);
+        keep(&b, got, &it, s);
+    } while (got > 0);
+    got = rs_reader_next(s, &it);
+    keep(&b, got, &it, s);
+    rs_reader_close(s);
+    expect_same("started late", &a, &b);
+    stream_free(&a);
+    stream_free(&b);
+    for (int k = 0; k < 20; k++) {
+        assert_int_equal(rs_reader_open(&s, fx->path, NULL, 0), 0);
+        assert_int_equal(rs_reader_readahead(s), 0);
+        for (int i = 0; i < k * 97; i++)
+            assert_int_equal(rs_reader_next(s, &it), 1);
+        rs_reader_close(s); /* joins the thread; ASan and TSan check the rest */
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_whole_session, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bad_frames_and_rows, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_truncated_and_scrambled, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_start_late_close_early, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
