@@ -224,6 +224,8 @@ static void test_map_shades_change_in_fifths(void **state)
     SDL_Rect d[RS_P_COUNT];
     rs_viewscript_state(&view, RS_VS_ROLLING);
     memset(view.calf, 0, sizeof view.calf);
+    for (int b = 10; b < 30; b++) /* more cells than a panel keeps boxes */
+        view.calf[1].time_s[b] = 1.0f;
     view.calf[0].time_s[3] = 10.0f; /* the scale */
     view.calf[0].time_s[5] = 2.5f;  /* 0.25 of it: the second fifth */
     update(&view, NULL, d);
@@ -234,6 +236,10 @@ static void test_map_shades_change_in_fifths(void **state)
     struct rs_rect m = rs_render_geometry(inc.rr)->layout.panel[RS_P_MAP];
     assert_int_equal(d[0].x, m.x);
     assert_int_equal(d[0].y, m.y);
+    /* more top operations than boxes (a cell each): the last box holds
+     * the rest, and what is copied back stays within the panel's area */
+    long copied = rs_render_geometry(inc.rr)->copied_px;
+    assert_true(copied > 0 && copied <= (long)m.w * m.h);
     same_as_scratch(&view, NULL, "a map bin's shade");
 }
 
