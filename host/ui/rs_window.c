@@ -41,6 +41,7 @@ struct rs_window {
     bool software;     /* the window surface keeps the last picture: draw changes only */
     bool need_full;    /* next frame redraws everything (first, exposed, resized) */
     Uint64 paced_at;   /* rs_window_pace: when the last frame was allowed */
+    Uint64 pumped_at;  /* next_event: when the system's events were last read */
     char renderer[240];
 };
 
@@ -505,6 +506,22 @@ static void screenshot(struct rs_window *w, struct rs_ui_actions *act)
 static int draw(struct rs_window *w, const struct rs_view *v, const struct rs_overlay *ov, int pw,
                 int ph, float scale, struct rs_ui_actions *act);
 
+/* The next queued event, reading the system's into the queue at most
+ * every RS_WINDOW_PUMP_MS (a key waits at most that long; under X11 every
+ * read is two or three syscalls, and at 60 frames a second that was a
+ * visible share of the window's CPU). Events pushed by the program (tests,
+ * the loop's own) are in the queue at once. */
+#define RS_WINDOW_PUMP_MS 30
+static bool next_event(struct rs_window *w, SDL_Event *e)
+{
+    Uint64 now = SDL_GetTicks64();
+    if (w->pumped_at == 0 || now - w->pumped_at >= RS_WINDOW_PUMP_MS) {
+        SDL_PumpEvents();
+        w->pumped_at = now;
+    }
+    return SDL_PeepEvents(e, 1, SDL_GETEVENT, SDL_FIRSTEVENT, SDL_LASTEVENT) > 0;
+}
+
 int rs_window_frame(struct rs_window *w, const struct rs_view *v, struct rs_ui_actions *act)
 {
     act->bits = 0;
@@ -516,7 +533,7 @@ int rs_window_frame(struct rs_window *w, const struct rs_view *v, struct rs_ui_a
     act->screenshot[0] = '\0';
     act->shown = false;
     SDL_Event e;
-    while (SDL_PollEvent(&e)) {
+    while (next_event(w, &e)) {
         if (e.type == SDL_QUIT)
             act->bits |= RS_UI_QUIT;
         else if (e.type == SDL_KEYDOWN && !e.key.repeat)
