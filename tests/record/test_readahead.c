@@ -297,12 +297,14 @@ static void write_file(const char *path, const void *data, size_t n)
 static void test_whole_session(void **state)
 {
     struct fixture *fx = *state;
-    record(fx->path, 9000);
+    record(fx->path, 40000);
     char damage[640];
     size_t items = compare_all("whole", fx->path, NULL, 0, damage, sizeof damage);
     assert_string_equal(damage, "");
-    /* 9000 samples, a fault frame, the log rows, the end twice */
-    assert_true(items > 9000 + 1000);
+    /* the samples, a fault frame, the log rows, the end twice: more than
+     * the ring holds, so it goes round */
+    assert_true(items > 40000 + 5000);
+    assert_true(items > RS_RA_ITEMS * RS_RA_BLOCKS);
     size_t n;
     unsigned char *img = slurp(fx->path, &n);
     compare_all("whole, from memory", fx->path, img, n, NULL, 0);
@@ -323,6 +325,63 @@ static void test_bad_frames_and_rows(void **state)
     compare_all("bad frames and rows", fx->path, NULL, 0, damage, sizeof damage);
     assert_non_null(strstr(damage, "252 frames failed the checksum"));
     assert_non_null(strstr(damage, "unreadable event/meta row"));
+}
+
+/* Store RAW (N bytes) as frame ID's bytes. */
+static void set_raw(const char *path, int id, const uint8_t *raw, int n)
+{
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, "UPDATE frames SET raw = ?1 WHERE id = ?2", -1, &st,
+                                        NULL),
+                     SQLITE_OK);
+    sqlite3_bind_blob(st, 1, raw, n, SQLITE_TRANSIENT);
+    sqlite3_bind_int(st, 2, id);
+    assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+}
+
+/* A frame longer than RS_FRAME_MAX with a good checksum (v1 accepts longer
+ * bodies) is refused as bad, not copied; a bad log row at the end of the
+ * log is counted once however often the session is read again. */
+static void test_oversize_frame_and_reread(void **state)
+{
+    struct fixture *fx = *state;
+    record(fx->path, 3000);
+    uint8_t big[RS_FRAME_MAX + 6];
+    struct rs_frame f = rs_test_sample(40);
+    size_t n = rs_frame_pack(&f, big);
+    assert_true(n >= 6);
+    memset(big + n - 4, 0x5a, sizeof big - (n - 4)); /* a longer body */
+    uint32_t crc = rs_crc32(0, big, sizeof big - 4);
+    for (int k = 0; k < 4; k++)
+        big[sizeof big - 4 + (size_t)k] = (uint8_t)(crc >> 8 * k);
+    set_raw(fx->path, 42, big, (int)sizeof big);
+    exec_sql(fx->path, "UPDATE log SET kind = 9 WHERE id = (SELECT max(id) FROM log)");
+    char damage[640];
+    compare_all("oversize frame", fx->path, NULL, 0, damage, sizeof damage);
+    assert_non_null(strstr(damage, "1 frame failed the checksum"));
+    for (int ra = 0; ra < 2; ra++) {
+        struct rs_reader *s;
+        assert_int_equal(rs_reader_open(&s, fx->path, NULL, 0), 0);
+        if (ra)
+            assert_int_equal(rs_reader_readahead(s), 0);
+        struct rs_item it;
+        struct rs_reader_damage d1, d2;
+        while (rs_reader_next(s, &it) > 0)
+            ;
+        rs_reader_get_damage(s, &d1);
+        rs_reader_seek(s, INT64_MIN);
+        while (rs_reader_next(s, &it) > 0)
+            ;
+        rs_reader_get_damage(s, &d2);
+        assert_int_equal(d1.bad_rows, 1);
+        assert_int_equal(d2.bad_rows, 1);
+        assert_int_equal(d2.bad_frames, 1);
+        rs_reader_close(s);
+    }
 }
 
 /* Cut short and scrambled: corrupt regions, lost rows, truncation. */
@@ -413,6 +472,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_bad_frames_and_rows, setup, teardown),
         cmocka_unit_test_setup_teardown(test_truncated_and_scrambled, setup, teardown),
         cmocka_unit_test_setup_teardown(test_start_late_close_early, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_oversize_frame_and_reread, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
