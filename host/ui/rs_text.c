@@ -124,6 +124,8 @@ static int colour_slot(struct rs_text_size *z, struct rs_rgb c)
                 z->tex[l][i][g] = NULL;
             }
     z->col[i] = c;
+    for (int l = 0; l < RS_TEXT_LAYERS; l++)
+        z->numerals[l][i] = false;
     return i;
 }
 
@@ -175,11 +177,17 @@ void rs_text_draw(struct rs_text *t, int k, int x, int y, struct rs_rgb c, const
     struct rs_text_size *z = get_size(t, k);
     if (!z)
         return;
-    int before = z->ncol;
     int slot = colour_slot(z, c);
-    if (z->ncol != before) /* a new colour here: numerals will follow */
+    /* The first number in a colour here: other numbers will follow in it,
+     * so all numerals are made now, not one by one on later frames. A
+     * label makes only its own glyphs (the numerals of every label's size
+     * and colour were 2 MiB of the window's memory). */
+    bool *made = &z->numerals[t->layer ? 1 : 0][slot];
+    if (!*made && strpbrk(s, "0123456789")) {
+        *made = true;
         for (const char *d = "0123456789.-:%"; *d; d++)
             glyph(t, z, slot, glyph_index((unsigned char)*d));
+    }
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
         int g = glyph_index(*p);
         SDL_Texture *tex = glyph(t, z, slot, g);

@@ -52,6 +52,7 @@ struct rs_text_size {
     int ncol;
     struct rs_rgb col[RS_TEXT_COLOURS];
     SDL_Texture *tex[RS_TEXT_LAYERS][RS_TEXT_COLOURS][RS_TEXT_GLYPHS];
+    bool numerals[RS_TEXT_LAYERS][RS_TEXT_COLOURS]; /* all numerals made in it */
     int tw[RS_TEXT_GLYPHS], th[RS_TEXT_GLYPHS];
     /* The glyph's ink: the smallest rectangle of its surface holding every
      * pixel that is not fully transparent (w 0: none). Only that part is

@@ -291,6 +291,28 @@ static void test_text_ink_is_the_drawn_pixels(void **state)
     rs_text_free(&t);
 }
 
+/* A label makes only its own glyphs; the first number in a colour makes
+ * all the numerals in it (no glyph is made on a later frame). */
+static void test_numerals_made_for_numbers_only(void **state)
+{
+    (void)state;
+    char font[512], err[256];
+    assert_int_equal(rs_font_find(font, sizeof font, NULL), 0);
+    static struct rs_text t;
+    assert_int_equal(rs_text_init(&t, inc.ren, font, err, sizeof err), 0);
+    const int k = 12;
+    const struct rs_rgb red = { 200, 40, 40 };
+    rs_text_draw(&t, k, 0, 0, red, "HOLD");
+    const struct rs_text_size *z = &t.size[k];
+    assert_int_equal(z->ncol, 1);
+    assert_non_null(z->tex[0][0]['H' - 32]);
+    assert_null(z->tex[0][0]['7' - 32]);
+    rs_text_draw(&t, k, 0, 0, red, "L 5");
+    for (const char *d = "0123456789%"; *d; d++)
+        assert_non_null(z->tex[0][0][*d - 32]);
+    rs_text_free(&t);
+}
+
 /* The size ladder's table is the formula it replaced: 8 px x 1.15^k. */
 static void test_text_ladder(void **state)
 {
@@ -311,6 +333,7 @@ int main(void)
         cmocka_unit_test(test_map_shades_change_in_fifths),
         cmocka_unit_test(test_resize_redraws_all),
         cmocka_unit_test(test_text_ink_is_the_drawn_pixels),
+        cmocka_unit_test(test_numerals_made_for_numbers_only),
         cmocka_unit_test(test_text_ladder),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
