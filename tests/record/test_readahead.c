@@ -27,28 +27,6 @@
 
 #define T0_US 1763745656000000LL
 
-struct fixture {
-    char dir[256];
-    char path[512];
-};
-
-static int setup(void **state)
-{
-    struct fixture *fx = calloc(1, sizeof *fx);
-    if (!fx || !rs_test_tmpdir(fx->dir, sizeof fx->dir))
-        return -1;
-    snprintf(fx->path, sizeof fx->path, "%s/s.rsession", fx->dir);
-    *state = fx;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    struct fixture *fx = *state;
-    rs_test_rmtree(fx->dir);
-    free(fx);
-    return 0;
-}
 
 static void exec_sql(const char *path, const char *sql)
 {
@@ -296,7 +274,7 @@ static void write_file(const char *path, const void *data, size_t n)
 
 static void test_whole_session(void **state)
 {
-    struct fixture *fx = *state;
+    struct rs_test_fixture *fx = *state;
     record(fx->path, 40000);
     char damage[640];
     size_t items = compare_all("whole", fx->path, NULL, 0, damage, sizeof damage);
@@ -315,7 +293,7 @@ static void test_whole_session(void **state)
  * changes per block), and log rows with impossible kinds. */
 static void test_bad_frames_and_rows(void **state)
 {
-    struct fixture *fx = *state;
+    struct rs_test_fixture *fx = *state;
     record(fx->path, 6000);
     exec_sql(fx->path,
              "UPDATE frames SET raw = X'0102030405060708' WHERE id % 2 = 0 AND id BETWEEN 100 AND 400;"
@@ -348,7 +326,7 @@ static void set_raw(const char *path, int id, const uint8_t *raw, int n)
  * log is counted once however often the session is read again. */
 static void test_oversize_frame_and_reread(void **state)
 {
-    struct fixture *fx = *state;
+    struct rs_test_fixture *fx = *state;
     record(fx->path, 3000);
     uint8_t big[RS_FRAME_MAX + 6];
     struct rs_frame f = rs_test_sample(40);
@@ -387,7 +365,7 @@ static void test_oversize_frame_and_reread(void **state)
 /* Cut short and scrambled: corrupt regions, lost rows, truncation. */
 static void test_truncated_and_scrambled(void **state)
 {
-    struct fixture *fx = *state;
+    struct rs_test_fixture *fx = *state;
     char src[600], p[640];
     snprintf(src, sizeof src, "%s/src.rsession", fx->dir);
     record(src, 9000);
@@ -431,7 +409,7 @@ static void test_truncated_and_scrambled(void **state)
  * reader closed while its thread is running ahead. */
 static void test_start_late_close_early(void **state)
 {
-    struct fixture *fx = *state;
+    struct rs_test_fixture *fx = *state;
     record(fx->path, 7000);
     struct stream a, b;
     read_all(fx->path, NULL, 0, false, STRAIGHT, &a);
@@ -468,11 +446,11 @@ static void test_start_late_close_early(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_whole_session, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_bad_frames_and_rows, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_truncated_and_scrambled, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_start_late_close_early, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_oversize_frame_and_reread, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_whole_session, rs_test_fixture_setup, rs_test_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_bad_frames_and_rows, rs_test_fixture_setup, rs_test_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_truncated_and_scrambled, rs_test_fixture_setup, rs_test_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_start_late_close_early, rs_test_fixture_setup, rs_test_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_oversize_frame_and_reread, rs_test_fixture_setup, rs_test_fixture_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -27,28 +27,6 @@
 #define T0_US 1763745656000000LL /* 2025-11-21T17:20:56Z */
 #define DEV0_US 300000000u       /* device clock at the first sample of record_std */
 
-struct fixture {
-    char dir[256];
-    char path[512];
-};
-
-static int setup(void **state)
-{
-    struct fixture *fx = calloc(1, sizeof *fx);
-    if (!fx || !rs_test_tmpdir(fx->dir, sizeof fx->dir))
-        return -1;
-    snprintf(fx->path, sizeof fx->path, "%s/s.rsession", fx->dir);
-    *state = fx;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    struct fixture *fx = *state;
-    rs_test_rmtree(fx->dir);
-    free(fx);
-    return 0;
-}
 
 /*
  * A standard session: n samples at 80 Hz with host time = T0 + device time
@@ -110,7 +88,7 @@ static void record_std(const char *path, uint32_t n, bool close_it)
 
 static void test_round_trip(void **state)
 {
-    struct fixture *fx = *state;
+    struct rs_test_fixture *fx = *state;
     record_std(fx->path, 400, true);
 
     struct rs_reader *s;
@@ -207,7 +185,7 @@ static void test_round_trip(void **state)
 
 static void test_summary_fallback(void **state)
 {
-    struct fixture *fx = *state;
+    struct rs_test_fixture *fx = *state;
     record_std(fx->path, 300, false);
     struct rs_reader *s;
     char msg[256];
@@ -225,7 +203,7 @@ static void test_summary_fallback(void **state)
 
 static void test_permissions(void **state)
 {
-    struct fixture *fx = *state;
+    struct rs_test_fixture *fx = *state;
     mode_t old = umask(0);
     char sub[512], path[700];
     snprintf(sub, sizeof sub, "%s/a/b/sessions", fx->dir);
@@ -279,7 +257,7 @@ static void count_log(void *ctx, const struct rs_item *it)
 
 static void test_log_only(void **state)
 {
-    struct fixture *fx = *state;
+    struct rs_test_fixture *fx = *state;
     record_std(fx->path, 300, true);
     struct rs_reader *s;
     assert_int_equal(rs_reader_open(&s, fx->path, NULL, 0), 0);
@@ -327,7 +305,7 @@ static void test_parse_opt(void **state)
 /* rs_rec_start: default place under XDG_DATA_HOME, directories 0700, file 0600. */
 static void test_start_default(void **state)
 {
-    struct fixture *fx = *state;
+    struct rs_test_fixture *fx = *state;
     char *oxdg = getenv("XDG_DATA_HOME") ? strdup(getenv("XDG_DATA_HOME")) : NULL;
     char data[400], path[1024], err[512], dir[600];
     snprintf(data, sizeof data, "%s/data", fx->dir);
@@ -403,7 +381,7 @@ static int64_t committed_frames(const char *path)
 
 static void test_commit_interval(void **state)
 {
-    struct fixture *fx = *state;
+    struct rs_test_fixture *fx = *state;
     struct rs_rec *r;
     assert_int_equal(rs_rec_open(&r, fx->path, T0_US, 0, NULL, 0), 0);
     /* 80 Hz frames while the host clock stands still (demo --fast, a busy
@@ -427,7 +405,7 @@ static void test_commit_interval(void **state)
  * does not commit, COMMIT_DEV_US does. */
 static void test_commit_dev_boundary(void **state)
 {
-    struct fixture *fx = *state;
+    struct rs_test_fixture *fx = *state;
     static const struct {
         int64_t span_us;
         int64_t want_committed;
@@ -454,7 +432,7 @@ static void test_commit_dev_boundary(void **state)
 /* Without new samples the live loop's tick commits by host time. */
 static void test_commit_tick(void **state)
 {
-    struct fixture *fx = *state;
+    struct rs_test_fixture *fx = *state;
     struct rs_rec *r;
     assert_int_equal(rs_rec_open(&r, fx->path, T0_US, 0, NULL, 0), 0);
     struct rs_frame f = rs_test_sample(0);
@@ -494,7 +472,7 @@ static int blocking_sync(void *ctx, int fd)
 
 static void test_sync_never_blocks_commits(void **state)
 {
-    struct fixture *fx = *state;
+    struct rs_test_fixture *fx = *state;
     struct rs_rec *r;
     assert_int_equal(rs_rec_open(&r, fx->path, T0_US, 0, NULL, 0), 0);
     struct gate g = { .open = false };
@@ -525,7 +503,7 @@ static void test_sync_never_blocks_commits(void **state)
 
 static void test_clock_wrap_and_reset(void **state)
 {
-    struct fixture *fx = *state;
+    struct rs_test_fixture *fx = *state;
     struct rs_rec *r;
     assert_int_equal(rs_rec_open(&r, fx->path, T0_US, 0, NULL, 0), 0);
     /* t_us wraps at 2^32: unwrapped time keeps increasing */
@@ -625,7 +603,7 @@ static int drain(struct rs_reader *s)
 
 static void test_open_errors(void **state)
 {
-    struct fixture *fx = *state;
+    struct rs_test_fixture *fx = *state;
     char p[600], msg[512];
     struct rs_reader *s;
     static const struct {
@@ -663,7 +641,7 @@ static void test_open_errors(void **state)
 
 static void test_bit_flip_in_frame(void **state)
 {
-    struct fixture *fx = *state;
+    struct rs_test_fixture *fx = *state;
     record_std(fx->path, 200, true);
     /* flip one bit in the stored bytes of three sample frames */
     sqlite3 *db;
@@ -718,7 +696,7 @@ static long file_size(const char *p)
  */
 static void test_truncated_and_scrambled(void **state)
 {
-    struct fixture *fx = *state;
+    struct rs_test_fixture *fx = *state;
     char src[600];
     snprintf(src, sizeof src, "%s/src.rsession", fx->dir);
     record_std(src, 3000, true);
@@ -813,7 +791,7 @@ static void open_both(const char *path, const unsigned char *img, size_t n, bool
  */
 static void test_open_mem_same_as_file(void **state)
 {
-    struct fixture *fx = *state;
+    struct rs_test_fixture *fx = *state;
     record_std(fx->path, 3000, true);
     exec_sql(fx->path, "PRAGMA journal_mode=DELETE;"); /* one self-contained file */
     long size = file_size(fx->path);
@@ -910,7 +888,7 @@ static int fake_newtons(void *ctx, const struct rs_item *it, double *v)
 
 static void test_export_round_trip(void **state)
 {
-    struct fixture *fx = *state;
+    struct rs_test_fixture *fx = *state;
     record_std(fx->path, 500, true);
     struct rs_reader *s;
     char msg[512], out[600];
@@ -1147,7 +1125,7 @@ static void set_header_pages(const char *path, uint32_t pages)
  */
 static void test_wal_pages_present(void **state)
 {
-    struct fixture *fx = *state;
+    struct rs_test_fixture *fx = *state;
     char src[600], p[640], side[660], sside[660];
     snprintf(src, sizeof src, "%s/live.rsession", fx->dir);
     snprintf(p, sizeof p, "%s/full.rsession", fx->dir);
@@ -1214,7 +1192,7 @@ static void test_wal_pages_present(void **state)
  */
 static void test_huge_page_count(void **state)
 {
-    struct fixture *fx = *state;
+    struct rs_test_fixture *fx = *state;
     char p[600];
     snprintf(p, sizeof p, "%s/huge.rsession", fx->dir);
     struct rs_rec *r;
@@ -1238,25 +1216,25 @@ static void test_huge_page_count(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_round_trip, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_summary_fallback, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_permissions, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_round_trip, rs_test_fixture_setup, rs_test_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_summary_fallback, rs_test_fixture_setup, rs_test_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_permissions, rs_test_fixture_setup, rs_test_fixture_teardown),
         cmocka_unit_test(test_session_dir),
-        cmocka_unit_test_setup_teardown(test_log_only, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_log_only, rs_test_fixture_setup, rs_test_fixture_teardown),
         cmocka_unit_test(test_parse_opt),
-        cmocka_unit_test_setup_teardown(test_start_default, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_commit_interval, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_commit_dev_boundary, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_commit_tick, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_sync_never_blocks_commits, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_clock_wrap_and_reset, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_open_errors, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_bit_flip_in_frame, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_truncated_and_scrambled, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_wal_pages_present, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_huge_page_count, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_open_mem_same_as_file, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_export_round_trip, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_start_default, rs_test_fixture_setup, rs_test_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_commit_interval, rs_test_fixture_setup, rs_test_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_commit_dev_boundary, rs_test_fixture_setup, rs_test_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_commit_tick, rs_test_fixture_setup, rs_test_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_sync_never_blocks_commits, rs_test_fixture_setup, rs_test_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_clock_wrap_and_reset, rs_test_fixture_setup, rs_test_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_open_errors, rs_test_fixture_setup, rs_test_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_bit_flip_in_frame, rs_test_fixture_setup, rs_test_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_truncated_and_scrambled, rs_test_fixture_setup, rs_test_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_wal_pages_present, rs_test_fixture_setup, rs_test_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_huge_page_count, rs_test_fixture_setup, rs_test_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_open_mem_same_as_file, rs_test_fixture_setup, rs_test_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_export_round_trip, rs_test_fixture_setup, rs_test_fixture_teardown),
         cmocka_unit_test(test_jsonq),
         cmocka_unit_test(test_iso8601),
         cmocka_unit_test(test_summary_clamped),

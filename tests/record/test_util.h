@@ -45,6 +45,33 @@ static inline void rs_test_rmtree(const char *dir)
     rmdir(dir);
 }
 
+/* A cmocka fixture: a fresh directory and the path of a session file in
+ * it (not created), removed with everything in it afterwards. */
+struct rs_test_fixture {
+    char dir[256];
+    char path[512];
+};
+
+static inline int rs_test_fixture_setup(void **state)
+{
+    struct rs_test_fixture *fx = calloc(1, sizeof *fx);
+    if (!fx || !rs_test_tmpdir(fx->dir, sizeof fx->dir)) {
+        free(fx);
+        return -1;
+    }
+    snprintf(fx->path, sizeof fx->path, "%s/s.rsession", fx->dir);
+    *state = fx;
+    return 0;
+}
+
+static inline int rs_test_fixture_teardown(void **state)
+{
+    struct rs_test_fixture *fx = *state;
+    rs_test_rmtree(fx->dir);
+    free(fx);
+    return 0;
+}
+
 /* The synthetic sample number seq: deterministic values, 80 Hz device clock. */
 static inline struct rs_frame rs_test_sample(uint32_t seq)
 {

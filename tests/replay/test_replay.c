@@ -22,28 +22,6 @@
 #include "rs_replay.h"
 #include "rs_report.h"
 
-struct fixture {
-    char dir[256];
-    char path[512];
-};
-
-static int setup(void **state)
-{
-    struct fixture *fx = calloc(1, sizeof *fx);
-    if (!fx || !rs_test_tmpdir(fx->dir, sizeof fx->dir))
-        return -1;
-    snprintf(fx->path, sizeof fx->path, "%s/s.rsession", fx->dir);
-    *state = fx;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    struct fixture *fx = *state;
-    rs_test_rmtree(fx->dir);
-    free(fx);
-    return 0;
-}
 
 struct diffs {
     unsigned n[4];
@@ -83,7 +61,7 @@ static void compare(const char *path, struct diffs *D, struct rs_replay_stats *s
  * in the middle of a hold (host gap row -> rs_pipeline_mark_gap). */
 static void test_compare_equal(void **state)
 {
-    struct fixture *fx = *state;
+    struct rs_test_fixture *fx = *state;
     static const struct harness_opts cases[] = {
         { .scenario = "demo", .saved_cal = true },
         { .scenario = "demo", .saved_cal = false },
@@ -113,7 +91,7 @@ static void test_compare_equal(void **state)
 /* The summary of a replay is the live summary (analyze's "frames"). */
 static void test_summary_equal(void **state)
 {
-    struct fixture *fx = *state;
+    struct rs_test_fixture *fx = *state;
     struct harness_opts ho = { .scenario = "demo", .saved_cal = true };
     struct harness_result res;
     assert_int_equal(harness_record(fx->path, &ho, &res), 0);
@@ -152,7 +130,7 @@ static void exec_sql(const char *path, const char *sql)
 /* Every kind of difference is found, once, and nothing else. */
 static void test_compare_tampered(void **state)
 {
-    struct fixture *fx = *state;
+    struct rs_test_fixture *fx = *state;
     static const struct {
         const char *sql;
         enum rs_replay_diff_kind kind;
@@ -198,7 +176,7 @@ static void test_compare_tampered(void **state)
  * reads with calibrated from device_info. */
 static void test_snapshot_round_trip(void **state)
 {
-    struct fixture *fx = *state;
+    struct rs_test_fixture *fx = *state;
     struct rs_config cfg;
     rs_config_defaults(&cfg);
     cfg.still_time_s = 2.345678901234567;
@@ -262,7 +240,7 @@ static void test_snapshot_round_trip(void **state)
  * exactly where a straight run is (it is re-run, not approximated). */
 static void test_seek(void **state)
 {
-    struct fixture *fx = *state;
+    struct rs_test_fixture *fx = *state;
     struct harness_opts ho = { .scenario = "demo", .saved_cal = true };
     struct harness_result res;
     assert_int_equal(harness_record(fx->path, &ho, &res), 0);
@@ -326,7 +304,7 @@ static unsigned view_hold_spots(const struct rs_view *v, int leg)
  */
 static void test_seek_view(void **state)
 {
-    struct fixture *fx = *state;
+    struct rs_test_fixture *fx = *state;
     struct harness_opts ho = { .scenario = "demo", .saved_cal = true };
     struct harness_result res;
     assert_int_equal(harness_record(fx->path, &ho, &res), 0);
@@ -388,7 +366,7 @@ static void test_seek_view(void **state)
  */
 static void test_view_is_live(void **state)
 {
-    struct fixture *fx = *state;
+    struct rs_test_fixture *fx = *state;
     static struct rs_view live_view, v;
     for (int saved = 0; saved < 2; saved++) {
         struct harness_opts ho = { .scenario = "demo", .saved_cal = saved != 0,
@@ -422,7 +400,7 @@ static void test_view_is_live(void **state)
  */
 static void test_lost_one_counter(void **state)
 {
-    struct fixture *fx = *state;
+    struct rs_test_fixture *fx = *state;
     static struct rs_view live_view, v;
     struct harness_opts ho = { .scenario = "demo", .saved_cal = true, .unplug_at_s = 40,
                                .unplug_for_s = 3, .drop_at_s = 60, .view_at_end = &live_view };
@@ -447,7 +425,7 @@ static void test_lost_one_counter(void **state)
  * calibrated force, the pipeline's calf map; no "approximate" note. */
 static void test_report_from_replay(void **state)
 {
-    struct fixture *fx = *state;
+    struct rs_test_fixture *fx = *state;
     struct harness_opts ho = { .scenario = "demo", .saved_cal = true };
     struct harness_result res;
     assert_int_equal(harness_record(fx->path, &ho, &res), 0);
@@ -492,7 +470,7 @@ static void test_report_from_replay(void **state)
  * the end, and what was committed replays. In a child: RLIMIT_FSIZE. */
 static void test_disk_full(void **state)
 {
-    struct fixture *fx = *state;
+    struct rs_test_fixture *fx = *state;
     pid_t pid = fork();
     assert_true(pid >= 0);
     if (pid == 0) {
@@ -580,7 +558,7 @@ static void test_clock(void **state)
 /* Files the reader refuses fail to open with its message; nothing leaks. */
 static void test_open_errors(void **state)
 {
-    struct fixture *fx = *state;
+    struct rs_test_fixture *fx = *state;
     struct rs_replay *rp;
     char msg[512];
     assert_true(rs_replay_open(&rp, fx->path, NULL, msg, sizeof msg) < 0); /* missing */
@@ -597,17 +575,17 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_clock),
-        cmocka_unit_test_setup_teardown(test_snapshot_round_trip, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_compare_equal, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_summary_equal, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_compare_tampered, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_seek, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_seek_view, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_lost_one_counter, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_view_is_live, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_report_from_replay, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_disk_full, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_open_errors, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_snapshot_round_trip, rs_test_fixture_setup, rs_test_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_compare_equal, rs_test_fixture_setup, rs_test_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_summary_equal, rs_test_fixture_setup, rs_test_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_compare_tampered, rs_test_fixture_setup, rs_test_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_seek, rs_test_fixture_setup, rs_test_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_seek_view, rs_test_fixture_setup, rs_test_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_lost_one_counter, rs_test_fixture_setup, rs_test_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_view_is_live, rs_test_fixture_setup, rs_test_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_report_from_replay, rs_test_fixture_setup, rs_test_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_disk_full, rs_test_fixture_setup, rs_test_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_open_errors, rs_test_fixture_setup, rs_test_fixture_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
