@@ -255,16 +255,23 @@ static void test_resize_redraws_all(void **state)
     same_as_scratch(&view, NULL, "after a resize");
 }
 
+/* A text drawer of its own on the incremental window, with the font the
+ * window uses. */
+static void open_text(struct rs_text *t)
+{
+    char font[512], err[256];
+    assert_int_equal(rs_font_find(font, sizeof font, NULL), 0);
+    assert_int_equal(rs_text_init(t, inc.ren, font, err, sizeof err), 0);
+}
+
 /* rs_text_ink is the box of the pixels rs_text_draw changes: spaces ink
  * nothing (before, between or alone), and a size never drawn has no ink
  * to tell. */
 static void test_text_ink_is_the_drawn_pixels(void **state)
 {
     (void)state;
-    char font[512], err[256];
-    assert_int_equal(rs_font_find(font, sizeof font, NULL), 0);
     static struct rs_text t;
-    assert_int_equal(rs_text_init(&t, inc.ren, font, err, sizeof err), 0);
+    open_text(&t);
     const int k = 20;
     struct rs_rect box;
     assert_false(rs_text_ink(&t, k, 0, 0, "7", &box));
@@ -296,10 +303,8 @@ static void test_text_ink_is_the_drawn_pixels(void **state)
 static void test_numerals_made_for_numbers_only(void **state)
 {
     (void)state;
-    char font[512], err[256];
-    assert_int_equal(rs_font_find(font, sizeof font, NULL), 0);
     static struct rs_text t;
-    assert_int_equal(rs_text_init(&t, inc.ren, font, err, sizeof err), 0);
+    open_text(&t);
     const int k = 12;
     const struct rs_rgb red = { 200, 40, 40 };
     rs_text_draw(&t, k, 0, 0, red, "HOLD");
