@@ -13,12 +13,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
 #include "rs_jsonq.h"
 #include "rs_readahead.h"
 #include "rs_record_int.h"
+#include "rs_scan.h"
 #include "rs_schema.h"
 #include "rs_reader.h"
 
@@ -33,6 +35,9 @@ struct cursor {
     bool eof;
     bool have;         /* a row is peeked into the fields below */
     bool restart;      /* re-bind from last_id before the next step */
+    int64_t from, end; /* the bounds ?1 and ?2 of the chunk being stepped (INT64_MAX: none) */
+    int64_t grid_end;  /* the chunks' grid (rs_scan_chunk_end): frames, the last id
+                          when the reader opened or sought; log: INT64_MIN, one chunk */
     int64_t *hw;       /* highest id examined so far (in the reader's cnt): damage is counted once,
                           however often a replay or report rereads the file */
 };
@@ -41,8 +46,19 @@ struct rs_reader {
     sqlite3 *db;
     struct cursor fc, lc;
     sqlite3_stmt *at_st; /* frame_at's statement, prepared on first use */
-    /* peeked frame row; its bytes are SQLite's (valid until the frames
-     * statement steps again, which is after the frame is delivered) */
+    /* The frames cursor's rows: from its own statement (read into own) or
+     * from the chunk taken from the parallel scan (src_rows). frow is the
+     * row it is on, valid until it steps again (after the frame is
+     * delivered). */
+    struct rs_scan_open how;  /* how.path: NULL for a reader of bytes in memory */
+    bool scan_on;             /* rs_reader_readahead: step chunks on other threads */
+    struct rs_scan *scan;
+    bool src;                 /* stepping the rows of a chunk taken from scan */
+    const struct rs_scan_row *src_rows;
+    int src_n, src_pos, src_rc;
+    struct rs_scan_row own;
+    const struct rs_scan_row *frow;
+    /* peeked frame row; f_raw is frow's bytes */
     int64_t f_id, f_host, f_dev;
     const uint8_t *f_raw;
     size_t f_raw_len;
@@ -326,6 +342,8 @@ void rs_reader_close(struct rs_reader *s)
     if (!s)
         return;
     rs_readahead_free(s->ra);
+    rs_scan_free(s->scan);
+    free((char *)s->how.path);
     sqlite3_finalize(s->fc.st);
     sqlite3_finalize(s->lc.st);
     sqlite3_finalize(s->at_st);
@@ -400,6 +418,7 @@ static int open_db(struct rs_reader *s, const char *path, const struct mem_src *
             rc = sqlite3_open_v2(path, &s->db, flags | SQLITE_OPEN_NOMUTEX, NULL);
         if (rc == SQLITE_OK) {
             sqlite3_extended_result_codes(s->db, 1);
+            sqlite3_busy_timeout(s->db, RS_SCAN_BUSY_MS);
             if (relaxed)
                 sqlite3_exec(s->db, "PRAGMA writable_schema=ON", NULL, NULL, NULL);
             rc = query_int(s->db, "PRAGMA application_id", app);
@@ -423,6 +442,8 @@ static int open_db(struct rs_reader *s, const char *path, const struct mem_src *
         sqlite3_close(s->db);
         s->db = NULL;
     }
+    s->how.flags = flags;
+    s->how.relaxed = relaxed;
     return rc;
 }
 
@@ -469,12 +490,18 @@ static int check_header(int64_t app, int64_t ver, int64_t ntab, const char *path
     return 0;
 }
 
+/* The last frame id: the frames cursor's chunk grid (INT64_MIN, one chunk,
+ * if the end of the table cannot be read). */
+static int64_t last_frame_id(sqlite3 *db)
+{
+    int64_t hi;
+    return query_int(db, "SELECT max(id) FROM frames", &hi) == SQLITE_OK ? hi : INT64_MIN;
+}
+
 /* Prepare the frames and log cursors' statements. The SQLite code. */
 static int prepare_cursors(struct rs_reader *s)
 {
-    int rc = sqlite3_prepare_v2(s->db, "SELECT id, host_us, dev_us, raw FROM frames WHERE id > ?1"
-                                       " ORDER BY id",
-                                -1, &s->fc.st, NULL);
+    int rc = sqlite3_prepare_v2(s->db, RS_SCAN_SQL, -1, &s->fc.st, NULL);
     if (rc == SQLITE_OK)
         rc = sqlite3_prepare_v2(s->db,
                                 "SELECT id, after_frame, kind, host_us, dev_us, type, data"
@@ -505,6 +532,8 @@ static int open_session(struct rs_reader *s, const char *path, const struct mem_
     }
     load_meta(s);
     s->fc.restart = s->lc.restart = true;
+    s->fc.grid_end = last_frame_id(s->db);
+    s->lc.grid_end = INT64_MIN;
     *out = s;
     return 0;
 }
@@ -532,6 +561,7 @@ int rs_reader_open(struct rs_reader **out, const char *path, char *msg, size_t m
     if (!s)
         return RS_READER_ENOENT;
     s->cnt.dmg.truncated_bytes = truncated_bytes(path, sb.st_size);
+    s->how.path = strdup(path); /* the parallel scan's connections; none if NULL */
     return open_session(s, path, NULL, out, msg, msgcap);
 }
 
@@ -552,26 +582,106 @@ int rs_reader_open_mem(struct rs_reader **out, const char *name, const void *dat
     return open_session(s, name, &mem, out, msg, msgcap);
 }
 
+/* Give back the chunk the frames cursor took from the parallel scan. */
+static void drop_chunk(struct rs_reader *s)
+{
+    if (s->src) {
+        rs_scan_release(s->scan);
+        s->src = false;
+    }
+}
+
+/* Take the chunk of ids above FROM from the parallel scan when FROM is on
+ * its grid (a scan starts at the first such chunk): true when taken. */
+static bool take_chunk(struct rs_reader *s, int64_t from)
+{
+    if (!s->scan_on || from < 0 || from % RS_SCAN_CHUNK != 0)
+        return false;
+    int64_t k = from / RS_SCAN_CHUNK;
+    if (!s->scan) {
+        s->scan = rs_scan_new(&s->how, k, s->fc.grid_end, 2);
+        s->scan_on = s->scan != NULL;
+    }
+    s->src = s->scan && rs_scan_take(s->scan, k, &s->src_rows, &s->src_n, &s->src_rc);
+    s->src_pos = 0;
+    return s->src;
+}
+
+/* Point C at the chunk of ids above FROM: its statement bound to it, or
+ * (frames) the scan's rows of it. */
+static void cursor_bind(struct rs_reader *s, struct cursor *c, int64_t from)
+{
+    c->from = from;
+    c->end = rs_scan_chunk_end(from, c->grid_end);
+    if (c == &s->fc) {
+        drop_chunk(s);
+        if (take_chunk(s, from))
+            return;
+    }
+    sqlite3_reset(c->st);
+    sqlite3_bind_int64(c->st, 1, from);
+    if (c == &s->fc)
+        sqlite3_bind_int64(c->st, 2, c->end);
+}
+
+/* The frames cursor's next row (in s->frow, its id in c->id): the SQLite
+ * code of the step, from the taken chunk while it lasts. */
+static int frame_fetch(struct rs_reader *s, struct cursor *c)
+{
+    if (s->src) {
+        if (s->src_pos < s->src_n) {
+            s->frow = &s->src_rows[s->src_pos++];
+            c->id = s->frow->id;
+            return SQLITE_ROW;
+        }
+        int rc = s->src_rc;
+        drop_chunk(s);
+        if (rc != RS_SCAN_MORE)
+            return rc;
+        /* the rest of the chunk, stepped here */
+        sqlite3_reset(c->st);
+        sqlite3_bind_int64(c->st, 1, c->last_id > c->from ? c->last_id : c->from);
+        sqlite3_bind_int64(c->st, 2, c->end);
+    }
+    int rc = sqlite3_step(c->st);
+    if (rc == SQLITE_ROW) {
+        rs_scan_row_read(c->st, &s->own);
+        s->frow = &s->own;
+        c->id = s->own.id;
+    }
+    return rc;
+}
+
+/* Step C: the SQLite code, and on a row its id in c->id. */
+static int cursor_fetch(struct rs_reader *s, struct cursor *c)
+{
+    if (c == &s->fc)
+        return frame_fetch(s, c);
+    int rc = sqlite3_step(c->st);
+    if (rc == SQLITE_ROW)
+        c->id = sqlite3_column_int64(c->st, 0);
+    return rc;
+}
+
 /*
- * Step a cursor to its next row. On a corruption error, re-seek past the
- * damaged region: try id > last + 1, + 2, + 4 ... (bounded), counting the ids
- * jumped over as lost. Returns true with the statement on a row.
+ * Step a cursor to its next row, chunk after chunk. On a corruption error,
+ * re-seek past the damaged region: try id > last + 1, + 2, + 4 ...
+ * (bounded), counting the ids jumped over as lost. Returns true with the
+ * cursor on a row.
  */
 static bool cursor_step(struct rs_reader *s, struct cursor *c)
 {
     if (c->eof)
         return false;
     int64_t skip = 0;
-    for (int attempt = 0; attempt < 64; attempt++) {
+    for (int attempt = 0; attempt < 64;) {
         if (c->restart) {
-            sqlite3_reset(c->st);
-            sqlite3_bind_int64(c->st, 1, rs_add_sat(c->last_id, skip));
+            cursor_bind(s, c, rs_add_sat(c->last_id, skip));
             c->restart = false;
         }
-        int rc = sqlite3_step(c->st);
+        int rc = cursor_fetch(s, c);
         if (rc == SQLITE_ROW) {
-            int64_t id = sqlite3_column_int64(c->st, 0);
-            c->id = id;
+            int64_t id = c->id;
             if (id <= c->last_id) {
                 /* a damaged b-tree can answer out of order: treat it as a
                  * corrupt region, so every delivered id is larger than the
@@ -584,8 +694,13 @@ static bool cursor_step(struct rs_reader *s, struct cursor *c)
             return true;
         }
         if (rc == SQLITE_DONE) {
-            c->eof = true;
-            return false;
+            if (c->end == INT64_MAX) {
+                c->eof = true;
+                return false;
+            }
+            int64_t from = rs_add_sat(c->last_id, skip);
+            cursor_bind(s, c, from > c->end ? from : c->end); /* the next chunk */
+            continue;
         }
     corrupt:
         if (!is_corrupt(rc))
@@ -596,6 +711,7 @@ static bool cursor_step(struct rs_reader *s, struct cursor *c)
         if (skip > ((int64_t)1 << 40) || rs_add_sat(c->last_id, skip) == INT64_MAX)
             break;
         c->restart = true;
+        attempt++;
     }
     c->eof = true;
     return false;
@@ -604,28 +720,20 @@ static bool cursor_step(struct rs_reader *s, struct cursor *c)
 static void peek_frame(struct rs_reader *s)
 {
     while (!s->fc.have && cursor_step(s, &s->fc)) {
-        sqlite3_stmt *st = s->fc.st;
+        const struct rs_scan_row *r = s->frow;
         s->f_id = s->fc.id;
         s->fc.last_id = s->f_id;
-        /* the row's values once each (one thread reads: unprotected is fine) */
-        sqlite3_value *host = sqlite3_column_value(st, 1), *dev = sqlite3_column_value(st, 2);
-        sqlite3_value *rv = sqlite3_column_value(st, 3);
-        bool ints = sqlite3_value_type(host) == SQLITE_INTEGER &&
-                    sqlite3_value_type(dev) == SQLITE_INTEGER;
-        s->f_host = sqlite3_value_int64(host);
-        s->f_dev = sqlite3_value_int64(dev);
-        const void *raw = sqlite3_value_blob(rv);
-        int n = sqlite3_value_bytes(rv);
-        if (!raw || n < 6 || n > (int)RS_FRAME_MAX || !ints ||
-            rs_frame_check(raw, (size_t)n) != RS_DEC_OK) {
+        if (!r->good) {
             if (s->f_id > *s->fc.hw)
                 s->cnt.dmg.bad_frames++;
             *s->fc.hw = s->f_id > *s->fc.hw ? s->f_id : *s->fc.hw;
             continue;
         }
         *s->fc.hw = s->f_id > *s->fc.hw ? s->f_id : *s->fc.hw;
-        s->f_raw = raw;
-        s->f_raw_len = (size_t)n;
+        s->f_host = r->host;
+        s->f_dev = r->dev;
+        s->f_raw = r->raw;
+        s->f_raw_len = r->len;
         s->fc.have = true;
     }
 }
@@ -710,6 +818,10 @@ int rs_reader_next(struct rs_reader *s, struct rs_item *it)
 
 int rs_reader_readahead(struct rs_reader *s)
 {
+    /* the frames stepped on two more threads where there are cores for them */
+    s->scan_on = s->how.path && sysconf(_SC_NPROCESSORS_ONLN) >= 2;
+    if (s->scan_on)
+        return 0;
     if (!s->ra)
         s->ra = rs_readahead_new(plain_next, s, &s->cnt);
     return s->ra ? 0 : -1;
@@ -811,12 +923,15 @@ int rs_reader_seek(struct rs_reader *s, int64_t dev_us)
             lo = rs_add_sat(id, 1);
         }
     }
+    drop_chunk(s);
+    rs_scan_free(s->scan); /* started again at the next chunk on its grid */
+    s->scan = NULL;
     s->fc = (struct cursor){ .st = s->fc.st, .last_id = rs_sub_sat(target, 1), .restart = true,
-                             .hw = s->fc.hw };
+                             .hw = s->fc.hw, .grid_end = last_frame_id(s->db) };
     int64_t first_log = 0;
     sqlite3_stmt *st;
     s->lc = (struct cursor){ .st = s->lc.st, .last_id = INT64_MAX - 1, .restart = true,
-                             .hw = s->lc.hw };
+                             .hw = s->lc.hw, .grid_end = INT64_MIN };
     if (sqlite3_prepare_v2(s->db, "SELECT min(id) FROM log WHERE after_frame >= ?1", -1, &st,
                            NULL) == SQLITE_OK) {
         sqlite3_bind_int64(st, 1, rs_sub_sat(target, 1));

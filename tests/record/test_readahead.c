@@ -443,6 +443,40 @@ static void test_start_late_close_early(void **state)
     }
 }
 
+/* Frames added after the readers opened, more than a scan worker holds
+ * for the open last chunk: read to the new end, the same either way. */
+static void test_grown_after_open(void **state)
+{
+    struct rs_test_fixture *fx = *state;
+    record(fx->path, 3000);
+    struct rs_reader *s[2];
+    struct stream st[2];
+    for (int i = 0; i < 2; i++) {
+        memset(&st[i], 0, sizeof st[i]);
+        assert_int_equal(rs_reader_open(&s[i], fx->path, NULL, 0), 0);
+    }
+    assert_int_equal(rs_reader_readahead(s[1]), 0);
+    exec_sql(fx->path, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n"
+                       " WHERE i < 3) INSERT INTO frames(host_us, dev_us, type, raw)"
+                       " SELECT host_us, dev_us, type, raw FROM frames, n ORDER BY i, id");
+    for (int i = 0; i < 2; i++) {
+        struct rs_item it;
+        int got;
+        do {
+            got = rs_reader_next(s[i], &it);
+            keep(&st[i], got, &it, s[i]);
+        } while (got > 0);
+        rs_reader_close(s[i]);
+    }
+    expect_same("grown after open", &st[0], &st[1]);
+    size_t frames = 0;
+    for (size_t k = 0; k < st[0].n; k++)
+        frames += st[0].r[k].got > 0 && st[0].r[k].it.kind == RS_ITEM_FRAME;
+    assert_true(frames > 4 * 3000); /* the rows added were read */
+    stream_free(&st[0]);
+    stream_free(&st[1]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -451,6 +485,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_truncated_and_scrambled, rs_test_fixture_setup, rs_test_fixture_teardown),
         cmocka_unit_test_setup_teardown(test_start_late_close_early, rs_test_fixture_setup, rs_test_fixture_teardown),
         cmocka_unit_test_setup_teardown(test_oversize_frame_and_reread, rs_test_fixture_setup, rs_test_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_grown_after_open, rs_test_fixture_setup, rs_test_fixture_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
