@@ -182,6 +182,11 @@ static void test_dropped_and_refused(void **state)
     assert_int_equal(rows[n - 1].id, grid_end);
     assert_false(rs_scan_take(sc, 6, &rows, &n, &rc)); /* past the last */
     rs_scan_free(sc);
+    /* the last id one past a chunk's end: the chunk after it is the last */
+    sc = scan_of(fx->path, 0, 3 * C + 1, 1);
+    assert_true(rs_scan_take(sc, 3, &rows, &n, &rc));
+    assert_int_equal(rows[0].id, 3 * C + 1);
+    rs_scan_free(sc);
     /* freed while workers wait for buffers, and while a chunk is taken */
     rs_scan_free(scan_of(fx->path, 0, grid_end, 4));
     sc = scan_of(fx->path, 0, grid_end, 1);
@@ -214,6 +219,8 @@ static void test_cannot_open(void **state)
     struct rs_test_fixture *fx = *state;
     char missing[600];
     snprintf(missing, sizeof missing, "%s/missing.rsession", fx->dir);
+    struct rs_scan_open how = { missing, SQLITE_OPEN_READONLY, false };
+    assert_null(rs_scan_new(&how, -1, 10 * C, 2)); /* no chunk below the grid */
     struct rs_scan *sc = scan_of(missing, 0, 10 * C, 2);
     const struct rs_scan_row *rows;
     int n, rc;
