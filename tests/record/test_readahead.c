@@ -15,7 +15,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include <sqlite3.h>
@@ -477,6 +479,77 @@ static void test_grown_after_open(void **state)
     stream_free(&st[1]);
 }
 
+/* The threads of this process (the entries of /proc/self/task). */
+static int threads_now(void)
+{
+    DIR *d = opendir("/proc/self/task");
+    assert_non_null(d);
+    int n = 0;
+    for (struct dirent *e; (e = readdir(d)) != NULL;)
+        n += e->d_name[0] != '.';
+    closedir(d);
+    return n;
+}
+
+/* The read-ahead of a file on a machine with two cores runs on other
+ * threads: one is alive from the first item until the reader has passed
+ * the first chunk (the last chunk's buffer is the first's), and none once
+ * the reader is closed. */
+static void test_reads_on_other_threads(void **state)
+{
+    struct rs_test_fixture *fx = *state;
+    if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
+        skip();
+    record(fx->path, 40000);
+    int before = threads_now();
+    struct rs_reader *s;
+    assert_int_equal(rs_reader_open(&s, fx->path, NULL, 0), 0);
+    assert_int_equal(threads_now(), before);
+    assert_int_equal(rs_reader_readahead(s), 0);
+    struct rs_item it;
+    assert_int_equal(rs_reader_next(s, &it), 1);
+    assert_true(threads_now() > before);
+    rs_reader_close(s);
+    assert_int_equal(threads_now(), before);
+}
+
+/* A page of frames overwritten with zeros in the middle of the file: the
+ * reader counts one corrupt region, skips past it and reads every frame
+ * after it to the end. */
+static void test_reads_past_a_corrupt_page(void **state)
+{
+    struct rs_test_fixture *fx = *state;
+    record(fx->path, 20000);
+    exec_sql(fx->path, "PRAGMA journal_mode=DELETE;");
+    size_t n;
+    unsigned char *img = slurp(fx->path, &n);
+    assert_true(n > 100 * 4096);
+    memset(img + (n / 4096 / 2) * 4096, 0, 4096);
+    write_file(fx->path, img, n);
+    free(img);
+    for (int ra = 0; ra < 2; ra++) {
+        struct rs_reader *s;
+        assert_int_equal(rs_reader_open(&s, fx->path, NULL, 0), 0);
+        if (ra)
+            assert_int_equal(rs_reader_readahead(s), 0);
+        struct rs_item it;
+        int64_t last = 0;
+        long frames = 0;
+        while (rs_reader_next(s, &it) > 0)
+            if (it.kind == RS_ITEM_FRAME) {
+                last = it.id;
+                frames++;
+            }
+        struct rs_reader_damage d;
+        rs_reader_get_damage(s, &d);
+        rs_reader_close(s);
+        assert_int_equal(d.corrupt_regions, 1);
+        assert_true(d.lost_rows > 0 && d.lost_rows < 1000);
+        assert_true(last >= 20000);                      /* to the end */
+        assert_true(frames + (long)d.lost_rows + (long)d.bad_frames >= last - 1);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -486,6 +559,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_start_late_close_early, rs_test_fixture_setup, rs_test_fixture_teardown),
         cmocka_unit_test_setup_teardown(test_oversize_frame_and_reread, rs_test_fixture_setup, rs_test_fixture_teardown),
         cmocka_unit_test_setup_teardown(test_grown_after_open, rs_test_fixture_setup, rs_test_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_reads_on_other_threads, rs_test_fixture_setup, rs_test_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_reads_past_a_corrupt_page, rs_test_fixture_setup, rs_test_fixture_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
