@@ -189,6 +189,16 @@ static int read_all(const char *path, const void *img, size_t n, bool ra, enum m
     return 0;
 }
 
+/* The session at PATH opened, reading ahead if RA. */
+static struct rs_reader *open_reader(const char *path, int ra)
+{
+    struct rs_reader *s;
+    assert_int_equal(rs_reader_open(&s, path, NULL, 0), 0);
+    if (ra)
+        assert_int_equal(rs_reader_readahead(s), 0);
+    return s;
+}
+
 static bool same_damage(const struct rs_reader_damage *a, const struct rs_reader_damage *b)
 {
     return a->bad_frames == b->bad_frames && a->bad_rows == b->bad_rows &&
@@ -344,10 +354,7 @@ static void test_oversize_frame_and_reread(void **state)
     compare_all("oversize frame", fx->path, NULL, 0, damage, sizeof damage);
     assert_non_null(strstr(damage, "1 frame failed the checksum"));
     for (int ra = 0; ra < 2; ra++) {
-        struct rs_reader *s;
-        assert_int_equal(rs_reader_open(&s, fx->path, NULL, 0), 0);
-        if (ra)
-            assert_int_equal(rs_reader_readahead(s), 0);
+        struct rs_reader *s = open_reader(fx->path, ra);
         struct rs_item it;
         struct rs_reader_damage d1, d2;
         while (rs_reader_next(s, &it) > 0)
@@ -528,10 +535,7 @@ static void test_reads_past_a_corrupt_page(void **state)
     write_file(fx->path, img, n);
     free(img);
     for (int ra = 0; ra < 2; ra++) {
-        struct rs_reader *s;
-        assert_int_equal(rs_reader_open(&s, fx->path, NULL, 0), 0);
-        if (ra)
-            assert_int_equal(rs_reader_readahead(s), 0);
+        struct rs_reader *s = open_reader(fx->path, ra);
         struct rs_item it;
         int64_t last = 0;
         long frames = 0;
