@@ -8,13 +8,14 @@
  * last rowid when the scan began and the chunk that holds it is open-ended.
  * A chunk that starts on the grid (from = k * RS_SCAN_CHUNK) is the same
  * query whoever runs it, so the workers run chunks k, k + 1, ... on
- * connections of their own, alternately, and the reader takes each chunk's
- * rows (and the code its last step returned) in place of stepping it: the
- * same rows, in the same order, with the same error at the same place. The
- * reader's damage rules run on them unchanged, on its own thread. A chunk
- * it cannot take (a worker failed to open, the chunk was started off the
- * grid after a damaged region or a seek, or already dropped) it steps
- * itself.
+ * connections of their own (the next chunk to whichever is free), and the
+ * reader takes each chunk's rows (and the code its last step returned) in
+ * place of stepping it: the same rows, in the same order, with the same
+ * error at the same place. The reader's damage rules run on them
+ * unchanged, on its own thread. A chunk it cannot take (no worker could
+ * open the file, the chunk was started off the grid after a damaged region
+ * or a seek, or already dropped) it steps itself, and so the rest of one a
+ * worker could not finish (RS_SCAN_MORE).
  */
 #ifndef RS_SCAN_H
 #define RS_SCAN_H
