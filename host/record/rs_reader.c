@@ -18,7 +18,6 @@
 #include <sqlite3.h>
 
 #include "rs_jsonq.h"
-#include "rs_readahead.h"
 #include "rs_record_int.h"
 #include "rs_scan.h"
 #include "rs_schema.h"
@@ -75,14 +74,12 @@ struct rs_reader {
     char *meta_key[META_MAX];
     char *meta_val[META_MAX];
 
-    struct rs_ra_count cnt; /* damage, and the cursors' high-water marks */
+    struct {
+        struct rs_reader_damage dmg;
+        int64_t hw[2]; /* the cursors' high-water marks (frames, log) */
+    } cnt;
     char dmg_msg[640];
-    struct rs_readahead *ra; /* rs_reader_readahead: the iteration on a thread */
 };
-
-_Static_assert(sizeof((struct rs_reader *)0)->type + sizeof((struct rs_reader *)0)->data <=
-                   RS_RA_TEXT_ITEM,
-               "read-ahead blocks must hold the longest log item's strings");
 
 const char *rs_reader_strerror(int err)
 {
@@ -341,7 +338,6 @@ void rs_reader_close(struct rs_reader *s)
 {
     if (!s)
         return;
-    rs_readahead_free(s->ra);
     rs_scan_free(s->scan);
     free((char *)s->how.path);
     sqlite3_finalize(s->fc.st);
@@ -769,11 +765,10 @@ static void peek_log(struct rs_reader *s)
     }
 }
 
-/* rs_reader_next on this thread (also what the read-ahead thread runs),
- * without filling a frame's struct: its bytes were checked, it->raw. */
-static int plain_next(void *ctx, struct rs_item *it)
+/* The next item, frames and log rows merged in recording order, without
+ * filling a frame's struct: its bytes were checked, it->raw. */
+static int merge_next(struct rs_reader *s, struct rs_item *it)
 {
-    struct rs_reader *s = ctx;
     peek_frame(s);
     peek_log(s);
     if (!s->fc.have && !s->lc.have)
@@ -807,9 +802,8 @@ static int plain_next(void *ctx, struct rs_item *it)
 
 int rs_reader_next(struct rs_reader *s, struct rs_item *it)
 {
-    int got = s->ra ? rs_readahead_next(s->ra, it) : plain_next(s, it);
+    int got = merge_next(s, it);
     if (got > 0 && it->kind == RS_ITEM_FRAME) {
-        /* on the caller's thread: the read-ahead thread has enough to do */
         rs_frame_decode(it->raw, &it->frame);
         it->type = rs_frame_type_name(it->frame.type);
     }
@@ -820,27 +814,10 @@ int rs_reader_readahead(struct rs_reader *s)
 {
     /* the frames stepped on two more threads where there are cores for them */
     s->scan_on = s->how.path && sysconf(_SC_NPROCESSORS_ONLN) >= 2;
-    if (s->scan_on)
-        return 0;
-    if (!s->ra)
-        s->ra = rs_readahead_new(plain_next, s, &s->cnt);
-    return s->ra ? 0 : -1;
+    return 0;
 }
 
-/* The read-ahead thread stopped while S's database is used here. */
-static void ra_pause(struct rs_reader *s)
-{
-    if (s->ra)
-        rs_readahead_pause(s->ra);
-}
-
-static void ra_resume(struct rs_reader *s)
-{
-    if (s->ra)
-        rs_readahead_resume(s->ra);
-}
-
-static long log_db(struct rs_reader *s, rs_reader_item_fn fn, void *ctx)
+long rs_reader_log(struct rs_reader *s, rs_reader_item_fn fn, void *ctx)
 {
     static const enum rs_item_kind kinds[] = { RS_ITEM_FRAME, RS_ITEM_GAP, RS_ITEM_EVENT,
                                                RS_ITEM_MARK };
@@ -870,13 +847,6 @@ static long log_db(struct rs_reader *s, rs_reader_item_fn fn, void *ctx)
     return n;
 }
 
-long rs_reader_log(struct rs_reader *s, rs_reader_item_fn fn, void *ctx)
-{
-    ra_pause(s);
-    long n = log_db(s, fn, ctx);
-    ra_resume(s);
-    return n;
-}
 
 /* The first frame at or after ID: its id and dev_us. The statement is
  * prepared once per reader (seek and span call this dozens of times, and
@@ -904,8 +874,6 @@ static bool frame_at(struct rs_reader *s, int64_t id, int64_t *found, int64_t *d
  */
 int rs_reader_seek(struct rs_reader *s, int64_t dev_us)
 {
-    if (s->ra)
-        rs_readahead_discard(s->ra); /* restarted from here by the next rs_reader_next */
     int64_t lo = 0, hi = 0, id, dev;
     query_int(s->db, "SELECT min(id) FROM frames", &lo);
     query_int(s->db, "SELECT max(id) FROM frames", &hi);
@@ -998,9 +966,7 @@ static void span_db(struct rs_reader *s, uint64_t *frames, int64_t *first_dev_us
 int rs_reader_span(struct rs_reader *s, uint64_t *frames, int64_t *first_dev_us,
                     int64_t *last_dev_us)
 {
-    ra_pause(s);
     span_db(s, frames, first_dev_us, last_dev_us);
-    ra_resume(s);
     return 0;
 }
 
@@ -1096,20 +1062,15 @@ int rs_reader_summary(struct rs_reader *s, struct rs_reader_summary *sum)
         return 0;
     }
     int64_t d0, d1;
-    ra_pause(s);
     span_db(s, &sum->frames, &d0, &d1);
     sum->duration_s = ((double)d1 - (double)d0) / 1e6;
     rs_summary_from_events(s->db, sum);
-    ra_resume(s);
     return 0;
 }
 
 void rs_reader_get_damage(const struct rs_reader *s, struct rs_reader_damage *d)
 {
-    if (s->ra)
-        rs_readahead_damage(s->ra, d);
-    else
-        *d = s->cnt.dmg;
+    *d = s->cnt.dmg;
 }
 
 const char *rs_reader_damage_message(struct rs_reader *s)

@@ -109,17 +109,14 @@ const char *rs_reader_meta(struct rs_reader *s, const char *key);
 int rs_reader_next(struct rs_reader *s, struct rs_item *it);
 
 /*
- * From now on read ahead on a second thread: SQLite's stepping and each
- * frame's checksum and parsing run there, in blocks of items, while the
- * caller works on the items already read. For passes over the whole
- * session (analyze, export); the items, their order, the end and the
- * damage counters after each item are exactly those of the plain reader.
- * The calls that use the database (log, span, summary) stop the thread
- * for their duration; a seek drops what was read ahead and restarts from
- * the new position (the damage counters then include the rows read ahead,
- * never counted twice). rs_reader_close joins the thread. 0, or -1 (out
- * of memory: the reader goes on without). If the thread cannot be
- * started, the items are read on the caller's thread.
+ * For a pass over the whole session (analyze, export): from now on the
+ * frames of a session file are stepped ahead by two worker threads with
+ * connections of their own, chunk by chunk, where the machine has two
+ * cores or more (rs_scan.h); nothing changes for a reader of bytes in
+ * memory or on one core. The items, their order, the end and the damage
+ * counters after each item are exactly those of the reader without it; a
+ * seek stops the workers and they start again from the new position.
+ * rs_reader_close joins them. 0 always.
  */
 int rs_reader_readahead(struct rs_reader *s);
 

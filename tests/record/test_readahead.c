@@ -1,12 +1,13 @@
 /*
- * test_readahead.c - the session reader with its read-ahead thread
- * (rs_reader_readahead) delivers exactly what the plain reader delivers:
- * every item (kind, ids, times, frame bytes, type and JSON text) in the
- * same order, the same end, and the same damage counters after every
- * item, over whole, truncated and damaged session files, from a file and
- * from memory, with the calls that use the database (log, span, summary)
- * and seeks in between. Nothing is timed: the two item streams are
- * compared, so the test is the same however the threads are scheduled.
+ * test_readahead.c - the session reader reading ahead (rs_reader_readahead:
+ * the frames stepped by scan workers, rs_scan.h) delivers exactly what the
+ * plain reader delivers: every item (kind, ids, times, frame bytes, type
+ * and JSON text) in the same order, the same end, and the same damage
+ * counters after every item, over whole, truncated, damaged and growing
+ * session files, with the calls that use the database (log, span,
+ * summary) and seeks in between. Nothing is timed: the two item streams
+ * are compared, so the test is the same however the threads are
+ * scheduled.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -22,7 +23,7 @@
 
 #include <sqlite3.h>
 
-#include "rs_readahead.h"
+#include "rs_scan.h"
 #include "rs_record.h"
 #include "rs_reader.h"
 #include "test_util.h"
@@ -43,10 +44,9 @@ static void exec_sql(const char *path, const char *sql)
 /*
  * N sample frames with log rows all through: an event every 7 frames (its
  * JSON made 8000-8200 characters long every 50th, more than the recorder
- * writes but what a file may hold, so that blocks fill with text before
- * they fill with items), a mark every 301, a host gap every 997, a
- * sequence gap and a fault frame. N above RS_RA_ITEMS * RS_RA_BLOCKS makes
- * the ring go round.
+ * writes but what a file may hold), a mark every 301, a host gap every
+ * 997, a sequence gap and a fault frame. N above 4 * RS_SCAN_CHUNK makes
+ * the workers' four buffers go round.
  */
 static void record(const char *path, uint32_t n)
 {
@@ -157,17 +157,14 @@ static void between(struct rs_reader *s, struct stream *st, enum mode m, size_t 
         rs_reader_seek(s, 12500LL * 7000);
 }
 
-/* Read the session at PATH (or its image IMG of N bytes) to the end, with
- * or without read-ahead; every item and the damage after it into ST.
- * The result of the open. */
-static int read_all(const char *path, const void *img, size_t n, bool ra, enum mode m,
-                    struct stream *st)
+/* Read the session at PATH to the end, with or without read-ahead; every
+ * item and the damage after it into ST. The result of the open. */
+static int read_all(const char *path, bool ra, enum mode m, struct stream *st)
 {
     memset(st, 0, sizeof *st);
     struct rs_reader *s;
     char msg[512];
-    int rc = img ? rs_reader_open_mem(&s, path, img, n, msg, sizeof msg)
-                 : rs_reader_open(&s, path, msg, sizeof msg);
+    int rc = rs_reader_open(&s, path, msg, sizeof msg);
     if (rc != 0)
         return rc;
     if (ra)
@@ -240,14 +237,14 @@ static void expect_same(const char *what, const struct stream *a, const struct s
 
 /* Plain and read-ahead over PATH (or its image) in every mode; the
  * number of items read straight through and its damage message. */
-static size_t compare_all(const char *what, const char *path, const void *img, size_t n,
+static size_t compare_all(const char *what, const char *path,
                           char *damage, size_t cap)
 {
     size_t items = 0;
     for (int m = STRAIGHT; m <= SEEKS; m++) {
         struct stream a, b;
-        int ra = read_all(path, img, n, false, (enum mode)m, &a);
-        int rb = read_all(path, img, n, true, (enum mode)m, &b);
+        int ra = read_all(path, false, (enum mode)m, &a);
+        int rb = read_all(path, true, (enum mode)m, &b);
         assert_int_equal(ra, rb);
         char w[256];
         snprintf(w, sizeof w, "%s, mode %d", what, m);
@@ -289,16 +286,11 @@ static void test_whole_session(void **state)
     struct rs_test_fixture *fx = *state;
     record(fx->path, 40000);
     char damage[640];
-    size_t items = compare_all("whole", fx->path, NULL, 0, damage, sizeof damage);
+    size_t items = compare_all("whole", fx->path, damage, sizeof damage);
     assert_string_equal(damage, "");
-    /* the samples, a fault frame, the log rows, the end twice: more than
-     * the ring holds, so it goes round */
+    /* the samples, a fault frame, the log rows, the end twice */
     assert_true(items > 40000 + 5000);
-    assert_true(items > RS_RA_ITEMS * RS_RA_BLOCKS);
-    size_t n;
-    unsigned char *img = slurp(fx->path, &n);
-    compare_all("whole, from memory", fx->path, img, n, NULL, 0);
-    free(img);
+    _Static_assert(40000 > 4 * RS_SCAN_CHUNK, "more chunks than the workers' buffers");
 }
 
 /* Frames failing their checksum, alternating with good ones (many damage
@@ -312,7 +304,7 @@ static void test_bad_frames_and_rows(void **state)
              "UPDATE frames SET raw = X'01' WHERE id BETWEEN 3000 AND 3100;"
              "UPDATE log SET kind = 9 WHERE id % 5 = 0;");
     char damage[640];
-    compare_all("bad frames and rows", fx->path, NULL, 0, damage, sizeof damage);
+    compare_all("bad frames and rows", fx->path, damage, sizeof damage);
     assert_non_null(strstr(damage, "252 frames failed the checksum"));
     assert_non_null(strstr(damage, "unreadable event/meta row"));
 }
@@ -351,7 +343,7 @@ static void test_oversize_frame_and_reread(void **state)
     set_raw(fx->path, 42, big, (int)sizeof big);
     exec_sql(fx->path, "UPDATE log SET kind = 9 WHERE id = (SELECT max(id) FROM log)");
     char damage[640];
-    compare_all("oversize frame", fx->path, NULL, 0, damage, sizeof damage);
+    compare_all("oversize frame", fx->path, damage, sizeof damage);
     assert_non_null(strstr(damage, "1 frame failed the checksum"));
     for (int ra = 0; ra < 2; ra++) {
         struct rs_reader *s = open_reader(fx->path, ra);
@@ -401,8 +393,7 @@ static void test_truncated_and_scrambled(void **state)
         char what[64];
         snprintf(what, sizeof what, "damaged %d", round);
         char damage[640];
-        compare_all(what, p, NULL, 0, damage, sizeof damage);
-        compare_all(what, p, copy, n, NULL, 0);
+        compare_all(what, p, damage, sizeof damage);
         regions += strstr(damage, "corrupt region") != NULL;
         truncated += strstr(damage, "truncated") != NULL;
         if (getenv("RS_TEST_VERBOSE"))
@@ -421,7 +412,7 @@ static void test_start_late_close_early(void **state)
     struct rs_test_fixture *fx = *state;
     record(fx->path, 7000);
     struct stream a, b;
-    read_all(fx->path, NULL, 0, false, STRAIGHT, &a);
+    read_all(fx->path, false, STRAIGHT, &a);
     memset(&b, 0, sizeof b);
     struct rs_reader *s;
     assert_int_equal(rs_reader_open(&s, fx->path, NULL, 0), 0);
