@@ -18,7 +18,6 @@
 #include "rs_scan.h"
 
 #define SCAN_THREADS_MAX 4
-#define SCAN_BUFS (2 * SCAN_THREADS_MAX)
 
 struct scan_buf {
     int64_t k;    /* the chunk held when full */
@@ -41,7 +40,7 @@ struct rs_scan {
     struct scan_buf *taken;
     pthread_t thread[SCAN_THREADS_MAX];
     bool started[SCAN_THREADS_MAX];
-    struct scan_buf buf[SCAN_BUFS];
+    struct scan_buf buf[RS_SCAN_BUFS_MAX];
 };
 
 int64_t rs_scan_chunk_end(int64_t from, int64_t grid_end)
@@ -210,13 +209,13 @@ static bool alloc_scan(struct rs_scan *sc, const struct rs_scan_open *how)
 }
 
 struct rs_scan *rs_scan_new(const struct rs_scan_open *how, int64_t first, int64_t grid_end,
-                            int threads)
+                            int threads, int bufs)
 {
     struct rs_scan *sc = calloc(1, sizeof *sc);
     if (!sc || first < 0)
         return free(sc), NULL;
     sc->threads = threads < 1 ? 1 : threads > SCAN_THREADS_MAX ? SCAN_THREADS_MAX : threads;
-    sc->nbuf = 2 * sc->threads;
+    sc->nbuf = bufs < sc->threads ? sc->threads : bufs > RS_SCAN_BUFS_MAX ? RS_SCAN_BUFS_MAX : bufs;
     sc->first = sc->next = sc->claim = first;
     sc->grid_end = grid_end;
     sc->last = grid_end > 0 ? (grid_end - 1) / RS_SCAN_CHUNK : 0;

@@ -64,10 +64,14 @@ void rs_scan_row_read(sqlite3_stmt *st, struct rs_scan_row *r);
 
 struct rs_scan;
 
-/* THREADS workers over the chunks from FIRST on (grid_end as above); NULL
- * if out of memory or no thread could start. */
+/* The most chunk buffers a scan has (each holds RS_SCAN_CHUNK rows). */
+#define RS_SCAN_BUFS_MAX 32
+
+/* THREADS workers (1 to 4) over the chunks from FIRST on (grid_end as
+ * above), filling up to BUFS chunks (THREADS to RS_SCAN_BUFS_MAX) ahead of
+ * the reader; NULL if out of memory or no thread could start. */
 struct rs_scan *rs_scan_new(const struct rs_scan_open *how, int64_t first, int64_t grid_end,
-                            int threads);
+                            int threads, int bufs);
 /* Stops the workers (joined) and closes their connections. */
 void rs_scan_free(struct rs_scan *sc);
 

@@ -45,8 +45,9 @@ static void exec_sql(const char *path, const char *sql)
  * N sample frames with log rows all through: an event every 7 frames (its
  * JSON made 8000-8200 characters long every 50th, more than the recorder
  * writes but what a file may hold), a mark every 301, a host gap every
- * 997, a sequence gap and a fault frame. N above 4 * RS_SCAN_CHUNK makes
- * the workers' four buffers go round.
+ * 997, a sequence gap and a fault frame. N above 4 * RS_SCAN_CHUNK gives
+ * the reader chunks taken from the workers after the first and before the
+ * open-ended last (their buffers going round is test_scan's).
  */
 static void record(const char *path, uint32_t n)
 {
@@ -290,7 +291,7 @@ static void test_whole_session(void **state)
     assert_string_equal(damage, "");
     /* the samples, a fault frame, the log rows, the end twice */
     assert_true(items > 40000 + 5000);
-    _Static_assert(40000 > 4 * RS_SCAN_CHUNK, "more chunks than the workers' buffers");
+    _Static_assert(40000 > 4 * RS_SCAN_CHUNK, "whole chunks between the first and the last");
 }
 
 /* Frames failing their checksum, alternating with good ones (many damage

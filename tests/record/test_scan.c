@@ -111,18 +111,19 @@ static void expect_rows(const struct rs_scan_row *a, const struct rs_scan_row *b
     }
 }
 
-static struct rs_scan *scan_of(const char *path, int64_t first, int64_t grid_end, int threads)
+static struct rs_scan *scan_of(const char *path, int64_t first, int64_t grid_end, int threads,
+                               int bufs)
 {
     struct rs_scan_open how = { path, SQLITE_OPEN_READONLY, false };
-    struct rs_scan *sc = rs_scan_new(&how, first, grid_end, threads);
+    struct rs_scan *sc = rs_scan_new(&how, first, grid_end, threads, bufs);
     assert_non_null(sc);
     return sc;
 }
 
 /* Chunks FIRST.. taken in turn and joined: the direct rows above FIRST*C. */
-static void expect_all(const char *path, int64_t first, int64_t grid_end, int threads)
+static void expect_all(const char *path, int64_t first, int64_t grid_end, int threads, int bufs)
 {
-    struct rs_scan *sc = scan_of(path, first, grid_end, threads);
+    struct rs_scan *sc = scan_of(path, first, grid_end, threads, bufs);
     struct rows want = direct(path, first * C, INT64_MAX);
     size_t at = 0;
     const struct rs_scan_row *rows;
@@ -153,9 +154,13 @@ static void test_every_row_in_order(void **state)
     assert_true(bad > 600 && good > 29000); /* both kinds are in the chunks */
     int64_t grid_end = all.r[all.n - 1].id;
     free(all.r);
-    for (int threads = 1; threads <= 4; threads++)
-        expect_all(fx->path, 0, grid_end, threads);
-    expect_all(fx->path, 2, grid_end, 2); /* from a later chunk */
+    /* threads and buffers: fewer buffers than chunks go round, and the
+     * counts out of range are brought into it (0: one per thread) */
+    static const int tb[][2] = { { 1, 1 }, { 1, 2 }, { 2, 2 }, { 2, 3 }, { 3, 4 },
+                                 { 4, 4 }, { 2, 16 }, { 2, 0 }, { 4, 1000 } };
+    for (size_t i = 0; i < sizeof tb / sizeof tb[0]; i++)
+        expect_all(fx->path, 0, grid_end, tb[i][0], tb[i][1]);
+    expect_all(fx->path, 2, grid_end, 2, 2); /* from a later chunk */
 }
 
 static void test_dropped_and_refused(void **state)
@@ -166,7 +171,7 @@ static void test_dropped_and_refused(void **state)
     int64_t grid_end = all.r[all.n - 1].id;
     free(all.r);
     assert_true(grid_end > 5 * C && grid_end < 6 * C);
-    struct rs_scan *sc = scan_of(fx->path, 1, grid_end, 2);
+    struct rs_scan *sc = scan_of(fx->path, 1, grid_end, 2, 4);
     const struct rs_scan_row *rows;
     int n, rc;
     assert_false(rs_scan_take(sc, 0, &rows, &n, &rc)); /* before the first */
@@ -183,13 +188,13 @@ static void test_dropped_and_refused(void **state)
     assert_false(rs_scan_take(sc, 6, &rows, &n, &rc)); /* past the last */
     rs_scan_free(sc);
     /* the last id one past a chunk's end: the chunk after it is the last */
-    sc = scan_of(fx->path, 0, 3 * C + 1, 1);
+    sc = scan_of(fx->path, 0, 3 * C + 1, 1, 2);
     assert_true(rs_scan_take(sc, 3, &rows, &n, &rc));
     assert_int_equal(rows[0].id, 3 * C + 1);
     rs_scan_free(sc);
     /* freed while workers wait for buffers, and while a chunk is taken */
-    rs_scan_free(scan_of(fx->path, 0, grid_end, 4));
-    sc = scan_of(fx->path, 0, grid_end, 1);
+    rs_scan_free(scan_of(fx->path, 0, grid_end, 4, 4));
+    sc = scan_of(fx->path, 0, grid_end, 1, 2);
     assert_true(rs_scan_take(sc, 0, &rows, &n, &rc));
     rs_scan_free(sc);
 }
@@ -200,7 +205,7 @@ static void test_grown_past_the_grid(void **state)
 {
     struct rs_test_fixture *fx = *state;
     record(fx->path, 3 * C);
-    struct rs_scan *sc = scan_of(fx->path, 0, 100, 2);
+    struct rs_scan *sc = scan_of(fx->path, 0, 100, 2, 4);
     const struct rs_scan_row *rows;
     int n, rc;
     assert_true(rs_scan_take(sc, 0, &rows, &n, &rc));
@@ -220,8 +225,8 @@ static void test_cannot_open(void **state)
     char missing[600];
     snprintf(missing, sizeof missing, "%s/missing.rsession", fx->dir);
     struct rs_scan_open how = { missing, SQLITE_OPEN_READONLY, false };
-    assert_null(rs_scan_new(&how, -1, 10 * C, 2)); /* no chunk below the grid */
-    struct rs_scan *sc = scan_of(missing, 0, 10 * C, 2);
+    assert_null(rs_scan_new(&how, -1, 10 * C, 2, 4)); /* no chunk below the grid */
+    struct rs_scan *sc = scan_of(missing, 0, 10 * C, 2, 4);
     const struct rs_scan_row *rows;
     int n, rc;
     assert_false(rs_scan_take(sc, 0, &rows, &n, &rc));
