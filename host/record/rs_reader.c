@@ -24,17 +24,6 @@
 #include "rs_reader.h"
 
 #define META_MAX 32
-/*
- * The parallel scan: two workers (as many as the two cores analyze and
- * export are measured on), and sixteen chunk buffers between them, about
- * 12 MiB in all. The reader's own work per chunk varies (a hold's edge
- * fits are bursts of work), and with four buffers the workers stopped for
- * a free one often enough to leave a core idle 15 % of the time: analyze
- * of a 10-hour session took 0.47 s against 0.42 s with sixteen, measured
- * alternately on the same file (docs/performance.md). More did not help.
- */
-#define SCAN_THREADS 2
-#define SCAN_BUFS 16
 #define META_VALUE_MAX 8192
 #define TEXT_MAX 8192
 
@@ -606,7 +595,8 @@ static bool take_chunk(struct rs_reader *s, int64_t from)
         return false;
     int64_t k = from / RS_SCAN_CHUNK;
     if (!s->scan) {
-        s->scan = rs_scan_new(&s->how, k, s->fc.grid_end, SCAN_THREADS, SCAN_BUFS);
+        s->scan = rs_scan_new(&s->how, k, s->fc.grid_end, RS_SCAN_READER_THREADS,
+                              RS_SCAN_READER_BUFS);
         s->scan_on = s->scan != NULL;
     }
     s->src = s->scan && rs_scan_take(s->scan, k, &s->src_rows, &s->src_n, &s->src_rc);

@@ -67,6 +67,18 @@ struct rs_scan;
 /* The most chunk buffers a scan has (each holds RS_SCAN_CHUNK rows). */
 #define RS_SCAN_BUFS_MAX 32
 
+/*
+ * The session reader's scan: two workers (as many as the two cores
+ * analyze and export are measured on), and sixteen chunk buffers between
+ * them, about 12 MiB in all. The reader's own work per chunk varies (a hold's edge
+ * fits are bursts of work), and with four buffers the workers stopped for
+ * a free one often enough to leave a core idle 15 % of the time: analyze
+ * of a 10-hour session took 0.47 s against 0.42 s with sixteen, measured
+ * alternately on the same file (docs/performance.md). More did not help.
+ */
+#define RS_SCAN_READER_THREADS 2
+#define RS_SCAN_READER_BUFS 16
+
 /* THREADS workers (1 to 4) over the chunks from FIRST on (grid_end as
  * above), filling up to BUFS chunks (THREADS to RS_SCAN_BUFS_MAX) ahead of
  * the reader; NULL if out of memory or no thread could start. */

@@ -492,14 +492,15 @@ static int threads_now(void)
 
 /* The read-ahead of a file on a machine with two cores runs on other
  * threads: one is alive from the first item until the reader has passed
- * the first chunk (the last chunk's buffer is the first's), and none once
- * the reader is closed. */
+ * the first chunk (a file of more chunks than the workers have buffers:
+ * one waits for the first chunk's buffer), and none once the reader is
+ * closed. */
 static void test_reads_on_other_threads(void **state)
 {
     struct rs_test_fixture *fx = *state;
     if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
         skip();
-    record(fx->path, 40000);
+    record(fx->path, (RS_SCAN_READER_BUFS + 1) * RS_SCAN_CHUNK);
     int before = threads_now();
     struct rs_reader *s;
     assert_int_equal(rs_reader_open(&s, fx->path, NULL, 0), 0);
