@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rs_bigread.h"
 #include "rs_scan.h"
 
 #define SCAN_THREADS_MAX 4
@@ -138,7 +139,9 @@ static bool open_conn(const struct rs_scan_open *how, struct collect *c, sqlite3
                       sqlite3_stmt **st)
 {
     *st = NULL;
-    if (sqlite3_open_v2(how->path, db, how->flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
+    /* through the VFS that reads the file 256 KiB at a time (rs_bigread.h) */
+    if (sqlite3_open_v2(how->path, db, how->flags | SQLITE_OPEN_NOMUTEX, rs_bigread_vfs()) !=
+        SQLITE_OK)
         return false;
     sqlite3_extended_result_codes(*db, 1);
     /* connections opened together: one rebuilds a WAL index, the others
