@@ -6,6 +6,7 @@
  * journal alike), reads pages past the end of its block and past the end
  * of the file, and can write. Nothing is timed.
  */
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +14,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include <sqlite3.h>
@@ -192,10 +195,147 @@ static void test_writes(void **state)
     expect_writes(fx->path, "delete");
 }
 
-/* A file that is not a database, and one too short for its header. */
+/* The first and last pages of PATH, of SIZE bytes, through a connection
+ * in one read transaction: the first read loads the block that holds the
+ * whole file, so the last page is read from it even after its bytes were
+ * zeroed behind SQLite's back (a file's pages do not change under a
+ * reader's transaction unless something ignores SQLite's locks); a plain
+ * connection reads the zeros. */
+static void test_one_read_per_block(void **state)
+{
+    struct rs_test_fixture *fx = *state;
+    make(fx->path, "delete", FEW);
+    struct stat st;
+    assert_int_equal(stat(fx->path, &st), 0);
+    assert_true(st.st_size < 256 * 1024 && st.st_size % 4096 == 0);
+    sqlite3 *big = open_db(fx->path, SQLITE_OPEN_READONLY, true);
+    exec(big, "BEGIN");
+    assert_int_equal(one_int(big, "SELECT v FROM t WHERE id = 1"), 7);
+    int fd = open(fx->path, O_WRONLY);
+    assert_true(fd >= 0);
+    static const unsigned char zeros[4096];
+    /* the rows went in in order: the last one is on the last page */
+    assert_int_equal(pwrite(fd, zeros, sizeof zeros, st.st_size - 4096), 4096);
+    close(fd);
+    assert_int_equal(one_int(big, "SELECT v FROM t WHERE id = 100"), 700);
+    exec(big, "COMMIT");
+    sqlite3_close(big);
+    /* the row's page is zeros in the file now */
+    sqlite3 *plain = open_db(fx->path, SQLITE_OPEN_READONLY, false);
+    sqlite3_stmt *q;
+    assert_int_equal(sqlite3_prepare_v2(plain, "SELECT v FROM t WHERE id = 100", -1, &q, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(q), SQLITE_CORRUPT);
+    sqlite3_finalize(q);
+    sqlite3_close(plain);
+}
+
+/* Every row of a query and the code that ended it, as a digest. */
+static uint64_t query_digest(sqlite3 *db, const char *sql, int *rc)
+{
+    sqlite3_stmt *st;
+    uint64_t h = 14695981039346656037ULL;
+    *rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+    if (*rc != SQLITE_OK)
+        return h;
+    while ((*rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const unsigned char *b = sqlite3_column_blob(st, 0);
+        for (int i = 0, n = sqlite3_column_bytes(st, 0); i < n; i++)
+            h = (h ^ b[i]) * 1099511628211ULL;
+    }
+    sqlite3_finalize(st);
+    return h;
+}
+
+/* A file cut short (its header counts more pages than it has, so SQLite
+ * reads past its end): the same rows and the same error as the default
+ * VFS, at every length tried. */
+static void test_cut_short(void **state)
+{
+    struct rs_test_fixture *fx = *state;
+    make(fx->path, "delete", ROWS);
+    struct stat st;
+    assert_int_equal(stat(fx->path, &st), 0);
+    static const off_t cut[] = { 300 * 1024 + 100, 256 * 1024, 256 * 1024 - 4096 + 7, 9000 };
+    for (size_t i = 0; i < sizeof cut / sizeof cut[0]; i++) {
+        assert_true(cut[i] < st.st_size);
+        assert_int_equal(truncate(fx->path, cut[i]), 0);
+        sqlite3 *plain = open_db(fx->path, SQLITE_OPEN_READONLY, false);
+        sqlite3 *big = open_db(fx->path, SQLITE_OPEN_READONLY, true);
+        int rc_plain, rc_big;
+        const char *q = "SELECT pad || v FROM t ORDER BY id";
+        assert_true(query_digest(plain, q, &rc_plain) == query_digest(big, q, &rc_big));
+        assert_int_equal(rc_big, rc_plain);
+        assert_int_not_equal(rc_big, SQLITE_DONE);
+        sqlite3_close(big);
+        sqlite3_close(plain);
+    }
+}
+
+/* The VFS's read contract, file by file: bytes as the file has them,
+ * inside a block, across two blocks, and past the end (SQLite's short
+ * read: the bytes there are, zeros after them, SQLITE_IOERR_SHORT_READ). */
+static void test_read_contract(void **state)
+{
+    struct rs_test_fixture *fx = *state;
+    enum { SIZE = 300000 };
+    static unsigned char pattern[SIZE];
+    for (int i = 0; i < SIZE; i++)
+        pattern[i] = (unsigned char)(i * 7 + i / 251);
+    FILE *fp = fopen(fx->path, "wb");
+    assert_non_null(fp);
+    assert_int_equal(fwrite(pattern, 1, SIZE, fp), SIZE);
+    fclose(fp);
+    assert_non_null(rs_bigread_vfs());
+    sqlite3_vfs *vfs = sqlite3_vfs_find(rs_bigread_vfs());
+    assert_non_null(vfs);
+    sqlite3_file *f = calloc(1, (size_t)vfs->szOsFile);
+    assert_non_null(f);
+    int out = 0;
+    assert_int_equal(vfs->xOpen(vfs, fx->path, f, SQLITE_OPEN_MAIN_DB | SQLITE_OPEN_READONLY,
+                                &out),
+                     SQLITE_OK);
+    static const struct {
+        sqlite3_int64 off;
+        int n, rc, have; /* have: bytes of the file in the read */
+    } t[] = {
+        { 4096, 4096, SQLITE_OK, 4096 },
+        { 0, 100, SQLITE_OK, 100 },
+        { 262144 - 100, 200, SQLITE_OK, 200 }, /* across two blocks */
+        { 262144, 4096, SQLITE_OK, 4096 },
+        { SIZE - 1000, 4096, SQLITE_IOERR_SHORT_READ, 1000 },
+        { SIZE - 4096, 4096, SQLITE_OK, 4096 },
+        { SIZE, 4096, SQLITE_IOERR_SHORT_READ, 0 },
+        { 400000, 4096, SQLITE_IOERR_SHORT_READ, 0 },
+        { 600000, 4096, SQLITE_IOERR_SHORT_READ, 0 }, /* a block past the end */
+        { 8192, 4096, SQLITE_OK, 4096 },
+    };
+    unsigned char buf[4096];
+    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+        memset(buf, 0xa5, sizeof buf);
+        assert_int_equal(f->pMethods->xRead(f, buf, t[i].n, t[i].off), t[i].rc);
+        assert_memory_equal(buf, pattern + t[i].off, (size_t)t[i].have);
+        for (int k = t[i].have; k < t[i].n; k++)
+            if (buf[k] != 0)
+                fail_msg("read %zu: byte %d past the end is %d, not 0", i, k, buf[k]);
+    }
+    sqlite3_int64 size = 0;
+    assert_int_equal(f->pMethods->xFileSize(f, &size), SQLITE_OK);
+    assert_int_equal(size, SIZE);
+    assert_int_equal(f->pMethods->xClose(f), SQLITE_OK);
+    free(f);
+}
+
+/* A file that is not a database; one that is not there. */
 static void test_not_a_database(void **state)
 {
     struct rs_test_fixture *fx = *state;
+    char missing[600];
+    snprintf(missing, sizeof missing, "%s/missing.db", fx->dir);
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open_v2(missing, &db, SQLITE_OPEN_READONLY, rs_bigread_vfs()),
+                     SQLITE_CANTOPEN);
+    sqlite3_close(db);
     FILE *f = fopen(fx->path, "wb");
     assert_non_null(f);
     fputs("not a database, just text", f);
@@ -217,6 +357,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_file_grows, rs_test_fixture_setup, rs_test_fixture_teardown),
         cmocka_unit_test_setup_teardown(test_writes, rs_test_fixture_setup, rs_test_fixture_teardown),
         cmocka_unit_test_setup_teardown(test_not_a_database, rs_test_fixture_setup, rs_test_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_one_read_per_block, rs_test_fixture_setup, rs_test_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_read_contract, rs_test_fixture_setup, rs_test_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_cut_short, rs_test_fixture_setup, rs_test_fixture_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
