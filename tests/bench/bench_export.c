@@ -3,16 +3,20 @@
  * session, run as the real commands (child processes). Prints figures;
  * asserts nothing about speed.
  *
- *   bench_export [--hours H] [--keep] [SESSION]
+ *   bench_export [--hours H] [--keep] [--runs N] [--against ROLLSENSE] [SESSION]
  *
  * Without SESSION it first records one the way live does (the simulated
  * user looping the demo scenario through rs_session and the recorder,
  * 80 frames/s, H hours of device time, default 10) into $TMPDIR (tmpfs
  * /dev/shm when TMPDIR is unset and it exists). The rollsense binary is the
- * one next to this program. Each command runs twice; wall time and the
- * child's CPU time (user + sys) are printed for both runs. Last, `rollsense
- * replay --screenshot-after 1` (offscreen unless SDL_VIDEODRIVER says
- * otherwise): the time to the replay window's first frame, plus its PNG.
+ * one next to this program. Each command runs N times (default 2); wall
+ * time and the child's CPU time (user + sys) are printed for each run, and
+ * their medians from three runs on. With --against, another build's
+ * rollsense runs the same command right after each run of this one, so the
+ * two are compared at the same moments (this machine's speed can change by
+ * half from one minute to the next). Last, `rollsense replay
+ * --screenshot-after 1` (offscreen unless SDL_VIDEODRIVER says otherwise):
+ * the time to the replay window's first frame, plus its PNG.
  */
 #define _XOPEN_SOURCE 700 /* nftw */
 #include <errno.h>
@@ -68,15 +72,62 @@ static int rm_one(const char *path, const struct stat *st, int flag, struct FTW 
     return remove(path);
 }
 
-static void measure(const char *what, char *const argv[])
+#define RUNS_MAX 50
+
+static int runs = 2;
+static char *against; /* another build's rollsense, or NULL */
+
+static int by_value(const void *a, const void *b)
 {
-    for (int k = 1; k <= 2; k++) {
-        double wall = 0, cpu = 0;
-        int rc = run(argv, &wall, &cpu);
-        printf("%s: run %d: %.2f s wall, %.2f s CPU%s\n", what, k, wall, cpu,
-               rc == 0 ? "" : " (FAILED)");
-        fflush(stdout);
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static double median(double *v, int n)
+{
+    qsort(v, (size_t)n, sizeof *v, by_value);
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/* Runs of argv (and of argv with the other build's rollsense), printed. */
+static void measure(const char *what, char *argv[])
+{
+    char *self = argv[0];
+    const char *label[2] = { against ? " (this build)" : "", " (against)" };
+    double wall[2][RUNS_MAX], cpu[2][RUNS_MAX];
+    for (int k = 0; k < runs; k++) {
+        for (int b = 0; b < (against ? 2 : 1); b++) {
+            argv[0] = b ? against : self;
+            int rc = run(argv, &wall[b][k], &cpu[b][k]);
+            printf("%s%s: run %d: %.2f s wall, %.2f s CPU%s\n", what, label[b], k + 1,
+                   wall[b][k], cpu[b][k], rc == 0 ? "" : " (FAILED)");
+            fflush(stdout);
+        }
     }
+    argv[0] = self;
+    for (int b = 0; runs >= 3 && b < (against ? 2 : 1); b++)
+        printf("%s%s: median of %d: %.2f s wall, %.2f s CPU\n", what, label[b], runs,
+               median(wall[b], runs), median(cpu[b], runs));
+}
+
+/* The options into the globals and *hours, *keep, *session; false if wrong. */
+static bool parse_args(int argc, char **argv, double *hours, bool *keep, const char **session)
+{
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--hours") == 0 && i + 1 < argc)
+            *hours = atof(argv[++i]);
+        else if (strcmp(argv[i], "--keep") == 0)
+            *keep = true;
+        else if (strcmp(argv[i], "--runs") == 0 && i + 1 < argc)
+            runs = atoi(argv[++i]);
+        else if (strcmp(argv[i], "--against") == 0 && i + 1 < argc)
+            against = argv[++i];
+        else if (argv[i][0] != '-' && !*session)
+            *session = argv[i];
+        else
+            return false;
+    }
+    return runs >= 1 && runs <= RUNS_MAX && (!against || access(against, X_OK) == 0);
 }
 
 int main(int argc, char **argv)
@@ -84,17 +135,10 @@ int main(int argc, char **argv)
     double hours = 10;
     const char *session = NULL;
     bool keep = false;
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--hours") == 0 && i + 1 < argc)
-            hours = atof(argv[++i]);
-        else if (strcmp(argv[i], "--keep") == 0)
-            keep = true;
-        else if (argv[i][0] != '-' && !session)
-            session = argv[i];
-        else {
-            fprintf(stderr, "usage: bench_export [--hours H] [--keep] [SESSION]\n");
-            return 2;
-        }
+    if (!parse_args(argc, argv, &hours, &keep, &session)) {
+        fprintf(stderr, "usage: bench_export [--hours H] [--keep] [--runs N (1-%d)] "
+                        "[--against ROLLSENSE] [SESSION]\n", RUNS_MAX);
+        return 2;
     }
     char self[1024], rollsense[1100], tmp[512], path[600], csv[600];
     ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
