@@ -10,8 +10,8 @@
  * 80 frames/s, H hours of device time, default 10) into $TMPDIR (tmpfs
  * /dev/shm when TMPDIR is unset and it exists). The rollsense binary is the
  * one next to this program. Each command runs N times (default 2); wall
- * time and the child's CPU time (user + sys) are printed for each run, and
- * their medians from three runs on. With --against, another build's
+ * time, the child's CPU time (user + sys) and its peak resident set are
+ * printed for each run, and their medians from three runs on. With --against, another build's
  * rollsense runs the same command right after each run of this one, so the
  * two are compared at the same moments (this machine's speed can change by
  * half from one minute to the next). Last, `rollsense replay
@@ -40,8 +40,9 @@ static double mono(void)
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* Run argv with stdout to /dev/null; wall and CPU seconds; exit status. */
-static int run(char *const argv[], double *wall, double *cpu)
+/* Run argv with stdout to /dev/null; wall and CPU seconds, peak resident
+ * set in MiB; exit status. */
+static int run(char *const argv[], double *wall, double *cpu, double *rss)
 {
     double t0 = mono();
     fflush(stdout);
@@ -61,6 +62,7 @@ static int run(char *const argv[], double *wall, double *cpu)
     *wall = mono() - t0;
     *cpu = ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 + ru.ru_stime.tv_sec +
            ru.ru_stime.tv_usec / 1e6;
+    *rss = ru.ru_maxrss / 1024.0; /* KiB on Linux */
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
@@ -94,20 +96,21 @@ static void measure(const char *what, char *argv[])
 {
     char *self = argv[0];
     const char *label[2] = { against ? " (this build)" : "", " (against)" };
-    double wall[2][RUNS_MAX], cpu[2][RUNS_MAX];
+    double wall[2][RUNS_MAX], cpu[2][RUNS_MAX], rss[2][RUNS_MAX];
     for (int k = 0; k < runs; k++) {
         for (int b = 0; b < (against ? 2 : 1); b++) {
             argv[0] = b ? against : self;
-            int rc = run(argv, &wall[b][k], &cpu[b][k]);
-            printf("%s%s: run %d: %.2f s wall, %.2f s CPU%s\n", what, label[b], k + 1,
-                   wall[b][k], cpu[b][k], rc == 0 ? "" : " (FAILED)");
+            int rc = run(argv, &wall[b][k], &cpu[b][k], &rss[b][k]);
+            printf("%s%s: run %d: %.2f s wall, %.2f s CPU, %.1f MiB peak RSS%s\n", what,
+                   label[b], k + 1, wall[b][k], cpu[b][k], rss[b][k], rc == 0 ? "" : " (FAILED)");
             fflush(stdout);
         }
     }
     argv[0] = self;
     for (int b = 0; runs >= 3 && b < (against ? 2 : 1); b++)
-        printf("%s%s: median of %d: %.2f s wall, %.2f s CPU\n", what, label[b], runs,
-               median(wall[b], runs), median(cpu[b], runs));
+        printf("%s%s: median of %d: %.2f s wall, %.2f s CPU, %.1f MiB peak RSS\n", what,
+               label[b], runs, median(wall[b], runs), median(cpu[b], runs),
+               median(rss[b], runs));
 }
 
 /* The options into the globals and *hours, *keep, *session; false if wrong. */
