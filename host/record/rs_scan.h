@@ -70,11 +70,12 @@ struct rs_scan;
 /*
  * The session reader's scan: two workers (as many as the two cores
  * analyze and export are measured on), and sixteen chunk buffers between
- * them, about 12 MiB in all. The reader's own work per chunk varies (a hold's edge
- * fits are bursts of work), and with four buffers the workers stopped for
- * a free one often enough to leave a core idle 15 % of the time: analyze
- * of a 10-hour session took 0.47 s against 0.42 s with sixteen, measured
- * alternately on the same file (docs/performance.md). More did not help.
+ * them, about 12 MiB in all. The reader's own work per chunk varies (a
+ * hold's edge fits are bursts of work), and with four buffers the workers
+ * stopped for a free one often enough to leave a core idle 15 % of the
+ * time: analyze of a 10-hour session took 0.47 s against 0.42 s with
+ * sixteen, measured alternately on the same file (docs/performance.md).
+ * More did not help.
  */
 #define RS_SCAN_READER_THREADS 2
 #define RS_SCAN_READER_BUFS 16

@@ -11,10 +11,10 @@
  * /dev/shm when TMPDIR is unset and it exists). The rollsense binary is the
  * one next to this program. Each command runs N times (default 2); wall
  * time, the child's CPU time (user + sys) and its peak resident set are
- * printed for each run, and their medians from three runs on. With --against, another build's
- * rollsense runs the same command right after each run of this one, so the
- * two are compared at the same moments (this machine's speed can change by
- * half from one minute to the next). Last, `rollsense replay
+ * printed for each run, and their medians from three runs on. With
+ * --against, another build's rollsense runs the same command right after
+ * each run of this one, so the two are compared at the same moments (this
+ * machine's speed can change by half from one minute to the next). Last, `rollsense replay
  * --screenshot-after 1` (offscreen unless SDL_VIDEODRIVER says otherwise):
  * the time to the replay window's first frame, plus its PNG.
  */
