@@ -1,6 +1,7 @@
 /*
- * cli_session.c - what the session commands (live, demo, analyze) share on
- * the command line: the config file, window options, signals, JSON output.
+ * cli_session.c - what the session commands (live, demo, replay) share on
+ * the command line: window options, signals, JSON output (the config file
+ * is cli_config.c's, which analyze also uses).
  */
 #include <errno.h>
 #include <signal.h>
@@ -46,23 +47,6 @@ void rs_cli_print_line(void *ctx, const char *line)
      * instead of running on and writing into a closed pipe. */
     if (fflush(out) != 0 && errno == EPIPE)
         stop_requested = 1;
-}
-
-int rs_cli_load_config(const char *who, const char *path, struct rs_config *cfg)
-{
-    struct rs_rtcfg rt;
-    return rs_cli_load_config_all(who, path, cfg, &rt);
-}
-
-int rs_cli_load_config_all(const char *who, const char *path, struct rs_config *cfg,
-                           struct rs_rtcfg *rt)
-{
-    char err[2048], used[1024];
-    if (rs_cfgfile_load_all(cfg, rt, path, used, sizeof used, err, sizeof err) != 0) {
-        rs_cli_error("%s: %s", who, err);
-        return -1;
-    }
-    return 0;
 }
 
 int rs_cli_parse_size(const char *s, int *w, int *h)
