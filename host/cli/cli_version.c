@@ -129,14 +129,21 @@ static int rs_cli_sha256_file(const char *path, char hex[65])
     return 0;
 }
 
-/* <dir of the running executable>/RS_FW_IMAGE_REL into path[cap]: 0, or -1. */
+/* <dir of the rollsense program that was run>/RS_FW_IMAGE_REL into
+ * path[cap]: 0, or -1. That program is the one in RS_LAUNCHER when
+ * rollsense handed the command to rollsense-full (main.c), else this one. */
 static int image_path(char *path, size_t cap)
 {
     char exe[4096];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n <= 0)
-        return -1;
-    exe[n] = '\0';
+    const char *launcher = getenv("RS_LAUNCHER");
+    if (launcher && *launcher && strlen(launcher) < sizeof exe) {
+        strcpy(exe, launcher);
+    } else {
+        ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+        if (n <= 0)
+            return -1;
+        exe[n] = '\0';
+    }
     char *slash = strrchr(exe, '/');
     if (!slash)
         return -1;

@@ -44,6 +44,9 @@ drwxr-xr-x root/root ./usr/lib/
 drwxr-xr-x root/root ./usr/lib/udev/
 drwxr-xr-x root/root ./usr/lib/udev/rules.d/
 -rw-r--r-- root/root ./usr/lib/udev/rules.d/70-rollsense.rules
+drwxr-xr-x root/root ./usr/libexec/
+drwxr-xr-x root/root ./usr/libexec/rollsense/
+-rwxr-xr-x root/root ./usr/libexec/rollsense/rollsense-full
 drwxr-xr-x root/root ./usr/share/
 drwxr-xr-x root/root ./usr/share/applications/
 -rw-r--r-- root/root ./usr/share/applications/rollsense.desktop
@@ -85,14 +88,17 @@ root=$tmp/root
 mkdir "$root"
 dpkg-deb -x "$deb" "$root"
 rs=$root/usr/bin/rollsense
-check "binary: no RPATH/RUNPATH" bash -c "! readelf -d '$rs' | grep -qE 'RPATH|RUNPATH'"
-check "binary: no path into the build tree" bash -c "! grep -qaF '$build' '$rs'"
 src=$(cd "$(dirname "$0")/../.." && pwd)
-check "binary: no path into the source tree" bash -c "! grep -qaF '$src/' '$rs'"
-check "binary: stripped (no debug sections)" bash -c "! readelf -S '$rs' | grep -q '\.debug_'"
-ldd "$rs" >"$tmp/ldd" 2>&1
-check "binary: every library resolves to the system" \
-  bash -c "! grep -q 'not found' '$tmp/ldd' && ! grep -qF '$build' '$tmp/ldd'"
+for b in "$rs" "$root/usr/libexec/rollsense/rollsense-full"; do
+  n=${b#$root}
+  check "$n: no RPATH/RUNPATH" bash -c "! readelf -d '$b' | grep -qE 'RPATH|RUNPATH'"
+  check "$n: no path into the build tree" bash -c "! grep -qaF '$build' '$b'"
+  check "$n: no path into the source tree" bash -c "! grep -qaF '$src/' '$b'"
+  check "$n: stripped (no debug sections)" bash -c "! readelf -S '$b' | grep -q '\.debug_'"
+  ldd "$b" >"$tmp/ldd" 2>&1
+  check "$n: every library resolves to the system" \
+    bash -c "! grep -q 'not found' '$tmp/ldd' && ! grep -qF '$build' '$tmp/ldd'"
+done
 
 # A clean environment: no build-tree variables, private XDG dirs.
 run() {

@@ -1,16 +1,22 @@
 #!/usr/bin/env bash
-# version_test.sh ROLLSENSE IMAGE|- VERSION - `rollsense --version`: the
-# versions, and the firmware image found relative to the executable
+# version_test.sh ROLLSENSE IMAGE|- VERSION [FULL] - `rollsense --version`:
+# the versions, and the firmware image found relative to the executable
 # (bin/../share/rollsense/rollsense-fw.hex): matching, changed, missing, and
-# with '-' (built without the firmware) "not built".
+# with '-' (built without the firmware) "not built". FULL: the rollsense-full
+# that ROLLSENSE hands --version to, copied to libexec/rollsense beside it.
 set -u
 rs=$1
 image=$2
 version=$3
+full=${4:-}
 . "$(dirname "$0")/check.sh"
 
 mkdir -p "$tmp/bin" "$tmp/share/rollsense"
 cp "$rs" "$tmp/bin/rollsense"
+if [ -n "$full" ]; then
+  mkdir -p "$tmp/libexec/rollsense"
+  cp "$full" "$tmp/libexec/rollsense/rollsense-full"
+fi
 v() { "$tmp/bin/rollsense" --version >"$tmp/out" 2>&1; echo $? >"$tmp/rc"; cat "$tmp/out"; }
 
 v
