@@ -848,7 +848,6 @@ long rs_reader_log(struct rs_reader *s, rs_reader_item_fn fn, void *ctx)
     return n;
 }
 
-
 /* The first frame at or after ID: its id and dev_us. The statement is
  * prepared once per reader (seek and span call this dozens of times, and
  * preparing cost far more than the lookup). */
