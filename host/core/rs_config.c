@@ -304,9 +304,10 @@ size_t rs_config_format(const struct rs_config *cfg, char *buf, size_t cap)
     for (size_t i = 0; i < NKEYS; i++) {
         char range[96];
         range_text(&keys[i], range, sizeof range);
-        int w = snprintf(buf ? buf + (n < cap ? n : cap) : NULL, n < cap ? cap - n : 0,
-                         "%s = %g   # %s (%s)\n", keys[i].name, cfield(cfg, &keys[i]),
-                         keys[i].help, range);
+        /* past the end (or no buffer): only measured, as snprintf(NULL, 0) */
+        char *dst = buf && n < cap ? buf + n : NULL;
+        int w = snprintf(dst, dst ? cap - n : 0, "%s = %g   # %s (%s)\n", keys[i].name,
+                         cfield(cfg, &keys[i]), keys[i].help, range);
         if (w > 0)
             n += (size_t)w;
     }

@@ -490,7 +490,7 @@ static int check_header(int64_t app, int64_t ver, int64_t ntab, const char *path
  * if the end of the table cannot be read). */
 static int64_t last_frame_id(sqlite3 *db)
 {
-    int64_t hi;
+    int64_t hi = INT64_MIN; /* set when query_int succeeds (gcc -O3 cannot see it) */
     return query_int(db, "SELECT max(id) FROM frames", &hi) == SQLITE_OK ? hi : INT64_MIN;
 }
 

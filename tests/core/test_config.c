@@ -139,6 +139,29 @@ static void test_format_roundtrip(void **state)
     assert_null(rs_config_key_find("nope"));
 }
 
+/* rs_config_format measures as snprintf does: the whole length without a
+ * buffer or with a short one, which then holds the text's start, ended. */
+static void test_format_measures(void **state)
+{
+    (void)state;
+    struct rs_config a;
+    rs_config_defaults(&a);
+    char full[8192], part[100];
+    size_t n = rs_config_format(&a, full, sizeof full);
+    assert_true(n > sizeof part && n < sizeof full);
+    assert_int_equal(strlen(full), n);
+    assert_int_equal(rs_config_format(&a, NULL, 0), n);
+    memset(part, 'x', sizeof part);
+    assert_int_equal(rs_config_format(&a, part, sizeof part), n);
+    assert_int_equal(strlen(part), sizeof part - 1);
+    assert_memory_equal(part, full, sizeof part - 1);
+    /* a buffer that ends inside a later line: that line's start, ended */
+    size_t cut = strchr(full, '\n') - full + 10;
+    assert_int_equal(rs_config_format(&a, part, cut + 1), n);
+    assert_int_equal(strlen(part), cut);
+    assert_memory_equal(part, full, cut);
+}
+
 static void test_good_text(void **state)
 {
     (void)state;
@@ -168,6 +191,7 @@ int main(void)
         cmocka_unit_test(test_bad_values),
         cmocka_unit_test(test_every_key_validated),
         cmocka_unit_test(test_format_roundtrip),
+        cmocka_unit_test(test_format_measures),
         cmocka_unit_test(test_good_text),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
