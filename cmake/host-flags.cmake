@@ -21,7 +21,13 @@ macro(rs_add_subdirectories)
 endmacro()
 
 # Hardening as Debian builds its packages (lintian hardening-no-relro,
-# hardening-no-bindnow): a read-only GOT bound at start-up. _FORTIFY_SOURCE is
-# not set yet: under -Werror it turns every ignored read()/write() result into
-# a build error (docs/packaging.md).
+# hardening-no-bindnow, hardening-no-fortify-functions): a read-only GOT bound
+# at start-up, and libc's checked string and I/O functions. _FORTIFY_SOURCE
+# needs optimisation, so only the optimised configurations get it; not in
+# the sanitizer build, which checks the same calls itself; and not when
+# CFLAGS already choose a level (dpkg-buildflags do), which a second -D would
+# turn into a redefinition error.
 add_link_options(-Wl,-z,relro,-z,now)
+if(NOT RS_SANITIZE AND NOT CMAKE_C_FLAGS MATCHES "_FORTIFY_SOURCE")
+  add_compile_definitions($<$<CONFIG:Release,RelWithDebInfo,MinSizeRel>:_FORTIFY_SOURCE=2>)
+endif()

@@ -153,5 +153,8 @@ check "man page: NAME section" grep -q '^NAME' "$tmp/man.txt"
 lintian --no-cfg --fail-on error,warning -I "$deb" >"$tmp/lintian" 2>&1; rc=$?
 grep -v 'root privileges' "$tmp/lintian"
 check "lintian: no error or warning" test $rc -eq 0
+# RELRO, BIND_NOW and _FORTIFY_SOURCE (cmake/host-flags.cmake): no hardening tag,
+# not even an information one
+check "lintian: no hardening-* tag" sh -c "! grep -q 'hardening-' '$tmp/lintian'"
 
 finish
