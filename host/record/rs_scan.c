@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "rs_bigread.h"
+#include "rs_btfile.h"
 #include "rs_scan.h"
 
 #define SCAN_THREADS_MAX 4
@@ -38,6 +39,7 @@ struct rs_scan {
     int64_t claim;       /* the next chunk a worker will fill */
     int alive;           /* workers that have not returned */
     int64_t next;        /* the reader's: the first chunk not yet taken or dropped */
+    int64_t by_pages, by_query; /* chunks filled from the file's pages, by the query */
     struct scan_buf *taken;
     pthread_t thread[SCAN_THREADS_MAX];
     bool started[SCAN_THREADS_MAX];
@@ -117,46 +119,90 @@ static bool final_code(int rc)
            p == SQLITE_FORMAT || p == SQLITE_TOOBIG || p == SQLITE_MISMATCH;
 }
 
-/* Chunk K's rows into B (ST is COLLECT_SQL, calling into C). */
-static void fill(struct rs_scan *sc, sqlite3_stmt *st, struct collect *c, int64_t k,
-                 struct scan_buf *b)
+/* A worker's connection: COLLECT_SQL (calling into col), and the file for
+ * reading pages (NULL: the query reads every chunk). */
+struct conn {
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    struct collect col;
+    struct rs_btfile *pages;
+};
+
+/* Inside C's read transaction: the rows FROM < id <= END into B read from
+ * the file's pages (rs_btfile.h); false leaves the chunk to the query. */
+static bool fill_from_pages(struct conn *c, int64_t from, int64_t end, struct scan_buf *b)
 {
-    int64_t from = k * RS_SCAN_CHUNK;
-    sqlite3_reset(st);
-    sqlite3_bind_int64(st, 1, from);
-    sqlite3_bind_int64(st, 2, rs_scan_chunk_end(from, sc->grid_end));
-    b->n = 0;
-    c->b = b;
-    c->full = false;
-    int rc = sqlite3_step(st); /* the aggregate's one row once every row was collected */
-    b->rc = rc == SQLITE_ROW ? SQLITE_DONE : !c->full && final_code(rc) ? rc : RS_SCAN_MORE;
-    sqlite3_reset(st); /* ends the read transaction */
+    uint32_t root = rs_btfile_root(c->db); /* takes the transaction's snapshot */
+    if (root == 0 || !rs_btfile_rows(c->pages, root, from, end, b->rows))
+        return false;
+    b->n = (int)(end - from);
+    b->rc = SQLITE_DONE;
+    return true;
 }
 
-/* A connection opened as the reader's was, with COLLECT_SQL prepared to
- * collect into C. */
-static bool open_conn(const struct rs_scan_open *how, struct collect *c, sqlite3 **db,
-                      sqlite3_stmt **st)
+/* Chunk K's rows into B by the query (inside C's transaction if one is open). */
+static void fill_by_query(struct conn *c, int64_t from, int64_t end, struct scan_buf *b)
 {
-    *st = NULL;
+    sqlite3_reset(c->st);
+    sqlite3_bind_int64(c->st, 1, from);
+    sqlite3_bind_int64(c->st, 2, end);
+    b->n = 0;
+    c->col.b = b;
+    c->col.full = false;
+    int rc = sqlite3_step(c->st); /* the aggregate's one row once every row was collected */
+    b->rc = rc == SQLITE_ROW ? SQLITE_DONE : !c->col.full && final_code(rc) ? rc : RS_SCAN_MORE;
+    sqlite3_reset(c->st); /* ends the read transaction when no BEGIN opened one */
+}
+
+/* Chunk K's rows into B: from the file's pages when it can be (a chunk with
+ * an end, read in one transaction with the root page), else by the query.
+ * True when the pages gave it. */
+static bool fill(struct rs_scan *sc, struct conn *c, int64_t k, struct scan_buf *b)
+{
+    int64_t from = k * RS_SCAN_CHUNK, end = rs_scan_chunk_end(from, sc->grid_end);
+    bool txn = c->pages && end != INT64_MAX &&
+               sqlite3_exec(c->db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK;
+    bool pages = txn && fill_from_pages(c, from, end, b);
+    if (!pages)
+        fill_by_query(c, from, end, b);
+    if (!sqlite3_get_autocommit(c->db))
+        sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL);
+    return pages;
+}
+
+/* C's connection opened as the reader's was, with COLLECT_SQL prepared to
+ * collect into c->col, and the file for reading pages unless the reader
+ * needed relaxed schema checks (a damaged file: SQLite reads all of it). */
+static bool open_conn(const struct rs_scan_open *how, struct conn *c)
+{
+    *c = (struct conn){ 0 };
     /* through the VFS that reads the file 256 KiB at a time (rs_bigread.h) */
-    if (sqlite3_open_v2(how->path, db, how->flags | SQLITE_OPEN_NOMUTEX, rs_bigread_vfs()) !=
+    if (sqlite3_open_v2(how->path, &c->db, how->flags | SQLITE_OPEN_NOMUTEX, rs_bigread_vfs()) !=
         SQLITE_OK)
         return false;
-    sqlite3_extended_result_codes(*db, 1);
+    sqlite3_extended_result_codes(c->db, 1);
     /* connections opened together: one rebuilds a WAL index, the others
      * wait for it instead of failing with SQLITE_BUSY_RECOVERY */
-    sqlite3_busy_timeout(*db, RS_SCAN_BUSY_MS);
+    sqlite3_busy_timeout(c->db, RS_SCAN_BUSY_MS);
     /* a worker reads each leaf page once (the pages on its cursor's path
      * are held by the cursor): a cache of 16 pages, not SQLite's 2 MiB,
      * which was 500 pages of fresh memory to fault in per worker */
-    sqlite3_exec(*db, "PRAGMA cache_size=16", NULL, NULL, NULL);
+    sqlite3_exec(c->db, "PRAGMA cache_size=16", NULL, NULL, NULL);
     if (how->relaxed)
-        sqlite3_exec(*db, "PRAGMA writable_schema=ON", NULL, NULL, NULL);
-    return sqlite3_create_function_v2(*db, "rs_scan_collect", 4,
-                                      SQLITE_UTF8 | SQLITE_DIRECTONLY, c, NULL, collect_step,
-                                      collect_final, NULL) == SQLITE_OK &&
-           sqlite3_prepare_v2(*db, COLLECT_SQL, -1, st, NULL) == SQLITE_OK;
+        sqlite3_exec(c->db, "PRAGMA writable_schema=ON", NULL, NULL, NULL);
+    else
+        c->pages = rs_btfile_open(c->db);
+    return sqlite3_create_function_v2(c->db, "rs_scan_collect", 4,
+                                      SQLITE_UTF8 | SQLITE_DIRECTONLY, &c->col, NULL,
+                                      collect_step, collect_final, NULL) == SQLITE_OK &&
+           sqlite3_prepare_v2(c->db, COLLECT_SQL, -1, &c->st, NULL) == SQLITE_OK;
+}
+
+static void close_conn(struct conn *c)
+{
+    rs_btfile_close(c->pages);
+    sqlite3_finalize(c->st);
+    sqlite3_close(c->db);
 }
 
 /* Under mu: claim the next chunk and wait until its buffer is free: the
@@ -176,17 +222,17 @@ static struct scan_buf *claim(struct rs_scan *sc, int64_t *k)
 static void *work(void *arg)
 {
     struct rs_scan *sc = arg;
-    sqlite3 *db = NULL;
-    sqlite3_stmt *st;
-    struct collect col;
-    bool ok = open_conn(&sc->how, &col, &db, &st);
+    struct conn c;
+    bool ok = open_conn(&sc->how, &c);
     pthread_mutex_lock(&sc->mu);
     struct scan_buf *b;
     int64_t k;
     while (ok && (b = claim(sc, &k)) != NULL) {
         pthread_mutex_unlock(&sc->mu);
-        fill(sc, st, &col, k, b);
+        bool pages = fill(sc, &c, k, b);
         pthread_mutex_lock(&sc->mu);
+        sc->by_pages += pages;
+        sc->by_query += !pages;
         b->k = k;
         b->full = true;
         pthread_cond_broadcast(&sc->filled);
@@ -194,8 +240,7 @@ static void *work(void *arg)
     sc->alive--;
     pthread_cond_broadcast(&sc->filled);
     pthread_mutex_unlock(&sc->mu);
-    sqlite3_finalize(st);
-    sqlite3_close(db);
+    close_conn(&c);
     return NULL;
 }
 
@@ -307,5 +352,13 @@ void rs_scan_release(struct rs_scan *sc)
     pthread_mutex_lock(&sc->mu);
     give_back(sc, sc->taken);
     sc->taken = NULL;
+    pthread_mutex_unlock(&sc->mu);
+}
+
+void rs_scan_counts(struct rs_scan *sc, int64_t *by_pages, int64_t *by_query)
+{
+    pthread_mutex_lock(&sc->mu);
+    *by_pages = sc->by_pages;
+    *by_query = sc->by_query;
     pthread_mutex_unlock(&sc->mu);
 }

@@ -11,7 +11,9 @@
  * connections of their own (the next chunk to whichever is free), and the
  * reader takes each chunk's rows (and the code its last step returned) in
  * place of stepping it: the same rows, in the same order, with the same
- * error at the same place. The reader's damage rules run on them
+ * error at the same place. A worker reads a chunk straight from the
+ * table's b-tree pages when it safely can (rs_btfile.h), which gives the
+ * same rows for a fraction of the cost, and steps the query otherwise. The reader's damage rules run on them
  * unchanged, on its own thread. A chunk it cannot take (no worker could
  * open the file, the chunk was started off the grid after a damaged region
  * or a seek, or already dropped) it steps itself, and so the rest of one a
@@ -98,5 +100,9 @@ bool rs_scan_take(struct rs_scan *sc, int64_t k, const struct rs_scan_row **rows
                   int *rc);
 /* Give the chunk taken last back to its worker. */
 void rs_scan_release(struct rs_scan *sc);
+
+/* The chunks the workers have filled so far from the file's pages
+ * (rs_btfile.h) and by the query. */
+void rs_scan_counts(struct rs_scan *sc, int64_t *by_pages, int64_t *by_query);
 
 #endif

@@ -6,6 +6,7 @@
  * a later chunk, when chunks are dropped, when the table has grown past
  * the grid, and when no worker can open the file. Nothing is timed.
  */
+#define _GNU_SOURCE /* memmem */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -55,9 +56,8 @@ static void test_chunk_end(void **state)
     }
 }
 
-/* A session of N samples, every 97th frame's bytes damaged, every 89th
- * frame's device time a text. */
-static void record(const char *path, uint32_t n)
+/* A session of N samples, changed afterwards by SQL (NULL: as recorded). */
+static void record_then(const char *path, uint32_t n, const char *sql)
 {
     struct rs_rec *r;
     char err[256];
@@ -67,14 +67,21 @@ static void record(const char *path, uint32_t n)
         assert_int_equal(rs_rec_frame(r, T0_US + (int64_t)i * 12500, &f), 0);
     }
     assert_int_equal(rs_rec_close(r, T0_US + (int64_t)n * 12500, NULL), 0);
+    if (!sql)
+        return;
     sqlite3 *db;
     assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-    assert_int_equal(sqlite3_exec(db,
-                                  "UPDATE frames SET raw = X'0102030405060708' WHERE id % 97 = 0;"
-                                  "UPDATE frames SET dev_us = 'x' WHERE id % 89 = 0;",
-                                  NULL, NULL, NULL),
-                     SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
     sqlite3_close(db);
+}
+
+/* A session of N samples, every 97th frame's bytes damaged, every 89th
+ * frame's device time a text. */
+static void record(const char *path, uint32_t n)
+{
+    record_then(path, n,
+                "UPDATE frames SET raw = X'0102030405060708' WHERE id % 97 = 0;"
+                "UPDATE frames SET dev_us = 'x' WHERE id % 89 = 0;");
 }
 
 struct rows {
@@ -218,6 +225,88 @@ static void test_grown_past_the_grid(void **state)
     rs_scan_free(sc);
 }
 
+/* Chunks FIRST.. of PATH as expect_all, with how many the workers filled
+ * from the file's pages and by the query. */
+static void expect_counts(const char *path, int64_t grid_end, int64_t pages, int64_t query)
+{
+    expect_all(path, 0, grid_end, 2, 4);
+    struct rs_scan *sc = scan_of(path, 0, grid_end, 2, 4);
+    const struct rs_scan_row *rows;
+    int n, rc;
+    for (int64_t k = 0; rs_scan_take(sc, k, &rows, &n, &rc); k++)
+        rs_scan_release(sc);
+    int64_t by_pages, by_query;
+    rs_scan_counts(sc, &by_pages, &by_query);
+    rs_scan_free(sc);
+    if (by_pages != pages || by_query != query)
+        fail_msg("%lld chunks from pages and %lld by the query, want %lld and %lld",
+                 (long long)by_pages, (long long)by_query, (long long)pages, (long long)query);
+}
+
+/* A file as the recorder leaves it: every chunk with an end read from the
+ * pages (the open last one by the query), the same rows as SQLite's. */
+static void test_rows_from_pages(void **state)
+{
+    struct rs_test_fixture *fx = *state;
+    record_then(fx->path, 5 * C + 100, NULL);
+    expect_counts(fx->path, 5 * C + 100, 5, 1);
+    char exact[600]; /* the last id on a chunk's end: that chunk is the open one */
+    snprintf(exact, sizeof exact, "%s/exact.rsession", fx->dir);
+    record_then(exact, 4 * C, NULL);
+    expect_counts(exact, 4 * C, 3, 1);
+}
+
+/* Rows that are not good, and a damaged page: those chunks by the query,
+ * the others from the pages. */
+static void test_damage_left_to_sqlite(void **state)
+{
+    struct rs_test_fixture *fx = *state;
+    record_then(fx->path, 6 * C, "UPDATE frames SET raw = X'0102030405060708' WHERE id = 100;"
+                                 "UPDATE frames SET dev_us = 'x' WHERE id = 2 * 8192 + 5;"
+                                 "UPDATE frames SET host_us = 1.5 WHERE id = 3 * 8192 + 1;");
+    expect_counts(fx->path, 6 * C, 2, 4);
+    /* a frame's bytes changed behind SQLite's back: its CRC is wrong */
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_open(fx->path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, "SELECT raw FROM frames WHERE id = 4 * 8192 + 7",
+                                        -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    uint8_t raw[RS_FRAME_MAX];
+    int len = sqlite3_column_bytes(st, 0);
+    memcpy(raw, sqlite3_column_blob(st, 0), (size_t)len);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    FILE *f = fopen(fx->path, "r+b");
+    assert_non_null(f);
+    static uint8_t file[8 << 20];
+    size_t size = fread(file, 1, sizeof file, f);
+    uint8_t *at = memmem(file, size, raw, (size_t)len);
+    assert_non_null(at);
+    at[len / 2] ^= 0x10;
+    assert_int_equal(fseek(f, at - file + len / 2, SEEK_SET), 0);
+    assert_int_equal(fputc(at[len / 2], f), at[len / 2]);
+    fclose(f);
+    expect_counts(fx->path, 6 * C, 1, 5);
+}
+
+/* Committed rows still in the write-ahead log: the pages are not the
+ * snapshot, so the query reads every chunk. */
+static void test_log_left_to_sqlite(void **state)
+{
+    struct rs_test_fixture *fx = *state;
+    record_then(fx->path, 3 * C, NULL);
+    sqlite3 *w;
+    assert_int_equal(sqlite3_open(fx->path, &w), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(w, "PRAGMA wal_autocheckpoint=0;"
+                                     "INSERT INTO frames(host_us, dev_us, type, raw)"
+                                     " SELECT host_us, dev_us, type, raw FROM frames WHERE id = 1;",
+                                  NULL, NULL, NULL), SQLITE_OK);
+    expect_counts(fx->path, 3 * C + 1, 0, 4);
+    sqlite3_close(w); /* the last connection checkpoints: pages again */
+    expect_counts(fx->path, 3 * C + 1, 3, 1);
+}
+
 /* No worker can open the file: the reader is told, not kept waiting. */
 static void test_cannot_open(void **state)
 {
@@ -242,6 +331,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_dropped_and_refused, rs_test_fixture_setup, rs_test_fixture_teardown),
         cmocka_unit_test_setup_teardown(test_grown_past_the_grid, rs_test_fixture_setup, rs_test_fixture_teardown),
         cmocka_unit_test_setup_teardown(test_cannot_open, rs_test_fixture_setup, rs_test_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_rows_from_pages, rs_test_fixture_setup, rs_test_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_damage_left_to_sqlite, rs_test_fixture_setup, rs_test_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_log_left_to_sqlite, rs_test_fixture_setup, rs_test_fixture_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

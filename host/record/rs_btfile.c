@@ -1,0 +1,211 @@
+/*
+ * rs_btfile.c - a chunk of the frames table read from the session file's
+ * pages (see rs_btfile.h).
+ *
+ * Pages are read through the connection's own file handle, so through
+ * the scan's VFS (rs_bigread.h), which reads the file 256 KiB at a time.
+ * The interior pages on the path from the root are kept one per depth,
+ * with the bounds they were checked with, because every leaf is found from
+ * the root again: a kept page is searched, not checked again. They are
+ * forgotten at the start of each chunk, as the file may have changed
+ * between two transactions.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "rs_btfile.h"
+#include "rs_btree.h"
+
+#define PAGE_MAX 65536u
+
+struct rs_btfile {
+    sqlite3_file *file; /* the connection's own handle on the database file */
+    char *wal;          /* the -wal file's path */
+    uint32_t page_size, usable, npages;
+    uint8_t *leaf;      /* one page */
+    uint8_t *path;      /* RS_BT_DEPTH_MAX pages */
+    uint32_t path_pgno[RS_BT_DEPTH_MAX];
+    struct rs_bt_bounds path_bounds[RS_BT_DEPTH_MAX]; /* what each was checked with */
+};
+
+struct rs_btfile *rs_btfile_open(sqlite3 *db)
+{
+    sqlite3_file *file = NULL;
+    const char *name = sqlite3_db_filename(db, "main");
+    if (sqlite3_file_control(db, "main", SQLITE_FCNTL_FILE_POINTER, &file) != SQLITE_OK ||
+        !file || !file->pMethods || !name || !name[0])
+        return NULL;
+    struct rs_btfile *f = calloc(1, sizeof *f);
+    if (!f)
+        return NULL;
+    size_t n = strlen(name) + sizeof "-wal";
+    f->file = file;
+    f->wal = malloc(n);
+    f->leaf = malloc(PAGE_MAX);
+    f->path = malloc((size_t)RS_BT_DEPTH_MAX * PAGE_MAX);
+    if (!f->wal || !f->leaf || !f->path) {
+        rs_btfile_close(f);
+        return NULL;
+    }
+    snprintf(f->wal, n, "%s-wal", name);
+    return f;
+}
+
+void rs_btfile_close(struct rs_btfile *f)
+{
+    if (!f)
+        return;
+    free(f->wal);
+    free(f->leaf);
+    free(f->path);
+    free(f);
+}
+
+/* The columns the records are read by, in storage order. */
+static const char *const columns[] = { "id", "host_us", "dev_us", "type", "raw" };
+
+/* The first five columns of frames are those, stored, and id is the
+ * rowid (declared INTEGER PRIMARY KEY). */
+static bool frames_columns(sqlite3 *db)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, "SELECT name, type, pk, hidden FROM pragma_table_xinfo('frames')",
+                           -1, &st, NULL) != SQLITE_OK)
+        return false;
+    bool ok = true;
+    for (int i = 0; ok && i < 5; i++) {
+        const char *name = NULL, *type = NULL;
+        if (sqlite3_step(st) == SQLITE_ROW) {
+            name = (const char *)sqlite3_column_text(st, 0);
+            type = (const char *)sqlite3_column_text(st, 1);
+        }
+        ok = name && type && strcmp(name, columns[i]) == 0 && sqlite3_column_int(st, 3) == 0 &&
+             (i > 0 || (sqlite3_stricmp(type, "INTEGER") == 0 && sqlite3_column_int(st, 2) == 1));
+    }
+    sqlite3_finalize(st);
+    return ok;
+}
+
+uint32_t rs_btfile_root(sqlite3 *db)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db,
+                           "SELECT rootpage FROM sqlite_schema WHERE type = 'table' AND name = 'frames'",
+                           -1, &st, NULL) != SQLITE_OK)
+        return 0;
+    int64_t root = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    sqlite3_finalize(st);
+    return root > 1 && root <= UINT32_MAX && frames_columns(db) ? (uint32_t)root : 0;
+}
+
+static uint32_t get4(const uint8_t *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* The write-ahead log holds no frame: it is absent or empty. */
+static bool wal_empty(const struct rs_btfile *f)
+{
+    struct stat st;
+    if (stat(f->wal, &st) != 0)
+        return errno == ENOENT;
+    return st.st_size == 0;
+}
+
+/* N bytes at OFFSET of the file, through SQLite's own handle (reading
+ * the file through a descriptor of our own, and closing it, would drop
+ * the process's POSIX locks on it, SQLite's included). */
+static bool file_read(struct rs_btfile *f, void *buf, uint32_t n, int64_t offset)
+{
+    return f->file->pMethods->xRead(f->file, buf, (int)n, offset) == SQLITE_OK;
+}
+
+/* Page size, usable size and page count from the database header, as
+ * SQLite takes them: the header's count when it is valid for this version
+ * of the file, else the file's length. False for a header SQLite would not
+ * accept that way (or a count past the file's end). */
+static bool read_header(struct rs_btfile *f)
+{
+    uint8_t h[100];
+    sqlite3_int64 size;
+    if (!file_read(f, h, sizeof h, 0) || f->file->pMethods->xFileSize(f->file, &size) != SQLITE_OK)
+        return false;
+    uint32_t ps = (uint32_t)h[16] << 8 | h[17];
+    ps = ps == 1 ? PAGE_MAX : ps;
+    if (ps < 512 || ps > PAGE_MAX || (ps & (ps - 1)) != 0 || h[20] > ps - 480 || size < 0)
+        return false;
+    uint64_t in_file = (uint64_t)size / ps, count = get4(h + 28);
+    if (count == 0 || memcmp(h + 24, h + 92, 4) != 0)
+        count = in_file;
+    if (count > in_file || count > UINT32_MAX)
+        return false;
+    f->page_size = ps;
+    f->usable = ps - h[20];
+    f->npages = (uint32_t)count;
+    return true;
+}
+
+/* Page PGNO (2 to npages) into BUF. */
+static bool read_page(struct rs_btfile *f, uint32_t pgno, uint8_t *buf)
+{
+    return pgno >= 2 && pgno <= f->npages &&
+           file_read(f, buf, f->page_size, (int64_t)(pgno - 1) * f->page_size);
+}
+
+/* From ROOT down to the leaf that holds rowid TARGET, whose rows go to T:
+ * false when the pages are not what rs_btree.h accepts. Interior pages
+ * are kept one per depth (the next leaf is found from the root again). */
+static bool leaf_of(struct rs_btfile *f, uint32_t root, int64_t target, struct rs_bt_take *t)
+{
+    struct rs_bt_bounds b = { INT64_MIN, INT64_MAX };
+    uint32_t pgno = root;
+    for (int depth = 0; depth < RS_BT_DEPTH_MAX; depth++) {
+        uint8_t *keep = f->path + (size_t)depth * PAGE_MAX;
+        struct rs_bt_bounds *was = &f->path_bounds[depth];
+        struct rs_bt_page p = { keep, f->page_size, f->usable };
+        if (f->path_pgno[depth] == pgno && was->lo == b.lo && was->hi == b.hi) {
+            /* checked when it was read, with the same bounds */
+            rs_bt_child_checked(&p, target, &b, &pgno);
+            continue;
+        }
+        p.data = f->leaf;
+        if (!read_page(f, pgno, f->leaf))
+            return false;
+        int type = rs_bt_page_type(&p);
+        if (type == RS_BT_LEAF)
+            return rs_bt_leaf_rows(&p, b, t);
+        uint32_t self = pgno;
+        struct rs_bt_bounds in = b;
+        if (type != RS_BT_INTERIOR || !rs_bt_child(&p, target, &b, &pgno))
+            return false;
+        memcpy(keep, f->leaf, f->page_size);
+        f->path_pgno[depth] = self;
+        *was = in;
+    }
+    return false; /* deeper than SQLite reads */
+}
+
+/*
+ * The pages SQLite's query reads are the ones read here: its seek for
+ * id > FROM goes down to the leaf of FROM, and it steps on from leaf to
+ * leaf until it has read a row past END, in the leaf of END + 1. So that
+ * leaf and the one of FROM are checked too (every key of both), though
+ * their rows may be outside the chunk: a damaged page there is SQLite's.
+ */
+bool rs_btfile_rows(struct rs_btfile *f, uint32_t root, int64_t from, int64_t end,
+                    struct rs_scan_row *rows)
+{
+    bool ok = from < end && end - from <= RS_SCAN_CHUNK && end < INT64_MAX && root > 1 &&
+              wal_empty(f) && read_header(f);
+    memset(f->path_pgno, 0, sizeof f->path_pgno);
+    struct rs_bt_take t = { rows, 0, from + 1, end };
+    ok = ok && leaf_of(f, root, from, &t);
+    while (ok && t.next <= end) {
+        int64_t before = t.next;
+        ok = leaf_of(f, root, t.next, &t) && t.next > before; /* each leaf gives the next rows */
+    }
+    return ok && leaf_of(f, root, end + 1, &t);
+}
