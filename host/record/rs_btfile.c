@@ -155,10 +155,12 @@ static bool read_page(struct rs_btfile *f, uint32_t pgno, uint8_t *buf)
            file_read(f, buf, f->page_size, (int64_t)(pgno - 1) * f->page_size);
 }
 
-/* From ROOT down to the leaf that holds rowid TARGET, whose rows go to T:
- * false when the pages are not what rs_btree.h accepts. Interior pages
- * are kept one per depth (the next leaf is found from the root again). */
-static bool leaf_of(struct rs_btfile *f, uint32_t root, int64_t target, struct rs_bt_take *t)
+/* From ROOT down to the leaf that holds rowid TARGET, whose rows go to T,
+ * and *HI, the highest key its parents allow it: false when the pages are
+ * not what rs_btree.h accepts. Interior pages are kept one per depth (the
+ * next leaf is found from the root again). */
+static bool leaf_of(struct rs_btfile *f, uint32_t root, int64_t target, struct rs_bt_take *t,
+                    int64_t *hi)
 {
     struct rs_bt_bounds b = { INT64_MIN, INT64_MAX };
     uint32_t pgno = root;
@@ -175,8 +177,10 @@ static bool leaf_of(struct rs_btfile *f, uint32_t root, int64_t target, struct r
         if (!read_page(f, pgno, f->leaf))
             return false;
         int type = rs_bt_page_type(&p);
-        if (type == RS_BT_LEAF)
+        if (type == RS_BT_LEAF) {
+            *hi = b.hi;
             return rs_bt_leaf_rows(&p, b, t);
+        }
         uint32_t self = pgno;
         struct rs_bt_bounds in = b;
         if (type != RS_BT_INTERIOR || !rs_bt_child(&p, target, &b, &pgno))
@@ -191,9 +195,11 @@ static bool leaf_of(struct rs_btfile *f, uint32_t root, int64_t target, struct r
 /*
  * The pages SQLite's query reads are the ones read here: its seek for
  * id > FROM goes down to the leaf of FROM, and it steps on from leaf to
- * leaf until it has read a row past END, in the leaf of END + 1. So that
- * leaf and the one of FROM are checked too (every key of both), though
- * their rows may be outside the chunk: a damaged page there is SQLite's.
+ * leaf until it has read a row past END: in END's leaf, or when END is
+ * that leaf's last row, the first row of the next leaf (the leftmost one
+ * under the next key up, the leaf of HI + 1).
+ * So those leaves are checked too (every key of each), though their rows
+ * may be outside the chunk: a damaged page there is SQLite's to report.
  */
 bool rs_btfile_rows(struct rs_btfile *f, uint32_t root, int64_t from, int64_t end,
                     struct rs_scan_row *rows)
@@ -201,11 +207,13 @@ bool rs_btfile_rows(struct rs_btfile *f, uint32_t root, int64_t from, int64_t en
     bool ok = from < end && end - from <= RS_SCAN_CHUNK && end < INT64_MAX && root > 1 &&
               wal_empty(f) && read_header(f);
     memset(f->path_pgno, 0, sizeof f->path_pgno);
-    struct rs_bt_take t = { rows, 0, from + 1, end };
-    ok = ok && leaf_of(f, root, from, &t);
+    struct rs_bt_take t = { rows, 0, from + 1, end, false };
+    int64_t hi = 0;
+    ok = ok && leaf_of(f, root, from, &t, &hi);
     while (ok && t.next <= end) {
         int64_t before = t.next;
-        ok = leaf_of(f, root, t.next, &t) && t.next > before; /* each leaf gives the next rows */
+        ok = leaf_of(f, root, t.next, &t, &hi) && t.next > before; /* each leaf gives the next rows */
     }
-    return ok && leaf_of(f, root, end + 1, &t);
+    /* END was its leaf's last row: the query reads the next leaf's first */
+    return ok && (t.past || hi == INT64_MAX || leaf_of(f, root, hi + 1, &t, &hi));
 }

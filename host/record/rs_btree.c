@@ -200,6 +200,7 @@ bool rs_bt_leaf_rows(const struct rs_bt_page *p, struct rs_bt_bounds b, struct r
     uint32_t ncell = get2(p->data + 3);
     const uint8_t *end = p->data + p->usable;
     int64_t prev = b.lo;
+    t->past = false;
     for (uint32_t i = 0; i < ncell; i++) {
         const uint8_t *c = cell(p, RS_BT_LEAF, i);
         uint64_t len, u;
@@ -211,6 +212,7 @@ bool rs_bt_leaf_rows(const struct rs_bt_page *p, struct rs_bt_bounds b, struct r
         prev = id;
         /* every key is checked, those outside the chunk too: SQLite finds
          * the chunk's first row by a binary search over all of them */
+        t->past = t->past || id > t->end;
         if (id < t->next || id > t->end)
             continue;
         /* the next row, its record whole on this page (a longer one would

@@ -60,11 +60,14 @@ bool rs_bt_child(const struct rs_bt_page *p, int64_t target, struct rs_bt_bounds
 void rs_bt_child_checked(const struct rs_bt_page *p, int64_t target, struct rs_bt_bounds *b,
                          uint32_t *child);
 
-/* Where a chunk's rows go: rows[n] is next, for rowid next; rows up to END. */
+/* Where a chunk's rows go: rows[n] is next, for rowid next; rows up to
+ * END. past: the last leaf read had a key above END (where SQLite's query
+ * stops without reading on). */
 struct rs_bt_take {
     struct rs_scan_row *rows;
     int n;
     int64_t next, end;
+    bool past;
 };
 
 /*

@@ -147,7 +147,7 @@ static struct rs_scan_row rows[16];
 static bool leaf(const struct page *p, int64_t lo, int64_t hi, int64_t next, int64_t end, int *n)
 {
     struct rs_bt_page v = view(p);
-    struct rs_bt_take t = { rows, 0, next, end };
+    struct rs_bt_take t = { rows, 0, next, end, false };
     bool ok = rs_bt_page_type(&v) == RS_BT_LEAF && rs_bt_leaf_rows(&v, (struct rs_bt_bounds){ lo, hi }, &t);
     *n = t.n;
     if (ok)
@@ -179,6 +179,19 @@ static void test_rows_read(void **state)
     /* a chunk that goes on past this leaf: all of its rows, accepted */
     assert_true(leaf(&p, 9, 14, 10, 100, &n));
     assert_int_equal(n, 5);
+    /* past: whether the leaf has a key after the chunk's end (SQLite's
+     * query stops there, or reads on into the next leaf) */
+    static const struct {
+        int64_t end;
+        bool past;
+    } pt[] = { { 12, true }, { 13, true }, { 14, false }, { 100, false } };
+    for (size_t i = 0; i < sizeof pt / sizeof pt[0]; i++) {
+        struct rs_bt_page v = view(&p);
+        struct rs_bt_take t = { rows, 0, 10, pt[i].end, !pt[i].past };
+        assert_true(rs_bt_leaf_rows(&v, (struct rs_bt_bounds){ 9, 14 }, &t));
+        if (t.past != pt[i].past)
+            fail_msg("end %lld: past %d", (long long)pt[i].end, t.past);
+    }
     /* bounds: the lowest key must be above lo, the highest at most hi */
     assert_false(leaf(&p, 10, 14, 11, 14, &n));
     assert_false(leaf(&p, 9, 13, 10, 13, &n));
@@ -289,7 +302,7 @@ static void test_cell_placement(void **state)
     page_init(&q, RS_BT_LEAF, PS - 32);
     add_row(&q, 1);
     assert_true(leaf(&q, 0, 10, 1, 1, &n));
-    struct rs_bt_take tk = { rows, 0, 1, 1 };
+    struct rs_bt_take tk = { rows, 0, 1, 1, false };
     struct rs_bt_page w = { q.d, PS, PS - 33 }; /* the cell ends past this usable */
     assert_false(rs_bt_leaf_rows(&w, (struct rs_bt_bounds){ 0, 10 }, &tk));
 }
