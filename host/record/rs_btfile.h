@@ -17,8 +17,8 @@
  * - rs_btree.h accepts only well-formed pages, keys in order inside the
  *   bounds their parents give, and exactly the rows of the chunk, each a
  *   good frames row, on every page SQLite's query reads for the chunk (the
- *   leaf of FROM, where its seek lands, to the leaf of END + 1, where it
- *   stops). rs_btfile_root checks the table's columns. Anything else is
+ *   leaf of FROM, where its seek lands, to the leaf of the first row past
+ *   END, where it stops). rs_btfile_root checks the table's columns. Anything else is
  *   left to SQLite's own query, so the rows and errors the reader gets are
  *   SQLite's whenever there is doubt. fuzz_btree compares the two on
  *   damaged files.

@@ -2,7 +2,8 @@
  * test_btfile.c - a chunk of the frames table read from the file's pages
  * (rs_btfile): on files made here with SQLite, the rows are SQLite's own;
  * the pages SQLite's query reads for a chunk are the ones checked (the
- * leaf of FROM and the leaf of END + 1, damaged one at a time); page
+ * leaf of FROM and the leaf of the first row past END, damaged one at a
+ * time); page
  * sizes, reserved bytes per page, a foreign column order, a rowid that is
  * not the id, rows still in the write-ahead log.
  */
@@ -218,9 +219,9 @@ static void mend_page(const char *path, uint32_t pgno, uint8_t saved)
     fclose(f);
 }
 
-/* SQLite's query for (FROM, END] seeks to the leaf of FROM and stops in the
- * leaf of END + 1: a damaged page there sends the chunk to the query, a
- * damaged page elsewhere does not. */
+/* SQLite's query for (FROM, END] seeks to the leaf of FROM and stops at the
+ * first row past END, in END's leaf or the next: a damaged page there sends
+ * the chunk to the query, a damaged page elsewhere does not. */
 static void test_pages_the_query_reads(void **state)
 {
     struct rs_test_fixture *fx = *state;
