@@ -24,7 +24,7 @@
 struct rs_btfile {
     sqlite3_file *file; /* the connection's own handle on the database file */
     char *wal;          /* the -wal file's path */
-    uint32_t page_size, usable, npages;
+    struct rs_bt_file sz; /* from the header, each chunk */
     uint8_t *leaf;      /* one page */
     uint8_t *path;      /* RS_BT_DEPTH_MAX pages */
     uint32_t path_pgno[RS_BT_DEPTH_MAX];
@@ -101,11 +101,6 @@ uint32_t rs_btfile_root(sqlite3 *db)
     return root > 1 && root <= UINT32_MAX && frames_columns(db) ? (uint32_t)root : 0;
 }
 
-static uint32_t get4(const uint8_t *p)
-{
-    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
 /* The write-ahead log holds no frame: it is absent or empty. */
 static bool wal_empty(const struct rs_btfile *f)
 {
@@ -123,36 +118,21 @@ static bool file_read(struct rs_btfile *f, void *buf, uint32_t n, int64_t offset
     return f->file->pMethods->xRead(f->file, buf, (int)n, offset) == SQLITE_OK;
 }
 
-/* Page size, usable size and page count from the database header, as
- * SQLite takes them: the header's count when it is valid for this version
- * of the file, else the file's length. False for a header SQLite would not
- * accept that way (or a count past the file's end). */
+/* The file's sizes from its header (rs_bt_header), as SQLite takes them. */
 static bool read_header(struct rs_btfile *f)
 {
     uint8_t h[100];
     sqlite3_int64 size;
-    if (!file_read(f, h, sizeof h, 0) || f->file->pMethods->xFileSize(f->file, &size) != SQLITE_OK)
-        return false;
-    uint32_t ps = (uint32_t)h[16] << 8 | h[17];
-    ps = ps == 1 ? PAGE_MAX : ps;
-    if (ps < 512 || ps > PAGE_MAX || (ps & (ps - 1)) != 0 || h[20] > ps - 480 || size < 0)
-        return false;
-    uint64_t in_file = (uint64_t)size / ps, count = get4(h + 28);
-    if (count == 0 || memcmp(h + 24, h + 92, 4) != 0)
-        count = in_file;
-    if (count > in_file || count > UINT32_MAX)
-        return false;
-    f->page_size = ps;
-    f->usable = ps - h[20];
-    f->npages = (uint32_t)count;
-    return true;
+    return file_read(f, h, sizeof h, 0) &&
+           f->file->pMethods->xFileSize(f->file, &size) == SQLITE_OK &&
+           rs_bt_header(h, size, &f->sz);
 }
 
 /* Page PGNO (2 to npages) into BUF. */
 static bool read_page(struct rs_btfile *f, uint32_t pgno, uint8_t *buf)
 {
-    return pgno >= 2 && pgno <= f->npages &&
-           file_read(f, buf, f->page_size, (int64_t)(pgno - 1) * f->page_size);
+    return pgno >= 2 && pgno <= f->sz.npages &&
+           file_read(f, buf, f->sz.page_size, (int64_t)(pgno - 1) * f->sz.page_size);
 }
 
 /* From ROOT down to the leaf that holds rowid TARGET, whose rows go to T,
@@ -167,7 +147,7 @@ static bool leaf_of(struct rs_btfile *f, uint32_t root, int64_t target, struct r
     for (int depth = 0; depth < RS_BT_DEPTH_MAX; depth++) {
         uint8_t *keep = f->path + (size_t)depth * PAGE_MAX;
         struct rs_bt_bounds *was = &f->path_bounds[depth];
-        struct rs_bt_page p = { keep, f->page_size, f->usable };
+        struct rs_bt_page p = { keep, f->sz.page_size, f->sz.usable };
         if (f->path_pgno[depth] == pgno && was->lo == b.lo && was->hi == b.hi) {
             /* checked when it was read, with the same bounds */
             rs_bt_child_checked(&p, target, &b, &pgno);
@@ -185,7 +165,7 @@ static bool leaf_of(struct rs_btfile *f, uint32_t root, int64_t target, struct r
         struct rs_bt_bounds in = b;
         if (type != RS_BT_INTERIOR || !rs_bt_child(&p, target, &b, &pgno))
             return false;
-        memcpy(keep, f->leaf, f->page_size);
+        memcpy(keep, f->leaf, f->sz.page_size);
         f->path_pgno[depth] = self;
         *was = in;
     }

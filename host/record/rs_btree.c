@@ -20,6 +20,21 @@ static uint32_t get4(const uint8_t *p)
     return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
+bool rs_bt_header(const uint8_t *h, int64_t size, struct rs_bt_file *out)
+{
+    uint32_t ps = get2(h + 16);
+    ps = ps == 1 ? 65536 : ps; /* 65536 does not fit in two bytes */
+    if (ps < 512 || (ps & (ps - 1)) != 0 || h[20] > ps - 480 || size < 0)
+        return false;
+    uint64_t in_file = (uint64_t)size / ps, count = get4(h + 28);
+    if (count == 0 || memcmp(h + 24, h + 92, 4) != 0)
+        count = in_file;
+    if (count > in_file || count > UINT32_MAX)
+        return false;
+    *out = (struct rs_bt_file){ ps, ps - h[20], (uint32_t)count };
+    return true;
+}
+
 /* SQLite's varint at *P (1 to 9 bytes, big-endian, 7 bits a byte and 8 in
  * the ninth) into *V, not reading at or past END: false if it would. */
 static bool varint(const uint8_t **p, const uint8_t *end, uint64_t *v)

@@ -30,6 +30,21 @@
 /* Deeper than this SQLite reports the file as damaged (its cursor depth). */
 #define RS_BT_DEPTH_MAX 19
 
+/* The sizes of a database file, from its header. */
+struct rs_bt_file {
+    uint32_t page_size, usable, npages;
+};
+
+/*
+ * The file's page size, usable bytes per page and page count, from its
+ * 100-byte header H and its SIZE in bytes, as SQLite takes them: the
+ * header's page count when it is valid for this version of the file (its
+ * bytes 24 and 92 agree), else the file's whole pages. False for a page
+ * size that is not a power of two from 512 to 65536, fewer than 480
+ * usable bytes, or a count past the file's end.
+ */
+bool rs_bt_header(const uint8_t *h, int64_t size, struct rs_bt_file *out);
+
 /* One page: its bytes (PAGE_SIZE of them), of which the first USABLE are
  * the b-tree's (the rest is the file's reserved space per page). */
 struct rs_bt_page {

@@ -264,6 +264,68 @@ static void test_page_header(void **state)
     assert_int_equal(rs_bt_page_type(&big), 0);
 }
 
+/* A header: page size field PS, reserved bytes RES, page count COUNT,
+ * valid for this version of the file when VALID (bytes 24 and 92 agree). */
+static void header(uint8_t *h, uint32_t ps, uint8_t res, uint32_t count, bool valid)
+{
+    memset(h, 0, 100);
+    h[16] = (uint8_t)(ps >> 8), h[17] = (uint8_t)ps;
+    h[20] = res;
+    for (int i = 0; i < 4; i++)
+        h[28 + i] = (uint8_t)(count >> (24 - 8 * i));
+    h[27] = 7;
+    h[95] = valid ? 7 : 8;
+}
+
+static void test_file_header(void **state)
+{
+    (void)state;
+    static const struct {
+        uint32_t ps;
+        uint8_t res;
+        uint32_t count;
+        bool valid;
+        int64_t size;
+        bool ok;
+        uint32_t page_size, usable, npages;
+    } t[] = {
+        { 4096, 0, 10, true, 40960, true, 4096, 4096, 10 },
+        { 4096, 0, 10, true, 40960 + 4095, true, 4096, 4096, 10 },
+        { 4096, 0, 10, true, 40959, false, 0, 0, 0 },  /* the count past the end */
+        { 4096, 0, 9, true, 40960, true, 4096, 4096, 9 }, /* the header's count */
+        { 4096, 0, 9, false, 40960, true, 4096, 4096, 10 }, /* stale: the file's */
+        { 4096, 0, 0, true, 40960, true, 4096, 4096, 10 },  /* none: the file's */
+        { 512, 0, 3, true, 1536, true, 512, 512, 3 },
+        { 256, 0, 3, true, 1536, false, 0, 0, 0 },
+        { 1, 0, 2, true, 131072, true, 65536, 65536, 2 },  /* 1 stands for 65536 */
+        { 32768, 0, 1, true, 32768, true, 32768, 32768, 1 },
+        { 3072, 0, 1, true, 3072, false, 0, 0, 0 },       /* not a power of two */
+        { 4096, 96, 1, true, 4096, true, 4096, 4000, 1 }, /* reserved bytes */
+        { 512, 32, 1, true, 512, true, 512, 480, 1 },     /* 480 usable: the least */
+        { 512, 33, 1, true, 512, false, 0, 0, 0 },
+        { 4096, 0, 1, true, -1, false, 0, 0, 0 },
+        { 4096, 0, 0, true, 0, true, 4096, 4096, 0 },     /* an empty file */
+        { 512, 0, UINT32_MAX, true, (int64_t)UINT32_MAX * 512, true, 512, 512, UINT32_MAX },
+    };
+    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+        uint8_t h[100];
+        header(h, t[i].ps, t[i].res, t[i].count, t[i].valid);
+        struct rs_bt_file f = { 0, 0, 0 };
+        bool ok = rs_bt_header(h, t[i].size, &f);
+        if (ok != t[i].ok || (ok && (f.page_size != t[i].page_size || f.usable != t[i].usable ||
+                                     f.npages != t[i].npages)))
+            fail_msg("case %zu: %d, %u %u %u", i, ok, f.page_size, f.usable, f.npages);
+    }
+    uint8_t h[100];
+    header(h, 4096, 0, 0x01000002u, true); /* a count in all four bytes */
+    struct rs_bt_file f;
+    assert_true(rs_bt_header(h, (int64_t)(0x01000002 + 3) * 4096, &f));
+    assert_int_equal(f.npages, 0x01000002u);
+    h[92] = 1; /* bytes 24 and 92 compared whole */
+    assert_true(rs_bt_header(h, 4096 * 5 + 7, &f));
+    assert_int_equal(f.npages, 5);
+}
+
 static void test_cell_placement(void **state)
 {
     (void)state;
@@ -272,7 +334,10 @@ static void test_cell_placement(void **state)
     page_init(&p, RS_BT_LEAF, PS);
     add_row(&p, 1);
     uint32_t len = PS - p.top;
-    /* the same cell at the lowest and the highest place it may start */
+    /* the cell just after the pointer array: read. Pointing into the
+     * header or the pointer array (SQLite reads a cell there too, and so
+     * does this) or too near the usable end: the bytes there are no
+     * frames row */
     static const struct {
         uint32_t off;
         bool ok;
@@ -624,6 +689,7 @@ int main(void)
         cmocka_unit_test(test_rows_read),
         cmocka_unit_test(test_rowid_sequence),
         cmocka_unit_test(test_page_header),
+        cmocka_unit_test(test_file_header),
         cmocka_unit_test(test_cell_placement),
         cmocka_unit_test(test_record_columns),
         cmocka_unit_test(test_record_length),
